@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import { ApiError } from '../http/errors.js';
+import type { SettingsStore } from '../store/settings-store.js';
+import type { Role, UserStore } from '../store/user-store.js';
+import { LoginThrottle } from './login-throttle.js';
+import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
+import { makePrincipal, type Principal } from './principal.js';
+import { TokenSigner } from './tokens.js';
+
+export interface TokenRequest {
+  username?: string;
+  password?: string;
+  client?: string;
+  referer?: string;
+  ip?: string;
+  /** Minutes. */
+  expiration?: number;
+  /** The caller's address, for `client=requestip`. */
+  requestIp: string;
+}
+
+export interface RequestOrigin {
+  referer?: string;
+  ip: string;
+}
+
+const BAD_CREDENTIALS = new ApiError(400, 'Unable to generate token.', ['Invalid username or password.']);
+
+/** Users, passwords and tokens: what generateToken and the token hook need. */
+export class AuthService {
+  private readonly throttle = new LoginThrottle();
+
+  private constructor(
+    private readonly users: UserStore,
+    private readonly signer: TokenSigner,
+    private readonly config: Config,
+  ) {}
+
+  static async create(users: UserStore, settings: SettingsStore, config: Config): Promise<AuthService> {
+    let secret = await settings.get('token-secret');
+    if (!secret) {
+      secret = randomBytes(32).toString('base64');
+      await settings.set('token-secret', secret);
+    }
+    return new AuthService(users, new TokenSigner(Buffer.from(secret, 'base64')), config);
+  }
+
+  /**
+   * First start: creates the administrator from config (TESSERA_ADMIN_USER / _PASSWORD) or with a
+   * random password, returned so the caller prints it once. Later starts change nothing.
+   */
+  async ensureAdministrator(): Promise<{ username: string; password?: string } | undefined> {
+    if ((await this.users.count()) > 0) return undefined;
+    const { username } = this.config.admin;
+    const generated = this.config.admin.password ? undefined : generatePassword();
+    await this.createUser(username, this.config.admin.password || generated!, 'administrator');
+    return { username, password: generated };
+  }
+
+  async createUser(username: string, password: string, role: Role, fullName = ''): Promise<void> {
+    if (!/^[A-Za-z0-9_.@-]{1,128}$/.test(username)) throw ApiError.invalidParameter(`Invalid username '${username}'.`);
+    await this.users.create({ username, fullName, email: '', role, passwordHash: await hashPassword(password) });
+  }
+
+  async generateToken(request: TokenRequest): Promise<{ token: string; expires: number; ssl: boolean }> {
+    const username = request.username ?? '';
+    const keys = [`user:${username.toLowerCase()}`, `ip:${request.requestIp}`];
+    if (this.throttle.waitFor(keys) > 0) {
+      throw new ApiError(400, 'Unable to generate token.', ['Too many invalid logon attempts. Try again later.']);
+    }
+    const user = username ? await this.users.get(username) : undefined;
+    // Hash even for unknown users so timing does not reveal which names exist.
+    const valid = user
+      ? await verifyPassword(request.password ?? '', user.passwordHash)
+      : (await hashPassword(request.password ?? ''), false);
+    if (!user || !valid) {
+      this.throttle.recordFailure(keys);
+      throw BAD_CREDENTIALS;
+    }
+    this.throttle.recordSuccess(keys);
+    const minutes = Math.min(request.expiration ?? this.config.tokens.defaultMinutes, this.config.tokens.maxMinutes);
+    const expires = Date.now() + Math.max(1, minutes) * 60_000;
+    const binding = bindingFor(request);
+    return {
+      token: this.signer.sign({ username: user.username, expires, binding, tokenVersion: user.tokenVersion }),
+      expires,
+      ssl: false,
+    };
+  }
+
+  /** The principal a token stands for, or 498 for a bad, expired, revoked or wrongly bound token. */
+  async authenticate(token: string, origin: RequestOrigin, source: Principal['tokenSource']): Promise<Principal> {
+    const claims = this.signer.verify(token);
+    if (!claims || claims.expires <= Date.now()) throw ApiError.invalidToken();
+    if (claims.binding.startsWith('referer:') && normaliseReferer(origin.referer) !== claims.binding.slice(8)) {
+      throw ApiError.invalidToken();
+    }
+    if (claims.binding.startsWith('ip:') && claims.binding.slice(3) !== origin.ip) throw ApiError.invalidToken();
+    const user = await this.users.get(claims.username);
+    if (!user || user.tokenVersion !== claims.tokenVersion) throw ApiError.invalidToken();
+    return makePrincipal(user.username, user.role, source);
+  }
+}
+
+function bindingFor(request: TokenRequest): string {
+  const client = (request.client ?? '').toLowerCase();
+  if (client === 'referer') {
+    if (!request.referer) throw ApiError.invalidParameter("'referer' is required when client=referer");
+    return `referer:${normaliseReferer(request.referer)}`;
+  }
+  if (client === 'ip') {
+    if (!request.ip) throw ApiError.invalidParameter("'ip' is required when client=ip");
+    return `ip:${request.ip}`;
+  }
+  if (client === 'requestip') return `ip:${request.requestIp}`;
+  // No client given: unbound, as arcgis-rest-js from Node and curl users expect.
+  return '';
+}
+
+/** Browsers send a full page URL as Referer; a token bound to `https://app` accepts any page of it. */
+function normaliseReferer(referer: string | undefined): string {
+  if (!referer) return '';
+  try {
+    const url = new URL(referer);
+    return url.origin === 'null' ? referer : url.origin;
+  } catch {
+    return referer;
+  }
+}

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+
+/** Everything the server can be told, in one typed object. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Where databases, uploads, the raster store and job scratch folders live. */
+  dataDir: string;
+  /** URL prefix of the whole API, `/arcgis` as on ArcGIS Server. */
+  basePath: string;
+  /** Public base URL (e.g. `https://maps.example.org/arcgis`); derived from each request when empty. */
+  publicUrl: string;
+  /** ArcGIS answers errors with HTTP 200 and the envelope in the body; true sends the real status. */
+  httpErrorStatus: boolean;
+  logLevel: string;
+  admin: { username: string; password: string };
+  tokens: { defaultMinutes: number; maxMinutes: number; allowGet: boolean };
+  uploads: { maxFileBytes: number };
+  jobs: { concurrency: number; timeLimitSeconds: number; retentionMinutes: number };
+  store: { kind: 'sqlite' | 'postgres'; postgresUrl: string };
+  /** Create the demo feature layer and image collection on first start. */
+  demo: boolean;
+}
+
+export function defaultConfig(): Config {
+  return {
+    port: 6080,
+    host: '127.0.0.1',
+    dataDir: './data',
+    basePath: '/arcgis',
+    publicUrl: '',
+    httpErrorStatus: false,
+    logLevel: 'info',
+    admin: { username: 'admin', password: '' },
+    tokens: { defaultMinutes: 60, maxMinutes: 14 * 24 * 60, allowGet: false },
+    uploads: { maxFileBytes: 4 * 1024 ** 3 },
+    jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
+    store: { kind: 'sqlite', postgresUrl: '' },
+    demo: true,
+  };
+}
+
+type Overrides = { [K in keyof Config]?: Config[K] extends object ? Partial<Config[K]> : Config[K] };
+
+/**
+ * Defaults, then `<dataDir>/config.json` (or `TESSERA_CONFIG`), then `TESSERA_*` variables,
+ * then explicit overrides (command-line flags, tests).
+ */
+export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  let config = defaultConfig();
+  const dataDir = overrides.dataDir ?? env.TESSERA_DATA_DIR ?? config.dataDir;
+  const file = env.TESSERA_CONFIG ?? path.join(dataDir, 'config.json');
+  if (existsSync(file)) config = merge(config, JSON.parse(readFileSync(file, 'utf8')) as Overrides);
+  config = merge(config, fromEnv(env));
+  config = merge(config, overrides);
+  config.dataDir = path.resolve(config.dataDir);
+  config.basePath = '/' + config.basePath.replace(/^\/+|\/+$/g, '');
+  return config;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Overrides {
+  const out: Overrides = {};
+  const int = (name: string) => (env[name] ? Number.parseInt(env[name]!, 10) : undefined);
+  if (env.TESSERA_PORT) out.port = int('TESSERA_PORT');
+  if (env.TESSERA_HOST) out.host = env.TESSERA_HOST;
+  if (env.TESSERA_DATA_DIR) out.dataDir = env.TESSERA_DATA_DIR;
+  if (env.TESSERA_BASE_PATH) out.basePath = env.TESSERA_BASE_PATH;
+  if (env.TESSERA_PUBLIC_URL) out.publicUrl = env.TESSERA_PUBLIC_URL;
+  if (env.TESSERA_HTTP_ERROR_STATUS) out.httpErrorStatus = env.TESSERA_HTTP_ERROR_STATUS === 'true';
+  if (env.TESSERA_LOG_LEVEL) out.logLevel = env.TESSERA_LOG_LEVEL;
+  if (env.TESSERA_ADMIN_USER || env.TESSERA_ADMIN_PASSWORD) {
+    out.admin = { username: env.TESSERA_ADMIN_USER ?? 'admin', password: env.TESSERA_ADMIN_PASSWORD ?? '' };
+  }
+  if (env.TESSERA_JOB_CONCURRENCY) out.jobs = { concurrency: int('TESSERA_JOB_CONCURRENCY') };
+  if (env.TESSERA_STORE) out.store = { kind: env.TESSERA_STORE as 'sqlite' | 'postgres', postgresUrl: env.TESSERA_POSTGRES_URL ?? '' };
+  if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
+  return out;
+}
+
+function merge(base: Config, extra: Overrides): Config {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] =
+      current && typeof current === 'object' && value && typeof value === 'object'
+        ? { ...(current as object), ...stripUndefined(value as object) }
+        : value;
+  }
+  return out as unknown as Config;
+}
+
+function stripUndefined(value: object): object {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}

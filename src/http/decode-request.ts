@@ -1,0 +1,47 @@
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { Principal } from '../auth/principal.js';
+import { readMultipart } from './multipart.js';
+import { Params } from './params.js';
+
+/**
+ * Merges query string and body into `request.arcgis.params`, saves uploads, and resolves the
+ * token (parameter, then X-Esri-Authorization, then Authorization: Bearer) into a principal.
+ * A token that is present but bad is a 498 even on public resources, so clients refresh it.
+ */
+export async function decodeRequest(context: AppContext, request: FastifyRequest): Promise<void> {
+  const state = request.arcgis;
+  let body: Record<string, unknown> | undefined;
+  if (request.isMultipart()) {
+    const { fields, uploads } = await readMultipart(request, path.join(context.config.dataDir, 'tmp', 'uploads'));
+    body = fields;
+    state.uploads = uploads;
+  } else if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) {
+    body = request.body as Record<string, unknown>;
+  }
+  state.params = new Params(request.query as Record<string, unknown>, body);
+  state.bodyKeys = new Set(Object.keys(body ?? {}).map((key) => key.toLowerCase()));
+  const found = findToken(request, state.params, state.bodyKeys);
+  if (found) {
+    state.principal = await context.auth.authenticate(
+      found.token,
+      { referer: request.headers.referer, ip: request.ip },
+      found.source,
+    );
+  }
+}
+
+function findToken(
+  request: FastifyRequest,
+  params: Params,
+  bodyKeys: Set<string>,
+): { token: string; source: Principal['tokenSource'] } | undefined {
+  const parameter = params.string('token');
+  if (parameter) return { token: parameter, source: bodyKeys.has('token') ? 'parameter-body' : 'parameter-query' };
+  for (const header of [request.headers['x-esri-authorization'], request.headers.authorization]) {
+    const match = /^Bearer\s+(\S+)$/i.exec(String(header ?? ''));
+    if (match) return { token: match[1]!, source: 'header' };
+  }
+  return undefined;
+}

@@ -1,0 +1,32 @@
+import type { Principal } from '../auth/principal.js';
+import { Params } from './params.js';
+
+/** A file part of a multipart request, already streamed to a temporary file. */
+export interface UploadedFile {
+  field: string;
+  /** The client's file name, untrusted: sanitise before using it in a path. */
+  fileName: string;
+  mimeType: string;
+  path: string;
+  size: number;
+}
+
+/** What the http layer decoded from a request, for handlers to read. */
+export interface RequestState {
+  params: Params;
+  /** Null for anonymous requests. */
+  principal: Principal | null;
+  uploads: UploadedFile[];
+  /** Parameter names that arrived in the body (the admin API wants its token there). */
+  bodyKeys: Set<string>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    arcgis: RequestState;
+  }
+}
+
+export function emptyRequestState(): RequestState {
+  return { params: new Params(), principal: null, uploads: [], bodyKeys: new Set() };
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AuthService } from './auth/auth-service.js';
+import { loadConfig, type Config } from './config.js';
+import type { AppContext } from './context.js';
+import { buildApp, type RoutePlugin } from './http/app.js';
+import { createLogger } from './logger.js';
+import { openStores } from './store/index.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  context: AppContext;
+  /** e.g. `http://127.0.0.1:6080/arcgis` */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config?: Partial<Config>;
+  logger?: Logger;
+  /** Called once with the first administrator's generated password (print it, once). */
+  onAdminCreated?: (username: string, password: string) => void;
+  extraRoutes?: RoutePlugin[];
+}
+
+/** Opens the stores, ensures an administrator, and listens. Used by the CLI and by the tests. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(options.config as never);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const stores = await openStores(config);
+  const auth = await AuthService.create(stores.users, stores.settings, config);
+  const created = await auth.ensureAdministrator();
+  if (created?.password) options.onAdminCreated?.(created.username, created.password);
+  const context: AppContext = { config, stores, auth, logger, onClose: [] };
+  const app = await buildApp(context, options.extraRoutes);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    app,
+    context,
+    url: `http://${host}:${port}${config.basePath}`,
+    close: async () => {
+      await app.close();
+      for (const close of context.onClose.reverse()) await close();
+      await stores.close();
+    },
+  };
+}

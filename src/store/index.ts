@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { ItemStore } from './item-store.js';
+import type { ServiceStore } from './service-store.js';
+import type { SettingsStore } from './settings-store.js';
+import type { UserStore } from './user-store.js';
+import { openDatabase, type SqliteDatabase } from './sqlite/database.js';
+import { SqliteItemStore } from './sqlite/sqlite-item-store.js';
+import { SqliteServiceStore } from './sqlite/sqlite-service-store.js';
+import { SqliteSettingsStore } from './sqlite/sqlite-settings-store.js';
+import { SqliteUserStore } from './sqlite/sqlite-user-store.js';
+
+/** The server's stores, picked once at start-up from config; callers never branch on the engine. */
+export interface Stores {
+  users: UserStore;
+  items: ItemStore;
+  services: ServiceStore;
+  settings: SettingsStore;
+  /** The embedded system database, for capabilities adding their own SQLite stores. */
+  systemDb?: SqliteDatabase;
+  close(): Promise<void>;
+}
+
+/** Migration folders applied to the embedded system database, in order. */
+export const SYSTEM_MIGRATIONS = ['core'];
+
+export function systemDatabasePath(config: Config): string {
+  return path.join(config.dataDir, 'tessera.sqlite');
+}
+
+export async function openStores(config: Config): Promise<Stores> {
+  if (config.store.kind === 'postgres') {
+    throw new Error('The PostgreSQL store is not built yet: run with the embedded store (store.kind = "sqlite").');
+  }
+  const db = openDatabase(systemDatabasePath(config), { migrations: SYSTEM_MIGRATIONS });
+  return {
+    users: new SqliteUserStore(db),
+    items: new SqliteItemStore(db),
+    services: new SqliteServiceStore(db),
+    settings: new SqliteSettingsStore(db),
+    systemDb: db,
+    close: async () => {
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { ServiceRecord, ServiceStore, ServiceType } from '../service-store.js';
+import type { SqliteDatabase } from './database.js';
+import { updateColumns } from './update-columns.js';
+
+interface ServiceRow {
+  folder: string;
+  name: string;
+  type: ServiceType;
+  owner: string | null;
+  item_id: string | null;
+  access: ServiceRecord['access'];
+  definition: string;
+  created: number;
+  modified: number;
+}
+
+function toRecord(row: ServiceRow): ServiceRecord {
+  return {
+    folder: row.folder,
+    name: row.name,
+    type: row.type,
+    owner: row.owner,
+    itemId: row.item_id,
+    access: row.access,
+    definition: JSON.parse(row.definition) as Record<string, unknown>,
+    created: row.created,
+    modified: row.modified,
+  };
+}
+
+export class SqliteServiceStore implements ServiceStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async list(folder?: string): Promise<ServiceRecord[]> {
+    const rows =
+      folder === undefined
+        ? this.db.prepare('SELECT * FROM services ORDER BY folder, name, type').all()
+        : this.db.prepare('SELECT * FROM services WHERE folder = ? ORDER BY name, type').all(folder);
+    return (rows as ServiceRow[]).map(toRecord);
+  }
+
+  async folders(): Promise<string[]> {
+    const rows = this.db.prepare("SELECT DISTINCT folder FROM services WHERE folder <> '' ORDER BY folder").all();
+    return (rows as Array<{ folder: string }>).map((row) => row.folder);
+  }
+
+  async get(folder: string, name: string, type: ServiceType): Promise<ServiceRecord | undefined> {
+    const row = this.db
+      .prepare('SELECT * FROM services WHERE folder = ? AND name = ? AND type = ?')
+      .get(folder, name, type) as ServiceRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async create(service: ServiceRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO services (folder, name, type, owner, item_id, access, definition, created, modified)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        service.folder,
+        service.name,
+        service.type,
+        service.owner,
+        service.itemId,
+        service.access,
+        JSON.stringify(service.definition),
+        service.created,
+        service.modified,
+      );
+  }
+
+  async update(
+    folder: string,
+    name: string,
+    type: ServiceType,
+    patch: Partial<Pick<ServiceRecord, 'owner' | 'itemId' | 'access' | 'definition'>>,
+  ): Promise<void> {
+    const columns: Record<string, unknown> = {
+      owner: patch.owner,
+      item_id: patch.itemId,
+      access: patch.access,
+      definition: patch.definition === undefined ? undefined : JSON.stringify(patch.definition),
+    };
+    const update = updateColumns(columns);
+    if (!update) return;
+    this.db
+      .prepare(`UPDATE services SET ${update.set}, modified = ? WHERE folder = ? AND name = ? AND type = ?`)
+      .run(...update.values, Date.now(), folder, name, type);
+  }
+
+  async delete(folder: string, name: string, type: ServiceType): Promise<void> {
+    this.db.prepare('DELETE FROM services WHERE folder = ? AND name = ? AND type = ?').run(folder, name, type);
+  }
+}
