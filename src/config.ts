@@ -19,7 +19,7 @@ export interface Config {
   tokens: { defaultMinutes: number; maxMinutes: number; allowGet: boolean };
   uploads: { maxFileBytes: number };
   jobs: { concurrency: number; timeLimitSeconds: number; retentionMinutes: number };
-  store: { kind: 'sqlite' | 'postgres'; postgresUrl: string };
+  store: { kind: 'sqlite' | 'postgres'; postgresUrl: string; postgresSchema: string };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
 }
@@ -37,7 +37,7 @@ export function defaultConfig(): Config {
     tokens: { defaultMinutes: 60, maxMinutes: 14 * 24 * 60, allowGet: false },
     uploads: { maxFileBytes: 4 * 1024 ** 3 },
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
-    store: { kind: 'sqlite', postgresUrl: '' },
+    store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     demo: true,
   };
 }
@@ -74,7 +74,9 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     out.admin = { username: env.TESSERA_ADMIN_USER ?? 'admin', password: env.TESSERA_ADMIN_PASSWORD ?? '' };
   }
   if (env.TESSERA_JOB_CONCURRENCY) out.jobs = { concurrency: int('TESSERA_JOB_CONCURRENCY') };
-  if (env.TESSERA_STORE) out.store = { kind: env.TESSERA_STORE as 'sqlite' | 'postgres', postgresUrl: env.TESSERA_POSTGRES_URL ?? '' };
+  if (env.TESSERA_STORE) out.store = { kind: env.TESSERA_STORE as 'sqlite' | 'postgres' };
+  if (env.TESSERA_POSTGRES_URL) out.store = { ...out.store, postgresUrl: env.TESSERA_POSTGRES_URL };
+  if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   return out;
 }

@@ -9,6 +9,11 @@ import { SqliteItemStore } from './sqlite/sqlite-item-store.js';
 import { SqliteServiceStore } from './sqlite/sqlite-service-store.js';
 import { SqliteSettingsStore } from './sqlite/sqlite-settings-store.js';
 import { SqliteUserStore } from './sqlite/sqlite-user-store.js';
+import { openPostgres, runPostgresMigrations } from './postgres/database.js';
+import { PgItemStore } from './postgres/pg-item-store.js';
+import { PgServiceStore } from './postgres/pg-service-store.js';
+import { PgSettingsStore } from './postgres/pg-settings-store.js';
+import { PgUserStore } from './postgres/pg-user-store.js';
 
 /** The server's stores, picked once at start-up from config; callers never branch on the engine. */
 export interface Stores {
@@ -29,9 +34,7 @@ export function systemDatabasePath(config: Config): string {
 }
 
 export async function openStores(config: Config): Promise<Stores> {
-  if (config.store.kind === 'postgres') {
-    throw new Error('The PostgreSQL store is not built yet: run with the embedded store (store.kind = "sqlite").');
-  }
+  if (config.store.kind === 'postgres') return openPostgresStores(config);
   const db = openDatabase(systemDatabasePath(config), { migrations: SYSTEM_MIGRATIONS });
   return {
     users: new SqliteUserStore(db),
@@ -42,5 +45,21 @@ export async function openStores(config: Config): Promise<Stores> {
     close: async () => {
       db.close();
     },
+  };
+}
+
+/**
+ * The cluster store: users, items, services and settings in PostgreSQL (one schema per
+ * installation). Capabilities without a PostgreSQL implementation yet refuse to start on it.
+ */
+async function openPostgresStores(config: Config): Promise<Stores> {
+  const pool = await openPostgres(config.store.postgresUrl, config.store.postgresSchema);
+  await runPostgresMigrations(pool, config.store.postgresSchema, ['core']);
+  return {
+    users: new PgUserStore(pool),
+    items: new PgItemStore(pool),
+    services: new PgServiceStore(pool),
+    settings: new PgSettingsStore(pool),
+    close: () => pool.end(),
   };
 }

@@ -29,6 +29,23 @@ export interface FolderRecord {
   created: number;
 }
 
+/**
+ * A boolean filter over items, the store-side form of a portal search (`q`).
+ * Leaf semantics: `id`, `owner` equal (case-insensitive for owner); `type` equal when `exact`, else
+ * contained; `title`, `description`, `snippet` contained; `tags`, `typeKeywords` one element equal;
+ * `text` contained in any of title, tags, snippet, description, type, typeKeywords. A `*` in a
+ * value is a wildcard. `{ all: [] }` matches everything, `{ any: [] }` nothing.
+ *
+ * @example { all: [{ field: 'owner', value: 'ana' }, { not: { field: 'type', value: 'Web Map', exact: true } }] }
+ */
+export type ItemFilter =
+  | { all: ItemFilter[] }
+  | { any: ItemFilter[] }
+  | { not: ItemFilter }
+  | { field: ItemFilterField; value: string; exact?: boolean };
+
+export type ItemFilterField = 'id' | 'owner' | 'title' | 'type' | 'tags' | 'typeKeywords' | 'description' | 'snippet' | 'access' | 'text';
+
 export interface ItemQuery {
   owner?: string;
   /** `null` = the user's root folder; undefined = any folder. */
@@ -38,6 +55,8 @@ export interface ItemQuery {
   text?: string[];
   title?: string;
   ids?: string[];
+  /** A boolean filter on top of the fields above (all must hold). */
+  filter?: ItemFilter;
   /** Items the caller may see: its own, plus these access levels of others. */
   visibleTo?: { username: string | null; isAdmin: boolean };
   sortField?: 'title' | 'created' | 'modified' | 'type' | 'owner';

@@ -1,32 +1,7 @@
+import { toServiceRecord, type ServiceRow } from '../rows/service-row.js';
 import type { ServiceRecord, ServiceStore, ServiceType } from '../service-store.js';
 import type { SqliteDatabase } from './database.js';
-import { updateColumns } from './update-columns.js';
-
-interface ServiceRow {
-  folder: string;
-  name: string;
-  type: ServiceType;
-  owner: string | null;
-  item_id: string | null;
-  access: ServiceRecord['access'];
-  definition: string;
-  created: number;
-  modified: number;
-}
-
-function toRecord(row: ServiceRow): ServiceRecord {
-  return {
-    folder: row.folder,
-    name: row.name,
-    type: row.type,
-    owner: row.owner,
-    itemId: row.item_id,
-    access: row.access,
-    definition: JSON.parse(row.definition) as Record<string, unknown>,
-    created: row.created,
-    modified: row.modified,
-  };
-}
+import { updateColumns } from '../rows/update-columns.js';
 
 export class SqliteServiceStore implements ServiceStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -36,7 +11,7 @@ export class SqliteServiceStore implements ServiceStore {
       folder === undefined
         ? this.db.prepare('SELECT * FROM services ORDER BY folder, name, type').all()
         : this.db.prepare('SELECT * FROM services WHERE folder = ? ORDER BY name, type').all(folder);
-    return (rows as ServiceRow[]).map(toRecord);
+    return (rows as ServiceRow[]).map(toServiceRecord);
   }
 
   async folders(): Promise<string[]> {
@@ -48,7 +23,7 @@ export class SqliteServiceStore implements ServiceStore {
     const row = this.db
       .prepare('SELECT * FROM services WHERE folder = ? AND name = ? AND type = ?')
       .get(folder, name, type) as ServiceRow | undefined;
-    return row && toRecord(row);
+    return row && toServiceRecord(row);
   }
 
   async create(service: ServiceRecord): Promise<void> {

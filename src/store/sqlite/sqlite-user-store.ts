@@ -1,41 +1,18 @@
+import { toUserRecord, type UserRow } from '../rows/user-row.js';
 import type { UserRecord, UserStore } from '../user-store.js';
 import type { SqliteDatabase } from './database.js';
-import { updateColumns } from './update-columns.js';
-
-interface UserRow {
-  username: string;
-  full_name: string;
-  email: string;
-  role: UserRecord['role'];
-  password_hash: string;
-  token_version: number;
-  created: number;
-  modified: number;
-}
-
-function toRecord(row: UserRow): UserRecord {
-  return {
-    username: row.username,
-    fullName: row.full_name,
-    email: row.email,
-    role: row.role,
-    passwordHash: row.password_hash,
-    tokenVersion: row.token_version,
-    created: row.created,
-    modified: row.modified,
-  };
-}
+import { updateColumns } from '../rows/update-columns.js';
 
 export class SqliteUserStore implements UserStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   async get(username: string): Promise<UserRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
-    return row && toRecord(row);
+    return row && toUserRecord(row);
   }
 
   async list(): Promise<UserRecord[]> {
-    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUserRecord);
   }
 
   async create(user: Omit<UserRecord, 'created' | 'modified' | 'tokenVersion'>): Promise<UserRecord> {

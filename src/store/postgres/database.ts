@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const MIGRATIONS_ROOT = fileURLToPath(new URL('../migrations/postgres/', import.meta.url));
+
+// BIGINT columns hold epoch milliseconds, well inside Number's exact range.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+/**
+ * A pool whose connections all use one schema (`search_path`), so several Tessera instances or
+ * test runs can share a database without seeing each other.
+ */
+export async function openPostgres(url: string, schema: string): Promise<pg.Pool> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('connect', (client) => {
+    client.query(`SET search_path TO ${schema}, public`).catch(() => undefined);
+  });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  return pool;
+}
+
+/** Applies `NNN_name.sql` files per capability folder once each, as the SQLite runner does. */
+export async function runPostgresMigrations(pool: pg.Pool, schema: string, folders: string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(`SET search_path TO ${schema}, public`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)');
+    const applied = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+    for (const folder of folders) {
+      const dir = path.join(MIGRATIONS_ROOT, folder);
+      for (const file of readdirSync(dir).filter((name) => /^\d+_.+\.sql$/.test(name)).sort()) {
+        const id = `${folder}/${file}`;
+        if (applied.has(id)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(readFileSync(path.join(dir, file), 'utf8'));
+          await client.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, $2)', [id, Date.now()]);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK');
+          throw error;
+        }
+      }
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** `$1, $2, …` placeholders for a list, starting after `offset` earlier ones. */
+export function placeholders(count: number, offset = 0): string {
+  return Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(', ');
+}
