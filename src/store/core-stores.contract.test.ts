@@ -98,6 +98,12 @@ describe.each(engines)('core stores on $name', ({ open }) => {
     const page = await stores.items.query({ owner: 'Ana', sortField: 'title', sortOrder: 'desc', start: 2, num: 1 });
     expect(page).toMatchObject({ total: 2, items: [{ id: 'a1' }] });
     expect((await stores.items.query({ folderId: 'f1', start: 1, num: 10 })).items.map((i) => i.id)).toEqual(['a22']);
+    const filtered = await stores.items.query({
+      filter: { all: [{ field: 'tags', value: 'UAV' }, { not: { field: 'title', value: 'two' } }] },
+      start: 1,
+      num: 10,
+    });
+    expect(filtered.items.map((i) => i.id)).toEqual(['a1']);
     expect(await stores.items.findFolder('ANA', 'Scans')).toMatchObject({ id: 'f1' });
     await stores.items.update('a1', { title: 'Renamed' });
     expect((await stores.items.get('a1'))?.title).toBe('Renamed');

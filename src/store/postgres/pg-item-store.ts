@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { FolderRecord, ItemQuery, ItemRecord, ItemStore } from '../item-store.js';
+import { withItemFilter } from '../rows/item-filter-sql.js';
 import { buildItemQuery, numberPlaceholders } from '../rows/item-query.js';
 import { toItemColumns, toItemRecord, type ItemRow } from '../rows/item-row.js';
 import { updateColumns } from '../rows/update-columns.js';
@@ -33,7 +34,7 @@ export class PgItemStore implements ItemStore {
   }
 
   async query(query: ItemQuery): Promise<{ total: number; items: ItemRecord[] }> {
-    const { where, order, values } = buildItemQuery(query, 'postgres');
+    const { where, order, values } = withItemFilter(buildItemQuery(query, 'postgres'), query.filter, 'postgres');
     const count = await this.pool.query<{ n: string }>(numberPlaceholders(`SELECT count(*) AS n FROM items ${where}`), values);
     const page = await this.pool.query<ItemRow>(
       numberPlaceholders(`SELECT * FROM items ${where} ORDER BY ${order} LIMIT ? OFFSET ?`),
