@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
+import { IMPORT_USAGE, runImportCommand } from './features/import-command.js';
 import { startServer } from './server.js';
 
 const USAGE = `Usage:
   tessera serve [--port 6080] [--host 127.0.0.1] [--data ./data]
+  ${IMPORT_USAGE}
   tessera help`;
 
 async function main(argv: string[]): Promise<void> {
   const [command = 'help', ...rest] = argv;
   if (command === 'serve') return serve(rest);
+  if (command === 'import') return runImportCommand(rest);
   console.log(USAGE);
   if (command !== 'help' && command !== '--help') process.exitCode = 2;
 }

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { AuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
+import type { JobService } from './jobs/job-service.js';
+import type { FeatureStore } from './store/feature-store.js';
 import type { Stores } from './store/index.js';
 
 /**
@@ -12,6 +14,10 @@ export interface AppContext {
   stores: Stores;
   auth: AuthService;
   logger: Logger;
+  /** GP services and their jobs (absent in apps built without the job machinery). */
+  jobs?: JobService;
+  /** Hosted feature data; opened by the features capability on first use (see ensureFeatureStore). */
+  features?: FeatureStore;
   /** Called on shutdown, last registered first. */
   onClose: Array<() => Promise<void> | void>;
 }

@@ -3,9 +3,13 @@ import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
 import { loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
+import { ensureDemoFeatures } from './features/demo.js';
 import { buildApp, type RoutePlugin } from './http/app.js';
+import type { GPServiceSpec } from './jobs/gp-registry.js';
+import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
 import { openStores } from './store/index.js';
+import { GP_SERVICES } from './tasks/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,6 +25,8 @@ export interface StartOptions {
   /** Called once with the first administrator's generated password (print it, once). */
   onAdminCreated?: (username: string, password: string) => void;
   extraRoutes?: RoutePlugin[];
+  /** GP services besides the built-in ones (test fixtures), and job timings to shorten. */
+  jobs?: { services?: GPServiceSpec[]; timings?: Partial<JobTimings> };
 }
 
 /** Opens the stores, ensures an administrator, and listens. Used by the CLI and by the tests. */
@@ -32,11 +38,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const created = await auth.ensureAdministrator();
   if (created?.password) options.onAdminCreated?.(created.username, created.password);
   const context: AppContext = { config, stores, auth, logger, onClose: [] };
+  context.jobs = await startJobs(context, [...GP_SERVICES, ...(options.jobs?.services ?? [])], options.jobs?.timings);
   const app = await buildApp(context, options.extraRoutes);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  await ensureDemoFeatures(context, `http://${host}:${port}${config.basePath}`);
   return {
     app,
     context,

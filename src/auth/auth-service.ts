@@ -79,14 +79,21 @@ export class AuthService {
       throw BAD_CREDENTIALS;
     }
     this.throttle.recordSuccess(keys);
+    return this.sign(user.username, user.tokenVersion, request);
+  }
+
+  /** A token for an already authenticated user (token exchange for a federated server URL). */
+  async issueToken(username: string, request: Omit<TokenRequest, 'username' | 'password'>): Promise<{ token: string; expires: number; ssl: boolean }> {
+    const user = await this.users.get(username);
+    if (!user) throw ApiError.invalidToken();
+    return this.sign(user.username, user.tokenVersion, request);
+  }
+
+  private sign(username: string, tokenVersion: number, request: Omit<TokenRequest, 'username' | 'password'>) {
     const minutes = Math.min(request.expiration ?? this.config.tokens.defaultMinutes, this.config.tokens.maxMinutes);
     const expires = Date.now() + Math.max(1, minutes) * 60_000;
     const binding = bindingFor(request);
-    return {
-      token: this.signer.sign({ username: user.username, expires, binding, tokenVersion: user.tokenVersion }),
-      expires,
-      ssl: false,
-    };
+    return { token: this.signer.sign({ username, expires, binding, tokenVersion }), expires, ssl: false };
   }
 
   /** The principal a token stands for, or 498 for a bad, expired, revoked or wrongly bound token. */
@@ -103,7 +110,7 @@ export class AuthService {
   }
 }
 
-function bindingFor(request: TokenRequest): string {
+function bindingFor(request: Omit<TokenRequest, 'username' | 'password'>): string {
   const client = (request.client ?? '').toLowerCase();
   if (client === 'referer') {
     if (!request.referer) throw ApiError.invalidParameter("'referer' is required when client=referer");

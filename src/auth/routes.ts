@@ -14,6 +14,19 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       if (!params.has('username')) return sendResource(request, reply, {}, tokenPage(request.url));
       throw new ApiError(400, 'Unable to generate token.', ['Token requests must use POST so credentials stay out of URLs.']);
     }
+    const principal = request.arcgis.principal;
+    if (!params.has('username') && principal && params.has('serverUrl')) {
+      // Federation: arcgis-rest-js and the JS SDK trade a portal token for one valid on a server
+      // (`token` + `serverUrl`); portal and server are one here, so the same user gets a token.
+      const exchanged = await context.auth.issueToken(principal.username, {
+        client: params.string('client'),
+        referer: params.string('referer') ?? request.headers.referer,
+        ip: params.string('ip'),
+        expiration: params.int('expiration'),
+        requestIp: request.ip,
+      });
+      return sendResource(request, reply, exchanged);
+    }
     const token = await context.auth.generateToken({
       username: params.string('username'),
       password: params.string('password'),

@@ -3,9 +3,14 @@ import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { adminRoutes } from '../admin/routes.js';
 import { authRoutes } from '../auth/routes.js';
 import type { AppContext } from '../context.js';
 import { directoryRoutes } from '../directory/routes.js';
+import { featureRoutes } from '../features/routes.js';
+import { imageryRoutes } from '../imagery/routes.js';
+import { imageRenderRoutes } from '../imagery/render-routes.js';
+import { gpRoutes } from '../jobs/routes.js';
 import { portalRoutes } from '../portal/routes.js';
 import { decodeRequest } from './decode-request.js';
 import { ApiError, toErrorEnvelope } from './errors.js';
@@ -17,7 +22,7 @@ import { renderPage } from '../directory/html.js';
 /** Capability plugins, registered below the base path. Each owns its prefix, hooks and errors. */
 export type RoutePlugin = (app: FastifyInstance, context: AppContext) => Promise<void>;
 
-const CAPABILITY_ROUTES: RoutePlugin[] = [directoryRoutes, authRoutes, portalRoutes];
+const CAPABILITY_ROUTES: RoutePlugin[] = [directoryRoutes, authRoutes, portalRoutes, gpRoutes, adminRoutes, featureRoutes, imageryRoutes, imageRenderRoutes];
 
 export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] = []): Promise<FastifyInstance> {
   const app = Fastify({

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import type { Privilege } from '../auth/privileges.js';
 import type { Config } from '../config.js';
 import type { Stores } from '../store/index.js';
 
@@ -66,6 +67,8 @@ export interface TaskDefinition {
   timeLimitSeconds?: number;
   /** Safe to run again from the start after a crash (else the job fails with a message). */
   retryAfterCrash?: boolean;
+  /** Privilege a submitter needs (anonymous → 499, lacking it → 403); overrides the service's. */
+  requiredPrivilege?: Privilege;
   /** Checks inputs at submit time (a thrown ApiError/TaskError refuses the submit, no job created). */
   validate?(inputs: Record<string, unknown>, principal: Principal | null): void | Promise<void>;
   execute(context: TaskContext): Promise<Record<string, unknown>>;
@@ -82,6 +85,8 @@ export interface GPServiceDefinition {
   name: string;
   description: string;
   executionType: 'esriExecutionTypeAsynchronous' | 'esriExecutionTypeSynchronous';
+  /** Privilege every task of the service needs unless the task says otherwise; absent = anyone. */
+  requiredPrivilege?: Privilege;
   tasks: TaskDefinition[];
 }
 

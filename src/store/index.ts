@@ -9,6 +9,8 @@ import { SqliteItemStore } from './sqlite/sqlite-item-store.js';
 import { SqliteServiceStore } from './sqlite/sqlite-service-store.js';
 import { SqliteSettingsStore } from './sqlite/sqlite-settings-store.js';
 import { SqliteUserStore } from './sqlite/sqlite-user-store.js';
+import type { FeatureStore } from './feature-store.js';
+import { SqliteFeatureStore } from './sqlite/sqlite-feature-store.js';
 import { openPostgres, runPostgresMigrations } from './postgres/database.js';
 import { PgItemStore } from './postgres/pg-item-store.js';
 import { PgServiceStore } from './postgres/pg-service-store.js';
@@ -27,7 +29,7 @@ export interface Stores {
 }
 
 /** Migration folders applied to the embedded system database, in order. */
-export const SYSTEM_MIGRATIONS = ['core'];
+export const SYSTEM_MIGRATIONS = ['core', 'jobs'];
 
 export function systemDatabasePath(config: Config): string {
   return path.join(config.dataDir, 'tessera.sqlite');
@@ -62,4 +64,12 @@ async function openPostgresStores(config: Config): Promise<Stores> {
     settings: new PgSettingsStore(pool),
     close: () => pool.end(),
   };
+}
+
+/**
+ * Hosted feature data: SpatiaLite files under `<dataDir>/features`, one per service. Used with
+ * either system store until a PostGIS FeatureStore exists (then picked here by `store.kind`).
+ */
+export function openFeatureStore(config: Config): FeatureStore {
+  return new SqliteFeatureStore(path.join(config.dataDir, 'features'));
 }

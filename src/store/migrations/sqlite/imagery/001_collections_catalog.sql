@@ -17,8 +17,6 @@ CREATE TABLE image_collections (
   next_object_id  INTEGER NOT NULL DEFAULT 1,
   -- JSON summary of the items (extent, pixel sizes, bands, statistics), kept with every write.
   summary         TEXT NOT NULL DEFAULT '{}',
-  -- Union of the footprints (SpatiaLite geometry), the mosaic dataset's boundary.
-  boundary        BLOB,
   job_id          TEXT,
   created         INTEGER NOT NULL,
   modified        INTEGER NOT NULL

@@ -1,0 +1,296 @@
+/**
+ * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10]`.
+ *
+ * A server (own process) hosts one generated point layer. Each operation runs through the REST
+ * API and, in the same run, as the SQL the store runs against the same SpatiaLite file:
+ *   (a) a 1,000-record page, (b) an attribute where, (c) an envelope filter, (d) returnCountOnly —
+ *       sequential latency p50/p99 both ways (ratio = REST p50 / SQL p50), and REST throughput
+ *       under 8 concurrent connections (autocannon);
+ *   deleteFeatures of 10,000 features by where and by objectIds, applyEdits of 1,000 adds —
+ *       wall time both ways, as a ratio.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { esriToWkb } from '../src/geometry/wkb.js';
+import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
+import { SqliteFeatureStore } from '../src/store/sqlite/sqlite-feature-store.js';
+import type { FeatureWrite, LayerSchema } from '../src/store/feature-store.js';
+
+type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const { values: args } = parseArgs({ options: { points: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' } } });
+const N = Number(args.points);
+const SECONDS = Number(args.seconds);
+const PASSWORD = 'bench-admin-password';
+const SERVICE = '/rest/services/Hosted/bench/FeatureServer/0';
+/** A prime not dividing N: POP = i·STRIDE mod N is a permutation, so POP ranges select exact counts. */
+const STRIDE = 7919;
+
+interface Timing {
+  p50: number;
+  p99: number;
+}
+
+function timing(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'features-server.ts'), dataDir], {
+    env: { ...process.env, BENCH_ADMIN_PASSWORD: PASSWORD },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, url: (JSON.parse(line) as { url: string }).url };
+}
+
+async function post(url: string, form: Record<string, string>): Promise<any> {
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
+  return response.json();
+}
+
+/** Creates the service through the API and bulk-loads N points through the FeatureStore. */
+async function createLayer(base: string, token: string, dataDir: string): Promise<{ dataset: string; file: string }> {
+  const created = await post(`${base}/sharing/rest/content/users/admin/createService`, {
+    f: 'json',
+    token,
+    createParameters: JSON.stringify({ name: 'bench', spatialReference: { wkid: 4326 }, maxRecordCount: 2000 }),
+  });
+  const layer = {
+    name: 'Points',
+    geometryType: 'esriGeometryPoint',
+    fields: [
+      { name: 'NAME', type: 'esriFieldTypeString', length: 32 },
+      { name: 'POP', type: 'esriFieldTypeInteger' },
+      { name: 'CAT', type: 'esriFieldTypeString', length: 1 },
+      { name: 'VALUE', type: 'esriFieldTypeDouble' },
+    ],
+    indexes: [{ name: 'pop_idx', fields: 'POP', isUnique: false }],
+  };
+  await post(`${base}/rest/admin/services/Hosted/bench/FeatureServer/addToDefinition`, { f: 'json', token, addToDefinition: JSON.stringify({ layers: [layer] }) });
+  const dataset = created.itemId as string;
+  const store = new SqliteFeatureStore(path.join(dataDir, 'features'));
+  const schema: LayerSchema = {
+    id: 0,
+    objectIdColumn: 'OBJECTID',
+    columns: [
+      { name: 'NAME', type: 'text' },
+      { name: 'POP', type: 'integer' },
+      { name: 'CAT', type: 'text' },
+      { name: 'VALUE', type: 'real' },
+    ],
+    geometry: { kind: 'point', srid: 4326, hasZ: false, hasM: false },
+  };
+  const started = performance.now();
+  const random = mulberry32(42);
+  for (let start = 0; start < N; start += 20_000) {
+    const adds: FeatureWrite[] = [];
+    for (let i = start; i < Math.min(N, start + 20_000); i++) {
+      const geometry = { wkb: esriToWkb({ x: random() * 360 - 180, y: random() * 170 - 85 })!, srid: 4326 };
+      adds.push({ values: { NAME: `place ${i}`, POP: (i * STRIDE) % N, CAT: 'ABCDEFGH'[i % 8], VALUE: random() * 1000 }, geometry });
+    }
+    await store.applyEdits(dataset, [{ layer: schema, adds }], { rollbackOnFailure: true, useGlobalIds: false });
+  }
+  await store.close();
+  console.log(`loaded ${N.toLocaleString()} points through the FeatureStore in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { dataset, file: path.join(dataDir, 'features', `${dataset}.sqlite`) };
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface ReadCase {
+  name: string;
+  /** Query string of the REST request, for a random draw. */
+  rest: (random: () => number) => string;
+  /** The same work as SQL: statement and its parameters for the same draw. */
+  sql: string;
+  params: (random: () => number) => unknown[];
+}
+
+/** What the store selects for a 2-D point layer (x/y numbers; other layers get AsBinary WKB). */
+const COLUMNS = '"OBJECTID", "NAME", "POP", "CAT", "VALUE", ST_X("SHAPE"), ST_Y("SHAPE")';
+const PAGE_OFFSETS = 50_000;
+
+function readCases(): ReadCase[] {
+  const window = (random: () => number) => {
+    // About 1,000 of the million points fall in a 6°×6° window.
+    const x = random() * 340 - 170;
+    const y = random() * 150 - 75;
+    return [x, y, x + 6, y + 6];
+  };
+  return [
+    {
+      name: '(a) 1,000-record page',
+      rest: (r) => `where=1%3D1&outFields=*&resultOffset=${Math.floor(r() * PAGE_OFFSETS)}&resultRecordCount=1000&f=json`,
+      sql: `SELECT ${COLUMNS} FROM "layer_0" ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
+      params: (r) => [1001, Math.floor(r() * PAGE_OFFSETS)],
+    },
+    {
+      name: '(b) attribute where',
+      rest: (r) => {
+        const low = Math.floor(r() * (N - 500));
+        return `where=${encodeURIComponent(`POP >= ${low} AND POP < ${low + 500}`)}&outFields=*&f=json`;
+      },
+      sql: `SELECT ${COLUMNS} FROM "layer_0" WHERE ("POP" >= ? AND "POP" < ?) ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
+      params: (r) => {
+        const low = Math.floor(r() * (N - 500));
+        return [low, low + 500, 2001, 0];
+      },
+    },
+    {
+      name: '(c) envelope filter',
+      rest: (r) => `geometry=${window(r).join(',')}&geometryType=esriGeometryEnvelope&spatialRel=esriSpatialRelIntersects&outFields=*&f=json`,
+      sql: `SELECT ${COLUMNS} FROM "layer_0" WHERE ROWID IN (SELECT pkid FROM "idx_layer_0_SHAPE" WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)
+            AND ST_Intersects("SHAPE", BuildMbr(?, ?, ?, ?, 4326)) = 1 ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
+      params: (r) => {
+        const [x0, y0, x1, y1] = window(r);
+        return [x1, x0, y1, y0, x0, y0, x1, y1, 2001, 0];
+      },
+    },
+    {
+      name: '(d) returnCountOnly',
+      rest: () => 'where=1%3D1&returnCountOnly=true&f=json',
+      sql: 'SELECT count(*) FROM "layer_0"',
+      params: () => [],
+    },
+  ];
+}
+
+async function measureRead(base: string, token: string, db: SqliteDatabase, c: ReadCase, rounds: number, underLoad = true): Promise<Record<string, number | string>> {
+  const statement = db.prepare(c.sql).raw(true);
+  const sqlRandom = mulberry32(7);
+  const sqlSamples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const params = c.params(sqlRandom);
+    const t = performance.now();
+    statement.all(...params);
+    sqlSamples.push(performance.now() - t);
+  }
+  const restRandom = mulberry32(7);
+  const restSamples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
+    const t = performance.now();
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    restSamples.push(performance.now() - t);
+  }
+  const sql = timing(sqlSamples);
+  const rest = timing(restSamples);
+  if (!underLoad) return { operation: c.name };
+  const loadRandom = mulberry32(11);
+  const prefix = new URL(base).pathname;
+  const paths = Array.from({ length: 2000 }, () => `${prefix}${SERVICE}/query?${c.rest(loadRandom)}&token=${token}`);
+  let next = 0;
+  const load = await autocannon({
+    url: base,
+    connections: 8,
+    duration: SECONDS,
+    requests: [{ setupRequest: (request: { path: string }) => ({ ...request, path: paths[next++ % paths.length] }) }],
+  });
+  return {
+    operation: c.name,
+    'SQL p50 ms': round(sql.p50),
+    'SQL p99 ms': round(sql.p99),
+    'REST p50 ms': round(rest.p50),
+    'REST p99 ms': round(rest.p99),
+    'ratio (p50)': round(rest.p50 / sql.p50),
+    'REST req/s (8 conn)': Math.round(load.requests.average),
+    'REST p50/p99 under load ms': `${load.latency.p50}/${load.latency.p99}`,
+    errors: load.errors + load.non2xx,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+async function measureWrites(base: string, token: string, db: SqliteDatabase): Promise<Array<Record<string, number | string>>> {
+  const rows: Array<Record<string, number | string>> = [];
+  const timed = async (work: () => unknown): Promise<number> => {
+    const t = performance.now();
+    await work();
+    return performance.now() - t;
+  };
+  const check = (answer: any) => {
+    if (answer.error || answer.success === false) throw new Error(JSON.stringify(answer).slice(0, 300));
+    return answer;
+  };
+  // Disjoint POP ranges, so every delete removes exactly 10,000 features.
+  const [restLow, sqlLow] = [Math.floor(N / 10), Math.floor(N / 5)];
+  const restWhere = await timed(async () => check(await post(`${base}${SERVICE}/deleteFeatures`, { f: 'json', token, where: `POP >= ${restLow} AND POP < ${restLow + 10_000}` })));
+  const sqlWhere = await timed(() => db.transaction(() => db.prepare('DELETE FROM "layer_0" WHERE ("POP" >= ? AND "POP" < ?)').run(sqlLow, sqlLow + 10_000)).immediate());
+  rows.push({ operation: 'deleteFeatures, 10,000 by where', 'SQL ms': round(sqlWhere), 'REST ms': round(restWhere), ratio: round(restWhere / sqlWhere) });
+
+  // 10,000 ids spread over the table, skipping rows the POP ranges above already removed.
+  const deleted = (pop: number) => (pop >= restLow && pop < restLow + 10_000) || (pop >= sqlLow && pop < sqlLow + 10_000);
+  const idsOf = (from: number) => {
+    const ids: number[] = [];
+    for (let id = from; ids.length < 10_000; id += 3) if (!deleted(((id - 1) * STRIDE) % N)) ids.push(id);
+    return ids;
+  };
+  const restIds = await timed(async () => {
+    const answer = check(await post(`${base}${SERVICE}/deleteFeatures`, { f: 'json', token, objectIds: idsOf(Math.floor(N * 0.3)).join(',') }));
+    if (answer.deleteResults.length !== 10_000) throw new Error('not every id was deleted');
+  });
+  const sqlIds = await timed(() =>
+    db.transaction(() => db.prepare('DELETE FROM "layer_0" WHERE "OBJECTID" IN (SELECT value FROM json_each(?))').run(JSON.stringify(idsOf(Math.floor(N * 0.6))))).immediate(),
+  );
+  rows.push({ operation: 'deleteFeatures, 10,000 by objectIds', 'SQL ms': round(sqlIds), 'REST ms': round(restIds), ratio: round(restIds / sqlIds) });
+
+  const random = mulberry32(3);
+  const features = () =>
+    JSON.stringify(Array.from({ length: 1000 }, (_, i) => ({ attributes: { NAME: `new ${i}`, POP: i, CAT: 'Z', VALUE: i / 3 }, geometry: { x: random() * 100, y: random() * 50 } })));
+  const insert = db.prepare('INSERT INTO "layer_0" ("NAME", "POP", "CAT", "VALUE", "SHAPE") VALUES (?, ?, ?, ?, GeomFromWKB(?, 4326)) RETURNING "OBJECTID"').raw(true);
+  const restAdds: number[] = [];
+  const sqlAdds: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    const body = features();
+    restAdds.push(await timed(async () => check(await post(`${base}${SERVICE}/applyEdits`, { f: 'json', token, adds: body }))));
+    const rows = Array.from({ length: 1000 }, (_, i) => [`new ${i}`, i, 'Z', i / 3, esriToWkb({ x: random() * 100, y: random() * 50 })]);
+    sqlAdds.push(await timed(() => db.transaction(() => rows.forEach((r) => insert.get(...r))).immediate()));
+  }
+  const rest = timing(restAdds).p50;
+  const sql = timing(sqlAdds).p50;
+  rows.push({ operation: 'applyEdits, 1,000 adds (p50 of 15)', 'SQL ms': round(sql), 'REST ms': round(rest), ratio: round(rest / sql) });
+  return rows;
+}
+
+const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-bench-features-'));
+const { child, url } = await startServerProcess(dataDir);
+try {
+  const token = (await post(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
+  const { file } = await createLayer(url, token, dataDir);
+  const db = openDatabase(file, { spatialite: true });
+  // Warm both paths (page cache, statement caches) before measuring.
+  for (const c of readCases()) await measureRead(url, token, db, c, 20, false);
+  const reads = [];
+  for (const c of readCases()) reads.push(await measureRead(url, token, db, c, 200));
+  console.table(reads);
+  console.table(await measureWrites(url, token, db));
+  db.close();
+} finally {
+  child.stdin?.end();
+  await new Promise((resolve) => child.once('exit', resolve));
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,20 @@
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import { ApiError } from '../http/errors.js';
+import { requireAdmin, requirePost } from '../http/guards.js';
+
+/**
+ * Every admin endpoint wants an administrator (499 without a token, 498 for a bad one — raised
+ * while decoding — and 403 for anyone else). Operations that change things are POST only, and a
+ * POST must carry its token in the body, never only in the URL (the documented admin rule).
+ */
+export function authorizeAdmin(request: FastifyRequest, access: 'read' | 'write'): Principal {
+  if (access === 'write') requirePost(request);
+  const principal = requireAdmin(request);
+  if (request.method === 'POST' && principal.tokenSource === 'parameter-query') {
+    throw new ApiError(403, 'Token must be sent in the request body.', [
+      'POST requests to the administrator API must carry the token in the request body, not in the URL.',
+    ]);
+  }
+  return principal;
+}

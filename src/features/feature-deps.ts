@@ -1,0 +1,27 @@
+import type { Config } from '../config.js';
+import type { AppContext } from '../context.js';
+import { openFeatureStore } from '../store/index.js';
+import type { FeatureStore } from '../store/feature-store.js';
+import type { ItemStore } from '../store/item-store.js';
+import type { ServiceStore } from '../store/service-store.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+
+/** What the features capability needs at run time; an AppContext fits, and so does the CLI's. */
+export interface FeatureDeps {
+  config: Config;
+  stores: { services: ServiceStore; items: ItemStore; systemDb?: SqliteDatabase };
+  features: FeatureStore;
+}
+
+/** Hosted services live in this folder, as on ArcGIS Enterprise. */
+export const HOSTED_FOLDER = 'Hosted';
+
+/** The context's feature store, opened (and closed with the server) on first use. */
+export function ensureFeatureStore(context: AppContext): FeatureDeps {
+  if (!context.features) {
+    const store = openFeatureStore(context.config);
+    context.features = store;
+    context.onClose.push(() => store.close());
+  }
+  return { config: context.config, stores: context.stores, features: context.features };
+}

@@ -1,0 +1,64 @@
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { ApiError } from '../http/errors.js';
+import type { FeatureDeps } from './feature-deps.js';
+import { layerCapabilities } from './layer-info.js';
+import { toClientError } from './query-errors.js';
+import { resolveFeatureService, type ResolvedService } from './service-access.js';
+import { capabilitySet, findLayer, type LayerDefinition } from './service-definition.js';
+
+export const READ_METHODS: Array<'GET' | 'POST'> = ['GET', 'POST'];
+
+/** Service URL patterns: in a folder (Hosted) and at the root. */
+export const SERVICE_BASES = ['/rest/services/:folder/:service/FeatureServer', '/rest/services/:service/FeatureServer'];
+
+interface ServiceParams {
+  folder?: string;
+  service: string;
+  layerId?: string;
+}
+
+/** Maps the capability's client errors (where, geometry, SR) to 400s for every handler. */
+export function handle(work: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): RouteHandlerMethod {
+  return async function handler(request, reply) {
+    try {
+      return await work(request, reply);
+    } catch (error) {
+      throw toClientError(error);
+    }
+  };
+}
+
+export function resolveRequestService(deps: FeatureDeps, request: FastifyRequest): Promise<ResolvedService> {
+  const params = request.params as ServiceParams;
+  return resolveFeatureService(deps, params.folder ?? '', params.service, request.arcgis.principal);
+}
+
+export function layerNotFound(id: string | number): ApiError {
+  return new ApiError(404, 'Layer not found.', [`Layer ${id} does not exist in this service.`]);
+}
+
+/** The layer or table named by `:layerId`; 404 when there is none. */
+export function resolveRequestLayer(service: ResolvedService, request: FastifyRequest): LayerDefinition {
+  const text = (request.params as ServiceParams).layerId ?? '';
+  const id = /^\d+$/.test(text) ? Number(text) : NaN;
+  const layer = Number.isNaN(id) ? undefined : findLayer(service.definition, id);
+  if (!layer) throw layerNotFound(text);
+  return layer;
+}
+
+/** `Query`, `Create`, `Update` or `Delete` must be in the layer's capabilities. */
+export function requireCapability(service: ResolvedService, layer: LayerDefinition, capability: 'Query' | 'Create' | 'Update' | 'Delete'): void {
+  if (!capabilitySet(layerCapabilities(service, layer)).has(capability.toLowerCase())) {
+    throw new ApiError(400, 'Requested operation is not supported by this service.', [`The layer does not have the '${capability}' capability.`]);
+  }
+}
+
+/** JSON text (already encoded) with the JSONP `callback` honoured, as sendJson does for values. */
+export function sendJsonText(request: FastifyRequest, reply: FastifyReply, text: string): FastifyReply {
+  const callback = request.arcgis.params.string('callback');
+  if (callback) {
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) throw ApiError.invalidParameter("'callback' parameter is invalid");
+    return reply.type('application/javascript; charset=utf-8').send(`${callback}(${text});`);
+  }
+  return reply.type('application/json; charset=utf-8').send(text);
+}

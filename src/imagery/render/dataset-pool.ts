@@ -1,0 +1,118 @@
+import gdal from 'gdal-async';
+
+interface PathEntry {
+  idle: gdal.Dataset[];
+  lastUsed: number;
+}
+
+/**
+ * Open GDAL dataset handles per raster path, reused across requests so that GDAL's block cache
+ * (decoded JPEG/DEFLATE tiles) survives between renders. gdal-async locks a handle for the whole
+ * of an async operation, so a handle is lent to one render at a time; when none is idle another
+ * is opened (never waiting, so two renders can never deadlock on each other's handles) and the
+ * surplus is closed on return.
+ *
+ * @example
+ * const rendered = await pool.withDatasets(['/a.tif', '/b.tif'], (datasets) => warp(datasets));
+ */
+export class DatasetPool {
+  private readonly entries = new Map<string, PathEntry>();
+  private idleCount = 0;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly maxIdlePerPath = 4,
+    private readonly maxIdleTotal = 512,
+    private readonly idleMs = 5 * 60_000,
+  ) {}
+
+  async acquire(path: string): Promise<gdal.Dataset> {
+    const entry = this.entries.get(path);
+    const dataset = entry?.idle.pop();
+    if (dataset) {
+      this.idleCount--;
+      return dataset;
+    }
+    return gdal.openAsync(path);
+  }
+
+  release(path: string, dataset: gdal.Dataset): void {
+    let entry = this.entries.get(path);
+    if (!entry) {
+      entry = { idle: [], lastUsed: 0 };
+      this.entries.set(path, entry);
+    }
+    if (entry.idle.length >= this.maxIdlePerPath) {
+      dataset.close();
+      return;
+    }
+    entry.idle.push(dataset);
+    entry.lastUsed = Date.now();
+    // Re-insert: the Map's order is then least recently used first.
+    this.entries.delete(path);
+    this.entries.set(path, entry);
+    this.idleCount++;
+    this.trim();
+    this.startSweeper();
+  }
+
+  /**
+   * Lends one handle per path to `use`, and takes them back even when it throws. A path that
+   * cannot be opened (file removed since the catalog was read) gets null.
+   */
+  async withDatasets<T>(paths: string[], use: (datasets: Array<gdal.Dataset | null>) => Promise<T>): Promise<T> {
+    const datasets = await Promise.all(paths.map((p) => this.acquire(p).catch(() => null)));
+    try {
+      return await use(datasets);
+    } finally {
+      datasets.forEach((dataset, i) => dataset && this.release(paths[i], dataset));
+    }
+  }
+
+  /** Closes the idle handles of paths (an image was deleted or replaced). */
+  forget(paths: Iterable<string>): void {
+    for (const path of paths) this.closeEntry(path);
+  }
+
+  closeAll(): void {
+    for (const path of [...this.entries.keys()]) this.closeEntry(path);
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private trim(): void {
+    for (const [path, entry] of this.entries) {
+      if (this.idleCount <= this.maxIdleTotal) return;
+      const dataset = entry.idle.shift();
+      if (dataset) {
+        dataset.close();
+        this.idleCount--;
+      }
+      if (entry.idle.length === 0) this.entries.delete(path);
+    }
+  }
+
+  private closeEntry(path: string): void {
+    const entry = this.entries.get(path);
+    if (!entry) return;
+    for (const dataset of entry.idle) dataset.close();
+    this.idleCount -= entry.idle.length;
+    this.entries.delete(path);
+  }
+
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      const cutoff = Date.now() - this.idleMs;
+      for (const [path, entry] of this.entries) if (entry.lastUsed < cutoff) this.closeEntry(path);
+      if (this.entries.size === 0 && this.sweeper) {
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
+      }
+    }, Math.min(this.idleMs, 60_000));
+    this.sweeper.unref();
+  }
+}
+
+/** The process's pool: every render shares the open handles. */
+export const datasetPool = new DatasetPool();

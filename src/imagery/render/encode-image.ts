@@ -1,0 +1,85 @@
+import gdal from 'gdal-async';
+import sharp, { type Sharp } from 'sharp';
+import type { DisplayImage } from './to-display.js';
+import { dropQuietly, releaseVsimem, uniqueVsimemName } from './vsimem-file.js';
+
+/** Formats drawn from display channels (8-bit, with transparency where the format has it). */
+export type DisplayFormat = 'png' | 'png8' | 'png24' | 'png32' | 'jpg' | 'jpgpng' | 'gif' | 'bmp';
+
+export interface EncodedImage {
+  bytes: Buffer;
+  contentType: string;
+  /** File extension for the f=json output file. */
+  extension: string;
+}
+
+// libvips threads would compete with the libuv pool that runs GDAL; one per encode is plenty.
+sharp.concurrency(1);
+sharp.cache(false);
+
+/**
+ * Encodes display channels with sharp (libvips): PNG at a fast zlib level (level 6 costs more
+ * than the warp, notes/imagery.md), JPEG at `quality`; `jpgpng` is JPEG unless a pixel is not
+ * fully opaque. png8 is palette-quantised (slow: not a default). BMP goes through GDAL (no alpha).
+ */
+export async function encodeDisplay(image: DisplayImage, format: DisplayFormat, quality: number): Promise<EncodedImage> {
+  const opaque = isOpaque(image.alpha);
+  if (format === 'jpgpng') format = opaque ? 'jpg' : 'png32';
+  if (format === 'bmp') return encodeBmp(image);
+  if (format === 'jpg') {
+    const bytes = await raw(image, false).jpeg({ quality: clampQuality(quality), chromaSubsampling: '4:2:0' }).toBuffer();
+    return { bytes, contentType: 'image/jpeg', extension: 'jpg' };
+  }
+  if (format === 'gif') {
+    const bytes = await raw(image, !opaque).gif({ effort: 1 }).toBuffer();
+    return { bytes, contentType: 'image/gif', extension: 'gif' };
+  }
+  const palette = format === 'png8';
+  // png24 has no alpha channel in ArcGIS terms, but an image with holes must still show them.
+  const withAlpha = !opaque || format === 'png32';
+  const bytes = await raw(image, withAlpha)
+    .png(palette ? { palette: true, colours: 256, effort: 1, dither: 0, compressionLevel: 4 } : { compressionLevel: 3, adaptiveFiltering: false })
+    .toBuffer();
+  return { bytes, contentType: 'image/png', extension: 'png' };
+}
+
+/** Interleaves the channels (and alpha) into the raw buffer sharp reads. */
+function raw(image: DisplayImage, withAlpha: boolean): Sharp {
+  const { width, height, channels, alpha } = image;
+  const count = channels.length + (withAlpha ? 1 : 0);
+  const pixels = new Uint8Array(width * height * count);
+  const n = width * height;
+  for (let c = 0; c < channels.length; c++) {
+    const source = channels[c];
+    for (let i = 0, j = c; i < n; i++, j += count) pixels[j] = source[i];
+  }
+  if (withAlpha) for (let i = 0, j = count - 1; i < n; i++, j += count) pixels[j] = alpha[i];
+  else if (!isOpaque(alpha)) {
+    // No alpha in the output (JPEG): no-data pixels become black rather than whatever was under them.
+    for (let i = 0; i < n; i++) if (alpha[i] === 0) for (let c = 0; c < channels.length; c++) pixels[i * count + c] = 0;
+  }
+  return sharp(pixels, { raw: { width, height, channels: count as 1 | 2 | 3 | 4 } });
+}
+
+function isOpaque(alpha: Uint8Array): boolean {
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] !== 255) return false;
+  return true;
+}
+
+function clampQuality(quality: number): number {
+  return Math.min(100, Math.max(1, Math.round(quality)));
+}
+
+async function encodeBmp(image: DisplayImage): Promise<EncodedImage> {
+  const { width, height, channels } = image;
+  const mem = gdal.drivers.get('MEM').create('', width, height, channels.length, gdal.GDT_Byte);
+  channels.forEach((channel, c) => mem.bands.get(c + 1).pixels.write(0, 0, width, height, channel));
+  const name = uniqueVsimemName('bmp');
+  try {
+    (await gdal.drivers.get('BMP').createCopyAsync(name, mem)).close();
+    return { bytes: releaseVsimem(name), contentType: 'image/bmp', extension: 'bmp' };
+  } finally {
+    mem.close();
+    dropQuietly(name);
+  }
+}

@@ -1,0 +1,164 @@
+import { parseSpatialReference, type SpatialReference } from '../../geometry/spatial-reference.js';
+import { GeometryError } from '../../geometry/geometry-error.js';
+import { ApiError } from '../../http/errors.js';
+import type { Params } from '../../http/params.js';
+import type { Bounds } from '../../raster/transform-bounds.js';
+import type { DisplayFormat } from './encode-image.js';
+import type { RasterFormat } from './encode-raster.js';
+import { parseMosaicRule, type MosaicRule } from './mosaic-rule.js';
+import { isSupportedPixelType } from './pixel-block.js';
+import { parseRenderingRule, type RenderingRule } from './raster-functions/rendering-rule.js';
+import { RENDER_LIMITS } from './render-limits.js';
+import type { Resampling } from './warp-items.js';
+
+export type ExportFormat = DisplayFormat | RasterFormat;
+
+/** A validated exportImage request (image-service.md §4). */
+export interface ExportRequest {
+  bbox: Bounds;
+  bboxSR?: SpatialReference;
+  imageSR?: SpatialReference;
+  width: number;
+  height: number;
+  adjustAspectRatio: boolean;
+  format: ExportFormat;
+  /** Output pixel type when asked (not `UNKNOWN`). */
+  pixelType?: string;
+  noData?: number[];
+  noDataMatchAll: boolean;
+  resampling: Resampling;
+  compression?: string;
+  quality: number;
+  compressionTolerance?: number;
+  lercVersion: 1 | 2;
+  bandIds?: number[];
+  mosaicRule: MosaicRule;
+  renderingRule: RenderingRule | null;
+  validateExtent: boolean;
+}
+
+const FORMATS: Record<string, ExportFormat> = {
+  jpgpng: 'jpgpng', png: 'png', png8: 'png8', png24: 'png24', png32: 'png32', jpg: 'jpg', jpeg: 'jpg',
+  gif: 'gif', bmp: 'bmp', tiff: 'tiff', tif: 'tiff', lerc: 'lerc', bip: 'bip', bsq: 'bsq',
+};
+
+const RESAMPLING: Record<string, Resampling> = {
+  rsp_nearestneighbor: 'near',
+  rsp_bilinearinterpolation: 'bilinear',
+  rsp_cubicconvolution: 'cubic',
+  rsp_majority: 'mode',
+  nearest: 'near',
+  bilinear: 'bilinear',
+  cubic: 'cubic',
+  majority: 'mode',
+};
+
+export function isRasterFormat(format: ExportFormat): format is RasterFormat {
+  return format === 'tiff' || format === 'lerc' || format === 'bip' || format === 'bsq';
+}
+
+/** Reads the `interpolation` parameter; the service default is bilinear. */
+export function readResampling(params: Params): Resampling {
+  const text = params.string('interpolation');
+  if (!text) return 'bilinear';
+  const resampling = RESAMPLING[text.toLowerCase()];
+  if (!resampling) throw ApiError.invalidParameter(`'interpolation' parameter is invalid: ${text}`);
+  return resampling;
+}
+
+/** Reads an SR parameter (`102100`, `{"wkid":…}`, `{"wkt":…}`), 400 when malformed. */
+export function readSrParam(params: Params, name: string): SpatialReference | undefined {
+  try {
+    return parseSpatialReference(params.jsonOrText(name));
+  } catch (error) {
+    if (error instanceof GeometryError) throw ApiError.invalidParameter(`'${name}' parameter is invalid`);
+    throw error;
+  }
+}
+
+/**
+ * Validates exportImage parameters. `bbox` is required; `size` defaults to 400,400 and may not
+ * exceed maxImageWidth × maxImageHeight; unknown formats, pixel types, interpolations and
+ * malformed rules are 400s naming the parameter.
+ */
+export function readExportRequest(params: Params): ExportRequest {
+  const bbox = readBbox(params.string('bbox'));
+  const [width, height] = readSize(params.string('size'));
+  const formatText = (params.string('format') ?? 'jpgpng').toLowerCase();
+  const format = FORMATS[formatText];
+  if (!format) throw ApiError.invalidParameter(`'format' parameter is invalid: ${formatText}`);
+  const pixelTypeText = params.string('pixelType');
+  let pixelType: string | undefined;
+  if (pixelTypeText && pixelTypeText.toUpperCase() !== 'UNKNOWN') {
+    if (!isSupportedPixelType(pixelTypeText)) throw ApiError.invalidParameter(`'pixelType' parameter is invalid: ${pixelTypeText}`);
+    pixelType = pixelTypeText.toUpperCase();
+  }
+  const noData = readNumbers(params, 'noData');
+  const lercVersion = params.int('lercVersion', 1);
+  return {
+    bbox,
+    bboxSR: readSrParam(params, 'bboxSR'),
+    imageSR: readSrParam(params, 'imageSR'),
+    width,
+    height,
+    adjustAspectRatio: params.bool('adjustAspectRatio', true),
+    format,
+    pixelType,
+    noData,
+    noDataMatchAll: readNoDataMatchAll(params.string('noDataInterpretation'), noData),
+    resampling: readResampling(params),
+    compression: params.string('compression'),
+    quality: params.number('compressionQuality', 75)!,
+    compressionTolerance: params.number('compressionTolerance'),
+    lercVersion: lercVersion === 2 ? 2 : 1,
+    bandIds: readNumbers(params, 'bandIds'),
+    mosaicRule: parseMosaicRule(params.json('mosaicRule')),
+    renderingRule: parseRenderingRule(params.json('renderingRule')),
+    validateExtent: params.bool('validateExtent', false),
+  };
+}
+
+function readBbox(text: string | undefined): Bounds {
+  if (!text) throw ApiError.invalidParameter("'bbox' parameter is required");
+  let values: number[];
+  if (text.trim().startsWith('{')) {
+    try {
+      const json = JSON.parse(text) as Record<string, unknown>;
+      values = [json.xmin, json.ymin, json.xmax, json.ymax].map(Number);
+    } catch {
+      values = [];
+    }
+  } else values = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  if (values.length !== 4 || values.some((v) => !Number.isFinite(v)) || values[0] >= values[2] || values[1] >= values[3]) {
+    throw ApiError.invalidParameter("'bbox' parameter is invalid: expected xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax");
+  }
+  return { xmin: values[0], ymin: values[1], xmax: values[2], ymax: values[3] };
+}
+
+function readSize(text: string | undefined): [number, number] {
+  if (!text) return [400, 400];
+  const parts = text.split(',').map((v) => Number(v.trim()));
+  if (parts.length !== 2 || parts.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw ApiError.invalidParameter("'size' parameter is invalid: expected width,height in pixels");
+  }
+  if (parts[0] > RENDER_LIMITS.maxImageWidth || parts[1] > RENDER_LIMITS.maxImageHeight) {
+    throw ApiError.invalidParameter(`'size' parameter is invalid: at most ${RENDER_LIMITS.maxImageWidth}×${RENDER_LIMITS.maxImageHeight} pixels`);
+  }
+  return [parts[0], parts[1]];
+}
+
+function readNumbers(params: Params, name: string): number[] | undefined {
+  const list = params.list(name);
+  if (!list || list.length === 0) return undefined;
+  const numbers = list.map(Number);
+  if (numbers.some((n) => !Number.isFinite(n))) throw ApiError.invalidParameter(`'${name}' parameter is invalid: expected numbers`);
+  return numbers;
+}
+
+/** MatchAny for one value, MatchAll for a list, unless said otherwise. */
+function readNoDataMatchAll(text: string | undefined, noData: number[] | undefined): boolean {
+  if (!text) return (noData?.length ?? 0) > 1;
+  if (/^esriNoDataMatchAll$/i.test(text)) return true;
+  if (/^esriNoDataMatchAny$/i.test(text)) return false;
+  throw ApiError.invalidParameter(`'noDataInterpretation' parameter is invalid: ${text}`);
+}

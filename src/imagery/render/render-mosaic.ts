@@ -1,0 +1,148 @@
+import type gdal from 'gdal-async';
+import type { Bounds } from '../../raster/transform-bounds.js';
+import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
+import { combineBlocks, type CombineOperation } from './combine-blocks.js';
+import { datasetPool, type DatasetPool } from './dataset-pool.js';
+import type { MosaicRule } from './mosaic-rule.js';
+import { emptyBlock, type PixelBlock } from './pixel-block.js';
+import type { RenderGrid } from './render-grid.js';
+import { selectMosaicItems } from './select-items.js';
+import { moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
+import { warpDatasets, type Resampling } from './warp-items.js';
+
+export interface MosaicRequest {
+  collection: CollectionRecord;
+  grid: RenderGrid;
+  rule: MosaicRule;
+  resampling: Resampling;
+  /** maxMosaicImageCount. */
+  limit: number;
+  /** Ignore MinPS/MaxPS (statistics over the whole collection, explicit raster ids). */
+  anyPixelSize?: boolean;
+}
+
+export interface RenderedMosaic {
+  block: PixelBlock;
+  /** The items that were drawn, top first. */
+  items: CatalogItem[];
+}
+
+/** Data bands of a collection: its widest item's bands less an alpha band. */
+export function dataBandCount(collection: CollectionRecord): number {
+  const { bandCount, colorInterpretations } = collection.summary;
+  return Math.max(1, bandCount - (colorInterpretations.includes('Alpha') ? 1 : 0));
+}
+
+/** The collection's pixel type when the renderer handles it, else F32. */
+export function collectionPixelType(collection: CollectionRecord): string {
+  const type = collection.summary.pixelType ?? 'U8';
+  return ['U1', 'U2', 'U4'].includes(type) ? 'U8' : /^C/.test(type) || type === 'UNKNOWN' ? 'F32' : type;
+}
+
+/**
+ * Renders the mosaic of a collection on a grid: picks and orders the items (select-items),
+ * then either one warp painting them bottom to top (first/last) or one warp per item, in
+ * parallel, combined pixel by pixel (min/max/mean/blend/sum, and seamline).
+ *
+ * @example const { block } = await renderMosaic(catalog, { collection, grid, rule, resampling: 'bilinear', limit: 20 });
+ */
+export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest, pool: DatasetPool = datasetPool): Promise<RenderedMosaic> {
+  const { collection, grid } = request;
+  const bandCount = dataBandCount(collection);
+  const pixelType = collectionPixelType(collection);
+  const empty = (): RenderedMosaic => ({ block: emptyBlock(grid.width, grid.height, bandCount, pixelType), items: [] });
+  const collectionSrs = resolveSrs(collection);
+  let area: Bounds;
+  try {
+    area = moveBounds(grid.bbox, grid.srs, collectionSrs);
+  } catch {
+    return empty(); // a view that does not project into the collection's SR shows nothing of it
+  }
+  const operation = combineOperation(request.rule);
+  const pixelSize = request.anyPixelSize ? undefined : ((area.xmax - area.xmin) / grid.width + (area.ymax - area.ymin) / grid.height) / 2;
+  const stopWhenCovered = operation === 'first' || operation === 'last';
+  const items = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered });
+  if (items.length === 0) return empty();
+  const options = { resampling: request.resampling, bandCount, pixelType };
+  return pool.withDatasets(
+    items.map((item) => item.path),
+    async (opened) => {
+      const drawn = items.filter((_, i) => opened[i] !== null);
+      const datasets = opened.filter((d): d is gdal.Dataset => d !== null);
+      if (datasets.length === 0) return empty();
+      if (operation === 'first' || operation === 'last') {
+        // Later datasets paint over earlier ones: the top item goes last for `first`.
+        const painted = operation === 'first' ? [...datasets].reverse() : datasets;
+        return { block: await warpDatasets(painted, grid, options), items: drawn };
+      }
+      const blocks = await Promise.all(datasets.map((dataset, i) => warpItem(dataset, drawn[i], grid, collection, options)));
+      const kept = blocks.map((b, i) => ({ b, item: drawn[i] })).filter((k) => k.b !== null) as Array<{ b: PixelBlock; item: CatalogItem }>;
+      if (kept.length === 0) return empty();
+      const centers = operation === 'seamline' ? kept.map((k) => centerInGrid(k.item, grid, collection)) : [];
+      return { block: combineBlocks(kept.map((k) => k.b), operation, centers), items: kept.map((k) => k.item) };
+    },
+  );
+}
+
+function combineOperation(rule: MosaicRule): CombineOperation {
+  return rule.method === 'seamline' && rule.operation === 'first' ? 'seamline' : rule.operation;
+}
+
+/**
+ * One item on the full grid, warped only over the window its bounding box covers (warping
+ * costs per output pixel), then placed into a full-size block. Null when it misses the grid.
+ */
+async function warpItem(
+  dataset: gdal.Dataset,
+  item: CatalogItem,
+  grid: RenderGrid,
+  collection: CollectionRecord,
+  options: { resampling: Resampling; bandCount: number; pixelType: string },
+): Promise<PixelBlock | null> {
+  const window = itemWindow(item, grid, collection);
+  if (!window) return null;
+  const rx = (grid.bbox.xmax - grid.bbox.xmin) / grid.width;
+  const ry = (grid.bbox.ymax - grid.bbox.ymin) / grid.height;
+  const sub: RenderGrid = {
+    srs: grid.srs,
+    width: window.width,
+    height: window.height,
+    bbox: { xmin: grid.bbox.xmin + window.col * rx, xmax: grid.bbox.xmin + (window.col + window.width) * rx, ymax: grid.bbox.ymax - window.row * ry, ymin: grid.bbox.ymax - (window.row + window.height) * ry },
+  };
+  const part = await warpDatasets([dataset], sub, options);
+  const full = emptyBlock(grid.width, grid.height, part.bands.length, part.pixelType);
+  for (let row = 0; row < window.height; row++) {
+    const from = row * window.width;
+    const to = (window.row + row) * grid.width + window.col;
+    for (let b = 0; b < part.bands.length; b++) full.bands[b].set(part.bands[b].subarray(from, from + window.width) as never, to);
+    full.mask.set(part.mask.subarray(from, from + window.width), to);
+  }
+  return full;
+}
+
+/** The grid pixels an item's bounding box covers, padded by two pixels for resampling kernels. */
+function itemWindow(item: CatalogItem, grid: RenderGrid, collection: CollectionRecord): { col: number; row: number; width: number; height: number } | null {
+  let box: Bounds;
+  try {
+    box = moveBounds(item.bbox, resolveSrs(collection), grid.srs);
+  } catch {
+    return { col: 0, row: 0, width: grid.width, height: grid.height };
+  }
+  const rx = (grid.bbox.xmax - grid.bbox.xmin) / grid.width;
+  const ry = (grid.bbox.ymax - grid.bbox.ymin) / grid.height;
+  const col0 = Math.max(0, Math.floor((box.xmin - grid.bbox.xmin) / rx) - 2);
+  const col1 = Math.min(grid.width, Math.ceil((box.xmax - grid.bbox.xmin) / rx) + 2);
+  const row0 = Math.max(0, Math.floor((grid.bbox.ymax - box.ymax) / ry) - 2);
+  const row1 = Math.min(grid.height, Math.ceil((grid.bbox.ymax - box.ymin) / ry) + 2);
+  if (col1 <= col0 || row1 <= row0) return null;
+  return { col: col0, row: row0, width: col1 - col0, height: row1 - row0 };
+}
+
+function centerInGrid(item: CatalogItem, grid: RenderGrid, collection: CollectionRecord): [number, number] {
+  const cx = Number(item.fields.CenterX ?? (item.bbox.xmin + item.bbox.xmax) / 2);
+  const cy = Number(item.fields.CenterY ?? (item.bbox.ymin + item.bbox.ymax) / 2);
+  const [x, y] = pointTransformer(resolveSrs(collection), grid.srs)(cx, cy) ?? [cx, cy];
+  const rx = (grid.bbox.xmax - grid.bbox.xmin) / grid.width;
+  const ry = (grid.bbox.ymax - grid.bbox.ymin) / grid.height;
+  return [(x - grid.bbox.xmin) / rx, (grid.bbox.ymax - y) / ry];
+}

@@ -1,0 +1,105 @@
+import gdal from 'gdal-async';
+import { compileWhere } from '../../features/where/index.js';
+import { esriToWkb } from '../../geometry/wkb.js';
+import type { Bounds } from '../../raster/transform-bounds.js';
+import { catalogFields } from '../catalog-fields.js';
+import type { CatalogItem, CatalogQuery, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
+import type { MosaicRule } from './mosaic-rule.js';
+import { orderMosaicItems, type MosaicView } from './order-items.js';
+import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
+
+export interface SelectRequest {
+  collection: CollectionRecord;
+  /** The area asked for, in the collection's SR. */
+  area: Bounds;
+  /** The request's pixel size in collection units, for the items' MinPS/MaxPS; undefined = any. */
+  pixelSize?: number;
+  rule: MosaicRule;
+  /** At most this many items (maxMosaicImageCount). */
+  limit: number;
+  /** Stop once the items on top cover the area (first/last operations). */
+  stopWhenCovered: boolean;
+}
+
+/**
+ * The catalog items that make up the mosaic over an area, top first: those whose footprint meets
+ * the area, allowed by the rule (`where`, `fids`, `lockRasterIds`) and displayed at the pixel size
+ * (MinPS ≤ size ≤ MaxPS, MaxPS 0 meaning no limit), ordered by the mosaic method, cut once the
+ * area is covered and capped at `limit`. Items keep their footprint WKB (`shapeWkb`).
+ */
+export async function selectMosaicItems(catalog: CatalogStore, request: SelectRequest): Promise<CatalogItem[]> {
+  const { collection, area, rule } = request;
+  const query = catalogQueryFor(collection, rule, areaPolygon(area));
+  const found = await catalog.queryItems(collection.id, query);
+  const visible = found.filter((item) => isDisplayedAt(item, request.pixelSize));
+  const ordered = orderMosaicItems(visible, rule, mosaicView(collection, area, rule));
+  const selected = request.stopWhenCovered ? takeUntilCovered(ordered, area) : ordered;
+  return selected.slice(0, request.limit);
+}
+
+/** The catalog query of a mosaic rule over an area; exported for identify and getSamples. */
+export function catalogQueryFor(collection: CollectionRecord, rule: MosaicRule, area: { wkb: Buffer; bbox: Bounds }): CatalogQuery {
+  const query: CatalogQuery = { geometry: { ...area, relation: 'intersects' }, returnGeometry: true };
+  if (rule.where) {
+    const compiled = compileWhere(rule.where, { fields: catalogFields(collection.properties.extraFields), dialect: 'sqlite' });
+    if (compiled.sql !== '1=1') query.where = { sql: compiled.sql, params: compiled.params };
+  }
+  let ids = rule.fids;
+  if (rule.method === 'lockRaster') ids = ids ? ids.filter((id) => rule.lockRasterIds!.includes(id)) : rule.lockRasterIds;
+  if (ids) query.objectIds = ids;
+  return query;
+}
+
+export function areaPolygon(area: Bounds): { wkb: Buffer; bbox: Bounds } {
+  const { xmin, ymin, xmax, ymax } = area;
+  const wkb = esriToWkb({ rings: [[[xmin, ymin], [xmin, ymax], [xmax, ymax], [xmax, ymin], [xmin, ymin]]] })!;
+  return { wkb, bbox: area };
+}
+
+function isDisplayedAt(item: CatalogItem, pixelSize: number | undefined): boolean {
+  if (pixelSize === undefined) return true;
+  const min = Number(item.fields.MinPS ?? 0);
+  const max = Number(item.fields.MaxPS ?? 0);
+  return pixelSize >= min && (max <= 0 || pixelSize <= max);
+}
+
+/** Centre of the area, north-west corner of the collection, and the viewpoint, in the collection's SR. */
+export function mosaicView(collection: CollectionRecord, area: Bounds, rule: MosaicRule): MosaicView {
+  const extent = collection.summary.extent ?? area;
+  const view: MosaicView = { center: [(area.xmin + area.xmax) / 2, (area.ymin + area.ymax) / 2], northwest: [extent.xmin, extent.ymax] };
+  if (rule.viewpoint) {
+    const { x, y, spatialReference } = rule.viewpoint;
+    const collectionSrs = resolveSrs(collection);
+    const from: ResolvedSrs = spatialReference ? resolveSrs(spatialReference as never, 'mosaicRule') : collectionSrs;
+    view.viewpoint = pointTransformer(from, collectionSrs)(x, y) ?? undefined;
+  }
+  return view;
+}
+
+/**
+ * Items from the top down until their footprints together cover the part of the area that the
+ * candidates' bounding boxes reach (a cheap stand-in for the area's data region: views wider
+ * than the data would otherwise never count as covered).
+ */
+function takeUntilCovered(items: CatalogItem[], area: Bounds): CatalogItem[] {
+  if (items.length <= 1) return items;
+  const reach = items.reduce((b, item) => ({
+    xmin: Math.min(b.xmin, item.bbox.xmin),
+    ymin: Math.min(b.ymin, item.bbox.ymin),
+    xmax: Math.max(b.xmax, item.bbox.xmax),
+    ymax: Math.max(b.ymax, item.bbox.ymax),
+  }), { xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity });
+  const box = { xmin: Math.max(area.xmin, reach.xmin), ymin: Math.max(area.ymin, reach.ymin), xmax: Math.min(area.xmax, reach.xmax), ymax: Math.min(area.ymax, reach.ymax) };
+  if (box.xmin >= box.xmax || box.ymin >= box.ymax) return items;
+  const target = gdal.Geometry.fromWKB(areaPolygon(box).wkb);
+  let union: gdal.Geometry | null = null;
+  const out: CatalogItem[] = [];
+  for (const item of items) {
+    out.push(item);
+    if (!item.shapeWkb) continue;
+    const footprint = gdal.Geometry.fromWKB(item.shapeWkb);
+    union = union ? union.union(footprint) : footprint;
+    if (union.contains(target)) break;
+  }
+  return out;
+}

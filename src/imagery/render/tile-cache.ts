@@ -1,0 +1,76 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { EncodedImage } from './encode-image.js';
+
+const EXTENSIONS: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png' };
+const EMPTY = 'empty';
+
+/**
+ * Rendered tiles on disk: `<root>/<collectionId>/<version>/<level>/<row>/<col>.<jpg|png|empty>`.
+ * The version is the collection's `modified`, which every catalog change (AddImage, DeleteImage)
+ * moves, so a change starts a fresh cache; older versions are deleted when a new one is first
+ * used. Tiles without data are remembered as `.empty` files. Concurrent requests for one missing
+ * tile render it once.
+ *
+ * @example const tile = await tiles.get(collection.id, collection.modified, 12, 1500, 700, () => renderTile(...));
+ */
+export class TileCache {
+  private readonly pending = new Map<string, Promise<EncodedImage | null>>();
+  private readonly current = new Map<string, number>();
+
+  constructor(readonly root: string) {}
+
+  async get(collectionId: string, version: number, level: number, row: number, col: number, render: () => Promise<EncodedImage | null>): Promise<EncodedImage | null> {
+    const dir = path.join(this.root, safe(collectionId), String(version), String(level), String(row));
+    const key = `${dir}/${col}`;
+    const cached = await this.read(dir, col);
+    if (cached !== undefined) return cached;
+    let job = this.pending.get(key);
+    if (!job) {
+      job = this.renderAndStore(dir, col, render).finally(() => this.pending.delete(key));
+      this.pending.set(key, job);
+      this.pruneOldVersions(collectionId, version);
+    }
+    return job;
+  }
+
+  /** Drops every cached tile of a collection (it was deleted). */
+  async remove(collectionId: string): Promise<void> {
+    await rm(path.join(this.root, safe(collectionId)), { recursive: true, force: true });
+  }
+
+  /** The tile, null for a remembered empty tile, undefined when not cached. */
+  private async read(dir: string, col: number): Promise<EncodedImage | null | undefined> {
+    for (const extension of [...Object.keys(EXTENSIONS), EMPTY]) {
+      const bytes = await readFile(path.join(dir, `${col}.${extension}`)).catch(() => null);
+      if (bytes === null) continue;
+      return extension === EMPTY ? null : { bytes, contentType: EXTENSIONS[extension], extension };
+    }
+    return undefined;
+  }
+
+  private async renderAndStore(dir: string, col: number, render: () => Promise<EncodedImage | null>): Promise<EncodedImage | null> {
+    const tile = await render();
+    const extension = tile ? tile.extension : EMPTY;
+    await mkdir(dir, { recursive: true });
+    // Write then rename: a reader never sees half a tile.
+    const file = path.join(dir, `${col}.${extension}`);
+    const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(temporary, tile ? tile.bytes : Buffer.alloc(0));
+    await rename(temporary, file);
+    return tile;
+  }
+
+  private pruneOldVersions(collectionId: string, version: number): void {
+    if (this.current.get(collectionId) === version) return;
+    this.current.set(collectionId, version);
+    const base = path.join(this.root, safe(collectionId));
+    void readdir(base)
+      .then((versions) => Promise.all(versions.filter((v) => v !== String(version)).map((v) => rm(path.join(base, v), { recursive: true, force: true }))))
+      .catch(() => undefined);
+  }
+}
+
+function safe(segment: string): string {
+  return segment.replace(/[^\w-]/g, '_');
+}

@@ -1,0 +1,57 @@
+import gdal from 'gdal-async';
+import type { BandArray, PixelBlock } from './pixel-block.js';
+import { pixelTypeInfo } from './pixel-block.js';
+import type { RenderGrid } from './render-grid.js';
+
+/** Resampling as gdalwarp names it (`RSP_Majority` is `mode`). */
+export type Resampling = 'near' | 'bilinear' | 'cubic' | 'mode';
+
+export interface WarpOptions {
+  resampling: Resampling;
+  /** Data bands to produce (sources' alpha bands excluded). */
+  bandCount: number;
+  /** ArcGIS pixel type of the output (the sources' own, normally). */
+  pixelType: string;
+}
+
+/**
+ * Warps already-open datasets onto the grid in one `warpAsync` (off the event loop), each later
+ * dataset painted over the earlier ones where it has data, and reads the result back as a
+ * PixelBlock. GDAL picks source overviews for small scales (`-ovr AUTO`), honours source nodata,
+ * alpha and mask bands, and skips grid chunks no source covers.
+ *
+ * @example const block = await warpDatasets([bottom, top], grid, { resampling: 'near', bandCount: 3, pixelType: 'U8' });
+ */
+export async function warpDatasets(datasets: gdal.Dataset[], grid: RenderGrid, options: WarpOptions): Promise<PixelBlock> {
+  const { bbox, width, height } = grid;
+  const type = pixelTypeInfo(options.pixelType);
+  const args = [
+    '-of', 'MEM',
+    '-te', String(bbox.xmin), String(bbox.ymin), String(bbox.xmax), String(bbox.ymax),
+    '-ts', String(width), String(height),
+    '-t_srs', grid.srs.text,
+    '-r', options.resampling,
+    '-ot', type.gdal,
+    '-dstalpha',
+    // Alpha is 0–255 whatever the data type (GDAL would use 32767 for Int16, 65535 for UInt16).
+    '-wo', 'DST_ALPHA_MAX=255',
+    '-wo', 'SKIP_NOSOURCE=YES',
+  ];
+  const warped = await gdal.warpAsync('render', null, datasets, args);
+  try {
+    return readWarped(warped, width, height, options);
+  } finally {
+    warped.close();
+  }
+}
+
+/** Reads the MEM result: it belongs to this render alone, so the synchronous reads are memcpys. */
+function readWarped(warped: gdal.Dataset, width: number, height: number, options: WarpOptions): PixelBlock {
+  const type = pixelTypeInfo(options.pixelType);
+  const total = warped.bands.count();
+  const bandCount = Math.min(options.bandCount, total - 1);
+  const bands: BandArray[] = [];
+  for (let b = 1; b <= bandCount; b++) bands.push(warped.bands.get(b).pixels.read(0, 0, width, height, new type.array(width * height) as Uint8Array) as BandArray);
+  const mask = warped.bands.get(total).pixels.read(0, 0, width, height, new Uint8Array(width * height), { data_type: gdal.GDT_Byte });
+  return { width, height, bands, mask, pixelType: options.pixelType };
+}

@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
+import type { ImageRaster, NewCatalogItem } from './catalog-store.js';
+import { openSqliteCatalogStore, type SqliteCatalogStore } from './sqlite-catalog-store.js';
+
+const RASTER: ImageRaster = {
+  width: 100,
+  height: 100,
+  bandCount: 3,
+  dataType: 'Byte',
+  pixelType: 'U8',
+  geoTransform: [0, 1, 0, 100, 0, -1],
+  srsWkt: 'EPSG:32633',
+  epsg: 32633,
+  noData: [0, 0, 0],
+  overviewFactors: [2],
+  blockSize: { width: 512, height: 512 },
+  colorInterpretations: ['Red', 'Green', 'Blue'],
+  statistics: [
+    { min: 0, max: 100, mean: 50, stddev: 10 },
+    { min: 0, max: 200, mean: 100, stddev: 10 },
+    { min: 0, max: 255, mean: 120, stddev: 10 },
+  ],
+};
+
+function square(name: string, x0: number, y0: number, size = 100): NewCatalogItem {
+  return {
+    name,
+    footprint: [[[x0, y0], [x0, y0 + size], [x0 + size, y0 + size], [x0 + size, y0], [x0, y0]]],
+    lowPs: 1,
+    highPs: 4,
+    rasterType: 'Raster Dataset',
+    source: `/src/${name}.tif`,
+    path: `/store/${name}.tif`,
+    byValue: true,
+    raster: { ...RASTER, statistics: RASTER.statistics!.map((s) => ({ ...s, mean: s.mean + x0 / 100 })) },
+    attributes: { Flight: x0 },
+  };
+}
+
+describe('SqliteCatalogStore', () => {
+  let dir: string;
+  let store: SqliteCatalogStore;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'catalog-'));
+    store = openSqliteCatalogStore(loadConfig({ dataDir: dir }, {}));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const create = () =>
+    store.createCollection(
+      {
+        id: 'c1',
+        name: 'Uav',
+        owner: 'admin',
+        collectionType: 'UAV/UAS',
+        srsWkt: 'EPSG:32633',
+        epsg: 32633,
+        properties: { rasterTypes: ['Raster Dataset'], extraFields: [{ name: 'Flight', type: 'esriFieldTypeInteger' }] },
+        jobId: 'job-a',
+      },
+      [square('a', 0, 0), square('b', 100, 0)],
+    );
+
+  it('creates a collection with a summary kept in step with its rows', async () => {
+    expect(await create()).toEqual([1, 2]);
+    const collection = await store.getCollection('uav');
+    expect(collection?.summary).toMatchObject({
+      itemCount: 2,
+      extent: { xmin: 0, ymin: 0, xmax: 200, ymax: 100 },
+      bandCount: 3,
+      pixelType: 'U8',
+      minPixelSize: 1,
+      maxPixelSize: 4,
+      colorInterpretations: ['Red', 'Green', 'Blue'],
+    });
+    expect(collection?.summary.statistics?.[0]).toMatchObject({ min: 0, max: 100, mean: 50.5 });
+    // Two images with stddev 10 and means 1 apart: pooled stddev = sqrt(100 + 0.25).
+    expect(collection?.summary.statistics?.[0].stddev).toBeCloseTo(Math.sqrt(100.25), 9);
+  });
+
+  it('queries by where, objectIds, geometry and pages, with derived shape fields', async () => {
+    await create();
+    const all = await store.queryItems('c1', { returnGeometry: true });
+    expect(all.map((i) => i.fields)).toEqual([
+      expect.objectContaining({ OBJECTID: 1, Name: 'a', CenterX: 50, CenterY: 50, Shape_Area: 10000, Shape_Length: 400, Flight: 0 }),
+      expect.objectContaining({ OBJECTID: 2, Name: 'b', CenterX: 150, Flight: 100 }),
+    ]);
+    expect(all[0].shapeWkb?.length).toBeGreaterThan(0);
+    const where = { sql: '"Flight" > ?', params: [50] };
+    expect((await store.queryItems('c1', { where })).map((i) => i.name)).toEqual(['b']);
+    expect((await store.queryItems('c1', { objectIds: [1] })).map((i) => i.name)).toEqual(['a']);
+    const point = Buffer.from('0101000000000000000000f03f000000000000f03f', 'hex'); // POINT(1 1)
+    const geometry = { wkb: point, bbox: { xmin: 1, ymin: 1, xmax: 1, ymax: 1 }, relation: 'intersects' as const };
+    expect((await store.queryItems('c1', { geometry })).map((i) => i.name)).toEqual(['a']);
+    expect(await store.countItems('c1', {})).toBe(2);
+    const page = await store.queryItems('c1', { orderBy: [{ field: 'Name', descending: true }], offset: 1, limit: 1 });
+    expect(page.map((i) => i.name)).toEqual(['a']);
+  });
+
+  it('deletes rows and never reuses their OBJECTIDs', async () => {
+    await create();
+    const removed = await store.deleteItems('c1', { objectIds: [2] });
+    expect(removed.map((i) => i.path)).toEqual(['/store/b.tif']);
+    expect((await store.getCollection('c1'))?.summary.extent).toEqual({ xmin: 0, ymin: 0, xmax: 100, ymax: 100 });
+    expect(await store.addItems('c1', [square('c', 0, 100)], 'job-b')).toEqual([3]);
+  });
+
+  it('removes exactly what a job added, and the collection a job created', async () => {
+    await create();
+    await store.addItems('c1', [square('c', 0, 100)], 'job-b');
+    const undone = await store.removeJobWork('job-b');
+    expect(undone).toMatchObject({ collections: [], items: [{ name: 'c' }] });
+    expect(await store.countItems('c1', {})).toBe(2);
+    expect(await store.removeJobWork('job-a')).toMatchObject({ collections: ['c1'] });
+    expect(await store.getCollection('c1')).toBeUndefined();
+    expect(store.db.prepare('SELECT count(*) AS n FROM catalog_items_bbox').get()).toEqual({ n: 0 });
+  });
+
+  it('registers data stores', async () => {
+    await store.registerDataStore({ path: '/fileShares/imagery', name: 'imagery', type: 'folder', localPath: dir, info: {}, created: 1 });
+    expect((await store.getDataStore('IMAGERY'))?.localPath).toBe(dir);
+    expect(await store.unregisterDataStore('/fileShares/imagery')).toBe(true);
+    expect(await store.listDataStores()).toEqual([]);
+  });
+});

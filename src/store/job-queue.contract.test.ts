@@ -1,0 +1,149 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobQueue, NewJob } from './job-queue.js';
+import { openDatabase, type SqliteDatabase } from './sqlite/database.js';
+import { SqliteJobQueue } from './sqlite/sqlite-job-queue.js';
+
+/** What the runner and routes rely on, for every queue implementation (a pg-boss one joins here). */
+const engines: Array<{ name: string; open: () => Promise<{ queue: JobQueue; drop: () => Promise<void> }> }> = [
+  {
+    name: 'sqlite',
+    open: async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'tessera-queue-'));
+      const db: SqliteDatabase = openDatabase(path.join(dir, 'jobs.sqlite'), { migrations: ['jobs'] });
+      return {
+        queue: new SqliteJobQueue(db),
+        drop: async () => {
+          db.close();
+          await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+
+let counter = 0;
+const newJob = (extra: Partial<NewJob> = {}): NewJob => ({
+  id: `j${(++counter).toString(16).padStart(32, '0')}`,
+  service: 'System/Tools',
+  task: 'Task',
+  owner: null,
+  inputs: { a: 1 },
+  baseUrl: 'https://host/arcgis',
+  ...extra,
+});
+
+describe.each(engines)('job queue on $name', ({ open }) => {
+  let queue: JobQueue;
+  let drop: () => Promise<void>;
+  beforeEach(async () => {
+    ({ queue, drop } = await open());
+  });
+  afterEach(async () => drop());
+
+  it('claims the oldest queued job once, and nothing when the queue is empty', async () => {
+    const a = await queue.submit(newJob());
+    const b = await queue.submit(newJob({ owner: 'ana' }));
+    expect(a).toMatchObject({ state: 'submitted', inputs: { a: 1 }, attempts: 0, results: null });
+    const claimed = [await queue.claimNext({ machine: 'm' }), await queue.claimNext({ machine: 'm' }), await queue.claimNext({ machine: 'm' })];
+    expect(claimed.map((job) => job?.id)).toEqual([a.id, b.id, undefined]);
+    expect(claimed[0]).toMatchObject({ state: 'executing', machine: 'm', attempts: 1 });
+  });
+
+  it('marks submitted jobs waiting, and still claims them', async () => {
+    const a = await queue.submit(newJob());
+    expect(await queue.markWaiting()).toBe(1);
+    expect((await queue.get(a.id))?.state).toBe('waiting');
+    expect((await queue.claimNext({ machine: 'm' }))?.id).toBe(a.id);
+  });
+
+  it('completes with results and messages in one write, only from executing', async () => {
+    const { id } = await queue.submit(newJob());
+    expect(await queue.complete(id, { out: 1 })).toBe(false);
+    await queue.claimNext({ machine: 'm' });
+    await queue.addMessages(id, [{ type: 'informative', description: 'start', time: 1 }]);
+    expect(await queue.complete(id, { out: 1 }, [{ type: 'informative', description: 'done', time: 2 }])).toBe(true);
+    expect(await queue.get(id)).toMatchObject({ state: 'succeeded', results: { out: 1 } });
+    expect((await queue.messages(id)).map((m) => m.description)).toEqual(['start', 'done']);
+    expect(await queue.fail(id, 'failed')).toBe(false);
+  });
+
+  it('cancels queued jobs at once and executing ones through cancelling', async () => {
+    const queued = await queue.submit(newJob());
+    const running = await queue.submit(newJob());
+    await queue.markWaiting();
+    await queue.claimNext({ machine: 'm' });
+    // The first submitted was claimed; cancel the one still waiting and the running one.
+    expect(await queue.requestCancel(running.id)).toEqual({ before: 'waiting', after: 'cancelled' });
+    expect(await queue.requestCancel(queued.id)).toEqual({ before: 'executing', after: 'cancelling' });
+    expect(await queue.requestCancel(queued.id)).toEqual({ before: 'cancelling', after: 'cancelling' });
+    expect(await queue.heartbeat(queued.id)).toBe('cancelling');
+    expect(await queue.finishCancel(queued.id)).toBe(true);
+    expect(await queue.requestCancel(queued.id)).toEqual({ before: 'cancelled', after: 'cancelled' });
+    expect(await queue.requestCancel('jnope')).toBeUndefined();
+  });
+
+  it('marks deleting whatever the state, and removes every trace', async () => {
+    const { id } = await queue.submit(newJob());
+    await queue.addMessages(id, [{ type: 'warning', description: 'w', time: 1 }]);
+    expect(await queue.markDeleting(id)).toBe('submitted');
+    expect((await queue.claimNext({ machine: 'm' }))).toBeUndefined();
+    expect(await queue.remove(id)).toBe(true);
+    expect(await queue.get(id)).toBeUndefined();
+    expect(await queue.messages(id)).toEqual([]);
+    expect(await queue.markDeleting(id)).toBeUndefined();
+    await queue.addMessages(id, [{ type: 'warning', description: 'late', time: 2 }]);
+    expect(await queue.messages(id)).toEqual([]);
+  });
+
+  it('requeues a crashed job for another attempt', async () => {
+    const { id } = await queue.submit(newJob());
+    await queue.claimNext({ machine: 'm', workerPid: 7 });
+    expect(await queue.requeue(id, [{ type: 'informative', description: 'again', time: 1 }])).toBe(true);
+    expect(await queue.get(id)).toMatchObject({ state: 'submitted', workerPid: null, machine: null });
+    expect((await queue.claimNext({ machine: 'm' }))?.attempts).toBe(2);
+  });
+
+  it('finds jobs whose heartbeat is stale', async () => {
+    const { id } = await queue.submit(newJob());
+    await queue.claimNext({ machine: 'm' });
+    expect(await queue.findStale(Date.now() - 60_000)).toEqual([]);
+    expect((await queue.findStale(Date.now() + 1)).map((job) => job.id)).toEqual([id]);
+  });
+
+  it('lists with filters and paging, counts by state, cancels the queued ones of a service', async () => {
+    const jobs = [
+      await queue.submit(newJob({ owner: 'ana' })),
+      await queue.submit(newJob({ owner: 'ANA' })),
+      await queue.submit(newJob({ service: 'Other/Tools' })),
+      await queue.submit(newJob()),
+    ];
+    await queue.claimNext({ machine: 'm' });
+    const page = await queue.list({ service: 'System/Tools' }, { offset: 1, limit: 1 });
+    expect(page.total).toBe(3);
+    expect(page.jobs.map((job) => job.id)).toEqual([jobs[1]!.id]);
+    expect((await queue.list({ owner: 'ana' }, { offset: 0, limit: 10 })).total).toBe(2);
+    expect((await queue.list({ owner: null, service: 'System/Tools' }, { offset: 0, limit: 10 })).jobs.map((job) => job.id)).toEqual([jobs[3]!.id]);
+    expect((await queue.list({ states: [] }, { offset: 0, limit: 10 })).total).toBe(0);
+    expect(await queue.countByState({ service: 'System/Tools' })).toEqual({ executing: 1, submitted: 2 });
+    expect((await queue.cancelQueued({ service: 'System/Tools' })).sort()).toEqual([jobs[1]!.id, jobs[3]!.id].sort());
+    expect(await queue.countByState({})).toEqual({ executing: 1, cancelled: 2, submitted: 1 });
+  });
+
+  it('finds finished jobs that ended before the cutoff, oldest first, in batches', async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await queue.submit(newJob());
+      await queue.requestCancel(id);
+      ids.push(id);
+    }
+    const running = await queue.submit(newJob());
+    await queue.claimNext({ machine: 'm' });
+    expect(await queue.findExpired(Date.now() - 60_000, 10)).toEqual([]);
+    expect(await queue.findExpired(Date.now() + 1, 2)).toEqual(ids.slice(0, 2));
+    expect(await queue.findExpired(Date.now() + 1, 10)).toEqual(ids);
+    expect(await queue.findExpired(Date.now() + 1, 10)).not.toContain(running.id);
+  });
+});

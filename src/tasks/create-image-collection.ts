@@ -1,0 +1,137 @@
+import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
+import { mergeFields } from '../imagery/catalog-fields.js';
+import type { CatalogStore } from '../imagery/store/catalog-store.js';
+import { ingestImages } from './image-collection/ingest-images.js';
+import { readIngestSettings } from './image-collection/ingest-settings.js';
+import { JobJournal } from './image-collection/job-journal.js';
+import { readOutputCollection } from './image-collection/output-collection.js';
+import { publishImageService, requirePublisher } from './image-collection/publish-service.js';
+import { readRasterType } from './image-collection/raster-type-param.js';
+import {
+  collectionDeps,
+  CONTEXT_PARAM,
+  describeSrs,
+  extentInWgs84,
+  INPUT_RASTERS_PARAM,
+  newCollectionId,
+  RASTER_TYPE_PARAM,
+  resultParam,
+} from './image-collection/task-deps.js';
+import { undoImageCollectionJob } from './image-collection/undo-job.js';
+import { resolveInputRasters } from './input-rasters.js';
+
+/** Frame-camera types whose collections may take their SR from the frames' positions. */
+const FRAME_TYPES = new Set(['UAV/UAS', 'Aerial', 'ScannedAerial']);
+
+/**
+ * CreateImageCollection (raster-analysis.md §3): ingests images into a new collection (catalog
+ * rows, COG copies or references) and publishes it as `Hosted/<name>/ImageServer` with a portal
+ * item. All-or-nothing: rows are committed in one transaction after every image is in; a failure,
+ * cancel or crash is undone by `rollback` from the job's journal.
+ */
+export const createImageCollection: TaskDefinition = {
+  name: 'CreateImageCollection',
+  displayName: 'Create Image Collection',
+  description: 'Creates an image collection (mosaic dataset) from images and publishes it as a hosted image service.',
+  requiredPrivilege: 'premium:publisher:rasteranalysis',
+  parameters: [
+    INPUT_RASTERS_PARAM,
+    {
+      name: 'imageCollection',
+      dataType: 'GPString',
+      displayName: 'Output Image Collection',
+      description: 'The new collection: {"serviceProperties": {"name": …}} or a plain name.',
+      direction: 'input',
+      required: true,
+    },
+    RASTER_TYPE_PARAM,
+    CONTEXT_PARAM,
+    resultParam(),
+  ],
+  execute: runCreateImageCollection,
+  rollback: (context) => undoImageCollectionJob(context),
+};
+
+async function runCreateImageCollection(context: TaskContext): Promise<Record<string, unknown>> {
+  const owner = requirePublisher(context.principal);
+  const deps = collectionDeps(context);
+  const { inputs } = context;
+  const rasterType = readRasterType(inputs.rasterType);
+  const settings = readIngestSettings(inputs.context);
+  const output = await readOutputCollection(inputs.imageCollection, deps);
+  if (!settings.outSR && !FRAME_TYPES.has(rasterType.name)) {
+    throw new TaskError('context.outSR is required to create a new image collection, e.g. {"outSR": {"wkid": 3857}}.');
+  }
+  const resolved = await resolveInputRasters(inputs.inputRasters, deps);
+  const journal = new JobJournal(context.scratchDir);
+  const ingest = await ingestImages({
+    context,
+    catalog: deps.catalog,
+    collectionName: output.name,
+    srs: settings.outSR ?? 'derive',
+    settings,
+    rasterType,
+    inputs: resolved,
+    deps,
+    journal,
+  });
+  context.signal.throwIfAborted();
+  context.progress(96, 'Writing the catalog');
+  const id = newCollectionId();
+  await createCatalog(deps.catalog, output.name, () => deps.catalog.createCollection(
+    {
+      id,
+      name: output.name,
+      owner,
+      collectionType: rasterType.collectionType ?? 'UAV/UAS',
+      ...describeSrs(ingest.srs),
+      properties: {
+        rasterTypes: [rasterType.name],
+        extraFields: mergeFields(settings.fields, ingest.attributeFields),
+        ...(typeof settings.cellSize === 'number' ? { cellSize: settings.cellSize } : {}),
+        ...(settings.extent ? { clipExtent: settings.extent } : {}),
+        rasterTypeParameters: rasterType.parameters,
+      },
+      jobId: context.jobId,
+    },
+    ingest.items,
+  ));
+  context.signal.throwIfAborted();
+  const collection = (await deps.catalog.getCollection(id))!;
+  const published = await publishImageService(
+    {
+      name: output.name,
+      collectionId: id,
+      jobId: context.jobId,
+      owner,
+      baseUrl: context.baseUrl,
+      existing: output.existing,
+      folderId: await ownFolder(context, output.folderId),
+      extentWgs84: extentInWgs84(collection),
+      spatialReference: String(collection.epsg ?? ''),
+    },
+    context,
+    journal,
+  );
+  context.info(`Created image collection '${output.name}' with ${ingest.items.length} image${ingest.items.length === 1 ? '' : 's'}.`);
+  context.progress(100, 'Done');
+  return { result: { itemId: published.itemId, url: published.url } };
+}
+
+/** Runs the catalog write; a collection of the same name committed meanwhile fails the job plainly. */
+async function createCatalog(catalog: CatalogStore, name: string, write: () => Promise<number[]>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TaskError(`An image collection named '${name}' already exists.`);
+    throw error;
+  }
+}
+
+/** `itemProperties.folderId`, when it is a folder of the submitter; the root folder otherwise. */
+async function ownFolder(context: TaskContext, folderId: string | null): Promise<string | null> {
+  if (!folderId || !context.principal) return null;
+  const folder = await context.stores.items.findFolder(context.principal.username, folderId);
+  if (!folder) context.warning(`Folder '${folderId}' was not found; the item is in your root folder.`);
+  return folder?.id ?? null;
+}

@@ -1,0 +1,45 @@
+import type { TaskContext, TaskDefinition } from '../jobs/task.js';
+import { locateCollection } from './image-collection/collection-ref.js';
+import { JobJournal } from './image-collection/job-journal.js';
+import { unpublishImageService } from './image-collection/publish-service.js';
+import { collectionRasterDir, isOwnedFile, removeOwnedFiles, removeOwnedFolder } from './image-collection/raster-store.js';
+import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-collection/task-deps.js';
+import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
+
+/**
+ * DeleteImageCollection (raster-analysis.md §6): removes the catalog, the service, its portal
+ * item and the copies in the raster store. Sources referenced by the collection are never
+ * touched. Once the catalog is deleted the rest is finished even after a crash (rollback rolls
+ * forward from the journal).
+ */
+export const deleteImageCollection: TaskDefinition = {
+  name: 'DeleteImageCollection',
+  displayName: 'Delete Image Collection',
+  description: 'Deletes an image collection, its image service and portal item; source images are kept.',
+  requiredPrivilege: 'premium:publisher:rasteranalysis',
+  // Not retried after a crash: the rollback finishes a committed deletion, and a second run could
+  // then only report the collection missing. The job ends failed, with the deletion complete.
+  retryAfterCrash: false,
+  parameters: [IMAGE_COLLECTION_PARAM, resultParam('GPBoolean')],
+  execute: runDeleteImageCollection,
+  rollback: (context) => undoImageCollectionJob(context),
+};
+
+async function runDeleteImageCollection(context: TaskContext): Promise<Record<string, unknown>> {
+  // Run again after a crash that followed the commit: only the clean-up is left to do.
+  if (await finishCommittedDeletion(context)) return { result: true };
+  const deps = collectionDeps(context);
+  const { collection, service, item } = await locateCollection(context.inputs.imageCollection, deps);
+  context.signal.throwIfAborted();
+  const journal = new JobJournal(context.scratchDir);
+  const removed = await deps.catalog.deleteCollection(collection.id);
+  const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
+  const folder = collectionRasterDir(context.config, collection.name);
+  const itemId = item?.id ?? service.itemId;
+  journal.record({ type: 'deleteCommitted', files: owned, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
+  await unpublishImageService(context, service, itemId);
+  await removeOwnedFiles(context.config, owned);
+  await removeOwnedFolder(context.config, folder);
+  context.info(`Deleted image collection '${collection.name}' (${removed.length} image${removed.length === 1 ? '' : 's'}).`);
+  return { result: true };
+}

@@ -1,0 +1,65 @@
+import type { Principal } from '../../auth/principal.js';
+import { canManageService } from '../../catalog/service-access.js';
+import { imageServiceDefinition, parseImageServiceUrl } from '../../imagery/image-service-definition.js';
+import { TaskError } from '../../jobs/task.js';
+import type { ItemRecord } from '../../store/item-store.js';
+import type { ServiceRecord } from '../../store/service-store.js';
+import { findImageService, type CollectionDeps } from './collection-ref.js';
+import { readKey } from './param-values.js';
+
+/** Where CreateImageCollection puts its result. */
+export interface OutputCollection {
+  name: string;
+  folderId: string | null;
+  /** A service (and item) the portal created beforehand, empty, for this job to fill. */
+  existing?: { service: ServiceRecord; item: ItemRecord | null };
+}
+
+/** Service names as ArcGIS allows them for hosted services. */
+const SERVICE_NAME = /^[A-Za-z0-9_]{1,120}$/;
+
+/**
+ * Reads the `imageCollection` output of CreateImageCollection: a plain name,
+ * `{"serviceProperties":{"name"[,"serviceUrl"]},"itemProperties":{"itemId","folderId"}}`, or
+ * `{"itemId"|"url"|"uri"}` of an existing empty image service. A name already in use by a
+ * collection fails the job (AddImage adds to an existing collection).
+ */
+export async function readOutputCollection(value: unknown, deps: CollectionDeps & { principal: Principal | null }): Promise<OutputCollection> {
+  const parsed = parseValue(value);
+  const itemProperties = (typeof parsed === 'object' ? readKey(parsed, 'itemProperties') : undefined) as Record<string, unknown> | undefined;
+  const folderId = typeof itemProperties?.folderId === 'string' && itemProperties.folderId ? itemProperties.folderId : null;
+  const { service, label, item } = await findImageService(parsed, deps);
+  if (service) {
+    if (imageServiceDefinition(service).collectionId) {
+      throw new TaskError(`An image collection named '${service.name}' already exists; use AddImage to add images to it.`);
+    }
+    if (!canManageService(service, deps.principal)) throw new TaskError(`You may not change the service '${service.name}'.`);
+    return { name: service.name, folderId, existing: { service, item } };
+  }
+  const name = typeof parsed === 'string' ? parsed : (serviceName(parsed) ?? parseImageServiceUrl(label)?.name ?? label);
+  if (!SERVICE_NAME.test(name)) {
+    throw new TaskError(`'${name}' is not a valid service name: use letters, digits and underscores (at most 120).`);
+  }
+  if (await deps.catalog.getCollection(name)) throw new TaskError(`An image collection named '${name}' already exists.`);
+  return { name, folderId };
+}
+
+function parseValue(value: unknown): string | Record<string, unknown> {
+  if (typeof value === 'string') {
+    const text = value.trim();
+    if (!text.startsWith('{')) return text;
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new TaskError("'imageCollection' is not valid JSON.");
+    }
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new TaskError("'imageCollection' must be a service name or a JSON object.");
+}
+
+function serviceName(object: Record<string, unknown>): string | undefined {
+  const properties = readKey(object, 'serviceProperties') as Record<string, unknown> | undefined;
+  const name = properties && readKey(properties, 'name');
+  return typeof name === 'string' && name ? name : undefined;
+}

@@ -1,0 +1,27 @@
+import { taskModule, type GPServiceSpec } from '../jobs/gp-registry.js';
+
+/**
+ * The Raster Analysis tasks, by module and export name (job workers import them from there).
+ * Add one line per task, e.g.
+ * `taskModule(new URL('./create-image-collection.ts', import.meta.url), 'createImageCollection')`
+ * with `taskModule` from '../jobs/gp-registry.js'.
+ */
+const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
+  taskModule(new URL('./add-image.ts', import.meta.url), 'addImage'),
+  taskModule(new URL('./create-image-collection.ts', import.meta.url), 'createImageCollection'),
+  taskModule(new URL('./delete-image.ts', import.meta.url), 'deleteImage'),
+  taskModule(new URL('./delete-image-collection.ts', import.meta.url), 'deleteImageCollection'),
+];
+
+/** The GP services every server offers; registered in the services catalog at start-up. */
+export const GP_SERVICES: GPServiceSpec[] = [
+  {
+    folder: 'System',
+    name: 'RasterAnalysisTools',
+    description: 'Raster analysis tools: image collections and raster processing.',
+    executionType: 'esriExecutionTypeAsynchronous',
+    // As on ArcGIS Enterprise: only signed-in users allowed to perform raster analysis submit jobs.
+    requiredPrivilege: 'premium:publisher:rasteranalysis',
+    tasks: RASTER_ANALYSIS_TASKS,
+  },
+];

@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import gdal from 'gdal-async';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+
+const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
+const PASSWORD = 'crash-test-password';
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Starts `tessera serve` as its own process on a free port and waits for its URL. */
+async function serve(dataDir: string): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
+    env: { ...process.env, TESSERA_ADMIN_PASSWORD: PASSWORD, TESSERA_DEMO: 'false', TESSERA_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving (http:\/\/\S+)\/rest\/services/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
+  });
+  return { child, url };
+}
+
+async function post(url: string, form: Record<string, string>): Promise<any> {
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
+  return response.json();
+}
+
+function tifsBelow(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tif')) : [];
+}
+
+describe('a server killed with SIGKILL in the middle of an ingest', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-crash-'));
+  const share = mkdtempSync(path.join(tmpdir(), 'tessera-share-'));
+  let running: Served | undefined;
+  afterAll(() => {
+    running?.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(share, { recursive: true, force: true });
+  });
+
+  it('leaves no collection, service, item or file once restarted', async () => {
+    const { utmRgb } = await makeGeoTiffs(share);
+    const source = await gdal.openAsync(utmRgb.path);
+    for (let i = 0; i < 12; i++) await gdal.translateAsync(path.join(share, `big-${i}.tif`), source, ['-outsize', '2400', '1800']);
+    source.close();
+    rmSync(utmRgb.path);
+
+    running = await serve(dataDir);
+    const token = (await post(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const registered = await post(`${running.url}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token });
+    expect(registered.status).toBe('success');
+    const submitted = await post(`${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/submitJob`, {
+      inputRasters: JSON.stringify({ uri: '/share' }),
+      imageCollection: 'crashed',
+      rasterType: 'Raster Dataset',
+      context: JSON.stringify({ outSR: { wkid: 3857 }, parallelProcessingFactor: 1 }),
+      f: 'json',
+      token,
+    });
+    expect(submitted.jobId).toBeTruthy();
+    const store = path.join(dataDir, 'rasters', 'crashed');
+    const deadline = Date.now() + 60_000;
+    while (tifsBelow(store).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(tifsBelow(store).length).toBeGreaterThan(0);
+
+    running.child.kill('SIGKILL');
+    await new Promise((resolve) => running!.child.once('exit', resolve));
+    running = await serve(dataDir);
+    const fresh = (await post(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const jobUrl = `${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${fresh}`;
+    let job: any;
+    for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+      job = await (await fetch(jobUrl)).json();
+      if (job.jobStatus === 'esriJobFailed') break;
+    }
+    expect(job.jobStatus).toBe('esriJobFailed');
+    expect(job.messages.map((m: any) => m.description).join(' ')).toMatch(/restarted/);
+    expect(tifsBelow(store)).toEqual([]);
+    expect(existsSync(store)).toBe(false);
+    const info = await (await fetch(`${running.url}/rest/services/Hosted/crashed/ImageServer?f=json&token=${fresh}`)).json();
+    expect(info.error.code).toBe(404);
+    const items = await (await fetch(`${running.url}/sharing/rest/search?q=crashed&f=json&token=${fresh}`)).json();
+    expect(items.results ?? []).toEqual([]);
+    expect(readdirSync(share).filter((f) => f.startsWith('big-'))).toHaveLength(12);
+  });
+});
