@@ -1,5 +1,7 @@
 /**
- * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10]`.
+ * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>]`
+ * (`--keep`: load the layer into `<dir>` once, keep a pristine copy of it, and start later runs
+ * from that copy).
  *
  * A server (own process) hosts one generated point layer. Each operation runs through the REST
  * API and, in the same run, as the SQL the store runs against the same SpatiaLite file:
@@ -11,7 +13,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +28,9 @@ import type { FeatureWrite, LayerSchema } from '../src/store/feature-store.js';
 type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const { values: args } = parseArgs({ options: { points: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' } } });
+const { values: args } = parseArgs({
+  options: { points: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' }, keep: { type: 'string' } },
+});
 const N = Number(args.points);
 const SECONDS = Number(args.seconds);
 const PASSWORD = 'bench-admin-password';
@@ -56,8 +61,17 @@ async function startServerProcess(dataDir: string): Promise<{ child: ChildProces
   return { child, url: (JSON.parse(line) as { url: string }).url };
 }
 
+/** fetch, retried once when a kept-alive connection was closed under it (a client race, not an answer). */
+async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch {
+    return fetch(url, init);
+  }
+}
+
 async function post(url: string, form: Record<string, string>): Promise<any> {
-  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
+  const response = await fetchOnce(url, { method: 'POST', body: new URLSearchParams(form) });
   return response.json();
 }
 
@@ -191,7 +205,7 @@ async function measureRead(base: string, token: string, db: SqliteDatabase, c: R
   for (let i = 0; i < rounds; i++) {
     const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
     const t = performance.now();
-    const response = await fetch(url);
+    const response = await fetchOnce(url);
     await response.arrayBuffer();
     restSamples.push(performance.now() - t);
   }
@@ -276,11 +290,25 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
   return rows;
 }
 
-const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-bench-features-'));
+const dataDir = args.keep ? path.resolve(args.keep) : await mkdtemp(path.join(tmpdir(), 'tessera-bench-features-'));
+const pristine = path.join(dataDir, 'pristine.sqlite');
+if (args.keep && existsSync(pristine)) {
+  const [layerFile] = (await readdir(path.join(dataDir, 'features'))).filter((f) => /^[0-9a-f]{32}\.sqlite$/.test(f));
+  for (const suffix of ['-wal', '-shm']) await rm(path.join(dataDir, 'features', `${layerFile}${suffix}`), { force: true });
+  await copyFile(pristine, path.join(dataDir, 'features', layerFile!));
+}
 const { child, url } = await startServerProcess(dataDir);
 try {
   const token = (await post(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
-  const { file } = await createLayer(url, token, dataDir);
+  const existing = args.keep ? await post(`${url}/rest/services/Hosted/bench/FeatureServer`, { f: 'json', token }) : undefined;
+  const file = existing?.serviceItemId
+    ? path.join(dataDir, 'features', `${existing.serviceItemId}.sqlite`)
+    : (await createLayer(url, token, dataDir)).file;
+  if (args.keep && !existsSync(pristine)) {
+    const copy = openDatabase(file, { spatialite: true });
+    copy.prepare('VACUUM INTO ?').run(pristine);
+    copy.close();
+  }
   const db = openDatabase(file, { spatialite: true });
   // Warm both paths (page cache, statement caches) before measuring.
   for (const c of readCases()) await measureRead(url, token, db, c, 20, false);
@@ -292,5 +320,5 @@ try {
 } finally {
   child.stdin?.end();
   await new Promise((resolve) => child.once('exit', resolve));
-  await rm(dataDir, { recursive: true, force: true });
+  if (!args.keep) await rm(dataDir, { recursive: true, force: true });
 }

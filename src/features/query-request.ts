@@ -1,6 +1,6 @@
 import { parseSpatialReference, type SpatialReference } from '../geometry/spatial-reference.js';
 import { ApiError } from '../http/errors.js';
-import type { Params } from '../http/params.js';
+import { Params } from '../http/params.js';
 import type { OrderTerm, StatisticType } from '../store/feature-store.js';
 import { FIELD_TYPE_INFO } from './field-types.js';
 import { readFilterRequest, type FilterRequest } from './filter-request.js';
@@ -84,6 +84,14 @@ export function readQueryRequest(params: Params, model: LayerModel): QueryReques
   if (params.has('havingClause')) throw invalidQueryParameter("'havingClause' is not supported by this layer");
   const distance = params.number('distance');
   if (distance !== undefined && distance !== 0) throw invalidQueryParameter("'distance' is not supported by this layer");
+  return request;
+}
+
+/** `/<layer>/<objectId>`: every field and the geometry of one feature, in outSR if given. */
+export function readFeatureRequest(params: Params, model: LayerModel, objectId: number): QueryRequest {
+  const request = readQueryRequest(new Params({ outSR: params.string('outSR'), returnZ: params.string('returnZ'), returnM: params.string('returnM') }), model);
+  request.filter = { objectIds: [objectId], spatialRel: 'intersects' };
+  request.outFields = model.definition.fields.filter((f) => FIELD_TYPE_INFO[f.type].queryable);
   return request;
 }
 

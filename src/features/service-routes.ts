@@ -9,7 +9,7 @@ import type { FeatureDeps } from './feature-deps.js';
 import { layerPage, queryPage, servicePage } from './feature-pages.js';
 import { buildLayerJson, buildServiceJson } from './layer-info.js';
 import { layerModelOf } from './layer-model.js';
-import { readQueryRequest, type QueryRequest } from './query-request.js';
+import { readFeatureRequest, readQueryRequest, type QueryRequest } from './query-request.js';
 import {
   handle,
   READ_METHODS,
@@ -71,10 +71,7 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     requireCapability(service, definition, 'Query');
     const objectId = Number((request.params as { objectId: string }).objectId);
     if (!Number.isSafeInteger(objectId)) throw ApiError.invalidUrl();
-    const model = layerModelOf(service.definition, definition);
-    const queryRequest = readQueryRequest(request.arcgis.params, model);
-    Object.assign(queryRequest, { filter: { objectIds: [objectId], spatialRel: 'intersects' }, outFields: definition.fields, returnIdsOnly: false, returnCountOnly: false, returnExtentOnly: false });
-    delete queryRequest.statistics;
+    const queryRequest = readFeatureRequest(request.arcgis.params, layerModelOf(service.definition, definition), objectId);
     const result = await runLayerQuery(deps, request, service, definition, queryRequest, 'json');
     const body = queryResultBody(result) as { features: unknown[] };
     if (body.features.length === 0) throw new ApiError(404, 'Feature not found.', [`Feature ${objectId} does not exist.`]);

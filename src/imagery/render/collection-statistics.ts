@@ -71,8 +71,9 @@ export interface AreaOptions {
 export async function summarizeArea(catalog: CatalogStore, collection: CollectionRecord, box: { xmin: number; ymin: number; xmax: number; ymax: number }, options: AreaOptions): Promise<Summary> {
   const spanX = box.xmax - box.xmin;
   const spanY = box.ymax - box.ymin;
-  const finest = Math.max(spanX, spanY) / STATISTICS_SIZE;
-  const cell = Math.max(options.pixelSize ?? 0, finest, Number.MIN_VALUE);
+  // The native pixel size unless asked otherwise, coarsened to keep the grid small.
+  const wanted = options.pixelSize ?? collection.summary.pixelSizeX ?? 0;
+  const cell = Math.max(wanted, Math.max(spanX, spanY) / STATISTICS_SIZE, Number.MIN_VALUE);
   const width = Math.max(1, Math.round(spanX / cell));
   const height = Math.max(1, Math.round(spanY / cell));
   const grid = { bbox: squarePixels(box, width, height), width, height, srs: resolveSrs(collection) };

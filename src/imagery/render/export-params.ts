@@ -129,10 +129,11 @@ function readBbox(text: string | undefined): Bounds {
       values = [];
     }
   } else values = text.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
-  if (values.length !== 4 || values.some((v) => !Number.isFinite(v)) || values[0] >= values[2] || values[1] >= values[3]) {
-    throw ApiError.invalidParameter("'bbox' parameter is invalid: expected xmin,ymin,xmax,ymax with xmin < xmax and ymin < ymax");
+  if (values.length !== 4 || values.some((v) => !Number.isFinite(v)) || values[0] === values[2] || values[1] === values[3]) {
+    throw ApiError.invalidParameter("'bbox' parameter is invalid: expected xmin,ymin,xmax,ymax");
   }
-  return { xmin: values[0], ymin: values[1], xmax: values[2], ymax: values[3] };
+  // Corners in either order, as ArcGIS accepts them: Esri Leaflet sends xmin,ymax,xmax,ymin.
+  return { xmin: Math.min(values[0], values[2]), ymin: Math.min(values[1], values[3]), xmax: Math.max(values[0], values[2]), ymax: Math.max(values[1], values[3]) };
 }
 
 function readSize(text: string | undefined): [number, number] {
