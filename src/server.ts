@@ -4,6 +4,7 @@ import { AuthService } from './auth/auth-service.js';
 import { loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { ensureDemoFeatures } from './features/demo.js';
+import { ensureDemoImagery } from './imagery/demo.js';
 import { buildApp, type RoutePlugin } from './http/app.js';
 import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
@@ -45,6 +46,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   await ensureDemoFeatures(context, `http://${host}:${port}${config.basePath}`);
+  await ensureDemoImagery(context, `http://${host}:${port}${config.basePath}`);
   return {
     app,
     context,
