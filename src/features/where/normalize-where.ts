@@ -211,6 +211,8 @@ function normalizeFunction(node: ParsedNode): WhereNode {
   const parts = typeof node.name === 'object' ? (node.name.name ?? []) : [];
   if (parts.length !== 1 || typeof parts[0].value !== 'string') throw new WhereClauseError('Qualified function names are not allowed');
   const name = parts[0].value.toUpperCase();
+  // A quoted name reaches us as its slot placeholder (~n~), which would mean nothing to the client.
+  if (/^~\d+~$/.test(name)) throw new WhereClauseError('Quoted function names are not allowed');
   if (node.over) throw new WhereClauseError('Window functions are not allowed');
   if (AGGREGATES.has(name)) throw new WhereClauseError(`Aggregate functions are not allowed in a where clause: ${name}`);
   const args = functionArgs(node);

@@ -26,8 +26,9 @@ function numberLiteral(value: number | bigint, cast?: string): SqlPart[] {
   if (typeof value === 'bigint') return param(value.toString(), cast ?? 'bigint');
   if (cast) return param(value, cast);
   // bigint, not integer: int4 columns compare with int8 through the index, and arithmetic
-  // such as `POP * 1000` does not overflow 32 bits.
-  return param(value, Number.isInteger(value) ? 'bigint' : 'double precision');
+  // such as `POP * 1000` does not overflow 32 bits. Integers past 2^53 arrive here only when
+  // they are past int64 too (1e300), and bigint would refuse them.
+  return param(value, Number.isSafeInteger(value) ? 'bigint' : 'double precision');
 }
 
 export const postgresDialect: SqlDialect = {
@@ -76,13 +77,15 @@ export const postgresDialect: SqlDialect = {
 
   call(name: string, args: Value[]): SqlPart[] {
     switch (name) {
+      // round(double precision) rounds half to even (2.5 → 2); numeric rounds half away from
+      // zero, as SQLite and ArcGIS do.
       case 'ROUND':
-      case 'TRUNCATE': {
-        const fn = [name === 'ROUND' ? 'round' : 'trunc'];
-        return args.length === 1 ? sql`${fn}(${args[0].sql})` : sql`${fn}(${asNumeric(args[0])}, ${asInteger(args[1])})`;
-      }
+        return args.length === 1 ? sql`round(${asNumeric(args[0])})` : sql`round(${asNumeric(args[0])}, ${asInteger(args[1])})`;
+      case 'TRUNCATE':
+        return args.length === 1 ? sql`trunc(${args[0].sql})` : sql`trunc(${asNumeric(args[0])}, ${asInteger(args[1])})`;
+      // A zero divisor yields NULL for that row, as with `/` and in SQLite.
       case 'MOD':
-        return sql`mod(${asNumeric(args[0])}, ${asNumeric(args[1])})`;
+        return sql`mod(${asNumeric(args[0])}, NULLIF(${asNumeric(args[1])}, 0))`;
       case 'SUBSTRING':
         return args.length === 2
           ? sql`substring(${args[0].sql} FROM ${asInteger(args[1])})`
