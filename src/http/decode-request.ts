@@ -14,6 +14,9 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
   const state = request.arcgis;
   let body: Record<string, unknown> | undefined;
   if (request.isMultipart()) {
+    // A bad token in the URL or a header is refused before a large upload is read.
+    const early = findToken(request, new Params(request.query as Record<string, unknown>), new Set());
+    if (early) await context.auth.authenticate(early.token, { referer: request.headers.referer, ip: request.ip }, early.source);
     const { fields, uploads } = await readMultipart(request, path.join(context.config.dataDir, 'tmp', 'uploads'));
     body = fields;
     state.uploads = uploads;

@@ -96,3 +96,13 @@ describe('real HTTP statuses when configured', () => {
     }
   });
 });
+
+describe('uploads', () => {
+  it('refuses a bad token in the URL of a multipart upload before storing anything', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.alloc(1024 * 1024)]), 'big.bin');
+    form.append('f', 'json');
+    const response = await fetch(`${server.url}/sharing/rest/content/users/admin/addItem?token=forged.token`, { method: 'POST', body: form });
+    expect((await response.json()).error.code).toBe(498);
+  });
+});

@@ -17,20 +17,9 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-/**
- * A session the way apps holding a server token build one: the token is trusted for this server.
- * (signIn against the portal would exchange the portal token for a server token through
- * generateToken's serverUrl form, which the auth capability does not offer yet.)
- */
-async function session(): Promise<ArcGISIdentityManager> {
-  const signedIn = await ArcGISIdentityManager.signIn({ username: ADMIN.username, password: ADMIN.password, portal: `${server.url}/sharing/rest` });
-  return new ArcGISIdentityManager({
-    username: signedIn.username,
-    token: signedIn.token,
-    tokenExpires: signedIn.tokenExpires,
-    portal: `${server.url}/sharing/rest`,
-    server: `${server.url}/rest/services`,
-  });
+/** Signed in at the portal; the manager trades its token for one for this server (federation). */
+function session(): Promise<ArcGISIdentityManager> {
+  return ArcGISIdentityManager.signIn({ username: ADMIN.username, password: ADMIN.password, portal: `${server.url}/sharing/rest` });
 }
 
 describe('@esri/arcgis-rest-feature-service', () => {

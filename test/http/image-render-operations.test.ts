@@ -5,7 +5,7 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { decodeImage, makeOverlapImages, publishTestCollection, type OverlapImages } from './image-render-collection.js';
+import { decodeImage, makeOverlapImages, publishTestCollection, referenceWarp, type OverlapImages } from './image-render-collection.js';
 
 let server: TestServer;
 let dir: string;
@@ -183,6 +183,39 @@ describe('tiles', () => {
     expect(blank.headers.get('content-type')).toBe('image/png');
     const image = await decodeImage(await blank.arrayBuffer());
     expect(image.width).toBe(256);
+  });
+});
+
+describe('collection overview', () => {
+  it('draws views beyond every item\'s MaxPS from an overview built in the background', async () => {
+    const { path: small } = await publishTestCollection(server, 'small', 32611, [
+      { path: images.a, name: 'A' },
+      { path: images.b, name: 'B' },
+      { path: images.c, name: 'C' },
+    ], { maxPsFactor: 1 });
+    // 1 m images shown up to 4 m pixels (overviews 2 and 4): a 12 m view has nothing to draw.
+    const grid = { bbox: [499800, 4099696, 500700, 4100500] as [number, number, number, number], width: 75, height: 67, srs: 'EPSG:32611' };
+    const query = `bbox=${grid.bbox.join(',')}&size=${grid.width},${grid.height}&format=png32&f=image`;
+    const covered = async () => {
+      const image = await decodeImage(await (await fetch(`${server.url}${small}/exportImage?${query}`)).arrayBuffer());
+      return { image, count: image.data.filter((v, i) => i % 4 === 3 && v > 0).length };
+    };
+    let result = await covered();
+    for (let tries = 0; result.count === 0 && tries < 100; tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      result = await covered();
+    }
+    const reference = await referenceWarp([images.b, images.c, images.a], grid, 'average');
+    const expected = reference.alpha.filter((a) => a > 0).length;
+    expect(Math.abs(result.count - expected)).toBeLessThan(expected * 0.1);
+    let difference = 0;
+    let both = 0;
+    for (let i = 0; i < reference.alpha.length; i++) {
+      if (!reference.alpha[i] || !result.image.data[i * 4 + 3]) continue;
+      both++;
+      difference += Math.abs(result.image.data[i * 4] - reference.bands[0][i]);
+    }
+    expect(difference / both).toBeLessThan(10);
   });
 });
 
