@@ -80,6 +80,8 @@ function toApiError(error: FastifyError | Error, request: FastifyRequest): ApiEr
 export function sendError(context: AppContext, request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.extra.cause) request.log.error({ err: error.extra.cause }, error.message);
   const status = context.config.httpErrorStatus ? error.code : 200;
+  // An upload refused before its body was read: close the connection rather than read the rest.
+  if (request.isMultipart()) reply.header('connection', 'close');
   if (request.arcgis && formatOf(request) === 'html') {
     const page = renderPage({ title: `Error: ${error.message}`, json: toErrorEnvelope(error).error });
     return reply.code(status).type('text/html; charset=utf-8').send(page);

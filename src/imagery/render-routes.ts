@@ -7,6 +7,7 @@ import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../http/errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { RasterError } from '../raster/raster-error.js';
+import { CollectionOverviews } from './render/collection-overview.js';
 import { areaOf, collectionSummary, summarizeArea } from './render/collection-statistics.js';
 import { findRasterFile, listRasterFiles } from './render/download-files.js';
 import { exportImage } from './render/export-image.js';
@@ -47,6 +48,8 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
   const catalog = catalogStoreFor(context.config);
   const outputs = new OutputFiles(path.join(context.config.dataDir, 'output', 'arcgisoutput'));
   const tiles = new TileCache(path.join(context.config.dataDir, 'tiles'));
+  // Overviews live beside the tiles of the same catalog version, and go when it does.
+  const overviews = new CollectionOverviews(path.join(context.config.dataDir, 'tiles'));
   const methods: Array<'GET' | 'POST'> = ['GET', 'POST'];
 
   const operation = (needs: Capability[], handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -68,7 +71,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     const params = request.arcgis.params;
     if (format === 'html' && !params.has('bbox')) return sendResource(request, reply, {}, page(request, target, 'exportImage', EXPORT_FIELDS));
     if (format === 'kmz') throw ApiError.invalidParameter("'f' parameter is invalid: kmz is not supported");
-    const { image, grid } = await exportImage(catalog, target.collection, readExportRequest(params));
+    const { image, grid } = await exportImage(catalog, target.collection, readExportRequest(params), overviews);
     if (format === 'image') return reply.type(image.contentType).header('cache-control', 'no-cache').send(image.bytes);
     const relative = await outputs.write(target.service.folder, `${target.service.name}_ImageServer`, image);
     const body = {
@@ -150,7 +153,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     }
     const collection = target.collection;
     const etag = `"${collection.id}-${collection.modified}"`;
-    const tile = await tiles.get(collection.id, collection.modified, level, row, col, () => renderTile(catalog, collection, level, row, col));
+    const tile = await tiles.get(collection.id, collection.modified, level, row, col, () => renderTile(catalog, collection, level, row, col, overviews));
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (!tile) {
       if (request.arcgis.params.bool('blankTile', false)) return reply.type('image/png').send(await blankTile());

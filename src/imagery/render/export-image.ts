@@ -1,5 +1,6 @@
 import { ApiError } from '../../http/errors.js';
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
+import type { CollectionOverviews } from './collection-overview.js';
 import { convertBlock } from './convert-pixel-type.js';
 import { encodeDisplay, type EncodedImage } from './encode-image.js';
 import { encodeRaster } from './encode-raster.js';
@@ -24,7 +25,7 @@ export interface ExportResult {
  *
  * @example const { image } = await exportImage(catalog, collection, readExportRequest(params));
  */
-export async function exportImage(catalog: CatalogStore, collection: CollectionRecord, request: ExportRequest): Promise<ExportResult> {
+export async function exportImage(catalog: CatalogStore, collection: CollectionRecord, request: ExportRequest, overviews?: CollectionOverviews): Promise<ExportResult> {
   const collectionSrs = resolveSrs(collection);
   const bboxSrs = request.bboxSR ? resolveSrs(request.bboxSR, 'bboxSR') : collectionSrs;
   const imageSrs = request.imageSR ? resolveSrs(request.imageSR, 'imageSR') : collectionSrs;
@@ -44,6 +45,7 @@ export async function exportImage(catalog: CatalogStore, collection: CollectionR
     bandIds: request.bandIds,
     noData: request.noData,
     noDataMatchAll: request.noDataMatchAll,
+    overviews,
   });
   const itemIds = rendered.items.map((item) => item.objectId);
   if (isRasterFormat(request.format)) {

@@ -6,7 +6,8 @@ import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import type { MosaicRule } from './mosaic-rule.js';
 import { emptyBlock, type PixelBlock } from './pixel-block.js';
 import type { RenderGrid } from './render-grid.js';
-import { selectMosaicItems } from './select-items.js';
+import type { CollectionOverview, CollectionOverviews } from './collection-overview.js';
+import { selectMosaicItems, type Selection } from './select-items.js';
 import { moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
 import { warpDatasets, type Resampling } from './warp-items.js';
 
@@ -19,6 +20,8 @@ export interface MosaicRequest {
   limit: number;
   /** Ignore MinPS/MaxPS (statistics over the whole collection, explicit raster ids). */
   anyPixelSize?: boolean;
+  /** Collection overviews for small scales; none when absent. */
+  overviews?: CollectionOverviews;
 }
 
 export interface RenderedMosaic {
@@ -61,9 +64,14 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const operation = combineOperation(request.rule);
   const pixelSize = request.anyPixelSize ? undefined : ((area.xmax - area.xmin) / grid.width + (area.ymax - area.ymin) / grid.height) / 2;
   const stopWhenCovered = operation === 'first' || operation === 'last';
-  const items = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered });
-  if (items.length === 0) return empty();
+  const selection = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered });
   const options = { resampling: request.resampling, bandCount, pixelType };
+  const overview = pixelSize === undefined ? null : overviewFor(request, selection, pixelSize, catalog);
+  if (overview) {
+    return pool.withDatasets([overview.path], async ([dataset]) => (dataset ? { block: await warpDatasets([dataset], grid, options), items: [] } : empty()));
+  }
+  const { items } = selection;
+  if (items.length === 0) return empty();
   return pool.withDatasets(
     items.map((item) => item.path),
     async (opened) => {
@@ -73,7 +81,8 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
       if (operation === 'first' || operation === 'last') {
         // Later datasets paint over earlier ones: the top item goes last for `first`.
         const painted = operation === 'first' ? [...datasets].reverse() : datasets;
-        return { block: await warpDatasets(painted, grid, options), items: drawn };
+        const alpha = !(selection.coversArea && drawn.length === items.length && datasets.every(isAllValid));
+        return { block: await warpDatasets(painted, grid, { ...options, alpha }), items: drawn };
       }
       const blocks = await Promise.all(datasets.map((dataset, i) => warpItem(dataset, drawn[i], grid, collection, options)));
       const kept = blocks.map((b, i) => ({ b, item: drawn[i] })).filter((k) => k.b !== null) as Array<{ b: PixelBlock; item: CatalogItem }>;
@@ -82,6 +91,36 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
       return { block: combineBlocks(kept.map((k) => k.b), operation, centers), items: kept.map((k) => k.item) };
     },
   );
+}
+
+/** Views needing more items than this, at the overview's resolution or coarser, draw the overview. */
+const OVERVIEW_MIN_ITEMS = 8;
+
+/**
+ * The collection overview, when the view should be drawn from it: the rule keeps the default
+ * stacking (first, no where/fids/lockRaster) and either the view is at least as coarse as the
+ * overview and needs many items, or it is beyond every item's MaxPS (it would be blank).
+ */
+function overviewFor(request: MosaicRequest, selection: Selection, pixelSize: number, catalog: CatalogStore): CollectionOverview | null {
+  const { rule, overviews, collection } = request;
+  if (!overviews || rule.operation !== 'first' || rule.where || rule.fids || rule.method === 'lockRaster') return null;
+  const hidden = selection.needed === 0 && selection.found > 0;
+  if (!hidden && selection.needed <= OVERVIEW_MIN_ITEMS) return null;
+  const overview = overviews.find(collection, catalog);
+  if (!overview) return null;
+  return hidden || pixelSize >= overview.pixelSize ? overview : null;
+}
+
+/** GDAL mask flag (gdal.h); gdal-async does not export it. */
+const GMF_ALL_VALID = 0x01;
+
+/**
+ * True when every pixel of the dataset is data (no nodata, mask or alpha). A sync call on a
+ * handle this render holds alone, answered from the band's metadata without I/O.
+ */
+function isAllValid(dataset: gdal.Dataset): boolean {
+  const band = dataset.bands.get(1);
+  return band.getMaskFlags() === GMF_ALL_VALID;
 }
 
 function combineOperation(rule: MosaicRule): CombineOperation {

@@ -1,5 +1,6 @@
 import { ApiError } from '../../http/errors.js';
 import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
+import type { CollectionOverviews } from './collection-overview.js';
 import type { MosaicRule } from './mosaic-rule.js';
 import { cropBlock, maskValues, type PixelBlock } from './pixel-block.js';
 import { applyRenderingRule, ruleMargin, type RenderingRule } from './raster-functions/rendering-rule.js';
@@ -21,6 +22,7 @@ export interface PixelRequest {
   anyPixelSize?: boolean;
   /** Most items mosaicked (default maxMosaicImageCount). */
   limit?: number;
+  overviews?: CollectionOverviews;
 }
 
 export interface RenderedPixels {
@@ -51,6 +53,7 @@ export async function renderPixels(catalog: CatalogStore, request: PixelRequest)
     resampling: request.resampling,
     limit: request.limit ?? RENDER_LIMITS.maxMosaicImageCount,
     anyPixelSize: request.anyPixelSize,
+    overviews: request.overviews,
   });
   let block = mosaic.block;
   const allStatistics = collection.summary.statistics;

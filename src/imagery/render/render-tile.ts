@@ -1,4 +1,5 @@
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
+import type { CollectionOverviews } from './collection-overview.js';
 import { encodeDisplay, type EncodedImage } from './encode-image.js';
 import { DEFAULT_MOSAIC_RULE } from './mosaic-rule.js';
 import { renderPixels } from './render-pixels.js';
@@ -11,10 +12,10 @@ import { toDisplay } from './to-display.js';
  * bilinear): JPEG when every pixel has data, PNG with transparency otherwise; null when no item
  * reaches the tile (the cache remembers it as empty).
  */
-export async function renderTile(catalog: CatalogStore, collection: CollectionRecord, level: number, row: number, col: number): Promise<EncodedImage | null> {
+export async function renderTile(catalog: CatalogStore, collection: CollectionRecord, level: number, row: number, col: number, overviews?: CollectionOverviews): Promise<EncodedImage | null> {
   const grid = { bbox: tileBounds(level, row, col), width: TILE_SIZE, height: TILE_SIZE, srs: resolveSrs({ wkid: 3857 }) };
-  const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear' });
-  if (rendered.items.length === 0 || !rendered.block.mask.some((m) => m > 0)) return null;
+  const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear', overviews });
+  if (!rendered.block.mask.some((m) => m > 0)) return null;
   const display = toDisplay(rendered.block, { statistics: rendered.statistics, colorInterpretations: collection.summary.colorInterpretations });
   return encodeDisplay(display, 'jpgpng', 75);
 }

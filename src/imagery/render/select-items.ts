@@ -27,14 +27,25 @@ export interface SelectRequest {
  * (MinPS ≤ size ≤ MaxPS, MaxPS 0 meaning no limit), ordered by the mosaic method, cut once the
  * area is covered and capped at `limit`. Items keep their footprint WKB (`shapeWkb`).
  */
-export async function selectMosaicItems(catalog: CatalogStore, request: SelectRequest): Promise<CatalogItem[]> {
+export async function selectMosaicItems(catalog: CatalogStore, request: SelectRequest): Promise<Selection> {
   const { collection, area, rule } = request;
   const query = catalogQueryFor(collection, rule, areaPolygon(area));
   const found = await catalog.queryItems(collection.id, query);
   const visible = found.filter((item) => isDisplayedAt(item, request.pixelSize));
   const ordered = orderMosaicItems(visible, rule, mosaicView(collection, area, rule));
-  const selected = request.stopWhenCovered ? takeUntilCovered(ordered, area) : ordered;
-  return selected.slice(0, request.limit);
+  const { items: selected, coversArea } = request.stopWhenCovered ? takeUntilCovered(ordered, area) : { items: ordered, coversArea: false };
+  return { items: selected.slice(0, request.limit), needed: selected.length, found: found.length, coversArea: coversArea && selected.length <= request.limit };
+}
+
+export interface Selection {
+  /** The items to draw, top first. */
+  items: CatalogItem[];
+  /** How many the view needed before the limit cut them. */
+  needed: number;
+  /** How many the area and rule allowed, whatever their pixel-size range. */
+  found: number;
+  /** The items' footprints cover the whole area (first/last only). */
+  coversArea: boolean;
 }
 
 /** The catalog query of a mosaic rule over an area; exported for identify and getSamples. */
@@ -79,10 +90,11 @@ export function mosaicView(collection: CollectionRecord, area: Bounds, rule: Mos
 /**
  * Items from the top down until their footprints together cover the part of the area that the
  * candidates' bounding boxes reach (a cheap stand-in for the area's data region: views wider
- * than the data would otherwise never count as covered).
+ * than the data would otherwise never count as covered). `coversArea` tells whether they cover
+ * the whole area, so that every pixel of the view has data.
  */
-function takeUntilCovered(items: CatalogItem[], area: Bounds): CatalogItem[] {
-  if (items.length <= 1) return items;
+function takeUntilCovered(items: CatalogItem[], area: Bounds): { items: CatalogItem[]; coversArea: boolean } {
+  if (items.length === 0) return { items, coversArea: false };
   const reach = items.reduce((b, item) => ({
     xmin: Math.min(b.xmin, item.bbox.xmin),
     ymin: Math.min(b.ymin, item.bbox.ymin),
@@ -90,7 +102,7 @@ function takeUntilCovered(items: CatalogItem[], area: Bounds): CatalogItem[] {
     ymax: Math.max(b.ymax, item.bbox.ymax),
   }), { xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity });
   const box = { xmin: Math.max(area.xmin, reach.xmin), ymin: Math.max(area.ymin, reach.ymin), xmax: Math.min(area.xmax, reach.xmax), ymax: Math.min(area.ymax, reach.ymax) };
-  if (box.xmin >= box.xmax || box.ymin >= box.ymax) return items;
+  if (box.xmin >= box.xmax || box.ymin >= box.ymax) return { items, coversArea: false };
   const target = gdal.Geometry.fromWKB(areaPolygon(box).wkb);
   let union: gdal.Geometry | null = null;
   const out: CatalogItem[] = [];
@@ -99,7 +111,9 @@ function takeUntilCovered(items: CatalogItem[], area: Bounds): CatalogItem[] {
     if (!item.shapeWkb) continue;
     const footprint = gdal.Geometry.fromWKB(item.shapeWkb);
     union = union ? union.union(footprint) : footprint;
-    if (union.contains(target)) break;
+    if (union.contains(target)) {
+      return { items: out, coversArea: union.contains(gdal.Geometry.fromWKB(areaPolygon(area).wkb)) };
+    }
   }
-  return out;
+  return { items: out, coversArea: false };
 }

@@ -12,6 +12,11 @@ export interface WarpOptions {
   bandCount: number;
   /** ArcGIS pixel type of the output (the sources' own, normally). */
   pixelType: string;
+  /**
+   * Track coverage with an alpha band (default). Without it (a third of the warp's cost) every
+   * pixel counts as data: only for views the sources are known to cover entirely.
+   */
+  alpha?: boolean;
 }
 
 /**
@@ -32,10 +37,9 @@ export async function warpDatasets(datasets: gdal.Dataset[], grid: RenderGrid, o
     '-t_srs', grid.srs.text,
     '-r', options.resampling,
     '-ot', type.gdal,
-    '-dstalpha',
-    // Alpha is 0–255 whatever the data type (GDAL would use 32767 for Int16, 65535 for UInt16).
-    '-wo', 'DST_ALPHA_MAX=255',
     '-wo', 'SKIP_NOSOURCE=YES',
+    // Alpha is 0–255 whatever the data type (GDAL would use 32767 for Int16, 65535 for UInt16).
+    ...(options.alpha === false ? ['-dstnodata', 'None'] : ['-dstalpha', '-wo', 'DST_ALPHA_MAX=255']),
   ];
   const warped = await gdal.warpAsync('render', null, datasets, args);
   try {
@@ -49,9 +53,12 @@ export async function warpDatasets(datasets: gdal.Dataset[], grid: RenderGrid, o
 function readWarped(warped: gdal.Dataset, width: number, height: number, options: WarpOptions): PixelBlock {
   const type = pixelTypeInfo(options.pixelType);
   const total = warped.bands.count();
-  const bandCount = Math.min(options.bandCount, total - 1);
+  const withAlpha = options.alpha !== false;
+  const bandCount = Math.min(options.bandCount, withAlpha ? total - 1 : total);
   const bands: BandArray[] = [];
   for (let b = 1; b <= bandCount; b++) bands.push(warped.bands.get(b).pixels.read(0, 0, width, height, new type.array(width * height) as Uint8Array) as BandArray);
-  const mask = warped.bands.get(total).pixels.read(0, 0, width, height, new Uint8Array(width * height), { data_type: gdal.GDT_Byte });
+  const mask = withAlpha
+    ? warped.bands.get(total).pixels.read(0, 0, width, height, new Uint8Array(width * height), { data_type: gdal.GDT_Byte })
+    : new Uint8Array(width * height).fill(255);
   return { width, height, bands, mask, pixelType: options.pixelType };
 }
