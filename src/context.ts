@@ -3,6 +3,7 @@ import type { AuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
 import type { JobService } from './jobs/job-service.js';
 import type { FeatureStore } from './store/feature-store.js';
+import type { ItemHooks } from './portal/item-hooks.js';
 import type { Stores } from './store/index.js';
 
 /**
@@ -18,6 +19,8 @@ export interface AppContext {
   jobs?: JobService;
   /** Hosted feature data; opened by the features capability on first use (see ensureFeatureStore). */
   features?: FeatureStore;
+  /** What capabilities do when portal items are deleted or shared (hosted services follow). */
+  itemHooks: ItemHooks[];
   /** Called on shutdown, last registered first. */
   onClose: Array<() => Promise<void> | void>;
 }

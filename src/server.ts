@@ -38,7 +38,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const auth = await AuthService.create(stores.users, stores.settings, config);
   const created = await auth.ensureAdministrator();
   if (created?.password) options.onAdminCreated?.(created.username, created.password);
-  const context: AppContext = { config, stores, auth, logger, onClose: [] };
+  const context: AppContext = { config, stores, auth, logger, itemHooks: [], onClose: [] };
   context.jobs = await startJobs(context, [...GP_SERVICES, ...(options.jobs?.services ?? [])], options.jobs?.timings);
   const app = await buildApp(context, options.extraRoutes);
   await app.listen({ port: config.port, host: config.host });

@@ -1,12 +1,12 @@
 import type { AppContext } from '../context.js';
+import type { ItemHooks } from '../portal/item-hooks.js';
 import type { ItemRecord } from '../store/item-store.js';
 import { ensureFeatureStore, HOSTED_FOLDER } from './feature-deps.js';
 import type { FeatureServiceDefinition } from './service-definition.js';
 
 /**
- * Hooks for the portal, so a hosted service follows its "Feature Service" item. Until they are
- * called, the features capability notices a deleted item on the next request to the service and
- * removes the service then; sharing is read from the item on every request either way.
+ * Hooks for the portal, so a hosted service follows its "Feature Service" item (registered on
+ * `context.itemHooks` by the feature routes). Sharing is also read from the item on every request.
  */
 async function serviceOfItem(context: AppContext, item: ItemRecord) {
   if (item.type !== 'Feature Service') return undefined;
@@ -26,4 +26,8 @@ export async function syncServiceAccess(context: AppContext, item: ItemRecord): 
   const service = await serviceOfItem(context, item);
   const access = item.access === 'public' ? 'public' : 'private';
   if (service && service.access !== access) await context.stores.services.update(service.folder, service.name, 'FeatureServer', { access });
+}
+
+export function featureItemHooks(context: AppContext): ItemHooks {
+  return { deleted: (item) => deleteServiceOfItem(context, item), shared: (item) => syncServiceAccess(context, item) };
 }

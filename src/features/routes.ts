@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { featureItemHooks } from './item-lifecycle.js';
 import type { AppContext } from '../context.js';
 import { adminRoutes } from './admin-routes.js';
 import { editRoutes } from './edit-routes.js';
@@ -9,6 +10,7 @@ import { serviceRoutes } from './service-routes.js';
 /** Hosted feature services: FeatureServer resources, edits, their admin endpoints, createService and publish. */
 export async function featureRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const deps = ensureFeatureStore(context);
+  context.itemHooks.push(featureItemHooks(context));
   await serviceRoutes(app, deps);
   await editRoutes(app, deps);
   await adminRoutes(app, deps);

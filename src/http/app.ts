@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
@@ -34,7 +35,12 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },
   }) as unknown as FastifyInstance;
   await app.register(cors, { origin: true, credentials: true });
-  await app.register(compress, { threshold: 1024 });
+  // Level 1: most of the size win for a fraction of the CPU (a 1,000-feature page: ~1 ms, not ~6).
+  await app.register(compress, {
+    threshold: 1024,
+    zlibOptions: { level: 1 },
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
+  });
   await app.register(formbody, { bodyLimit: 512 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: context.config.uploads.maxFileBytes, fields: 200, fieldSize: 64 * 1024 * 1024 } });
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { imageryItemHooks } from './item-lifecycle.js';
 import { findVisibleService } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
 import { toClientError } from '../features/query-errors.js';
@@ -29,6 +30,7 @@ interface ServiceParams {
 export async function imageryRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const catalog = catalogStoreFor(context.config);
   context.onClose.push(() => catalog.close());
+  context.itemHooks.push(imageryItemHooks(context, catalog));
   await dataStoreRoutes(app, context);
 
   const resolve = async (request: FastifyRequest): Promise<{ service: ServiceRecord; collection: CollectionRecord; url: string }> => {

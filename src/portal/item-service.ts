@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runItemHooks, type ItemHooks } from './item-hooks.js';
 import path from 'node:path';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
@@ -14,6 +15,7 @@ export { canManageItem, canSeeItem, resolveFolder, resolveItem, resolveManagedIt
 export interface ItemDeps {
   config: Config;
   stores: { items: ItemStore };
+  itemHooks?: ItemHooks[];
 }
 
 /** A file to become an item's data: an upload's temporary file or a task's output (it is moved). */
@@ -130,13 +132,16 @@ export async function updateItem(deps: ItemDeps, item: ItemRecord, fields: ItemF
     Object.assign(patch, { fileName: null, size: Buffer.byteLength(text), textData: text });
   }
   await deps.stores.items.update(item.id, patch);
-  return { ...item, ...patch };
+  const updated = { ...item, ...patch };
+  if (patch.access !== undefined && patch.access !== item.access) await runItemHooks(deps.itemHooks, 'shared', updated);
+  return updated;
 }
 
 /** Removes the item's record, then its files. */
 export async function deleteItem(deps: ItemDeps, item: ItemRecord): Promise<void> {
   await deps.stores.items.delete(item.id);
   await removeItemFiles(deps.config, item.id);
+  await runItemHooks(deps.itemHooks, 'deleted', item);
 }
 
 /** A new folder; titles are unique per user regardless of case. */

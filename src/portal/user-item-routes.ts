@@ -83,7 +83,7 @@ export async function userItemRoutes(app: FastifyInstance, context: AppContext):
     requirePost(request);
     const params = request.arcgis.params;
     const access: ItemAccess = params.bool('everyone', false) ? 'public' : params.bool('org', false) ? 'org' : 'private';
-    await context.stores.items.update(item.id, { access });
+    await updateItem(context, item, { access });
     return sendResource(request, reply, { notSharedWith: [], itemId: item.id });
   };
 

@@ -6,26 +6,49 @@ import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import { DEFAULT_MOSAIC_RULE } from './mosaic-rule.js';
 import { orderMosaicItems } from './order-items.js';
 import { pixelTypeInfo } from './pixel-block.js';
-import { collectionPixelType, dataBandCount } from './render-mosaic.js';
+import { collectionPixelType, dataBandCount } from './collection-pixels.js';
 import { mosaicView } from './select-items.js';
 
-export interface CollectionOverview {
+/** One level of a collection overview: a plain tiled GeoTIFF. */
+export interface OverviewLevel {
   path: string;
-  /** Pixel size of the overview's full resolution, in collection units. */
+  /** In collection units. */
   pixelSize: number;
+}
+
+export interface CollectionOverview {
+  /** Finest first, each twice as coarse as the one before. */
+  levels: OverviewLevel[];
+  /** Pixel size of the finest level. */
+  pixelSize: number;
+}
+
+/**
+ * The level to draw a view of `pixelSize` from: the coarsest no coarser than the view (so GDAL
+ * never reads through internal overviews, which costs warps twice as much in GDAL 3.6).
+ */
+export function overviewLevelFor(overview: CollectionOverview, pixelSize: number): OverviewLevel {
+  let chosen = overview.levels[0];
+  for (const level of overview.levels) if (level.pixelSize <= pixelSize * 1.000001) chosen = level;
+  return chosen;
 }
 
 /** The overview is this many times coarser than the finest item, at least. */
 const FACTOR = 4;
 /** …and at most this many pixels on its long side. */
 const MAX_SIDE = 16384;
+/** Levels stop once smaller than this on the long side. */
+const MIN_SIDE = 512;
 /** Sources per warp while building (GDAL keeps every source open during one warp). */
 const BATCH = 200;
+const CREATION = ['TILED=YES', 'BLOCKXSIZE=512', 'BLOCKYSIZE=512', 'COMPRESS=DEFLATE', 'PREDICTOR=2', 'BIGTIFF=IF_SAFER'];
 
 /**
  * A mosaic dataset's overview: the whole collection mosaicked once (service defaults) at a
- * coarse resolution into `<root>/<collectionId>/<modified>/overview.tif`, a tiled GeoTIFF with
- * its own overviews. Small-scale views then warp one file instead of dozens of items, and views
+ * coarse resolution into `<root>/<collectionId>/<modified>/overview-<n>.tif`, tiled GeoTIFFs each
+ * twice as coarse as the one before (separate files rather than internal overviews: GDAL 3.6
+ * warps through internal overviews at twice the cost). Small-scale views then warp one file
+ * instead of dozens of items, and views
  * beyond the items' MaxPS still show something, as ArcGIS overview items do. Built in the
  * background on first need (renders go on without it meanwhile); a catalog change (`modified`)
  * makes a new one.
@@ -70,20 +93,37 @@ export class CollectionOverviews {
     if (!extent || !minPixelSize) return null;
     const spanX = extent.xmax - extent.xmin;
     const spanY = extent.ymax - extent.ymin;
-    const pixelSize = Math.max(minPixelSize * FACTOR, Math.max(spanX, spanY) / MAX_SIDE);
+    const finest = Math.max(minPixelSize * FACTOR, Math.max(spanX, spanY) / MAX_SIDE);
     const dir = path.join(this.root, collection.id.replace(/[^\w-]/g, '_'), String(collection.modified));
-    const file = path.join(dir, 'overview.tif');
-    if (await stat(file).then(() => true, () => false)) return { path: file, pixelSize };
     await mkdir(dir, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp.tif`;
-    try {
-      await this.warpAll(collection, catalog, temporary, pixelSize);
-      await rename(temporary, file);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
+    const levels: OverviewLevel[] = [];
+    for (let n = 0, pixelSize = finest; n === 0 || Math.max(spanX, spanY) / pixelSize >= MIN_SIDE; n++, pixelSize *= 2) {
+      const file = path.join(dir, `overview-${n}.tif`);
+      if (!(await stat(file).then(() => true, () => false))) {
+        const temporary = `${file}.${process.pid}.tmp.tif`;
+        try {
+          if (n === 0) await this.warpAll(collection, catalog, temporary, pixelSize);
+          else await this.downsample(levels[n - 1].path, temporary, pixelSize);
+          await rename(temporary, file);
+        } catch (error) {
+          await rm(temporary, { force: true });
+          throw error;
+        }
+      }
+      levels.push({ path: file, pixelSize });
     }
-    return { path: file, pixelSize };
+    return { levels, pixelSize: finest };
+  }
+
+  /** The next level: the previous one averaged to twice the pixel size (alpha-aware, by the warper). */
+  private async downsample(source: string, file: string, pixelSize: number): Promise<void> {
+    const input = await gdal.openAsync(source);
+    try {
+      const output = await gdal.warpAsync(file, null, [input], ['-of', 'GTiff', '-tr', String(pixelSize), String(pixelSize), '-r', 'average', ...CREATION.flatMap((co) => ['-co', co])]);
+      output.close();
+    } finally {
+      input.close();
+    }
   }
 
   private async warpAll(collection: CollectionRecord, catalog: CatalogStore, file: string, pixelSize: number): Promise<void> {
@@ -96,7 +136,7 @@ export class CollectionOverviews {
     const bands = dataBandCount(collection);
     const type = pixelTypeInfo(collectionPixelType(collection)).gdal;
     const driver = gdal.drivers.get('GTiff');
-    const output = await driver.createAsync(file, width, height, bands + 1, type, ['TILED=YES', 'BLOCKXSIZE=512', 'BLOCKYSIZE=512', 'COMPRESS=DEFLATE', 'PREDICTOR=2', 'BIGTIFF=IF_SAFER']);
+    const output = await driver.createAsync(file, width, height, bands + 1, type, CREATION);
     try {
       output.geoTransform = [extent.xmin, pixelSize, 0, extent.ymax, 0, -pixelSize];
       output.srs = gdal.SpatialReference.fromWKT(collection.srsWkt);
@@ -111,9 +151,6 @@ export class CollectionOverviews {
           },
         );
       }
-      const factors: number[] = [];
-      for (let f = 2; Math.max(width, height) / f >= 256; f *= 2) factors.push(f);
-      if (factors.length > 0) await output.buildOverviewsAsync('AVERAGE', factors);
     } finally {
       output.close();
     }

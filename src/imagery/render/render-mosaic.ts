@@ -6,7 +6,8 @@ import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import type { MosaicRule } from './mosaic-rule.js';
 import { emptyBlock, type PixelBlock } from './pixel-block.js';
 import type { RenderGrid } from './render-grid.js';
-import type { CollectionOverview, CollectionOverviews } from './collection-overview.js';
+import { overviewLevelFor, type CollectionOverview, type CollectionOverviews } from './collection-overview.js';
+import { collectionPixelType, dataBandCount } from './collection-pixels.js';
 import { selectMosaicItems, type Selection } from './select-items.js';
 import { moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
 import { warpDatasets, type Resampling } from './warp-items.js';
@@ -28,18 +29,6 @@ export interface RenderedMosaic {
   block: PixelBlock;
   /** The items that were drawn, top first. */
   items: CatalogItem[];
-}
-
-/** Data bands of a collection: its widest item's bands less an alpha band. */
-export function dataBandCount(collection: CollectionRecord): number {
-  const { bandCount, colorInterpretations } = collection.summary;
-  return Math.max(1, bandCount - (colorInterpretations.includes('Alpha') ? 1 : 0));
-}
-
-/** The collection's pixel type when the renderer handles it, else F32. */
-export function collectionPixelType(collection: CollectionRecord): string {
-  const type = collection.summary.pixelType ?? 'U8';
-  return ['U1', 'U2', 'U4'].includes(type) ? 'U8' : /^C/.test(type) || type === 'UNKNOWN' ? 'F32' : type;
 }
 
 /**
@@ -68,7 +57,8 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const options = { resampling: request.resampling, bandCount, pixelType };
   const overview = pixelSize === undefined ? null : overviewFor(request, selection, pixelSize, catalog);
   if (overview) {
-    return pool.withDatasets([overview.path], async ([dataset]) => (dataset ? { block: await warpDatasets([dataset], grid, options), items: [] } : empty()));
+    const level = overviewLevelFor(overview, pixelSize!);
+    return pool.withDatasets([level.path], async ([dataset]) => (dataset ? { block: await warpDatasets([dataset], grid, options), items: [] } : empty()));
   }
   const { items } = selection;
   if (items.length === 0) return empty();

@@ -6,7 +6,8 @@ import { cropBlock, maskValues, type PixelBlock } from './pixel-block.js';
 import { applyRenderingRule, ruleMargin, type RenderingRule } from './raster-functions/rendering-rule.js';
 import { expandGrid, groundCellSize, type RenderGrid } from './render-grid.js';
 import { RENDER_LIMITS } from './render-limits.js';
-import { dataBandCount, renderMosaic } from './render-mosaic.js';
+import { dataBandCount } from './collection-pixels.js';
+import { renderMosaic } from './render-mosaic.js';
 import type { Resampling } from './warp-items.js';
 
 export interface PixelRequest {
