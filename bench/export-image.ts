@@ -149,7 +149,7 @@ function exportUrl(url: string, view: View, format: 'png' | 'jpg'): string {
  * The baseline: what the renderer runs for these views, done directly — one `warpAsync` of the
  * open datasets that reach the view (bilinear, alpha, as exportImage's default), result read back.
  */
-async function timeWarps(gdal: typeof import('gdal-async').default, datasets: import('gdal-async').Dataset[], views: View[]) {
+async function timeWarps(gdal: typeof import('gdal-async'), datasets: import('gdal-async').Dataset[], views: View[]) {
   const bounds = datasets.map((d) => {
     const gt = d.geoTransform!;
     return { xmin: gt[0], ymax: gt[3], xmax: gt[0] + SIZE * gt[1], ymin: gt[3] + SIZE * gt[5] };

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { escapeHtml } from '../directory/html.js';
 import { toClientError } from '../features/query-errors.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../http/errors.js';
@@ -81,7 +82,8 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
       extent: { ...grid.bbox, spatialReference: grid.srs.json },
       scale: gridScale(grid),
     };
-    return sendResource(request, reply, body, page(request, target, 'exportImage', EXPORT_FIELDS));
+    const preview = `<p><img src="${escapeHtml(body.href)}" alt="Exported image" width="${grid.width}" height="${grid.height}"></p>`;
+    return sendResource(request, reply, body, { ...page(request, target, 'exportImage', EXPORT_FIELDS), body: preview });
   };
 
   const identifyHandler: Handler = async (request, reply, target) => {
@@ -122,7 +124,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
   };
 
   const statisticsHandler = (which: 'statistics' | 'histograms'): Handler => async (request, reply, target) => {
-    const summary = await collectionSummary(catalog, target.collection);
+    const summary = await collectionSummary(catalog, target.collection, overviews);
     const body = which === 'statistics' ? { statistics: summary?.statistics ?? [] } : { histograms: summary?.histograms ?? [] };
     return sendResource(request, reply, body, page(request, target, which));
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
+import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { decodeImage, makeOverlapImages, publishTestCollection, referenceWarp, type OverlapImages } from './image-render-collection.js';
 
@@ -183,6 +184,25 @@ describe('tiles', () => {
     expect(blank.headers.get('content-type')).toBe('image/png');
     const image = await decodeImage(await blank.arrayBuffer());
     expect(image.width).toBe(256);
+  });
+});
+
+describe('items placed by GCPs', () => {
+  it('renders and identifies an image that has ground control points but no geotransform', async () => {
+    const plain = await writeRaster(path.join(dir, 'plain.tif'), { width: 100, height: 100, value: (c, r) => 1 + ((c + r) % 200) });
+    const source = await gdal.openAsync(plain);
+    // Four corners on a 2 m grid at 510000, 4100200: a north-up affine fit, but as GCPs.
+    const gcps = [[0, 0, 510000, 4100200], [100, 0, 510200, 4100200], [0, 100, 510000, 4100000], [100, 100, 510200, 4100000]];
+    const gcpFile = path.join(dir, 'gcp.tif');
+    (await gdal.translateAsync(gcpFile, source, ['-a_srs', 'EPSG:32611', ...gcps.flatMap((g) => ['-gcp', ...g.map(String)])])).close();
+    source.close();
+    const { path: gcpService } = await publishTestCollection(server, 'gcp', 32611, [{ path: gcpFile, name: 'gcp' }]);
+    // Column 30, row 20 → value 51; its centre at 510061, 4100159.
+    const body = await server.get(`${gcpService}/identify?f=json&geometry=${point(510061, 4100159)}`);
+    expect(body.value).toBe('51');
+    expect(body.properties.Values).toEqual(['51']);
+    const image = await decodeImage(await (await fetch(`${server.url}${gcpService}/exportImage?f=image&format=png32&bbox=510000,4100000,510200,4100200&size=100,100&interpolation=RSP_NearestNeighbor`)).arrayBuffer());
+    expect(Array.from(image.data.subarray((20 * 100 + 30) * 4, (20 * 100 + 30) * 4 + 4))).toEqual([51, 51, 51, 255]);
   });
 });
 

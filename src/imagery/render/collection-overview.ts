@@ -71,11 +71,19 @@ export class CollectionOverviews {
     if (!this.building.has(key)) {
       this.building.add(key);
       void this.build(collection, catalog)
-        .then((overview) => this.ready.set(key, overview))
+        .then((overview) => {
+          for (const old of this.ready.keys()) if (old.startsWith(`${collection.id}:`)) this.ready.delete(old);
+          this.ready.set(key, overview);
+        })
         .catch(() => this.ready.set(key, null))
         .finally(() => this.building.delete(key));
     }
     return null;
+  }
+
+  /** Forgets a built overview whose files went missing; the next `find` builds it again. */
+  forget(collection: CollectionRecord): void {
+    this.ready.delete(`${collection.id}:${collection.modified}`);
   }
 
   /** Waits for the overview of the collection's current version (tests, warm-up). */

@@ -2,16 +2,16 @@ import type { EsriGeometry, Position } from '../../geometry/esri-geometry.js';
 import { envelopeOf } from '../../geometry/envelope.js';
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import { summarizeBlock, type BandHistogram, type BandSummary } from './block-statistics.js';
+import type { CollectionOverviews } from './collection-overview.js';
 import { DEFAULT_MOSAIC_RULE, type MosaicRule } from './mosaic-rule.js';
 import type { RenderingRule } from './raster-functions/rendering-rule.js';
 import { squarePixels } from './render-grid.js';
+import { RENDER_LIMITS } from './render-limits.js';
 import { renderPixels } from './render-pixels.js';
 import { resolveSrs } from './srs-cache.js';
 
 /** Longest side of the grid statistics are computed on: enough for stable figures, cheap to warp. */
 const STATISTICS_SIZE = 1024;
-/** Items taken into the collection-wide figures (every item, practically). */
-const ALL_ITEMS = 100_000;
 
 export interface Summary {
   statistics: BandSummary[];
@@ -23,15 +23,16 @@ const cache = new Map<string, Promise<Summary | null>>();
 /**
  * Statistics and histograms of a collection's pixels, computed once per catalog version (the
  * collection's `modified`) from its mosaic on a grid of at most 1024 pixels a side, and kept in
- * memory. Min, max, mean and standard deviation come from the catalog's ingest-time figures
- * when it has them (read at full resolution of the overviews), the rest from the sample.
+ * memory. Collections of more items than one mosaic draws are read from their overview (waited
+ * for). Min, max, mean and standard deviation come from the catalog's ingest-time figures when it
+ * has them (read from the items' overviews), the rest from the sample.
  */
-export async function collectionSummary(catalog: CatalogStore, collection: CollectionRecord): Promise<Summary | null> {
+export async function collectionSummary(catalog: CatalogStore, collection: CollectionRecord, overviews?: CollectionOverviews): Promise<Summary | null> {
   const key = `${collection.id}:${collection.modified}`;
   let entry = cache.get(key);
   if (!entry) {
     for (const old of cache.keys()) if (old.startsWith(`${collection.id}:`)) cache.delete(old);
-    entry = computeCollectionSummary(catalog, collection).catch((error) => {
+    entry = computeCollectionSummary(catalog, collection, overviews).catch((error) => {
       cache.delete(key);
       throw error;
     });
@@ -40,13 +41,16 @@ export async function collectionSummary(catalog: CatalogStore, collection: Colle
   return entry;
 }
 
-async function computeCollectionSummary(catalog: CatalogStore, collection: CollectionRecord): Promise<Summary | null> {
+async function computeCollectionSummary(catalog: CatalogStore, collection: CollectionRecord, overviews?: CollectionOverviews): Promise<Summary | null> {
   const extent = collection.summary.extent;
   if (!extent) return null;
-  const computed = await summarizeArea(catalog, collection, { xmin: extent.xmin, ymin: extent.ymin, xmax: extent.xmax, ymax: extent.ymax }, {
+  const box = { xmin: extent.xmin, ymin: extent.ymin, xmax: extent.xmax, ymax: extent.ymax };
+  const many = collection.summary.itemCount > RENDER_LIMITS.maxMosaicImageCount;
+  const overview = many && overviews ? await overviews.whenBuilt(collection, catalog) : null;
+  const computed = await summarizeArea(catalog, collection, box, {
     rule: DEFAULT_MOSAIC_RULE,
     renderingRule: null,
-    limit: ALL_ITEMS,
+    ...(overview ? { overviews, pixelSize: Math.max(overview.pixelSize, Math.max(box.xmax - box.xmin, box.ymax - box.ymin) / STATISTICS_SIZE) } : {}),
   });
   const ingest = collection.summary.statistics;
   if (ingest) {
@@ -64,7 +68,8 @@ export interface AreaOptions {
   pixelSize?: number;
   /** Polygon rings (collection SR) the figures are limited to; the whole box when absent. */
   rings?: Position[][];
-  limit?: number;
+  /** Draw from the collection overview where a mosaic would (collection-wide figures). */
+  overviews?: CollectionOverviews;
 }
 
 /** Statistics and histograms of the processed mosaic over an area of the collection (computeStatisticsHistograms). */
@@ -83,8 +88,8 @@ export async function summarizeArea(catalog: CatalogStore, collection: Collectio
     mosaicRule: options.rule,
     renderingRule: options.renderingRule,
     resampling: 'near',
-    anyPixelSize: true,
-    limit: options.limit,
+    anyPixelSize: !options.overviews,
+    overviews: options.overviews,
   });
   if (options.rings) clipToRings(block.mask, grid, options.rings);
   const nativeSize = collection.summary.pixelSizeX ?? cell;

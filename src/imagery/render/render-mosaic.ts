@@ -58,7 +58,9 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const overview = pixelSize === undefined ? null : overviewFor(request, selection, pixelSize, catalog);
   if (overview) {
     const level = overviewLevelFor(overview, pixelSize!);
-    return pool.withDatasets([level.path], async ([dataset]) => (dataset ? { block: await warpDatasets([dataset], grid, options), items: [] } : empty()));
+    const drawn = await pool.withDatasets([level.path], async ([dataset]) => (dataset ? { block: await warpDatasets([dataset], grid, options), items: [] } : null));
+    if (drawn) return drawn;
+    request.overviews!.forget(collection); // its files went missing: draw the items this time
   }
   const { items } = selection;
   if (items.length === 0) return empty();

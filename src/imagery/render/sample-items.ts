@@ -1,7 +1,9 @@
 import type gdal from 'gdal-async';
 import type { CatalogItem, CollectionRecord } from '../store/catalog-store.js';
 import { datasetPool, type DatasetPool } from './dataset-pool.js';
+import { isSupportedPixelType } from './pixel-block.js';
 import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
+import { warpDatasets } from './warp-items.js';
 
 /** GDAL mask flag (gdal.h); gdal-async does not export it. */
 const GMF_ALL_VALID = 0x01;
@@ -24,7 +26,8 @@ export async function sampleItems(
   return Promise.all(
     items.map((item) =>
       pool.withDatasets([item.path], async ([dataset]) => {
-        if (!dataset || !item.raster.geoTransform) return points.map(() => null);
+        if (!dataset) return points.map(() => null);
+        if (!item.raster.geoTransform) return sampleByWarping(dataset, item, points, collectionSrs);
         const pixels = toPixels(item, points, collectionSrs);
         const out: Array<number[] | null> = [];
         for (const pixel of pixels) out.push(pixel ? await readPixel(dataset, item, pixel) : null);
@@ -50,6 +53,23 @@ function toPixels(item: CatalogItem, points: Array<[number, number]>, collection
     const row = Math.floor((a * dy - c * dx) / det);
     return col >= 0 && row >= 0 && col < width && row < height ? [col, row] : null;
   });
+}
+
+/**
+ * Items placed by GCPs or RPCs (UAV frames, scenes) have no geotransform to invert: each point
+ * is warped instead, on a one-pixel grid at the item's resolution.
+ */
+async function sampleByWarping(dataset: gdal.Dataset, item: CatalogItem, points: Array<[number, number]>, collectionSrs: ResolvedSrs): Promise<Array<number[] | null>> {
+  const size = Number(item.fields.LowPS) || 1;
+  const bandCount = item.raster.colorInterpretations.filter((c) => c !== 'Alpha').length || item.raster.bandCount;
+  const pixelType = isSupportedPixelType(item.raster.pixelType) ? item.raster.pixelType : 'F64';
+  const out: Array<number[] | null> = [];
+  for (const [x, y] of points) {
+    const grid = { bbox: { xmin: x - size / 2, xmax: x + size / 2, ymin: y - size / 2, ymax: y + size / 2 }, width: 1, height: 1, srs: collectionSrs };
+    const block = await warpDatasets([dataset], grid, { resampling: 'near', bandCount, pixelType });
+    out.push(block.mask[0] === 0 ? null : block.bands.map((band) => band[0]));
+  }
+  return out;
 }
 
 async function readPixel(dataset: gdal.Dataset, item: CatalogItem, [col, row]: [number, number]): Promise<number[] | null> {

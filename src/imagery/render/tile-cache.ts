@@ -61,12 +61,16 @@ export class TileCache {
     return tile;
   }
 
+  /**
+   * Deletes the versions older than this one (`modified` only grows). Never a newer one: a slow
+   * request may still carry the collection as it was before a change.
+   */
   private pruneOldVersions(collectionId: string, version: number): void {
-    if (this.current.get(collectionId) === version) return;
+    if ((this.current.get(collectionId) ?? -Infinity) >= version) return;
     this.current.set(collectionId, version);
     const base = path.join(this.root, safe(collectionId));
     void readdir(base)
-      .then((versions) => Promise.all(versions.filter((v) => v !== String(version)).map((v) => rm(path.join(base, v), { recursive: true, force: true }))))
+      .then((versions) => Promise.all(versions.filter((v) => Number(v) < version).map((v) => rm(path.join(base, v), { recursive: true, force: true }))))
       .catch(() => undefined);
   }
 }
