@@ -24,7 +24,7 @@ import { gridScale } from './render/render-grid.js';
 import { loadRenderTarget, type Capability, type RenderTarget } from './render/render-target.js';
 import { renderTile } from './render/render-tile.js';
 import { areaPolygon, catalogQueryFor } from './render/select-items.js';
-import { TileCache } from './render/tile-cache.js';
+import { TileCache, tileCacheRoot } from './render/tile-cache.js';
 import { collectionLods, isTileInRange } from './render/tile-scheme.js';
 import type { CatalogItem } from './store/catalog-store.js';
 import { catalogStoreFor } from './store/open-catalog-store.js';
@@ -48,7 +48,7 @@ type Handler = (request: FastifyRequest, reply: FastifyReply, target: RenderTarg
 export async function imageRenderRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const catalog = catalogStoreFor(context.config);
   const outputs = new OutputFiles(path.join(context.config.dataDir, 'output', 'arcgisoutput'));
-  const tiles = new TileCache(path.join(context.config.dataDir, 'tiles'));
+  const tiles = new TileCache(tileCacheRoot(context.config));
   // Overviews live beside the tiles of the same catalog version, and go when it does.
   const overviews = new CollectionOverviews(path.join(context.config.dataDir, 'tiles'));
   const methods: Array<'GET' | 'POST'> = ['GET', 'POST'];

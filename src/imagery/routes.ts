@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { renderServiceInfo } from './render/render-service-info.js';
 import { imageryItemHooks } from './item-lifecycle.js';
 import { findVisibleService } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
@@ -46,7 +47,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
 
   const info = async (request: FastifyRequest, reply: FastifyReply) => {
     const { service, collection, url } = await resolve(request);
-    return sendResource(request, reply, buildServiceInfo(service, collection), servicePage(publicBaseUrl(context.config, request), url, service));
+    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection) }, servicePage(publicBaseUrl(context.config, request), url, service));
   };
 
   const query = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,3 +1,4 @@
+import { TileCache, tileCacheRoot } from '../imagery/render/tile-cache.js';
 import type { TaskContext, TaskDefinition } from '../jobs/task.js';
 import { locateCollection } from './image-collection/collection-ref.js';
 import { JobJournal } from './image-collection/job-journal.js';
@@ -40,6 +41,7 @@ async function runDeleteImageCollection(context: TaskContext): Promise<Record<st
   await unpublishImageService(context, service, itemId);
   await removeOwnedFiles(context.config, owned);
   await removeOwnedFolder(context.config, folder);
+  await new TileCache(tileCacheRoot(context.config)).remove(collection.id);
   context.info(`Deleted image collection '${collection.name}' (${removed.length} image${removed.length === 1 ? '' : 's'}).`);
   return { result: true };
 }

@@ -1,3 +1,4 @@
+import type { Config } from '../../config.js';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EncodedImage } from './encode-image.js';
@@ -14,6 +15,11 @@ const EMPTY = 'empty';
  *
  * @example const tile = await tiles.get(collection.id, collection.modified, 12, 1500, 700, () => renderTile(...));
  */
+/** `<dataDir>/tiles`: cached tiles, one folder per collection, one subfolder per catalog version. */
+export function tileCacheRoot(config: Config): string {
+  return path.join(config.dataDir, 'tiles');
+}
+
 export class TileCache {
   private readonly pending = new Map<string, Promise<EncodedImage | null>>();
   private readonly current = new Map<string, number>();
