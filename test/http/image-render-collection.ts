@@ -5,7 +5,7 @@ import type { NewCatalogItem } from '../../src/imagery/store/catalog-store.js';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { computeFootprint } from '../../src/raster/compute-footprint.js';
 import { inspectRaster } from '../../src/raster/inspect-raster.js';
-import { computeBandStatistics } from '../../src/tasks/image-collection/band-statistics.js';
+import { describeRaster } from '../../src/tasks/image-collection/ingest-image.js';
 import { writeRaster, type RasterSpec } from '../fixtures/raster/write-raster.js';
 import type { TestServer } from '../helpers/test-server.js';
 
@@ -50,21 +50,7 @@ export async function publishTestCollection(
       path: image.path,
       byValue: false,
       attributes: image.attributes,
-      raster: {
-        width: info.width,
-        height: info.height,
-        bandCount: info.bandCount,
-        dataType: info.dataType,
-        pixelType: info.pixelType,
-        geoTransform: info.geoTransform,
-        srsWkt: info.srsWkt ?? '',
-        epsg: info.epsg,
-        noData: info.noData,
-        overviewFactors: info.overviewFactors,
-        blockSize: info.blockSize,
-        colorInterpretations: info.bands.map((b) => b.colorInterpretation),
-        statistics: await computeBandStatistics(image.path),
-      },
+      raster: await describeRaster(info, image.path),
     });
   }
   const collectionId = randomUUID();

@@ -33,29 +33,19 @@ export function summarizeBlock(block: PixelBlock, skip: number): { statistics: B
   const statistics: BandSummary[] = [];
   const histograms: BandHistogram[] = [];
   const integer = pixelTypeInfo(block.pixelType).integer;
-  block.bands.forEach((values) => {
-    let [count, min, max, sum, squares] = [0, Infinity, -Infinity, 0, 0];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (block.mask[i] === 0 || Number.isNaN(v)) continue;
-      count++;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-      squares += v * v;
-    }
+  block.bands.forEach((values, band) => {
+    const { count, min, max, mean, std } = blockStatistics(block, band);
     if (count === 0) {
       statistics.push({ min: 0, max: 0, mean: 0, standardDeviation: 0, median: 0, mode: 0, skipX: skip, skipY: skip, count: 0 });
       histograms.push({ size: 256, min: 0, max: 0, counts: new Array(256).fill(0) });
       return;
     }
     const histogram = binValues(values, block.mask, integer, block.pixelType === 'U8' ? 0 : min, block.pixelType === 'U8' ? 255 : max);
-    const mean = sum / count;
     statistics.push({
       min,
       max,
       mean,
-      standardDeviation: Math.sqrt(Math.max(0, squares / count - mean * mean)),
+      standardDeviation: std,
       median: binCentre(histogram, medianBin(histogram.counts, count)),
       mode: binCentre(histogram, histogram.counts.indexOf(Math.max(...histogram.counts))),
       skipX: skip,
@@ -65,6 +55,24 @@ export function summarizeBlock(block: PixelBlock, skip: number): { statistics: B
     histograms.push(histogram);
   });
   return { statistics, histograms };
+}
+
+/** Count, min, max, mean and standard deviation of the valid pixels of a band. */
+export function blockStatistics(block: PixelBlock, band: number): { count: number; min: number; max: number; mean: number; std: number } {
+  const values = block.bands[band]!;
+  let [count, min, max, sum, squares] = [0, Infinity, -Infinity, 0, 0];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (block.mask[i] === 0 || Number.isNaN(v)) continue;
+    count++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    squares += v * v;
+  }
+  if (count === 0) return { count, min: 0, max: 0, mean: 0, std: 0 };
+  const mean = sum / count;
+  return { count, min, max, mean, std: Math.sqrt(Math.max(0, squares / count - mean * mean)) };
 }
 
 function binValues(values: ArrayLike<number>, mask: Uint8Array, integer: boolean, min: number, max: number): BandHistogram {

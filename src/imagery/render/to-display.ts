@@ -1,6 +1,6 @@
 import type { BandStatistics } from '../store/catalog-store.js';
 import type { PixelBlock } from './pixel-block.js';
-import { blockStatistics } from './raster-functions/stretch.js';
+import { blockStatistics } from './block-statistics.js';
 
 /** 8-bit channels ready for PNG/JPEG: one (grey) or three (RGB), plus the coverage mask as alpha. */
 export interface DisplayImage {

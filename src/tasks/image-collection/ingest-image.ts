@@ -136,22 +136,7 @@ interface Ingested {
 async function toRow(plan: ImagePlan, done: Ingested): Promise<NewCatalogItem> {
   const { info } = done;
   const coarsest = Math.max(1, ...info.overviewFactors);
-  const raster: ImageRaster = {
-    width: info.width,
-    height: info.height,
-    bandCount: info.bandCount,
-    dataType: info.dataType,
-    pixelType: info.pixelType,
-    geoTransform: info.geoTransform,
-    srsWkt: info.srsWkt ?? '',
-    epsg: info.epsg,
-    noData: info.noData,
-    overviewFactors: info.overviewFactors,
-    blockSize: info.blockSize,
-    colorInterpretations: info.bands.map((b) => b.colorInterpretation),
-    statistics: await computeBandStatistics(done.path),
-    ...(plan.bandNames ? { bandNames: plan.bandNames } : {}),
-  };
+  const raster = await describeRaster(info, done.path, plan.bandNames);
   const attributes = { ...plan.attributes };
   return {
     name: plan.name,
@@ -184,3 +169,23 @@ function extraAttributes(attributes: Record<string, unknown>): Record<string, un
 
 const str = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** What the catalog keeps of an image for rendering: its grid, bands, overviews and statistics. */
+export async function describeRaster(info: RasterInfo, file: string, bandNames?: string[]): Promise<ImageRaster> {
+  return {
+    width: info.width,
+    height: info.height,
+    bandCount: info.bandCount,
+    dataType: info.dataType,
+    pixelType: info.pixelType,
+    geoTransform: info.geoTransform,
+    srsWkt: info.srsWkt ?? '',
+    epsg: info.epsg,
+    noData: info.noData,
+    overviewFactors: info.overviewFactors,
+    blockSize: info.blockSize,
+    colorInterpretations: info.bands.map((b) => b.colorInterpretation),
+    statistics: await computeBandStatistics(file),
+    ...(bandNames ? { bandNames } : {}),
+  };
+}

@@ -1,6 +1,6 @@
 import { ApiError } from '../../../http/errors.js';
 import type { PixelBlock } from '../pixel-block.js';
-import { blockStatistics } from './stretch.js';
+import { blockStatistics } from '../block-statistics.js';
 import type { FunctionArguments, FunctionContext, RasterFunction } from './raster-function.js';
 
 type Rgb = [number, number, number];

@@ -1,3 +1,4 @@
+import { blockStatistics } from '../block-statistics.js';
 import { ApiError } from '../../../http/errors.js';
 import { pixelTypeInfo, type PixelBlock } from '../pixel-block.js';
 import { booleanArg, numberArg, type FunctionArguments, type FunctionContext, type RasterFunction } from './raster-function.js';
@@ -87,24 +88,6 @@ function bandStretch(block: PixelBlock, band: number, type: number, args: Functi
     return { low, high, mean: stats.mean, std: stats.std };
   }
   return { low: stats.min, high: stats.max, mean: stats.mean, std: stats.std };
-}
-
-/** Min, max, mean and standard deviation of the valid pixels of a band. */
-export function blockStatistics(block: PixelBlock, band: number): { min: number; max: number; mean: number; std: number } {
-  const values = block.bands[band];
-  let [count, min, max, sum, squares] = [0, Infinity, -Infinity, 0, 0];
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (block.mask[i] === 0 || Number.isNaN(v)) continue;
-    count++;
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    squares += v * v;
-  }
-  if (count === 0) return { min: 0, max: 0, mean: 0, std: 0 };
-  const mean = sum / count;
-  return { min, max, mean, std: Math.sqrt(Math.max(0, squares / count - mean * mean)) };
 }
 
 function blockHistogram(block: PixelBlock, band: number, min: number, max: number): Float64Array {
