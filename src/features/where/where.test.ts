@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileWhere, WhereClauseError, type WhereField } from './index.js';
+import { FIELDS as SHARED_FIELDS, NOW } from './where-cases.fixture.js';
 
-const FIELDS: WhereField[] = [
-  { name: 'OBJECTID', type: 'esriFieldTypeOID' },
-  { name: 'NAME', type: 'esriFieldTypeString' },
-  { name: 'CITY', type: 'esriFieldTypeString' },
-  { name: 'POP', type: 'esriFieldTypeInteger' },
-  { name: 'SMALL', type: 'esriFieldTypeSmallInteger' },
-  { name: 'BIG', type: 'esriFieldTypeBigInteger' },
-  { name: 'AREA', type: 'esriFieldTypeDouble' },
-  { name: 'RATIO', type: 'esriFieldTypeSingle' },
-  { name: 'CREATED', type: 'esriFieldTypeDate' },
-  { name: 'DAY_ONLY', type: 'esriFieldTypeDateOnly' },
-  { name: 'TOD', type: 'esriFieldTypeTimeOnly' },
-  { name: 'TSO', type: 'esriFieldTypeTimestampOffset' },
-  { name: 'GlobalID', type: 'esriFieldTypeGlobalID' },
-  { name: 'PARENT_GUID', type: 'esriFieldTypeGUID' },
-  { name: 'ORDER', type: 'esriFieldTypeInteger' },
-  { name: 'Quoted Name', type: 'esriFieldTypeString' },
-  { name: 'SHAPE', type: 'esriFieldTypeGeometry' },
-  { name: 'PHOTO', type: 'esriFieldTypeBlob' },
-];
-const NOW = new Date('2024-05-06T07:08:09.123Z');
+// The execution tests' layer, plus a blob field that no clause may use.
+const FIELDS: WhereField[] = [...SHARED_FIELDS, { name: 'PHOTO', type: 'esriFieldTypeBlob' }];
 const OPTIONS = { fields: FIELDS, now: NOW, currentUser: 'bob' };
 
 /** where → SQLite SQL, SQLite params, PostgreSQL SQL[, PostgreSQL params when they differ]. */
