@@ -20,6 +20,8 @@ export interface Config {
   uploads: { maxFileBytes: number };
   jobs: { concurrency: number; timeLimitSeconds: number; retentionMinutes: number };
   store: { kind: 'sqlite' | 'postgres'; postgresUrl: string; postgresSchema: string };
+  /** Memory for encoded query answers, kept until the data changes (0: no caching). */
+  features: { queryCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
 }
@@ -38,6 +40,7 @@ export function defaultConfig(): Config {
     uploads: { maxFileBytes: 4 * 1024 ** 3 },
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
+    features: { queryCacheMB: 128 },
     demo: true,
   };
 }
@@ -77,6 +80,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_STORE) out.store = { kind: env.TESSERA_STORE as 'sqlite' | 'postgres' };
   if (env.TESSERA_POSTGRES_URL) out.store = { ...out.store, postgresUrl: env.TESSERA_POSTGRES_URL };
   if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
+  if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   return out;
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AuthService } from './auth/auth-service.js';
 import type { Config } from './config.js';
 import type { JobService } from './jobs/job-service.js';
+import type { QueryAnswerCache } from './features/query-answer-cache.js';
 import type { FeatureStore } from './store/feature-store.js';
 import type { ItemHooks } from './portal/item-hooks.js';
 import type { Stores } from './store/index.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   jobs?: JobService;
   /** Hosted feature data; opened by the features capability on first use (see ensureFeatureStore). */
   features?: FeatureStore;
+  /** Encoded feature query answers, shared by every route of the capability. */
+  featureAnswers?: QueryAnswerCache;
   /** What capabilities do when portal items are deleted or shared (hosted services follow). */
   itemHooks: ItemHooks[];
   /** Called on shutdown, last registered first. */

@@ -5,12 +5,15 @@ import type { FeatureStore } from '../store/feature-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { ServiceStore } from '../store/service-store.js';
 import type { SqliteDatabase } from '../store/sqlite/database.js';
+import { QueryAnswerCache } from './query-answer-cache.js';
 
 /** What the features capability needs at run time; an AppContext fits, and so does the CLI's. */
 export interface FeatureDeps {
   config: Config;
   stores: { services: ServiceStore; items: ItemStore; systemDb?: SqliteDatabase };
   features: FeatureStore;
+  /** Encoded query answers by data version; absent: no caching (the CLI). */
+  answers?: QueryAnswerCache;
 }
 
 /** Hosted services live in this folder, as on ArcGIS Enterprise. */
@@ -23,5 +26,6 @@ export function ensureFeatureStore(context: AppContext): FeatureDeps {
     context.features = store;
     context.onClose.push(() => store.close());
   }
-  return { config: context.config, stores: context.stores, features: context.features };
+  if (context.config.features.queryCacheMB > 0) context.featureAnswers ??= new QueryAnswerCache(context.config.features.queryCacheMB * 1024 * 1024);
+  return { config: context.config, stores: context.stores, features: context.features, ...(context.featureAnswers ? { answers: context.featureAnswers } : {}) };
 }

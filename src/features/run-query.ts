@@ -30,6 +30,11 @@ export interface FeatureSetResult {
   fields: FieldDefinition[];
   /** Row layout: `fields` values, then the object id when not among them, then the WKB. */
   rows: unknown[][];
+  /**
+   * Instead of `rows` (then empty), when the JSON encoding was asked for and the store could
+   * render it: each feature's `{"attributes":…,"geometry":…}` text.
+   */
+  featureJson?: string[];
   /** Position of the object id in a row (undefined for distinct values). */
   idIndex?: number;
   geometryIndex: number;
@@ -64,6 +69,8 @@ export interface QueryContext {
   username?: string;
   /** Output SR when no outSR is given (GeoJSON wants WGS84). */
   defaultOutSR?: SpatialReference;
+  /** The answer will be Esri JSON: let the store render features as JSON text where it can. */
+  featureJson?: boolean;
 }
 
 /** Runs a validated query against the store and shapes the result (spec §6.2). */
@@ -104,23 +111,26 @@ async function queryFeatureSet(
   const geometry = withGeometry
     ? { srid: outSrid, pointsAsXY: true, ...(request.maxAllowableOffset ? { simplifyTolerance: request.maxAllowableOffset } : {}) }
     : undefined;
-  const columns = request.outFields.map((f) => f.name);
-  let idIndex = columns.indexOf(layer.objectIdField);
+  const outColumns = request.outFields.map((f) => f.name);
+  // One row more than the page tells whether more rows match, without counting them all.
+  const query = { ...filter, orderBy: request.orderBy, offset: request.resultOffset, limit: limit + 1, distinct: request.returnDistinctValues, ...(geometry ? { geometry } : {}) };
+  const featureJson = context.featureJson
+    ? await context.store.queryFeatureJson?.(context.dataset, model.schema, { ...query, columns: outColumns }, {
+        attributesKey: 'attributes',
+        attributeKeys: outColumns,
+        geometryKey: 'geometry',
+        ...(request.geometryPrecision !== undefined ? { precision: request.geometryPrecision } : {}),
+      })
+    : undefined;
   // GeoJSON and PBF name features by object id even when outFields leaves it out.
+  const columns = [...outColumns];
+  let idIndex = columns.indexOf(layer.objectIdField);
   if (idIndex < 0 && !request.returnDistinctValues) idIndex = columns.push(layer.objectIdField) - 1;
-  const { rows, geometryFormat } = await context.store.queryFeatures(context.dataset, model.schema, {
-    ...filter,
-    columns,
-    ...(geometry ? { geometry } : {}),
-    orderBy: request.orderBy,
-    offset: request.resultOffset,
-    // One row more than the page tells whether more rows match, without counting them all.
-    limit: limit + 1,
-    distinct: request.returnDistinctValues,
-  });
-  const exceeded = rows.length > limit;
-  if (exceeded) rows.length = limit;
-  if (exceeded && !request.returnExceededLimitFeatures) rows.length = 0;
+  const { rows, geometryFormat } = featureJson ? { rows: [], geometryFormat: undefined } : await context.store.queryFeatures(context.dataset, model.schema, { ...query, columns });
+  const page = featureJson ?? rows;
+  const exceeded = page.length > limit;
+  if (exceeded) page.length = limit;
+  if (exceeded && !request.returnExceededLimitFeatures) page.length = 0;
   const result: FeatureSetResult = {
     kind: 'features',
     objectIdFieldName: layer.objectIdField,
@@ -134,6 +144,7 @@ async function queryFeatureSet(
     withGeometry,
     exceededTransferLimit: exceeded,
   };
+  if (featureJson) result.featureJson = featureJson;
   if (idIndex >= 0) result.idIndex = idIndex;
   if (layer.geometryType) result.geometryType = layer.geometryType;
   if (outSR && model.srid !== undefined) result.spatialReference = outSR;

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../http/errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
-import { encodeFeatureSetJson, queryResultBody } from './encoders/esri-json.js';
-import { toGeoJson, toPbfResult } from './encoders/feature-objects.js';
-import { encodeFeatureCollectionPbf } from './encoders/pbf/encode-feature-collection-pbf.js';
+import { queryResultBody } from './encoders/esri-json.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { layerPage, queryPage, servicePage } from './feature-pages.js';
 import { buildLayerJson, buildServiceJson } from './layer-info.js';
 import { layerModelOf } from './layer-model.js';
+import { encodeQueryAnswer, sendQueryAnswer } from './query-answer.js';
+import { answerKeyOf, etagOf } from './query-answer-cache.js';
 import { readFeatureRequest, readQueryRequest, type QueryRequest } from './query-request.js';
 import {
   handle,
@@ -17,7 +17,6 @@ import {
   resolveRequestLayer,
   resolveRequestService,
   SERVICE_BASES,
-  sendJsonText,
 } from './routes-common.js';
 import { runQuery, type QueryResult } from './run-query.js';
 import type { ResolvedService } from './service-access.js';
@@ -58,11 +57,18 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     if (format === 'html' && params.entries().every(([key]) => key === 'f' || key === 'token')) {
       return sendResource(request, reply, {}, queryPage(base(request), service, definition, token));
     }
-    const model = layerModelOf(service.definition, definition);
-    const queryRequest = readQueryRequest(params, model);
+    // Read before the query runs: an edit landing in between can only file a newer answer under an older key.
+    const key = format === 'html' ? undefined : await answerKey(deps, request, service, definition, format);
+    const hit = key ? deps.answers?.get(key) : undefined;
+    if (hit) return sendQueryAnswer(request, reply, hit);
+    const queryRequest = readQueryRequest(params, layerModelOf(service.definition, definition));
     const result = await runLayerQuery(deps, request, service, definition, queryRequest, format);
     if (format === 'html') return sendResource(request, reply, {}, queryPage(base(request), service, definition, token, queryResultBody(result)));
-    return sendQueryResult(request, reply, result, format);
+    const answer = encodeQueryAnswer(request, result, format);
+    if (!key || !deps.answers) return sendQueryAnswer(request, reply, answer);
+    const kept = { ...answer, etag: etagOf(key) };
+    deps.answers.set(key, kept);
+    return sendQueryAnswer(request, reply, kept);
   });
 
   const feature = handle(async (request, reply) => {
@@ -104,35 +110,23 @@ function runLayerQuery(
       maxRecordCount: service.definition.maxRecordCount,
       ...(principal ? { username: principal.username } : {}),
       ...(format === 'geojson' ? { defaultOutSR: WGS84 } : {}),
+      ...(format === 'json' ? { featureJson: true } : {}),
     },
     queryRequest,
   );
 }
 
-/** json (fast text encoder), pjson, geojson or pbf; anything else is a 400. */
-function sendQueryResult(request: FastifyRequest, reply: FastifyReply, result: QueryResult, format: string): FastifyReply {
-  switch (format) {
-    case 'json':
-      return sendJsonText(request, reply, result.kind === 'features' ? encodeFeatureSetJson(result) : JSON.stringify(queryResultBody(result)));
-    case 'pjson':
-      return sendJsonText(request, reply, JSON.stringify(queryResultBody(result), null, 2));
-    case 'geojson':
-      return reply.type('application/geo+json; charset=utf-8').send(JSON.stringify(toGeoJson(result) ?? queryResultBody(result)));
-    case 'pbf': {
-      const pbf = toPbfResult(result);
-      if (!pbf) throw ApiError.invalidParameter(`'f' parameter is invalid: pbf is not supported for this kind of query`);
-      const quantizationParameters = request.arcgis.params.json<never>('quantizationParameters');
-      let bytes: Uint8Array;
-      try {
-        bytes = encodeFeatureCollectionPbf(pbf, quantizationParameters ? { quantizationParameters } : {});
-      } catch (error) {
-        // The encoder's way of saying the requested tolerance cannot cover the data's extent.
-        if (error instanceof RangeError) throw ApiError.invalidParameter(`'quantizationParameters' parameter is invalid: ${error.message}`);
-        throw error;
-      }
-      return reply.type('application/x-protobuf').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    }
-    default:
-      throw ApiError.invalidParameter(`'f' parameter is invalid: format '${format}' is not supported by this resource`);
-  }
+/** The answer cache's key for this query, when the store versions its data and the answer does not depend on the clock. */
+async function answerKey(deps: FeatureDeps, request: FastifyRequest, service: ResolvedService, layer: LayerDefinition, format: string): Promise<string | undefined> {
+  if (!deps.answers || !deps.features.dataVersion) return undefined;
+  const dataset = service.definition.dataset;
+  return answerKeyOf({
+    dataset,
+    layerId: layer.id,
+    revision: service.definition.revision,
+    dataVersion: await deps.features.dataVersion(dataset),
+    format,
+    params: request.arcgis.params,
+    username: request.arcgis.principal?.username,
+  });
 }

@@ -14,8 +14,9 @@ const LAYER_TEXT_KEYS = ['name', 'description', 'copyrightText', 'displayField',
 /**
  * updateDefinition (minimal): service description texts, capabilities, maxRecordCount,
  * allowGeometryUpdates and allowAnonymousEdits; per layer (`layers:[{id,…}]`) its texts,
- * drawingInfo, templates, types, scales, capabilities and maxRecordCount. Schema changes go
- * through addToDefinition / deleteFromDefinition.
+ * drawingInfo, templates, types, scales, capabilities, maxRecordCount, and the presentation of
+ * existing fields (alias, domain, default value). Schema changes (new, dropped or
+ * retyped fields) go through addToDefinition / deleteFromDefinition.
  */
 export async function updateServiceDefinition(deps: FeatureDeps, service: ResolvedService, input: Json): Promise<void> {
   const definition = structuredClone(service.definition);
@@ -51,6 +52,17 @@ function updateLayer(definition: FeatureServiceDefinition, input: Json): void {
   if (typeof input.defaultVisibility === 'boolean') layer.defaultVisibility = input.defaultVisibility;
   if (typeof input.capabilities === 'string') layer.capabilities = normalizeCapabilities(input.capabilities);
   if (typeof input.maxRecordCount === 'number' && input.maxRecordCount > 0) layer.maxRecordCount = Math.floor(input.maxRecordCount);
+  for (const field of asArray(input.fields)) updateField(layer, field);
+}
+
+/** Alias, domain and default value of an existing field; its name and type stay. */
+function updateField(layer: LayerDefinition, input: Json): void {
+  const name = typeof input.name === 'string' ? input.name.toLowerCase() : undefined;
+  const field = layer.fields.find((f) => f.name.toLowerCase() === name);
+  if (!field) throw ApiError.invalidParameter(`Field ${String(input.name)} does not exist in layer ${layer.id}`);
+  if (typeof input.alias === 'string') field.alias = input.alias;
+  if (input.domain === null || (typeof input.domain === 'object' && input.domain !== undefined)) field.domain = input.domain as typeof field.domain;
+  if (input.defaultValue !== undefined) field.defaultValue = input.defaultValue;
 }
 
 /** Layer-level addToDefinition: new fields become new columns. */

@@ -26,6 +26,18 @@ export interface FeatureStore {
   /** Extent (layer SRID) without scanning rows; null when the layer holds no geometry. */
   describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription>;
   queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows>;
+  /**
+   * The rows `queryFeatures` would return, each rendered by the database as the text of one JSON
+   * object (see FeatureJsonShape); undefined when this store cannot render these rows, and the
+   * caller encodes `queryFeatures` rows itself. Optional: spares a large page its row objects.
+   */
+  queryFeatureJson?(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<string[] | undefined>;
+  /**
+   * A token that changes whenever the dataset's rows may have changed, by any writer (another
+   * process included): what caches of query answers are keyed on, beside the layer definition's
+   * revision (which covers schema changes). Optional.
+   */
+  dataVersion?(dataset: string): Promise<string>;
   countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[]): Promise<number>;
   queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[]): Promise<number[]>;
   /** Extent of the matching geometries, in `srid` (default the layer's). */
@@ -144,6 +156,19 @@ export interface FeatureQuery extends FeatureFilter {
   offset?: number;
   limit?: number;
   distinct?: boolean;
+}
+
+/**
+ * How `queryFeatureJson` renders a row: `{"<attributesKey>": {"<attributeKeys[i]>": <columns[i]>, …},
+ * "<geometryKey>": {"x": …, "y": …} | null}` — the geometry member only when the query asks for
+ * geometry, coordinates rounded to `precision` decimals when given.
+ */
+export interface FeatureJsonShape {
+  attributesKey: string;
+  /** One JSON member name per query column, in order. */
+  attributeKeys: string[];
+  geometryKey: string;
+  precision?: number;
 }
 
 /** Rows as arrays: the requested columns in order, then the geometry when asked. */

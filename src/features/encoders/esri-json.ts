@@ -37,6 +37,8 @@ function featureSetHeader(result: FeatureSetResult): Record<string, unknown> {
  */
 export function encodeFeatureSetJson(result: FeatureSetResult): string {
   const header = JSON.stringify(featureSetHeader(result));
+  const tail = result.exceededTransferLimit ? ',"exceededTransferLimit":true}' : '}';
+  if (result.featureJson) return `${header.slice(0, -1)},"features":[${result.featureJson.join(',')}]${tail}`;
   const keys = result.fields.map((f) => JSON.stringify(f.name) + ':');
   const writers = result.fields.map((f) => (f.type === 'esriFieldTypeString' || f.type === 'esriFieldTypeGlobalID' || f.type === 'esriFieldTypeGUID' ? writeAny : writeNumberOrAny(f)));
   const n = keys.length;
@@ -50,7 +52,6 @@ export function encodeFeatureSetJson(result: FeatureSetResult): string {
     attributes += '}';
     parts[r] = geometry ? `{"attributes":${attributes},"geometry":${geometryJson(row, at, geometry)}}` : `{"attributes":${attributes}}`;
   }
-  const tail = result.exceededTransferLimit ? ',"exceededTransferLimit":true}' : '}';
   return `${header.slice(0, -1)},"features":[${parts.join(',')}]${tail}`;
 }
 

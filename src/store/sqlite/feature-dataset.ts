@@ -2,6 +2,8 @@ import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 
 const MAX_CACHED_STATEMENTS = 400;
+/** Numbers each opened handle, so a reopened file's restarted change counts never repeat a version. */
+let openedHandles = 0;
 
 /**
  * One open feature dataset (a SpatiaLite file) with its prepared statements cached by SQL text,
@@ -12,7 +14,20 @@ export class FeatureDataset {
   private readonly statements = new Map<string, Statement>();
   private readonly rawStatements = new Map<string, Statement>();
 
+  private readonly generation = ++openedHandles;
+  private versionStatement: Statement | undefined;
+
   constructor(readonly db: SqliteDatabase) {}
+
+  /**
+   * Changes whenever the file's rows may have: this connection's change count (our own writes)
+   * and SQLite's data_version (commits by other connections and processes). One cached step.
+   */
+  version(): string {
+    this.versionStatement ??= this.db.prepare('SELECT total_changes(), data_version FROM pragma_data_version()').raw(true);
+    const [changes, dataVersion] = this.versionStatement.get() as [number, number];
+    return `${this.generation}.${changes}.${dataVersion}`;
+  }
 
   prepare(sql: string): Statement {
     return this.cached(this.statements, sql, (statement) => statement);
@@ -31,6 +46,7 @@ export class FeatureDataset {
 
   close(): void {
     this.clearStatements();
+    this.versionStatement = undefined;
     this.db.close();
   }
 

@@ -9,6 +9,7 @@ import {
   type EditOutcome,
   type Extent,
   type FeatureFilter,
+  type FeatureJsonShape,
   type FeatureQuery,
   type FeatureRows,
   type FeatureStore,
@@ -21,6 +22,7 @@ import {
 import { openDatabase } from './database.js';
 import { applyEditsInTransaction } from './feature-edits.js';
 import { FeatureDataset } from './feature-dataset.js';
+import { buildFeatureJsonSelect, buildFeatureSelect } from './feature-select.js';
 import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf } from './feature-sql.js';
 import { readRtreeExtent } from './rtree-extent.js';
 
@@ -163,28 +165,19 @@ export class SqliteFeatureStore implements FeatureStore {
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
     signal?.throwIfAborted();
     const handle = this.datasetOf(dataset);
-    const where = buildWhere(handle, schema, query);
-    const selected = query.columns.map(quoteIdentifier);
-    const params: unknown[] = [];
-    let xy = false;
-    if (query.geometry && schema.geometry) {
-      let shape = SHAPE;
-      const srid = query.geometry.srid ?? schema.geometry.srid;
-      if (srid !== schema.geometry.srid) shape = `ST_Transform(${shape}, ${sridSql(srid)})`;
-      if (query.geometry.simplifyTolerance) {
-        shape = `SimplifyPreserveTopology(${shape}, ?)`;
-        params.push(query.geometry.simplifyTolerance);
-      }
-      const { kind, hasZ, hasM } = schema.geometry;
-      // Only untransformed: ST_X(expr), ST_Y(expr) would evaluate a transform twice per row.
-      xy = query.geometry.pointsAsXY === true && kind === 'point' && !hasZ && !hasM && shape === SHAPE;
-      selected.push(...(xy ? [`ST_X(${shape})`, `ST_Y(${shape})`] : [`AsBinary(${shape})`]));
-    }
-    const distinct = query.distinct ? 'DISTINCT ' : '';
-    const order = query.distinct && !query.orderBy?.length ? '' : buildOrderBy(query.orderBy, schema.objectIdColumn);
-    const sql = `SELECT ${distinct}${selected.join(', ')} FROM ${quoteIdentifier(tableOf(schema.id))} ${where.sql} ${order} LIMIT ? OFFSET ?`;
-    const rows = handle.prepareRaw(sql).all(...params, ...where.params, ...limitParams(query.limit, query.offset)) as unknown[][];
-    return query.geometry ? { rows, geometryFormat: xy ? 'xy' : 'wkb' } : { rows };
+    const select = buildFeatureSelect(handle, schema, query);
+    const rows = handle.prepareRaw(select.sql).all(...select.params) as unknown[][];
+    return query.geometry ? { rows, geometryFormat: select.geometry === 'xy' ? 'xy' : 'wkb' } : { rows };
+  }
+
+  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<string[] | undefined> {
+    const handle = this.datasetOf(dataset);
+    const select = buildFeatureJsonSelect(handle, schema, query, shape);
+    return select ? (handle.prepare(select.sql).pluck().all(...select.params) as string[]) : undefined;
+  }
+
+  async dataVersion(dataset: string): Promise<string> {
+    return this.datasetOf(dataset).version();
   }
 
   async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[]): Promise<number> {
