@@ -6,8 +6,11 @@
  * A server (own process) hosts one generated point layer. Each operation runs through the REST
  * API and, in the same run, as the SQL the store runs against the same SpatiaLite file:
  *   (a) a 1,000-record page, (b) an attribute where, (c) an envelope filter, (d) returnCountOnly —
- *       sequential latency p50/p99 both ways (ratio = REST p50 / SQL p50), and REST throughput
- *       under 8 concurrent connections (autocannon);
+ *       first with the answer cache off (every request computed): sequential latency p50/p99 both
+ *       ways (ratio = REST p50 / SQL p50), REST throughput under 8 concurrent connections
+ *       (autocannon) and the server's CPU per request; then with the cache on: the same requests
+ *       repeated (p50) and throughput over a hot set of 200 distinct requests asked again and again;
+ *   an HTTP floor: GET rest/info, the cheapest request the server answers;
  *   deleteFeatures of 10,000 features by where and by objectIds, applyEdits of 1,000 adds —
  *       wall time both ways, as a ratio.
  */
@@ -21,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { esriToWkb } from '../src/geometry/wkb.js';
+import { processCpuMs } from './process-cpu.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteFeatureStore } from '../src/store/sqlite/sqlite-feature-store.js';
 import type { FeatureWrite, LayerSchema } from '../src/store/feature-store.js';
@@ -49,9 +53,9 @@ function timing(samples: number[]): Timing {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
-async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startServerProcess(dataDir: string, cacheMB: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'features-server.ts'), dataDir], {
-    env: { ...process.env, BENCH_ADMIN_PASSWORD: PASSWORD },
+    env: { ...process.env, BENCH_ADMIN_PASSWORD: PASSWORD, TESSERA_QUERY_CACHE_MB: String(cacheMB) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -144,6 +148,8 @@ interface ReadCase {
 /** What the store selects for a 2-D point layer (x/y numbers; other layers get AsBinary WKB). */
 const COLUMNS = '"OBJECTID", "NAME", "POP", "CAT", "VALUE", ST_X("SHAPE"), ST_Y("SHAPE")';
 const PAGE_OFFSETS = 50_000;
+/** Distinct requests cycled under load with the cache on: 200 pages of 1,000 points are ~30 MB. */
+const HOT_SET = 200;
 
 function readCases(): ReadCase[] {
   const window = (random: () => number) => {
@@ -190,9 +196,15 @@ function readCases(): ReadCase[] {
   ];
 }
 
-async function measureRead(base: string, token: string, db: SqliteDatabase, c: ReadCase, rounds: number, underLoad = true): Promise<Record<string, number | string>> {
+interface Sequential {
+  sql: Timing;
+  rest: Timing;
+}
+
+/** The same 200 draws as SQL, then through REST, one at a time. */
+async function measureSequential(base: string, token: string, db: SqliteDatabase, c: ReadCase, rounds: number, seed: number): Promise<Sequential> {
   const statement = db.prepare(c.sql).raw(true);
-  const sqlRandom = mulberry32(7);
+  const sqlRandom = mulberry32(seed);
   const sqlSamples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const params = c.params(sqlRandom);
@@ -200,7 +212,7 @@ async function measureRead(base: string, token: string, db: SqliteDatabase, c: R
     statement.all(...params);
     sqlSamples.push(performance.now() - t);
   }
-  const restRandom = mulberry32(7);
+  const restRandom = mulberry32(seed);
   const restSamples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
@@ -210,19 +222,48 @@ async function measureRead(base: string, token: string, db: SqliteDatabase, c: R
     await response.arrayBuffer();
     restSamples.push(performance.now() - t);
   }
-  const sql = timing(sqlSamples);
-  const rest = timing(restSamples);
-  if (!underLoad) return { operation: c.name };
-  const loadRandom = mulberry32(11);
-  const prefix = new URL(base).pathname;
-  const paths = Array.from({ length: 2000 }, () => `${prefix}${SERVICE}/query?${c.rest(loadRandom)}&token=${token}`);
+  return { sql: timing(sqlSamples), rest: timing(restSamples) };
+}
+
+interface Load {
+  rate: number;
+  latency: string;
+  errors: number;
+  /** Server CPU per answered request. */
+  cpuMs: number;
+}
+
+/** 8 connections for SECONDS over the given request paths (cycled), with the server's CPU use. */
+async function measureLoad(base: string, pid: number, pathOf: (i: number) => string): Promise<Load> {
   let next = 0;
+  const cpuBefore = await processCpuMs(pid);
   const load = await autocannon({
     url: base,
     connections: 8,
     duration: SECONDS,
-    requests: [{ setupRequest: (request: { path: string }) => ({ ...request, path: paths[next++ % paths.length] }) }],
+    requests: [{ setupRequest: (request: { path: string }) => ({ ...request, path: pathOf(next++) }) }],
   });
+  const requests = load.requests.average * SECONDS;
+  return {
+    rate: Math.round(load.requests.average),
+    latency: `${load.latency.p50}/${load.latency.p99}`,
+    errors: load.errors + load.non2xx,
+    cpuMs: round(((await processCpuMs(pid)) - cpuBefore) / requests),
+  };
+}
+
+/** Request paths of a read case: `count` draws from a seed, in order. */
+function pathsOf(base: string, token: string, c: ReadCase, seed: number, count: number): string[] {
+  const random = mulberry32(seed);
+  const prefix = new URL(base).pathname;
+  return Array.from({ length: count }, () => `${prefix}${SERVICE}/query?${c.rest(random)}&token=${token}`);
+}
+
+/** Every request distinct: answers are computed, whatever a cache would do. */
+async function measureUncached(base: string, pid: number, token: string, db: SqliteDatabase, c: ReadCase): Promise<Record<string, number | string>> {
+  const { sql, rest } = await measureSequential(base, token, db, c, 200, 7);
+  const paths = pathsOf(base, token, c, 11, 60_000);
+  const load = await measureLoad(base, pid, (i) => paths[i % paths.length]!);
   return {
     operation: c.name,
     'SQL p50 ms': round(sql.p50),
@@ -230,10 +271,47 @@ async function measureRead(base: string, token: string, db: SqliteDatabase, c: R
     'REST p50 ms': round(rest.p50),
     'REST p99 ms': round(rest.p99),
     'ratio (p50)': round(rest.p50 / sql.p50),
-    'REST req/s (8 conn)': Math.round(load.requests.average),
-    'REST p50/p99 under load ms': `${load.latency.p50}/${load.latency.p99}`,
-    errors: load.errors + load.non2xx,
+    'req/s (8 conn)': load.rate,
+    'p50/p99 under load ms': load.latency,
+    'server CPU ms/req': load.cpuMs,
+    errors: load.errors,
   };
+}
+
+/**
+ * With the answer cache: the sequential draws asked again, and under load a hot set of 200
+ * distinct requests (many clients viewing the same area) asked again and again.
+ */
+async function measureCached(base: string, pid: number, token: string, db: SqliteDatabase, c: ReadCase): Promise<Record<string, number | string>> {
+  await measureSequential(base, token, db, c, 200, 7);
+  const { sql, rest } = await measureSequential(base, token, db, c, 200, 7);
+  const paths = pathsOf(base, token, c, 11, HOT_SET);
+  for (const hot of paths) await (await fetchOnce(`${new URL(base).origin}${hot}`)).arrayBuffer();
+  const load = await measureLoad(base, pid, (i) => paths[i % paths.length]!);
+  return {
+    operation: `${c.name}, repeated`,
+    'SQL p50 ms': round(sql.p50),
+    'REST p50 ms': round(rest.p50),
+    'ratio (p50)': round(rest.p50 / sql.p50),
+    'req/s (8 conn)': load.rate,
+    'p50/p99 under load ms': load.latency,
+    'server CPU ms/req': load.cpuMs,
+    errors: load.errors,
+  };
+}
+
+/** The cheapest answer the server gives (rest/info): what any request costs before it does work. */
+async function measureFloor(base: string, pid: number): Promise<Record<string, number | string>> {
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await (await fetchOnce(`${base}/rest/info?f=json`)).arrayBuffer();
+    samples.push(performance.now() - t);
+  }
+  const prefix = new URL(base).pathname;
+  const load = await measureLoad(base, pid, () => `${prefix}/rest/info?f=json`);
+  const { p50, p99 } = timing(samples);
+  return { operation: 'HTTP floor: rest/info', 'REST p50 ms': round(p50), 'REST p99 ms': round(p99), 'req/s (8 conn)': load.rate, 'p50/p99 under load ms': load.latency, 'server CPU ms/req': load.cpuMs, errors: load.errors };
 }
 
 /** What a browser pays on top: the page gzip-compressed (fetch asks for it by default). */
@@ -314,29 +392,47 @@ if (args.keep && existsSync(pristine)) {
   for (const suffix of ['-wal', '-shm']) await rm(path.join(dataDir, 'features', `${layerFile}${suffix}`), { force: true });
   await copyFile(pristine, path.join(dataDir, 'features', layerFile!));
 }
-const { child, url } = await startServerProcess(dataDir);
+/** Runs `work` against a server over the data directory, with the answer cache of the given size. */
+async function withServer<T>(cacheMB: number, work: (url: string, pid: number, token: string) => Promise<T>): Promise<T> {
+  const { child, url } = await startServerProcess(dataDir, cacheMB);
+  try {
+    const token = (await post(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
+    return await work(url, child.pid!, token);
+  } finally {
+    child.stdin?.end();
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
 try {
-  const token = (await post(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
-  const existing = args.keep ? await post(`${url}/rest/services/Hosted/bench/FeatureServer`, { f: 'json', token }) : undefined;
-  const file = existing?.serviceItemId
-    ? path.join(dataDir, 'features', `${existing.serviceItemId}.sqlite`)
-    : (await createLayer(url, token, dataDir)).file;
+  const file = await withServer(0, async (url, _pid, token) => {
+    const existing = args.keep ? await post(`${url}/rest/services/Hosted/bench/FeatureServer`, { f: 'json', token }) : undefined;
+    return existing?.serviceItemId ? path.join(dataDir, 'features', `${existing.serviceItemId}.sqlite`) : (await createLayer(url, token, dataDir)).file;
+  });
   if (args.keep && !existsSync(pristine)) {
     const copy = openDatabase(file, { spatialite: true });
     copy.prepare('VACUUM INTO ?').run(pristine);
     copy.close();
   }
   const db = openDatabase(file, { spatialite: true });
-  // Warm both paths (page cache, statement caches) before measuring.
-  for (const c of readCases()) await measureRead(url, token, db, c, 20, false);
-  const reads = [];
-  for (const c of readCases()) reads.push(await measureRead(url, token, db, c, 200));
-  reads.push(await measureCompressedPage(url, token, 50));
+  const reads = await withServer(0, async (url, pid, token) => {
+    // Warm both paths (page cache, statement caches) with other draws than the measured ones.
+    for (const c of readCases()) await measureSequential(url, token, db, c, 20, 5);
+    const rows = [await measureFloor(url, pid)];
+    for (const c of readCases()) rows.push(await measureUncached(url, pid, token, db, c));
+    rows.push(await measureCompressedPage(url, token, 50));
+    return rows;
+  });
+  console.log('Answer cache off (every request computed):');
   console.table(reads);
-  console.table(await measureWrites(url, token, db));
+  await withServer(128, async (url, pid, token) => {
+    const cached = [];
+    for (const c of readCases()) cached.push(await measureCached(url, pid, token, db, c));
+    console.log('Answer cache on (128 MB):');
+    console.table(cached);
+    console.table(await measureWrites(url, token, db));
+  });
   db.close();
 } finally {
-  child.stdin?.end();
-  await new Promise((resolve) => child.once('exit', resolve));
   if (!args.keep) await rm(dataDir, { recursive: true, force: true });
 }

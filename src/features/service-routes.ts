@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../http/errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
