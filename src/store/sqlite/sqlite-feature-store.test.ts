@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { esriToWkb } from '../../geometry/wkb.js';
 import type { FeatureWrite, LayerSchema } from '../feature-store.js';
+import { openDatabase } from './database.js';
 import { SqliteFeatureStore } from './sqlite-feature-store.js';
 
 const SCHEMA: LayerSchema = {
@@ -45,6 +46,47 @@ describe('SqliteFeatureStore', () => {
     const wkb = await store.queryFeatures('ds', SCHEMA, { columns: ['NAME'], geometry: { srid: 3857 }, limit: 1 });
     expect(wkb.geometryFormat).toBe('wkb');
     expect(Buffer.isBuffer(wkb.rows[0]![1])).toBe(true);
+  });
+
+  it('renders rows as JSON objects in the order and with the values queryFeatures reads', async () => {
+    await store.applyEdits('ds', [{ layer: SCHEMA, adds: [{ values: { NAME: 'quote " and \\ ünï', POP: null, GlobalID: '{q}' }, geometry: null }] }], OPTIONS);
+    const shape = { attributesKey: 'attributes', attributeKeys: ['OBJECTID', 'NAME', 'POP'], geometryKey: 'geometry' };
+    const query = { columns: ['OBJECTID', 'NAME', 'POP'], orderBy: [{ column: 'POP', descending: true }], limit: 10 };
+    for (const geometry of [undefined, { pointsAsXY: true }, { srid: 3857 }]) {
+      const json = await store.queryFeatureJson('ds', SCHEMA, { ...query, ...(geometry ? { geometry } : {}) }, shape);
+      const { rows } = await store.queryFeatures('ds', SCHEMA, { ...query, geometry: { ...geometry, pointsAsXY: true, srid: geometry?.srid ?? 4326 } });
+      const expected = rows.map((row) => ({
+        attributes: { OBJECTID: row[0], NAME: row[1], POP: row[2] },
+        ...(geometry ? { geometry: row[3] === null ? null : { x: row[3], y: row[4] } } : {}),
+      }));
+      if (geometry?.srid === 3857) {
+        const projected = json!.map((text) => JSON.parse(text).geometry);
+        expect(projected[0].x).toBeCloseTo(333958.47, 1);
+        expect(projected.at(-1)).toBeNull();
+        continue;
+      }
+      expect(json!.map((text) => JSON.parse(text))).toEqual(expected);
+    }
+    const rounded = await store.queryFeatureJson('ds', SCHEMA, { columns: [], geometry: { srid: 3857 }, limit: 1 }, { ...shape, attributeKeys: [], precision: 1 });
+    expect(JSON.parse(rounded![0]!).geometry).toEqual({ x: 111319.5, y: 111325.1 });
+  });
+
+  it('leaves rows it cannot render as JSON to the caller', async () => {
+    const shape = { attributesKey: 'attributes', attributeKeys: ['NAME'], geometryKey: 'geometry' };
+    expect(await store.queryFeatureJson('ds', SCHEMA, { columns: ['NAME'], distinct: true }, shape)).toBeUndefined();
+    expect(await store.queryFeatureJson('ds', SCHEMA, { columns: ['NAME'], geometry: { simplifyTolerance: 1 } }, shape)).toBeUndefined();
+  });
+
+  it('changes the data version with every write, its own or by another connection', async () => {
+    const first = await store.dataVersion('ds');
+    expect(await store.dataVersion('ds')).toBe(first);
+    await store.applyEdits('ds', [{ layer: SCHEMA, deletes: [1] }], OPTIONS);
+    const second = await store.dataVersion('ds');
+    expect(second).not.toBe(first);
+    const other = openDatabase(path.join(dir, 'ds.sqlite'), { spatialite: true });
+    other.prepare('UPDATE layer_0 SET "POP" = 0').run();
+    other.close();
+    expect(await store.dataVersion('ds')).not.toBe(second);
   });
 
   it('filters by compiled where, object ids and geometry together', async () => {
