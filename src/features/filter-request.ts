@@ -15,6 +15,8 @@ export interface FilterRequest {
   geometry?: GeometryParam;
   inSR?: SpatialReference;
   spatialRel: SpatialRelation;
+  /** Buffer `geometry` by this many metres first (query `distance` and `units`). */
+  bufferMeters?: number;
 }
 
 const SPATIAL_RELATIONS: Record<string, SpatialRelation> = {
@@ -89,7 +91,7 @@ export async function compileFilter(
     const wkb = esriToWkb(request.geometry.geometry, { hasZ: false, hasM: false });
     // An empty filter geometry matches nothing.
     if (!wkb) filter.objectIds = [];
-    else filter.spatial = { wkb, srid, relation: request.spatialRel };
+    else filter.spatial = { wkb, srid, relation: request.spatialRel, ...(request.bufferMeters ? { bufferMeters: request.bufferMeters } : {}) };
   }
   return filter;
 }

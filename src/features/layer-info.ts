@@ -24,7 +24,7 @@ export const SUPPORTED_SPATIAL_RELATIONSHIPS = [
 const ADVANCED_QUERY_CAPABILITIES = {
   supportsPagination: true,
   supportsPaginationOnAggregatedQueries: true,
-  supportsQueryWithDistance: false,
+  supportsQueryWithDistance: true,
   supportsReturningQueryExtent: true,
   supportsStatistics: true,
   supportsPercentileStatistics: false,

@@ -82,9 +82,42 @@ export function readQueryRequest(params: Params, model: LayerModel): QueryReques
   const quantization = params.json('quantizationParameters');
   if (quantization !== undefined) request.quantizationParameters = quantization;
   if (params.has('havingClause')) throw invalidQueryParameter("'havingClause' is not supported by this layer");
-  const distance = params.number('distance');
-  if (distance !== undefined && distance !== 0) throw invalidQueryParameter("'distance' is not supported by this layer");
+  const bufferMeters = readDistance(params);
+  if (bufferMeters) {
+    if (!request.filter.geometry) throw invalidQueryParameter("'distance' needs a 'geometry' to measure from");
+    request.filter.bufferMeters = bufferMeters;
+  }
   return request;
+}
+
+/** Metres per `units` value (esriSRUnit_* names, or their codes). Foot is ArcGIS Enterprise's default. */
+const METRES_PER_UNIT: Record<string, number> = {
+  esrisrunit_meter: 1,
+  '9001': 1,
+  esrisrunit_kilometer: 1000,
+  '9036': 1000,
+  esrisrunit_foot: 0.3048,
+  '9002': 0.3048,
+  esrisrunit_surveyfoot: 0.3048006096012192,
+  '9003': 0.3048006096012192,
+  esrisrunit_statutemile: 1609.344,
+  '9093': 1609.344,
+  '9035': 1609.344,
+  esrisrunit_nauticalmile: 1852,
+  '9030': 1852,
+  esrisrunit_usnauticalmile: 1853.248,
+  '109012': 1853.248,
+};
+
+/** `distance` in `units`, as metres; undefined or 0 when no buffer is asked. */
+function readDistance(params: Params): number | undefined {
+  const distance = params.number('distance');
+  if (distance === undefined || distance === 0) return undefined;
+  if (!Number.isFinite(distance) || distance < 0) throw invalidQueryParameter("'distance' must be a positive number");
+  const units = params.string('units') ?? 'esriSRUnit_Foot';
+  const factor = METRES_PER_UNIT[units.toLowerCase()];
+  if (factor === undefined) throw invalidQueryParameter(`'units' value '${units}' is not supported`);
+  return distance * factor;
 }
 
 /** `/<layer>/<objectId>`: every field and the geometry of one feature, in outSR if given. */

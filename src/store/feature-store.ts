@@ -126,6 +126,8 @@ export interface SpatialFilter {
   wkb: Uint8Array;
   srid: number;
   relation: SpatialRelation;
+  /** Buffer the filter geometry by this many metres first (query `distance`). */
+  bufferMeters?: number;
 }
 
 /** Conditions combined with AND; an empty filter matches every row. */

@@ -230,6 +230,25 @@ describe('spatial filters', () => {
     expect((await q({ geometry: withSr, returnIdsOnly: true })).objectIds).toEqual([gridId(3, 3)]);
   });
 
+  it('buffers the filter geometry by distance in units (metres on the ground for WGS84 layers)', async () => {
+    const near = (params: Record<string, string | number>) => q({ geometry: '0,0', geometryType: 'esriGeometryPoint', returnIdsOnly: true, ...params });
+    // 1° is ~111 km at the equator: within 120 km of (0,0) lie (0,0), (1,0), (0,1) but not (1,1) (157 km).
+    const expected = [gridId(0, 0), gridId(1, 0), gridId(0, 1)];
+    expect((await near({ distance: 120, units: 'esriSRUnit_Kilometer' })).objectIds).toEqual(expected);
+    expect((await near({ distance: 75, units: 'esriSRUnit_StatuteMile' })).objectIds).toEqual(expected);
+    expect((await near({ distance: 400_000 })).objectIds).toEqual(expected); // feet, ArcGIS Enterprise's default
+    expect((await near({ distance: 100, units: 'esriSRUnit_Kilometer' })).objectIds).toEqual([gridId(0, 0)]);
+    expect((await near({ distance: 120_000, units: 'esriSRUnit_Meter', inSR: 3857 })).objectIds).toEqual(expected);
+    const layer = await server.get(`${grid}/0?f=json&token=${token}`);
+    expect(layer.advancedQueryCapabilities.supportsQueryWithDistance).toBe(true);
+  });
+
+  it('answers 400 for a distance without geometry, negative, or in unknown units', async () => {
+    expect((await q({ where: '1=1', distance: 10, units: 'esriSRUnit_Meter' })).error.code).toBe(400);
+    expect((await q({ geometry: '0,0', geometryType: 'esriGeometryPoint', distance: -5 })).error.code).toBe(400);
+    expect((await q({ geometry: '0,0', geometryType: 'esriGeometryPoint', distance: 5, units: 'esriSRUnit_Parsec' })).error.code).toBe(400);
+  });
+
   it('answers 400 for a malformed geometry or unknown spatialRel', async () => {
     expect((await q({ geometry: '{"rings":[[1,2]]}', geometryType: 'esriGeometryPolygon' })).error.code).toBe(400);
     expect((await q({ geometry: '1,2,3', returnIdsOnly: true })).error.code).toBe(400);

@@ -9,7 +9,8 @@ import type { RenderGrid } from './render-grid.js';
 import { overviewLevelFor, type CollectionOverview, type CollectionOverviews } from './collection-overview.js';
 import { collectionPixelType, dataBandCount } from './collection-pixels.js';
 import { selectMosaicItems, type Selection } from './select-items.js';
-import { moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
+import { RESAMPLED_READS, resampleDatasets } from './resample-items.js';
+import { isSameSrs, moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
 import { warpDatasets, type Resampling } from './warp-items.js';
 
 export interface MosaicRequest {
@@ -73,8 +74,10 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
       if (operation === 'first' || operation === 'last') {
         // Later datasets paint over earlier ones: the top item goes last for `first`.
         const painted = operation === 'first' ? [...datasets].reverse() : datasets;
-        const alpha = !(selection.coversArea && drawn.length === items.length && datasets.every(isAllValid));
-        return { block: await warpDatasets(painted, grid, { ...options, alpha }), items: drawn };
+        const allValid = datasets.every(isAllValid);
+        const alpha = !(selection.coversArea && drawn.length === items.length && allValid);
+        const draw = allValid && canResample(drawn, grid, request.resampling) ? resampleDatasets : warpDatasets;
+        return { block: await draw(painted, grid, { ...options, alpha }), items: drawn };
       }
       const blocks = await Promise.all(datasets.map((dataset, i) => warpItem(dataset, drawn[i], grid, collection, options)));
       const kept = blocks.map((b, i) => ({ b, item: drawn[i] })).filter((k) => k.b !== null) as Array<{ b: PixelBlock; item: CatalogItem }>;
@@ -113,6 +116,24 @@ const GMF_ALL_VALID = 0x01;
 function isAllValid(dataset: gdal.Dataset): boolean {
   const band = dataset.bands.get(1);
   return band.getMaskFlags() === GMF_ALL_VALID;
+}
+
+/**
+ * Whether resampled reads (resample-items.ts) draw these items as the warper would: a resampling
+ * they handle, every item north-up in the grid's SR, and one band count (a VRT mosaic needs it).
+ */
+function canResample(items: CatalogItem[], grid: RenderGrid, resampling: Resampling): boolean {
+  if (!RESAMPLED_READS.has(resampling)) return false;
+  const bandCount = items[0]?.raster.bandCount;
+  return items.every(({ raster }) => {
+    const gt = raster.geoTransform;
+    if (!gt || gt[2] !== 0 || gt[4] !== 0 || raster.bandCount !== bandCount) return false;
+    try {
+      return isSameSrs(resolveSrs({ srsWkt: raster.srsWkt, epsg: raster.epsg }), grid.srs);
+    } catch {
+      return false;
+    }
+  });
 }
 
 function combineOperation(rule: MosaicRule): CombineOperation {

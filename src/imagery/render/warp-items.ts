@@ -50,7 +50,7 @@ export async function warpDatasets(datasets: gdal.Dataset[], grid: RenderGrid, o
 }
 
 /** Reads the MEM result: it belongs to this render alone, so the synchronous reads are memcpys. */
-function readWarped(warped: gdal.Dataset, width: number, height: number, options: WarpOptions): PixelBlock {
+export function readWarped(warped: gdal.Dataset, width: number, height: number, options: WarpOptions): PixelBlock {
   const type = pixelTypeInfo(options.pixelType);
   const total = warped.bands.count();
   const withAlpha = options.alpha !== false;

@@ -7,6 +7,7 @@ import {
   type SpatialFilter,
   type SpatialRelation,
 } from '../feature-store.js';
+import { bufferedGeometrySql } from './buffer-filter.js';
 import type { FeatureDataset } from './feature-dataset.js';
 
 /** SQL and its bound values; `sql` is empty when there is no condition. */
@@ -108,11 +109,13 @@ const PREDICATES: Record<SpatialRelation, string | undefined> = {
 };
 
 function resolveGeometry(dataset: FeatureDataset, spatial: SpatialFilter, layerSrid: number): ResolvedGeometry {
-  const source = `GeomFromWKB(?, ${sridSql(spatial.srid)})`;
-  const geometry = spatial.srid === layerSrid ? source : `ST_Transform(${source}, ${sridSql(layerSrid)})`;
+  const source = spatial.bufferMeters
+    ? bufferedGeometrySql(dataset, spatial)
+    : { sql: `GeomFromWKB(?, ${sridSql(spatial.srid)})`, params: [toSqlValue(spatial.wkb)] };
+  const geometry = spatial.srid === layerSrid ? source.sql : `ST_Transform(${source.sql}, ${sridSql(layerSrid)})`;
   const row = dataset
     .prepareRaw(`SELECT g, MbrMinX(g), MbrMinY(g), MbrMaxX(g), MbrMaxY(g) FROM (SELECT ${geometry} AS g)`)
-    .get(toSqlValue(spatial.wkb)) as [Buffer | null, number, number, number, number];
+    .get(...source.params) as [Buffer | null, number, number, number, number];
   if (!row[0]) throw new FeatureStoreError('The filter geometry could not be used in the layer spatial reference');
   return { blob: row[0], xmin: row[1], ymin: row[2], xmax: row[3], ymax: row[4] };
 }
