@@ -28,7 +28,7 @@ const ADVANCED_QUERY_CAPABILITIES = {
   supportsReturningQueryExtent: true,
   supportsStatistics: true,
   supportsPercentileStatistics: false,
-  supportsHavingClause: false,
+  supportsHavingClause: true,
   supportsOrderBy: true,
   supportsDistinct: true,
   supportsCountDistinct: true,

@@ -64,12 +64,12 @@ export interface AnswerKeyParts {
 
 /**
  * The cache key of a query, or undefined when its answer depends on the clock (CURRENT_DATE,
- * CURRENT_TIMESTAMP in the where clause). CURRENT_USER makes the caller part of the key.
+ * CURRENT_TIMESTAMP in the where or having clause). CURRENT_USER makes the caller part of the key.
  */
 export function answerKeyOf(parts: AnswerKeyParts): string | undefined {
-  const where = parts.params.string('where')?.toUpperCase() ?? '';
-  if (where.includes('CURRENT_DATE') || where.includes('CURRENT_TIMESTAMP')) return undefined;
-  const user = where.includes('CURRENT_USER') ? (parts.username ?? '') : '';
+  const clauses = `${parts.params.string('where') ?? ''} ${parts.params.string('havingClause') ?? ''}`.toUpperCase();
+  if (clauses.includes('CURRENT_DATE') || clauses.includes('CURRENT_TIMESTAMP')) return undefined;
+  const user = clauses.includes('CURRENT_USER') ? (parts.username ?? '') : '';
   const params = parts.params
     .entries()
     .filter(([name, value]) => !IGNORED_PARAMS.has(name) && value !== '')

@@ -37,6 +37,8 @@ export interface QueryRequest {
   maxAllowableOffset?: number;
   returnExceededLimitFeatures: boolean;
   quantizationParameters?: unknown;
+  /** A condition on the statistics' groups (only with outStatistics). */
+  havingClause?: string;
 }
 
 const STATISTIC_TYPES: Record<string, StatisticType> = {
@@ -81,7 +83,11 @@ export function readQueryRequest(params: Params, model: LayerModel): QueryReques
   if (offsetTolerance !== undefined && offsetTolerance > 0) request.maxAllowableOffset = offsetTolerance;
   const quantization = params.json('quantizationParameters');
   if (quantization !== undefined) request.quantizationParameters = quantization;
-  if (params.has('havingClause')) throw invalidQueryParameter("'havingClause' is not supported by this layer");
+  const having = params.string('havingClause')?.trim();
+  if (having) {
+    if (!statistics) throw invalidQueryParameter("'havingClause' needs 'outStatistics'");
+    request.havingClause = having;
+  }
   const bufferMeters = readDistance(params);
   if (bufferMeters) {
     if (!request.filter.geometry) throw invalidQueryParameter("'distance' needs a 'geometry' to measure from");

@@ -2,7 +2,9 @@ import type { GeometryType } from '../geometry/esri-geometry.js';
 import { toSpatialReferenceJson, type SpatialReference } from '../geometry/spatial-reference.js';
 import type { Extent, FeatureFilter, FeatureStore } from '../store/feature-store.js';
 import { compileFilter, resolveSrid } from './filter-request.js';
-import type { LayerModel } from './layer-model.js';
+import { ApiError } from '../http/errors.js';
+import { quoteWhereColumn, type LayerModel } from './layer-model.js';
+import { compileWhere, WhereClauseError } from './where/index.js';
 import { recordLimitsOf } from './record-limits.js';
 import type { QueryRequest, StatisticRequest } from './query-request.js';
 import type { FieldDefinition } from './service-definition.js';
@@ -163,6 +165,7 @@ async function queryStatistics(
   const limit = Math.min(request.resultRecordCount ?? cap, cap);
   const { rows } = await context.store.queryStatistics(context.dataset, context.model.schema, {
     ...filter,
+    ...(request.havingClause ? { having: compileHaving(context, request.havingClause, request.groupBy) } : {}),
     statistics: statistics.map((s) => ({ type: s.type, column: s.field?.name ?? null, alias: s.alias })),
     groupBy: request.groupBy.map((f) => f.name),
     orderBy: request.orderBy,
@@ -176,6 +179,23 @@ async function queryStatistics(
     ...statistics.map((s) => ({ name: s.alias, type: statisticFieldType(s), alias: s.alias })),
   ];
   return { kind: 'statistics', fields, rows, exceededTransferLimit: exceeded };
+}
+
+/** The havingClause against the layer's fields: aggregates of any field, bare group-by fields. */
+function compileHaving(context: QueryContext, having: string, groupBy: FieldDefinition[]): { sql: string; params: unknown[] } {
+  try {
+    const compiled = compileWhere(having, {
+      fields: context.model.whereFields,
+      dialect: context.store.dialect,
+      quoteColumn: quoteWhereColumn,
+      having: { groupFields: groupBy.map((f) => f.name) },
+      ...(context.username ? { currentUser: context.username } : {}),
+    });
+    return { sql: compiled.sql, params: compiled.params };
+  } catch (error) {
+    if (error instanceof WhereClauseError) throw ApiError.unableToComplete("'havingClause' parameter is invalid", error.message);
+    throw error;
+  }
 }
 
 /** count → Integer, avg/stddev/var → Double, sum/min/max → the source field's type. */

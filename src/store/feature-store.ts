@@ -186,6 +186,8 @@ export interface StatisticsQuery extends FeatureFilter {
   /** `column: null` with `count` counts rows. */
   statistics: Array<{ type: StatisticType; column: string | null; alias: string }>;
   groupBy: string[];
+  /** A compiled havingClause: a condition on the groups' aggregates (`?` placeholders). */
+  having?: { sql: string; params: unknown[] };
   /** Output rows: the group-by columns, then the statistics in order. */
   orderBy?: OrderTerm[];
   offset?: number;

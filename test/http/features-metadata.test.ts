@@ -104,7 +104,7 @@ describe('layer JSON', () => {
     });
     expect(layer.templates).toEqual([{ name: 'Grid', description: '', drawingTool: 'esriFeatureEditToolPoint', prototype: { attributes: {} } }]);
     expect(layer.drawingInfo.renderer).toMatchObject({ type: 'simple', symbol: { type: 'esriSMS' } });
-    expect(layer.advancedQueryCapabilities).toMatchObject({ supportsPagination: true, supportsStatistics: true, supportsOrderBy: true, supportsDistinct: true, supportsHavingClause: false, supportsQueryWithDistance: true, supportsPercentileStatistics: false });
+    expect(layer.advancedQueryCapabilities).toMatchObject({ supportsPagination: true, supportsStatistics: true, supportsOrderBy: true, supportsDistinct: true, supportsHavingClause: true, supportsQueryWithDistance: true, supportsPercentileStatistics: false });
     expect(layer.supportedSpatialRelationships).toContain('esriSpatialRelTouches');
   });
 

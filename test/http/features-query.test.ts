@@ -324,6 +324,35 @@ describe('statistics', () => {
     expect(a.SD).toBeCloseTo(Math.sqrt(10), 10);
   });
 
+  it('filters groups with havingClause on aggregates and group-by fields', async () => {
+    const outStatistics = JSON.stringify([{ statisticType: 'count', onStatisticField: 'OBJECTID', outStatisticFieldName: 'N' }]);
+    const groups = (havingClause: string) =>
+      q({ where: 'POP < 15', outStatistics, groupByFieldsForStatistics: 'CAT', orderByFields: 'CAT', havingClause }).then((r) =>
+        r.error ? r : r.features.map((f: any) => [f.attributes.CAT, f.attributes.N]),
+      );
+    // POP < 15: A has 0,2,4,6,8,10,12,14 (8 rows, sum 56), B has 1,3,…,13 (7 rows, sum 49).
+    expect(await groups('COUNT(*) > 7')).toEqual([['A', 8]]);
+    expect(await groups('SUM(POP) < 50 OR MAX(POP) = 14')).toEqual([['A', 8], ['B', 7]]);
+    expect(await groups("cat = 'B' AND AVG(RATIO) > 0")).toEqual([['B', 7]]);
+    expect(await groups('COUNT(DISTINCT NAME) BETWEEN 1 AND 7')).toEqual([['B', 7]]);
+    const layer = await server.get(`${grid}/0?f=json&token=${token}`);
+    expect(layer.advancedQueryCapabilities.supportsHavingClause).toBe(true);
+  });
+
+  it('answers 400 for havingClause without statistics, with bare fields, nested aggregates or injections', async () => {
+    const outStatistics = JSON.stringify([{ statisticType: 'count', onStatisticField: 'OBJECTID', outStatisticFieldName: 'N' }]);
+    const having = (havingClause: string, extra: Record<string, string> = { outStatistics, groupByFieldsForStatistics: 'CAT' }) => q({ havingClause, ...extra });
+    expect((await having('COUNT(*) > 1', {})).error.code).toBe(400);
+    const bare = await having('POP > 3');
+    expect(bare.error.code).toBe(400);
+    expect(bare.error.details.join(' ')).toMatch(/POP must be inside an aggregate/);
+    expect((await having('SUM(COUNT(*)) > 1')).error.code).toBe(400);
+    expect((await having('SUM(NAME) > 1')).error.code).toBe(400);
+    expect((await having('COUNT(*) > 1; DROP TABLE layer_0')).error.code).toBe(400);
+    expect((await having('COUNT(*) > (SELECT 1)')).error.code).toBe(400);
+    expect((await q({ where: 'COUNT(*) > 1', returnCountOnly: true })).error.code).toBe(400);
+  });
+
   it('invents names, pages groups, and refuses bad statistics', async () => {
     const grouped = await q({ outStatistics: JSON.stringify([{ statisticType: 'sum', onStatisticField: 'POP' }]), groupByFieldsForStatistics: 'NAME', orderByFields: 'NAME', resultRecordCount: 2 });
     expect(grouped.fields.map((f: any) => f.name)).toEqual(['NAME', 'SUM_POP']);

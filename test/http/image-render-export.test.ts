@@ -128,6 +128,21 @@ describe('exportImage against GDAL warping the same sources', () => {
     expect(agreement(image, reference, 2)).toBeGreaterThan(0.99);
   });
 
+  it.each([
+    ['at an overview level (2 m)', 2],
+    ['between levels (1.5 m)', 1.5],
+    ['finer than the data (0.7 m)', 0.7],
+  ])('draws native-SR bilinear views %s as gdalwarp does, transparent outside the data', async (_, pixel) => {
+    // A and B have no mask: these are drawn by resampled reads, not the warper.
+    const grid = { bbox: [499990.3, 4100350.7 - 200 * pixel, 499990.3 + 240 * pixel, 4100350.7] as [number, number, number, number], width: 240, height: 200, srs: 'EPSG:32611' };
+    const image = await exportPixels({
+      bbox: grid.bbox.join(','), size: '240,200', interpolation: 'RSP_BilinearInterpolation', mosaicRule: JSON.stringify({ mosaicMethod: 'esriMosaicLockRaster', lockRasterIds: [1, 2] }),
+    });
+    const reference = await referenceWarp([images.b, images.a], grid, 'bilinear');
+    expect(agreement(image, reference, 2)).toBeGreaterThan(0.99);
+    expect(image.data[3]).toBe(0); // top-left corner: no image there
+  });
+
   it('selects and reorders bands with bandIds', async () => {
     const image = await exportPixels(nativeQuery({ bandIds: '2,1,0' }));
     const reference = await referenceWarp([images.b, images.c, images.a], NATIVE);

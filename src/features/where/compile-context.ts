@@ -13,6 +13,10 @@ export interface CompileContext {
   fields: ReadonlyMap<string, WhereField>;
   /** Canonical names used so far; a Set keeps first-use order. */
   used: Set<string>;
+  /** havingClause: the group-by fields (lower case), which may appear outside aggregates. */
+  groupFields?: ReadonlySet<string>;
+  /** Inside an aggregate's argument (fields are free there, aggregates are not). */
+  inAggregate: boolean;
 }
 
 /** Layer fields by lower-cased name: field names match case-insensitively, as in ArcGIS. */
@@ -25,6 +29,9 @@ export function indexFields(fields: WhereField[]): Map<string, WhereField> {
 export function resolveField(ctx: CompileContext, name: string): WhereField {
   const field = ctx.fields.get(name.toLowerCase());
   if (!field) throw new WhereClauseError(`Invalid field: ${name}`);
+  if (ctx.groupFields && !ctx.inAggregate && !ctx.groupFields.has(field.name.toLowerCase())) {
+    throw new WhereClauseError(`Field ${field.name} must be inside an aggregate function or among groupByFieldsForStatistics`);
+  }
   ctx.used.add(field.name);
   return field;
 }
@@ -49,5 +56,7 @@ export function createContext(options: WhereOptions, dialect: SqlDialect, slots:
     quoteColumn: options.quoteColumn ?? quoteIdentifier,
     fields,
     used: new Set(),
+    ...(options.having ? { groupFields: new Set(options.having.groupFields.map((f) => f.toLowerCase())) } : {}),
+    inAggregate: false,
   };
 }

@@ -1,4 +1,5 @@
 import { FIELD_VALUE_TYPES, TYPE_NAMES, type Literal, type Value } from './compiled-value.js';
+import { compileAggregate } from './compile-aggregate.js';
 import { compileCall, compileCast, compileExtract, compilePosition, compileTrim } from './compile-call.js';
 import { readSlot, resolveField, type CompileContext } from './compile-context.js';
 import { checkScalar, coerceTo, literalValue } from './coerce-value.js';
@@ -32,6 +33,8 @@ export function compileValue(node: WhereNode, ctx: CompileContext): Value {
     }
     case 'call':
       return compileCall(node.name, node.args.map((arg) => compileValue(arg, ctx)), ctx);
+    case 'aggregate':
+      return compileAggregate(node, ctx);
     case 'cast':
       return compileCast(compileValue(node.expr, ctx), node.target, node.length, ctx);
     case 'extract':

@@ -1,4 +1,4 @@
-import type { CompareOp, WhereNode } from './where-ast.js';
+import type { AggregateName, CompareOp, WhereNode } from './where-ast.js';
 import { WhereClauseError } from './where-clause-error.js';
 
 /** The parts of node-sql-parser's expression AST we read; everything else is refused. */
@@ -16,6 +16,7 @@ export interface ParsedNode {
   schema?: unknown;
   column?: { expr?: ParsedNode } | string;
   collate?: unknown;
+  distinct?: unknown;
   escape?: { value?: ParsedNode };
   over?: unknown;
   symbol?: string;
@@ -25,6 +26,9 @@ export interface ParsedNode {
 
 const COMPARE: Record<string, CompareOp> = { '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'STDDEV', 'VARIANCE', 'VAR', 'STRING_AGG', 'ARRAY_AGG']);
+const AGGREGATE_NAMES: Record<string, AggregateName | undefined> = {
+  COUNT: 'COUNT', SUM: 'SUM', AVG: 'AVG', MIN: 'MIN', MAX: 'MAX', STDDEV: 'STDDEV', VAR: 'VAR', VARIANCE: 'VAR',
+};
 const PLACEHOLDER = /^~(\d+)~$/;
 
 /**
@@ -116,7 +120,7 @@ function normalize(node: ParsedNode | undefined): WhereNode {
     case 'function':
       return normalizeFunction(node);
     case 'aggr_func':
-      throw new WhereClauseError(`Aggregate functions are not allowed in a where clause: ${String(node.name)}`);
+      return normalizeAggregate(String(node.name).toUpperCase(), node);
     case 'cast':
       return normalizeCast(node);
     case 'extract':
@@ -214,7 +218,7 @@ function normalizeFunction(node: ParsedNode): WhereNode {
   // A quoted name reaches us as its slot placeholder (~n~), which would mean nothing to the client.
   if (/^~\d+~$/.test(name)) throw new WhereClauseError('Quoted function names are not allowed');
   if (node.over) throw new WhereClauseError('Window functions are not allowed');
-  if (AGGREGATES.has(name)) throw new WhereClauseError(`Aggregate functions are not allowed in a where clause: ${name}`);
+  if (AGGREGATES.has(name)) return normalizeAggregate(name, node);
   const args = functionArgs(node);
   if (name === 'NOT' && args.length === 1) return { kind: 'not', expr: normalizeChain(args[0]) };
   if ((name === 'CURRENT_DATE' || name === 'CURRENT_TIMESTAMP') && args.length === 0) return { kind: 'now', which: name };
@@ -222,6 +226,25 @@ function normalizeFunction(node: ParsedNode): WhereNode {
   if (name === 'POSITION') return normalizePosition(args);
   if (args.some((arg) => arg.type === 'origin')) throw new WhereClauseError(`Unsupported syntax in ${name}()`);
   return { kind: 'call', name, args: args.map(normalize) };
+}
+
+/**
+ * COUNT(*), COUNT([DISTINCT] x), SUM, AVG, MIN, MAX, STDDEV, VAR(IANCE) of one value: the
+ * statistics a havingClause may test. Whether the clause may use them is the compiler's call.
+ */
+function normalizeAggregate(name: string, node: ParsedNode): WhereNode {
+  const aggregate = AGGREGATE_NAMES[name];
+  if (!aggregate) throw new WhereClauseError(`Aggregate function not allowed: ${name}`);
+  if (node.over) throw new WhereClauseError('Window functions are not allowed');
+  const args = node.type === 'aggr_func' ? (node.args as ParsedNode | undefined) : undefined;
+  const distinct = String(args?.distinct ?? '').toUpperCase() === 'DISTINCT';
+  const list = node.type === 'aggr_func' ? (args?.expr ? [args.expr as ParsedNode] : []) : functionArgs(node);
+  if (list.length !== 1) throw new WhereClauseError(`${aggregate} expects 1 argument`);
+  if (list[0]!.type === 'star') {
+    if (aggregate !== 'COUNT' || distinct) throw new WhereClauseError(`${aggregate}(*) is not allowed`);
+    return { kind: 'aggregate', name: aggregate, arg: null, distinct };
+  }
+  return { kind: 'aggregate', name: aggregate, arg: normalize(list[0]!), distinct };
 }
 
 /** TRIM([BOTH|LEADING|TRAILING] [chars] FROM s) or TRIM(s), as the parser lists them. */

@@ -22,10 +22,14 @@ export type WhereNode =
   | { kind: 'null' }
   | { kind: 'now'; which: 'CURRENT_DATE' | 'CURRENT_TIMESTAMP' }
   | { kind: 'call'; name: string; args: WhereNode[] }
+  /** Only in a havingClause; `arg` null is COUNT(*). */
+  | { kind: 'aggregate'; name: AggregateName; arg: WhereNode | null; distinct: boolean }
   | { kind: 'cast'; expr: WhereNode; target: string; length: number | null }
   | { kind: 'extract'; unit: string; expr: WhereNode }
   | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: WhereNode | null; expr: WhereNode }
   | { kind: 'position'; needle: WhereNode; haystack: WhereNode };
+
+export type AggregateName = 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX' | 'STDDEV' | 'VAR';
 
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 export type ArithmeticOp = '+' | '-' | '*' | '/';

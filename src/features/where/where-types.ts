@@ -20,6 +20,11 @@ export interface WhereOptions {
   now?: Date;
   /** The caller's username for CURRENT_USER (ArcGIS 11.2). Without it CURRENT_USER is refused. */
   currentUser?: string;
+  /**
+   * Compile a havingClause: aggregate functions of fields are allowed, and a field outside one
+   * must be among the statistics' group-by fields.
+   */
+  having?: { groupFields: string[] };
 }
 
 export interface CompiledWhere {

@@ -412,3 +412,27 @@ describe('compileWhere: invalid and hostile clauses', () => {
     expect(() => compileWhere('Pop = 1 AND popp = 2', { ...OPTIONS, dialect: 'sqlite' })).toThrow(/^Invalid field: popp$/);
   });
 });
+
+describe('compileWhere: havingClause mode', () => {
+  const having = { ...OPTIONS, having: { groupFields: ['NAME'] } };
+  it('compiles aggregates of fields and bare group-by fields in both dialects', () => {
+    expect(compileWhere("COUNT(*) > 5 AND name <> 'x'", { ...having, dialect: 'sqlite' })).toMatchObject({ sql: 'count(*) > ? AND "NAME" <> ?', params: [5, 'x'] });
+    expect(compileWhere('SUM(POP) >= 10 OR STDDEV(POP) < 2', { ...having, dialect: 'sqlite' }).sql).toBe('sum("POP") >= ? OR StdDev_Samp("POP") < ?');
+    expect(compileWhere('SUM(POP) >= 10 OR VAR(POP * 2) < 2', { ...having, dialect: 'postgres' }).sql).toBe('sum("POP") >= $1::bigint OR var_samp(("POP" * $2::bigint)) < $3::bigint');
+    expect(compileWhere('COUNT(DISTINCT POP) = 2', { ...having, dialect: 'sqlite' }).sql).toBe('count(DISTINCT "POP") = ?');
+    expect(compileWhere("MAX(NAME) > 'm'", { ...having, dialect: 'postgres' }).sql).toBe('max("NAME") > $1::text');
+  });
+
+  it.each([
+    ['POP > 1', 'Field POP must be inside an aggregate function or among groupByFieldsForStatistics'],
+    ['SUM(COUNT(*)) > 1', 'Aggregate functions cannot be nested: COUNT'],
+    ['SUM(NAME) > 1', 'SUM needs a number, not a string'],
+    ['SUM(*) > 1', 'Unsupported column reference'],
+    ['STRING_AGG(NAME) > 1', 'Aggregate function not allowed: STRING_AGG'],
+    ['COUNT(*) OVER () > 1', 'Window functions are not allowed'],
+    ['COUNT(*) > (SELECT 1)', 'Subqueries are not allowed'],
+    ['SUM(NOPE) > 1', 'Invalid field: NOPE'],
+  ])('refuses %s', (clause, message) => {
+    expect(() => compileWhere(clause, { ...having, dialect: 'sqlite' })).toThrow(new WhereClauseError(message));
+  });
+});

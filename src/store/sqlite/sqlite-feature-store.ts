@@ -23,7 +23,7 @@ import { openDatabase } from './database.js';
 import { applyEditsInTransaction } from './feature-edits.js';
 import { FeatureDataset } from './feature-dataset.js';
 import { buildFeatureJsonSelect, buildFeatureSelect } from './feature-select.js';
-import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf } from './feature-sql.js';
+import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf, toSqlValue } from './feature-sql.js';
 import { readRtreeExtent } from './rtree-extent.js';
 
 const SQL_TYPES: Record<ColumnSchema['type'], string> = { integer: 'INTEGER', real: 'REAL', text: 'TEXT', blob: 'BLOB' };
@@ -217,9 +217,11 @@ export class SqliteFeatureStore implements FeatureStore {
       (s) => `${STATISTIC_SQL[s.type]}(${s.column === null ? '*' : quoteIdentifier(s.column)}) AS ${quoteIdentifier(s.alias)}`,
     );
     const groupBy = groups.length ? `GROUP BY ${groups.join(', ')}` : '';
+    const having = query.having ? `HAVING ${query.having.sql}` : '';
     const order = query.orderBy?.length ? buildOrderBy(query.orderBy, '') : groups.length ? `ORDER BY ${groups.join(', ')}` : '';
-    const sql = `SELECT ${[...groups, ...statistics].join(', ')} FROM ${quoteIdentifier(tableOf(schema.id))} ${where.sql} ${groupBy} ${order} LIMIT ? OFFSET ?`;
-    return { rows: handle.prepareRaw(sql).all(...where.params, ...limitParams(query.limit, query.offset)) as unknown[][] };
+    const sql = `SELECT ${[...groups, ...statistics].join(', ')} FROM ${quoteIdentifier(tableOf(schema.id))} ${where.sql} ${groupBy} ${having} ${order} LIMIT ? OFFSET ?`;
+    const params = [...where.params, ...(query.having?.params.map(toSqlValue) ?? []), ...limitParams(query.limit, query.offset)];
+    return { rows: handle.prepareRaw(sql).all(...params) as unknown[][] };
   }
 
   async applyEdits(dataset: string, edits: LayerEdits[], options: EditOptions): Promise<EditOutcome> {
