@@ -133,7 +133,7 @@ describe('exportImage against GDAL warping the same sources', () => {
     ['between levels (1.5 m)', 1.5],
     ['finer than the data (0.7 m)', 0.7],
   ])('draws native-SR bilinear views %s as gdalwarp does, transparent outside the data', async (_, pixel) => {
-    // A and B have no mask: these are drawn by resampled reads, not the warper.
+    // A and B have no mask: at a level or finer, resampled reads draw them; between levels, the warper.
     const grid = { bbox: [499990.3, 4100350.7 - 200 * pixel, 499990.3 + 240 * pixel, 4100350.7] as [number, number, number, number], width: 240, height: 200, srs: 'EPSG:32611' };
     const image = await exportPixels({
       bbox: grid.bbox.join(','), size: '240,200', interpolation: 'RSP_BilinearInterpolation', mosaicRule: JSON.stringify({ mosaicMethod: 'esriMosaicLockRaster', lockRasterIds: [1, 2] }),
