@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Config } from '../../config.js';
+import type { Statement } from 'better-sqlite3';
 import { inTransaction, openDatabase, type SqliteDatabase } from '../../store/sqlite/database.js';
+import { statementCache } from '../../store/sqlite/statement-cache.js';
 import { catalogSelectList, type CatalogField } from '../catalog-fields.js';
 import {
   footprintWkt,
@@ -36,25 +38,29 @@ export function openSqliteCatalogStore(config: Config): SqliteCatalogStore {
 
 /** The embedded CatalogStore: SpatiaLite footprints, R-tree bounding boxes, JSON raster details. */
 export class SqliteCatalogStore implements CatalogStore {
-  constructor(readonly db: SqliteDatabase) {}
+  /** Statements by SQL text: every render selects items, and preparing costs more than the lookup. */
+  private readonly prepare: (sql: string) => Statement;
+
+  constructor(readonly db: SqliteDatabase) {
+    this.prepare = statementCache(db);
+  }
 
   async getCollection(nameOrId: string): Promise<CollectionRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM image_collections WHERE id = ? OR name = ?').get(nameOrId, nameOrId) as
+    const row = this.prepare('SELECT * FROM image_collections WHERE id = ? OR name = ?').get(nameOrId, nameOrId) as
       | CollectionRow
       | undefined;
     return row && toCollectionRecord(row);
   }
 
   async listCollections(): Promise<CollectionRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM image_collections ORDER BY name').all() as CollectionRow[];
+    const rows = this.prepare('SELECT * FROM image_collections ORDER BY name').all() as CollectionRow[];
     return rows.map(toCollectionRecord);
   }
 
   async createCollection(collection: NewCollection, items: NewCatalogItem[]): Promise<number[]> {
     return inTransaction(this.db, () => {
       const now = Date.now();
-      this.db
-        .prepare(
+      this.prepare(
           `INSERT INTO image_collections (id, name, owner, collection_type, srs_wkt, epsg, properties, summary, job_id, created, modified)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
@@ -84,8 +90,7 @@ export class SqliteCatalogStore implements CatalogStore {
     return inTransaction(this.db, () => {
       if (propertiesPatch) {
         const current = this.readCollection(collectionId);
-        this.db
-          .prepare('UPDATE image_collections SET properties = ? WHERE id = ?')
+        this.prepare('UPDATE image_collections SET properties = ? WHERE id = ?')
           .run(JSON.stringify({ ...current.properties, ...propertiesPatch }), collectionId);
       }
       return this.insertItems(collectionId, items, jobId);
@@ -95,22 +100,22 @@ export class SqliteCatalogStore implements CatalogStore {
   async queryItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, query, query.returnGeometry ? ', AsBinary(shape) AS t_wkb' : '');
-    const rows = this.db.prepare(sql).all(...params) as CatalogQueryRow[];
+    const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
     return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
   }
 
   async countItems(collectionId: string, query: CatalogQuery): Promise<number> {
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
-    return (this.db.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
+    return (this.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
   }
 
   async deleteItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
     return inTransaction(this.db, () => {
       const collection = this.readCollection(collectionId);
       const { sql, params } = this.selectSql(collection, { ...query, offset: undefined, limit: undefined }, '');
-      const rows = this.db.prepare(sql).all(...params) as CatalogQueryRow[];
-      const remove = this.db.prepare('DELETE FROM catalog_items WHERE rowid_ = ?');
+      const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
+      const remove = this.prepare('DELETE FROM catalog_items WHERE rowid_ = ?');
       for (const row of rows) remove.run(row.t_rowid);
       this.refreshSummary(collectionId);
       return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
@@ -121,15 +126,14 @@ export class SqliteCatalogStore implements CatalogStore {
     return inTransaction(this.db, () => {
       const collection = this.readCollection(collectionId);
       const { sql, params } = this.selectSql(collection, {}, '');
-      const rows = this.db.prepare(sql).all(...params) as CatalogQueryRow[];
-      this.db.prepare('DELETE FROM image_collections WHERE id = ?').run(collectionId);
+      const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
+      this.prepare('DELETE FROM image_collections WHERE id = ?').run(collectionId);
       return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
     });
   }
 
   async boundary(collectionId: string): Promise<Buffer | null> {
-    const row = this.db
-      .prepare('SELECT AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = ?')
+    const row = this.prepare('SELECT AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = ?')
       .get(collectionId) as { wkb: Buffer | null };
     return row.wkb;
   }
@@ -137,43 +141,41 @@ export class SqliteCatalogStore implements CatalogStore {
   async removeJobWork(jobId: string): Promise<{ collections: string[]; items: CatalogItem[] }> {
     return inTransaction(this.db, () => {
       const items: CatalogItem[] = [];
-      const touched = this.db
-        .prepare('SELECT DISTINCT collection_id AS id FROM catalog_items WHERE job_id = ?')
+      const touched = this.prepare('SELECT DISTINCT collection_id AS id FROM catalog_items WHERE job_id = ?')
         .all(jobId) as Array<{ id: string }>;
       for (const { id } of touched) {
         const collection = this.readCollection(id);
         const { sql, params } = this.selectSql(collection, {}, '');
-        const rows = this.db.prepare(`SELECT * FROM (${sql}) WHERE t_rowid IN (SELECT rowid_ FROM catalog_items WHERE job_id = ?)`).all(...params, jobId);
+        const rows = this.prepare(`SELECT * FROM (${sql}) WHERE t_rowid IN (SELECT rowid_ FROM catalog_items WHERE job_id = ?)`).all(...params, jobId);
         items.push(...(rows as CatalogQueryRow[]).map((row) => toCatalogItem(row, collection.properties.extraFields)));
       }
-      this.db.prepare('DELETE FROM catalog_items WHERE job_id = ?').run(jobId);
-      const created = this.db.prepare('SELECT id FROM image_collections WHERE job_id = ?').all(jobId) as Array<{ id: string }>;
-      this.db.prepare('DELETE FROM image_collections WHERE job_id = ?').run(jobId);
+      this.prepare('DELETE FROM catalog_items WHERE job_id = ?').run(jobId);
+      const created = this.prepare('SELECT id FROM image_collections WHERE job_id = ?').all(jobId) as Array<{ id: string }>;
+      this.prepare('DELETE FROM image_collections WHERE job_id = ?').run(jobId);
       for (const { id } of touched) if (!created.some((c) => c.id === id)) this.refreshSummary(id);
       return { collections: created.map((c) => c.id), items };
     });
   }
 
   async registerDataStore(store: DataStoreRecord): Promise<void> {
-    this.db
-      .prepare('INSERT INTO data_stores (path, name, type, local_path, info, created) VALUES (?, ?, ?, ?, ?, ?)')
+    this.prepare('INSERT INTO data_stores (path, name, type, local_path, info, created) VALUES (?, ?, ?, ?, ?, ?)')
       .run(store.path, store.name, store.type, store.localPath, JSON.stringify(store.info), store.created);
   }
 
   async listDataStores(): Promise<DataStoreRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM data_stores ORDER BY path').all() as DataStoreRow[];
+    const rows = this.prepare('SELECT * FROM data_stores ORDER BY path').all() as DataStoreRow[];
     return rows.map(toDataStore);
   }
 
   async getDataStore(pathOrName: string): Promise<DataStoreRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM data_stores WHERE path = ? OR name = ?').get(pathOrName, pathOrName) as
+    const row = this.prepare('SELECT * FROM data_stores WHERE path = ? OR name = ?').get(pathOrName, pathOrName) as
       | DataStoreRow
       | undefined;
     return row && toDataStore(row);
   }
 
   async unregisterDataStore(storePath: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM data_stores WHERE path = ?').run(storePath).changes > 0;
+    return this.prepare('DELETE FROM data_stores WHERE path = ?').run(storePath).changes > 0;
   }
 
   async close(): Promise<void> {
@@ -181,17 +183,17 @@ export class SqliteCatalogStore implements CatalogStore {
   }
 
   private readCollection(id: string): CollectionRecord {
-    const row = this.db.prepare('SELECT * FROM image_collections WHERE id = ?').get(id) as CollectionRow | undefined;
+    const row = this.prepare('SELECT * FROM image_collections WHERE id = ?').get(id) as CollectionRow | undefined;
     if (!row) throw new Error(`image collection ${id} does not exist`);
     return toCollectionRecord(row);
   }
 
   private insertItems(collectionId: string, items: NewCatalogItem[], jobId: string | null): number[] {
-    const collection = this.db.prepare('SELECT next_object_id, epsg FROM image_collections WHERE id = ?').get(collectionId) as
+    const collection = this.prepare('SELECT next_object_id, epsg FROM image_collections WHERE id = ?').get(collectionId) as
       | { next_object_id: number; epsg: number | null }
       | undefined;
     if (!collection) throw new Error(`image collection ${collectionId} does not exist`);
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT INTO catalog_items (collection_id, object_id, job_id, created, shape, ${INSERT_COLUMNS.join(', ')})
        VALUES (?, ?, ?, ?, GeomFromText(?, CAST(? AS INTEGER)), ${INSERT_COLUMNS.map(() => '?').join(', ')})`,
     );
@@ -203,21 +205,19 @@ export class SqliteCatalogStore implements CatalogStore {
       ids.push(next++);
     }
     // Centre, perimeter and area from the stored geometry, so they agree with what query returns.
-    this.db
-      .prepare(
+    this.prepare(
         `UPDATE catalog_items SET center_x = ST_X(ST_Centroid(shape)), center_y = ST_Y(ST_Centroid(shape)),
                 shape_length = ST_Perimeter(shape), shape_area = ST_Area(shape)
           WHERE collection_id = ? AND object_id >= ?`,
       )
       .run(collectionId, collection.next_object_id);
-    this.db.prepare('UPDATE image_collections SET next_object_id = ? WHERE id = ?').run(next, collectionId);
+    this.prepare('UPDATE image_collections SET next_object_id = ? WHERE id = ?').run(next, collectionId);
     this.refreshSummary(collectionId);
     return ids;
   }
 
   private refreshSummary(collectionId: string): void {
-    this.db
-      .prepare('UPDATE image_collections SET summary = ?, modified = ? WHERE id = ?')
+    this.prepare('UPDATE image_collections SET summary = ?, modified = ? WHERE id = ?')
       .run(JSON.stringify(computeSummary(this.db, collectionId)), Date.now(), collectionId);
   }
 
