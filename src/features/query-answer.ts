@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
-import { encodeFeatureSetJson, queryResultBody } from './encoders/esri-json.js';
+import { encodeFeatureSetJsonBytes, queryResultBody } from './encoders/esri-json.js';
 import { toGeoJson, toPbfResult } from './encoders/feature-objects.js';
 import { encodeFeatureCollectionPbf } from './encoders/pbf/encode-feature-collection-pbf.js';
 import type { QueryAnswer } from './query-answer-cache.js';
@@ -13,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function encodeQueryAnswer(request: FastifyRequest, result: QueryResult, format: string): Omit<QueryAnswer, 'etag'> {
   switch (format) {
     case 'json':
-      return { contentType: JSON_TYPE, body: Buffer.from(result.kind === 'features' ? encodeFeatureSetJson(result) : JSON.stringify(queryResultBody(result))) };
+      return { contentType: JSON_TYPE, body: result.kind === 'features' ? encodeFeatureSetJsonBytes(result) : Buffer.from(JSON.stringify(queryResultBody(result))) };
     case 'pjson':
       return { contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(queryResultBody(result), null, 2)) };
     case 'geojson':

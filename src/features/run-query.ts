@@ -34,9 +34,9 @@ export interface FeatureSetResult {
   rows: unknown[][];
   /**
    * Instead of `rows` (then empty), when the JSON encoding was asked for and the store could
-   * render it: each feature's `{"attributes":…,"geometry":…}` text.
+   * render it: the features' `{"attributes":…,"geometry":…}` objects joined by commas (UTF-8).
    */
-  featureJson?: string[];
+  featureJson?: Buffer;
   /** Position of the object id in a row (undefined for distinct values). */
   idIndex?: number;
   geometryIndex: number;
@@ -116,8 +116,8 @@ async function queryFeatureSet(
   const outColumns = request.outFields.map((f) => f.name);
   // One row more than the page tells whether more rows match, without counting them all.
   const query = { ...filter, orderBy: request.orderBy, offset: request.resultOffset, limit: limit + 1, distinct: request.returnDistinctValues, ...(geometry ? { geometry } : {}) };
-  const featureJson = context.featureJson
-    ? await context.store.queryFeatureJson?.(context.dataset, model.schema, { ...query, columns: outColumns }, {
+  const jsonPage = context.featureJson
+    ? await context.store.queryFeatureJson?.(context.dataset, model.schema, { ...query, columns: outColumns, limit }, {
         attributesKey: 'attributes',
         attributeKeys: outColumns,
         geometryKey: 'geometry',
@@ -128,11 +128,9 @@ async function queryFeatureSet(
   const columns = [...outColumns];
   let idIndex = columns.indexOf(layer.objectIdField);
   if (idIndex < 0 && !request.returnDistinctValues) idIndex = columns.push(layer.objectIdField) - 1;
-  const { rows, geometryFormat } = featureJson ? { rows: [], geometryFormat: undefined } : await context.store.queryFeatures(context.dataset, model.schema, { ...query, columns });
-  const page = featureJson ?? rows;
-  const exceeded = page.length > limit;
-  if (exceeded) page.length = limit;
-  if (exceeded && !request.returnExceededLimitFeatures) page.length = 0;
+  const { rows, geometryFormat } = jsonPage ? { rows: [], geometryFormat: undefined } : await context.store.queryFeatures(context.dataset, model.schema, { ...query, columns });
+  const exceeded = jsonPage ? jsonPage.more : rows.length > limit;
+  if (exceeded && !jsonPage) rows.length = request.returnExceededLimitFeatures ? limit : 0;
   const result: FeatureSetResult = {
     kind: 'features',
     objectIdFieldName: layer.objectIdField,
@@ -146,7 +144,7 @@ async function queryFeatureSet(
     withGeometry,
     exceededTransferLimit: exceeded,
   };
-  if (featureJson) result.featureJson = featureJson;
+  if (jsonPage) result.featureJson = exceeded && !request.returnExceededLimitFeatures ? Buffer.alloc(0) : jsonPage.json;
   if (idIndex >= 0) result.idIndex = idIndex;
   if (layer.geometryType) result.geometryType = layer.geometryType;
   if (outSR && model.srid !== undefined) result.spatialReference = outSR;

@@ -27,11 +27,12 @@ export interface FeatureStore {
   describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription>;
   queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows>;
   /**
-   * The rows `queryFeatures` would return, each rendered by the database as the text of one JSON
-   * object (see FeatureJsonShape); undefined when this store cannot render these rows, and the
-   * caller encodes `queryFeatures` rows itself. Optional: spares a large page its row objects.
+   * A page of the rows `queryFeatures` would return (`query.limit` of them at most), rendered by
+   * the database as JSON objects (see FeatureJsonShape) joined by commas: the text between the
+   * brackets of a JSON array. Undefined when this store cannot render these rows, and the caller
+   * encodes `queryFeatures` rows itself. Optional: spares a large page its row objects.
    */
-  queryFeatureJson?(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<string[] | undefined>;
+  queryFeatureJson?(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<FeatureJsonPage | undefined>;
   /**
    * A token that changes whenever the dataset's rows may have changed, by any writer (another
    * process included): what caches of query answers are keyed on, beside the layer definition's
@@ -171,6 +172,14 @@ export interface FeatureJsonShape {
   attributeKeys: string[];
   geometryKey: string;
   precision?: number;
+}
+
+export interface FeatureJsonPage {
+  /** The rows' objects joined by commas, as UTF-8 bytes (empty for no rows): ready to send. */
+  json: Buffer;
+  count: number;
+  /** More rows match beyond the page. */
+  more: boolean;
 }
 
 /** Rows as arrays: the requested columns in order, then the geometry when asked. */

@@ -38,7 +38,7 @@ function featureSetHeader(result: FeatureSetResult): Record<string, unknown> {
 export function encodeFeatureSetJson(result: FeatureSetResult): string {
   const header = JSON.stringify(featureSetHeader(result));
   const tail = result.exceededTransferLimit ? ',"exceededTransferLimit":true}' : '}';
-  if (result.featureJson) return `${header.slice(0, -1)},"features":[${result.featureJson.join(',')}]${tail}`;
+  if (result.featureJson !== undefined) return `${header.slice(0, -1)},"features":[${result.featureJson.toString()}]${tail}`;
   const keys = result.fields.map((f) => JSON.stringify(f.name) + ':');
   const writers = result.fields.map((f) => (f.type === 'esriFieldTypeString' || f.type === 'esriFieldTypeGlobalID' || f.type === 'esriFieldTypeGUID' ? writeAny : writeNumberOrAny(f)));
   const n = keys.length;
@@ -53,6 +53,14 @@ export function encodeFeatureSetJson(result: FeatureSetResult): string {
     parts[r] = geometry ? `{"attributes":${attributes},"geometry":${geometryJson(row, at, geometry)}}` : `{"attributes":${attributes}}`;
   }
   return `${header.slice(0, -1)},"features":[${parts.join(',')}]${tail}`;
+}
+
+/** The same JSON as UTF-8 bytes; features the store rendered are copied in as they came. */
+export function encodeFeatureSetJsonBytes(result: FeatureSetResult): Buffer {
+  if (result.featureJson === undefined) return Buffer.from(encodeFeatureSetJson(result));
+  const header = JSON.stringify(featureSetHeader(result));
+  const tail = result.exceededTransferLimit ? '],"exceededTransferLimit":true}' : ']}';
+  return Buffer.concat([Buffer.from(`${header.slice(0, -1)},"features":[`), result.featureJson, Buffer.from(tail)]);
 }
 
 function writeNumberOrAny(field: FieldDefinition): ValueWriter {

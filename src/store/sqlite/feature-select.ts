@@ -27,11 +27,12 @@ export function buildFeatureSelect(handle: FeatureDataset, schema: LayerSchema, 
 }
 
 /**
- * The same selection with each row rendered by SQLite as one JSON object (see FeatureJsonShape):
- * the page is built in C, without an array and numbers to format per row in JavaScript. Only for
- * attribute columns JSON can hold (no BLOBs) and 2-D points or no geometry; undefined otherwise.
- * The ordered, paged select is a subquery, which SQLite runs as a co-routine: the outer rows
- * come in its order, and a transformed point is computed once for x and y.
+ * The same selection as one row `[count, objects joined by commas]`, each row rendered by SQLite
+ * as a JSON object (see FeatureJsonShape) and the page returned as a BLOB of UTF-8: built in C,
+ * with no row arrays, numbers to format, strings to join or text to re-encode in JavaScript. Only for attribute columns JSON can hold (no BLOBs)
+ * and 2-D points or no geometry; undefined otherwise. The ordered, paged select is a subquery,
+ * which SQLite runs as a co-routine: the rows reach group_concat in its order, and a transformed
+ * point is computed once for x and y.
  */
 export function buildFeatureJsonSelect(handle: FeatureDataset, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): SqlPart | undefined {
   const blobs = new Set(schema.columns.filter((c) => c.type === 'blob').map((c) => c.name));
@@ -51,7 +52,20 @@ export function buildFeatureJsonSelect(handle: FeatureDataset, schema: LayerSche
     const point = `json_object('x', ${coordinate('ST_X(g)', shape.precision)}, 'y', ${coordinate('ST_Y(g)', shape.precision)})`;
     members.push(`${jsonKey(shape.geometryKey)}, CASE WHEN g IS NULL THEN NULL ELSE ${point} END`);
   }
-  return { sql: `SELECT json_object(${members.join(', ')}) FROM (${inner.sql})`, params: [...params, ...inner.params] };
+  return {
+    sql: `SELECT count(*), CAST(group_concat(j, ',') AS BLOB) FROM (SELECT json_object(${members.join(', ')}) AS j FROM (${inner.sql}))`,
+    params: [...params, ...inner.params],
+  };
+}
+
+/**
+ * Drops the last object of a page rendered as above. Each object starts with `{"<attributesKey>":`
+ * and no object contains `,{"` (members are `,"key":value`; quotes inside strings are escaped), so
+ * the last `,{"<attributesKey>":` is where the last object begins.
+ */
+export function withoutLastObject(json: Buffer, shape: FeatureJsonShape): Buffer {
+  const start = json.lastIndexOf(`,{${JSON.stringify(shape.attributesKey)}:`, undefined, 'utf8');
+  return json.subarray(0, Math.max(0, start));
 }
 
 function pagedSelect(handle: FeatureDataset, schema: LayerSchema, query: FeatureQuery, selected: string[]): SqlPart {

@@ -53,22 +53,34 @@ describe('SqliteFeatureStore', () => {
     const shape = { attributesKey: 'attributes', attributeKeys: ['OBJECTID', 'NAME', 'POP'], geometryKey: 'geometry' };
     const query = { columns: ['OBJECTID', 'NAME', 'POP'], orderBy: [{ column: 'POP', descending: true }], limit: 10 };
     for (const geometry of [undefined, { pointsAsXY: true }, { srid: 3857 }]) {
-      const json = await store.queryFeatureJson('ds', SCHEMA, { ...query, ...(geometry ? { geometry } : {}) }, shape);
+      const page = await store.queryFeatureJson('ds', SCHEMA, { ...query, ...(geometry ? { geometry } : {}) }, shape);
+      const objects = JSON.parse(`[${page!.json}]`);
+      expect(page).toMatchObject({ count: 4, more: false });
       const { rows } = await store.queryFeatures('ds', SCHEMA, { ...query, geometry: { ...geometry, pointsAsXY: true, srid: geometry?.srid ?? 4326 } });
       const expected = rows.map((row) => ({
         attributes: { OBJECTID: row[0], NAME: row[1], POP: row[2] },
         ...(geometry ? { geometry: row[3] === null ? null : { x: row[3], y: row[4] } } : {}),
       }));
       if (geometry?.srid === 3857) {
-        const projected = json!.map((text) => JSON.parse(text).geometry);
+        const projected = objects.map((object: any) => object.geometry);
         expect(projected[0].x).toBeCloseTo(333958.47, 1);
         expect(projected.at(-1)).toBeNull();
         continue;
       }
-      expect(json!.map((text) => JSON.parse(text))).toEqual(expected);
+      expect(objects).toEqual(expected);
     }
+    // A page of 2: the rest is flagged, the page keeps its first two objects, whatever the strings hold.
+    const tricky = ',{"attributes":{"NAME":1}},{"attributes":';
+    await store.applyEdits('ds', [{ layer: SCHEMA, adds: [{ values: { NAME: tricky, POP: 25, GlobalID: '{t}' }, geometry: point(0, 0) }] }], OPTIONS);
+    for (const limit of [2, 3]) {
+      const page = await store.queryFeatureJson('ds', SCHEMA, { ...query, limit, geometry: { pointsAsXY: true } }, shape);
+      expect(page).toMatchObject({ count: limit, more: true });
+      expect(JSON.parse(`[${page!.json}]`).map((o: any) => o.attributes.NAME)).toEqual(['c', tricky, 'b'].slice(0, limit));
+    }
+    expect(await store.queryFeatureJson('ds', SCHEMA, { ...query, limit: 0 }, shape)).toEqual({ json: Buffer.alloc(0), count: 0, more: true });
+    expect(await store.queryFeatureJson('ds', SCHEMA, { ...query, where: { sql: '0', params: [] } }, shape)).toEqual({ json: Buffer.alloc(0), count: 0, more: false });
     const rounded = await store.queryFeatureJson('ds', SCHEMA, { columns: [], geometry: { srid: 3857 }, limit: 1 }, { ...shape, attributeKeys: [], precision: 1 });
-    expect(JSON.parse(rounded![0]!).geometry).toEqual({ x: 111319.5, y: 111325.1 });
+    expect(JSON.parse(rounded!.json.toString()).geometry).toEqual({ x: 111319.5, y: 111325.1 });
   });
 
   it('leaves rows it cannot render as JSON to the caller', async () => {

@@ -9,6 +9,7 @@ import {
   type EditOutcome,
   type Extent,
   type FeatureFilter,
+  type FeatureJsonPage,
   type FeatureJsonShape,
   type FeatureQuery,
   type FeatureRows,
@@ -22,7 +23,7 @@ import {
 import { openDatabase } from './database.js';
 import { applyEditsInTransaction } from './feature-edits.js';
 import { FeatureDataset } from './feature-dataset.js';
-import { buildFeatureJsonSelect, buildFeatureSelect } from './feature-select.js';
+import { buildFeatureJsonSelect, buildFeatureSelect, withoutLastObject } from './feature-select.js';
 import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf, toSqlValue } from './feature-sql.js';
 import { readRtreeExtent } from './rtree-extent.js';
 
@@ -37,6 +38,7 @@ const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], strin
   var: 'Var_Samp',
 };
 const MAX_OPEN_DATASETS = 64;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Feature datasets as SpatiaLite files, one per service under `dir` (dropping a service deletes
@@ -170,10 +172,15 @@ export class SqliteFeatureStore implements FeatureStore {
     return query.geometry ? { rows, geometryFormat: select.geometry === 'xy' ? 'xy' : 'wkb' } : { rows };
   }
 
-  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<string[] | undefined> {
+  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<FeatureJsonPage | undefined> {
     const handle = this.datasetOf(dataset);
-    const select = buildFeatureJsonSelect(handle, schema, query, shape);
-    return select ? (handle.prepare(select.sql).pluck().all(...select.params) as string[]) : undefined;
+    const pageSize = query.limit ?? -1;
+    // One row past the page tells whether more match, without counting them all.
+    const select = buildFeatureJsonSelect(handle, schema, pageSize < 0 ? query : { ...query, limit: pageSize + 1 }, shape);
+    if (!select) return undefined;
+    const [count, json] = handle.prepareRaw(select.sql).get(...select.params) as [number, Buffer | null];
+    if (pageSize < 0 || count <= pageSize) return { json: json ?? EMPTY, count, more: false };
+    return { json: pageSize === 0 ? EMPTY : withoutLastObject(json!, shape), count: pageSize, more: true };
   }
 
   async dataVersion(dataset: string): Promise<string> {
