@@ -7,7 +7,8 @@
  * API and, in the same run, as the SQL the store runs against the same SpatiaLite file:
  *   (a) a 1,000-record page, (b) an attribute where, (c) an envelope filter, (d) returnCountOnly —
  *       first with the answer cache off (every request computed): sequential latency p50/p99 both
- *       ways (ratio = REST p50 / SQL p50), REST throughput under 8 concurrent connections
+ *       ways (ratio = REST p50 / SQL p50; beside it the server's own time from its Server-Timing
+ *       header, without the client and the socket), REST throughput under 8 concurrent connections
  *       (autocannon) and the server's CPU per request; then with the cache on: the same requests
  *       repeated (p50) and throughput over a hot set of 200 distinct requests asked again and again;
  *   an HTTP floor: GET rest/info, the cheapest request the server answers;
@@ -199,6 +200,8 @@ function readCases(): ReadCase[] {
 interface Sequential {
   sql: Timing;
   rest: Timing;
+  /** The server's own time for the same requests (its Server-Timing header). */
+  server: Timing;
 }
 
 /** The same 200 draws as SQL, then through REST, one at a time. */
@@ -214,6 +217,7 @@ async function measureSequential(base: string, token: string, db: SqliteDatabase
   }
   const restRandom = mulberry32(seed);
   const restSamples: number[] = [];
+  const serverSamples: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
     const t = performance.now();
@@ -221,8 +225,9 @@ async function measureSequential(base: string, token: string, db: SqliteDatabase
     const response = await fetchOnce(url, { headers: { 'accept-encoding': 'identity' } });
     await response.arrayBuffer();
     restSamples.push(performance.now() - t);
+    serverSamples.push(Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? NaN));
   }
-  return { sql: timing(sqlSamples), rest: timing(restSamples) };
+  return { sql: timing(sqlSamples), rest: timing(restSamples), server: timing(serverSamples) };
 }
 
 interface Load {
@@ -261,7 +266,7 @@ function pathsOf(base: string, token: string, c: ReadCase, seed: number, count: 
 
 /** Every request distinct: answers are computed, whatever a cache would do. */
 async function measureUncached(base: string, pid: number, token: string, db: SqliteDatabase, c: ReadCase): Promise<Record<string, number | string>> {
-  const { sql, rest } = await measureSequential(base, token, db, c, 200, 7);
+  const { sql, rest, server } = await measureSequential(base, token, db, c, 200, 7);
   const paths = pathsOf(base, token, c, 11, 60_000);
   const load = await measureLoad(base, pid, (i) => paths[i % paths.length]!);
   return {
@@ -271,6 +276,8 @@ async function measureUncached(base: string, pid: number, token: string, db: Sql
     'REST p50 ms': round(rest.p50),
     'REST p99 ms': round(rest.p99),
     'ratio (p50)': round(rest.p50 / sql.p50),
+    'server p50 ms': round(server.p50),
+    'server ratio': round(server.p50 / sql.p50),
     'req/s (8 conn)': load.rate,
     'p50/p99 under load ms': load.latency,
     'server CPU ms/req': load.cpuMs,

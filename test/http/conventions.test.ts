@@ -19,6 +19,11 @@ describe('rest/info and the catalog', () => {
     });
   });
 
+  it('reports the time spent in the server as Server-Timing', async () => {
+    const response = await fetch(`${server.url}/rest/info?f=json`);
+    expect(response.headers.get('server-timing')).toMatch(/^app;dur=\d+\.\d{2}$/);
+  });
+
   it('indents f=pjson and otherwise matches f=json', async () => {
     const json = await (await fetch(`${server.url}/rest/info?f=json`)).text();
     const pjson = await (await fetch(`${server.url}/rest/info?f=pjson`)).text();
