@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     requests: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '4' },
+    /** Resampling of both exportImage and the warp baseline; bilinear is the service default. */
+    interpolation: { type: 'string', default: 'bilinear' },
     serve: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -37,6 +39,8 @@ const PIXEL = 0.5;
 const STEP = SIZE * PIXEL * 0.9;
 const ORIGIN = { x: 500000, y: 4100000 };
 const SERVICE = '/rest/services/Hosted/bench/ImageServer';
+const INTERPOLATIONS: Record<string, string> = { bilinear: 'RSP_BilinearInterpolation', nearest: 'RSP_NearestNeighbor' };
+if (!INTERPOLATIONS[args.interpolation!]) throw new Error('--interpolation must be bilinear or nearest');
 
 interface View {
   bbox: [number, number, number, number];
@@ -143,12 +147,12 @@ function randomViews(
 
 function exportUrl(url: string, view: View, format: 'png' | 'jpg'): string {
   const sr = view.srs === 'native' ? '' : '&bboxSR=102100&imageSR=102100';
-  return `${url}${SERVICE}/exportImage?f=image&bbox=${view.bbox.join(',')}${sr}&size=512,512&format=${format}`;
+  return `${url}${SERVICE}/exportImage?f=image&bbox=${view.bbox.join(',')}${sr}&size=512,512&format=${format}&interpolation=${INTERPOLATIONS[args.interpolation!]}`;
 }
 
 /**
  * The baseline: what the renderer runs for these views, done directly — one `warpAsync` of the
- * open datasets that reach the view (bilinear, alpha, as exportImage's default), result read back.
+ * open datasets that reach the view (with alpha, resampled as asked), result read back.
  */
 async function timeWarps(gdal: typeof import('gdal-async'), datasets: import('gdal-async').Dataset[], views: View[]) {
   const bounds = datasets.map((d) => {
@@ -168,7 +172,7 @@ async function timeWarps(gdal: typeof import('gdal-async'), datasets: import('gd
     const start = performance.now();
     const out = await gdal.warpAsync('baseline', null, reaching.reverse(), [
       '-of', 'MEM', '-te', ...view.bbox.map(String), '-ts', '512', '512', '-t_srs', view.srs === 'native' ? 'EPSG:32611' : 'EPSG:3857',
-      '-r', 'bilinear', '-dstalpha', '-wo', 'SKIP_NOSOURCE=YES',
+      '-r', args.interpolation === 'nearest' ? 'near' : 'bilinear', '-dstalpha', '-wo', 'SKIP_NOSOURCE=YES',
     ]);
     const pixels = new Uint8Array(512 * 512);
     for (let b = 1; b <= out.bands.count(); b++) out.bands.get(b).pixels.read(0, 0, 512, 512, pixels);
