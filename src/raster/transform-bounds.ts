@@ -1,5 +1,5 @@
 import type gdal from 'gdal-async';
-import { createPointTransformer } from './point-transformer.js';
+import { createPointTransformer, type PointTransformer } from './point-transformer.js';
 import { RasterError } from './raster-error.js';
 
 export interface Bounds {
@@ -56,7 +56,11 @@ export function ringBounds(points: Ring): Bounds {
  * are skipped. Boxes crossing the antimeridian in `dst` come out as the full longitude span.
  */
 export function transformBounds(bounds: Bounds, src: gdal.SpatialReference, dst: gdal.SpatialReference, pointsPerEdge = 21): Bounds {
-  const transform = createPointTransformer(src, dst);
+  return transformBoundsWith(bounds, createPointTransformer(src, dst), pointsPerEdge);
+}
+
+/** The same with a transformer already built (building one costs more than using it). */
+export function transformBoundsWith(bounds: Bounds, transform: PointTransformer, pointsPerEdge = 21): Bounds {
   const projected: Ring = [];
   for (const [x, y] of densifyRing(boundsToRing(bounds), pointsPerEdge)) {
     const p = transform(x, y);

@@ -6,6 +6,7 @@ import { catalogFields } from '../catalog-fields.js';
 import type { CatalogItem, CatalogQuery, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import type { MosaicRule } from './mosaic-rule.js';
 import { orderMosaicItems, type MosaicView } from './order-items.js';
+import { footprintRectangle, subtractFromAll } from './rectangle-coverage.js';
 import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
 
 export interface SelectRequest {
@@ -103,6 +104,29 @@ function takeUntilCovered(items: CatalogItem[], area: Bounds): { items: CatalogI
   }), { xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity });
   const box = { xmin: Math.max(area.xmin, reach.xmin), ymin: Math.max(area.ymin, reach.ymin), xmax: Math.min(area.xmax, reach.xmax), ymax: Math.min(area.ymax, reach.ymax) };
   if (box.xmin >= box.xmax || box.ymin >= box.ymax) return { items, coversArea: false };
+  return takeUntilCoveredByBoxes(items, area, box) ?? takeUntilCoveredByUnion(items, area, box);
+}
+
+/**
+ * The same for footprints that are all axis-aligned rectangles, by subtracting boxes: exact, and
+ * a fraction of the cost of growing a GEOS union. Undefined when a footprint is another shape.
+ */
+function takeUntilCoveredByBoxes(items: CatalogItem[], area: Bounds, box: Bounds): { items: CatalogItem[]; coversArea: boolean } | undefined {
+  const rectangles = items.map((item) => (item.shapeWkb ? footprintRectangle(item.shapeWkb) : null));
+  if (rectangles.some((r, i) => r === null && items[i]!.shapeWkb)) return undefined;
+  let open = [box];
+  let whole = [area];
+  for (let i = 0; i < items.length; i++) {
+    const rectangle = rectangles[i];
+    if (!rectangle) continue;
+    open = subtractFromAll(open, rectangle);
+    whole = subtractFromAll(whole, rectangle);
+    if (open.length === 0) return { items: items.slice(0, i + 1), coversArea: whole.length === 0 };
+  }
+  return { items, coversArea: false };
+}
+
+function takeUntilCoveredByUnion(items: CatalogItem[], area: Bounds, box: Bounds): { items: CatalogItem[]; coversArea: boolean } {
   const target = gdal.Geometry.fromWKB(areaPolygon(box).wkb);
   let union: gdal.Geometry | null = null;
   const out: CatalogItem[] = [];

@@ -3,7 +3,7 @@ import { toEpsg, toSpatialReferenceJson, type SpatialReference } from '../../geo
 import { ApiError } from '../../http/errors.js';
 import { createPointTransformer, type PointTransformer } from '../../raster/point-transformer.js';
 import { toSpatialReference } from '../../raster/srs-input.js';
-import { transformBounds, type Bounds } from '../../raster/transform-bounds.js';
+import { transformBoundsWith, type Bounds } from '../../raster/transform-bounds.js';
 
 /** A spatial reference ready for rendering: GDAL's object, the `-t_srs` text and the wire JSON. */
 export interface ResolvedSrs {
@@ -53,7 +53,7 @@ export function isSameSrs(a: ResolvedSrs, b: ResolvedSrs): boolean {
 /** Bounds moved between references (edges densified); the same object when nothing changes. */
 export function moveBounds(bounds: Bounds, from: ResolvedSrs, to: ResolvedSrs): Bounds {
   if (isSameSrs(from, to)) return bounds;
-  return transformBounds(bounds, from.gdal, to.gdal);
+  return transformBoundsWith(bounds, pointTransformer(from, to));
 }
 
 /** A cached x/y transformer between two references (x = easting/longitude on both sides). */
