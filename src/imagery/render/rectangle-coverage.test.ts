@@ -9,6 +9,9 @@ const rectangleWkb = (b: Bounds) => esriToWkb({ rings: [[[b.xmin, b.ymin], [b.xm
 describe('rectangle coverage', () => {
   it('recognises axis-aligned rectangle footprints and nothing else', () => {
     expect(footprintRectangle(rectangleWkb({ xmin: 1, ymin: 2, xmax: 3, ymax: 4 }))).toEqual({ xmin: 1, ymin: 2, xmax: 3, ymax: 4 });
+    const densified = esriToWkb({ rings: [[[1, 2], [1, 3], [1, 4], [2, 4], [3, 4], [3, 2], [2, 2], [1, 2]]] })!;
+    expect(footprintRectangle(densified)).toEqual({ xmin: 1, ymin: 2, xmax: 3, ymax: 4 });
+    expect(footprintRectangle(esriToWkb({ rings: [[[1, 2], [1, 4], [2, 4], [3, 3], [3, 2], [1, 2]]] })!)).toBeNull(); // a cut corner
     expect(footprintRectangle(esriToWkb({ rings: [[[0, 0], [1, 2], [3, 2], [2, 0], [0, 0]]] })!)).toBeNull();
     expect(footprintRectangle(esriToWkb({ rings: [[[0, 0], [0, 1], [1, 0], [1, 1], [0, 0]]] })!)).toBeNull(); // a bow tie on the corners
     expect(footprintRectangle(esriToWkb({ rings: [[[0, 0], [0, 2], [2, 2], [2, 0], [0, 0]], [[0.5, 0.5], [1, 0.5], [1, 1], [0.5, 0.5]]] })!)).toBeNull();

@@ -1,28 +1,32 @@
 import type { Bounds } from '../../raster/transform-bounds.js';
 
 /**
- * The footprint as a box when its WKB is exactly an axis-aligned rectangle (one ring of five
- * points on the box's corners), the shape of most ortho tiles' footprints; null otherwise.
+ * The footprint as a box when its WKB is exactly an axis-aligned rectangle: one ring whose every
+ * segment runs along a side of its bounding box (extra points on the sides, as densified
+ * footprints have, are fine). Most ortho tiles' footprints are; null for any other shape.
  */
 export function footprintRectangle(wkb: Uint8Array): Bounds | null {
-  // byte order, type, ring count, point count, 5 × (x, y)
-  if (wkb.length !== 93) return null;
+  if (wkb.length < 13) return null;
   const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength);
   const little = view.getUint8(0) === 1;
-  if (view.getUint32(1, little) !== 3 || view.getUint32(5, little) !== 1 || view.getUint32(9, little) !== 5) return null;
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    xs.push(view.getFloat64(13 + i * 16, little));
-    ys.push(view.getFloat64(21 + i * 16, little));
+  const points = view.getUint32(9, little);
+  // byte order, type 3 (polygon), one ring, its points as x, y doubles
+  if (view.getUint32(1, little) !== 3 || view.getUint32(5, little) !== 1 || points < 5 || wkb.length !== 13 + points * 16) return null;
+  const x = (i: number) => view.getFloat64(13 + i * 16, little);
+  const y = (i: number) => view.getFloat64(21 + i * 16, little);
+  const box = { xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity };
+  for (let i = 0; i < points; i++) {
+    box.xmin = Math.min(box.xmin, x(i));
+    box.xmax = Math.max(box.xmax, x(i));
+    box.ymin = Math.min(box.ymin, y(i));
+    box.ymax = Math.max(box.ymax, y(i));
   }
-  const box = { xmin: Math.min(...xs), ymin: Math.min(...ys), xmax: Math.max(...xs), ymax: Math.max(...ys) };
   if (!(box.xmin < box.xmax && box.ymin < box.ymax)) return null;
-  for (let i = 0; i < 5; i++) {
-    if ((xs[i] !== box.xmin && xs[i] !== box.xmax) || (ys[i] !== box.ymin && ys[i] !== box.ymax)) return null;
+  for (let i = 0; i + 1 < points; i++) {
+    const vertical = x(i) === x(i + 1) && (x(i) === box.xmin || x(i) === box.xmax);
+    const horizontal = y(i) === y(i + 1) && (y(i) === box.ymin || y(i) === box.ymax);
+    if (!vertical && !horizontal) return null;
   }
-  // The ring must go round the box (each step changes one coordinate), not cross it.
-  for (let i = 0; i < 4; i++) if ((xs[i] !== xs[i + 1]) === (ys[i] !== ys[i + 1])) return null;
   return box;
 }
 
