@@ -36,9 +36,9 @@ function featureSetHeader(result: FeatureSetResult): Record<string, unknown> {
  * thousands of features costs string concatenation, not an object graph plus JSON.stringify.
  */
 export function encodeFeatureSetJson(result: FeatureSetResult): string {
+  if (result.featureJson !== undefined) return encodeFeatureSetJsonBytes(result).toString();
   const header = JSON.stringify(featureSetHeader(result));
   const tail = result.exceededTransferLimit ? ',"exceededTransferLimit":true}' : '}';
-  if (result.featureJson !== undefined) return `${header.slice(0, -1)},"features":[${result.featureJson.toString()}]${tail}`;
   const keys = result.fields.map((f) => JSON.stringify(f.name) + ':');
   const writers = result.fields.map((f) => (f.type === 'esriFieldTypeString' || f.type === 'esriFieldTypeGlobalID' || f.type === 'esriFieldTypeGUID' ? writeAny : writeNumberOrAny(f)));
   const n = keys.length;
