@@ -24,6 +24,27 @@ export interface Config {
   features: { queryCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
+  /**
+   * Proxy addresses or CIDRs (comma-separated) whose X-Forwarded-For is believed. Empty: none, so
+   * a client cannot claim another address (IP-bound tokens, login throttling key on it).
+   */
+  trustProxy: string;
+  /** What one request may ask of the server (bodies are held in memory while decoded). */
+  limits: {
+    /** Form or JSON body of most operations. */
+    bodyMB: number;
+    /** Bodies of edit operations (applyEdits, addFeatures, …) and item updates. */
+    editBodyMB: number;
+    /** Vertices of one geometry parameter (query, identify, …). */
+    geometryVertices: number;
+    /** JSON text of one geometry parameter. */
+    geometryMB: number;
+  };
+  /**
+   * URL inputs (rasters by URL, items by URL) to loopback, link-local and private addresses are
+   * refused unless this is on, so publishers cannot probe the server's own network.
+   */
+  allowPrivateUrls: boolean;
 }
 
 export function defaultConfig(): Config {
@@ -42,6 +63,9 @@ export function defaultConfig(): Config {
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     features: { queryCacheMB: 128 },
     demo: true,
+    trustProxy: '',
+    limits: { bodyMB: 10, editBodyMB: 100, geometryVertices: 250_000, geometryMB: 8 },
+    allowPrivateUrls: false,
   };
 }
 
@@ -82,6 +106,15 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
   if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
+  if (env.TESSERA_TRUST_PROXY !== undefined) out.trustProxy = env.TESSERA_TRUST_PROXY;
+  if (env.TESSERA_ALLOW_PRIVATE_URLS) out.allowPrivateUrls = env.TESSERA_ALLOW_PRIVATE_URLS === 'true';
+  const limits = {
+    bodyMB: int('TESSERA_BODY_LIMIT_MB'),
+    editBodyMB: int('TESSERA_EDIT_BODY_LIMIT_MB'),
+    geometryVertices: int('TESSERA_GEOMETRY_MAX_VERTICES'),
+    geometryMB: int('TESSERA_GEOMETRY_MAX_MB'),
+  };
+  if (Object.values(limits).some((v) => v !== undefined)) out.limits = limits as Config['limits'];
   return out;
 }
 

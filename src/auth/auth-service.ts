@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ApiError } from '../http/errors.js';
 import type { SettingsStore } from '../store/settings-store.js';
@@ -29,21 +30,28 @@ const BAD_CREDENTIALS = new ApiError(400, 'Unable to generate token.', ['Invalid
 
 /** Users, passwords and tokens: what generateToken and the token hook need. */
 export class AuthService {
+  /**
+   * Keyed on (user name, client address): failures from one address never lock the account for
+   * others, the administrator included. A second, looser count per address slows one client
+   * spraying many user names.
+   */
   private readonly throttle = new LoginThrottle();
+  private readonly addressThrottle = new LoginThrottle(50);
 
   private constructor(
     private readonly users: UserStore,
     private readonly signer: TokenSigner,
     private readonly config: Config,
+    private readonly logger?: Pick<Logger, 'warn'>,
   ) {}
 
-  static async create(users: UserStore, settings: SettingsStore, config: Config): Promise<AuthService> {
+  static async create(users: UserStore, settings: SettingsStore, config: Config, logger?: Pick<Logger, 'warn'>): Promise<AuthService> {
     let secret = await settings.get('token-secret');
     if (!secret) {
       secret = randomBytes(32).toString('base64');
       await settings.set('token-secret', secret);
     }
-    return new AuthService(users, new TokenSigner(Buffer.from(secret, 'base64')), config);
+    return new AuthService(users, new TokenSigner(Buffer.from(secret, 'base64')), config, logger);
   }
 
   /**
@@ -65,8 +73,11 @@ export class AuthService {
 
   async generateToken(request: TokenRequest): Promise<{ token: string; expires: number; ssl: boolean }> {
     const username = request.username ?? '';
-    const keys = [`user:${username.toLowerCase()}`, `ip:${request.requestIp}`];
-    if (this.throttle.waitFor(keys) > 0) {
+    const keys = [`user:${username.toLowerCase()} ip:${request.requestIp}`];
+    const addressKeys = [`ip:${request.requestIp}`];
+    const wait = Math.max(this.throttle.waitFor(keys), this.addressThrottle.waitFor(addressKeys));
+    if (wait > 0) {
+      this.logger?.warn({ username, ip: request.requestIp, waitMs: wait }, 'login throttled');
       throw new ApiError(400, 'Unable to generate token.', ['Too many invalid logon attempts. Try again later.']);
     }
     const user = username ? await this.users.get(username) : undefined;
@@ -76,6 +87,7 @@ export class AuthService {
       : (await hashPassword(request.password ?? ''), false);
     if (!user || !valid) {
       this.throttle.recordFailure(keys);
+      this.addressThrottle.recordFailure(addressKeys);
       throw BAD_CREDENTIALS;
     }
     this.throttle.recordSuccess(keys);

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { canSeeService } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../http/errors.js';
 import { sendResource } from '../http/respond.js';
 import { CURRENT_VERSION, FULL_VERSION } from './version.js';
+import { visibleServices } from './visible-services.js';
 
 /** `rest/info` and the `rest/services` catalog, as JSON and as Services Directory pages. */
 export async function directoryRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
@@ -39,7 +39,7 @@ export async function directoryRoutes(app: FastifyInstance, context: AppContext)
     method: ['GET', 'POST'],
     url: '/rest/services',
     handler: async (request, reply) => {
-      const visible = (await services.list('')).filter((s) => canSeeService(s, request.arcgis.principal));
+      const visible = await visibleServices(await services.list(''), request.arcgis.principal, context.stores.items);
       const body = {
         currentVersion: CURRENT_VERSION,
         folders: await services.folders(),
@@ -56,7 +56,7 @@ export async function directoryRoutes(app: FastifyInstance, context: AppContext)
       const requested = (request.params as { folder: string }).folder;
       const folder = (await services.folders()).find((f) => f.toLowerCase() === requested.toLowerCase());
       if (!folder) throw new ApiError(404, 'Folder not found', [`Folder '${requested}' does not exist.`]);
-      const visible = (await services.list(folder)).filter((s) => canSeeService(s, request.arcgis.principal));
+      const visible = await visibleServices(await services.list(folder), request.arcgis.principal, context.stores.items);
       const body = {
         currentVersion: CURRENT_VERSION,
         folders: [],

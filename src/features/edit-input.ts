@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkCoordinateDomain, isNotANumberPoint } from '../geometry/coordinate-domain.js';
 import { validateEsriGeometry } from '../geometry/esri-geometry.js';
 import { GeometryError } from '../geometry/geometry-error.js';
 import { toEpsg } from '../geometry/spatial-reference.js';
@@ -56,9 +57,12 @@ function readValues(model: LayerModel, attributes: Json): Record<string, unknown
 function readGeometry(model: LayerModel, feature: Json): GeometryValue | null {
   const layer = model.definition;
   try {
+    // "NaN" reads as the empty point elsewhere; an edit that sends it meant a coordinate.
+    if (isNotANumberPoint(feature.geometry)) throw new GeometryError('Invalid geometry: coordinates must be finite numbers');
     const geometry = validateEsriGeometry(feature.geometry, layer.geometryType);
     const srid = geometry.spatialReference ? toEpsg(geometry.spatialReference) : model.srid;
     if (srid === undefined) throw new EditItemError(1015, 'Geometry could not be set: unknown spatial reference.');
+    checkCoordinateDomain(geometry, srid);
     const wkb = esriToWkb(geometry, { hasZ: layer.hasZ, hasM: layer.hasM });
     return wkb ? { wkb, srid } : null;
   } catch (error) {

@@ -7,6 +7,7 @@ import { readFilterRequest, type FilterRequest } from './filter-request.js';
 import type { LayerModel } from './layer-model.js';
 import { invalidField, invalidQueryParameter } from './query-errors.js';
 import type { FieldDefinition } from './service-definition.js';
+import { checkPassiveParams } from './checked-params.js';
 
 export interface StatisticRequest {
   type: StatisticType;
@@ -54,6 +55,7 @@ const NUMERIC_ONLY = new Set<StatisticType>(['sum', 'avg', 'stddev', 'var']);
 const ALIAS = /^[\p{L}_][\p{L}\p{N}_]{0,127}$/u;
 
 export function readQueryRequest(params: Params, model: LayerModel): QueryRequest {
+  checkPassiveParams(params);
   const statistics = readStatistics(params, model);
   const request: QueryRequest = {
     filter: readFilterRequest(params),

@@ -13,6 +13,7 @@ import { imageryRoutes } from '../imagery/routes.js';
 import { imageRenderRoutes } from '../imagery/render-routes.js';
 import { gpRoutes } from '../jobs/routes.js';
 import { portalRoutes } from '../portal/routes.js';
+import { bodyLimitFor, trustedProxies } from './body-limits.js';
 import { decodeRequest } from './decode-request.js';
 import { ApiError, toErrorEnvelope } from './errors.js';
 import { removeUploads } from './multipart.js';
@@ -30,8 +31,8 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     loggerInstance: context.logger as FastifyBaseLogger,
     // One structured line per request comes from the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
-    bodyLimit: 512 * 1024 * 1024,
+    trustProxy: trustedProxies(context.config.trustProxy),
+    bodyLimit: context.config.limits.bodyMB * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2000 },
   }) as unknown as FastifyInstance;
   await app.register(cors, { origin: true, credentials: true });
@@ -41,8 +42,12 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     zlibOptions: { level: 1 },
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
   });
-  await app.register(formbody, { bodyLimit: 512 * 1024 * 1024 });
-  await app.register(multipart, { limits: { fileSize: context.config.uploads.maxFileBytes, fields: 200, fieldSize: 64 * 1024 * 1024 } });
+  await app.register(formbody);
+  // Each route's body limit by what its operation needs (form and JSON bodies are held whole).
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= bodyLimitFor(route.url, context.config.limits);
+  });
+  await app.register(multipart, { limits: { fileSize: context.config.uploads.maxFileBytes, fields: 200, fieldSize: context.config.limits.editBodyMB * 1024 * 1024 } });
 
   app.decorateRequest('arcgis', null as never);
   app.addHook('onRequest', async (request) => {
@@ -80,6 +85,9 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
 function toApiError(error: FastifyError | Error, request: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode === 413) {
+    return new ApiError(413, 'Request Entity Too Large', ['The request body is larger than this operation allows.']);
+  }
   if (fastifyError.statusCode && fastifyError.statusCode < 500) {
     // Body parse errors, payload too large, and the like: the client's fault, said plainly.
     return new ApiError(400, 'Unable to complete operation.', [fastifyError.message]);
@@ -93,7 +101,7 @@ export function sendError(context: AppContext, request: FastifyRequest, reply: F
   if (error.extra.cause) request.log.error({ err: error.extra.cause }, error.message);
   const status = context.config.httpErrorStatus ? error.code : 200;
   // An upload refused before its body was read: close the connection rather than read the rest.
-  if (request.isMultipart()) reply.header('connection', 'close');
+  if (request.isMultipart() || error.code === 413) reply.header('connection', 'close');
   if (request.arcgis && formatOf(request) === 'html') {
     const page = renderPage({ title: `Error: ${error.message}`, json: toErrorEnvelope(error).error });
     return reply.code(status).type('text/html; charset=utf-8').send(page);

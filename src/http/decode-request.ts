@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
+import { ApiError } from './errors.js';
+import { checkGeometryLimits } from './geometry-limits.js';
 import { readMultipart } from './multipart.js';
 import { Params } from './params.js';
 
@@ -17,7 +19,14 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
     // A bad token in the URL or a header is refused before a large upload is read.
     const early = findToken(request, new Params(request.query as Record<string, unknown>), new Set());
     if (early) await context.auth.authenticate(early.token, { referer: request.headers.referer, ip: request.ip }, early.source);
-    const { fields, uploads } = await readMultipart(request, path.join(context.config.dataDir, 'tmp', 'uploads'));
+    // Files reach the disk only once the caller is known: a token from the URL, a header or a field
+    // before the first file (ArcGIS clients put `token` and `f` first).
+    const beforeFiles = async (fields: Record<string, string>) => {
+      const found = findToken(request, new Params(request.query as Record<string, unknown>, fields), new Set(Object.keys(fields).map((k) => k.toLowerCase())));
+      if (!found) throw ApiError.tokenRequired();
+      await context.auth.authenticate(found.token, { referer: request.headers.referer, ip: request.ip }, found.source);
+    };
+    const { fields, uploads } = await readMultipart(request, path.join(context.config.dataDir, 'tmp', 'uploads'), beforeFiles);
     body = fields;
     state.uploads = uploads;
   } else if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) {
@@ -25,6 +34,7 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
   }
   state.params = new Params(request.query as Record<string, unknown>, body);
   state.bodyKeys = new Set(Object.keys(body ?? {}).map((key) => key.toLowerCase()));
+  checkGeometryLimits(state.params, context.config.limits);
   const found = findToken(request, state.params, state.bodyKeys);
   if (found) {
     state.principal = await context.auth.authenticate(

@@ -7,7 +7,7 @@
  */
 export class ApiError extends Error {
   constructor(
-    /** ArcGIS code on the wire: 400, 403, 404, 405, 498, 499, 500. */
+    /** ArcGIS code on the wire: 400, 403, 404, 405, 413, 498, 499, 500. */
     readonly code: number,
     message: string,
     readonly details: string[] = [],
@@ -65,6 +65,7 @@ export const ERROR_CODES: Record<number, string> = {
   403: 'valid token, but the user may not do this',
   404: 'resource (service, item, folder, job) not found',
   405: 'operation needs POST',
+  413: 'request body larger than the operation allows',
   498: 'invalid, expired or wrongly bound token',
   499: 'token required',
   500: 'server fault; the cause is logged, never sent',

@@ -15,21 +15,34 @@ import type { UploadedFile } from './request-state.js';
 export async function readMultipart(
   request: FastifyRequest,
   uploadDir: string,
+  /** Called before the first file part is written, with the fields read so far (checks the token). */
+  beforeFiles: (fields: Record<string, string>) => Promise<void>,
 ): Promise<{ fields: Record<string, string>; uploads: UploadedFile[] }> {
   const fields: Record<string, string> = {};
   const uploads: UploadedFile[] = [];
+  // Fields are held in memory: together they get the route's body limit, as a form body would.
+  const fieldLimit = request.routeOptions.bodyLimit ?? Number.POSITIVE_INFINITY;
+  let fieldBytes = 0;
+  let checked = false;
   await mkdir(uploadDir, { recursive: true });
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value ?? '');
+        const value = String(part.value ?? '');
+        fieldBytes += value.length + part.fieldname.length;
+        if (fieldBytes > fieldLimit || part.valueTruncated) throw tooLarge('The request body is larger than this operation allows.');
+        fields[part.fieldname] = value;
         continue;
+      }
+      if (!checked) {
+        await beforeFiles(fields);
+        checked = true;
       }
       const target = path.join(uploadDir, randomBytes(16).toString('hex'));
       await pipeline(part.file, createWriteStream(target));
       const upload = { field: part.fieldname, fileName: part.filename, mimeType: part.mimetype, path: target, size: part.file.bytesRead };
       uploads.push(upload);
-      if (part.file.truncated) throw new ApiError(400, 'Unable to complete operation.', ['The uploaded file is larger than the server allows.']);
+      if (part.file.truncated) throw tooLarge('The uploaded file is larger than the server allows.');
     }
   } catch (error) {
     await removeUploads(uploads);
@@ -37,6 +50,10 @@ export async function readMultipart(
     throw ApiError.invalidParameter('The multipart request body could not be read.');
   }
   return { fields, uploads };
+}
+
+function tooLarge(detail: string): ApiError {
+  return new ApiError(413, 'Request Entity Too Large', [detail]);
 }
 
 export async function removeUploads(uploads: UploadedFile[]): Promise<void> {

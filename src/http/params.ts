@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 
 /**
  * ArcGIS request parameters: query string and form body merged (body wins),
@@ -15,7 +16,7 @@ export class Params {
       for (const [key, raw] of Object.entries(source)) {
         const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
         if (value === undefined || value === null) continue;
-        this.values.set(key.toLowerCase(), typeof value === 'string' ? value : JSON.stringify(value));
+        this.values.set(key.toLowerCase(), typeof value === 'string' ? value : stringify(key, value));
       }
     }
   }
@@ -64,6 +65,7 @@ export class Params {
   json<T = unknown>(name: string): T | undefined {
     const value = this.string(name);
     if (value === undefined) return undefined;
+    if (jsonTooDeep(value)) throw ApiError.invalidParameter(`'${name}' parameter is invalid: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       return JSON.parse(value) as T;
     } catch {
@@ -98,5 +100,14 @@ export class Params {
 
   set(name: string, value: string): void {
     this.values.set(name.toLowerCase(), value);
+  }
+}
+
+/** A JSON body's nested value back to text; too deep a value overflows the stack, so it is refused. */
+function stringify(name: string, value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    throw ApiError.invalidParameter(`'${name}' parameter is invalid: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
 }

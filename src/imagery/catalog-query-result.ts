@@ -8,6 +8,7 @@ import type { CatalogQueryRequest } from './catalog-query.js';
 import { collectionSrJson } from './collection-srs.js';
 import type { CatalogItem, CatalogStore, CollectionRecord } from './store/catalog-store.js';
 import { isCollectionSrs, transformGeometry } from './transform-geometry.js';
+import { rangeOf } from '../geometry/bounds-of.js';
 
 const WGS84: SpatialReference = { wkid: 4326 };
 
@@ -71,12 +72,9 @@ function roundGeometry(geometry: EsriGeometry, digits: number): EsriGeometry {
 function extentOf(rows: CatalogItem[], collection: CollectionRecord, outSR: SpatialReference | undefined): Record<string, unknown> {
   const spatialReference = outSR ? toSpatialReferenceJson(outSR) : collectionSrJson(collection);
   if (rows.length === 0) return { xmin: 'NaN', ymin: 'NaN', xmax: 'NaN', ymax: 'NaN', spatialReference };
-  const box = {
-    xmin: Math.min(...rows.map((r) => r.bbox.xmin)),
-    ymin: Math.min(...rows.map((r) => r.bbox.ymin)),
-    xmax: Math.max(...rows.map((r) => r.bbox.xmax)),
-    ymax: Math.max(...rows.map((r) => r.bbox.ymax)),
-  };
+  const [xmin, xmax] = rangeOf(rows.flatMap((r) => [r.bbox.xmin, r.bbox.xmax]));
+  const [ymin, ymax] = rangeOf(rows.flatMap((r) => [r.bbox.ymin, r.bbox.ymax]));
+  const box = { xmin, ymin, xmax, ymax };
   const moved = isCollectionSrs(outSR, collection) ? box : envelopeOf(transformGeometry(box, collection, outSR!))!;
   return { xmin: moved.xmin, ymin: moved.ymin, xmax: moved.xmax, ymax: moved.ymax, spatialReference };
 }

@@ -46,7 +46,8 @@ export async function openRaster(source: string): Promise<gdal.Dataset> {
   try {
     dataset = await gdal.openAsync(source);
   } catch (cause) {
-    const reason = cleanGdalMessage((cause as Error).message, 'cannot be opened');
+    // Over HTTP, one reason for every failure: GDAL's text tells closed ports from open ones.
+    const reason = source.startsWith('/vsicurl/') ? 'the URL could not be read' : cleanGdalMessage((cause as Error).message, 'cannot be opened');
     throw new RasterError('RASTER_UNREADABLE', `Not a readable raster: ${reason}`, { cause });
   }
   if ((await dataset.bands.countAsync()) === 0) {

@@ -9,6 +9,7 @@ import { itemFilePath } from '../portal/item-files.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { Stores } from '../store/index.js';
 import { resolveDataStorePath } from './data-stores.js';
+import { assertPublicUrl } from './public-url.js';
 import { findCollectionByUrl } from './image-collection/collection-ref.js';
 import { readKey, readObjectParam } from './image-collection/param-values.js';
 
@@ -126,6 +127,7 @@ async function fromUrl(url: string, deps: InputDeps): Promise<RasterInput> {
     throw new TaskError(`Input URL '${url}' is not a valid URL.`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TaskError(`Input URL '${url}' must use http or https.`);
+  await assertPublicUrl(parsed, url, deps.config.allowPrivateUrls);
   const fileName = decodeURIComponent(path.posix.basename(parsed.pathname)) || parsed.hostname;
   return { kind: 'raster', source: `/vsicurl/${parsed.href}`, label: url, fileName, fromItem: false };
 }

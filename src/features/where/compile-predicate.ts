@@ -12,6 +12,9 @@ export interface Predicate {
   constant?: boolean;
 }
 
+/** SQLite's SQLITE_MAX_LIKE_PATTERN_LENGTH: longer patterns fail inside the database. */
+const MAX_LIKE_PATTERN_BYTES = 50_000;
+
 const TRUE: Predicate = { sql: ['1=1'], constant: true };
 const FALSE: Predicate = { sql: ['1=0'], constant: false };
 
@@ -56,8 +59,26 @@ function compileLogical(op: 'AND' | 'OR', items: Predicate[], bare: boolean): Pr
   const kept = items.filter((item) => item.constant === undefined);
   if (kept.length === 0) return absorbing ? FALSE : TRUE;
   if (kept.length === 1) return kept[0];
-  const joined = joinParts(kept.map((item) => item.sql), ` ${op} `);
+  const joined = joinParts(balance(kept.map((item) => item.sql), op), ` ${op} `);
   return { sql: bare ? joined : sql`(${joined})` };
+}
+
+/** Terms per parenthesised group of a long AND/OR chain. */
+const GROUP = 32;
+
+/**
+ * Groups a long chain into nested parentheses of at most GROUP terms, so its depth in the database's
+ * expression tree grows with the logarithm of its length: SQLite refuses trees deeper than 1,000
+ * ("Expression tree is too large") and a flat chain of 1,000 ORs is that deep.
+ */
+function balance(terms: SqlPart[][], op: 'AND' | 'OR'): SqlPart[][] {
+  let level = terms;
+  while (level.length > GROUP) {
+    const next: SqlPart[][] = [];
+    for (let i = 0; i < level.length; i += GROUP) next.push(sql`(${joinParts(level.slice(i, i + GROUP), ` ${op} `)})`);
+    level = next;
+  }
+  return level;
 }
 
 const COMPARE: Record<CompareOp, (a: number, b: number) => boolean> = {
@@ -95,6 +116,9 @@ function compileLike(node: Extract<WhereNode, { kind: 'like' }>, ctx: CompileCon
     throw new WhereClauseError(`LIKE needs a string value, not ${TYPE_NAMES[expr.type]}${expr.field ? ` (field ${expr.field})` : ''}`);
   }
   const pattern = coerceTo(ctx, compileValue(node.pattern, ctx), 'string', 'LIKE');
+  if (pattern.literal?.kind === 'string' && Buffer.byteLength(pattern.literal.value) > MAX_LIKE_PATTERN_BYTES) {
+    throw new WhereClauseError('LIKE pattern is too long (at most 50,000 bytes)');
+  }
   let escape: SqlPart[] | null = null;
   if (node.escape) {
     const value = compileValue(node.escape, ctx);

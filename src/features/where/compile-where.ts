@@ -1,5 +1,6 @@
 import { createContext, indexFields } from './compile-context.js';
 import { compilePredicate } from './compile-predicate.js';
+import { expressionDepth, MAX_EXPRESSION_DEPTH } from './expression-depth.js';
 import { parseWhere } from './parse-where.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { rewriteWhere } from './rewrite-where.js';
@@ -33,6 +34,9 @@ export function compileWhere(where: string | undefined | null, options: WhereOpt
   try {
     const rewritten = rewriteWhere(where, new Set(fields.keys()));
     const tree = parseWhere(rewritten);
+    if (expressionDepth(tree) > MAX_EXPRESSION_DEPTH) {
+      throw new WhereClauseError(`Where clause is too complex: expressions nest at most ${MAX_EXPRESSION_DEPTH} levels`);
+    }
     const ctx = createContext(options, dialect, rewritten.slots, fields);
     const compiled = renderParts(compilePredicate(tree, ctx, true).sql, options.dialect);
     if (compiled.params.length > MAX_PARAMS) throw new WhereClauseError('Where clause has too many values');

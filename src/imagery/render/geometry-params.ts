@@ -8,6 +8,7 @@ import type { CollectionRecord } from '../store/catalog-store.js';
 import { isCollectionSrs, transformGeometry } from '../transform-geometry.js';
 import { readSrParam } from './export-params.js';
 import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
+import { boundsOf } from '../../geometry/bounds-of.js';
 
 export interface CollectionGeometry {
   /** The geometry as sent. */
@@ -55,9 +56,8 @@ export function centreOf(geometry: EsriGeometry): [number, number] | null {
   const points = 'points' in geometry ? geometry.points : 'paths' in geometry ? geometry.paths.flat() : 'rings' in geometry ? geometry.rings.flat() : null;
   if (points) {
     if (points.length === 0) return null;
-    const xs = points.map((p) => p[0]);
-    const ys = points.map((p) => p[1]);
-    return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+    const [xmin, ymin, xmax, ymax] = boundsOf(points);
+    return [(xmin + xmax) / 2, (ymin + ymax) / 2];
   }
   const e = geometry as { xmin: number; ymin: number; xmax: number; ymax: number };
   return [(e.xmin + e.xmax) / 2, (e.ymin + e.ymax) / 2];

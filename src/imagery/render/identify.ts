@@ -7,6 +7,7 @@ import { renderPixels } from './render-pixels.js';
 import { sampleItems } from './sample-items.js';
 import { catalogQueryFor, mosaicView } from './select-items.js';
 import { resolveSrs, type ResolvedSrs } from './srs-cache.js';
+import { rangeOf } from '../../geometry/bounds-of.js';
 
 export interface PointQuery {
   /** The point in the collection's SR. */
@@ -55,8 +56,8 @@ export async function itemsAtPoint(catalog: CatalogStore, collection: Collection
 function reduceValues(lists: number[][], operation: MosaicRule['operation']): number[] {
   return lists[0].map((_, b) => {
     const column = lists.map((l) => l[b]);
-    if (operation === 'min') return Math.min(...column);
-    if (operation === 'max') return Math.max(...column);
+    if (operation === 'min') return rangeOf(column)[0];
+    if (operation === 'max') return rangeOf(column)[1];
     const sum = column.reduce((s, v) => s + v, 0);
     return operation === 'sum' ? sum : sum / column.length;
   });

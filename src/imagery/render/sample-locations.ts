@@ -1,5 +1,6 @@
 import type { EsriGeometry, Position } from '../../geometry/esri-geometry.js';
 import { ApiError } from '../../http/errors.js';
+import { boundsOf } from '../../geometry/bounds-of.js';
 
 export interface SamplingOptions {
   /** Spacing along lines, or of the grid inside areas, in the geometry's units. */
@@ -74,9 +75,7 @@ function pointAt(paths: Position[][], distance: number): [number, number] {
 function insideRings(rings: Position[][], options: SamplingOptions): Array<[number, number]> {
   const all = rings.flat();
   if (all.length === 0) return [];
-  const xs = all.map((p) => p[0]);
-  const ys = all.map((p) => p[1]);
-  const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [xmin, ymin, xmax, ymax] = boundsOf(all);
   const area = Math.abs(rings.reduce((sum, ring) => sum + signedArea(ring), 0)) || (xmax - xmin) * (ymax - ymin);
   const wanted = Math.min(options.maxCount, options.sampleCount ?? DEFAULT_COUNT);
   let step = options.sampleDistance ?? Math.sqrt(area / wanted);

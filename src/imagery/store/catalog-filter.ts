@@ -44,7 +44,7 @@ export function buildCatalogFilter(query: CatalogQuery, srid: number): { spatial
     if (query.objectIds.length === 0) conditions.push('0');
     else {
       conditions.push(`"OBJECTID" IN (${query.objectIds.map(() => '?').join(', ')})`);
-      params.push(...query.objectIds);
+      for (const id of query.objectIds) params.push(id);
     }
   }
   return { spatial, attribute: { sql: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params } };

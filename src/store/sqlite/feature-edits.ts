@@ -49,7 +49,7 @@ function applyLayerEdits(dataset: FeatureDataset, edits: LayerEdits, out: LayerE
       record(out.deletes, guard(() => deleteFeature(dataset, edits.layer, key, filter, options.useGlobalIds)));
     }
   } else if (edits.deleteFilter) {
-    out.deletes.push(...deleteMatching(dataset, edits));
+    for (const result of deleteMatching(dataset, edits)) out.deletes.push(result);
   }
 }
 
