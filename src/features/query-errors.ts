@@ -23,5 +23,15 @@ export function toClientError(error: unknown): unknown {
   if (error instanceof GeometryError || error instanceof FeatureStoreError) {
     return ApiError.unableToComplete(error.message);
   }
+  if (isEngineLimit(error)) return ApiError.unableToComplete("'where' parameter is invalid", 'Where clause is too complex');
   return error;
+}
+
+/**
+ * SQLite's own limits, reached by a clause the compiler let through (its checks cover the cases
+ * known): the client's request is too large, not a server fault.
+ */
+function isEngineLimit(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'SqliteError') return false;
+  return /Expression tree is too large|pattern too complex|too many SQL variables|parser stack overflow|too many terms/i.test(error.message);
 }

@@ -36,7 +36,9 @@ export function toCollectionRecord(row: CollectionRow): CollectionRecord {
 /** Internal columns selected beside the wire-named fields; `t_` keeps them apart from field names. */
 export const INTERNAL_COLUMNS =
   'rowid_ AS t_rowid, source AS t_source, path AS t_path, by_value AS t_by_value, raster_type AS t_raster_type, ' +
-  'raster AS t_raster, xmin AS t_xmin, ymin AS t_ymin, xmax AS t_xmax, ymax AS t_ymax';
+  'raster AS t_raster, xmin AS t_xmin, ymin AS t_ymin, xmax AS t_xmax, ymax AS t_ymax, ' +
+  // Where clauses may say `Shape IS [NOT] NULL` (the where compiler allows the shape field there only).
+  'shape AS "Shape"';
 
 export interface CatalogQueryRow extends Record<string, unknown> {
   t_rowid: number;
