@@ -17,6 +17,7 @@ import { bodyLimitFor, trustedProxies } from './body-limits.js';
 import { decodeRequest } from './decode-request.js';
 import { ApiError, toErrorEnvelope } from './errors.js';
 import { removeUploads } from './multipart.js';
+import { recordRoutes } from './route-table.js';
 import { emptyRequestState } from './request-state.js';
 import { formatOf } from './respond.js';
 import { renderPage } from '../directory/html.js';
@@ -43,6 +44,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
   });
   await app.register(formbody);
+  recordRoutes(app);
   // Each route's body limit by what its operation needs (form and JSON bodies are held whole).
   app.addHook('onRoute', (route) => {
     route.bodyLimit ??= bodyLimitFor(route.url, context.config.limits);

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import type { HtmlForm } from '../directory/html.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../http/errors.js';
-import { requirePost, requireUser } from '../http/guards.js';
+import { requirePost, requireSelfOrAdmin } from '../http/guards.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import type { ItemAccess, ItemRecord } from '../store/item-store.js';
 import { pickFile, resolveOwnerFolder } from './content-routes.js';
@@ -100,8 +100,8 @@ export async function userItemRoutes(app: FastifyInstance, context: AppContext):
     url: '/sharing/rest/content/users/:username/deleteItems',
     handler: async (request, reply) => {
       requirePost(request);
-      // Anonymous callers get 499 even with no items listed, like every other content operation.
-      requireUser(request);
+      // Refused as a whole (499, 403) like every other content operation, even with no items listed.
+      requireSelfOrAdmin(request, (request.params as { username: string }).username);
       const results = [];
       for (const itemId of request.arcgis.params.list('items') ?? []) {
         try {
