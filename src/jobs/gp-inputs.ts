@@ -1,4 +1,5 @@
 import { ApiError } from '../http/errors.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../http/json-depth.js';
 import type { GPDataType, TaskParameter } from './task.js';
 
 /** GPLong's documented range (gp-jobs.md §4). */
@@ -12,6 +13,7 @@ function invalid(name: string, why: string): ApiError {
 }
 
 function parseJson(name: string, text: string): unknown {
+  if (jsonTooDeep(text)) throw invalid(name, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
   } catch {
@@ -24,6 +26,7 @@ function parseText(name: string, text: string): unknown {
   const first = text.trimStart()[0];
   if (first === '{') return parseJson(name, text);
   if (first === '[') {
+    if (jsonTooDeep(text)) throw invalid(name, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
       return JSON.parse(text);
     } catch {
