@@ -39,6 +39,8 @@ export interface Config {
     geometryVertices: number;
     /** JSON text of one geometry parameter. */
     geometryMB: number;
+    /** Files larger than this publish as a job: the answer comes at once, features load after. */
+    publishSyncMB: number;
   };
   /**
    * URL inputs (rasters by URL, items by URL) to loopback, link-local and private addresses are
@@ -64,7 +66,7 @@ export function defaultConfig(): Config {
     features: { queryCacheMB: 128 },
     demo: true,
     trustProxy: '',
-    limits: { bodyMB: 10, editBodyMB: 100, geometryVertices: 250_000, geometryMB: 8 },
+    limits: { bodyMB: 10, editBodyMB: 100, geometryVertices: 250_000, geometryMB: 8, publishSyncMB: 16 },
     allowPrivateUrls: false,
   };
 }
@@ -113,6 +115,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     editBodyMB: int('TESSERA_EDIT_BODY_LIMIT_MB'),
     geometryVertices: int('TESSERA_GEOMETRY_MAX_VERTICES'),
     geometryMB: int('TESSERA_GEOMETRY_MAX_MB'),
+    publishSyncMB: int('TESSERA_PUBLISH_SYNC_MB'),
   };
   if (Object.values(limits).some((v) => v !== undefined)) out.limits = limits as Config['limits'];
   return out;

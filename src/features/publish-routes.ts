@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
@@ -11,6 +12,7 @@ import { itemDataPath, resolveManagedItem } from '../portal/item-service.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { createHostedService, type CreatedService } from './hosted-services.js';
 import { publishFile } from './publish/publish-file.js';
+import { PublishJobs } from './publish/publish-jobs.js';
 import type { SourceFormat } from './publish/vector-source.js';
 import { handle, READ_METHODS } from './routes-common.js';
 
@@ -41,10 +43,12 @@ function serviceJson(created: CreatedService): Record<string, unknown> {
 /**
  * Portal operations that make hosted feature services: `content/users/<user>[/<folder>]/createService`
  * (an empty service, layers follow through addToDefinition) and `…/publish` (a new service from
- * an uploaded GeoJSON, CSV, zipped Shapefile or GeoPackage item). Publishing runs to completion
- * before answering; the job id it returns reports `completed` at `items/<id>/status`.
+ * an uploaded GeoJSON, CSV, zipped Shapefile or GeoPackage item). Files up to `limits.publishSyncMB`
+ * publish before the answer (the job id reports `completed` at `items/<id>/status`); larger ones
+ * as a job (PublishJobs).
  */
 export async function publishRoutes(app: FastifyInstance, context: AppContext, deps: FeatureDeps): Promise<void> {
+  const publishJobs = new PublishJobs();
   const start = async (request: FastifyRequest) => {
     requirePost(request);
     const { owner, folder } = await resolveOwnerFolder(context, request);
@@ -79,7 +83,14 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
       ...(typeof publishParameters.longitudeFieldName === 'string' ? { x: publishParameters.longitudeFieldName } : {}),
       ...(typeof publishParameters.latitudeFieldName === 'string' ? { y: publishParameters.latitudeFieldName } : {}),
     };
-    const created = await publishFile(deps, { owner, folderId, baseUrl, file, format, name, location, title: name, ...itemExtras(params) });
+    const input = { owner, folderId, baseUrl, file, format, name, location, title: name, ...itemExtras(params) };
+    // Large files publish as a job, as on ArcGIS Online: the service is answered at once and its
+    // status (items/<id>/status?jobId=) says processing until the features are in.
+    if ((await stat(file)).size > context.config.limits.publishSyncMB * 1024 * 1024) {
+      const { created, jobId } = await publishJobs.start((onCreated) => publishFile(deps, { ...input, onCreated }));
+      return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'processing' }] });
+    }
+    const created = await publishFile(deps, input);
     const jobId = randomBytes(16).toString('hex');
     return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'completed' }] });
   });
@@ -96,6 +107,8 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
         handler: handle(async (request, reply) => {
           const { itemId } = request.params as { itemId: string };
           await resolveManagedItem(context.stores, itemId, request.arcgis.principal);
+          const job = publishJobs.get(request.arcgis.params.string('jobId') ?? '');
+          if (job && job.itemId === itemId) return sendResource(request, reply, { ...job });
           return sendResource(request, reply, { status: 'completed', statusMessage: 'completed', itemId });
         }),
       });

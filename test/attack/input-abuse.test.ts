@@ -5,6 +5,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService } from '../http/features-helpers.js';
 import { errorCode, sized } from './attack-size.js';
 import { makeZip } from './zip-file.js';
+import { defaultConfig } from '../../src/config.js';
 
 /**
  * Input abuse: bodies, geometries, JSON depth, file names and archives. Every answer must be
@@ -17,7 +18,7 @@ let layer: string;
 const counts = { cases: 0, refused: 0, answered: 0, serverErrors: [] as string[] };
 
 beforeAll(async () => {
-  server = await startTestServer({ limits: { bodyMB: 2, editBodyMB: 8, geometryVertices: 100_000, geometryMB: 1 } });
+  server = await startTestServer({ limits: { ...defaultConfig().limits, bodyMB: 2, editBodyMB: 8, geometryVertices: 100_000, geometryMB: 1 } });
   token = await server.token();
   await server.addUser('pub', 'publisher');
   layer = `${await createGridService(server, token, 'Abuse')}/0`;

@@ -25,6 +25,8 @@ export interface PublishInput {
   access?: ItemAccess;
   /** CSV: the columns holding longitude/x and latitude/y (else guessed from their names). */
   location?: CsvLocation;
+  /** Called once the service exists, before its features load (asynchronous publishing). */
+  onCreated?: (created: CreatedService) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function publishFile(deps: FeatureDeps, input: PublishInput): Promi
       ...(input.access ? { access: input.access } : {}),
     });
     const service: ResolvedService = { record: created.record, definition: created.definition, item: created.item };
+    input.onCreated?.(created);
     try {
       const added = await addToServiceDefinition(deps, service, {
         layers: layers.filter((l) => l.geometryType).map(toLayerInput),

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { createGridService } from '../features-helpers.js';
+import { defaultConfig } from '../../../src/config.js';
 
 let server: TestServer;
 let token: string;
 let url: string;
 
 beforeAll(async () => {
-  server = await startTestServer({ limits: { bodyMB: 10, editBodyMB: 100, geometryVertices: 50_000, geometryMB: 8 } });
+  server = await startTestServer({ limits: { ...defaultConfig().limits, bodyMB: 10, editBodyMB: 100, geometryVertices: 50_000, geometryMB: 8 } });
   token = await server.token();
   url = await createGridService(server, token, 'Hardening');
 });

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { defaultConfig } from '../../../src/config.js';
 
 const TOO_LARGE = { error: { code: 413, message: 'Request Entity Too Large', details: ['The request body is larger than this operation allows.'] } };
 const INVALID_TOKEN = { error: { code: 498, message: 'Invalid Token', details: [] } };
@@ -9,7 +10,7 @@ const TOKEN_REQUIRED = { error: { code: 499, message: 'Token Required', details:
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ limits: { bodyMB: 1, editBodyMB: 3, geometryVertices: 250_000, geometryMB: 8 } });
+  server = await startTestServer({ limits: { ...defaultConfig().limits, bodyMB: 1, editBodyMB: 3, geometryVertices: 250_000, geometryMB: 8 } });
   await server.addUser('ana', 'publisher');
 });
 afterAll(async () => server.close());
