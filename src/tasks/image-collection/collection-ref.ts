@@ -45,7 +45,8 @@ export async function findCollectionByUrl(text: string, deps: CollectionDeps): P
 export async function findImageService(value: unknown, deps: CollectionDeps): Promise<{ service: ServiceRecord | undefined; label: string; item: ItemRecord | null }> {
   if (typeof value === 'string') return { service: await deps.stores.services.get(HOSTED_FOLDER, value, 'ImageServer'), label: value, item: null };
   const object = (value ?? {}) as Record<string, unknown>;
-  const itemId = readKey(object, 'itemId') ?? readKey((readKey(object, 'itemProperties') ?? {}) as Record<string, unknown>, 'itemId');
+  // The documents: "A JSON object supports three case sensitive keys: itemId, url, and uri".
+  const itemId = object.itemId ?? readKey((readKey(object, 'itemProperties') ?? {}) as Record<string, unknown>, 'itemId');
   if (typeof itemId === 'string' && itemId) {
     const item = (await deps.stores.items.get(itemId.toLowerCase())) ?? null;
     const parsed = item?.url ? parseImageServiceUrl(item.url) : null;
@@ -53,7 +54,7 @@ export async function findImageService(value: unknown, deps: CollectionDeps): Pr
     return { service, label: itemId, item };
   }
   const serviceProperties = (readKey(object, 'serviceProperties') ?? {}) as Record<string, unknown>;
-  const text = [readKey(object, 'url'), readKey(object, 'uri'), readKey(serviceProperties, 'serviceUrl'), readKey(serviceProperties, 'name')].find(
+  const text = [object.url, object.uri, readKey(serviceProperties, 'serviceUrl'), readKey(serviceProperties, 'name')].find(
     (v): v is string => typeof v === 'string' && v !== '',
   );
   if (!text) throw new TaskError("'imageCollection' must give an itemId, url, uri or service name.");

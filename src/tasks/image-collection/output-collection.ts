@@ -71,7 +71,7 @@ function serviceName(object: Record<string, unknown>): string | undefined {
  * rather than inventing a service named after the id or URL (a `serviceProperties` name creates one).
  */
 function refuseUnknownTarget(object: Record<string, unknown>, item: ItemRecord | null): void {
-  const itemId = readKey(object, 'itemId');
+  const itemId = object.itemId;
   if (typeof itemId === 'string' && itemId) {
     throw new TaskError(
       item
@@ -79,7 +79,7 @@ function refuseUnknownTarget(object: Record<string, unknown>, item: ItemRecord |
         : `The item '${itemId}' does not exist or is not accessible.`,
     );
   }
-  const url = readKey(object, 'url');
+  const url = object.url;
   if (typeof url === 'string' && url) {
     throw new TaskError(`The image service '${url}' does not exist on this server; to create one, give its name as {"serviceProperties":{"name":…}}.`);
   }
