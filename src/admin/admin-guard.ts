@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requireAdmin, requirePost } from '../http/guards.js';
 
 /**

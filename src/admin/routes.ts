@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { AppContext } from '../context.js';
 import { CURRENT_VERSION } from '../directory/version.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError, toAdminErrorBody } from '../http/errors.js';
+import { ApiError, toAdminErrorBody } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { serviceKey } from '../jobs/gp-registry.js';
 import type { JobService } from '../jobs/job-service.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
 import { sendResource } from '../http/respond.js';
 import { HOSTED_FOLDER, type FeatureDeps } from './feature-deps.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { applyLayerEdits, type AppliedEdits, type EditOptionsInput, type LayerEditRequest } from './apply-edits.js';
 import type { FeatureDeps } from './feature-deps.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { encodeFeatureSetJsonBytes, queryResultBody } from './encoders/esri-json.js';
 import { toGeoJson, toPbfResult } from './encoders/feature-objects.js';
 import { encodeFeatureCollectionPbf } from './encoders/pbf/encode-feature-collection-pbf.js';

@@ -1,7 +1,7 @@
 import { GeometryError } from '../geometry/geometry-error.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { FeatureStoreError } from '../store/feature-store.js';
-import { WhereClauseError } from './where/index.js';
+import { WhereClauseError } from '../where/index.js';
 
 /** `Invalid field: X` for outFields, orderByFields and friends (spec §8). */
 export function invalidField(name: string): ApiError {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { layerCapabilities } from './layer-info.js';
 import { toClientError } from './query-errors.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { queryResultBody } from './encoders/esri-json.js';
 import type { FeatureDeps } from './feature-deps.js';

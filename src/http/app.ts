@@ -14,7 +14,7 @@ import { imageRenderRoutes } from '../imagery/render-routes.js';
 import { gpRoutes } from '../jobs/routes.js';
 import { portalRoutes } from '../portal/routes.js';
 import { decodeRequest } from './decode-request.js';
-import { ApiError, toErrorEnvelope } from './errors.js';
+import { ApiError, toErrorEnvelope } from '../errors.js';
 import { removeUploads } from './multipart.js';
 import { emptyRequestState } from './request-state.js';
 import { formatOf } from './respond.js';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { renderPage, type HtmlPage } from '../directory/html.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 export type Format = 'html' | 'json' | 'pjson' | string;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authorizeAdmin } from '../admin/admin-guard.js';
 import type { AppContext } from '../context.js';
-import { ApiError, toAdminErrorBody } from '../http/errors.js';
+import { ApiError, toAdminErrorBody } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { FILE_SHARES, isInside } from '../tasks/data-stores.js';
 import type { DataStoreRecord } from './store/catalog-store.js';

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { escapeHtml } from '../directory/html.js';
 import { toClientError } from '../features/query-errors.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { RasterError } from '../raster/raster-error.js';
 import { CollectionOverviews } from './render/collection-overview.js';

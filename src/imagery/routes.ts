@@ -5,7 +5,7 @@ import { findVisibleService } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
 import { toClientError } from '../features/query-errors.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { formatOf, sendJson, sendResource } from '../http/respond.js';
 import type { ServiceRecord } from '../store/service-store.js';
 import { readCatalogQuery } from './catalog-query.js';

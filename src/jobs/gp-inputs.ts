@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { GPDataType, TaskParameter } from './task.js';
 
 /** GPLong's documented range (gp-jobs.md §4). */

@@ -1,5 +1,5 @@
-import { compileWhere } from '../features/where/compile-where.js';
-import { WhereClauseError } from '../features/where/where-clause-error.js';
+import { compileWhere } from '../where/compile-where.js';
+import { WhereClauseError } from '../where/where-clause-error.js';
 import { catalogFields } from '../imagery/catalog-fields.js';
 import { imageServiceUrl } from '../imagery/image-service-definition.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';

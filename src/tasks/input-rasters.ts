@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { CatalogStore, CollectionRecord } from '../imagery/store/catalog-store.js';
 import { TaskError } from '../jobs/task.js';
 import { canSeeItem, resolveFolder, resolveItem } from '../portal/item-access.js';

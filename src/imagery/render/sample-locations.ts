@@ -1,5 +1,5 @@
 import type { EsriGeometry, Position } from '../../geometry/esri-geometry.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 
 export interface SamplingOptions {
   /** Spacing along lines, or of the grid inside areas, in the geometry's units. */
