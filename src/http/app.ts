@@ -18,7 +18,7 @@ import { ApiError, toErrorEnvelope } from '../errors.js';
 import { removeUploads } from './multipart.js';
 import { emptyRequestState } from './request-state.js';
 import { formatOf } from './respond.js';
-import { renderPage } from '../directory/html.js';
+import { renderPage } from '../html/render-page.js';
 
 /** Capability plugins, registered below the base path. Each owns its prefix, hooks and errors. */
 export type RoutePlugin = (app: FastifyInstance, context: AppContext) => Promise<void>;

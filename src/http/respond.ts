@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderPage, type HtmlPage } from '../directory/html.js';
+import { renderPage, type HtmlPage } from '../html/render-page.js';
 import { ApiError } from '../errors.js';
 
 export type Format = 'html' | 'json' | 'pjson' | string;

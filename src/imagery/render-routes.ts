@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { escapeHtml } from '../directory/html.js';
+import { escapeHtml } from '../html/render-page.js';
 import { toClientError } from '../features/query-errors.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../errors.js';

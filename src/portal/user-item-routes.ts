@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { HtmlForm } from '../directory/html.js';
+import type { HtmlForm } from '../html/render-page.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
