@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../errors.js';
@@ -12,7 +12,7 @@ import type { FeatureDeps } from './feature-deps.js';
 import { createHostedService, type CreatedService } from './hosted-services.js';
 import { publishFile } from './publish/publish-file.js';
 import type { SourceFormat } from './publish/vector-source.js';
-import { handle, READ_METHODS } from './routes-common.js';
+import { READ_METHODS } from './routes-common.js';
 
 const FILE_TYPES: Record<string, SourceFormat> = {
   geojson: 'geojson',
@@ -52,7 +52,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     return { owner: owner.username, folderId: folder?.id ?? null, baseUrl: publicBaseUrl(context.config, request) };
   };
 
-  const createService = handle(async (request, reply) => {
+  const createService = async (request: FastifyRequest, reply: FastifyReply) => {
     const { owner, folderId, baseUrl } = await start(request);
     const params = request.arcgis.params;
     const parameters = params.json<unknown>('createParameters');
@@ -63,9 +63,9 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     if (outputType && outputType.toLowerCase() !== 'featureservice') throw ApiError.invalidParameter(`'outputType' '${outputType}' is not supported`);
     const created = await createHostedService(deps, { owner, folderId, baseUrl, parameters: parameters as Record<string, unknown>, ...itemExtras(params) });
     return sendResource(request, reply, serviceJson(created));
-  });
+  };
 
-  const publish = handle(async (request, reply) => {
+  const publish = async (request: FastifyRequest, reply: FastifyReply) => {
     const { owner, folderId, baseUrl } = await start(request);
     const params = request.arcgis.params;
     const item = await resolveManagedItem(context.stores, params.required('itemId'), request.arcgis.principal);
@@ -82,7 +82,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     const created = await publishFile(deps, { owner, folderId, baseUrl, file, format, name, location, title: name, ...itemExtras(params) });
     const jobId = randomBytes(16).toString('hex');
     return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'completed' }] });
-  });
+  };
 
   for (const base of ['/sharing/rest/content/users/:username', '/sharing/rest/content/users/:username/:folder']) {
     app.route({ method: READ_METHODS, url: `${base}/createService`, handler: createService });
@@ -93,11 +93,11 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
       app.route({
         method: READ_METHODS,
         url: status,
-        handler: handle(async (request, reply) => {
+        handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const { itemId } = request.params as { itemId: string };
           await resolveManagedItem(context.stores, itemId, request.arcgis.principal);
           return sendResource(request, reply, { status: 'completed', statusMessage: 'completed', itemId });
-        }),
+        },
       });
     }
   }

@@ -1,8 +1,7 @@
-import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { layerCapabilities } from './layer-info.js';
-import { toClientError } from './query-errors.js';
 import { resolveFeatureService, type ResolvedService } from './service-access.js';
 import { capabilitySet, findLayer, type LayerDefinition } from './service-definition.js';
 
@@ -15,17 +14,6 @@ interface ServiceParams {
   folder?: string;
   service: string;
   layerId?: string;
-}
-
-/** Maps the capability's client errors (where, geometry, SR) to 400s for every handler. */
-export function handle(work: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): RouteHandlerMethod {
-  return async function handler(request, reply) {
-    try {
-      return await work(request, reply);
-    } catch (error) {
-      throw toClientError(error);
-    }
-  };
 }
 
 export function resolveRequestService(deps: FeatureDeps, request: FastifyRequest): Promise<ResolvedService> {
