@@ -5,7 +5,7 @@ import { authorizeAdmin } from '../admin/admin-guard.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { sendResource } from '../http/respond.js';
-import { FILE_SHARES, isInside } from '../tasks/data-stores.js';
+import { FILE_SHARES, isInside } from './data-stores.js';
 import type { DataStoreRecord } from './store/catalog-store.js';
 import { catalogStoreFor } from './store/open-catalog-store.js';
 

@@ -8,7 +8,7 @@ import { canSeeItem, resolveFolder, resolveItem } from '../portal/item-access.js
 import { itemFilePath } from '../portal/item-files.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { Stores } from '../store/index.js';
-import { resolveDataStorePath } from './data-stores.js';
+import { resolveDataStorePath } from '../imagery/data-stores.js';
 import { findCollectionByUrl } from './image-collection/collection-ref.js';
 import { readKey, readObjectParam } from './image-collection/param-values.js';
 
