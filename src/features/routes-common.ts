@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { layerCapabilities } from './layer-info.js';
@@ -39,14 +39,4 @@ export function requireCapability(service: ResolvedService, layer: LayerDefiniti
   if (!capabilitySet(layerCapabilities(service, layer)).has(capability.toLowerCase())) {
     throw new ApiError(400, 'Requested operation is not supported by this service.', [`The layer does not have the '${capability}' capability.`]);
   }
-}
-
-/** JSON text (already encoded) with the JSONP `callback` honoured, as sendJson does for values. */
-export function sendJsonText(request: FastifyRequest, reply: FastifyReply, text: string): FastifyReply {
-  const callback = request.arcgis.params.string('callback');
-  if (callback) {
-    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) throw ApiError.invalidParameter("'callback' parameter is invalid");
-    return reply.type('application/javascript; charset=utf-8').send(`${callback}(${text});`);
-  }
-  return reply.type('application/json; charset=utf-8').send(text);
 }

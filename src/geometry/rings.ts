@@ -133,16 +133,3 @@ function bboxContains(outer: readonly number[], inner: readonly number[]): boole
     outer[3] >= inner[3]
   );
 }
-
-/**
- * Flattens groups into Esri rings: exteriors clockwise, each followed by its counter-clockwise
- * holes. Reorients in place.
- */
-export function toEsriRings(groups: RingGroup[]): Position[][] {
-  const rings: Position[][] = [];
-  for (const group of groups) {
-    rings.push(orientRing(group.exterior, true));
-    for (const hole of group.holes) rings.push(orientRing(hole, false));
-  }
-  return rings;
-}

@@ -41,7 +41,11 @@ export function sendResource(
 }
 
 export function sendJson(request: FastifyRequest, reply: FastifyReply, body: unknown, pretty = false): FastifyReply {
-  const text = pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  return sendJsonText(request, reply, pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+/** JSON text (already encoded), wrapped as JSONP when the request has a `callback`. */
+export function sendJsonText(request: FastifyRequest, reply: FastifyReply, text: string): FastifyReply {
   const callback = request.arcgis?.params.string('callback');
   if (callback) {
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) {

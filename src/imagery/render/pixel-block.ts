@@ -82,17 +82,3 @@ export function maskValues(block: PixelBlock, noData: number[], matchAll: boolea
     if (matchAll ? matches === block.bands.length : matches > 0) block.mask[i] = 0;
   }
 }
-
-/** Min and max of the valid pixels of one band, or null when none is valid. */
-export function validRange(block: PixelBlock, band: number): { min: number; max: number } | null {
-  const values = block.bands[band];
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (block.mask[i] === 0) continue;
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? { min, max } : null;
-}
