@@ -9,6 +9,7 @@ import {
 } from '../feature-store.js';
 import { bufferedGeometrySql } from './buffer-filter.js';
 import type { FeatureDataset } from './feature-dataset.js';
+import { spatialPredicateSql } from './spatial-predicates.js';
 import { sridSql, toSqlValue, type SqlPart } from './sql-values.js';
 
 export { sridSql, toSqlValue, type SqlPart };
@@ -76,12 +77,12 @@ function buildSpatialCondition(dataset: FeatureDataset, schema: LayerSchema, spa
 
 /** The exact test per relation; `?` is the filter geometry. Undefined: the index lookup is the test. */
 const PREDICATES: Record<SpatialRelation, string | undefined> = {
-  intersects: `ST_Intersects(${SHAPE}, ?)`,
-  contains: `ST_Contains(?, ${SHAPE})`,
-  within: `ST_Contains(${SHAPE}, ?)`,
-  crosses: `ST_Crosses(${SHAPE}, ?)`,
-  overlaps: `ST_Overlaps(${SHAPE}, ?)`,
-  touches: `ST_Touches(${SHAPE}, ?)`,
+  intersects: spatialPredicateSql('intersects', '?', SHAPE),
+  contains: spatialPredicateSql('contains', '?', SHAPE),
+  within: spatialPredicateSql('within', '?', SHAPE),
+  crosses: spatialPredicateSql('crosses', '?', SHAPE),
+  overlaps: spatialPredicateSql('overlaps', '?', SHAPE),
+  touches: spatialPredicateSql('touches', '?', SHAPE),
   'envelope-intersects': `MbrIntersects(${SHAPE}, ?)`,
   'index-intersects': undefined,
 };
