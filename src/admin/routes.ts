@@ -8,7 +8,7 @@ import { serviceKey } from '../jobs/gp-registry.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobRecord } from '../store/job-queue.js';
 import type { ServiceRecord, ServiceType } from '../store/service-store.js';
-import { authorizeAdmin } from './admin-guard.js';
+import { adminRoute } from './admin-guard.js';
 import { parseJobQuery, toJobDetail, toJobStatistics, toJobSummary } from './job-admin.js';
 import { toFolderJson, toServiceAdminJson } from './service-admin.js';
 
@@ -31,16 +31,7 @@ export async function adminRoutes(admin: FastifyInstance, context: AppContext): 
   if (context.jobs) registerJobRoutes(admin, context, context.jobs);
 }
 
-/** Write operations take GET too, so that the guard refuses it in the admin shape (405). */
-const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler) =>
-  app.route({
-    method: ['GET', 'POST'],
-    url,
-    handler: async (request, reply) => {
-      authorizeAdmin(request, access);
-      return handler(request, reply);
-    },
-  });
+const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler) => adminRoute(app, access, url, handler);
 
 function registerServiceRoutes(admin: FastifyInstance, context: AppContext): void {
   const { services } = context.stores;

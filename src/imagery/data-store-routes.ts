@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authorizeAdmin } from '../admin/admin-guard.js';
+import { adminRoute } from '../admin/admin-guard.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { sendResource } from '../http/respond.js';
@@ -18,16 +18,8 @@ import { catalogStoreFor } from './store/open-catalog-store.js';
  */
 export async function dataStoreRoutes(scope: FastifyInstance, context: AppContext): Promise<void> {
   const catalog = catalogStoreFor(context.config);
-  // Write operations take GET too, so that the guard refuses it in the admin shape (405).
   const route = (access: 'read' | 'write', url: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    scope.route({
-      method: ['GET', 'POST'],
-      url,
-      handler: async (request, reply) => {
-        authorizeAdmin(request, access);
-        return handler(request, reply);
-      },
-    });
+    adminRoute(scope, access, url, handler);
 
   route('read', '', async (request, reply) => {
     return sendResource(request, reply, { resources: ['items'], operations: ['registerItem', 'unregisterItem', 'findItems', 'validateDataItem'] }, { title: 'Data' });
