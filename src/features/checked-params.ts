@@ -1,4 +1,4 @@
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 import { invalidQueryParameter } from './query-errors.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodyLimitFor, trustedProxies } from './body-limits.js';
-import { jsonTooDeep } from './json-depth.js';
+import { jsonTooDeep } from '../json-depth.js';
 
 const LIMITS = { bodyMB: 10, editBodyMB: 100, geometryVertices: 1000, geometryMB: 8, publishSyncMB: 16 };
 

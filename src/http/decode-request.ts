@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 import { checkGeometryLimits } from './geometry-limits.js';
 import { readMultipart } from './multipart.js';
-import { Params } from './params.js';
+import { Params } from '../params.js';
 
 /**
  * Merges query string and body into `request.arcgis.params`, saves uploads, and resolves the

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
-import { ApiError } from './errors.js';
-import type { Params } from './params.js';
+import { ApiError } from '../errors.js';
+import type { Params } from '../params.js';
 
 /** Parameters that carry one client geometry (query, deleteFeatures, identify, getSamples, …). */
 const GEOMETRY_PARAMETERS = ['geometry', 'geometries'];

@@ -1,6 +1,7 @@
-import { ApiError } from '../http/errors.js';
-import { jsonTooDeep, MAX_JSON_DEPTH } from '../http/json-depth.js';
+import { ApiError } from '../errors.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { GPDataType, TaskParameter } from './task.js';
+import { parseJsonText } from '../json-text.js';
 
 /** GPLong's documented range (gp-jobs.md §4). */
 const MAX_GP_LONG = 4503599627370495;
@@ -15,7 +16,7 @@ function invalid(name: string, why: string): ApiError {
 function parseJson(name: string, text: string): unknown {
   if (jsonTooDeep(text)) throw invalid(name, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch {
     throw invalid(name, 'it is not valid JSON');
   }
@@ -28,7 +29,7 @@ function parseText(name: string, text: string): unknown {
   if (first === '[') {
     if (jsonTooDeep(text)) throw invalid(name, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
-      return JSON.parse(text);
+      return parseJsonText(text);
     } catch {
       return text;
     }

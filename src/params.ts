@@ -1,5 +1,6 @@
 import { ApiError } from './errors.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
+import { parseJsonText } from './json-text.js';
 
 /**
  * ArcGIS request parameters: query string and form body merged (body wins),
@@ -67,7 +68,7 @@ export class Params {
     if (value === undefined) return undefined;
     if (jsonTooDeep(value)) throw ApiError.invalidParameter(`'${name}' parameter is invalid: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
     try {
-      return JSON.parse(value) as T;
+      return parseJsonText(value) as T;
     } catch {
       throw ApiError.invalidParameter(`'${name}' parameter is invalid: it is not valid JSON`);
     }
