@@ -45,6 +45,7 @@ const MATRIX: Record<string, Entry> = {
   '/sharing/rest': PUBLIC,
   '/sharing/rest/info': PUBLIC,
   '/sharing/rest/portals/:portalId': PUBLIC,
+  '/sharing/rest/portals/:portalId/isServiceNameAvailable': SIGNED_IN,
   '/sharing/rest/search': PUBLIC,
   '/sharing/rest/community/self': SIGNED_IN,
   '/sharing/rest/community/users/:username': SIGNED_IN,
