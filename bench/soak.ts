@@ -52,14 +52,15 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
 }
 
 function percentiles(samples: number[]): string {
+  if (samples.length === 0) return 'no samples';
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!.toFixed(1);
   return `p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${sorted[sorted.length - 1]!.toFixed(1)} ms (${sorted.length} samples)`;
 }
 
 /**
- * rest/info latencies sampled back to back by a separate process while `heavy` runs (and 150 ms
- * around it): sending a 24 MB body stalls this process, which must not count as the server's.
+ * rest/info latencies sampled back to back by a separate process while `heavy` runs (and 100 ms
+ * before, 300 ms after): sending a 24 MB body stalls this process, which must not count as the server's.
  */
 const SAMPLER = `
   const { performance } = require('node:perf_hooks');
@@ -67,27 +68,30 @@ const SAMPLER = `
   let done = false;
   process.stdin.on('end', () => (done = true)).resume();
   (async () => {
+    // The first requests of a fresh process pay for its own start-up (fetch, sockets): not counted.
+    for (let i = 0; i < 5; i++) await (await fetch(process.argv[1] + '/rest/info?f=json')).arrayBuffer();
+    process.stderr.write('ready\n');
     while (!done) {
       const start = performance.now();
       await (await fetch(process.argv[1] + '/rest/info?f=json')).arrayBuffer();
       samples.push(performance.now() - start);
       await new Promise((r) => setTimeout(r, 5));
     }
-    // The first requests of a fresh process pay for its own start-up (fetch, sockets).
-    process.stdout.write(JSON.stringify(samples.slice(3)));
+    process.stdout.write(JSON.stringify(samples));
   })();
 `;
 
 async function infoLatencyDuring(url: string, heavy: () => Promise<unknown>): Promise<{ samples: number[]; heavyMs: number }> {
-  const sampler = spawn(process.execPath, ['-e', SAMPLER, url], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const sampler = spawn(process.execPath, ['-e', SAMPLER, url], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   sampler.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise((resolve) => sampler.once('exit', resolve));
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await new Promise((resolve) => sampler.stderr!.once('data', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const start = performance.now();
   await heavy().catch(() => undefined);
   const heavyMs = performance.now() - start;
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await new Promise((resolve) => setTimeout(resolve, 300));
   sampler.stdin!.end();
   await exited;
   return { samples: JSON.parse(output) as number[], heavyMs };
