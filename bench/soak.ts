@@ -34,13 +34,15 @@ async function serve(dataDir: string): Promise<{ child: ChildProcess; url: strin
     });
     child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
   });
+  child.on('exit', (code, signal) => console.error(`the server exited (code ${code}, signal ${signal})`));
   return { child, url };
 }
 
 /** The server's resident memory in MB. */
 function rssMB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  // No VmRSS: the process has exited (a zombie until reaped).
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
 /** Runs `task(i)` for i < n with `concurrency` at a time. */
@@ -133,6 +135,12 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-soak-'));
 const { child, url } = await serve(dataDir);
 try {
   const token = (await (await fetch(`${url}/sharing/rest/generateToken`, { method: 'POST', body: new URLSearchParams({ username: 'admin', password: PASSWORD, f: 'json' }) })).json()).token as string;
+  // The demo image collection is made by a job after start-up: wait for its service.
+  for (let i = 0; i < 120; i++) {
+    const info = await (await fetch(`${url}/rest/services/Hosted/DemoImagery/ImageServer?f=json&token=${token}`)).json();
+    if (!info.error) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   await new Promise((resolve) => setTimeout(resolve, 2000));
   console.log(`RSS at idle: ${rssMB(child.pid!).toFixed(0)} MB`);
 
@@ -147,15 +155,17 @@ try {
 
   const exports = Number(args.exports);
   let peak = 0;
+  let failedExports = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMB(child.pid!))), 50);
   start = performance.now();
   await pool(exports, 4, async (i) => {
     const x = 800000 + (i % 20) * 1000;
     const response = await fetch(`${url}/rest/services/Hosted/DemoImagery/ImageServer/exportImage?bbox=${x},5879520,${x + 20480},5900000&size=512,512&f=image&token=${token}`);
     await response.arrayBuffer();
+    if (!response.headers.get('content-type')?.startsWith('image/')) failedExports++;
   });
   clearInterval(sampler);
-  console.log(`RSS under exportImage load: peak ${peak.toFixed(0)} MB, after ${rssMB(child.pid!).toFixed(0)} MB (${exports} exports, ${((exports / (performance.now() - start)) * 1000).toFixed(1)}/s)`);
+  console.log(`RSS under exportImage load: peak ${peak.toFixed(0)} MB, after ${rssMB(child.pid!).toFixed(0)} MB (${exports} exports, ${failedExports} not images, ${((exports / (performance.now() - start)) * 1000).toFixed(1)}/s)`);
 
   // Bodies are encoded before sampling starts: building them would stall this process, not the server.
   const form = (vertices: number) =>
