@@ -52,8 +52,10 @@ export class JobService {
    */
   start(): Promise<void> {
     this.starting = (async () => {
-      // One server per data directory: whatever is still executing belonged to a dead process.
-      await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, Date.now() + 1);
+      // Embedded: one runner per data directory, so whatever is still executing belonged to a
+      // dead process. Shared queue: other nodes' jobs are alive as long as they heartbeat.
+      const cutoff = this.queue.shared ? Date.now() - this.options.staleMs : Date.now() + 1;
+      if (this.runner.hasWorkers) await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, cutoff);
       if (this.closed) return;
       this.runner.start();
       this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
@@ -188,7 +190,8 @@ export class JobService {
       }
       if (expired.length < 500) break;
     }
-    await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, Date.now() - this.options.staleMs);
+    // Rollbacks run in worker processes: HTTP-only nodes leave recovery to worker nodes.
+    if (this.runner.hasWorkers) await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, Date.now() - this.options.staleMs);
   }
 
   /** A job run by another process (or claimed this instant): wait for its runner to remove it. */

@@ -16,6 +16,13 @@ import { PgItemStore } from './postgres/pg-item-store.js';
 import { PgServiceStore } from './postgres/pg-service-store.js';
 import { PgSettingsStore } from './postgres/pg-settings-store.js';
 import { PgUserStore } from './postgres/pg-user-store.js';
+import type pg from 'pg';
+import type { JobQueue } from './job-queue.js';
+import type { JournalStore } from './journal-store.js';
+import { SqliteJobQueue } from './sqlite/sqlite-job-queue.js';
+import { JobDispatch } from './postgres/pg-job-dispatch.js';
+import { PgJobQueue } from './postgres/pg-job-queue.js';
+import { PgJournalStore } from './postgres/pg-journal-store.js';
 
 /** The server's stores, picked once at start-up from config; callers never branch on the engine. */
 export interface Stores {
@@ -25,6 +32,10 @@ export interface Stores {
   settings: SettingsStore;
   /** The embedded system database, for capabilities adding their own SQLite stores. */
   systemDb?: SqliteDatabase;
+  /** The cluster database pool (PostgreSQL store only). */
+  postgres?: pg.Pool;
+  /** Job journals shared by every node (PostgreSQL store only; embedded jobs keep theirs in scratch). */
+  journal?: JournalStore;
   close(): Promise<void>;
 }
 
@@ -56,14 +67,31 @@ export async function openStores(config: Config): Promise<Stores> {
  */
 async function openPostgresStores(config: Config): Promise<Stores> {
   const pool = await openPostgres(config.store.postgresUrl, config.store.postgresSchema);
-  await runPostgresMigrations(pool, config.store.postgresSchema, ['core']);
+  await runPostgresMigrations(pool, config.store.postgresSchema, ['core', 'jobs']);
   return {
     users: new PgUserStore(pool),
     items: new PgItemStore(pool),
     services: new PgServiceStore(pool),
     settings: new PgSettingsStore(pool),
+    postgres: pool,
+    journal: new PgJournalStore(pool),
     close: () => pool.end(),
   };
+}
+
+/**
+ * The job queue: the embedded system database, or PostgreSQL with pg-boss dispatch and
+ * LISTEN/NOTIFY (one queue for every node of a cluster).
+ */
+export async function openJobQueueStore(
+  config: Config,
+  stores: Stores,
+  onError: (err: Error) => void,
+): Promise<{ queue: JobQueue; close: () => Promise<void> }> {
+  if (stores.systemDb) return { queue: new SqliteJobQueue(stores.systemDb), close: async () => undefined };
+  if (!stores.postgres) throw new Error('The job queue needs the system store.');
+  const dispatch = await JobDispatch.open(config.store.postgresUrl, config.store.postgresSchema, onError);
+  return { queue: new PgJobQueue(stores.postgres, dispatch), close: () => dispatch.close() };
 }
 
 /**

@@ -32,12 +32,12 @@ async function runDeleteImageCollection(context: TaskContext): Promise<Record<st
   const deps = collectionDeps(context);
   const { collection, service, item } = await locateCollection(context.inputs.imageCollection, deps);
   context.signal.throwIfAborted();
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const removed = await deps.catalog.deleteCollection(collection.id);
   const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
   const folder = collectionRasterDir(context.config, collection.name);
   const itemId = item?.id ?? service.itemId;
-  journal.record({ type: 'deleteCommitted', files: owned, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
+  await journal.record({ type: 'deleteCommitted', files: owned, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
   await unpublishImageService(context, service, itemId);
   await removeOwnedFiles(context.config, owned);
   await removeOwnedFolder(context.config, folder);

@@ -49,10 +49,10 @@ async function runDeleteImage(context: TaskContext): Promise<Record<string, unkn
   }
   // Past this point the deletion is committed and finished, never undone.
   context.signal.throwIfAborted();
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const removed = await deps.catalog.deleteItems(collection.id, { where });
   const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
-  journal.record({ type: 'deleteCommitted', files: owned, folders: [] });
+  await journal.record({ type: 'deleteCommitted', files: owned, folders: [] });
   await removeOwnedFiles(context.config, owned);
   context.info(`Deleted ${removed.length} image${removed.length === 1 ? '' : 's'} from '${collection.name}'.`);
   return { result: { url } };

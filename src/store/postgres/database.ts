@@ -14,10 +14,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  */
 export async function openPostgres(url: string, schema: string): Promise<pg.Pool> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  pool.on('connect', (client) => {
-    client.query(`SET search_path TO ${schema}, public`).catch(() => undefined);
-  });
+  // search_path as a start-up option of each connection: a query issued from the pool's
+  // 'connect' event would run concurrently with the caller's first one on the same client.
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema},public` });
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   return pool;
 }

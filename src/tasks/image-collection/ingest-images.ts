@@ -48,7 +48,7 @@ export interface IngestResult {
 export async function ingestImages(request: IngestRequest): Promise<IngestResult> {
   const { context, settings } = request;
   const outputDir = jobRasterDir(context.config, request.collectionName, context.jobId);
-  request.journal.record({ type: 'rasterDir', path: outputDir });
+  await request.journal.record({ type: 'rasterDir', path: outputDir });
   await mkdir(outputDir, { recursive: true });
   const byRef = request.inputs.byRef && !request.inputs.inputs.some((i) => i.kind === 'raster' && i.fromItem);
   if (request.inputs.byRef && !byRef) context.warning('Portal items are always copied into the raster store; byref applies to url and uri inputs only.');
