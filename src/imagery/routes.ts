@@ -59,7 +59,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
     }
     let body: unknown;
     try {
-      const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT);
+      const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT, catalog.dialect);
       body = await runCatalogQuery(catalog, collection, parsed, format === 'geojson' ? 'geojson' : 'json');
     } catch (error) {
       throw toClientError(error);
