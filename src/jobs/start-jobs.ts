@@ -74,7 +74,7 @@ async function registerInCatalog(services: ServiceStore, registry: GPRegistry): 
       continue;
     }
     const now = Date.now();
-    await services.create({
+    const created = services.create({
       folder: definition.folder,
       name: definition.name,
       type: 'GPServer',
@@ -84,6 +84,10 @@ async function registerInCatalog(services: ServiceStore, registry: GPRegistry): 
       definition: catalogDefinition,
       created: now,
       modified: now,
+    });
+    // Cluster nodes starting together: another one may have created it meanwhile.
+    await created.catch(async (err: unknown) => {
+      if (!(await services.get(definition.folder, definition.name, 'GPServer'))) throw err;
     });
   }
 }
