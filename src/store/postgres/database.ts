@@ -12,9 +12,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  * A pool whose connections all use one schema (`search_path`), so several Tessera instances or
  * test runs can share a database without seeing each other.
  */
-export async function openPostgres(url: string, schema: string): Promise<pg.Pool> {
+export async function openPostgres(url: string, schema: string, max = 10): Promise<pg.Pool> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.Pool({ connectionString: url, max });
   pool.on('connect', (client) => {
     client.query(`SET search_path TO ${schema}, public`).catch(() => undefined);
   });
