@@ -68,7 +68,7 @@ export async function openStores(config: Config): Promise<Stores> {
 }
 
 /** Migration folders applied to the installation's PostgreSQL schema, in order. */
-export const POSTGRES_MIGRATIONS = ['core', 'features', 'jobs'];
+export const POSTGRES_MIGRATIONS = ['core', 'features', 'imagery', 'jobs'];
 
 /**
  * The cluster store: users, items, services, settings and feature data in PostgreSQL/PostGIS
