@@ -188,7 +188,11 @@ export class JobRunner {
       const results = pickOutputs(entry.task!, outcome.results);
       const ended = Date.now();
       const closing = [info(`Succeeded at ${formatJobTime(ended)} (Elapsed Time: ${formatElapsed(job.started ?? ended, ended)})`)];
-      if (await this.queue.complete(job.id, results, closing)) return;
+      if (await this.queue.complete(job.id, results, closing)) {
+        // Shared queue: the node that sweeps expired jobs is not this one, so clean up now.
+        if (this.queue.shared) await removeScratch(this.config.dataDir, job.id);
+        return;
+      }
     }
     await this.endUnsuccessfully(entry, outcome);
   }
