@@ -50,8 +50,6 @@ export async function convertToCog(src: string, dst: string, options: CogOptions
   // Object storage (`/vsis3/`): gdal_translate uploads `dst` itself, and an object appears only
   // once its upload completes; the warped recipe stays on local disk.
   const remote = dst.startsWith('/vsi');
-  // The COG driver seeks while writing; GDAL then writes a local temp file and uploads it.
-  if (remote) process.env.CPL_VSIL_USE_TEMP_FILE_FOR_RANDOM_WRITE ??= 'YES';
   const scratch = await mkdtemp(remote ? path.join(tmpdir(), 'tessera-cog-') : path.join(path.dirname(dst), '.cog-'));
   try {
     let input = src;

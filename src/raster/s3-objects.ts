@@ -7,10 +7,27 @@ export function parseS3Url(url: string): { bucket: string; prefix: string } {
   return { bucket: match[1]!, prefix: match[2]!.replace(/\/+$/, '') };
 }
 
-/** The GDAL path of an S3 URL: `s3://bucket/prefix` → `/vsis3/bucket/prefix`. */
+/**
+ * The GDAL path of an S3 URL: `s3://bucket/prefix` → `/vsis3/bucket/prefix`. Also sets, for this
+ * process and the GDAL utilities it starts, what GDAL needs to share that store with others.
+ */
 export function vsis3Path(url: string): string {
   const { bucket, prefix } = parseS3Url(url);
-  return prefix ? `/vsis3/${bucket}/${prefix}` : `/vsis3/${bucket}`;
+  const root = prefix ? `/vsis3/${bucket}/${prefix}` : `/vsis3/${bucket}`;
+  useGdalSettingsFor(root);
+  return root;
+}
+
+/**
+ * Other processes write and delete objects under the store: GDAL must not answer from the
+ * listings and file sizes it cached (a COG written a moment ago by a worker would "not exist").
+ * The COG driver seeks while writing: GDAL then writes a local temp file and uploads it.
+ */
+function useGdalSettingsFor(root: string): void {
+  const env = process.env;
+  const nonCached = (env.CPL_VSIL_CURL_NON_CACHED ?? '').split(':').filter(Boolean);
+  if (!nonCached.includes(root)) env.CPL_VSIL_CURL_NON_CACHED = [...nonCached, root].join(':');
+  env.CPL_VSIL_USE_TEMP_FILE_FOR_RANDOM_WRITE ??= 'YES';
 }
 
 /** `/vsis3/bucket/key…` → bucket and key. */
