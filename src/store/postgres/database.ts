@@ -14,10 +14,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  */
 export async function openPostgres(url: string, schema: string, max = 10): Promise<pg.Pool> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
-  const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('connect', (client) => {
-    client.query(`SET search_path TO ${schema}, public`).catch(() => undefined);
-  });
+  // The schema is a startup parameter of every connection: no SET racing the first query (pg
+  // deprecates queries issued while another runs on the same client).
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
   // Nodes starting together may race to create it: losing that race is fine.
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
     if (error.code !== '23505' && error.code !== '42P06') throw error;
