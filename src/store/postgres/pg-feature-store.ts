@@ -49,6 +49,7 @@ const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], strin
 const AS_DOUBLE = new Set(['sum', 'avg', 'stddev', 'var']);
 const GEOMETRY_TYPES: Record<string, string> = { '': 'Geometry', Z: 'GeometryZ', M: 'GeometryM', ZM: 'GeometryZM' };
 const EMPTY = Buffer.alloc(0);
+const MAX_CACHED_EXTENTS = 1000;
 
 /**
  * Feature datasets in PostGIS: one table per layer (`fd_<dataset>_<layer>`) in the installation's
@@ -58,6 +59,8 @@ const EMPTY = Buffer.alloc(0);
  */
 export class PgFeatureStore implements FeatureStore {
   readonly dialect = 'postgres' as const;
+  /** Layer extents by `dataset/layer`, with the data version they were computed at. */
+  private readonly extents = new Map<string, { version: string; extent: Extent | null }>();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -137,9 +140,20 @@ export class PgFeatureStore implements FeatureStore {
     return (await this.pool.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid])).rowCount! > 0;
   }
 
+  /**
+   * The extent is a scan of the layer (ST_Extent), so it is kept per layer with the data version
+   * it was computed at: layer metadata requests scan only after a write.
+   */
   async describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription> {
     if (!schema.geometry) return { extent: null };
-    return { extent: await this.extentOf(dataset, schema, '', new SqlParams()) };
+    const key = `${dataset}/${schema.id}`;
+    const version = await this.dataVersion(dataset);
+    const hit = this.extents.get(key);
+    if (hit?.version === version) return { extent: hit.extent };
+    const extent = await this.extentOf(dataset, schema, '', new SqlParams());
+    if (this.extents.size >= MAX_CACHED_EXTENTS) this.extents.clear();
+    this.extents.set(key, { version, extent });
+    return { extent };
   }
 
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
