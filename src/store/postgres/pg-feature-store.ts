@@ -50,6 +50,7 @@ const AS_DOUBLE = new Set(['sum', 'avg', 'stddev', 'var']);
 const GEOMETRY_TYPES: Record<string, string> = { '': 'Geometry', Z: 'GeometryZ', M: 'GeometryM', ZM: 'GeometryZM' };
 const EMPTY = Buffer.alloc(0);
 const MAX_CACHED_EXTENTS = 1000;
+const MAX_NAMED_STATEMENTS = 500;
 
 /**
  * Feature datasets in PostGIS: one table per layer (`fd_<dataset>_<layer>`) in the installation's
@@ -61,6 +62,8 @@ export class PgFeatureStore implements FeatureStore {
   readonly dialect = 'postgres' as const;
   /** Layer extents by `dataset/layer`, with the data version they were computed at. */
   private readonly extents = new Map<string, { version: string; extent: Extent | null }>();
+  /** Statement names by SQL text (see rows). */
+  private readonly named = new Map<string, string>();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -235,13 +238,19 @@ export class PgFeatureStore implements FeatureStore {
   async close(): Promise<void> {}
 
   /**
-   * Rows as arrays. Statements are named by their text, so each connection parses and plans a
-   * layer's usual queries once. Bad values and geometries become client errors.
+   * Rows as arrays. The first MAX_NAMED_STATEMENTS statement texts are named (prepared once per
+   * connection, which keeps them for its lifetime); later ones are parsed each time, so clients
+   * sending ever new query shapes cannot grow every connection without bound. Bad values and
+   * geometries become client errors.
    */
   private async rows(text: string, values: unknown[]): Promise<unknown[][]> {
-    const name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    let name = this.named.get(text);
+    if (name === undefined && this.named.size < MAX_NAMED_STATEMENTS) {
+      name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      this.named.set(text, name);
+    }
     try {
-      return (await this.pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows;
+      return (await this.pool.query<unknown[]>({ ...(name ? { name } : {}), text, values, rowMode: 'array' })).rows;
     } catch (error) {
       if ((error as { code?: string }).code === '42P01') throw new FeatureStoreError('The layer does not exist');
       throw asClientError(error);
