@@ -39,10 +39,12 @@ export async function adminRoutes(app: FastifyInstance, context: AppContext): Pr
 }
 
 /** Write operations take GET too, so that the guard refuses it in the admin shape (405). */
-const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler) =>
+/** `htmlByDefault`: operations whose reference says "The default response format is html". */
+const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler, htmlByDefault = false) =>
   app.route({
     method: ['GET', 'POST'],
     url,
+    config: htmlByDefault ? { defaultFormat: 'html' } : {},
     handler: async (request, reply) => {
       authorizeAdmin(request, access);
       return handler(request, reply);
@@ -136,8 +138,8 @@ function registerJobRoutes(admin: FastifyInstance, context: AppContext, jobs: Jo
     route(admin, 'write', `${prefix}/:jobId/delete`, async (request, reply) => {
       const job = await findJob(request, 'delete');
       if (!(await jobs.delete(job.id))) throw new ApiError(400, `Unable to delete job :[${job.id}]`);
-      return sendResource(request, reply, { status: 'success' });
-    });
+      return sendResource(request, reply, { status: 'success' }, { title: `Job ${job.id} deleted` });
+    }, true);
   }
 
   /** A job of the service in the URL; otherwise the operation's documented error. */

@@ -225,6 +225,7 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
       OPTIONS,
     );
     expect(outcome.committed).toBe(true);
+    expect(Math.abs(outcome.editMoment - Date.now())).toBeLessThan(60_000);
     expect(outcome.layers[0]).toEqual({
       layerId: 0,
       adds: [{ objectId: 4, globalId: '{d}' }, { failure: { kind: 'duplicate', message: expect.any(String) } }],

@@ -14,8 +14,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  */
 export async function openPostgres(url: string, schema: string, max = 10): Promise<pg.Pool> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
-  // search_path as a start-up option of each connection: a query issued from the pool's
-  // 'connect' event would run concurrently with the caller's first one on the same client.
+  // The schema is a startup parameter of every connection: no SET racing the first query (pg
+  // deprecates queries issued while another runs on the same client).
   const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
   // Nodes starting together may race to create it: losing that race is fine.
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {

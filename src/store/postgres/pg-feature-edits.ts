@@ -26,8 +26,10 @@ export async function applyEditsInTransaction(client: pg.PoolClient, dataset: st
   await client.query('BEGIN');
   try {
     for (let i = 0; i < edits.length; i++) await applyLayerEdits(client, dataset, edits[i]!, layers[i]!, options);
+    // The database's clock, not this node's: every node of a cluster stamps edits on one clock.
+    const moment = await client.query<[number]>({ text: 'SELECT round(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint', rowMode: 'array' });
     await client.query('COMMIT');
-    return { committed: true, editMoment: Date.now(), layers };
+    return { committed: true, editMoment: moment.rows[0]![0], layers };
   } catch (error) {
     await client.query('ROLLBACK');
     if (error instanceof Rollback) return { committed: false, editMoment: Date.now(), layers };

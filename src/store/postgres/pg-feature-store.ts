@@ -49,6 +49,8 @@ const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], strin
 const AS_DOUBLE = new Set(['sum', 'avg', 'stddev', 'var']);
 const GEOMETRY_TYPES: Record<string, string> = { '': 'Geometry', Z: 'GeometryZ', M: 'GeometryM', ZM: 'GeometryZM' };
 const EMPTY = Buffer.alloc(0);
+const MAX_CACHED_EXTENTS = 1000;
+const MAX_NAMED_STATEMENTS = 500;
 
 /**
  * Feature datasets in PostGIS: one table per layer (`fd_<dataset>_<layer>`) in the installation's
@@ -58,6 +60,10 @@ const EMPTY = Buffer.alloc(0);
  */
 export class PgFeatureStore implements FeatureStore {
   readonly dialect = 'postgres' as const;
+  /** Layer extents by `dataset/layer`, with the data version they were computed at. */
+  private readonly extents = new Map<string, { version: string; extent: Extent | null }>();
+  /** Statement names by SQL text (see rows). */
+  private readonly named = new Map<string, string>();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -137,9 +143,20 @@ export class PgFeatureStore implements FeatureStore {
     return (await this.pool.query('SELECT 1 FROM spatial_ref_sys WHERE srid = $1', [srid])).rowCount! > 0;
   }
 
+  /**
+   * The extent is a scan of the layer (ST_Extent), so it is kept per layer with the data version
+   * it was computed at: layer metadata requests scan only after a write.
+   */
   async describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription> {
     if (!schema.geometry) return { extent: null };
-    return { extent: await this.extentOf(dataset, schema, '', new SqlParams()) };
+    const key = `${dataset}/${schema.id}`;
+    const version = await this.dataVersion(dataset);
+    const hit = this.extents.get(key);
+    if (hit?.version === version) return { extent: hit.extent };
+    const extent = await this.extentOf(dataset, schema, '', new SqlParams());
+    if (this.extents.size >= MAX_CACHED_EXTENTS) this.extents.clear();
+    this.extents.set(key, { version, extent });
+    return { extent };
   }
 
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
@@ -221,13 +238,19 @@ export class PgFeatureStore implements FeatureStore {
   async close(): Promise<void> {}
 
   /**
-   * Rows as arrays. Statements are named by their text, so each connection parses and plans a
-   * layer's usual queries once. Bad values and geometries become client errors.
+   * Rows as arrays. The first MAX_NAMED_STATEMENTS statement texts are named (prepared once per
+   * connection, which keeps them for its lifetime); later ones are parsed each time, so clients
+   * sending ever new query shapes cannot grow every connection without bound. Bad values and
+   * geometries become client errors.
    */
   private async rows(text: string, values: unknown[]): Promise<unknown[][]> {
-    const name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    let name = this.named.get(text);
+    if (name === undefined && this.named.size < MAX_NAMED_STATEMENTS) {
+      name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      this.named.set(text, name);
+    }
     try {
-      return (await this.pool.query<unknown[]>({ name, text, values, rowMode: 'array' })).rows;
+      return (await this.pool.query<unknown[]>({ ...(name ? { name } : {}), text, values, rowMode: 'array' })).rows;
     } catch (error) {
       if ((error as { code?: string }).code === '42P01') throw new FeatureStoreError('The layer does not exist');
       throw asClientError(error);
