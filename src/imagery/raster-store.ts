@@ -1,8 +1,8 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../../config.js';
-import { deleteFolderObjects, deleteObjects, parseVsis3Path, vsis3Path } from '../../raster/s3-objects.js';
-import { isInside } from '../data-stores.js';
+import type { Config } from '../config.js';
+import { deleteFolderObjects, deleteObjects, parseVsis3Path, vsis3Path } from '../raster/s3-objects.js';
+import { isInside } from './data-stores.js';
 
 /**
  * The raster store, where by-value copies (COGs) and our recipe files live: `<dataDir>/rasters`,
