@@ -72,7 +72,7 @@ const SAMPLER = `
   (async () => {
     // The first requests of a fresh process pay for its own start-up (fetch, sockets): not counted.
     for (let i = 0; i < 5; i++) await (await fetch(process.argv[1] + '/rest/info?f=json')).arrayBuffer();
-    process.stderr.write('ready\n');
+    process.stderr.write('ready');
     while (!done) {
       const start = performance.now();
       await (await fetch(process.argv[1] + '/rest/info?f=json')).arrayBuffer();
@@ -88,7 +88,9 @@ async function infoLatencyDuring(url: string, heavy: () => Promise<unknown>): Pr
   let output = '';
   sampler.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise((resolve) => sampler.once('exit', resolve));
-  await new Promise((resolve) => sampler.stderr!.once('data', resolve));
+  let errors = '';
+  await new Promise((resolve) => sampler.stderr!.once('data', (chunk: Buffer) => resolve((errors += chunk.toString()))));
+  sampler.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   await new Promise((resolve) => setTimeout(resolve, 100));
   const start = performance.now();
   await heavy().catch(() => undefined);
@@ -96,6 +98,7 @@ async function infoLatencyDuring(url: string, heavy: () => Promise<unknown>): Pr
   await new Promise((resolve) => setTimeout(resolve, 300));
   sampler.stdin!.end();
   await exited;
+  if (!output) throw new Error(`the rest/info sampler failed: ${errors}`);
   return { samples: JSON.parse(output) as number[], heavyMs };
 }
 
