@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { applyLayerEdits, type AppliedEdits, type EditOptionsInput, type LayerEditRequest } from './apply-edits.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { editPage } from './feature-pages.js';
 import { compileFilter, isEmptyFilter, readFilterRequest } from './filter-request.js';
 import { layerModelOf } from './layer-model.js';
-import { handle, layerNotFound, READ_METHODS, requireCapability, resolveRequestLayer, resolveRequestService, SERVICE_BASES } from './routes-common.js';
+import { layerNotFound, READ_METHODS, requireCapability, resolveRequestLayer, resolveRequestService, SERVICE_BASES } from './routes-common.js';
 import { requireEditor, type ResolvedService } from './service-access.js';
 import { findLayer, type LayerDefinition } from './service-definition.js';
 
@@ -36,7 +36,7 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
   };
 
   const layerEdit = (operation: EditOperation) =>
-    handle(async (request, reply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const service = await resolveRequestService(deps, request);
       const layer = resolveRequestLayer(service, request);
       const form = start(request, reply, service, layer, operation);
@@ -58,9 +58,9 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
       requireEditCapabilities(service, layer, edit);
       const applied = await applyLayerEdits(deps.features, service.definition.dataset, [edit], options);
       return sendResource(request, reply, layerResponse(operation, applied, params));
-    });
+    };
 
-  const serviceApplyEdits = handle(async (request, reply) => {
+  const serviceApplyEdits = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const form = start(request, reply, service, undefined, 'applyEdits');
     if (form) return form;
@@ -74,7 +74,7 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
     if (!params.bool('returnEditResults', true)) return sendResource(request, reply, { success: true });
     const moment = params.bool('returnEditMoment', false) ? { editMoment: applied.editMoment } : {};
     return sendResource(request, reply, applied.layers.map((l) => ({ ...l, ...moment })));
-  });
+  };
 
   for (const prefix of SERVICE_BASES) {
     for (const operation of Object.keys(FORM_FIELDS) as EditOperation[]) {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost, requirePrivilege } from '../http/guards.js';
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 import { sendResource } from '../http/respond.js';
 import { resolveOwnerFolder } from '../portal/content-routes.js';
 import { itemDataPath, resolveManagedItem } from '../portal/item-service.js';
@@ -13,7 +13,7 @@ import type { FeatureDeps } from './feature-deps.js';
 import { createHostedService, type CreatedService } from './hosted-services.js';
 import { publishFile } from './publish/publish-file.js';
 import type { SourceFormat } from './publish/vector-source.js';
-import { handle, READ_METHODS } from './routes-common.js';
+import { READ_METHODS } from './routes-common.js';
 
 const FILE_TYPES: Record<string, SourceFormat> = {
   geojson: 'geojson',
@@ -53,7 +53,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     return { owner: owner.username, folderId: folder?.id ?? null, baseUrl: publicBaseUrl(context.config, request) };
   };
 
-  const createService = handle(async (request, reply) => {
+  const createService = async (request: FastifyRequest, reply: FastifyReply) => {
     const { owner, folderId, baseUrl } = await start(request);
     const params = request.arcgis.params;
     const parameters = params.json<unknown>('createParameters');
@@ -80,9 +80,9 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     if (outputType && outputType !== 'featureservice') throw ApiError.invalidParameter(`'outputType' '${params.string('outputType')}' is not supported: use featureService or imageService`);
     const created = await createHostedService(deps, { owner, folderId, baseUrl, parameters: parameters as Record<string, unknown>, ...itemExtras(params) });
     return sendResource(request, reply, serviceJson(created));
-  });
+  };
 
-  const publish = handle(async (request, reply) => {
+  const publish = async (request: FastifyRequest, reply: FastifyReply) => {
     const { owner, folderId, baseUrl } = await start(request);
     const params = request.arcgis.params;
     const item = await resolveManagedItem(context.stores, params.required('itemId'), request.arcgis.principal);
@@ -99,7 +99,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     const created = await publishFile(deps, { owner, folderId, baseUrl, file, format, name, location, title: name, ...itemExtras(params) });
     const jobId = randomBytes(16).toString('hex');
     return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'completed' }] });
-  });
+  };
 
   for (const base of ['/sharing/rest/content/users/:username', '/sharing/rest/content/users/:username/:folder']) {
     app.route({ method: READ_METHODS, url: `${base}/createService`, handler: createService });
@@ -110,11 +110,11 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
       app.route({
         method: READ_METHODS,
         url: status,
-        handler: handle(async (request, reply) => {
+        handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const { itemId } = request.params as { itemId: string };
           await resolveManagedItem(context.stores, itemId, request.arcgis.principal);
           return sendResource(request, reply, { status: 'completed', statusMessage: 'completed', itemId });
-        }),
+        },
       });
     }
   }

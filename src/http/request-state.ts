@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { Params } from './params.js';
+import { Params } from '../params.js';
 
 /** A file part of a multipart request, already streamed to a temporary file. */
 export interface UploadedFile {

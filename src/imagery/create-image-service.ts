@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { createItem, type ItemDeps } from '../portal/item-service.js';
 import type { Stores } from '../store/index.js';
 import { DEFAULT_CAPABILITIES, HOSTED_FOLDER, imageServiceUrl, type ImageServiceDefinition } from './image-service-definition.js';

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { GPDataType, TaskParameter } from './task.js';
 import { parseJsonText } from '../json-text.js';
 

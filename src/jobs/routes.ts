@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findVisibleService, serviceNotFound } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost, requirePrivilege } from '../http/guards.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import type { JobRecord } from '../store/job-queue.js';

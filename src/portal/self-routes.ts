@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requireUser } from '../http/guards.js';
 import { sendResource } from '../http/respond.js';
 import type { UserRecord } from '../store/user-store.js';

@@ -20,6 +20,13 @@ import { PgItemStore } from './postgres/pg-item-store.js';
 import { PgServiceStore } from './postgres/pg-service-store.js';
 import { PgSettingsStore } from './postgres/pg-settings-store.js';
 import { PgUserStore } from './postgres/pg-user-store.js';
+import type pg from 'pg';
+import type { JobQueue } from './job-queue.js';
+import type { JournalStore } from './journal-store.js';
+import { SqliteJobQueue } from './sqlite/sqlite-job-queue.js';
+import { JobDispatch } from './postgres/pg-job-dispatch.js';
+import { PgJobQueue } from './postgres/pg-job-queue.js';
+import { PgJournalStore } from './postgres/pg-journal-store.js';
 
 /** The server's stores, picked once at start-up from config; callers never branch on the engine. */
 export interface Stores {
@@ -31,6 +38,10 @@ export interface Stores {
   features: FeatureStore;
   /** The embedded system database, for capabilities adding their own SQLite stores. */
   systemDb?: SqliteDatabase;
+  /** The cluster database pool (PostgreSQL store only). */
+  postgres?: pg.Pool;
+  /** Job journals shared by every node (PostgreSQL store only; embedded jobs keep theirs in scratch). */
+  journal?: JournalStore;
   close(): Promise<void>;
 }
 
@@ -60,7 +71,7 @@ export async function openStores(config: Config): Promise<Stores> {
 }
 
 /** Migration folders applied to the installation's PostgreSQL schema, in order. */
-export const POSTGRES_MIGRATIONS = ['core', 'features', 'imagery'];
+export const POSTGRES_MIGRATIONS = ['core', 'features', 'imagery', 'jobs'];
 
 /**
  * The cluster store: users, items, services, settings and feature data in PostgreSQL/PostGIS
@@ -75,8 +86,25 @@ async function openPostgresStores(config: Config): Promise<Stores> {
     services: new PgServiceStore(pool),
     settings: new PgSettingsStore(pool),
     features: new PgFeatureStore(pool),
+    postgres: pool,
+    journal: new PgJournalStore(pool),
     close: () => pool.end(),
   };
+}
+
+/**
+ * The job queue: the embedded system database, or PostgreSQL with pg-boss dispatch and
+ * LISTEN/NOTIFY (one queue for every node of a cluster).
+ */
+export async function openJobQueueStore(
+  config: Config,
+  stores: Stores,
+  onError: (err: Error) => void,
+): Promise<{ queue: JobQueue; close: () => Promise<void> }> {
+  if (stores.systemDb) return { queue: new SqliteJobQueue(stores.systemDb), close: async () => undefined };
+  if (!stores.postgres) throw new Error('The job queue needs the system store.');
+  const dispatch = await JobDispatch.open(config.store.postgresUrl, config.store.postgresSchema, onError);
+  return { queue: new PgJobQueue(stores.postgres, dispatch), close: () => dispatch.close() };
 }
 
 /** Hosted feature data of the embedded store: SpatiaLite files under `<dataDir>/features`, one per service. */

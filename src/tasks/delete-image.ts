@@ -1,12 +1,12 @@
-import { compileWhere } from '../features/where/compile-where.js';
-import { WhereClauseError } from '../features/where/where-clause-error.js';
-import type { WhereDialect } from '../features/where/where-types.js';
+import { compileWhere } from '../where/compile-where.js';
+import { WhereClauseError } from '../where/where-clause-error.js';
+import type { WhereDialect } from '../where/where-types.js';
 import { catalogFields } from '../imagery/catalog-fields.js';
 import { imageServiceUrl } from '../imagery/image-service-definition.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { locateCollection } from './image-collection/collection-ref.js';
 import { JobJournal } from './image-collection/job-journal.js';
-import { isOwnedFile, removeOwnedFiles } from './image-collection/raster-store.js';
+import { isOwnedFile, removeOwnedFiles } from '../imagery/raster-store.js';
 import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-collection/task-deps.js';
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
@@ -50,10 +50,10 @@ async function runDeleteImage(context: TaskContext): Promise<Record<string, unkn
   }
   // Past this point the deletion is committed and finished, never undone.
   context.signal.throwIfAborted();
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const removed = await deps.catalog.deleteItems(collection.id, { where });
   const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
-  journal.record({ type: 'deleteCommitted', files: owned, folders: [] });
+  await journal.record({ type: 'deleteCommitted', files: owned, folders: [] });
   await removeOwnedFiles(context.config, owned);
   context.info(`Deleted ${removed.length} image${removed.length === 1 ? '' : 's'} from '${collection.name}'.`);
   return { result: { url } };

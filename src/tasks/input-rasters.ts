@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { CatalogStore, CollectionRecord } from '../imagery/store/catalog-store.js';
 import { TaskError } from '../jobs/task.js';
 import { canSeeItem, resolveFolder, resolveItem } from '../portal/item-access.js';
 import { itemFilePath } from '../portal/item-files.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { Stores } from '../store/index.js';
-import { resolveDataStorePath } from './data-stores.js';
+import { resolveDataStorePath } from '../imagery/data-stores.js';
 import { findCollectionByUrl } from './image-collection/collection-ref.js';
 import { readKey, readObjectParam } from './image-collection/param-values.js';
 import { classifyServiceUrl } from './image-collection/service-url.js';

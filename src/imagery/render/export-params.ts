@@ -1,7 +1,7 @@
 import { parseSpatialReference, type SpatialReference } from '../../geometry/spatial-reference.js';
 import { GeometryError } from '../../geometry/geometry-error.js';
-import { ApiError } from '../../http/errors.js';
-import type { Params } from '../../http/params.js';
+import { ApiError } from '../../errors.js';
+import type { Params } from '../../params.js';
 import type { Bounds } from '../../raster/transform-bounds.js';
 import type { DisplayFormat } from './encode-image.js';
 import type { RasterFormat } from './encode-raster.js';

@@ -1,6 +1,6 @@
 import gdal from 'gdal-async';
-import { compileWhere } from '../../features/where/index.js';
-import type { WhereDialect } from '../../features/where/where-types.js';
+import { compileWhere } from '../../where/index.js';
+import type { WhereDialect } from '../../where/where-types.js';
 import { esriToWkb } from '../../geometry/wkb.js';
 import type { Bounds } from '../../raster/transform-bounds.js';
 import { catalogFields } from '../catalog-fields.js';

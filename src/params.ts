@@ -1,5 +1,5 @@
 import { ApiError } from './errors.js';
-import { parseJsonText } from '../json-text.js';
+import { parseJsonText } from './json-text.js';
 
 /**
  * ArcGIS request parameters: query string and form body merged (body wins),
