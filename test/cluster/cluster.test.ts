@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -328,7 +328,12 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     const items = await get(`${a}/sharing/rest/search?q=killed&f=json&token=${tokenA}`);
     expect(items.results ?? []).toEqual([]);
 
+    // The job's scratch folder stayed on the killed node's disk until that node came back.
+    const scratch = path.join(root, 'w', 'jobs', submitted.jobId);
+    expect(existsSync(scratch)).toBe(true);
     worker = (await startNode('worker', 'w', 2)).child;
+    // Its start-up (in the background of the node's start) removes it.
+    expect(await waitFor(async () => existsSync(scratch), (exists) => !exists, 10_000)).toBe(false);
     const next = await post(`${b}${FIXTURES}/InstantSuccess/submitJob`, { text: 'again', f: 'json' });
     const done = await waitFor(() => get(`${a}${FIXTURES}/InstantSuccess/jobs/${next.jobId}?f=json`), (j) => j.jobStatus === 'esriJobSucceeded');
     expect(done.jobStatus).toBe('esriJobSucceeded');
