@@ -13,9 +13,6 @@ import type { FeatureStore } from './feature-store.js';
 import { SqliteFeatureStore } from './sqlite/sqlite-feature-store.js';
 import { openPostgres, runPostgresMigrations } from './postgres/database.js';
 import { PgFeatureStore } from './postgres/pg-feature-store.js';
-import { openPgCatalogStore } from './postgres/pg-catalog-store.js';
-import type { CatalogStore } from '../imagery/store/catalog-store.js';
-import { openSqliteCatalogStore } from '../imagery/store/sqlite-catalog-store.js';
 import { PgItemStore } from './postgres/pg-item-store.js';
 import { PgServiceStore } from './postgres/pg-service-store.js';
 import { PgSettingsStore } from './postgres/pg-settings-store.js';
@@ -112,10 +109,3 @@ function openSqliteFeatureStore(config: Config): FeatureStore {
   return new SqliteFeatureStore(path.join(config.dataDir, 'features'));
 }
 
-/**
- * The image-collection catalog for this configuration: the embedded SpatiaLite file, or PostGIS
- * tables in the installation's schema. Each process opens its own (see catalogStoreFor).
- */
-export function openCatalogStore(config: Config): CatalogStore {
-  return config.store.kind === 'postgres' ? openPgCatalogStore(config) : openSqliteCatalogStore(config);
-}

@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import type { CatalogStore } from './catalog-store.js';
-import { openCatalogStore } from '../../store/index.js';
+import { openPgCatalogStore } from './pg-catalog-store.js';
+import { openSqliteCatalogStore } from './sqlite-catalog-store.js';
 
 const open = new Map<string, CatalogStore>();
 
@@ -14,7 +15,7 @@ const open = new Map<string, CatalogStore>();
 export function catalogStoreFor(config: Config): CatalogStore {
   let store = open.get(config.dataDir);
   if (!store) {
-    const opened = openCatalogStore(config);
+    const opened: CatalogStore = config.store.kind === 'postgres' ? openPgCatalogStore(config) : openSqliteCatalogStore(config);
     const close = opened.close.bind(opened);
     opened.close = async () => {
       open.delete(config.dataDir);

@@ -1,14 +1,15 @@
 import type pg from 'pg';
 import type { Config } from '../../config.js';
-import { STANDARD_FIELDS, type CatalogField } from '../../imagery/catalog-fields.js';
+import { STANDARD_FIELDS, type CatalogField } from '../catalog-fields.js';
 import {
   footprintWkt,
   INSERT_COLUMNS,
   toCatalogItem,
+  toCollectionRecord,
   toItemValues,
   type CatalogQueryRow,
   type CollectionRow,
-} from '../../imagery/store/catalog-rows.js';
+} from './catalog-rows.js';
 import type {
   CatalogItem,
   CatalogQuery,
@@ -19,12 +20,11 @@ import type {
   NewCatalogItem,
   NewCollection,
   SpatialRelation,
-} from '../../imagery/store/catalog-store.js';
-import { toCollectionRecord } from '../../imagery/store/catalog-rows.js';
-import { emptySummary } from '../../imagery/store/catalog-summary.js';
-import { openPostgres, runPostgresMigrations } from './database.js';
+} from './catalog-store.js';
+import { emptySummary } from './catalog-summary.js';
+import { openPostgres, runPostgresMigrations } from '../../store/postgres/database.js';
 import { computePgSummary } from './pg-catalog-summary.js';
-import { SqlParams, sridSql } from './pg-feature-sql.js';
+import { SqlParams, sridSql } from '../../store/postgres/pg-feature-sql.js';
 
 /** Internal columns beside the wire-named fields; `t_` keeps them apart from field names. */
 const INTERNAL_COLUMNS =
