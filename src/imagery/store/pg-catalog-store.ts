@@ -5,6 +5,7 @@ import {
   footprintWkt,
   INSERT_COLUMNS,
   toCatalogItem,
+  toCollectionRecord,
   toItemValues,
   type CatalogQueryRow,
   type CollectionRow,
@@ -20,7 +21,6 @@ import type {
   NewCollection,
   SpatialRelation,
 } from './catalog-store.js';
-import { toCollectionRecord } from './catalog-rows.js';
 import { emptySummary } from './catalog-summary.js';
 import { openPostgres, runPostgresMigrations } from '../../store/postgres/database.js';
 import { computePgSummary } from './pg-catalog-summary.js';

@@ -7,6 +7,7 @@ import { TaskError } from '../../jobs/task.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
+import { copyObject } from '../../raster/s3-objects.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
 import { toSpatialReference, type SrsInput } from '../../raster/srs-input.js';
@@ -87,8 +88,9 @@ async function ingestCatalogRow(plan: ImagePlan, fileName: string, target: Inges
   const row = plan.fromCatalog!;
   let linked: string | undefined;
   if (isOwnedFile(target.config, row.path, plan.fromCatalogDir)) {
-    linked = path.join(target.outputDir, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
-    await link(row.path, linked).catch(() => copyFile(row.path, linked!));
+    linked = ownedPath(target, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
+    if (row.path.startsWith('/vsis3/') && linked.startsWith('/vsis3/')) await copyObject(row.path, linked);
+    else await link(row.path, linked).catch(() => copyFile(row.path, linked!));
   }
   const item = await ingestByReference(plan, target, linked);
   if (!item) return null;
@@ -197,5 +199,5 @@ export async function describeRaster(info: RasterInfo, file: string, bandNames?:
  */
 function ownedPath(target: IngestTarget, fileName: string): string {
   if (!target.outputDir.startsWith('/vsis3/')) return path.join(target.outputDir, fileName);
-  return path.join(target.outputDir, fileName.replace(/\.tif$/, ''), fileName);
+  return path.join(target.outputDir, fileName.replace(/\.[^.]+$/, ''), fileName);
 }
