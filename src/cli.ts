@@ -36,8 +36,8 @@ async function serve(args: string[]): Promise<void> {
     await server.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 await main(process.argv.slice(2));

@@ -44,7 +44,7 @@ export function encodeFeatureSetJson(result: FeatureSetResult): string {
   const n = keys.length;
   const at = result.geometryIndex;
   const geometry = geometryOutputOf(result);
-  const parts: string[] = new Array(result.rows.length);
+  const parts = new Array<string>(result.rows.length);
   for (let r = 0; r < result.rows.length; r++) {
     const row = result.rows[r]!;
     let attributes = '{';
