@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ConfigError } from './config-schema.js';
 import { IMPORT_USAGE, runImportCommand } from './features/import-command.js';
 import { startServer } from './server.js';
 
@@ -40,4 +41,11 @@ async function serve(args: string[]): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-await main(process.argv.slice(2));
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  // A bad setting is the operator's to fix: say which, without a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 2;
+}
