@@ -30,7 +30,7 @@ const SPATIAL_RELATIONS: Record<string, SpatialRelation> = {
   esrispatialrelwithin: 'within',
 };
 
-/** Reads where, objectIds, geometry, geometryType, inSR and spatialRel (spec §6.1, §7.4). */
+/** Reads where, objectIds, geometry, geometryType, inSR and spatialRel (ArcGIS Query (Feature Service/Layer) parameters, ArcGIS Delete Features). */
 export function readFilterRequest(params: Params): FilterRequest {
   const request: FilterRequest = { spatialRel: readSpatialRel(params.string('spatialRel')) };
   const where = params.string('where')?.trim();

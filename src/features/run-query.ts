@@ -75,7 +75,7 @@ export interface QueryContext {
   featureJson?: boolean;
 }
 
-/** Runs a validated query against the store and shapes the result (spec §6.2). */
+/** Runs a validated query against the store and shapes the result (ArcGIS Query (Feature Service/Layer) answers). */
 export async function runQuery(context: QueryContext, request: QueryRequest): Promise<QueryResult> {
   const { store, dataset, model } = context;
   const filter = await compileFilter(store, model, request.filter, context.username);

@@ -16,7 +16,7 @@ export interface BandInfo {
   hasColorTable: boolean;
 }
 
-/** What the catalog keeps about one raster (see notes/imagery.md, "Ingest"). */
+/** What the catalog keeps about one raster (see docs/imagery.md, "Ingest"). */
 export interface RasterInfo {
   /** File name without folders, safe to show. */
   name: string;

@@ -13,7 +13,7 @@ import type { Resampling } from './warp-items.js';
 
 export type ExportFormat = DisplayFormat | RasterFormat;
 
-/** A validated exportImage request (image-service.md §4). */
+/** A validated exportImage request (ArcGIS Export Image). */
 export interface ExportRequest {
   bbox: Bounds;
   bboxSR?: SpatialReference;
