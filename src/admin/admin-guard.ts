@@ -28,10 +28,13 @@ export function adminRoute(
   access: 'read' | 'write',
   url: string,
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  /** Operations whose reference says "The default response format is html". */
+  htmlByDefault = false,
 ): void {
   scope.route({
     method: ['GET', 'POST'],
     url,
+    config: htmlByDefault ? { defaultFormat: 'html' } : {},
     handler: async (request, reply) => {
       authorizeAdmin(request, access);
       return handler(request, reply);

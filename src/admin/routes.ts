@@ -31,7 +31,8 @@ export async function adminRoutes(admin: FastifyInstance, context: AppContext): 
   if (context.jobs) registerJobRoutes(admin, context, context.jobs);
 }
 
-const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler) => adminRoute(app, access, url, handler);
+/** `htmlByDefault`: operations whose reference says "The default response format is html". */
+const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler, htmlByDefault = false) => adminRoute(app, access, url, handler, htmlByDefault);
 
 function registerServiceRoutes(admin: FastifyInstance, context: AppContext): void {
   const { services } = context.stores;
@@ -120,8 +121,8 @@ function registerJobRoutes(admin: FastifyInstance, context: AppContext, jobs: Jo
     route(admin, 'write', `${prefix}/:jobId/delete`, async (request, reply) => {
       const job = await findJob(request, 'delete');
       if (!(await jobs.delete(job.id))) throw new ApiError(400, `Unable to delete job :[${job.id}]`);
-      return sendResource(request, reply, { status: 'success' });
-    });
+      return sendResource(request, reply, { status: 'success' }, { title: `Job ${job.id} deleted` });
+    }, true);
   }
 
   /** A job of the service in the URL; otherwise the operation's documented error. */

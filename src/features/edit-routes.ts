@@ -32,7 +32,6 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
     }
     requirePost(request);
     requireEditor(service, request.arcgis.principal);
-    refuseVersion(request.arcgis.params);
     return undefined;
   };
 
@@ -79,17 +78,11 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
 
   for (const prefix of SERVICE_BASES) {
     for (const operation of Object.keys(FORM_FIELDS) as EditOperation[]) {
-      app.route({ method: READ_METHODS, url: `${prefix}/:layerId/${operation}`, handler: layerEdit(operation) });
+      // deleteFeatures' reference: "The default response format is html".
+      const config = operation === 'deleteFeatures' ? { defaultFormat: 'html' as const } : {};
+      app.route({ method: READ_METHODS, url: `${prefix}/:layerId/${operation}`, handler: layerEdit(operation), config });
     }
     app.route({ method: READ_METHODS, url: `${prefix}/applyEdits`, handler: serviceApplyEdits });
-  }
-}
-
-/** Our layers are not versioned: naming a version is an error, not something to ignore. */
-function refuseVersion(params: Params): void {
-  const version = params.string('gdbVersion');
-  if (version !== undefined) {
-    throw ApiError.unableToComplete(`Invalid parameter 'gdbVersion': the layer's data is not versioned (asked for '${version}').`);
   }
 }
 

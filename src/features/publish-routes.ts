@@ -8,6 +8,7 @@ import type { Params } from '../params.js';
 import { sendResource } from '../http/respond.js';
 import { resolveOwnerFolder } from '../portal/content-routes.js';
 import { itemDataPath, resolveManagedItem } from '../portal/item-service.js';
+import { createEmptyImageService } from '../imagery/create-image-service.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { createHostedService, type CreatedService } from './hosted-services.js';
 import { publishFile } from './publish/publish-file.js';
@@ -59,8 +60,24 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
       throw ApiError.invalidParameter("'createParameters' parameter is required (a JSON object)");
     }
-    const outputType = params.string('outputType');
-    if (outputType && outputType.toLowerCase() !== 'featureservice') throw ApiError.invalidParameter(`'outputType' '${outputType}' is not supported`);
+    const outputType = params.string('outputType')?.toLowerCase();
+    if (outputType === 'imageservice') {
+      requirePrivilege(request, 'portal:publisher:publishImagery');
+      const image = await createEmptyImageService(context, { owner, folderId, baseUrl, parameters: parameters as Record<string, unknown>, ...itemExtras(params) });
+      return sendResource(request, reply, {
+        encodedServiceURL: encodeURI(image.url),
+        itemId: image.itemId,
+        name: image.name,
+        serviceItemId: image.itemId,
+        serviceurl: image.url,
+        size: -1,
+        success: true,
+        type: 'Image Service',
+        typeKeywords: image.typeKeywords,
+        isView: false,
+      });
+    }
+    if (outputType && outputType !== 'featureservice') throw ApiError.invalidParameter(`'outputType' '${params.string('outputType')}' is not supported: use featureService or imageService`);
     const created = await createHostedService(deps, { owner, folderId, baseUrl, parameters: parameters as Record<string, unknown>, ...itemExtras(params) });
     return sendResource(request, reply, serviceJson(created));
   };

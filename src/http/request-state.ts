@@ -25,6 +25,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     arcgis: RequestState;
   }
+  interface FastifyContextConfig {
+    /** `f` when the request names none: 'html' where the documents say "The default response format is html". */
+    defaultFormat?: 'html';
+  }
 }
 
 export function emptyRequestState(): RequestState {

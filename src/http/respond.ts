@@ -5,12 +5,14 @@ import { ApiError } from '../errors.js';
 export type Format = 'html' | 'json' | 'pjson' | string;
 
 /**
- * The `f` of a request: as given, else HTML for browsers (Accept: text/html) and JSON for
- * everyone else, so API clients that forget `f` still get JSON.
+ * The `f` of a request: as given; else the route's documented default (html for the operations
+ * whose reference says "The default response format is html"); else HTML for browsers
+ * (Accept: text/html) and JSON for everyone else, so API clients that forget `f` still get JSON.
  */
 export function formatOf(request: FastifyRequest): Format {
   const f = request.arcgis?.params.string('f')?.toLowerCase();
   if (f) return f;
+  if (request.routeOptions?.config?.defaultFormat === 'html') return 'html';
   return String(request.headers.accept ?? '').includes('text/html') ? 'html' : 'json';
 }
 

@@ -10,6 +10,7 @@ import { isSupportedPixelType } from './pixel-block.js';
 import { parseRenderingRule, type RenderingRule } from './raster-functions/rendering-rule.js';
 import { RENDER_LIMITS } from './render-limits.js';
 import type { Resampling } from './warp-items.js';
+import { parseJsonText } from '../../json-text.js';
 
 export type ExportFormat = DisplayFormat | RasterFormat;
 
@@ -123,7 +124,7 @@ function readBbox(text: string | undefined): Bounds {
   let values: number[];
   if (text.trim().startsWith('{')) {
     try {
-      const json = JSON.parse(text) as Record<string, unknown>;
+      const json = parseJsonText(text) as Record<string, unknown>;
       values = [json.xmin, json.ymin, json.xmax, json.ymax].map(Number);
     } catch {
       values = [];
