@@ -1,5 +1,3 @@
-import type { Config } from './config.js';
-
 /** A setting that cannot be used; the message names it and where it can be set. */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -35,7 +33,7 @@ const oneOf = (values: string[], from?: string): Rule => ({
   test: (v) => typeof v === 'string' && values.includes(v),
 });
 
-/** Every setting by its path in Config (and in config.json). */
+/** Every setting of `Config` (config.ts) by its path, as in config.json. */
 const SCHEMA: Record<string, Rule> = {
   port: integer(0, 65535, '--port / TESSERA_PORT'),
   host: nonEmpty('--host / TESSERA_HOST'),
@@ -72,16 +70,18 @@ const SCHEMA: Record<string, Rule> = {
  * Checks the merged configuration at start-up, so that a bad port or store kind is an error that
  * names the setting rather than a NaN or a cast that fails later. Throws the first problem found.
  */
-export function validateConfig(config: Config): Config {
+export function validateConfig<T extends object>(config: T): T {
+  const read = (name: string) => name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
   for (const [name, rule] of Object.entries(SCHEMA)) {
-    const value = name.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+    const value = read(name);
     if (rule.test(value)) continue;
     const shown = typeof value === 'number' && Number.isNaN(value) ? 'not a number' : JSON.stringify(value) ?? 'nothing';
     const where = rule.from ? ` (${rule.from}, or "${name}" in config.json)` : ` ("${name}" in config.json)`;
     throw new ConfigError(`Invalid setting '${name}'${where}: expected ${rule.expected}, got ${shown}.`);
   }
-  if (config.tokens.defaultMinutes > config.tokens.maxMinutes) {
-    throw new ConfigError(`Invalid setting 'tokens.defaultMinutes': it exceeds 'tokens.maxMinutes' (${config.tokens.maxMinutes}).`);
+  const [defaultMinutes, maxMinutes] = [read('tokens.defaultMinutes') as number, read('tokens.maxMinutes') as number];
+  if (defaultMinutes > maxMinutes) {
+    throw new ConfigError(`Invalid setting 'tokens.defaultMinutes': it exceeds 'tokens.maxMinutes' (${maxMinutes}).`);
   }
   return config;
 }
