@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { RASTER_ANALYSIS, registerFileShare, runJob, waitForJob } from './imagery-http.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { RASTER_ANALYSIS, runJob, waitForJob } from './imagery-http.js';
+import { startShareServer } from './seed-image-collection-helpers.js';
 
 /**
  * Seed document 002 (CreateImageCollection), row by row: every inputRasters form, the output
@@ -16,7 +17,6 @@ import { RASTER_ANALYSIS, registerFileShare, runJob, waitForJob } from './imager
 describe('seed conformance: CreateImageCollection', () => {
   let server: TestServer;
   let token: string;
-  let share: string;
   const task = `${RASTER_ANALYSIS}/CreateImageCollection`;
   const rows = async (name: string) => {
     const catalog = catalogStoreFor(server.context.config);
@@ -34,17 +34,11 @@ describe('seed conformance: CreateImageCollection', () => {
     return response.id as string;
   }
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    server = await startTestServer();
-    token = await server.token();
-    share = mkdtempSync(path.join(tmpdir(), 'tessera-share-'));
-    await makeGeoTiffs(share);
-    await registerFileShare(server, 'share', share, token);
+    ({ server, token, close: stop } = await startShareServer());
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(share, { recursive: true, force: true });
-  });
+  afterAll(async () => stop?.());
 
   it('the ArcGIS API for Python flow: isServiceNameAvailable, createService(imageService), then the job fills that service', async () => {
     const available = await server.get(`/sharing/rest/portals/self/isServiceNameAvailable?name=pyout&serviceType=Image%20Service&f=json&token=${token}`);
@@ -172,6 +166,15 @@ describe('seed conformance: CreateImageCollection', () => {
     expect(unknown.jobStatus).toBe('esriJobFailed');
     expect(messages(unknown)).toMatch(/Hyperwave-9/);
     expect(await rows('nosuchtype')).toEqual([]);
+  });
+
+  it('context.outSR is required to create a collection, for every type but UAV/UAS (which derives it from GPS)', async () => {
+    for (const rasterTypeName of ['Raster Dataset', 'Aerial', 'ScannedAerial', 'Landsat 8']) {
+      const job = await runJob(server, 'CreateImageCollection', { inputRasters: { uri: '/share/utm-rgb.tif' }, imageCollection: 'nosr', rasterType: { rasterTypeName } }, token);
+      expect(job.jobStatus, rasterTypeName).toBe('esriJobFailed');
+      expect(messages(job), rasterTypeName).toMatch(/context\.outSR is required/);
+    }
+    expect(await rows('nosr')).toEqual([]);
   });
 
   it('refusals create nothing: missing required parameters, malformed JSON, an existing name', async () => {

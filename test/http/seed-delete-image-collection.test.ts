@@ -1,11 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { RASTER_ANALYSIS, registerFileShare, runJob, waitForJob } from './imagery-http.js';
-import { collectionState, makeCollection, messagesOf } from './seed-image-collection-helpers.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { RASTER_ANALYSIS, runJob, waitForJob } from './imagery-http.js';
+import { collectionState, makeCollection, messagesOf, startShareServer } from './seed-image-collection-helpers.js';
 
 /**
  * Seed document 000 (DeleteImageCollection), row by row: imageCollection as {"itemId"}, {"url"},
@@ -20,18 +17,12 @@ describe('seed conformance: DeleteImageCollection', () => {
   let n = 0;
   const gone = { rows: [], files: [], service: false, item: false };
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    server = await startTestServer();
-    token = await server.token();
-    share = mkdtempSync(path.join(tmpdir(), 'tessera-share-'));
-    await makeGeoTiffs(share);
-    await registerFileShare(server, 'share', share, token);
+    ({ server, token, share, close: stop } = await startShareServer());
     await server.addUser('pub', 'publisher');
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(share, { recursive: true, force: true });
-  });
+  afterAll(async () => stop?.());
 
   it('imageCollection: {"itemId"}, {"url"}, {"uri"} and a name; the result is true; sources stay', async () => {
     for (const form of ['itemId', 'url', 'uri', 'name'] as const) {

@@ -1,11 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { RASTER_ANALYSIS, registerFileShare, runJob, waitForJob } from './imagery-http.js';
-import { collectionState, makeCollection, messagesOf } from './seed-image-collection-helpers.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { RASTER_ANALYSIS, runJob, waitForJob } from './imagery-http.js';
+import { collectionState, makeCollection, messagesOf, startShareServer } from './seed-image-collection-helpers.js';
 
 /**
  * Seed document 001 (DeleteImage), row by row: imageCollection as {"itemId"}, {"url"}, {"uri"} and a
@@ -20,17 +18,11 @@ describe('seed conformance: DeleteImage', () => {
   let n = 0;
   const sources = () => readdirSync(share).sort();
 
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    server = await startTestServer();
-    token = await server.token();
-    share = mkdtempSync(path.join(tmpdir(), 'tessera-share-'));
-    await makeGeoTiffs(share);
-    await registerFileShare(server, 'share', share, token);
+    ({ server, token, share, close: stop } = await startShareServer());
   });
-  afterAll(async () => {
-    await server?.close();
-    rmSync(share, { recursive: true, force: true });
-  });
+  afterAll(async () => stop?.());
 
   it('imageCollection: {"itemId"}, {"url"}, {"uri"} and a name each select the collection; the result is {"url"}', async () => {
     for (const form of ['itemId', 'url', 'uri', 'name'] as const) {

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
-import type { TestServer } from '../helpers/test-server.js';
-import { runJob } from './imagery-http.js';
+import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { registerFileShare, runJob } from './imagery-http.js';
 
 /** Everything DeleteImage / DeleteImageCollection may change about a collection, to prove nothing changed. */
 export interface CollectionState {
@@ -36,3 +38,21 @@ export async function makeCollection(server: TestServer, token: string, name: st
 }
 
 export const messagesOf = (job: { messages: Array<{ description: string }> }) => job.messages.map((m) => m.description).join(' | ');
+
+/** A test server with the fixture GeoTIFFs in a folder registered as the file share `/share`. */
+export async function startShareServer(): Promise<{ server: TestServer; token: string; share: string; close(): Promise<void> }> {
+  const server = await startTestServer();
+  const token = await server.token();
+  const share = mkdtempSync(path.join(tmpdir(), 'tessera-share-'));
+  await makeGeoTiffs(share);
+  await registerFileShare(server, 'share', share, token);
+  return {
+    server,
+    token,
+    share,
+    close: async () => {
+      await server.close();
+      rmSync(share, { recursive: true, force: true });
+    },
+  };
+}
