@@ -11,7 +11,7 @@ import { undoImageCollectionJob } from './image-collection/undo-job.js';
 import { resolveInputRasters } from './input-rasters.js';
 
 /**
- * AddImage (raster-analysis.md §4): adds images to an existing collection, same inputs and raster
+ * AddImage (ArcGIS Raster Analysis): adds images to an existing collection, same inputs and raster
  * types as CreateImageCollection. New rows get fresh OBJECTIDs and are committed together; the
  * collection's clip extent and cell size apply unless `context` gives others.
  */

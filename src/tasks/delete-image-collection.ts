@@ -7,7 +7,7 @@ import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-col
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
 /**
- * DeleteImageCollection (raster-analysis.md §6): removes the catalog, the service, its portal
+ * DeleteImageCollection (ArcGIS Raster Analysis): removes the catalog, the service, its portal
  * item and the copies in the raster store. Sources referenced by the collection are never
  * touched. Once the catalog is deleted the rest is finished even after a crash (rollback rolls
  * forward from the journal).

@@ -11,7 +11,7 @@ import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-col
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
 /**
- * DeleteImage (raster-analysis.md §5): removes the catalog rows a `where` selects, in one
+ * DeleteImage (ArcGIS Raster Analysis): removes the catalog rows a `where` selects, in one
  * transaction, then the copies we own of them. Sources are never deleted. Selecting every row
  * empties the collection but keeps it and its service.
  */
