@@ -1,24 +1,26 @@
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { openFeatureStore, openStores } from '../store/index.js';
+import { defaultAdministrator, existingUser, withDataDirectory } from '../cli/cli-context.js';
+import { UserError } from '../cli/user-error.js';
+import { openFeatureStore } from '../store/index.js';
 import { publishFile } from './publish/publish-file.js';
 import type { SourceFormat } from './publish/vector-source.js';
-
-export const IMPORT_USAGE = 'tessera import <file> --service <name> [--owner admin] [--format geojson|csv|shapefile|geopackage] [--public] [--data ./data]';
 
 const EXTENSIONS: Record<string, SourceFormat> = {
   '.geojson': 'geojson',
   '.json': 'geojson',
   '.csv': 'csv',
   '.zip': 'shapefile',
+  '.shp': 'shapefile',
   '.gpkg': 'geopackage',
 };
+const FORMATS = [...new Set(Object.values(EXTENSIONS))];
 
 /**
  * `tessera import`: publishes a vector file as the hosted feature service `Hosted/<name>`, owned
- * by an administrator (the configured one by default), straight into the data directory; a
- * running server sees it on its next request.
+ * by an administrator (the configured one by default) or the publisher given, straight into the
+ * data directory; a running server sees it on its next request.
  */
 export async function runImportCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -33,25 +35,50 @@ export async function runImportCommand(args: string[]): Promise<void> {
     },
   });
   const file = positionals[0];
-  if (!file || !values.service) throw new Error(`Usage: ${IMPORT_USAGE}`);
+  if (!file) throw new UserError("Which file? 'tessera import <file> --service <name>'.");
+  if (!values.service) throw new UserError(`Name the service: 'tessera import ${file} --service <name>'.`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`There is no file ${file}.`);
   const format = (values.format?.toLowerCase() ?? EXTENSIONS[path.extname(file).toLowerCase()]) as SourceFormat | undefined;
-  if (!format || !Object.values(EXTENSIONS).includes(format)) throw new Error(`Cannot tell the format of ${file}: give --format`);
-  const config = loadConfig(values.data ? { dataDir: values.data } : {});
-  const stores = await openStores(config);
-  const features = openFeatureStore(config);
-  try {
-    const owner = values.owner ?? config.admin.username;
-    const user = await stores.users.get(owner);
-    if (!user || user.role !== 'administrator') throw new Error(`'${owner}' is not an administrator of this server`);
-    const baseUrl = config.publicUrl || `http://${config.host}:${config.port}${config.basePath}`;
-    const created = await publishFile(
-      { config, stores, features },
-      { owner: user.username, file: path.resolve(file), format, name: values.service, baseUrl, access: values.public ? 'public' : 'private' },
-    );
-    const counts = created.definition.layers.map((l) => `${l.name} (${l.geometryType})`).join(', ');
-    console.log(`Imported ${file} as ${created.url}${counts ? `: ${counts}` : ''}`);
-  } finally {
-    await features.close();
-    await stores.close();
+  if (!format || !FORMATS.includes(format)) {
+    throw new UserError(`Cannot import ${values.format ? `the format '${values.format}'` : `a '${path.extname(file) || 'extension-less'}' file`}: give --format ${FORMATS.join('|')}.`);
   }
+  await withDataDirectory(values.data, async (context) => {
+    const { config, stores } = context;
+    const user = values.owner ? await existingUser(context, values.owner) : await defaultAdministrator(context);
+    if (user.role === 'user') throw new UserError(`'${user.username}' may not publish: give --owner a publisher or administrator.`);
+    const features = openFeatureStore(config);
+    try {
+      const baseUrl = config.publicUrl || `http://${config.host}:${config.port}${config.basePath}`;
+      const created = await publishFile(
+        { config, stores, features },
+        {
+          owner: user.username,
+          file: path.resolve(file),
+          format,
+          name: values.service!,
+          baseUrl,
+          access: values.public ? 'public' : 'private',
+          onProgress: progressPrinter(),
+        },
+      );
+      const counts = created.definition.layers.map((l) => `${l.name} (${l.geometryType})`).join(', ');
+      console.log(`Imported ${file} as ${created.url}${counts ? `: ${counts}` : ''}`);
+    } finally {
+      await features.close();
+    }
+  });
+}
+
+/** Progress on stderr for files worth waiting on: a line every 10 % (rewritten in place on a terminal). */
+function progressPrinter(): (layer: string, loaded: number, total: number) => void {
+  let lastTenth = -1;
+  return (layer, loaded, total) => {
+    if (total < 10_000) return;
+    const tenth = Math.floor((loaded / total) * 10);
+    if (tenth === lastTenth && loaded < total) return;
+    lastTenth = tenth;
+    const line = `${layer}: ${loaded.toLocaleString('en')} of ${total.toLocaleString('en')} features`;
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}${loaded >= total ? '\n' : ''}`);
+    else process.stderr.write(`${line}\n`);
+  };
 }
