@@ -22,7 +22,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(config: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-test-'));
   const server = await startServer({
-    config: { port: 0, host: '127.0.0.1', dataDir, demo: false, admin: ADMIN, ...config },
+    config: { port: 0, host: '127.0.0.1', dataDir, demo: false, demoPackages: false, admin: ADMIN, ...config },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const get = async (pathAndQuery: string, headers: Record<string, string> = {}) => {

@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REAL_DEMO } from '../../src/demo/real-demo.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+const run = promisify(execFile);
+
+/**
+ * A fresh data directory with the demo on: the real content comes from Debian packages (fetched
+ * with apt-get download), published and ingested by the same paths as a user's. Skipped, with
+ * the reason, when the archive cannot be reached.
+ */
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ demo: true, demoPackages: true });
+  await waitFor(async () => {
+    const services = await server.get('/rest/services/Hosted?f=json');
+    const names = ((services.services ?? []) as Array<{ name: string }>).map((s) => s.name);
+    return names.includes(`Hosted/${REAL_DEMO.landsat}`) && names.includes(`Hosted/${REAL_DEMO.elevation}`);
+  }, 240_000);
+}, 300_000);
+
+afterAll(async () => server?.close());
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the demo did not appear in ${ms / 1000} s`);
+}
+
+describe('the real demo', () => {
+  it('publishes the 470 Olinda census polygons, editable, and the 177 countries, read-only', async () => {
+    const olinda = await server.get(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
+    expect(olinda).toEqual({ count: 470 });
+    const olindaService = await server.get(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer?f=json`);
+    expect(olindaService.capabilities).toContain('Update');
+    const countries = await server.get(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
+    expect(countries).toEqual({ count: 177 });
+    const brazil = await server.get(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer/0/query?where=${encodeURIComponent("iso_a3='BRA'")}&outFields=name,continent&returnGeometry=false&f=json`);
+    expect(brazil.features[0].attributes).toMatchObject({ name: 'Brazil', continent: 'South America' });
+    const countriesService = await server.get(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer?f=json`);
+    expect(countriesService.capabilities).toBe('Query');
+  });
+
+  it('serves the Landsat scene with the pixel values of the source file, as natural colour', async () => {
+    const info = await server.get(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer?f=json`);
+    expect(info).toMatchObject({ bandCount: 6, pixelType: 'U8' });
+    const source = path.join(server.dataDir, 'cache', 'demo-packages', 'r-cran-stars', 'L7_ETMs.tif');
+    const [x, y] = [290_000, 9_115_000];
+    const expected = (await run('gdallocationinfo', ['-valonly', '-geoloc', source, String(x), String(y)])).stdout.trim().split(/\s+/).join(' ');
+    const geometry = encodeURIComponent(JSON.stringify({ x, y, spatialReference: { wkid: 31985 } }));
+    const identify = await server.get(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer/identify?geometry=${geometry}&geometryType=esriGeometryPoint&returnCatalogItems=false&f=json`);
+    expect(identify.value).toBe(expected);
+    // Natural colour: the exported PNG of that one source pixel is red, green, blue = bands 3, 2, 1.
+    const [col, row] = [Math.floor((x - info.extent.xmin) / 28.5), Math.floor((info.extent.ymax - y) / 28.5)];
+    const [px, py] = [info.extent.xmin + col * 28.5, info.extent.ymax - row * 28.5];
+    const bbox = [px + 1, py - 27.5, px + 27.5, py - 1].join(',');
+    const png = await fetch(`${server.url}/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer/exportImage?bbox=${bbox}&size=1,1&format=png&f=image`);
+    const { data } = await sharp(Buffer.from(await png.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const bands = expected.split(' ').map(Number);
+    expect([...data.subarray(0, 3)]).toEqual([bands[2], bands[1], bands[0]]);
+  });
+
+  it('serves the Olinda DEM as an elevation service that renders as a hillshade', async () => {
+    const info = await server.get(`/rest/services/Hosted/${REAL_DEMO.elevation}/ImageServer?f=json`);
+    expect(info).toMatchObject({ bandCount: 1, pixelType: 'F32' });
+    const rule = encodeURIComponent(JSON.stringify({ rasterFunction: 'Hillshade' }));
+    const { xmin, ymin, xmax, ymax } = info.extent;
+    const response = await fetch(`${server.url}/rest/services/Hosted/${REAL_DEMO.elevation}/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=200,200&renderingRule=${rule}&format=png&f=image`);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(5000);
+  });
+
+  it('is made once, and the packages are kept in the data directory cache', async () => {
+    expect(await server.context.stores.settings.get('demo.packages.created')).toBeTruthy();
+    const hosted = await server.get('/rest/services/Hosted?f=json');
+    expect(hosted.services.filter((s: { name: string }) => s.name.startsWith('Hosted/Olinda')).length).toBe(3);
+  });
+});
