@@ -1,3 +1,5 @@
+import { renderMapPreview, type MapPreview } from './map-preview.js';
+
 /** Parts of a Services Directory page; every resource renders through this one mechanism. */
 export interface HtmlPage {
   title: string;
@@ -13,6 +15,10 @@ export interface HtmlPage {
   form?: HtmlForm;
   /** The resource's JSON, shown as a readable definition list. */
   json?: unknown;
+  /** A live map of the layer or image service, below the title. */
+  map?: MapPreview;
+  /** Reload the page every so many seconds (a job that is still running). */
+  refreshSeconds?: number;
 }
 
 export interface HtmlForm {
@@ -32,8 +38,8 @@ export interface HtmlForm {
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#222}
 header{background:#2b4f7e;color:#fff;padding:.6em 1em}header a{color:#fff}
 main{padding:1em 1.5em;max-width:72em}nav.crumbs{margin:.2em 0 1em;color:#555}
-dl{margin:.2em 0 .2em 1em}dt{font-weight:600;float:left;clear:left;margin-right:.5em}dd{margin:0 0 .15em 0}
-dd>dl{clear:left}ul{margin:.2em 0}table.form td{padding:.2em .5em;vertical-align:top}
+dl{margin:.2em 0 .2em 1em;display:grid;grid-template-columns:max-content minmax(0,1fr);column-gap:.5em}
+dt{font-weight:600;grid-column:1}dd{grid-column:2;margin:0 0 .15em 0;overflow-wrap:anywhere}ul{margin:.2em 0}table.form td{padding:.2em .5em;vertical-align:top}
 textarea{width:36em;height:4em}input[type=text],input[type=password],select{width:36em}
 h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.4em}`;
 
@@ -43,11 +49,13 @@ export function escapeHtml(value: unknown): string {
 
 export function renderPage(page: HtmlPage): string {
   const parts = [
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title><link rel="icon" href="data:,">`,
+    page.refreshSeconds ? `<meta http-equiv="refresh" content="${page.refreshSeconds}">` : '',
     `<style>${STYLE}</style></head><body><header><strong>Tessera Services Directory</strong></header><main>`,
   ];
   if (page.breadcrumbs?.length) parts.push(renderBreadcrumbs(page.breadcrumbs));
   parts.push(`<h1>${escapeHtml(page.title)}</h1>`, '<p><a href="?f=pjson">JSON</a></p>');
+  if (page.map) parts.push(renderMapPreview(page.map));
   if (page.body) parts.push(page.body);
   if (page.links?.length) parts.push('<h2>Resources</h2>', renderLinks(page.links));
   if (page.operations?.length) parts.push('<h2>Supported Operations</h2>', renderLinks(page.operations));
