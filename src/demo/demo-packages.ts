@@ -48,8 +48,9 @@ async function fetchPackage(pkg: string, files: string[], cacheDir: string): Pro
     try {
       await run('apt-get', ['download', pkg], { cwd: work, timeout: 120_000 });
     } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
-      const line = stderr.split('\n').find((l) => /^E:|rror/.test(l)) ?? stderr.split('\n')[0];
+      // apt's own "E: …" line when it ran; else why it could not run (no apt-get: spawn ENOENT).
+      const stderr = String((error as { stderr?: string }).stderr || (error as Error).message);
+      const line = stderr.split('\n').find((l) => /^E:/.test(l)) ?? stderr.split('\n')[0];
       throw new Error(`apt-get download ${pkg} failed: ${line?.trim()}`);
     }
     const deb = (await readdir(work)).find((f) => f.endsWith('.deb'));
