@@ -1,4 +1,4 @@
-/* global window, document, location, URLSearchParams, L */
+/* global window, document, location, URLSearchParams, setTimeout, clearTimeout, L */
 // The live map of a Services Directory page: Leaflet + Esri Leaflet, no basemap (no internet is
 // assumed), the layer's extent, and a popup on click (feature attributes, or the pixel values
 // from the image service's identify). Settings come from the #map-preview element's data-*.
@@ -38,7 +38,13 @@
       },
     }).addTo(map);
     layer.bindPopup(function (feature) { return table(feature.feature ? feature.feature.properties : feature.properties); });
-    layer.once('load', done);
+    // 'load' can be missed when the view moves while cells load: drawn features also count.
+    var settle;
+    layer.on('load', done);
+    layer.on('createfeature', function () {
+      clearTimeout(settle);
+      settle = setTimeout(done, 500);
+    });
     if (!bounds) {
       layer.query().where('1=1').bounds(function (error, extent) {
         if (!error && extent && extent.isValid()) map.fitBounds(extent, { maxZoom: 16 });
