@@ -14,6 +14,8 @@ export interface MapPreview {
   url: string;
   /** WGS84 `[[south, west], [north, east]]`; a feature layer is asked for its own when absent. */
   bounds?: [[number, number], [number, number]];
+  /** A feature layer's `esriGeometry…` type: points are drawn as circles. */
+  geometryType?: string;
   /** An image service's rendering rule for the preview (Hillshade for elevation). */
   renderingRule?: unknown;
 }
@@ -21,6 +23,7 @@ export interface MapPreview {
 export function renderMapPreview(map: MapPreview): string {
   const data = [`data-kind="${map.kind}"`, `data-url="${escapeHtml(map.url)}"`];
   if (map.bounds) data.push(`data-bounds="${escapeHtml(JSON.stringify(map.bounds))}"`);
+  if (map.geometryType) data.push(`data-geometry-type="${escapeHtml(map.geometryType)}"`);
   if (map.renderingRule) data.push(`data-rendering-rule="${escapeHtml(JSON.stringify(map.renderingRule))}"`);
   const assets = escapeHtml(map.assets);
   return [

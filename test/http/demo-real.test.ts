@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_DEMO } from '../../src/demo/real-demo.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const run = promisify(execFile);
+const ARTEFACTS = path.resolve(import.meta.dirname, '../../test-results/demo-maps');
 
 /**
  * A fresh data directory with the demo on: the real content comes from Debian packages (fetched
@@ -76,6 +79,32 @@ describe('the real demo', () => {
     const response = await fetch(`${server.url}/rest/services/Hosted/${REAL_DEMO.elevation}/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=200,200&renderingRule=${rule}&format=png&f=image`);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(5000);
+  });
+
+  it('shows each demo service on a map in the services directory (Chromium)', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    await mkdir(ARTEFACTS, { recursive: true });
+    try {
+      for (const target of [`${REAL_DEMO.landsat}/ImageServer`, `${REAL_DEMO.elevation}/ImageServer`, `${REAL_DEMO.olinda}/FeatureServer/0`, `${REAL_DEMO.countries}/FeatureServer/0`]) {
+        const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+        const errors: string[] = [];
+        page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.goto(`${server.url}/rest/services/Hosted/${target}?f=html`);
+        await page.waitForFunction(() => (window as any).tesseraMap?.ready === true, undefined, { timeout: 30_000 });
+        await page.waitForTimeout(500);
+        const shot = await page.locator('#map-preview').screenshot({ type: 'png' });
+        await writeFile(path.join(ARTEFACTS, `${target.split('/')[0]}.png`), shot);
+        const { data } = await sharp(shot).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+        let drawn = 0;
+        for (let i = 0; i < data.length; i += 3) if (Math.abs(data[i]! - 238) + Math.abs(data[i + 1]! - 242) + Math.abs(data[i + 2]! - 245) > 30) drawn++;
+        expect(drawn, target).toBeGreaterThan(20_000);
+        expect(errors, target).toEqual([]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
   });
 
   it('is made once, and the packages are kept in the data directory cache', async () => {

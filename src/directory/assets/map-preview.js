@@ -29,14 +29,18 @@
   }
 
   if (data.kind === 'feature') {
-    var layer = L.esri.featureLayer({
+    var options = {
       url: data.url,
       token: token,
       style: function () { return { color: '#1f5fa8', weight: 1, fillColor: '#4a90d9', fillOpacity: 0.45 }; },
-      pointToLayer: function (_feature, latlng) {
+    };
+    // Only for points: Esri Leaflet also calls pointToLayer when it restyles lines and polygons.
+    if (/Point/.test(data.geometryType || '')) {
+      options.pointToLayer = function (_feature, latlng) {
         return L.circleMarker(latlng, { radius: 5, color: '#1f5fa8', weight: 1, fillColor: '#f08a24', fillOpacity: 0.9 });
-      },
-    }).addTo(map);
+      };
+    }
+    var layer = L.esri.featureLayer(options).addTo(map);
     layer.bindPopup(function (feature) { return table(feature.feature ? feature.feature.properties : feature.properties); });
     // 'load' can be missed when the view moves while cells load: drawn features also count.
     var settle;
@@ -51,9 +55,9 @@
       });
     }
   } else if (data.kind === 'image') {
-    var options = { url: data.url, token: token, format: 'png32', f: 'image' };
-    if (data.renderingRule) options.renderingRule = JSON.parse(data.renderingRule);
-    var image = L.esri.imageMapLayer(options).addTo(map);
+    var imageOptions = { url: data.url, token: token, format: 'png32', f: 'image' };
+    if (data.renderingRule) imageOptions.renderingRule = JSON.parse(data.renderingRule);
+    var image = L.esri.imageMapLayer(imageOptions).addTo(map);
     image.once('load', done);
     var service = L.esri.imageService({ url: data.url, token: token });
     map.on('click', function (event) {
