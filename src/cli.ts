@@ -7,7 +7,7 @@ import { USER_ERROR_EXIT, UserError } from './cli/user-error.js';
 async function main(argv: string[]): Promise<void> {
   const [command = 'help', ...rest] = argv;
   if (command === 'serve') return serve(rest);
-  if (command === 'import') return (await import('./features/import-command.js')).runImportCommand(rest);
+  if (command === 'import') return (await import('./cli/import-command.js')).runImportCommand(rest);
   if (command === 'user') return (await import('./cli/user-command.js')).runUserCommand(rest);
   if (command === 'token') return (await import('./cli/token-command.js')).runTokenCommand(rest);
   if (command === '--version' || command === '-v' || command === 'version') return void console.log(versionText());

@@ -6,7 +6,7 @@ import type { AppContext } from './context.js';
 import { ensureRealDemo } from './demo/real-demo.js';
 import { ensureDemoFeatures } from './features/demo.js';
 import { ensureDemoImagery } from './imagery/demo.js';
-import { buildApp, type RoutePlugin } from './http/app.js';
+import { buildApp, type RoutePlugin } from './app.js';
 import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 const LEAFLET = path.dirname(require.resolve('leaflet/dist/leaflet.js'));

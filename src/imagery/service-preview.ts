@@ -1,4 +1,4 @@
-import type { MapPreview } from '../directory/map-preview.js';
+import type { MapPreview } from '../html/map-preview.js';
 import type { CollectionRecord } from './store/catalog-store.js';
 import { transformGeometry } from './transform-geometry.js';
 

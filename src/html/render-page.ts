@@ -1,4 +1,4 @@
-import { renderMapPreview, type MapPreview } from './map-preview.js';
+import type { MapPreview } from './map-preview.js';
 
 /** Parts of a Services Directory page; every resource renders through this one mechanism. */
 export interface HtmlPage {
@@ -117,4 +117,19 @@ export function renderValue(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
   return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(k)}:</dt><dd>${renderValue(v)}</dd>`).join('')}</dl>`;
+}
+
+/** The map element and the scripts that draw it (see MapPreview). */
+function renderMapPreview(map: MapPreview): string {
+  const data = [`data-kind="${map.kind}"`, `data-url="${escapeHtml(map.url)}"`];
+  if (map.bounds) data.push(`data-bounds="${escapeHtml(JSON.stringify(map.bounds))}"`);
+  if (map.geometryType) data.push(`data-geometry-type="${escapeHtml(map.geometryType)}"`);
+  if (map.renderingRule) data.push(`data-rendering-rule="${escapeHtml(JSON.stringify(map.renderingRule))}"`);
+  const assets = escapeHtml(map.assets);
+  return [
+    `<link rel="stylesheet" href="${assets}/leaflet/leaflet.css"><link rel="stylesheet" href="${assets}/map-preview.css">`,
+    `<div id="map-preview" ${data.join(' ')}></div>`,
+    `<script src="${assets}/leaflet/leaflet.js"></script><script src="${assets}/esri-leaflet/esri-leaflet.js"></script>`,
+    `<script src="${assets}/map-preview.js"></script>`,
+  ].join('\n');
 }

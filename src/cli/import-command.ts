@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultAdministrator, existingUser, withDataDirectory } from '../cli/cli-context.js';
-import { UserError } from '../cli/user-error.js';
+import { defaultAdministrator, existingUser, withDataDirectory } from './cli-context.js';
+import { UserError } from './user-error.js';
 import { openFeatureStore } from '../store/index.js';
-import { publishFile } from './publish/publish-file.js';
-import type { SourceFormat } from './publish/vector-source.js';
+import { publishFile } from '../features/publish/publish-file.js';
+import type { SourceFormat } from '../features/publish/vector-source.js';
 
 const EXTENSIONS: Record<string, SourceFormat> = {
   '.geojson': 'geojson',
