@@ -52,6 +52,11 @@ function report(error: unknown): void {
   const parseError = typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS');
   // ApiError by name: the CLI reports it without caring where the HTTP layer keeps the class.
   const apiError = e.name === 'ApiError' && typeof e.code === 'number' && e.code < 500;
+  if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+    console.error(`tessera: cannot listen there (${e.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}): choose another with --port or TESSERA_PORT.`);
+    process.exitCode = USER_ERROR_EXIT;
+    return;
+  }
   if (error instanceof UserError || parseError || apiError) {
     const detail = apiError && e.details?.length ? e.details.join(' ') : (e.message ?? String(error));
     console.error(`tessera: ${detail}${parseError ? " (see 'tessera help')" : ''}`);

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,20 @@ describe('tessera --version and help', () => {
   it('reports an unknown command or option as a user error', async () => {
     expectUserError(await runCli(['frobnicate']), /^tessera: Unknown command 'frobnicate'/);
     expectUserError(await runCli(['token', '--colour'], { dataDir }), /Unknown option '--colour'/);
+  });
+});
+
+describe('tessera serve', () => {
+  it('says in one line when the port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      expectUserError(await runCli(['serve', '--port', String(port)], { dataDir: path.join(dir, 'serve') }), /cannot listen there \(the port is in use\)/);
+      expectUserError(await runCli(['serve', '--port', 'eighty'], { dataDir: path.join(dir, 'serve') }), /--port is a number, not 'eighty'/);
+    } finally {
+      taken.close();
+    }
   });
 });
 
