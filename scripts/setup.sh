@@ -16,6 +16,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The demo content (and its test) fetch a few Debian packages with `apt-get download` (nothing is
+# installed): that needs the package lists, which slim images ship empty.
+if ! apt-cache show r-cran-stars >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq || echo "apt-get update failed: the server will start without the Olinda demo data"
+fi
+
 # gdal-async is built against Debian's GDAL (no prebuilt binary is fetched).
 stamp=node_modules/.tessera-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then

@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchDemoFiles } from '../../src/demo/demo-packages.js';
 import { REAL_DEMO } from '../../src/demo/real-demo.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -17,9 +19,18 @@ const ARTEFACTS = path.resolve(import.meta.dirname, '../../test-results/demo-map
  * the reason, when the archive cannot be reached.
  */
 let server: TestServer;
+// A fresh data directory; whether Debian's archive answers here is learnt by fetching into its
+// cache, where the server finds the packages on its first start.
+const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-demo-'));
+const unreachable = await fetchDemoFiles(path.join(dataDir, 'cache', 'demo-packages')).then(
+  () => null,
+  (error: Error) => error.message,
+);
+if (unreachable) console.warn(`skipping the real demo tests: ${unreachable}`);
 
 beforeAll(async () => {
-  server = await startTestServer({ demo: true, demoPackages: true });
+  if (unreachable) return;
+  server = await startTestServer({ dataDir, demo: true, demoPackages: true });
   await waitFor(async () => {
     const services = await server.get('/rest/services/Hosted?f=json');
     const names = ((services.services ?? []) as Array<{ name: string }>).map((s) => s.name);
@@ -27,7 +38,10 @@ beforeAll(async () => {
   }, 240_000);
 }, 300_000);
 
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -38,7 +52,7 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void>
   throw new Error(`the demo did not appear in ${ms / 1000} s`);
 }
 
-describe('the real demo', () => {
+describe.skipIf(unreachable !== null)('the real demo', () => {
   it('publishes the 470 Olinda census polygons, editable, and the 177 countries, read-only', async () => {
     const olinda = await server.get(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
     expect(olinda).toEqual({ count: 470 });
@@ -55,7 +69,7 @@ describe('the real demo', () => {
   it('serves the Landsat scene with the pixel values of the source file, as natural colour', async () => {
     const info = await server.get(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer?f=json`);
     expect(info).toMatchObject({ bandCount: 6, pixelType: 'U8' });
-    const source = path.join(server.dataDir, 'cache', 'demo-packages', 'r-cran-stars', 'L7_ETMs.tif');
+    const source = path.join(dataDir, 'cache', 'demo-packages', 'r-cran-stars', 'L7_ETMs.tif');
     const [x, y] = [290_000, 9_115_000];
     const expected = (await run('gdallocationinfo', ['-valonly', '-geoloc', source, String(x), String(y)])).stdout.trim().split(/\s+/).join(' ');
     const geometry = encodeURIComponent(JSON.stringify({ x, y, spatialReference: { wkid: 31985 } }));
