@@ -4,9 +4,14 @@ import { FULL_VERSION } from '../directory/version.js';
 /** One entry per command: its synopsis, what it does, and examples to copy. */
 const COMMANDS: Record<string, { usage: string[]; about: string; examples: string[] }> = {
   serve: {
-    usage: ['tessera serve [--port 6080] [--host 127.0.0.1] [--data ./data]'],
-    about: 'Serves the ArcGIS REST API. The first start creates the administrator (its password is printed once) and the demo content (TESSERA_DEMO=false: none).',
+    usage: ['tessera serve [--port 6080] [--host 127.0.0.1] [--data ./data] [--processes 1]'],
+    about: 'Serves the ArcGIS REST API (with --processes N, N HTTP processes on one port). The first start creates the administrator (its password is printed once) and the demo content (TESSERA_DEMO=false: none).',
     examples: ['tessera serve', 'TESSERA_ADMIN_USER=gis TESSERA_ADMIN_PASSWORD=s3cret-pass tessera serve --port 8080 --data /srv/tessera'],
+  },
+  worker: {
+    usage: ['tessera worker [--data ./data]'],
+    about: 'Runs job workers only, no HTTP: a node of a cluster sharing PostgreSQL (TESSERA_STORE=postgres) and the raster store.',
+    examples: ['TESSERA_STORE=postgres TESSERA_POSTGRES_URL=postgres://tessera@db/tessera tessera worker'],
   },
   import: {
     usage: ['tessera import <file> --service <name> [--owner <user>] [--format geojson|csv|shapefile|geopackage] [--public] [--data ./data]'],

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultAdministrator, existingUser, withDataDirectory } from './cli-context.js';
 import { UserError } from './user-error.js';
-import { openFeatureStore } from '../store/index.js';
 import { publishFile } from '../features/publish/publish-file.js';
 import type { SourceFormat } from '../features/publish/vector-source.js';
 
@@ -46,26 +45,22 @@ export async function runImportCommand(args: string[]): Promise<void> {
     const { config, stores } = context;
     const user = values.owner ? await existingUser(context, values.owner) : await defaultAdministrator(context);
     if (user.role === 'user') throw new UserError(`'${user.username}' may not publish: give --owner a publisher or administrator.`);
-    const features = openFeatureStore(config);
-    try {
-      const baseUrl = config.publicUrl || `http://${config.host}:${config.port}${config.basePath}`;
-      const created = await publishFile(
-        { config, stores, features },
-        {
-          owner: user.username,
-          file: path.resolve(file),
-          format,
-          name: values.service!,
-          baseUrl,
-          access: values.public ? 'public' : 'private',
-          onProgress: progressPrinter(),
-        },
-      );
-      const counts = created.definition.layers.map((l) => `${l.name} (${l.geometryType})`).join(', ');
-      console.log(`Imported ${file} as ${created.url}${counts ? `: ${counts}` : ''}`);
-    } finally {
-      await features.close();
-    }
+    const features = stores.features;
+    const baseUrl = config.publicUrl || `http://${config.host}:${config.port}${config.basePath}`;
+    const created = await publishFile(
+      { config, stores, features },
+      {
+        owner: user.username,
+        file: path.resolve(file),
+        format,
+        name: values.service!,
+        baseUrl,
+        access: values.public ? 'public' : 'private',
+        onProgress: progressPrinter(),
+      },
+    );
+    const counts = created.definition.layers.map((l) => `${l.name} (${l.geometryType})`).join(', ');
+    console.log(`Imported ${file} as ${created.url}${counts ? `: ${counts}` : ''}`);
   });
 }
 
