@@ -40,19 +40,28 @@ export async function ensureRealDemo(context: AppContext, serverUrl: string, not
     notice(`Starting without the Olinda demo data: ${(error as Error).message.split('\n')[0]}`);
     return;
   }
+  const owner = await demoOwner(context);
+  if (!owner) return;
   await context.stores.settings.set(MARKER, new Date().toISOString());
   let closed = false;
   context.onClose.push(() => {
     closed = true;
   });
   const baseUrl = context.config.publicUrl || serverUrl;
-  await publishDemoFeatures(context, files, baseUrl);
-  await submitDemoCollections(context, files, baseUrl, () => closed);
+  await publishDemoFeatures(context, files, baseUrl, owner);
+  await submitDemoCollections(context, files, baseUrl, owner, () => closed);
 }
 
-async function publishDemoFeatures(context: AppContext, files: DemoFiles, baseUrl: string): Promise<void> {
+/** The configured administrator, or the first one created when the data directory began under another name. */
+async function demoOwner(context: AppContext): Promise<string | undefined> {
+  const configured = await context.stores.users.get(context.config.admin.username);
+  if (configured?.role === 'administrator') return configured.username;
+  const admins = (await context.stores.users.list()).filter((u) => u.role === 'administrator').sort((a, b) => a.created - b.created);
+  return admins[0]?.username;
+}
+
+async function publishDemoFeatures(context: AppContext, files: DemoFiles, baseUrl: string, owner: string): Promise<void> {
   const deps = ensureFeatureStore(context);
-  const owner = context.config.admin.username;
   const common = { owner, format: 'shapefile' as const, baseUrl, access: 'public' as const, tags: ['demo'] };
   if (!(await context.stores.services.get('Hosted', REAL_DEMO.olinda, 'FeatureServer'))) {
     await publishFile(deps, { ...common, file: files.olinda, name: REAL_DEMO.olinda, title: 'Olinda census tracts (demo, editable)' });
@@ -63,11 +72,10 @@ async function publishDemoFeatures(context: AppContext, files: DemoFiles, baseUr
   }
 }
 
-async function submitDemoCollections(context: AppContext, files: DemoFiles, baseUrl: string, isClosed: () => boolean): Promise<void> {
+async function submitDemoCollections(context: AppContext, files: DemoFiles, baseUrl: string, owner: string, isClosed: () => boolean): Promise<void> {
   const jobs = context.jobs;
   const task = jobs?.registry.findTask('System/RasterAnalysisTools', 'CreateImageCollection');
   if (!jobs || !task) return;
-  const owner = context.config.admin.username;
   const scratch = await mkdtemp(path.join(context.config.dataDir, 'cache', '.demo-'));
   try {
     // Landsat 7 bands are blue, green, red, NIR, SWIR1, SWIR2: labelled so, the raw mosaic shows natural colour.
