@@ -15,7 +15,7 @@ import { computeBandStatistics } from './band-statistics.js';
 import { clipRings, type Rings } from './clip-rings.js';
 import { rowAttributes } from './row-attributes.js';
 import type { ImagePlan } from './plan-images.js';
-import { isObjectStore, isOwnedFile } from '../../imagery/raster-store.js';
+import { isOwnedFile } from '../../imagery/raster-store.js';
 
 /** Where and how images of one job are ingested. */
 export interface IngestTarget {
@@ -86,7 +86,7 @@ async function ingestByReference(plan: ImagePlan, target: IngestTarget, linked?:
 async function ingestCatalogRow(plan: ImagePlan, fileName: string, target: IngestTarget): Promise<NewCatalogItem | null> {
   const row = plan.fromCatalog!;
   let linked: string | undefined;
-  if (isOwnedFile(target.config, row.path)) {
+  if (isOwnedFile(target.config, row.path, plan.fromCatalogDir)) {
     linked = path.join(target.outputDir, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
     await link(row.path, linked).catch(() => copyFile(row.path, linked!));
   }
@@ -196,6 +196,6 @@ export async function describeRaster(info: RasterInfo, file: string, bandNames?:
  * was uploaded would hide the sibling; a folder nobody lists before its one file exists cannot.
  */
 function ownedPath(target: IngestTarget, fileName: string): string {
-  if (!isObjectStore(target.config)) return path.join(target.outputDir, fileName);
+  if (!target.outputDir.startsWith('/vsis3/')) return path.join(target.outputDir, fileName);
   return path.join(target.outputDir, fileName.replace(/\.tif$/, ''), fileName);
 }
