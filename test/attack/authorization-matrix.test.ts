@@ -37,6 +37,8 @@ const LOGIN = { access: 'login' } as const;
 /** Patterns without the base path; `{fs}` routes exist with and without a folder segment. */
 const MATRIX: Record<string, Entry> = {
   '/rest/info': PUBLIC,
+  // Leaflet and the map preview scripts of the HTML pages.
+  '/static/*': PUBLIC,
   '/rest/info/healthCheck': PUBLIC,
   '/rest/services': PUBLIC,
   '/rest/services/:folder': PUBLIC,
@@ -206,6 +208,7 @@ describe('authorization matrix over the route table', () => {
   function concrete(pattern: string): string {
     const kind = /FeatureServer|:serviceType/.test(pattern) ? 'feature' : /ImageServer/.test(pattern) ? 'image' : /GPServer|admin\/services/.test(pattern) ? 'gp' : 'portal';
     if (pattern.startsWith('/rest/directories/arcgisoutput/')) return `/rest/directories/arcgisoutput/${fill.output}`;
+    if (pattern === '/static/*') return '/static/map-preview.js';
     return pattern
       .replace(':serviceType', 'Matrix.FeatureServer')
       .replace(':folder', kind === 'feature' || kind === 'image' ? 'Hosted' : kind === 'gp' ? 'System' : fill.folderId!)
