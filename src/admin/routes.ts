@@ -171,7 +171,7 @@ function sendAdminError(context: AppContext, request: FastifyRequest, reply: Fas
     apiError = ApiError.internal(error);
   }
   const body = toAdminErrorBody(apiError);
-  reply.code(context.config.httpErrorStatus ? apiError.code : 200);
+  reply.code(context.config.httpErrorStatus ? apiError.code : 200).header('cache-control', 'no-store');
   if (request.arcgis && formatOf(request) === 'html') return sendResource(request, reply, body, { title: 'Error' });
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

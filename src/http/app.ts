@@ -13,6 +13,7 @@ import { imageryRoutes } from '../imagery/routes.js';
 import { imageRenderRoutes } from '../imagery/render-routes.js';
 import { gpRoutes } from '../jobs/routes.js';
 import { portalRoutes } from '../portal/routes.js';
+import { setCacheHeaders } from './cache-headers.js';
 import { decodeRequest } from './decode-request.js';
 import { ApiError, toErrorEnvelope } from './errors.js';
 import { removeUploads } from './multipart.js';
@@ -55,6 +56,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(2)}`);
     done(null, payload);
   });
+  app.addHook('onSend', setCacheHeaders);
   app.addHook('onResponse', async (request, reply) => {
     if (request.arcgis?.uploads.length) await removeUploads(request.arcgis.uploads);
     request.log.info(
@@ -92,6 +94,7 @@ function toApiError(error: FastifyError | Error, request: FastifyRequest): ApiEr
 export function sendError(context: AppContext, request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.extra.cause) request.log.error({ err: error.extra.cause }, error.message);
   const status = context.config.httpErrorStatus ? error.code : 200;
+  reply.header('cache-control', 'no-store');
   // An upload refused before its body was read: close the connection rather than read the rest.
   if (request.isMultipart()) reply.header('connection', 'close');
   if (request.arcgis && formatOf(request) === 'html') {

@@ -10,6 +10,7 @@ import { formatOf, sendJson, sendResource } from '../http/respond.js';
 import type { ServiceRecord } from '../store/service-store.js';
 import { readCatalogQuery } from './catalog-query.js';
 import { runCatalogQuery } from './catalog-query-result.js';
+import { clientMetadataRoutes } from './client-metadata-routes.js';
 import { dataStoreRoutes } from './data-store-routes.js';
 import { imageServiceDefinition } from './image-service-definition.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
@@ -33,6 +34,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
   context.onClose.push(() => catalog.close());
   context.itemHooks.push(imageryItemHooks(context, catalog));
   await dataStoreRoutes(app, context);
+  await clientMetadataRoutes(app, context);
 
   const resolve = async (request: FastifyRequest): Promise<{ service: ServiceRecord; collection: CollectionRecord; url: string }> => {
     const { folder = '', name } = request.params as ServiceParams;
