@@ -94,6 +94,8 @@ export interface SdkPage {
   pageErrors: string[];
   /** Error answers: HTTP ≥ 400 (tiles excepted if allowed), ArcGIS error envelopes, failures. */
   errorAnswers(options?: { allowMissingTiles?: boolean }): string[];
+  /** Waits until every finished request is recorded (their bodies are read asynchronously). */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -175,8 +177,11 @@ export async function openSdkPage(browser: Browser, serverUrl: string, viewport 
         .filter((r) => r.error || (r.status >= 400 && !(allowMissingTiles && r.status === 404 && /\/tile\/\d+\/\d+\/\d+$/.test(r.path))))
         .map((r) => `${r.method} ${r.path}?${r.params} → ${r.status} ${r.error ? JSON.stringify(r.error) : ''}`),
     ],
+    settle: async () => {
+      while (pending.size) await Promise.all(pending);
+    },
     close: async () => {
-      await Promise.all(pending);
+      while (pending.size) await Promise.all(pending);
       await page.close();
     },
   };
