@@ -174,6 +174,7 @@ export async function openSdkPage(browser: Browser, serverUrl: string, viewport 
     errorAnswers: ({ allowMissingTiles = false } = {}) => [
       ...failures,
       ...requests
+        .filter((r, i) => !isTokenChallenge(r, requests.slice(i + 1)))
         .filter((r) => r.error || (r.status >= 400 && !(allowMissingTiles && r.status === 404 && /\/tile\/\d+\/\d+\/\d+$/.test(r.path))))
         .map((r) => `${r.method} ${r.path}?${r.params} → ${r.status} ${r.error ? JSON.stringify(r.error) : ''}`),
     ],
@@ -185,6 +186,16 @@ export async function openSdkPage(browser: Browser, serverUrl: string, viewport 
       await page.close();
     },
   };
+}
+
+/**
+ * The SDK's sign-in handshake: it asks a secured resource without a token, gets 499 "Token
+ * Required" (as from ArcGIS), and asks again with the token IdentityManager holds. Not an error
+ * when a later request for the same resource succeeded.
+ */
+function isTokenChallenge(request: SdkRequest, later: SdkRequest[]): boolean {
+  if (request.error?.code !== 499 || request.params.has('token')) return false;
+  return later.some((r) => r.path === request.path && !r.error && r.status < 400 && r.params.has('token'));
 }
 
 async function serveApp(route: import('playwright-core').Route, relative: string, bundle: string): Promise<void> {
