@@ -21,6 +21,7 @@ import { rasterItemInfo, rasterKeyProperties } from './render/raster-item-info.j
 import { gridScale } from './render/render-grid.js';
 import { loadRenderTarget, type Capability, type RenderTarget } from './render/render-target.js';
 import { renderTile } from './render/render-tile.js';
+import { ruleOutput } from './render/rule-output.js';
 import { areaPolygon, catalogQueryFor } from './render/select-items.js';
 import { TileCache, tileCacheRoot } from './render/tile-cache.js';
 import { collectionLods, isTileInRange, tileSchemeOf } from './render/tile-scheme.js';
@@ -118,7 +119,9 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
   };
 
   const statisticsHandler = (which: 'statistics' | 'histograms'): Handler => async (request, reply, target) => {
-    const summary = await collectionSummary(catalog, target.collection, overviews);
+    // With a rule, the figures describe the rule's output (the SDK stretches by them after a switch).
+    const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
+    const summary = rule ? await ruleOutput(catalog, target.collection, rule) : await collectionSummary(catalog, target.collection, overviews);
     const body = which === 'statistics' ? { statistics: summary?.statistics ?? [] } : { histograms: summary?.histograms ?? [] };
     return sendResource(request, reply, body, page(request, target, which));
   };

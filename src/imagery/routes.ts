@@ -10,6 +10,8 @@ import type { ServiceRecord } from '../store/service-store.js';
 import { readCatalogQuery } from './catalog-query.js';
 import { runCatalogQuery } from './catalog-query-result.js';
 import { clientMetadataRoutes } from './client-metadata-routes.js';
+import { parseRenderingRule } from './render/raster-functions/rendering-rule.js';
+import { ruleOutput, ruleServiceInfo } from './render/rule-output.js';
 import { imageServiceDefinition } from './image-service-definition.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
 import { buildServiceInfo, MAX_RECORD_COUNT } from './service-info.js';
@@ -46,7 +48,10 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
 
   const info = async (request: FastifyRequest, reply: FastifyReply) => {
     const { service, collection, url } = await resolve(request);
-    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection) }, servicePage(publicBaseUrl(context.config, request), url, service));
+    // The SDK reads the service JSON again with the rule it switched to: describe the rule's output.
+    const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
+    const ruled = rule ? ruleServiceInfo(await ruleOutput(catalog, collection, rule)) : {};
+    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection), ...ruled }, servicePage(publicBaseUrl(context.config, request), url, service));
   };
 
   const query = async (request: FastifyRequest, reply: FastifyReply) => {

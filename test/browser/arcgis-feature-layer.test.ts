@@ -99,7 +99,7 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
     expect(result.names).toEqual(['p9_9', 'p8_9', 'p7_9', 'p6_9', 'p5_9']);
     await expectNoErrors(sdk);
     await sdk.close();
-  }, 180_000);
+  }, 300_000);
 
   it('opens a popup, clusters, and round-trips applyEdits', async () => {
     const sdk = await showLayer();
@@ -144,5 +144,5 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
     expect(sdk.requests.filter((r) => r.path.endsWith('/applyEdits'))).toHaveLength(3);
     await expectNoErrors(sdk);
     await sdk.close();
-  }, 180_000);
+  }, 300_000);
 });

@@ -118,7 +118,7 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     expect(paths).toEqual(expect.arrayContaining(['', '/rasterFunctionInfos', '/keyProperties', '/exportImage', '/identify', '/legend']));
     await expectNoErrors(sdk);
     await sdk.close();
-  }, 180_000);
+  }, 300_000);
 
   it('draws a DEM made by CreateImageCollection from LERC, identifies the source value, switches rendering rules', async () => {
     const sdk = await showLayer('sdkdem', { format: 'lerc' });
@@ -147,5 +147,5 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     expect(sdk.requests.some((r) => r.path.endsWith('/exportImage') && /Hillshade/.test(r.params.get('renderingRule') ?? ''))).toBe(true);
     await expectNoErrors(sdk);
     await sdk.close();
-  }, 180_000);
+  }, 300_000);
 });
