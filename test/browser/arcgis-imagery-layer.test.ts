@@ -149,6 +149,45 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     await sdk.close();
   }, 300_000);
 
+  it('follows a mosaic rule, applies a pixel filter to LERC pixels, and fills a popup from identify', async () => {
+    const sdk = await showLayer('sdkdem', { format: 'lerc', popupTemplate: { title: 'DEM', content: '{Raster.ServicePixelValue}' } });
+    const [col, row] = [30, 40];
+    const result = await sdk.page.evaluate(async (at) => {
+      const { layer, view, arcgis: a } = window as any;
+      layer.mosaicRule = new a.MosaicRule({ method: 'lock-raster', lockRasterIds: [1] });
+      await (window as any).drawn();
+      // Everything above the threshold turns red: the SDK runs this on the decoded LERC block.
+      layer.pixelFilter = (data: any) => {
+        const block = data.pixelBlock;
+        if (!block) return;
+        const values = block.pixels[0];
+        const n = block.width * block.height;
+        const [r, g, b] = [new Uint8Array(n), new Uint8Array(n), new Uint8Array(n)];
+        for (let i = 0; i < n; i++) r[i] = values[i] > 200 ? 255 : 0;
+        block.pixels = [r, g, b];
+        block.pixelType = 'u8';
+        block.statistics = [{ minValue: 0, maxValue: 255 }, { minValue: 0, maxValue: 255 }, { minValue: 0, maxValue: 255 }];
+      };
+      await new Promise((r) => setTimeout(r, 300));
+      await (window as any).drawn();
+      const point = new a.Point({ x: at.x, y: at.y, spatialReference: { wkid: 4326 } });
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('popup timed out')), 30_000));
+      await Promise.race([view.openPopup({ location: point }), timeout]);
+      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(point)), timeout]);
+      const graphics: any[] = (await Promise.race([fetched.allGraphicsPromise, timeout])) as any[];
+      return { popup: graphics.map((g) => g.attributes?.['Raster.ServicePixelValue']) };
+    }, { x: DEM.x0 + (col + 0.5) * DEM.pixel, y: DEM.y0 - (row + 0.5) * DEM.pixel });
+    expect(result.popup.map(Number)).toContain(demValue(col, row));
+    const locked = sdk.requests.filter((r) => r.path.endsWith('/exportImage') && /LockRaster/i.test(r.params.get('mosaicRule') ?? ''));
+    expect(locked.length).toBeGreaterThan(0);
+    const shot = await viewScreenshot(sdk.page);
+    let red = 0;
+    for (let i = 0; i < shot.data.length; i += 4) if (shot.data[i]! > 200 && shot.data[i + 1]! < 60 && shot.data[i + 2]! < 60) red++;
+    expect(red).toBeGreaterThan(1000); // the high part of the DEM, filtered red
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+
   // A tiled collection's service advertises a tiling scheme in its own SR (Web Mercator for the
   // demo, ArcGIS's WGS84 scheme for the EPSG:4326 DEM): the ImageryTileLayer draws from tiles.
   for (const name of ['DemoImagery', 'sdkdem']) {
