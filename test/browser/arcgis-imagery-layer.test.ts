@@ -149,7 +149,7 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     await sdk.close();
   }, 300_000);
 
-  it('follows a mosaic rule, applies a pixel filter to LERC pixels, and fills a popup from identify', async () => {
+  it('follows a mosaic rule, applies a pixel filter to LERC pixels, fills a popup from identify, computes statistics and histograms', async () => {
     const sdk = await showLayer('sdkdem', { format: 'lerc', popupTemplate: { title: 'DEM', content: '{Raster.ServicePixelValue}' } });
     const [col, row] = [30, 40];
     const result = await sdk.page.evaluate(async (at) => {
@@ -175,9 +175,20 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
       await Promise.race([view.openPopup({ location: point }), timeout]);
       const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(point)), timeout]);
       const graphics: any[] = (await Promise.race([fetched.allGraphicsPromise, timeout])) as any[];
-      return { popup: graphics.map((g) => g.attributes?.['Raster.ServicePixelValue']) };
+      // What the SDK's histogram and statistics widgets ask for an area.
+      const area = { geometry: layer.fullExtent };
+      const computed = await layer.computeStatisticsHistograms(area);
+      const histograms = await layer.computeHistograms(area);
+      return {
+        popup: graphics.map((g) => g.attributes?.['Raster.ServicePixelValue']),
+        min: computed.statistics[0].min,
+        max: computed.statistics[0].max,
+        bins: histograms.histograms[0].counts.length,
+      };
     }, { x: DEM.x0 + (col + 0.5) * DEM.pixel, y: DEM.y0 - (row + 0.5) * DEM.pixel });
     expect(result.popup.map(Number)).toContain(demValue(col, row));
+    expect([result.min, result.max]).toEqual([demValue(0, 0), demValue(DEM.size - 1, DEM.size - 1)]);
+    expect(result.bins).toBeGreaterThan(0);
     const locked = sdk.requests.filter((r) => r.path.endsWith('/exportImage') && /LockRaster/i.test(r.params.get('mosaicRule') ?? ''));
     expect(locked.length).toBeGreaterThan(0);
     const shot = await viewScreenshot(sdk.page);
