@@ -16,8 +16,11 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const require = createRequire(import.meta.url);
-const CORE_DIR = path.dirname(require.resolve('@arcgis/core/package.json'));
-const CORE_VERSION: string = require('@arcgis/core/package.json').version;
+// TESSERA_ARCGIS_CORE: another node_modules folder holding @arcgis/core (e.g. a 5.x beside the 4.x devDependency).
+const CORE_DIR = process.env.TESSERA_ARCGIS_CORE
+  ? path.join(process.env.TESSERA_ARCGIS_CORE, '@arcgis', 'core')
+  : path.dirname(require.resolve('@arcgis/core/package.json'));
+const CORE_VERSION: string = require(path.join(CORE_DIR, 'package.json')).version;
 
 // What the pages use, on `window.arcgis`.
 const ENTRY = `
