@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../config.js';
-import { openPgCatalogStore } from '../../store/postgres/pg-catalog-store.js';
+import { openPgCatalogStore } from './pg-catalog-store.js';
 import type { CatalogStore, ImageRaster, NewCatalogItem } from './catalog-store.js';
 import { openSqliteCatalogStore, type SqliteCatalogStore } from './sqlite-catalog-store.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import type { CatalogStore } from './catalog-store.js';
-import { openPgCatalogStore } from '../../store/postgres/pg-catalog-store.js';
+import { openPgCatalogStore } from './pg-catalog-store.js';
 import { openSqliteCatalogStore } from './sqlite-catalog-store.js';
 
 const open = new Map<string, CatalogStore>();

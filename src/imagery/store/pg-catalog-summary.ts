@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { BYTES_PER_PIXEL, emptySummary } from '../../imagery/store/catalog-summary.js';
-import type { BandStatistics, CollectionSummary } from '../../imagery/store/catalog-store.js';
+import { BYTES_PER_PIXEL, emptySummary } from './catalog-summary.js';
+import type { BandStatistics, CollectionSummary } from './catalog-store.js';
 
 /**
  * A collection's summary from its rows, in SQL (jsonb aggregates), as the embedded store's
