@@ -16,6 +16,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The demo content (and its test) fetch a few Debian packages with `apt-get download` (nothing is
+# installed): that needs the package lists, which slim images ship empty.
+if ! apt-cache show r-cran-stars >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq || echo "apt-get update failed: the server will start without the Olinda demo data"
+fi
+
 # PostgreSQL/PostGIS: the cluster store (TESSERA_STORE=postgres) and the store contract tests,
 # which run against the local server as well as SQLite. The migrations create the extension
 # too; creating it here means a server user without superuser rights finds it there.

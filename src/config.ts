@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { ConfigError, validateConfig } from './config-schema.js';
 
 /** Everything the server can be told, in one typed object. */
 export interface Config {
@@ -26,6 +27,11 @@ export interface Config {
   features: { queryCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
+  /**
+   * With `demo`: also the real demo (Olinda imagery, elevation and polygons, world countries),
+   * fetched from Debian packages into `<dataDir>/cache`. Tests that want only the quick demo turn it off.
+   */
+  demoPackages: boolean;
 }
 
 export function defaultConfig(): Config {
@@ -45,6 +51,7 @@ export function defaultConfig(): Config {
     rasterStore: '',
     features: { queryCacheMB: 128 },
     demo: true,
+    demoPackages: true,
   };
 }
 
@@ -52,7 +59,8 @@ type Overrides = { [K in keyof Config]?: Config[K] extends object ? Partial<Conf
 
 /**
  * Defaults, then `<dataDir>/config.json` (or `TESSERA_CONFIG`), then `TESSERA_*` variables,
- * then explicit overrides (command-line flags, tests).
+ * then explicit overrides (command-line flags, tests); checked against the schema in
+ * config-schema.ts, so a bad setting fails start-up with its name.
  */
 export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   let config = defaultConfig();
@@ -62,13 +70,19 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   config = merge(config, fromEnv(env));
   config = merge(config, overrides);
   config.dataDir = path.resolve(config.dataDir);
+  validateConfig(config);
   config.basePath = '/' + config.basePath.replace(/^\/+|\/+$/g, '');
   return config;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   const out: Overrides = {};
-  const int = (name: string) => (env[name] ? Number.parseInt(env[name]!, 10) : undefined);
+  const int = (name: string) => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    if (!/^\s*-?\d+\s*$/.test(raw)) throw new ConfigError(`Invalid setting ${name}: expected an integer, got '${raw}'.`);
+    return Number.parseInt(raw, 10);
+  };
   if (env.TESSERA_PORT) out.port = int('TESSERA_PORT');
   if (env.TESSERA_HOST) out.host = env.TESSERA_HOST;
   if (env.TESSERA_DATA_DIR) out.dataDir = env.TESSERA_DATA_DIR;
@@ -88,6 +102,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_RASTER_STORE !== undefined) out.rasterStore = env.TESSERA_RASTER_STORE;
   if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
+  if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';
   return out;
 }
 

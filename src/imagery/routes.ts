@@ -11,6 +11,7 @@ import { readCatalogQuery } from './catalog-query.js';
 import { runCatalogQuery } from './catalog-query-result.js';
 import { imageServiceDefinition } from './image-service-definition.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
+import { servicePreview } from './service-preview.js';
 import { buildServiceInfo, MAX_RECORD_COUNT } from './service-info.js';
 import type { CollectionRecord } from './store/catalog-store.js';
 import { catalogStoreFor } from './store/open-catalog-store.js';
@@ -22,7 +23,7 @@ interface ServiceParams {
 }
 
 /**
- * Image collections as ImageServer resources (image-service.md): service info, the catalog
+ * Image collections as ImageServer resources (ArcGIS Image Service): service info, the catalog
  * `query`, one catalog item, `keyProperties` (the admin data-store endpoints are in data-store-routes.ts). Rendering
  * operations (exportImage, identify, …) are another capability's.
  */
@@ -44,7 +45,9 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
 
   const info = async (request: FastifyRequest, reply: FastifyReply) => {
     const { service, collection, url } = await resolve(request);
-    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection) }, servicePage(publicBaseUrl(context.config, request), url, service));
+    const base = publicBaseUrl(context.config, request);
+    const page = { ...servicePage(base, url, service), map: servicePreview(base, url, collection) };
+    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection) }, page);
   };
 
   const query = async (request: FastifyRequest, reply: FastifyReply) => {
