@@ -40,7 +40,8 @@ export async function resolveEngineFeatures(name: string, value: unknown, contex
   const dir = path.join(context.scratchDir, 'inputs');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.json`);
-  await writeFile(file, JSON.stringify({ geometryType: set.geometryType ?? guessGeometryType(features), spatialReference, features }));
+  const fields = Array.isArray(set.fields) ? set.fields : guessFields(features);
+  await writeFile(file, JSON.stringify({ geometryType: set.geometryType ?? guessGeometryType(features), spatialReference, fields, features }));
   return { file, features, spatialReference };
 }
 
@@ -79,4 +80,13 @@ function guessGeometryType(features: EsriFeature[]): string {
   if ('paths' in geometry) return 'esriGeometryPolyline';
   if ('points' in geometry) return 'esriGeometryMultipoint';
   return 'esriGeometryPoint';
+}
+
+/** Field definitions from the first feature's attributes (GDAL's ESRIJSON reader needs them). */
+function guessFields(features: EsriFeature[]): Array<{ name: string; type: string }> {
+  const attributes = features[0]?.attributes ?? {};
+  return Object.entries(attributes).map(([name, value]) => ({
+    name,
+    type: /^objectid$/i.test(name) ? 'esriFieldTypeOID' : typeof value === 'number' ? 'esriFieldTypeDouble' : 'esriFieldTypeString',
+  }));
 }

@@ -11,4 +11,5 @@ export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = [
   taskModule(new URL('./stream-link.ts', import.meta.url), 'streamLink'),
   taskModule(new URL('./watershed.ts', import.meta.url), 'watershed'),
   taskModule(new URL('./flow-distance.ts', import.meta.url), 'flowDistance'),
+  taskModule(new URL('./calculate-density.ts', import.meta.url), 'calculateDensity'),
 ];
