@@ -12,4 +12,5 @@ export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = [
   taskModule(new URL('./watershed.ts', import.meta.url), 'watershed'),
   taskModule(new URL('./flow-distance.ts', import.meta.url), 'flowDistance'),
   taskModule(new URL('./calculate-density.ts', import.meta.url), 'calculateDensity'),
+  taskModule(new URL('./calculate-travel-cost.ts', import.meta.url), 'calculateTravelCost'),
 ];
