@@ -38,7 +38,7 @@ export async function publishEngineRaster(context: TaskContext, parameter: strin
     catalog: deps.catalog,
     collectionName: output.name,
     srs,
-    settings: { ...readIngestSettings({}), parallelism: 1 },
+    settings: { ...readIngestSettings({}), parallelism: 1, compression: 'DEFLATE' },
     rasterType: readRasterType('Raster Dataset'),
     inputs: { inputs: [{ kind: 'raster', source: file, label: parameter, fileName: `${output.name}${path.extname(file) || '.tif'}`, fromItem: false }], byRef: false },
     deps,

@@ -13,4 +13,5 @@ export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = [
   taskModule(new URL('./flow-distance.ts', import.meta.url), 'flowDistance'),
   taskModule(new URL('./calculate-density.ts', import.meta.url), 'calculateDensity'),
   taskModule(new URL('./calculate-travel-cost.ts', import.meta.url), 'calculateTravelCost'),
+  taskModule(new URL('./segment.ts', import.meta.url), 'segment'),
 ];

@@ -66,3 +66,39 @@ export function sameGrid(a: Grid, b: Grid): boolean {
 export function cellSizes(grid: Pick<Grid, 'geoTransform'>): { dx: number; dy: number } {
   return { dx: Math.hypot(grid.geoTransform[1]!, grid.geoTransform[4]!), dy: Math.hypot(grid.geoTransform[2]!, grid.geoTransform[5]!) };
 }
+
+/** Reads several bands (1-based) of a raster as Float64 arrays, NoData as NaN. */
+export async function readBands(source: string, bands: number[]): Promise<Grid[]> {
+  const grids: Grid[] = [];
+  for (const band of bands) grids.push(await readGrid(source, band));
+  return grids;
+}
+
+/** Writes several bands of one type on the template's grid (no NoData value: every cell is set). */
+export async function writeBands(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
+  const rgb = bands.length === 3 ? ['PHOTOMETRIC=RGB'] : [];
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, bands.length, type, ['COMPRESS=DEFLATE', 'TILED=YES', ...rgb]);
+  try {
+    dataset.geoTransform = template.geoTransform;
+    if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);
+    for (let b = 0; b < bands.length; b++) {
+      const values = bands[b]!;
+      const out = new Float64Array(values.length);
+      for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+      await dataset.bands.get(b + 1).pixels.writeAsync(0, 0, template.width, template.height, out);
+    }
+    dataset.flush();
+  } finally {
+    dataset.close();
+  }
+}
+
+/** Number of bands of a raster. */
+export async function countBands(source: string): Promise<number> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    return dataset.bands.count();
+  } finally {
+    dataset.close();
+  }
+}
