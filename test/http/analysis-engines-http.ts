@@ -30,10 +30,10 @@ export async function readOutputRows(server: TestServer, name: string): Promise<
   return readRows(row!.path);
 }
 
-/** Band 1 of a raster as rows (NoData → null). */
-export function readRows(file: string): Array<Array<number | null>> {
+/** One band (default 1) of a raster as rows (NoData → null). */
+export function readRows(file: string, bandNumber = 1): Array<Array<number | null>> {
   const dataset = gdal.open(file);
-  const band = dataset.bands.get(1);
+  const band = dataset.bands.get(bandNumber);
   const { x: width, y: height } = dataset.rasterSize;
   const data = new Float64Array(width * height);
   band.pixels.read(0, 0, width, height, data);

@@ -87,6 +87,12 @@ function guessFields(features: EsriFeature[]): Array<{ name: string; type: strin
   const attributes = features[0]?.attributes ?? {};
   return Object.entries(attributes).map(([name, value]) => ({
     name,
-    type: /^objectid$/i.test(name) ? 'esriFieldTypeOID' : typeof value === 'number' ? 'esriFieldTypeDouble' : 'esriFieldTypeString',
+    type: /^objectid$/i.test(name)
+      ? 'esriFieldTypeOID'
+      : typeof value !== 'number'
+        ? 'esriFieldTypeString'
+        : features.every((f) => Number.isInteger(f.attributes?.[name]))
+          ? 'esriFieldTypeInteger'
+          : 'esriFieldTypeDouble',
   }));
 }

@@ -14,4 +14,6 @@ export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = [
   taskModule(new URL('./calculate-density.ts', import.meta.url), 'calculateDensity'),
   taskModule(new URL('./calculate-travel-cost.ts', import.meta.url), 'calculateTravelCost'),
   taskModule(new URL('./segment.ts', import.meta.url), 'segment'),
+  taskModule(new URL('./train-classifier.ts', import.meta.url), 'trainClassifier'),
+  taskModule(new URL('./classify.ts', import.meta.url), 'classify'),
 ];
