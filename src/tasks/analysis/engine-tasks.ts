@@ -16,4 +16,5 @@ export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = [
   taskModule(new URL('./segment.ts', import.meta.url), 'segment'),
   taskModule(new URL('./train-classifier.ts', import.meta.url), 'trainClassifier'),
   taskModule(new URL('./classify.ts', import.meta.url), 'classify'),
+  taskModule(new URL('./nibble.ts', import.meta.url), 'nibble'),
 ];
