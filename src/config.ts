@@ -20,6 +20,8 @@ export interface Config {
   uploads: { maxFileBytes: number };
   jobs: { concurrency: number; timeLimitSeconds: number; retentionMinutes: number };
   store: { kind: 'sqlite' | 'postgres'; postgresUrl: string; postgresSchema: string };
+  /** Where by-value rasters go: '' for `<dataDir>/rasters`, or `s3://bucket/prefix` (GDAL `/vsis3/`). */
+  rasterStore: string;
   /** Memory for encoded query answers, kept until the data changes (0: no caching). */
   features: { queryCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
@@ -40,6 +42,7 @@ export function defaultConfig(): Config {
     uploads: { maxFileBytes: 4 * 1024 ** 3 },
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
+    rasterStore: '',
     features: { queryCacheMB: 128 },
     demo: true,
   };
@@ -77,9 +80,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     out.admin = { username: env.TESSERA_ADMIN_USER ?? 'admin', password: env.TESSERA_ADMIN_PASSWORD ?? '' };
   }
   if (env.TESSERA_JOB_CONCURRENCY) out.jobs = { concurrency: int('TESSERA_JOB_CONCURRENCY') };
+  // Job worker processes of this node; 0 makes an HTTP-only node of a cluster.
+  if (env.TESSERA_JOB_WORKERS) out.jobs = { concurrency: int('TESSERA_JOB_WORKERS') };
   if (env.TESSERA_STORE) out.store = { kind: env.TESSERA_STORE as 'sqlite' | 'postgres' };
   if (env.TESSERA_POSTGRES_URL) out.store = { ...out.store, postgresUrl: env.TESSERA_POSTGRES_URL };
   if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
+  if (env.TESSERA_RASTER_STORE !== undefined) out.rasterStore = env.TESSERA_RASTER_STORE;
   if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   return out;

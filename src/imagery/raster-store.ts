@@ -1,11 +1,20 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { deleteFolderObjects, deleteObjects, parseVsis3Path, vsis3Path } from '../raster/s3-objects.js';
 import { isInside } from './data-stores.js';
 
-/** `<dataDir>/rasters`: the raster store, where by-value copies (COGs) and our recipe files live. */
+/**
+ * The raster store, where by-value copies (COGs) and our recipe files live: `<dataDir>/rasters`,
+ * or `/vsis3/bucket/prefix` with `rasterStore: 's3://bucket/prefix'` (shared by every node).
+ */
 export function rasterStoreRoot(config: Config): string {
-  return path.join(config.dataDir, 'rasters');
+  return config.rasterStore ? vsis3Path(config.rasterStore) : path.join(config.dataDir, 'rasters');
+}
+
+/** True when the raster store is object storage: no folders to make, objects to delete. */
+export function isObjectStore(config: Config): boolean {
+  return rasterStoreRoot(config).startsWith('/vsis3/');
 }
 
 /** `<dataDir>/rasters/<collection>`. Names are service names (letters, digits, `_`, `-`). */
@@ -23,7 +32,8 @@ export function jobRasterDir(config: Config, collectionName: string, jobId: stri
 
 /** True for files we wrote (inside the raster store); sources anywhere else are never deleted. */
 export function isOwnedFile(config: Config, file: string): boolean {
-  return !file.startsWith('/vsi') && isInside(path.resolve(file), rasterStoreRoot(config));
+  if (file.startsWith('/vsi') && !isObjectStore(config)) return false;
+  return isInside(path.resolve(file), rasterStoreRoot(config));
 }
 
 /**
@@ -31,6 +41,7 @@ export function isOwnedFile(config: Config, file: string): boolean {
  * leave empty up to the raster store. Anything outside the raster store is left alone.
  */
 export async function removeOwnedFiles(config: Config, files: string[]): Promise<void> {
+  if (isObjectStore(config)) return removeOwnedObjects(config, files);
   const folders = new Set<string>();
   for (const file of files) {
     if (!isOwnedFile(config, file)) continue;
@@ -43,6 +54,7 @@ export async function removeOwnedFiles(config: Config, files: string[]): Promise
 /** Removes a folder we own with everything in it, then empty parents up to the raster store. */
 export async function removeOwnedFolder(config: Config, folder: string): Promise<void> {
   if (!isOwnedFile(config, folder) || path.resolve(folder) === rasterStoreRoot(config)) return;
+  if (isObjectStore(config)) return deleteFolderObjects(folder);
   await rm(folder, { recursive: true, force: true });
   await pruneEmptyFolders(config, path.dirname(path.resolve(folder)));
 }
@@ -55,4 +67,16 @@ async function pruneEmptyFolders(config: Config, start: string): Promise<void> {
     if (entries.length > 0) return;
     await rmdir(folder).catch(() => undefined);
   }
+}
+
+/** Object storage has no folders: each file and its side-cars is one object to delete. */
+async function removeOwnedObjects(config: Config, files: string[]): Promise<void> {
+  const byBucket = new Map<string, string[]>();
+  for (const file of files.filter((f) => isOwnedFile(config, f))) {
+    const { bucket, key } = parseVsis3Path(path.resolve(file));
+    const keys = byBucket.get(bucket) ?? [];
+    keys.push(...['', '.aux.xml', '.ovr', '.msk'].map((suffix) => `${key}${suffix}`));
+    byBucket.set(bucket, keys);
+  }
+  for (const [bucket, keys] of byBucket) await deleteObjects(bucket, keys);
 }

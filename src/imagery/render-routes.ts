@@ -191,7 +191,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     else if (params.has('geometry')) {
       const area = areaOf(readCollectionGeometry(params, target.collection).geometry);
       if (!area) throw ApiError.invalidParameter("'geometry' parameter is invalid");
-      items = await catalog.queryItems(target.collection.id, catalogQueryFor(target.collection, parseMosaicRule(undefined), areaPolygon(area.box)));
+      items = await catalog.queryItems(target.collection.id, catalogQueryFor(target.collection, parseMosaicRule(undefined), areaPolygon(area.box), catalog.dialect));
     } else throw ApiError.invalidParameter("'rasterIds' or 'geometry' parameter is required");
     const files = await listRasterFiles(items, target.collection);
     const body = { rasterFiles: files.map(({ id, size, rasterIds }) => ({ id, size, rasterIds })) };

@@ -60,7 +60,15 @@ export type ColumnType = 'integer' | 'real' | 'text' | 'blob';
 export interface ColumnSchema {
   name: string;
   type: ColumnType;
+  /**
+   * What a temporal column holds. Values cross the interface as the embedded store keeps them
+   * (epoch ms for `date`, ISO text for the others); a store may keep them in native types
+   * (PostgreSQL: timestamptz, date, time) as the where compiler's dialect expects.
+   */
+  temporal?: TemporalKind;
 }
+
+export type TemporalKind = 'date' | 'dateOnly' | 'timeOnly' | 'timestampOffset';
 
 export type GeometryKind = 'point' | 'multipoint' | 'polyline' | 'polygon';
 

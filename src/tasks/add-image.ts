@@ -36,7 +36,7 @@ async function runAddImage(context: TaskContext): Promise<Record<string, unknown
   if (resolved.inputs.some((input) => input.kind === 'collection' && input.collection.id === collection.id)) {
     throw new TaskError('An image collection cannot be added to itself.');
   }
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const ingest = await ingestImages({ context, catalog: deps.catalog, collectionName: collection.name, srs: collection.srsWkt, settings, rasterType, inputs: resolved, deps, journal });
   context.signal.throwIfAborted();
   context.progress(96, 'Writing the catalog');

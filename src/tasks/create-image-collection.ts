@@ -68,7 +68,7 @@ async function runCreateImageCollection(context: TaskContext): Promise<Record<st
     throw new TaskError(`context.outSR is required to create a new image collection of type ${rasterType.name}, e.g. {"outSR": {"wkid": 3857}}.`);
   }
   const resolved = await resolveInputRasters(inputs.inputRasters, deps);
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const ingest = await ingestImages({
     context,
     catalog: deps.catalog,

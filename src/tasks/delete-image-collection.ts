@@ -31,10 +31,10 @@ async function runDeleteImageCollection(context: TaskContext): Promise<Record<st
   const deps = collectionDeps(context);
   const { collection, service, item } = await locateCollection(context.inputs.imageCollection, deps);
   context.signal.throwIfAborted();
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const itemId = item?.id ?? service.itemId;
   const { itemCount } = await deleteCollectionData(context.config, deps.catalog, collection, async ({ files, folder }) => {
-    journal.record({ type: 'deleteCommitted', files, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
+    await journal.record({ type: 'deleteCommitted', files, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
     await unpublishImageService(context, service, itemId);
   });
   context.info(`Deleted image collection '${collection.name}' (${itemCount} image${itemCount === 1 ? '' : 's'}).`);

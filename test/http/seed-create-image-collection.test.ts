@@ -168,6 +168,15 @@ describe('seed conformance: CreateImageCollection', () => {
     expect(await rows('nosuchtype')).toEqual([]);
   });
 
+  it('context.outSR is required to create a collection, for every type but UAV/UAS (which derives it from GPS)', async () => {
+    for (const rasterTypeName of ['Raster Dataset', 'Aerial', 'ScannedAerial', 'Landsat 8']) {
+      const job = await runJob(server, 'CreateImageCollection', { inputRasters: { uri: '/share/utm-rgb.tif' }, imageCollection: 'nosr', rasterType: { rasterTypeName } }, token);
+      expect(job.jobStatus, rasterTypeName).toBe('esriJobFailed');
+      expect(messages(job), rasterTypeName).toMatch(/context\.outSR is required/);
+    }
+    expect(await rows('nosr')).toEqual([]);
+  });
+
   it('refusals create nothing: missing required parameters, malformed JSON, an existing name', async () => {
     const servicesBefore = (await server.context.stores.services.list()).length;
     const base = { inputRasters: '{"uri":"/share/utm-rgb.tif"}', imageCollection: 'refused', rasterType: 'Raster Dataset', f: 'json', token };

@@ -161,6 +161,8 @@ export interface DataStoreRecord {
  * const rows = await catalog.queryItems(id, { where: compileWhere("Name LIKE 'IMG%'", …) });
  */
 export interface CatalogStore {
+  /** The SQL dialect catalog where clauses must be compiled for (`CatalogQuery.where`). */
+  readonly dialect: 'sqlite' | 'postgres';
   getCollection(nameOrId: string): Promise<CollectionRecord | undefined>;
   listCollections(): Promise<CollectionRecord[]>;
   /** Creates the collection with its first items atomically; returns the new OBJECTIDs. */

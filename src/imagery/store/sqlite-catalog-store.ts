@@ -38,6 +38,7 @@ export function openSqliteCatalogStore(config: Config): SqliteCatalogStore {
 
 /** The embedded CatalogStore: SpatiaLite footprints, R-tree bounding boxes, JSON raster details. */
 export class SqliteCatalogStore implements CatalogStore {
+  readonly dialect = 'sqlite' as const;
   /** Statements by SQL text: every render selects items, and preparing costs more than the lookup. */
   private readonly prepare: (sql: string) => Statement;
 

@@ -32,7 +32,7 @@ export async function publishEngineRaster(context: TaskContext, parameter: strin
   });
   const wkt = readWkt(file);
   const srs = { wkt };
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const ingest = await ingestImages({
     context,
     catalog: deps.catalog,

@@ -16,7 +16,7 @@ import { computeBandStatistics } from './band-statistics.js';
 import { clipRings, type Rings } from './clip-rings.js';
 import { rowAttributes } from './row-attributes.js';
 import type { ImagePlan } from './plan-images.js';
-import { isOwnedFile } from '../../imagery/raster-store.js';
+import { isObjectStore, isOwnedFile } from '../../imagery/raster-store.js';
 
 /** Where and how images of one job are ingested. */
 export interface IngestTarget {
@@ -60,7 +60,7 @@ async function ingestByValue(plan: ImagePlan, fileName: string, target: IngestTa
   const source = await inspectGeoreferenced(plan, target.signal);
   const window = target.extent ? clipWindow(source, target) : undefined;
   if (window === null) return null;
-  const dst = path.join(target.outputDir, fileName);
+  const dst = ownedPath(target, fileName);
   const info = await convertToCog(
     plan.source,
     dst,
@@ -191,4 +191,14 @@ export async function describeRaster(info: RasterInfo, file: string, bandNames?:
     statistics: await computeBandStatistics(file),
     ...(bandNames ? { bandNames } : {}),
   };
+}
+
+/**
+ * Where a by-value copy goes. On object storage each COG gets a "folder" of its own: GDAL lists
+ * a file's folder when it opens it and keeps that listing, so a folder listed before a sibling
+ * was uploaded would hide the sibling; a folder nobody lists before its one file exists cannot.
+ */
+function ownedPath(target: IngestTarget, fileName: string): string {
+  if (!isObjectStore(target.config)) return path.join(target.outputDir, fileName);
+  return path.join(target.outputDir, fileName.replace(/\.tif$/, ''), fileName);
 }

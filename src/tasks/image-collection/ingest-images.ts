@@ -16,7 +16,7 @@ import type { IngestSettings } from './ingest-settings.js';
 import type { JobJournal } from './job-journal.js';
 import { planImages, type ImagePlan } from './plan-images.js';
 import type { RasterTypeSpec } from './raster-type-param.js';
-import { jobRasterDir } from '../../imagery/raster-store.js';
+import { isObjectStore, jobRasterDir } from '../../imagery/raster-store.js';
 import { runPool } from './run-pool.js';
 
 export interface IngestRequest {
@@ -48,10 +48,12 @@ export interface IngestResult {
 export async function ingestImages(request: IngestRequest): Promise<IngestResult> {
   const { context, settings } = request;
   const outputDir = jobRasterDir(context.config, request.collectionName, context.jobId);
-  request.journal.record({ type: 'rasterDir', path: outputDir });
-  await mkdir(outputDir, { recursive: true });
+  await request.journal.record({ type: 'rasterDir', path: outputDir });
+  // Object storage has no folders (and GDAL writes there itself).
+  if (!isObjectStore(context.config)) await mkdir(outputDir, { recursive: true });
   const byRef = request.inputs.byRef && !request.inputs.inputs.some((i) => i.kind === 'raster' && i.fromItem);
   if (request.inputs.byRef && !byRef) context.warning('Portal items are always copied into the raster store; byref applies to url and uri inputs only.');
+  if (byRef && isObjectStore(context.config)) throw new TaskError('Adding images by reference is not supported yet with an S3 raster store; add them by value.');
   const recipeDir = byRef ? path.join(outputDir, 'recipes') : path.join(context.scratchDir, 'recipes');
   await mkdir(recipeDir, { recursive: true });
   context.progress(2, 'Reading the inputs');

@@ -23,7 +23,7 @@ export interface UndoContext {
  */
 export async function undoImageCollectionJob(context: UndoContext): Promise<void> {
   if (await finishCommittedDeletion(context)) return;
-  const entries = JobJournal.read(context.scratchDir);
+  const entries = await JobJournal.read(context);
   await catalogStoreFor(context.config).removeJobWork(context.jobId);
   for (const entry of [...entries].reverse()) {
     if (entry.type === 'serviceCreated') {
@@ -52,7 +52,7 @@ export async function undoImageCollectionJob(context: UndoContext): Promise<void
  * Delete tasks call it first when they run again after a crash.
  */
 export async function finishCommittedDeletion(context: UndoContext): Promise<boolean> {
-  const committed = JobJournal.read(context.scratchDir).find((e) => e.type === 'deleteCommitted');
+  const committed = (await JobJournal.read(context)).find((e) => e.type === 'deleteCommitted');
   if (committed?.type !== 'deleteCommitted') return false;
   await unpublishImageService(context, committed.service, committed.itemId);
   await removeOwnedFiles(context.config, committed.files);
