@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArcGISJobError, JOB_STATUSES } from '@esri/arcgis-rest-request';
@@ -53,5 +53,22 @@ describe('cancelling an engine run', () => {
     expect(await catalogStoreFor(server.context.config).getCollection('never')).toBeUndefined();
     const info = await server.get(`${RASTER_ANALYSIS}/Fill/jobs/${job.id}?f=json&token=${token}`);
     expect(info.jobStatus).toBe('esriJobCancelled');
+  }, 120_000);
+
+  it('ends the engine by itself when its job worker is killed outright', async () => {
+    const job = await submitAnalysisJob(server, token, 'Fill', { inputSurfaceRaster: { uri: '/fileShares/big/rough.tif' }, outputName: 'orphan' });
+    let watchdog: number | undefined;
+    const deadline = Date.now() + 60_000;
+    while (watchdog === undefined && Date.now() < deadline) {
+      watchdog = processesMentioning(job.id).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('bash\0-c\0parent='));
+      if (watchdog === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(watchdog).toBeDefined();
+    const worker = Number(readFileSync(`/proc/${watchdog}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    expect(worker).not.toBe(process.pid);
+    process.kill(worker, 'SIGKILL'); // only the worker: its process group, the engine's, lives on
+    const until = Date.now() + 15_000;
+    while (processesMentioning(job.id).length > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(processesMentioning(job.id)).toEqual([]);
   }, 120_000);
 });

@@ -25,8 +25,15 @@ process.once('exit', () => {
 const MAX_CAPTURE = 256 * 1024;
 
 /**
- * Runs an analysis engine (grass, saga_cmd, otbcli_*) as a child process that leads its own
- * process group. Engines start helpers of their own (GRASS runs each module as a process under
+ * The group leader: runs the engine and checks every second that this worker is still alive.
+ * A worker killed outright (SIGKILL of its own group, a crash) cannot kill the engine's separate
+ * group, so the group kills itself once the worker is gone. Exits with the engine's status.
+ */
+const WATCHDOG = 'parent=$1; shift; "$@" & engine=$!; while kill -0 "$engine" 2>/dev/null; do kill -0 "$parent" 2>/dev/null || kill -KILL 0; sleep 1; done; wait "$engine"';
+
+/**
+ * Runs an analysis engine (grass, saga_cmd, otbcli_*) in a process group of its own, led by a
+ * small bash watchdog (WATCHDOG). Engines start helpers of their own (GRASS runs each module as a process under
  * a Python launcher), so cancel, delete and time-out kill the whole group with SIGKILL; the
  * promise settles only after the leader has exited. A non-zero exit becomes a TaskError carrying
  * the engine's last error lines (`label` names the step for the client).
@@ -34,7 +41,7 @@ const MAX_CAPTURE = 256 * 1024;
 export function runEngine(label: string, program: string, args: string[], options: EngineRunOptions): Promise<EngineRunResult> {
   options.signal.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {
+    const child = spawn('bash', ['-c', WATCHDOG, 'tessera-engine', String(process.pid), program, ...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
