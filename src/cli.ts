@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ConfigError } from './config-schema.js';
 import { IMPORT_USAGE, runImportCommand } from './features/import-command.js';
 import { processRole, reportReady, runProcesses } from './processes.js';
 import { startServer } from './server.js';
@@ -57,8 +58,15 @@ function stopOnSignal(close: () => Promise<void>): void {
     await close();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
-await main(process.argv.slice(2));
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  // A bad setting is the operator's to fix: say which, without a stack trace.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 2;
+}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { ConfigError, validateConfig } from './config-schema.js';
 
 /** Everything the server can be told, in one typed object. */
 export interface Config {
@@ -52,7 +53,8 @@ type Overrides = { [K in keyof Config]?: Config[K] extends object ? Partial<Conf
 
 /**
  * Defaults, then `<dataDir>/config.json` (or `TESSERA_CONFIG`), then `TESSERA_*` variables,
- * then explicit overrides (command-line flags, tests).
+ * then explicit overrides (command-line flags, tests); checked against the schema in
+ * config-schema.ts, so a bad setting fails start-up with its name.
  */
 export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   let config = defaultConfig();
@@ -62,13 +64,19 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   config = merge(config, fromEnv(env));
   config = merge(config, overrides);
   config.dataDir = path.resolve(config.dataDir);
+  validateConfig(config);
   config.basePath = '/' + config.basePath.replace(/^\/+|\/+$/g, '');
   return config;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   const out: Overrides = {};
-  const int = (name: string) => (env[name] ? Number.parseInt(env[name]!, 10) : undefined);
+  const int = (name: string) => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    if (!/^\s*-?\d+\s*$/.test(raw)) throw new ConfigError(`Invalid setting ${name}: expected an integer, got '${raw}'.`);
+    return Number.parseInt(raw, 10);
+  };
   if (env.TESSERA_PORT) out.port = int('TESSERA_PORT');
   if (env.TESSERA_HOST) out.host = env.TESSERA_HOST;
   if (env.TESSERA_DATA_DIR) out.dataDir = env.TESSERA_DATA_DIR;

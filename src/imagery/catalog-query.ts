@@ -10,7 +10,7 @@ import { catalogFields, type CatalogField } from './catalog-fields.js';
 import type { CatalogQuery, CollectionRecord, SpatialRelation } from './store/catalog-store.js';
 import { isCollectionSrs, transformGeometry } from './transform-geometry.js';
 
-/** A validated catalog `query` request (image-service.md §5, features.md §6.1). */
+/** A validated catalog `query` request (ArcGIS Image Service Query: the feature query's parameters over the catalog). */
 export interface CatalogQueryRequest {
   query: CatalogQuery;
   outFields: CatalogField[];

@@ -39,7 +39,7 @@ interface ServiceParams {
 type Handler = (request: FastifyRequest, reply: FastifyReply, target: RenderTarget) => Promise<unknown>;
 
 /**
- * The rendering side of `…/ImageServer` (image-service.md §4, §6–§10): exportImage and the
+ * The rendering side of `…/ImageServer` (the ArcGIS Image Service operations): exportImage and the
  * short-lived files of its f=json answer, identify, getSamples, statistics and histograms, tiles,
  * raster info, download and file. Decodes parameters, calls `render/`, encodes the answer.
  */

@@ -22,7 +22,7 @@ interface ServiceParams {
 }
 
 /**
- * Image collections as ImageServer resources (image-service.md): service info, the catalog
+ * Image collections as ImageServer resources (ArcGIS Image Service): service info, the catalog
  * `query`, one catalog item, `keyProperties` (the admin data-store endpoints are in data-store-routes.ts). Rendering
  * operations (exportImage, identify, …) are another capability's.
  */

@@ -8,7 +8,7 @@ import { parseTaskInputs } from './gp-inputs.js';
 import type { GPRegistry, RegisteredTask } from './gp-registry.js';
 import { recoverStaleJobs } from './job-recovery.js';
 import type { JobRunner } from './job-runner.js';
-import { removeScratch } from './scratch.js';
+import { removeOrphanScratch, removeScratch } from './scratch.js';
 import { TaskError } from './task.js';
 
 export interface JobServiceOptions {
@@ -57,6 +57,7 @@ export class JobService {
       const cutoff = this.queue.shared ? Date.now() - this.options.staleMs : Date.now() + 1;
       if (this.recovers) await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, cutoff);
       if (this.closed) return;
+      if (this.queue.shared && this.runner.hasWorkers) await removeOrphanScratch(this.queue, this.config.dataDir);
       this.runner.start();
       this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
       this.sweepTimer.unref();

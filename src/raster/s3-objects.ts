@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 
 /** `s3://bucket/prefix` → its parts; the prefix has no leading or trailing slash. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -62,6 +62,13 @@ export async function deleteObjects(bucket: string, keys: string[]): Promise<voi
     const batch = keys.slice(i, i + 1000);
     await s3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
   }
+}
+
+/** Copies one `/vsis3/` object to another key, server-side (S3 has no hard links). */
+export async function copyObject(from: string, to: string): Promise<void> {
+  const source = parseVsis3Path(from);
+  const target = parseVsis3Path(to);
+  await s3().send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource: encodeURI(`${source.bucket}/${source.key}`) }));
 }
 
 /** Keys of every object under a prefix. */

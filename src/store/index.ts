@@ -108,3 +108,4 @@ export async function openJobQueueStore(
 function openSqliteFeatureStore(config: Config): FeatureStore {
   return new SqliteFeatureStore(path.join(config.dataDir, 'features'));
 }
+

@@ -11,7 +11,7 @@ import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-col
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
 /**
- * DeleteImage (raster-analysis.md §5): removes the catalog rows a `where` selects, in one
+ * DeleteImage (ArcGIS Raster Analysis): removes the catalog rows a `where` selects, in one
  * transaction, then the copies we own of them. Sources are never deleted. Selecting every row
  * empties the collection but keeps it and its service.
  */
@@ -52,9 +52,10 @@ async function runDeleteImage(context: TaskContext): Promise<Record<string, unkn
   context.signal.throwIfAborted();
   const journal = JobJournal.open(context);
   const removed = await deps.catalog.deleteItems(collection.id, { where });
-  const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
-  await journal.record({ type: 'deleteCommitted', files: owned, folders: [] });
-  await removeOwnedFiles(context.config, owned);
+  const root = collection.properties.rasterDir;
+  const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file, root));
+  await journal.record({ type: 'deleteCommitted', files: owned, folders: [], ...(root ? { root } : {}) });
+  await removeOwnedFiles(context.config, owned, root);
   context.info(`Deleted ${removed.length} image${removed.length === 1 ? '' : 's'} from '${collection.name}'.`);
   return { result: { url } };
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -265,6 +265,33 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     const pixels = dataset.bands.get(1).pixels.read(0, 0, 64, 48) as Uint8Array;
     dataset.close();
     expect(pixels.some((v) => v > 0)).toBe(true);
+
+    // Another collection from this one copies its objects server-side; deleting the original
+    // through B removes only the original's objects.
+    const copy = await post(`${b}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
+      // The URL as the submitting node names it (behind a load balancer every node shares TESSERA_PUBLIC_URL).
+      inputRasters: JSON.stringify({ url: `${b}/rest/services/Hosted/in_s3/ImageServer` }),
+      imageCollection: 'copy_s3',
+      rasterType: 'Raster Dataset',
+      context: JSON.stringify({ outSR: { wkid: 3857 } }),
+      f: 'json',
+      token: tokenB,
+    });
+    const copied = await waitFor(
+      () => get(`${a}${RASTER_TOOLS}/CreateImageCollection/jobs/${copy.jobId}?f=json&returnMessages=true&token=${tokenA}`),
+      (j) => j.jobStatus === 'esriJobSucceeded' || j.jobStatus === 'esriJobFailed',
+    );
+    expect(copied.jobStatus, JSON.stringify(copied.messages)).toBe('esriJobSucceeded');
+    const removal = await post(`${b}${RASTER_TOOLS}/DeleteImageCollection/submitJob`, { imageCollection: 'in_s3', f: 'json', token: tokenB });
+    const removed = await waitFor(
+      () => get(`${a}${RASTER_TOOLS}/DeleteImageCollection/jobs/${removal.jobId}?f=json&returnMessages=true&token=${tokenA}`),
+      (j) => j.jobStatus === 'esriJobSucceeded' || j.jobStatus === 'esriJobFailed',
+    );
+    expect(removed.jobStatus, JSON.stringify(removed.messages)).toBe('esriJobSucceeded');
+    expect(s3Objects('cluster/in_s3')).toEqual([]);
+    expect(s3Objects('cluster/copy_s3').filter((f) => f.includes('.tif'))).toHaveLength(1);
+    const still = await fetch(`${a}/rest/services/Hosted/copy_s3/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=64,48&format=png&f=image&token=${tokenA}`);
+    expect(still.headers.get('content-type')).toBe('image/png');
   });
 
   it('ends an ingest failed and undone when its worker node is killed with -9, then runs new jobs once it is back', async () => {
@@ -301,7 +328,12 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     const items = await get(`${a}/sharing/rest/search?q=killed&f=json&token=${tokenA}`);
     expect(items.results ?? []).toEqual([]);
 
+    // The job's scratch folder stayed on the killed node's disk until that node came back.
+    const scratch = path.join(root, 'w', 'jobs', submitted.jobId);
+    expect(existsSync(scratch)).toBe(true);
     worker = (await startNode('worker', 'w', 2)).child;
+    // Its start-up (in the background of the node's start) removes it.
+    expect(await waitFor(async () => existsSync(scratch), (exists) => !exists, 10_000)).toBe(false);
     const next = await post(`${b}${FIXTURES}/InstantSuccess/submitJob`, { text: 'again', f: 'json' });
     const done = await waitFor(() => get(`${a}${FIXTURES}/InstantSuccess/jobs/${next.jobId}?f=json`), (j) => j.jobStatus === 'esriJobSucceeded');
     expect(done.jobStatus).toBe('esriJobSucceeded');

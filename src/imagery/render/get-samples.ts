@@ -26,7 +26,7 @@ export interface SamplesRequest {
 }
 
 /**
- * getSamples (image-service.md §7): values at locations derived from the geometry, each from the
+ * getSamples (ArcGIS Get Samples): values at locations derived from the geometry, each from the
  * top item with data there (or every item with data, `returnFirstValueOnly=false`), with the
  * item's id, resolution (LowPS) and requested attributes. Locations without data say `NoData`.
  */

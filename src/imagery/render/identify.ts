@@ -81,7 +81,7 @@ export interface IdentifyOptions {
 }
 
 /**
- * The identify answer (image-service.md §6): the mosaic's value at the point, processed by the
+ * The identify answer (ArcGIS Identify (Image Service)): the mosaic's value at the point, processed by the
  * rendering rule when there is one (rendered on a one-pixel grid at the top item's resolution,
  * grown as the rule needs), and the catalog items there with their own values.
  */

@@ -108,6 +108,12 @@ export interface CollectionProperties {
   clipExtent?: Bounds;
   rasterTypeParameters?: Record<string, unknown>;
   description?: string;
+  /**
+   * A folder of a registered data store that holds this collection's copies instead of the raster
+   * store (an output `{"uri": "/fileShares/x/name"}`); it was made for the collection, so what is
+   * inside it is the collection's own.
+   */
+  rasterDir?: string;
 }
 
 export interface CollectionRecord {

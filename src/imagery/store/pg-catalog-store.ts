@@ -5,6 +5,7 @@ import {
   footprintWkt,
   INSERT_COLUMNS,
   toCatalogItem,
+  toCollectionRecord,
   toItemValues,
   type CatalogQueryRow,
   type CollectionRow,
@@ -20,7 +21,6 @@ import type {
   NewCollection,
   SpatialRelation,
 } from './catalog-store.js';
-import { toCollectionRecord } from './catalog-rows.js';
 import { emptySummary } from './catalog-summary.js';
 import { openPostgres, runPostgresMigrations } from '../../store/postgres/database.js';
 import { computePgSummary } from './pg-catalog-summary.js';
@@ -124,7 +124,7 @@ export class PgCatalogStore implements CatalogStore {
     const pool = await this.ready;
     const collection = await this.readCollection(pool, collectionId);
     const select = selectSql(collection, query, query.returnGeometry ? ', ST_AsBinary(shape) AS t_wkb' : '');
-    const { rows } = await pool.query(select.sql, select.params);
+    const { rows } = await pool.query<Record<string, unknown>>(select.sql, select.params);
     return rows.map((row) => toItem(row, collection.properties.extraFields));
   }
 
@@ -140,7 +140,7 @@ export class PgCatalogStore implements CatalogStore {
     return this.transaction(async (client) => {
       const collection = await this.readCollection(client, collectionId, true);
       const select = selectSql(collection, { ...query, offset: undefined, limit: undefined }, '');
-      const { rows } = await client.query(select.sql, select.params);
+      const { rows } = await client.query<Record<string, unknown>>(select.sql, select.params);
       await client.query('DELETE FROM catalog_items WHERE rowid_ = ANY($1::bigint[])', [rows.map((row) => row.t_rowid)]);
       await this.refreshSummary(client, collectionId);
       return rows.map((row) => toItem(row, collection.properties.extraFields));
@@ -151,7 +151,7 @@ export class PgCatalogStore implements CatalogStore {
     return this.transaction(async (client) => {
       const collection = await this.readCollection(client, collectionId, true);
       const select = selectSql(collection, {}, '');
-      const { rows } = await client.query(select.sql, select.params);
+      const { rows } = await client.query<Record<string, unknown>>(select.sql, select.params);
       await client.query('DELETE FROM image_collections WHERE id = $1', [collectionId]);
       return rows.map((row) => toItem(row, collection.properties.extraFields));
     });
@@ -173,7 +173,7 @@ export class PgCatalogStore implements CatalogStore {
         const collection = await this.readCollection(client, id, true);
         const select = selectSql(collection, {}, '');
         const jobParam = `$${select.params.length + 1}`;
-        const { rows } = await client.query(
+        const { rows } = await client.query<Record<string, unknown>>(
           `SELECT * FROM (${select.sql}) AS rows WHERE t_rowid IN (SELECT rowid_ FROM catalog_items WHERE job_id = ${jobParam})`,
           [...select.params, jobId],
         );
@@ -346,5 +346,5 @@ interface DataStoreRow {
 }
 
 function toDataStore(row: DataStoreRow): DataStoreRecord {
-  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info), created: row.created };
+  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
 }

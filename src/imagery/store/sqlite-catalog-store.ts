@@ -249,5 +249,5 @@ interface DataStoreRow {
 }
 
 function toDataStore(row: DataStoreRow): DataStoreRecord {
-  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info), created: row.created };
+  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
 }

@@ -16,7 +16,8 @@ export async function openPostgres(url: string, schema: string, max = 10): Promi
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
   // The schema is a startup parameter of every connection: no SET racing the first query (pg
   // deprecates queries issued while another runs on the same client).
-  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
+  // allowExitOnIdle: an idle pool never holds a process (a job worker, the CLI) open on its own.
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public`, allowExitOnIdle: true });
   // Nodes starting together may race to create it: losing that race is fine.
   await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
     if (error.code !== '23505' && error.code !== '42P06') throw error;

@@ -46,7 +46,13 @@ async function applyLayerEdits(client: pg.PoolClient, dataset: string, edits: La
     if (result.failure && options.rollbackOnFailure) throw new Rollback();
   };
   const layer = edits.layer;
-  for (const add of edits.adds ?? []) await run(out.adds, () => insertFeature(client, dataset, layer, add));
+  const adds = edits.adds ?? [];
+  const chunk = Math.max(1, Math.floor(MAX_BATCH_PARAMS / (layer.columns.length + 1)));
+  for (let start = 0; start < adds.length; start += chunk) {
+    const batch = adds.slice(start, start + chunk);
+    if (batch.length > 1 && (await tryInsertBatch(client, dataset, layer, batch, out))) continue;
+    for (const add of batch) await run(out.adds, () => insertFeature(client, dataset, layer, add));
+  }
   for (const update of edits.updates ?? []) await run(out.updates, () => updateFeature(client, dataset, layer, update, options.useGlobalIds));
   if (edits.deletes) {
     for (const key of edits.deletes) await run(out.deletes, () => deleteFeature(client, dataset, edits, key, options.useGlobalIds));
@@ -114,6 +120,38 @@ async function insertFeature(client: pg.PoolClient, dataset: string, layer: Laye
   const table = quoteIdentifier(tableOf(dataset, layer.id));
   const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')}) RETURNING ${keyColumns(layer)}`;
   return resultOf((await one(client, sql, params.values))!);
+}
+
+/** Bound values per multi-row INSERT, clear of PostgreSQL's 65,535. */
+const MAX_BATCH_PARAMS = 30_000;
+
+/**
+ * Adds a batch in one multi-row INSERT (one round trip, one version bump) under a savepoint.
+ * When any row fails, the savepoint undoes the batch and false sends the caller item by item,
+ * which finds and reports the failing one; the object ids the batch drew are simply skipped.
+ */
+async function tryInsertBatch(client: pg.PoolClient, dataset: string, layer: LayerSchema, batch: FeatureWrite[], out: LayerEditResults): Promise<boolean> {
+  const params = new SqlParams();
+  const columns = layer.columns.map((c) => quoteIdentifier(c.name));
+  if (layer.geometry) columns.push(SHAPE);
+  const rows = batch.map((add) => {
+    const values = layer.columns.map((c) => writeColumn(c, params.add(add.values[c.name])));
+    if (layer.geometry) values.push(geometrySql(layer, add, params));
+    return `(${values.join(', ')})`;
+  });
+  const table = quoteIdentifier(tableOf(dataset, layer.id));
+  await client.query('SAVEPOINT batch');
+  try {
+    const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${rows.join(', ')} RETURNING ${keyColumns(layer)}`;
+    const inserted = await client.query<unknown[]>({ text: sql, values: params.values, rowMode: 'array' });
+    await client.query('RELEASE SAVEPOINT batch');
+    out.adds.push(...inserted.rows.map(resultOf));
+    return true;
+  } catch (error) {
+    if (failureKind(error) === undefined) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT batch');
+    return false;
+  }
 }
 
 function keyCondition(layer: LayerSchema, key: number | string, useGlobalIds: boolean, params: SqlParams): string {

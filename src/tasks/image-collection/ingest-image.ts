@@ -8,6 +8,7 @@ import type { CogCompression } from '../../raster/cog-creation-options.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
+import { copyObject } from '../../raster/s3-objects.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
 import { toSpatialReference, type SrsInput } from '../../raster/srs-input.js';
@@ -16,7 +17,7 @@ import { computeBandStatistics } from './band-statistics.js';
 import { clipRings, type Rings } from './clip-rings.js';
 import { rowAttributes } from './row-attributes.js';
 import type { ImagePlan } from './plan-images.js';
-import { isObjectStore, isOwnedFile } from '../../imagery/raster-store.js';
+import { isOwnedFile } from '../../imagery/raster-store.js';
 
 /** Where and how images of one job are ingested. */
 export interface IngestTarget {
@@ -89,9 +90,10 @@ async function ingestByReference(plan: ImagePlan, target: IngestTarget, linked?:
 async function ingestCatalogRow(plan: ImagePlan, fileName: string, target: IngestTarget): Promise<NewCatalogItem | null> {
   const row = plan.fromCatalog!;
   let linked: string | undefined;
-  if (isOwnedFile(target.config, row.path)) {
-    linked = path.join(target.outputDir, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
-    await link(row.path, linked).catch(() => copyFile(row.path, linked!));
+  if (isOwnedFile(target.config, row.path, plan.fromCatalogDir)) {
+    linked = ownedPath(target, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
+    if (row.path.startsWith('/vsis3/') && linked.startsWith('/vsis3/')) await copyObject(row.path, linked);
+    else await link(row.path, linked).catch(() => copyFile(row.path, linked!));
   }
   const item = await ingestByReference(plan, target, linked);
   if (!item) return null;
@@ -199,6 +201,6 @@ export async function describeRaster(info: RasterInfo, file: string, bandNames?:
  * was uploaded would hide the sibling; a folder nobody lists before its one file exists cannot.
  */
 function ownedPath(target: IngestTarget, fileName: string): string {
-  if (!isObjectStore(target.config)) return path.join(target.outputDir, fileName);
-  return path.join(target.outputDir, fileName.replace(/\.tif$/, ''), fileName);
+  if (!target.outputDir.startsWith('/vsis3/')) return path.join(target.outputDir, fileName);
+  return path.join(target.outputDir, fileName.replace(/\.[^.]+$/, ''), fileName);
 }

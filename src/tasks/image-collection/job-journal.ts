@@ -10,7 +10,7 @@ import type { JournalStore } from '../../store/journal-store.js';
  */
 export type JournalEntry =
   /** A folder of the raster store that only this job writes. */
-  | { type: 'rasterDir'; path: string }
+  | { type: 'rasterDir'; path: string; root?: string }
   /** A service this job creates (deleted on rollback if its definition still names this job). */
   | { type: 'serviceCreated'; folder: string; name: string }
   /** An existing service (pre-created by the portal) this job points at its collection. */
@@ -18,7 +18,7 @@ export type JournalEntry =
   /** A portal item this job creates, with an id chosen up front. */
   | { type: 'itemCreated'; id: string }
   /** A deletion committed: from here on a rollback finishes the work instead of undoing it. */
-  | { type: 'deleteCommitted'; files: string[]; folders: string[]; service?: { folder: string; name: string }; itemId?: string | null };
+  | { type: 'deleteCommitted'; files: string[]; folders: string[]; root?: string; service?: { folder: string; name: string }; itemId?: string | null };
 
 const FILE = 'imagery-journal.jsonl';
 

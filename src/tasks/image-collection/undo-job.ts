@@ -41,7 +41,7 @@ export async function undoImageCollectionJob(context: UndoContext): Promise<void
       if (await context.stores.items.get(entry.id)) await context.stores.items.delete(entry.id);
       await removeItemFiles(context.config, entry.id);
     } else if (entry.type === 'rasterDir') {
-      await removeOwnedFolder(context.config, entry.path);
+      await removeOwnedFolder(context.config, entry.path, entry.root);
     }
   }
 }
@@ -55,7 +55,7 @@ export async function finishCommittedDeletion(context: UndoContext): Promise<boo
   const committed = (await JobJournal.read(context)).find((e) => e.type === 'deleteCommitted');
   if (committed?.type !== 'deleteCommitted') return false;
   await unpublishImageService(context, committed.service, committed.itemId);
-  await removeOwnedFiles(context.config, committed.files);
-  for (const folder of committed.folders) await removeOwnedFolder(context.config, folder);
+  await removeOwnedFiles(context.config, committed.files, committed.root);
+  for (const folder of committed.folders) await removeOwnedFolder(context.config, folder, committed.root);
   return true;
 }
