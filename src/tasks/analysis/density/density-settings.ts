@@ -27,10 +27,10 @@ const SQUARE_METERS: Record<string, number> = {
  */
 export function readLinearDistance(name: string, value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  let parsed = value;
+  let parsed: unknown = value;
   if (typeof value === 'string') {
     try {
-      parsed = JSON.parse(value);
+      parsed = JSON.parse(value) as unknown;
     } catch {
       throw new TaskError(`'${name}' must be {"distance": <number>, "units": <unit>}.`);
     }
