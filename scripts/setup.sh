@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(gdal-bin libgdal-dev libsqlite3-mod-spatialite chromium)
+# Analysis engines for the hydrology, travel-cost, density and image-analysis tasks (issue 13).
+DEBIAN_PACKAGES+=(grass-core saga otb-bin)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
