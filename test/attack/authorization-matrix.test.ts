@@ -139,6 +139,10 @@ const MATRIX: Record<string, Entry> = {
   '/rest/services{/:folder}/:name/ImageServer/query': OWNED,
   '/rest/services{/:folder}/:name/ImageServer/statistics': OWNED,
   '/rest/services{/:folder}/:name/ImageServer/tile/:level/:row/:col': OWNED,
+  '/rest/services{/:folder}/:name/ImageServer/rasterFunctionInfos': OWNED,
+  '/rest/services{/:folder}/:name/ImageServer/rasterAttributeTable': OWNED,
+  '/rest/services{/:folder}/:name/ImageServer/multiDimensionalInfo': OWNED,
+  '/rest/services{/:folder}/:name/ImageServer/legend': OWNED,
 };
 
 /** Expands `{/:folder}` into the two registered forms. */
