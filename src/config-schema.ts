@@ -52,7 +52,8 @@ const SCHEMA: Record<string, Rule> = {
   'tokens.maxMinutes': positive(),
   'tokens.allowGet': flag(),
   'uploads.maxFileBytes': positive(),
-  'jobs.concurrency': integer(1, 1024, 'TESSERA_JOB_CONCURRENCY'),
+  // 0: an HTTP-only node of a cluster (TESSERA_JOB_WORKERS=0), whose jobs run on worker nodes.
+  'jobs.concurrency': integer(0, 1024, 'TESSERA_JOB_CONCURRENCY or TESSERA_JOB_WORKERS'),
   'jobs.timeLimitSeconds': positive(),
   'jobs.retentionMinutes': atLeast(0),
   'store.kind': oneOf(['sqlite', 'postgres'], 'TESSERA_STORE'),

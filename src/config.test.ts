@@ -15,7 +15,7 @@ describe('loadConfig validation', () => {
     ['a flag that gave NaN', { port: Number('x') }, {}, /'port'.*got not a number/],
     ['an unknown store', {}, { TESSERA_STORE: 'mysql' }, /'store.kind' \(TESSERA_STORE.*'sqlite' or 'postgres', got "mysql"/],
     ['an unknown log level', { logLevel: 'loud' }, {}, /'logLevel'/],
-    ['no job workers', { jobs: { concurrency: 0 } }, {}, /'jobs.concurrency'/],
+    ['a negative number of job workers', { jobs: { concurrency: -1 } }, {}, /'jobs.concurrency'/],
     ['a schema name that is not an identifier', { store: { postgresSchema: 'a;b' } }, {}, /'store.postgresSchema'/],
   ])('refuses %s, naming the setting', (_name, overrides, env, message) => {
     expect(() => loadConfig({ ...DATA, ...overrides } as never, env)).toThrow(ConfigError);
