@@ -12,6 +12,7 @@ const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
   taskModule(new URL('./delete-image.ts', import.meta.url), 'deleteImage'),
   taskModule(new URL('./delete-image-collection.ts', import.meta.url), 'deleteImageCollection'),
   // Raster analysis part 1 (issue 12): GDAL-engine tasks, sharing src/tasks/analysis/.
+  taskModule(new URL('./calculate-distance.ts', import.meta.url), 'calculateDistance'),
   taskModule(new URL('./convert-feature-to-raster.ts', import.meta.url), 'convertFeatureToRaster'),
   taskModule(new URL('./copy-raster.ts', import.meta.url), 'copyRaster'),
 ];
