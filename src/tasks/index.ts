@@ -15,6 +15,8 @@ const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
   taskModule(new URL('./calculate-distance.ts', import.meta.url), 'calculateDistance'),
   taskModule(new URL('./convert-feature-to-raster.ts', import.meta.url), 'convertFeatureToRaster'),
   taskModule(new URL('./copy-raster.ts', import.meta.url), 'copyRaster'),
+  taskModule(new URL('./summarize-raster-within.ts', import.meta.url), 'summarizeRasterWithin'),
+  taskModule(new URL('./zonal-statistics-as-table.ts', import.meta.url), 'zonalStatisticsAsTable'),
 ];
 
 /** The GP services every server offers; registered in the services catalog at start-up. */
