@@ -15,6 +15,8 @@ const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
   taskModule(new URL('./calculate-distance.ts', import.meta.url), 'calculateDistance'),
   taskModule(new URL('./convert-feature-to-raster.ts', import.meta.url), 'convertFeatureToRaster'),
   taskModule(new URL('./copy-raster.ts', import.meta.url), 'copyRaster'),
+  taskModule(new URL('./create-viewshed.ts', import.meta.url), 'createViewshed'),
+  taskModule(new URL('./interpolate-points.ts', import.meta.url), 'interpolatePoints'),
   taskModule(new URL('./summarize-raster-within.ts', import.meta.url), 'summarizeRasterWithin'),
   taskModule(new URL('./zonal-statistics-as-table.ts', import.meta.url), 'zonalStatisticsAsTable'),
 ];
