@@ -14,6 +14,7 @@ const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
   // Raster analysis part 1 (issue 12): GDAL-engine tasks, sharing src/tasks/analysis/.
   taskModule(new URL('./calculate-distance.ts', import.meta.url), 'calculateDistance'),
   taskModule(new URL('./convert-feature-to-raster.ts', import.meta.url), 'convertFeatureToRaster'),
+  taskModule(new URL('./convert-raster-to-feature.ts', import.meta.url), 'convertRasterToFeature'),
   taskModule(new URL('./copy-raster.ts', import.meta.url), 'copyRaster'),
   taskModule(new URL('./create-viewshed.ts', import.meta.url), 'createViewshed'),
   taskModule(new URL('./interpolate-points.ts', import.meta.url), 'interpolatePoints'),
