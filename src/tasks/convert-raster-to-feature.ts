@@ -151,8 +151,3 @@ async function toGeoPackage(raw: string, file: string, layerName: string, grid: 
     runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-nln', layerName, '-a_srs', srs, '-gt', '20000', ...extra, file, raw], { signal: shaping.signal }),
   );
 }
-
-function isIntegerGrid(grid: Grid): boolean {
-  for (let i = 0; i < grid.values.length; i++) if (grid.valid[i] && !Number.isInteger(grid.values[i])) return false;
-  return true;
-}
