@@ -17,6 +17,7 @@ const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
   taskModule(new URL('./convert-raster-to-feature.ts', import.meta.url), 'convertRasterToFeature'),
   taskModule(new URL('./copy-raster.ts', import.meta.url), 'copyRaster'),
   taskModule(new URL('./create-viewshed.ts', import.meta.url), 'createViewshed'),
+  taskModule(new URL('./generate-raster.ts', import.meta.url), 'generateRaster'),
   taskModule(new URL('./interpolate-points.ts', import.meta.url), 'interpolatePoints'),
   taskModule(new URL('./summarize-raster-within.ts', import.meta.url), 'summarizeRasterWithin'),
   taskModule(new URL('./zonal-statistics-as-table.ts', import.meta.url), 'zonalStatisticsAsTable'),
