@@ -67,7 +67,21 @@ function inlineFeatureSet(param: string, featureSet: Record<string, unknown>, ou
   const definition = (readKey(outer, 'layerDefinition') ?? {}) as Record<string, unknown>;
   const geometryType = featureSet.geometryType ?? definition.geometryType ?? guessGeometryType(features[0]);
   const spatialReference = featureSet.spatialReference ?? (features[0] as { geometry?: { spatialReference?: unknown } }).geometry?.spatialReference ?? { wkid: 4326 };
-  return { ...featureSet, geometryType, spatialReference, ...(definition.fields && !featureSet.fields ? { fields: definition.fields } : {}) };
+  const fields = featureSet.fields ?? definition.fields ?? inferFields(features);
+  return { ...featureSet, geometryType, spatialReference, fields };
+}
+
+/** OGR's Esri JSON reader needs `fields`; clients often send features without them. */
+function inferFields(features: unknown[]): Array<{ name: string; type: string }> {
+  const types = new Map<string, string>();
+  for (const feature of features.slice(0, 1000)) {
+    for (const [name, value] of Object.entries((feature as { attributes?: Record<string, unknown> }).attributes ?? {})) {
+      const type = typeof value === 'number' ? (Number.isInteger(value) ? 'esriFieldTypeInteger' : 'esriFieldTypeDouble') : value === null ? undefined : 'esriFieldTypeString';
+      const known = types.get(name);
+      if (type && (!known || (known === 'esriFieldTypeInteger' && type === 'esriFieldTypeDouble'))) types.set(name, type);
+    }
+  }
+  return [...types].map(([name, type]) => ({ name, type }));
 }
 
 function guessGeometryType(feature: unknown): string | undefined {
