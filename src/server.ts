@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
 import { ensureDemoFeatures } from './features/demo.js';
 import { ensureDemoImagery } from './imagery/demo.js';
-import { buildApp, type RoutePlugin } from './http/app.js';
+import { buildApp, type RoutePlugin } from './app.js';
 import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Params } from '../http/params.js';
+import { Params } from '../params.js';
 import { parseJobQuery, toJobStatistics } from './job-admin.js';
 
 const parse = (query: Record<string, string>) => parseJobQuery(new Params(query), 'System/RasterAnalysisTools', 'RasterAnalysisTools');

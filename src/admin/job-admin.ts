@@ -1,5 +1,5 @@
-import { ApiError } from '../http/errors.js';
-import type { Params } from '../http/params.js';
+import { ApiError } from '../errors.js';
+import type { Params } from '../params.js';
 import { statesForEsriStatus, toEsriMessage, toEsriStatus } from '../jobs/job-status.js';
 import type { JobFilter, JobMessage, JobRecord, JobState } from '../store/job-queue.js';
 

@@ -1,14 +1,14 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { CURRENT_VERSION } from '../directory/version.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError, toAdminErrorBody } from '../http/errors.js';
-import { formatOf, sendResource } from '../http/respond.js';
+import { ApiError } from '../errors.js';
+import { sendResource } from '../http/respond.js';
 import { serviceKey } from '../jobs/gp-registry.js';
 import type { JobService } from '../jobs/job-service.js';
 import type { JobRecord } from '../store/job-queue.js';
 import type { ServiceRecord, ServiceType } from '../store/service-store.js';
-import { authorizeAdmin } from './admin-guard.js';
+import { adminRoute } from './admin-guard.js';
 import { parseJobQuery, toJobDetail, toJobStatistics, toJobSummary } from './job-admin.js';
 import { toFolderJson, toServiceAdminJson } from './service-admin.js';
 
@@ -23,31 +23,16 @@ interface AdminParams {
 type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
 /**
- * The Server Administrator API below `/admin`: folders and services, and the GP job endpoints
- * (admin-and-auth.md §5–6). Answers and errors use the admin shapes, not the REST envelope.
+ * The Server Administrator API below `/admin` (app.ts gives the prefix and the admin error shape):
+ * folders and services, and the GP job endpoints (admin-and-auth.md §5–6).
  */
-export async function adminRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  await app.register(
-    async (admin) => {
-      admin.setErrorHandler((error, request, reply) => sendAdminError(context, request, reply, error as Error));
-      admin.setNotFoundHandler((request, reply) => sendAdminError(context, request, reply, new ApiError(404, 'Not Found', ['Invalid URL'])));
-      registerServiceRoutes(admin, context);
-      if (context.jobs) registerJobRoutes(admin, context, context.jobs);
-    },
-    { prefix: '/admin' },
-  );
+export async function adminRoutes(admin: FastifyInstance, context: AppContext): Promise<void> {
+  registerServiceRoutes(admin, context);
+  if (context.jobs) registerJobRoutes(admin, context, context.jobs);
 }
 
-/** Write operations take GET too, so that the guard refuses it in the admin shape (405). */
-const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler) =>
-  app.route({
-    method: ['GET', 'POST'],
-    url,
-    handler: async (request, reply) => {
-      authorizeAdmin(request, access);
-      return handler(request, reply);
-    },
-  });
+/** `htmlByDefault`: operations whose reference says "The default response format is html". */
+const route = (app: FastifyInstance, access: 'read' | 'write', url: string, handler: Handler, htmlByDefault = false) => adminRoute(app, access, url, handler, htmlByDefault);
 
 function registerServiceRoutes(admin: FastifyInstance, context: AppContext): void {
   const { services } = context.stores;
@@ -136,8 +121,8 @@ function registerJobRoutes(admin: FastifyInstance, context: AppContext, jobs: Jo
     route(admin, 'write', `${prefix}/:jobId/delete`, async (request, reply) => {
       const job = await findJob(request, 'delete');
       if (!(await jobs.delete(job.id))) throw new ApiError(400, `Unable to delete job :[${job.id}]`);
-      return sendResource(request, reply, { status: 'success' });
-    });
+      return sendResource(request, reply, { status: 'success' }, { title: `Job ${job.id} deleted` });
+    }, true);
   }
 
   /** A job of the service in the URL; otherwise the operation's documented error. */
@@ -159,19 +144,4 @@ async function findService(context: AppContext, folder: string, nameWithType: st
   const record = dot > 0 && type ? await context.stores.services.get(folder, nameWithType.slice(0, dot), type) : undefined;
   if (!record) throw new ApiError(404, 'Service not found', [`Service '${folder ? `${folder}/` : ''}${nameWithType}' does not exist.`]);
   return record;
-}
-
-function sendAdminError(context: AppContext, request: FastifyRequest, reply: FastifyReply, error: FastifyError | Error): FastifyReply {
-  let apiError: ApiError;
-  if (error instanceof ApiError) apiError = error;
-  else if ((error as FastifyError).statusCode && (error as FastifyError).statusCode! < 500) {
-    apiError = ApiError.unableToComplete(error.message);
-  } else {
-    request.log.error({ err: error }, 'admin request failed');
-    apiError = ApiError.internal(error);
-  }
-  const body = toAdminErrorBody(apiError);
-  reply.code(context.config.httpErrorStatus ? apiError.code : 200);
-  if (request.arcgis && formatOf(request) === 'html') return sendResource(request, reply, body, { title: 'Error' });
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

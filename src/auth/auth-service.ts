@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { SettingsStore } from '../store/settings-store.js';
 import type { Role, UserStore } from '../store/user-store.js';
 import { LoginThrottle } from './login-throttle.js';

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { ServiceRecord, ServiceStore, ServiceType } from '../store/service-store.js';
 
 /** Public services are open to all; private ones to their owner and administrators. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { canSeeService } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { sendResource } from '../http/respond.js';
 import { CURRENT_VERSION, FULL_VERSION } from './version.js';
 

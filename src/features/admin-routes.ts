@@ -1,12 +1,12 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
 import { sendResource } from '../http/respond.js';
 import { HOSTED_FOLDER, type FeatureDeps } from './feature-deps.js';
 import { addToServiceDefinition, deleteFromServiceDefinition, deleteHostedService } from './hosted-services.js';
 import { withKeyedLock } from './keyed-lock.js';
 import { buildLayerJson, buildServiceJson } from './layer-info.js';
-import { handle, READ_METHODS, resolveRequestLayer } from './routes-common.js';
+import { READ_METHODS, resolveRequestLayer } from './routes-common.js';
 import { requireServiceManager, resolveFeatureService, type ResolvedService } from './service-access.js';
 import { allLayers } from './service-definition.js';
 import { addFieldsToLayer, deleteFieldsFromLayer, updateServiceDefinition } from './update-definition.js';
@@ -30,13 +30,13 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
 
   /** Runs a definition change for the URL's service, one at a time per service. */
   const change = (work: (service: ResolvedService, request: FastifyRequest) => Promise<unknown>) =>
-    handle(async (request, reply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       requirePost(request);
       const params = request.params as { folder?: string; service: string };
       const key = `${params.folder ?? HOSTED_FOLDER}/${params.service}`.toLowerCase();
       const body = await withKeyedLock(key, async () => work(await resolveManaged(request), request));
       return sendResource(request, reply, body);
-    });
+    };
 
   const jsonParam = (request: FastifyRequest, name: string): Json => {
     const value = request.arcgis.params.json<unknown>(name);
@@ -44,7 +44,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
     return value as Json;
   };
 
-  const info = handle(async (request, reply) => {
+  const info = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveManaged(request);
     const layers = await Promise.all(allLayers(service.definition).map((l) => buildLayerJson(deps.features, service, l)));
     const body = {
@@ -54,7 +54,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
       tables: layers.filter((l) => l.type === 'Table'),
     };
     return sendResource(request, reply, body, { title: `${service.record.name} (FeatureServer) administration` });
-  });
+  };
 
   const addToDefinition = change(async (service, request) => {
     const input = jsonParam(request, 'addToDefinition');
@@ -102,7 +102,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
     return { success: true };
   });
 
-  const remove = handle(async (request, reply) => {
+  const remove = async (request: FastifyRequest, reply: FastifyReply) => {
     requirePost(request);
     const params = request.params as { folder?: string; serviceType: string };
     const match = /^(.+)\.FeatureServer$/i.exec(params.serviceType);
@@ -111,7 +111,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
     requireServiceManager(service, request.arcgis.principal);
     await deleteHostedService(deps, service, { deleteItem: true });
     return sendResource(request, reply, { status: 'success' });
-  });
+  };
 
   for (const prefix of ['/rest/admin/services/:folder/:service/FeatureServer', '/rest/admin/services/:service/FeatureServer']) {
     app.route({ method: READ_METHODS, url: prefix, handler: info });

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { EditFailureKind, EditResult, FeatureFilter, FeatureStore, LayerEdits } from '../store/feature-store.js';
 import { prepareAdd, prepareDelete, prepareUpdate, type EditInputOptions, type Prepared } from './edit-input.js';
 import type { LayerModel } from './layer-model.js';

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { applyLayerEdits, type AppliedEdits, type EditOptionsInput, type LayerEditRequest } from './apply-edits.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { editPage } from './feature-pages.js';
 import { compileFilter, isEmptyFilter, readFilterRequest } from './filter-request.js';
 import { layerModelOf } from './layer-model.js';
-import { handle, layerNotFound, READ_METHODS, requireCapability, resolveRequestLayer, resolveRequestService, SERVICE_BASES } from './routes-common.js';
+import { layerNotFound, READ_METHODS, requireCapability, resolveRequestLayer, resolveRequestService, SERVICE_BASES } from './routes-common.js';
 import { requireEditor, type ResolvedService } from './service-access.js';
 import { findLayer, type LayerDefinition } from './service-definition.js';
 
@@ -32,12 +32,11 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
     }
     requirePost(request);
     requireEditor(service, request.arcgis.principal);
-    refuseVersion(request.arcgis.params);
     return undefined;
   };
 
   const layerEdit = (operation: EditOperation) =>
-    handle(async (request, reply) => {
+    async (request: FastifyRequest, reply: FastifyReply) => {
       const service = await resolveRequestService(deps, request);
       const layer = resolveRequestLayer(service, request);
       const form = start(request, reply, service, layer, operation);
@@ -59,9 +58,9 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
       requireEditCapabilities(service, layer, edit);
       const applied = await applyLayerEdits(deps.features, service.definition.dataset, [edit], options);
       return sendResource(request, reply, layerResponse(operation, applied, params));
-    });
+    };
 
-  const serviceApplyEdits = handle(async (request, reply) => {
+  const serviceApplyEdits = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const form = start(request, reply, service, undefined, 'applyEdits');
     if (form) return form;
@@ -75,21 +74,15 @@ export async function editRoutes(app: FastifyInstance, deps: FeatureDeps): Promi
     if (!params.bool('returnEditResults', true)) return sendResource(request, reply, { success: true });
     const moment = params.bool('returnEditMoment', false) ? { editMoment: applied.editMoment } : {};
     return sendResource(request, reply, applied.layers.map((l) => ({ ...l, ...moment })));
-  });
+  };
 
   for (const prefix of SERVICE_BASES) {
     for (const operation of Object.keys(FORM_FIELDS) as EditOperation[]) {
-      app.route({ method: READ_METHODS, url: `${prefix}/:layerId/${operation}`, handler: layerEdit(operation) });
+      // deleteFeatures' reference: "The default response format is html".
+      const config = operation === 'deleteFeatures' ? { defaultFormat: 'html' as const } : {};
+      app.route({ method: READ_METHODS, url: `${prefix}/:layerId/${operation}`, handler: layerEdit(operation), config });
     }
     app.route({ method: READ_METHODS, url: `${prefix}/applyEdits`, handler: serviceApplyEdits });
-  }
-}
-
-/** Our layers are not versioned: naming a version is an error, not something to ignore. */
-function refuseVersion(params: Params): void {
-  const version = params.string('gdbVersion');
-  if (version !== undefined) {
-    throw ApiError.unableToComplete(`Invalid parameter 'gdbVersion': the layer's data is not versioned (asked for '${version}').`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { HtmlForm } from '../directory/html.js';
+import type { HtmlForm } from '../html/render-page.js';
 import type { PageSpec } from '../http/respond.js';
 import type { ResolvedService } from './service-access.js';
 import type { LayerDefinition } from './service-definition.js';

@@ -1,12 +1,12 @@
 import { parseGeometryParam, type GeometryParam } from '../geometry/geometry-param.js';
 import { parseSpatialReference, toEpsg, type SpatialReference } from '../geometry/spatial-reference.js';
 import { esriToWkb } from '../geometry/wkb.js';
-import { ApiError } from '../http/errors.js';
-import type { Params } from '../http/params.js';
+import { ApiError } from '../errors.js';
+import type { Params } from '../params.js';
 import type { FeatureFilter, FeatureStore, SpatialRelation } from '../store/feature-store.js';
 import type { LayerModel } from './layer-model.js';
 import { quoteWhereColumn } from './layer-model.js';
-import { compileWhere } from './where/index.js';
+import { compileWhere } from '../where/index.js';
 
 /** The row filter of query and deleteFeatures, as the client sent it. */
 export interface FilterRequest {

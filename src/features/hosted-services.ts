@@ -1,6 +1,6 @@
 import { GeometryError } from '../geometry/geometry-error.js';
 import { parseSpatialReference, toEpsg, type SpatialReference } from '../geometry/spatial-reference.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { createItem } from '../portal/item-service.js';
 import type { ItemAccess, ItemRecord } from '../store/item-store.js';
 import type { ServiceRecord } from '../store/service-store.js';

@@ -1,7 +1,7 @@
 import { isGeometryType, type GeometryType } from '../geometry/esri-geometry.js';
 import { GeometryError } from '../geometry/geometry-error.js';
 import { parseSpatialReference, type SpatialReference } from '../geometry/spatial-reference.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { GEOMETRY_COLUMN } from '../store/feature-store.js';
 import { defaultDrawingInfo, drawingToolOf } from './default-drawing-info.js';
 import { FIELD_TYPE_INFO, isFieldType } from './field-types.js';

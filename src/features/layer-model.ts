@@ -3,7 +3,7 @@ import type { GeometryKind, LayerSchema } from '../store/feature-store.js';
 import { GEOMETRY_COLUMN } from '../store/feature-store.js';
 import { FIELD_TYPE_INFO } from './field-types.js';
 import type { FeatureServiceDefinition, FieldDefinition, LayerDefinition } from './service-definition.js';
-import type { WhereField } from './where/where-types.js';
+import type { WhereField } from '../where/where-types.js';
 
 const GEOMETRY_KINDS: Record<string, GeometryKind> = {
   esriGeometryPoint: 'point',

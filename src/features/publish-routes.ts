@@ -1,18 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost, requirePrivilege } from '../http/guards.js';
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 import { sendResource } from '../http/respond.js';
 import { resolveOwnerFolder } from '../portal/content-routes.js';
 import { itemDataPath, resolveManagedItem } from '../portal/item-service.js';
+import { createEmptyImageService } from '../imagery/create-image-service.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { createHostedService, type CreatedService } from './hosted-services.js';
 import { publishFile } from './publish/publish-file.js';
 import type { SourceFormat } from './publish/vector-source.js';
-import { handle, READ_METHODS } from './routes-common.js';
+import { READ_METHODS } from './routes-common.js';
 
 const FILE_TYPES: Record<string, SourceFormat> = {
   geojson: 'geojson',
@@ -52,20 +53,36 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     return { owner: owner.username, folderId: folder?.id ?? null, baseUrl: publicBaseUrl(context.config, request) };
   };
 
-  const createService = handle(async (request, reply) => {
+  const createService = async (request: FastifyRequest, reply: FastifyReply) => {
     const { owner, folderId, baseUrl } = await start(request);
     const params = request.arcgis.params;
     const parameters = params.json<unknown>('createParameters');
     if (typeof parameters !== 'object' || parameters === null || Array.isArray(parameters)) {
       throw ApiError.invalidParameter("'createParameters' parameter is required (a JSON object)");
     }
-    const outputType = params.string('outputType');
-    if (outputType && outputType.toLowerCase() !== 'featureservice') throw ApiError.invalidParameter(`'outputType' '${outputType}' is not supported`);
+    const outputType = params.string('outputType')?.toLowerCase();
+    if (outputType === 'imageservice') {
+      requirePrivilege(request, 'portal:publisher:publishImagery');
+      const image = await createEmptyImageService(context, { owner, folderId, baseUrl, parameters: parameters as Record<string, unknown>, ...itemExtras(params) });
+      return sendResource(request, reply, {
+        encodedServiceURL: encodeURI(image.url),
+        itemId: image.itemId,
+        name: image.name,
+        serviceItemId: image.itemId,
+        serviceurl: image.url,
+        size: -1,
+        success: true,
+        type: 'Image Service',
+        typeKeywords: image.typeKeywords,
+        isView: false,
+      });
+    }
+    if (outputType && outputType !== 'featureservice') throw ApiError.invalidParameter(`'outputType' '${params.string('outputType')}' is not supported: use featureService or imageService`);
     const created = await createHostedService(deps, { owner, folderId, baseUrl, parameters: parameters as Record<string, unknown>, ...itemExtras(params) });
     return sendResource(request, reply, serviceJson(created));
-  });
+  };
 
-  const publish = handle(async (request, reply) => {
+  const publish = async (request: FastifyRequest, reply: FastifyReply) => {
     const { owner, folderId, baseUrl } = await start(request);
     const params = request.arcgis.params;
     const item = await resolveManagedItem(context.stores, params.required('itemId'), request.arcgis.principal);
@@ -82,7 +99,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     const created = await publishFile(deps, { owner, folderId, baseUrl, file, format, name, location, title: name, ...itemExtras(params) });
     const jobId = randomBytes(16).toString('hex');
     return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'completed' }] });
-  });
+  };
 
   for (const base of ['/sharing/rest/content/users/:username', '/sharing/rest/content/users/:username/:folder']) {
     app.route({ method: READ_METHODS, url: `${base}/createService`, handler: createService });
@@ -93,11 +110,11 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
       app.route({
         method: READ_METHODS,
         url: status,
-        handler: handle(async (request, reply) => {
+        handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const { itemId } = request.params as { itemId: string };
           await resolveManagedItem(context.stores, itemId, request.arcgis.principal);
           return sendResource(request, reply, { status: 'completed', statusMessage: 'completed', itemId });
-        }),
+        },
       });
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 
 /** An encoded query answer: the bytes sent, their type and the entity tag naming them. */
 export interface QueryAnswer {

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
+import { sendJsonText } from '../http/respond.js';
 import { encodeFeatureSetJsonBytes, queryResultBody } from './encoders/esri-json.js';
 import { toGeoJson, toPbfResult } from './encoders/feature-objects.js';
 import { encodeFeatureCollectionPbf } from './encoders/pbf/encode-feature-collection-pbf.js';
 import type { QueryAnswer } from './query-answer-cache.js';
-import { sendJsonText } from './routes-common.js';
 import type { QueryResult } from './run-query.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';

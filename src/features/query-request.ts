@@ -1,6 +1,6 @@
 import { parseSpatialReference, type SpatialReference } from '../geometry/spatial-reference.js';
-import { ApiError } from '../http/errors.js';
-import { Params } from '../http/params.js';
+import { ApiError } from '../errors.js';
+import { Params } from '../params.js';
 import type { OrderTerm, StatisticType } from '../store/feature-store.js';
 import { FIELD_TYPE_INFO } from './field-types.js';
 import { readFilterRequest, type FilterRequest } from './filter-request.js';

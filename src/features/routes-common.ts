@@ -1,8 +1,7 @@
-import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { layerCapabilities } from './layer-info.js';
-import { toClientError } from './query-errors.js';
 import { resolveFeatureService, type ResolvedService } from './service-access.js';
 import { capabilitySet, findLayer, type LayerDefinition } from './service-definition.js';
 
@@ -15,17 +14,6 @@ interface ServiceParams {
   folder?: string;
   service: string;
   layerId?: string;
-}
-
-/** Maps the capability's client errors (where, geometry, SR) to 400s for every handler. */
-export function handle(work: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>): RouteHandlerMethod {
-  return async function handler(request, reply) {
-    try {
-      return await work(request, reply);
-    } catch (error) {
-      throw toClientError(error);
-    }
-  };
 }
 
 export function resolveRequestService(deps: FeatureDeps, request: FastifyRequest): Promise<ResolvedService> {
@@ -51,14 +39,4 @@ export function requireCapability(service: ResolvedService, layer: LayerDefiniti
   if (!capabilitySet(layerCapabilities(service, layer)).has(capability.toLowerCase())) {
     throw new ApiError(400, 'Requested operation is not supported by this service.', [`The layer does not have the '${capability}' capability.`]);
   }
-}
-
-/** JSON text (already encoded) with the JSONP `callback` honoured, as sendJson does for values. */
-export function sendJsonText(request: FastifyRequest, reply: FastifyReply, text: string): FastifyReply {
-  const callback = request.arcgis.params.string('callback');
-  if (callback) {
-    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) throw ApiError.invalidParameter("'callback' parameter is invalid");
-    return reply.type('application/javascript; charset=utf-8').send(`${callback}(${text});`);
-  }
-  return reply.type('application/json; charset=utf-8').send(text);
 }

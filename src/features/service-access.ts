@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { hasPrivilege } from '../auth/principal.js';
 import { canManageService, serviceNotFound } from '../catalog/service-access.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { ServiceRecord } from '../store/service-store.js';
 import type { FeatureDeps } from './feature-deps.js';

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { queryResultBody } from './encoders/esri-json.js';
 import type { FeatureDeps } from './feature-deps.js';
@@ -11,7 +11,6 @@ import { encodeQueryAnswer, sendQueryAnswer } from './query-answer.js';
 import { answerKeyOf, etagOf } from './query-answer-cache.js';
 import { readFeatureRequest, readQueryRequest, type QueryRequest } from './query-request.js';
 import {
-  handle,
   READ_METHODS,
   requireCapability,
   resolveRequestLayer,
@@ -28,25 +27,25 @@ const WGS84 = { wkid: 4326 };
 export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Promise<void> {
   const base = (request: FastifyRequest) => publicBaseUrl(deps.config, request);
 
-  const serviceRoot = handle(async (request, reply) => {
+  const serviceRoot = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     return sendResource(request, reply, await buildServiceJson(deps.features, service), servicePage(base(request), service));
-  });
+  };
 
-  const layers = handle(async (request, reply) => {
+  const layers = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const all = await Promise.all(allLayers(service.definition).map((l) => buildLayerJson(deps.features, service, l)));
     const body = { layers: all.filter((l) => l.type !== 'Table'), tables: all.filter((l) => l.type === 'Table') };
     return sendResource(request, reply, body, { ...servicePage(base(request), service), title: `${service.record.name}: layers` });
-  });
+  };
 
-  const layer = handle(async (request, reply) => {
+  const layer = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const definition = resolveRequestLayer(service, request);
     return sendResource(request, reply, await buildLayerJson(deps.features, service, definition), layerPage(base(request), service, definition));
-  });
+  };
 
-  const query = handle(async (request, reply) => {
+  const query = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const definition = resolveRequestLayer(service, request);
     requireCapability(service, definition, 'Query');
@@ -69,9 +68,9 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     const kept = { ...answer, etag: etagOf(key) };
     deps.answers.set(key, kept);
     return sendQueryAnswer(request, reply, kept);
-  });
+  };
 
-  const feature = handle(async (request, reply) => {
+  const feature = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const definition = resolveRequestLayer(service, request);
     requireCapability(service, definition, 'Query');
@@ -82,7 +81,7 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     const body = queryResultBody(result) as { features: unknown[] };
     if (body.features.length === 0) throw new ApiError(404, 'Feature not found.', [`Feature ${objectId} does not exist.`]);
     return sendResource(request, reply, { feature: body.features[0] }, { ...layerPage(base(request), service, definition), title: `Feature ${objectId}` });
-  });
+  };
 
   for (const prefix of SERVICE_BASES) {
     app.route({ method: READ_METHODS, url: prefix, handler: serviceRoot });

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { saveDefinition } from './hosted-services.js';
 import { normalizeLayerInput } from './layer-input.js';

@@ -1,6 +1,7 @@
 import { geometryTypeOf, isGeometryType, validateEsriGeometry, type EsriGeometry, type GeometryType } from './esri-geometry.js';
 import { GeometryError } from './geometry-error.js';
 import type { SpatialReference } from './spatial-reference.js';
+import { parseJsonText } from '../json-text.js';
 
 /** A decoded `geometry` request parameter; the spatialReference is the one it carried, if any. */
 export interface GeometryParam {
@@ -40,7 +41,7 @@ function readGeometryType(value: unknown): GeometryType | undefined {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch {
     throw new GeometryError("Invalid geometry: 'geometry' is not valid JSON");
   }

@@ -32,6 +32,19 @@ export function orientRing(ring: Position[], clockwise: boolean): Position[] {
   return ring;
 }
 
+/** Even-odd rule over all rings together, so holes (and islands in them) count right. Boundary points may fall either way. */
+export function isInsideRings(x: number, y: number, rings: readonly (readonly Position[])[]): boolean {
+  let inside = false;
+  for (const ring of rings) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  }
+  return inside;
+}
+
 /** 1 inside, 0 on the boundary, -1 outside (even-odd rule). */
 export function pointInRing(x: number, y: number, ring: readonly Position[]): 1 | 0 | -1 {
   let inside = false;
@@ -132,17 +145,4 @@ function bboxContains(outer: readonly number[], inner: readonly number[]): boole
     outer[2] >= inner[2] &&
     outer[3] >= inner[3]
   );
-}
-
-/**
- * Flattens groups into Esri rings: exteriors clockwise, each followed by its counter-clockwise
- * holes. Reorients in place.
- */
-export function toEsriRings(groups: RingGroup[]): Position[][] {
-  const rings: Position[][] = [];
-  for (const group of groups) {
-    rings.push(orientRing(group.exterior, true));
-    for (const hole of group.holes) rings.push(orientRing(hole, false));
-  }
-  return rings;
 }

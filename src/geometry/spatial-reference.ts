@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import type * as Gdal from 'gdal-async';
+import { identifyEsriWkt } from './esri-wkt.js';
 import { GeometryError } from './geometry-error.js';
+import { parseJsonText } from '../json-text.js';
 
 /**
  * An ArcGIS spatial reference as it appears on the wire. `wkid` is the id a layer was created
@@ -47,7 +49,7 @@ function parseSpatialReferenceText(text: string): SpatialReference | undefined {
   if (!trimmed.startsWith('{')) throw invalid();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(trimmed);
+    parsed = parseJsonText(trimmed);
   } catch {
     throw invalid();
   }
@@ -180,9 +182,10 @@ function lookUpEpsgFromWkt(wkt: string): number | undefined {
     const srs = loadGdal().SpatialReference.fromUserInput(wkt);
     srs.autoIdentifyEPSG();
     const code = Number(srs.getAuthorityCode(null));
-    return Number.isInteger(code) && code > 0 ? code : undefined;
+    return Number.isInteger(code) && code > 0 ? code : identifyEsriWkt(wkt, loadGdal());
   } catch {
-    return undefined;
+    // Esri-flavour WKT (no AUTHORITY nodes) is what ArcGIS clients send.
+    return identifyEsriWkt(wkt, loadGdal());
   }
 }
 

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { readMultipart } from './multipart.js';
-import { Params } from './params.js';
+import { Params } from '../params.js';
 
 /**
  * Merges query string and body into `request.arcgis.params`, saves uploads, and resolves the

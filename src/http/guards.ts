@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { Privilege } from '../auth/privileges.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 
 /** The signed-in principal, or 499 Token Required. */
 export function requireUser(request: FastifyRequest): Principal {

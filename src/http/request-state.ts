@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { Params } from './params.js';
+import { Params } from '../params.js';
 
 /** A file part of a multipart request, already streamed to a temporary file. */
 export interface UploadedFile {
@@ -24,6 +24,10 @@ export interface RequestState {
 declare module 'fastify' {
   interface FastifyRequest {
     arcgis: RequestState;
+  }
+  interface FastifyContextConfig {
+    /** `f` when the request names none: 'html' where the documents say "The default response format is html". */
+    defaultFormat?: 'html';
   }
 }
 

@@ -1,16 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { renderPage, type HtmlPage } from '../directory/html.js';
-import { ApiError } from './errors.js';
+import { renderPage, type HtmlPage } from '../html/render-page.js';
+import { ApiError } from '../errors.js';
 
 export type Format = 'html' | 'json' | 'pjson' | string;
 
 /**
- * The `f` of a request: as given, else HTML for browsers (Accept: text/html) and JSON for
- * everyone else, so API clients that forget `f` still get JSON.
+ * The `f` of a request: as given; else the route's documented default (html for the operations
+ * whose reference says "The default response format is html"); else HTML for browsers
+ * (Accept: text/html) and JSON for everyone else, so API clients that forget `f` still get JSON.
  */
 export function formatOf(request: FastifyRequest): Format {
   const f = request.arcgis?.params.string('f')?.toLowerCase();
   if (f) return f;
+  if (request.routeOptions?.config?.defaultFormat === 'html') return 'html';
   return String(request.headers.accept ?? '').includes('text/html') ? 'html' : 'json';
 }
 
@@ -41,7 +43,11 @@ export function sendResource(
 }
 
 export function sendJson(request: FastifyRequest, reply: FastifyReply, body: unknown, pretty = false): FastifyReply {
-  const text = pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  return sendJsonText(request, reply, pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+/** JSON text (already encoded), wrapped as JSONP when the request has a `callback`. */
+export function sendJsonText(request: FastifyRequest, reply: FastifyReply, text: string): FastifyReply {
   const callback = request.arcgis?.params.string('callback');
   if (callback) {
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(callback)) {

@@ -1,10 +1,10 @@
 import { readFilterRequest, type FilterRequest } from '../features/filter-request.js';
-import { compileWhere } from '../features/where/compile-where.js';
+import { compileWhere } from '../where/compile-where.js';
 import { envelopeOf } from '../geometry/envelope.js';
 import { parseSpatialReference, type SpatialReference } from '../geometry/spatial-reference.js';
 import { esriToWkb } from '../geometry/wkb.js';
-import { ApiError } from '../http/errors.js';
-import type { Params } from '../http/params.js';
+import { ApiError } from '../errors.js';
+import type { Params } from '../params.js';
 import { catalogFields, type CatalogField } from './catalog-fields.js';
 import type { CatalogQuery, CollectionRecord, SpatialRelation } from './store/catalog-store.js';
 import { isCollectionSrs, transformGeometry } from './transform-geometry.js';

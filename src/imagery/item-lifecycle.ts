@@ -1,8 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { ItemHooks } from '../portal/item-hooks.js';
 import type { ItemRecord } from '../store/item-store.js';
-import { collectionRasterDir, isOwnedFile, removeOwnedFiles, removeOwnedFolder } from '../tasks/image-collection/raster-store.js';
-import { TileCache, tileCacheRoot } from './render/tile-cache.js';
+import { deleteCollectionData } from './delete-collection-data.js';
 import type { CatalogStore } from './store/catalog-store.js';
 
 /**
@@ -22,10 +21,7 @@ export function imageryItemHooks(context: AppContext, catalog: CatalogStore): It
       await context.stores.services.delete(service.folder, service.name, 'ImageServer');
       const collection = await catalog.getCollection(service.name);
       if (!collection) return;
-      const removed = await catalog.deleteCollection(collection.id);
-      await removeOwnedFiles(context.config, removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file)));
-      await removeOwnedFolder(context.config, collectionRasterDir(context.config, collection.name));
-      await new TileCache(tileCacheRoot(context.config)).remove(collection.id);
+      await deleteCollectionData(context.config, catalog, collection);
     },
     shared: async (item) => {
       const service = await serviceOf(item);

@@ -2,12 +2,10 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { escapeHtml } from '../directory/html.js';
-import { toClientError } from '../features/query-errors.js';
+import { escapeHtml } from '../html/render-page.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
-import { RasterError } from '../raster/raster-error.js';
 import { CollectionOverviews } from './render/collection-overview.js';
 import { areaOf, collectionSummary, summarizeArea } from './render/collection-statistics.js';
 import { findRasterFile, listRasterFiles } from './render/download-files.js';
@@ -56,11 +54,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
   const operation = (needs: Capability[], handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
     const { folder = '', name } = request.params as ServiceParams;
     const target = await loadRenderTarget(context.stores.services, catalog, request.arcgis.principal, { folder, name }, needs);
-    try {
-      return await handler(request, reply, target);
-    } catch (error) {
-      throw toRenderError(error);
-    }
+    return handler(request, reply, target);
   };
   const serviceUrl = (request: FastifyRequest, target: RenderTarget) =>
     `${publicBaseUrl(context.config, request)}/rest/services/${target.service.folder ? `${target.service.folder}/` : ''}${target.service.name}/ImageServer`;
@@ -242,12 +236,6 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
       return reply.type(contentTypeOf(found)).send(createReadStream(found));
     },
   });
-}
-
-/** Client mistakes found while rendering (where clause, geometry, SRs) become 400s. */
-function toRenderError(error: unknown): unknown {
-  if (error instanceof RasterError) return ApiError.unableToComplete(error.message);
-  return toClientError(error);
 }
 
 let blank: Promise<Buffer> | undefined;

@@ -3,14 +3,12 @@ import { renderServiceInfo } from './render/render-service-info.js';
 import { imageryItemHooks } from './item-lifecycle.js';
 import { findVisibleService } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
-import { toClientError } from '../features/query-errors.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { formatOf, sendJson, sendResource } from '../http/respond.js';
 import type { ServiceRecord } from '../store/service-store.js';
 import { readCatalogQuery } from './catalog-query.js';
 import { runCatalogQuery } from './catalog-query-result.js';
-import { dataStoreRoutes } from './data-store-routes.js';
 import { imageServiceDefinition } from './image-service-definition.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
 import { buildServiceInfo, MAX_RECORD_COUNT } from './service-info.js';
@@ -25,14 +23,13 @@ interface ServiceParams {
 
 /**
  * Image collections as ImageServer resources (image-service.md): service info, the catalog
- * `query`, one catalog item, `keyProperties`; plus the admin data-store endpoints. Rendering
+ * `query`, one catalog item, `keyProperties` (the admin data-store endpoints are in data-store-routes.ts). Rendering
  * operations (exportImage, identify, …) are another capability's.
  */
 export async function imageryRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const catalog = catalogStoreFor(context.config);
   context.onClose.push(() => catalog.close());
   context.itemHooks.push(imageryItemHooks(context, catalog));
-  await dataStoreRoutes(app, context);
 
   const resolve = async (request: FastifyRequest): Promise<{ service: ServiceRecord; collection: CollectionRecord; url: string }> => {
     const { folder = '', name } = request.params as ServiceParams;
@@ -57,13 +54,8 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
     if (format === 'html' && !params.has('where') && !params.has('objectIds') && !params.has('geometry')) {
       return sendResource(request, reply, {}, queryPage(url, service, undefined));
     }
-    let body: unknown;
-    try {
-      const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT);
-      body = await runCatalogQuery(catalog, collection, parsed, format === 'geojson' ? 'geojson' : 'json');
-    } catch (error) {
-      throw toClientError(error);
-    }
+    const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT);
+    const body = await runCatalogQuery(catalog, collection, parsed, format === 'geojson' ? 'geojson' : 'json');
     if (format === 'geojson') return sendJson(request, reply, body);
     return sendResource(request, reply, body, queryPage(url, service, body));
   };

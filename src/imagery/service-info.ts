@@ -3,6 +3,7 @@ import type { ServiceRecord } from '../store/service-store.js';
 import { describeFields } from './catalog-fields.js';
 import { collectionSrJson } from './collection-srs.js';
 import { DEFAULT_CAPABILITIES, imageServiceDefinition } from './image-service-definition.js';
+import { statisticsJson } from './statistics-json.js';
 import type { CollectionRecord } from './store/catalog-store.js';
 
 /** Limits advertised by every collection's service (image-service.md §2). */
@@ -34,10 +35,7 @@ export function buildServiceInfo(service: ServiceRecord, collection: CollectionR
     pixelType: summary.pixelType ?? 'UNKNOWN',
     minPixelSize: 0,
     maxPixelSize: 0,
-    minValues: stats.map((s) => s.min),
-    maxValues: stats.map((s) => s.max),
-    meanValues: stats.map((s) => s.mean),
-    stdvValues: stats.map((s) => s.stddev),
+    ...statisticsJson(stats),
     hasMultidimensions: false,
     timeInfo: null,
     copyrightText: definition.copyrightText ?? '',

@@ -1,5 +1,6 @@
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { GPDataType, TaskParameter } from './task.js';
+import { parseJsonText } from '../json-text.js';
 
 /** GPLong's documented range (gp-jobs.md §4). */
 const MAX_GP_LONG = 4503599627370495;
@@ -13,7 +14,7 @@ function invalid(name: string, why: string): ApiError {
 
 function parseJson(name: string, text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch {
     throw invalid(name, 'it is not valid JSON');
   }
@@ -25,7 +26,7 @@ function parseText(name: string, text: string): unknown {
   if (first === '{') return parseJson(name, text);
   if (first === '[') {
     try {
-      return JSON.parse(text);
+      return parseJsonText(text);
     } catch {
       return text;
     }

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { JobRecord } from '../store/job-queue.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HtmlForm } from '../directory/html.js';
+import type { HtmlForm } from '../html/render-page.js';
 import type { PageSpec } from '../http/respond.js';
 import type { JobRecord } from '../store/job-queue.js';
 import type { RegisteredService, RegisteredTask } from './gp-registry.js';

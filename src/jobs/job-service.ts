@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { FINISHED_STATES, QUEUED_STATES, type JobFilter, type JobMessage, type JobQueue, type JobRecord, type JobState } from '../store/job-queue.js';
 import { parseTaskInputs } from './gp-inputs.js';
 import type { GPRegistry, RegisteredTask } from './gp-registry.js';

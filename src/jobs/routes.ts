@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findVisibleService, serviceNotFound } from '../catalog/service-access.js';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost, requirePrivilege } from '../http/guards.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import type { JobRecord } from '../store/job-queue.js';
@@ -55,8 +55,9 @@ export async function gpRoutes(app: FastifyInstance, context: AppContext): Promi
   /** A token that came as a parameter, carried on into links and forms of HTML pages. */
   const pageToken = (request: FastifyRequest) => (request.arcgis.principal?.tokenSource === 'header' ? undefined : request.arcgis.params.string('token'));
 
-  const route = (url: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
-    app.route({ method: ['GET', 'POST'], url, handler });
+  /** `htmlByDefault`: the job operations whose reference says "The default response format is html". */
+  const route = (url: string, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>, htmlByDefault = false) =>
+    app.route({ method: ['GET', 'POST'], url, handler, config: htmlByDefault ? { defaultFormat: 'html' } : {} });
 
   for (const prefix of ['/rest/services/:folder/:name/GPServer', '/rest/services/:name/GPServer']) {
     route(prefix, async (request, reply) => {
@@ -77,11 +78,16 @@ export async function gpRoutes(app: FastifyInstance, context: AppContext): Promi
       const principal = authorizeSubmit(request, task);
       const job = await jobs.submit(task, (name) => request.arcgis.params.string(name), principal, base(request));
       if (formatOf(request) === 'html') {
-        const token = pageToken(request);
-        return reply.redirect(`${jobUrl(base(request), task, job.id)}?f=html${token ? `&token=${encodeURIComponent(token)}` : ''}`, 302);
+        // ArcGIS redirects to the job page. A token never goes into a Location header (it would
+        // land in logs and history): a request that carried one gets the job page itself.
+        if (pageToken(request)) {
+          const record = (await jobs.get(job.id)) ?? job;
+          return sendResource(request, reply, toJobJson(record, task.definition, []), jobPage(base(request), task, record, pageToken(request)));
+        }
+        return reply.redirect(`${jobUrl(base(request), task, job.id)}?f=html`, 302);
       }
       return sendResource(request, reply, { jobId: job.id, jobStatus: 'esriJobSubmitted' });
-    });
+    }, true);
 
     route(`${prefix}/:task/execute`, async (request, reply) => {
       const task = await findTask(request);
@@ -101,7 +107,7 @@ export async function gpRoutes(app: FastifyInstance, context: AppContext): Promi
       const { task, job } = await findJob(request);
       const messages = request.arcgis.params.bool('returnMessages', true) ? await jobs.messages(job.id) : [];
       return sendResource(request, reply, toJobJson(job, task.definition, messages), jobPage(base(request), task, job, pageToken(request)));
-    });
+    }, true);
 
     for (const direction of ['input', 'output'] as const) {
       const folder = direction === 'input' ? 'inputs' : 'results';
@@ -110,7 +116,7 @@ export async function gpRoutes(app: FastifyInstance, context: AppContext): Promi
         const values = valuesOf(job, direction, task.definition.name);
         const body = task.definition.parameters.filter((p) => p.direction === direction).map((p) => toParamValueJson(p, values[p.name]));
         return sendResource(request, reply, { [folder]: body }, { title: `Job ${folder}: ${job.id}` });
-      });
+      }, true);
       route(`${prefix}/:task/jobs/:jobId/${folder}/:param`, async (request, reply) => {
         const { task, job } = await findJob(request);
         const name = (request.params as GPParams).param!;
@@ -118,7 +124,7 @@ export async function gpRoutes(app: FastifyInstance, context: AppContext): Promi
         if (!parameter) throw ApiError.invalidParameter(`'${name}' is not an ${direction} parameter of task '${task.definition.name}'.`);
         const value = valuesOf(job, direction, task.definition.name)[parameter.name];
         return sendResource(request, reply, toParamValueJson(parameter, value), { title: `${parameter.name} (${parameter.dataType})` });
-      });
+      }, true);
     }
 
     route(`${prefix}/:task/jobs/:jobId/cancel`, async (request, reply) => {

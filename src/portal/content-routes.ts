@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost, requireSelfOrAdmin } from '../http/guards.js';
 import type { UploadedFile } from '../http/request-state.js';
 import { formatOf, sendResource } from '../http/respond.js';

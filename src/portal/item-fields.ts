@@ -1,5 +1,5 @@
-import { ApiError } from '../http/errors.js';
-import type { Params } from '../http/params.js';
+import { ApiError } from '../errors.js';
+import type { Params } from '../params.js';
 import type { ItemAccess } from '../store/item-store.js';
 
 /** Item metadata a client may set on addItem and update; absent = unchanged (or default). */

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { toSafeFileName } from './safe-file-name.js';
 
 const ITEM_ID = /^[0-9a-f]{32}$/;

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { sendResource } from '../http/respond.js';
 import type { ItemQuery } from '../store/item-store.js';
 import { canManageItem, resolveItem, resolveItemData } from './item-service.js';

@@ -3,7 +3,7 @@ import { runItemHooks, type ItemHooks } from './item-hooks.js';
 import path from 'node:path';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { FolderRecord, ItemRecord, ItemStore } from '../store/item-store.js';
 import { resolveItem, equalsIgnoreCase } from './item-access.js';
 import type { ItemFields } from './item-fields.js';

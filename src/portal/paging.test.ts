@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Params } from '../http/params.js';
+import { Params } from '../params.js';
 import { readPage, toPage } from './paging.js';
 
 describe('readPage', () => {

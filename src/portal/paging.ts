@@ -1,4 +1,4 @@
-import type { Params } from '../http/params.js';
+import type { Params } from '../params.js';
 
 /** The portal pages lists 1-based, 10 at a time by default, at most 100 a page. */
 export const MAX_PAGE_SIZE = 100;

@@ -1,4 +1,4 @@
-import type { HtmlForm } from '../directory/html.js';
+import type { HtmlForm } from '../html/render-page.js';
 import type { PageSpec } from '../http/respond.js';
 
 /** Page parts for the portal's `f=html` views: links to items, their data, folders and operations. */

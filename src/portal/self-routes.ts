@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requireUser } from '../http/guards.js';
 import { sendResource } from '../http/respond.js';
 import type { UserRecord } from '../store/user-store.js';
@@ -9,6 +9,12 @@ import { portalRootPage } from './portal-pages.js';
 import { ORG_ID, PORTAL_VERSION, toPortalSelfJson, toUserJson } from './portal-json.js';
 
 const READ = ['GET', 'POST'] as ('GET' | 'POST')[];
+
+/** Portal service types (`serviceType` of isServiceNameAvailable, spaces removed) to catalog types. */
+const SERVICE_TYPE_BY_PORTAL_TYPE: Record<string, 'FeatureServer' | 'ImageServer'> = {
+  featureservice: 'FeatureServer',
+  imageservice: 'ImageServer',
+};
 
 /** `/sharing/rest` itself, `info`, `portals/self`, `community/self` and `community/users/<name>`. */
 export async function selfRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
@@ -50,6 +56,22 @@ export async function selfRoutes(app: FastifyInstance, context: AppContext): Pro
         user: user ? toUserJson(user, principal) : undefined,
       });
       return sendResource(request, reply, body, { title: 'Portal: self' });
+    },
+  });
+
+  // The ArcGIS API for Python asks before it creates an analysis output service.
+  app.route({
+    method: READ,
+    url: '/sharing/rest/portals/:portalId/isServiceNameAvailable',
+    handler: async (request, reply) => {
+      requireUser(request);
+      const params = request.arcgis.params;
+      const name = params.required('name');
+      const type = (params.string('serviceType') ?? params.string('type') ?? 'Feature Service').toLowerCase().replace(/\s+/g, '');
+      const serviceType = SERVICE_TYPE_BY_PORTAL_TYPE[type];
+      if (!serviceType) throw ApiError.invalidParameter(`'serviceType' '${params.string('serviceType') ?? ''}' is not supported: use Feature Service or Image Service`);
+      const taken = await context.stores.services.get('Hosted', name, serviceType);
+      return sendResource(request, reply, { available: !taken }, { title: 'isServiceNameAvailable' });
     },
   });
 

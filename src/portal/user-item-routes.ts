@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import type { HtmlForm } from '../directory/html.js';
+import type { HtmlForm } from '../html/render-page.js';
 import { publicBaseUrl } from '../http/base-url.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { requirePost } from '../http/guards.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import type { ItemAccess, ItemRecord } from '../store/item-store.js';

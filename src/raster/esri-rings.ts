@@ -1,3 +1,4 @@
+import { signedArea as twiceSignedArea } from '../geometry/rings.js';
 import type { Ring } from './transform-bounds.js';
 
 /** An Esri JSON polygon's geometry part: exterior rings clockwise, holes counter-clockwise. */
@@ -5,11 +6,9 @@ export interface EsriPolygon {
   rings: Ring[];
 }
 
-/** Twice the signed area (shoelace): positive when the ring runs counter-clockwise, y up. */
+/** The signed area (half of geometry/'s shoelace sum): positive when the ring runs counter-clockwise, y up. */
 export function signedArea(ring: Ring): number {
-  let sum = 0;
-  for (let i = 0; i < ring.length - 1; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return sum / 2;
+  return twiceSignedArea(ring) / 2;
 }
 
 /** Closes a ring (last vertex = first) if needed. */

@@ -1,4 +1,5 @@
 import type gdal from 'gdal-async';
+import { GMF_ALL_VALID, GMF_PER_DATASET, readReducedMask, readReducedValues, reducedGrid } from './read-reduced.js';
 
 /** Which cells of a downsampled grid hold data: 255 valid, 0 not. */
 export interface ValidMask {
@@ -8,10 +9,6 @@ export interface ValidMask {
   invalidCount: number;
 }
 
-// GDAL mask flags (gdal.h); gdal-async does not export them.
-const GMF_ALL_VALID = 0x01;
-const GMF_PER_DATASET = 0x02;
-
 /**
  * Reads where a raster has data, on a grid at most `maxSize` cells on its longest side (GDAL
  * picks overviews for the reduced read). Uses GDAL's mask bands (nodata, alpha, .msk / internal
@@ -20,11 +17,8 @@ const GMF_PER_DATASET = 0x02;
  * collars of scanned or reprojected images without nodata.
  */
 export async function readValidMask(dataset: gdal.Dataset, maxSize = 512): Promise<ValidMask> {
-  const { x: fullWidth, y: fullHeight } = await dataset.rasterSizeAsync;
-  const scale = Math.max(1, Math.max(fullWidth, fullHeight) / maxSize);
-  const width = Math.max(1, Math.round(fullWidth / scale));
-  const height = Math.max(1, Math.round(fullHeight / scale));
-  const read = { buffer_width: width, buffer_height: height };
+  const grid = await reducedGrid(dataset, maxSize);
+  const { width, height } = grid;
   const bandCount = await dataset.bands.countAsync();
   const bands: gdal.RasterBand[] = [];
   for (let b = 1; b <= bandCount; b++) bands.push(await dataset.bands.getAsync(b));
@@ -32,16 +26,15 @@ export async function readValidMask(dataset: gdal.Dataset, maxSize = 512): Promi
   const flags = bands.map((band) => band.getMaskFlags());
   if (flags.every((f) => f & GMF_ALL_VALID)) {
     for (const band of bands) {
-      const values = await band.pixels.readAsync(0, 0, fullWidth, fullHeight, new Float64Array(width * height), read);
+      const values = await readReducedValues(band, grid);
       for (let i = 0; i < values.length; i++) if (values[i] !== 0 && !Number.isNaN(values[i])) data[i] = 255;
     }
   } else {
     // A per-dataset mask is the same for every band: read it once.
     const maskSources = flags[0] & GMF_PER_DATASET ? bands.slice(0, 1) : bands;
     for (const band of maskSources) {
-      const mask = band.getMaskBand();
-      if (!mask) continue;
-      const values = await mask.pixels.readAsync(0, 0, fullWidth, fullHeight, new Uint8Array(width * height), read);
+      const values = await readReducedMask(band, grid);
+      if (!values) continue;
       for (let i = 0; i < values.length; i++) if (values[i] > 0) data[i] = 255;
     }
   }

@@ -23,9 +23,9 @@ describe('resolveRasterType', () => {
   it.each([
     ['an unknown type', () => tiffs.utmRgb.path, 'Hyperion', "Unknown raster type 'Hyperion'"],
     ['a known type not ingested yet', () => tiffs.utmRgb.path, 'worldview-3', 'The WorldView-3 raster type is not supported yet'],
-    ['ZY3 on a ZY3 scene', () => zy3Scene, 'ZY3-SASMAC', 'The ZY3-SASMAC raster type is not supported yet: ZiYuan-3 scenes need RPC orthorectification, which this server does not do'],
-    ['ZY3 on a folder holding one', () => dir, 'ZY3-CRESDA', 'The ZY3-CRESDA raster type is not supported yet: ZiYuan-3 scenes need RPC orthorectification, which this server does not do'],
-    ['ZY3 on something else', () => tiffs.utmRgb.path, 'ZY3-CRESDA', 'utm-rgb.tif is not a ZY3 product (no ZY3 files or metadata found); the ZY3-CRESDA raster type is not supported yet anyway'],
+    ['ZY3 on a ZY3 scene without RPCs', () => zy3Scene, 'ZY3-SASMAC', 'ZY3_MUX_E116.5_N39.9_20130112_L1A0000978652.tiff has no RPCs: a ZY3 Level-1 image needs its _rpc.txt or .rpb file beside it'],
+    ['ZY3 on a folder holding one', () => dir, 'ZY3-CRESDA', 'ZY3_MUX_E116.5_N39.9_20130112_L1A0000978652.tiff has no RPCs: a ZY3 Level-1 image needs its _rpc.txt or .rpb file beside it'],
+    ['ZY3 on something else', () => tiffs.utmRgb.path, 'ZY3-CRESDA', 'utm-rgb.tif is not a ZY3 product (no ZY3 MUX, NAD, FWD or BWD images found) for the ZY3-CRESDA raster type'],
     ['a missing input', () => path.join(dir, 'nope.tif'), 'Raster Dataset', 'Input nope.tif does not exist'],
   ])('rejects %s', async (_name, input, type, message) => {
     const error = await resolveRasterType(input(), type, {}, { scratchDir: dir }).catch((e: unknown) => e);

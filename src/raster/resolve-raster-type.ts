@@ -5,7 +5,7 @@ import { resolveRasterDatasets } from './raster-types/raster-dataset.js';
 import { findKnownUnsupportedType, normaliseRasterTypeName } from './raster-types/raster-type-name.js';
 import { resolveSentinel2 } from './raster-types/sentinel2.js';
 import { resolveFrames } from './raster-types/uav-frames.js';
-import { rejectZy3 } from './raster-types/zy3.js';
+import { resolveZy3 } from './raster-types/zy3.js';
 
 export type { IngestAttributes, IngestItem, RasterTypeProps } from './raster-types/ingest-item.js';
 
@@ -49,7 +49,7 @@ export async function resolveRasterType(input: string | string[], rasterType: st
       return resolveSentinel2(inputs, context);
     case 'ZY3-SASMAC':
     case 'ZY3-CRESDA':
-      return rejectZy3(inputs, type);
+      return resolveZy3(inputs, type, context);
     case null: {
       const known = findKnownUnsupportedType(rasterType);
       throw new RasterTypeError(known ? `The ${known} raster type is not supported yet` : `Unknown raster type '${rasterType}'`);

@@ -20,8 +20,13 @@ import {
 import { undoImageCollectionJob } from './image-collection/undo-job.js';
 import { resolveInputRasters } from './input-rasters.js';
 
-/** Frame-camera types whose collections may take their SR from the frames' positions. */
-const FRAME_TYPES = new Set(['UAV/UAS', 'Aerial', 'ScannedAerial']);
+/**
+ * The document: "The outSR setting is required if you want the service to create the mosaic
+ * dataset and hosted image service." The one exception is UAV/UAS, whose collection takes the UTM
+ * zone of the frames' GPS positions, as ArcGIS's drone workflow does (raster-analysis.md §3.3).
+ * Aerial and ScannedAerial need outSR like every other type.
+ */
+const DERIVES_OUT_SR = new Set(['UAV/UAS']);
 
 /**
  * CreateImageCollection (raster-analysis.md §3): ingests images into a new collection (catalog
@@ -59,8 +64,8 @@ async function runCreateImageCollection(context: TaskContext): Promise<Record<st
   const rasterType = readRasterType(inputs.rasterType);
   const settings = readIngestSettings(inputs.context);
   const output = await readOutputCollection(inputs.imageCollection, deps);
-  if (!settings.outSR && !FRAME_TYPES.has(rasterType.name)) {
-    throw new TaskError('context.outSR is required to create a new image collection, e.g. {"outSR": {"wkid": 3857}}.');
+  if (!settings.outSR && !DERIVES_OUT_SR.has(rasterType.name)) {
+    throw new TaskError(`context.outSR is required to create a new image collection of type ${rasterType.name}, e.g. {"outSR": {"wkid": 3857}}.`);
   }
   const resolved = await resolveInputRasters(inputs.inputRasters, deps);
   const journal = new JobJournal(context.scratchDir);

@@ -1,9 +1,8 @@
-import { TileCache, tileCacheRoot } from '../imagery/render/tile-cache.js';
+import { deleteCollectionData } from '../imagery/delete-collection-data.js';
 import type { TaskContext, TaskDefinition } from '../jobs/task.js';
 import { locateCollection } from './image-collection/collection-ref.js';
 import { JobJournal } from './image-collection/job-journal.js';
 import { unpublishImageService } from './image-collection/publish-service.js';
-import { collectionRasterDir, isOwnedFile, removeOwnedFiles, removeOwnedFolder } from './image-collection/raster-store.js';
 import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-collection/task-deps.js';
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
@@ -33,15 +32,11 @@ async function runDeleteImageCollection(context: TaskContext): Promise<Record<st
   const { collection, service, item } = await locateCollection(context.inputs.imageCollection, deps);
   context.signal.throwIfAborted();
   const journal = new JobJournal(context.scratchDir);
-  const removed = await deps.catalog.deleteCollection(collection.id);
-  const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
-  const folder = collectionRasterDir(context.config, collection.name);
   const itemId = item?.id ?? service.itemId;
-  journal.record({ type: 'deleteCommitted', files: owned, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
-  await unpublishImageService(context, service, itemId);
-  await removeOwnedFiles(context.config, owned);
-  await removeOwnedFolder(context.config, folder);
-  await new TileCache(tileCacheRoot(context.config)).remove(collection.id);
-  context.info(`Deleted image collection '${collection.name}' (${removed.length} image${removed.length === 1 ? '' : 's'}).`);
+  const { itemCount } = await deleteCollectionData(context.config, deps.catalog, collection, async ({ files, folder }) => {
+    journal.record({ type: 'deleteCommitted', files, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
+    await unpublishImageService(context, service, itemId);
+  });
+  context.info(`Deleted image collection '${collection.name}' (${itemCount} image${itemCount === 1 ? '' : 's'}).`);
   return { result: true };
 }

@@ -1,11 +1,11 @@
-import { compileWhere } from '../features/where/compile-where.js';
-import { WhereClauseError } from '../features/where/where-clause-error.js';
+import { compileWhere } from '../where/compile-where.js';
+import { WhereClauseError } from '../where/where-clause-error.js';
 import { catalogFields } from '../imagery/catalog-fields.js';
 import { imageServiceUrl } from '../imagery/image-service-definition.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { locateCollection } from './image-collection/collection-ref.js';
 import { JobJournal } from './image-collection/job-journal.js';
-import { isOwnedFile, removeOwnedFiles } from './image-collection/raster-store.js';
+import { isOwnedFile, removeOwnedFiles } from '../imagery/raster-store.js';
 import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-collection/task-deps.js';
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
@@ -62,10 +62,19 @@ async function runDeleteImage(context: TaskContext): Promise<Record<string, unkn
 export function compileCatalogWhere(value: unknown, extraFields: Parameters<typeof catalogFields>[0]): { sql: string; params: unknown[] } {
   if (typeof value !== 'string' || value.trim() === '') throw new TaskError("'where' is required, e.g. OBJECTID=10.");
   try {
-    const compiled = compileWhere(value, { fields: [...catalogFields(extraFields), { name: 'Shape', type: 'esriFieldTypeGeometry' }], dialect: 'sqlite' });
+    const compiled = compileWhere(unwrapQuotedClause(value), { fields: [...catalogFields(extraFields), { name: 'Shape', type: 'esriFieldTypeGeometry' }], dialect: 'sqlite' });
     return { sql: compiled.sql, params: compiled.params };
   } catch (error) {
     if (error instanceof WhereClauseError) throw new TaskError(`'where' is invalid: ${error.message}.`);
     throw error;
   }
+}
+
+/**
+ * The DeleteImage reference writes its example as `where="OBJECTID=10"`: a whole clause in double
+ * quotes (which SQL would read as one identifier) is taken as the clause inside them.
+ */
+function unwrapQuotedClause(where: string): string {
+  const match = /^\s*"([^"]*)"\s*$/.exec(where);
+  return match && /[=<>]|\b(?:LIKE|IN|IS|BETWEEN)\b/i.test(match[1]!) ? match[1]! : where;
 }

@@ -1,16 +1,18 @@
 import path from 'node:path';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import type { CatalogStore, CollectionRecord } from '../imagery/store/catalog-store.js';
 import { TaskError } from '../jobs/task.js';
 import { canSeeItem, resolveFolder, resolveItem } from '../portal/item-access.js';
 import { itemFilePath } from '../portal/item-files.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { Stores } from '../store/index.js';
-import { resolveDataStorePath } from './data-stores.js';
+import { resolveDataStorePath } from '../imagery/data-stores.js';
 import { findCollectionByUrl } from './image-collection/collection-ref.js';
 import { readKey, readObjectParam } from './image-collection/param-values.js';
+import { classifyServiceUrl } from './image-collection/service-url.js';
+import { remoteImageServiceSource } from './remote-image-service.js';
 
 /** One input of `inputRasters` after resolution: a raster (or scene folder) GDAL can open, or a collection. */
 export type RasterInput =
@@ -38,6 +40,8 @@ export interface InputDeps {
   stores: Pick<Stores, 'items' | 'services'>;
   catalog: CatalogStore;
   principal: Principal | null;
+  /** This server's base URLs: only URLs under them name local collections. */
+  serverUrls: readonly string[];
 }
 
 /** Extensions treated as rasters when a whole portal folder is given. */
@@ -117,8 +121,16 @@ async function fromFolder(folderId: string, deps: InputDeps): Promise<RasterInpu
 }
 
 async function fromUrl(url: string, deps: InputDeps): Promise<RasterInput> {
-  const collection = await findCollectionByUrl(url, deps);
-  if (collection) return { kind: 'collection', collection, label: url };
+  const target = classifyServiceUrl(url, deps.serverUrls);
+  if (target.kind === 'local') {
+    const collection = await findCollectionByUrl(url, deps);
+    if (collection) return { kind: 'collection', collection, label: url };
+    throw new TaskError(`Input '${url}': the image service ${target.folder ? `${target.folder}/` : ''}${target.name} does not exist on this server or is not accessible.`);
+  }
+  if (target.kind === 'remote-service') {
+    const source = await remoteImageServiceSource(target.url, url);
+    return { kind: 'raster', source, label: url, fileName: `${path.posix.basename(new URL(target.url).pathname.replace(/\/ImageServer$/i, ''))}.tif`, fromItem: false };
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);

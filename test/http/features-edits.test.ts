@@ -310,12 +310,11 @@ describe('deleteFeatures (seed 004)', () => {
     expect(await del(url, { objectIds: '5', returnDeleteResults: false })).toEqual({ success: true });
   });
 
-  it('refuses gdbVersion on non-versioned data, deleting nothing', async () => {
+  it('ignores gdbVersion on a layer whose isDataVersioned is false, as the reference says', async () => {
     const url = await freshGrid();
     const result = await del(url, { objectIds: '1', gdbVersion: 'SDE.DEFAULT' });
-    expect(result.error.code).toBe(400);
-    expect(result.error.details[0]).toMatch(/gdbVersion/);
-    expect(await count(url)).toBe(100);
+    expect(result.deleteResults).toEqual([expect.objectContaining({ objectId: 1, success: true })]);
+    expect(await count(url)).toBe(99);
   });
 
   it('answers an invalid or hostile where with 400 and leaves the table unchanged', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveDataStorePath } from '../../src/tasks/data-stores.js';
+import { resolveDataStorePath } from '../../src/imagery/data-stores.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare } from './imagery-http.js';
 

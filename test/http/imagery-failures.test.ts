@@ -60,14 +60,14 @@ describe('image collection jobs that fail leave nothing behind', () => {
     await expectNothingLeft(server, name);
   });
 
-  it('fails without outSR, with an unknown raster type, and for ZY3', async () => {
+  it('fails without outSR, with an unknown raster type, and for ZY3 on images that are not ZY3', async () => {
     const noSr = await create('bad6', { uri: '/share/utm-rgb.tif' }, { context: {} });
     expect(noSr.messages.map((m) => m.description).join(' ')).toMatch(/context\.outSR is required/);
     const unknown = await create('bad7', { uri: '/share/utm-rgb.tif' }, { rasterType: { rasterTypeName: 'Hyperspectral 9000' } });
     expect(unknown.messages.map((m) => m.description).join(' ')).toMatch(/Raster type 'Hyperspectral 9000' is unknown/);
     const zy3 = await create('bad8', { uri: '/share' }, { rasterType: { rasterTypeName: 'ZY3-SASMAC' } });
     expect(zy3.jobStatus).toBe('esriJobFailed');
-    expect(zy3.messages.map((m) => m.description).join(' ')).toMatch(/ZY3.*not supported yet/i);
+    expect(zy3.messages.map((m) => m.description).join(' ')).toMatch(/not a ZY3 product/i);
     for (const name of ['bad6', 'bad7', 'bad8']) await expectNothingLeft(server, name);
   });
 

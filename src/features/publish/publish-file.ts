@@ -1,7 +1,7 @@
 import type * as Gdal from 'gdal-async';
 import { wkbToEsri } from '../../geometry/wkb-reader.js';
 import { esriToWkb } from '../../geometry/wkb-writer.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { ItemAccess } from '../../store/item-store.js';
 import type { FeatureWrite, GeometryValue, LayerSchema } from '../../store/feature-store.js';
 import type { FeatureDeps } from '../feature-deps.js';

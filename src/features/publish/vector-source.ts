@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Gdal from 'gdal-async';
 import type { GeometryType } from '../../geometry/esri-geometry.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { FieldType } from '../field-types.js';
 import { ogrDateToEpoch, sanitizeNames, toText, widenTextType, type SourceField, type TextColumnType } from './source-fields.js';
 

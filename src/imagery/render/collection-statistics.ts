@@ -1,5 +1,6 @@
 import type { EsriGeometry, Position } from '../../geometry/esri-geometry.js';
 import { envelopeOf } from '../../geometry/envelope.js';
+import { isInsideRings } from '../../geometry/rings.js';
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import { summarizeBlock, type BandHistogram, type BandSummary } from './block-statistics.js';
 import type { CollectionOverviews } from './collection-overview.js';
@@ -112,15 +113,7 @@ function clipToRings(mask: Uint8Array, grid: { bbox: { xmin: number; ymax: numbe
       const i = row * grid.width + col;
       if (mask[i] === 0) continue;
       const x = grid.bbox.xmin + (col + 0.5) * rx;
-      let inside = false;
-      for (const ring of rings) {
-        for (let a = 0, b = ring.length - 1; a < ring.length; b = a++) {
-          const [xa, ya] = ring[a];
-          const [xb, yb] = ring[b];
-          if (ya > y !== yb > y && x < ((xb - xa) * (y - ya)) / (yb - ya) + xa) inside = !inside;
-        }
-      }
-      if (!inside) mask[i] = 0;
+      if (!isInsideRings(x, y, rings)) mask[i] = 0;
     }
   }
 }

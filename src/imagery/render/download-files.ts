@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { CatalogItem, CollectionRecord } from '../store/catalog-store.js';
 import { RENDER_LIMITS } from './render-limits.js';
 

@@ -1,5 +1,5 @@
 import gdal from 'gdal-async';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { convertBlock, defaultNoData, fillNoData } from './convert-pixel-type.js';
 import type { EncodedImage } from './encode-image.js';
 import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';

@@ -1,7 +1,7 @@
 import { parseSpatialReference, type SpatialReference } from '../../geometry/spatial-reference.js';
 import { GeometryError } from '../../geometry/geometry-error.js';
-import { ApiError } from '../../http/errors.js';
-import type { Params } from '../../http/params.js';
+import { ApiError } from '../../errors.js';
+import type { Params } from '../../params.js';
 import type { Bounds } from '../../raster/transform-bounds.js';
 import type { DisplayFormat } from './encode-image.js';
 import type { RasterFormat } from './encode-raster.js';
@@ -10,6 +10,7 @@ import { isSupportedPixelType } from './pixel-block.js';
 import { parseRenderingRule, type RenderingRule } from './raster-functions/rendering-rule.js';
 import { RENDER_LIMITS } from './render-limits.js';
 import type { Resampling } from './warp-items.js';
+import { parseJsonText } from '../../json-text.js';
 
 export type ExportFormat = DisplayFormat | RasterFormat;
 
@@ -123,7 +124,7 @@ function readBbox(text: string | undefined): Bounds {
   let values: number[];
   if (text.trim().startsWith('{')) {
     try {
-      const json = JSON.parse(text) as Record<string, unknown>;
+      const json = parseJsonText(text) as Record<string, unknown>;
       values = [json.xmin, json.ymin, json.xmax, json.ymax].map(Number);
     } catch {
       values = [];

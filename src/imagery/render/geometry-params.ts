@@ -1,8 +1,8 @@
 import type { EsriGeometry } from '../../geometry/esri-geometry.js';
 import { GeometryError } from '../../geometry/geometry-error.js';
 import { parseGeometryParam } from '../../geometry/geometry-param.js';
-import { ApiError } from '../../http/errors.js';
-import type { Params } from '../../http/params.js';
+import { ApiError } from '../../errors.js';
+import type { Params } from '../../params.js';
 import type { PointTransformer } from '../../raster/point-transformer.js';
 import type { CollectionRecord } from '../store/catalog-store.js';
 import { isCollectionSrs, transformGeometry } from '../transform-geometry.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMosaicRule, readMosaicMethod, readMosaicOperation } from './mosaic-rule.js';
-import { detailsOf } from './test-details.js';
+import { detailsOf } from '../../../test/helpers/error-details.js';
 
 describe('parseMosaicRule', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 
 /** How catalog items are ordered (image-service.md §3); `lockRaster` also restricts them. */
 export type MosaicMethod = 'none' | 'center' | 'northwest' | 'nadir' | 'viewpoint' | 'attribute' | 'lockRaster' | 'seamline';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 
 export type BandArray = Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
 
@@ -81,18 +81,4 @@ export function maskValues(block: PixelBlock, noData: number[], matchAll: boolea
     for (let b = 0; b < block.bands.length; b++) if (block.bands[b][i] === values[b]) matches++;
     if (matchAll ? matches === block.bands.length : matches > 0) block.mask[i] = 0;
   }
-}
-
-/** Min and max of the valid pixels of one band, or null when none is valid. */
-export function validRange(block: PixelBlock, band: number): { min: number; max: number } | null {
-  const values = block.bands[band];
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    if (block.mask[i] === 0) continue;
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? { min, max } : null;
 }

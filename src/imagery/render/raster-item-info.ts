@@ -1,4 +1,5 @@
 import type { CatalogItem, CollectionRecord } from '../store/catalog-store.js';
+import { statisticsJson } from '../statistics-json.js';
 import { resolveSrs } from './srs-cache.js';
 
 /**
@@ -23,10 +24,7 @@ export function rasterItemInfo(item: CatalogItem, collection: CollectionRecord):
     bandNames: r.bandNames ?? Array.from({ length: bandCount }, (_, i) => `Band_${i + 1}`),
     pixelType: r.pixelType,
     noDataValues: r.noData.slice(0, bandCount),
-    minValues: stats.map((s) => s.min),
-    maxValues: stats.map((s) => s.max),
-    meanValues: stats.map((s) => s.mean),
-    stdvValues: stats.map((s) => s.stddev),
+    ...statisticsJson(stats),
     hasColormap: false,
     hasRasterAttributeTable: false,
     blockWidth: r.blockSize.width,

@@ -51,12 +51,6 @@ export function expandGrid(grid: RenderGrid, margin: number): RenderGrid {
   };
 }
 
-/** Mean pixel size of the grid measured in another SR (the collection's, for MinPS/MaxPS). */
-export function pixelSizeIn(grid: RenderGrid, srs: ResolvedSrs): number {
-  const b = moveBounds(grid.bbox, grid.srs, srs);
-  return ((b.xmax - b.xmin) / grid.width + (b.ymax - b.ymin) / grid.height) / 2;
-}
-
 const EARTH_RADIUS = 6371008.8;
 const WGS84: SpatialReference = { wkid: 4326 };
 

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import type { CollectionOverviews } from './collection-overview.js';
 import type { MosaicRule } from './mosaic-rule.js';

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
 import { canManageService, findVisibleService } from '../../catalog/service-access.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import type { ServiceRecord, ServiceStore } from '../../store/service-store.js';
 import { DEFAULT_CAPABILITIES, imageServiceDefinition } from '../image-service-definition.js';
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';

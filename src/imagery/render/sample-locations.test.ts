@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLocations } from './sample-locations.js';
-import { detailsOf } from './test-details.js';
+import { detailsOf } from '../../../test/helpers/error-details.js';
 
 describe('sampleLocations', () => {
   const max = { maxCount: 1000 };

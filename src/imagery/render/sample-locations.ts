@@ -1,5 +1,6 @@
 import type { EsriGeometry, Position } from '../../geometry/esri-geometry.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
+import { isInsideRings, signedArea } from '../../geometry/rings.js';
 
 export interface SamplingOptions {
   /** Spacing along lines, or of the grid inside areas, in the geometry's units. */
@@ -77,7 +78,7 @@ function insideRings(rings: Position[][], options: SamplingOptions): Array<[numb
   const xs = all.map((p) => p[0]);
   const ys = all.map((p) => p[1]);
   const [xmin, xmax, ymin, ymax] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const area = Math.abs(rings.reduce((sum, ring) => sum + signedArea(ring), 0)) || (xmax - xmin) * (ymax - ymin);
+  const area = Math.abs(rings.reduce((sum, ring) => sum + signedArea(ring), 0)) / 2 || (xmax - xmin) * (ymax - ymin);
   const wanted = Math.min(options.maxCount, options.sampleCount ?? DEFAULT_COUNT);
   let step = options.sampleDistance ?? Math.sqrt(area / wanted);
   if (!(step > 0)) return [[(xmin + xmax) / 2, (ymin + ymax) / 2]];
@@ -85,26 +86,7 @@ function insideRings(rings: Position[][], options: SamplingOptions): Array<[numb
   step = Math.max(step, Math.sqrt(((xmax - xmin) * (ymax - ymin)) / options.maxCount));
   const out: Array<[number, number]> = [];
   for (let y = ymax - step / 2; y > ymin; y -= step) {
-    for (let x = xmin + step / 2; x < xmax; x += step) if (isInside(x, y, rings) && out.length < options.maxCount) out.push([x, y]);
+    for (let x = xmin + step / 2; x < xmax; x += step) if (isInsideRings(x, y, rings) && out.length < options.maxCount) out.push([x, y]);
   }
   return out.length > 0 ? out : [[(xmin + xmax) / 2, (ymin + ymax) / 2]];
-}
-
-function signedArea(ring: Position[]): number {
-  let sum = 0;
-  for (let i = 1; i < ring.length; i++) sum += ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1];
-  return sum / 2;
-}
-
-/** Even-odd rule over all rings, so holes are outside. */
-function isInside(x: number, y: number, rings: Position[][]): boolean {
-  let inside = false;
-  for (const ring of rings) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i];
-      const [xj, yj] = ring[j];
-      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-  }
-  return inside;
 }

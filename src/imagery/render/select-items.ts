@@ -1,5 +1,5 @@
 import gdal from 'gdal-async';
-import { compileWhere } from '../../features/where/index.js';
+import { compileWhere } from '../../where/index.js';
 import { esriToWkb } from '../../geometry/wkb.js';
 import type { Bounds } from '../../raster/transform-bounds.js';
 import { catalogFields } from '../catalog-fields.js';

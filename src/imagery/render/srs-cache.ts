@@ -1,6 +1,6 @@
 import gdal from 'gdal-async';
 import { toEpsg, toSpatialReferenceJson, type SpatialReference } from '../../geometry/spatial-reference.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { createPointTransformer, type PointTransformer } from '../../raster/point-transformer.js';
 import { toSpatialReference } from '../../raster/srs-input.js';
 import { transformBoundsWith, type Bounds } from '../../raster/transform-bounds.js';

@@ -1,22 +1,6 @@
-import type { CatalogQuery, SpatialRelation } from './catalog-store.js';
-
-interface SqlPart {
-  sql: string;
-  params: unknown[];
-}
-
-/**
- * SpatiaLite predicate per relation, reading as ArcGIS does: the query geometry `g` first, so
- * `Contains` finds footprints inside the query geometry (koop and Esri Leaflet read it the same).
- */
-const PREDICATES: Record<Exclude<SpatialRelation, 'envelopeIntersects'>, string> = {
-  intersects: 'ST_Intersects',
-  contains: 'ST_Contains',
-  within: 'ST_Within',
-  crosses: 'ST_Crosses',
-  overlaps: 'ST_Overlaps',
-  touches: 'ST_Touches',
-};
+import { spatialPredicateSql } from '../../store/sqlite/spatial-predicates.js';
+import type { SqlPart } from '../../store/sqlite/sql-values.js';
+import type { CatalogQuery } from './catalog-store.js';
 
 /**
  * The two filter parts of a catalog query: `spatial` (AND-ed onto the raw table: R-tree candidates
@@ -30,7 +14,7 @@ export function buildCatalogFilter(query: CatalogQuery, srid: number): { spatial
     spatial.sql += ' AND rowid_ IN (SELECT id FROM catalog_items_bbox WHERE xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?)';
     spatial.params.push(bbox.xmin, bbox.xmax, bbox.ymin, bbox.ymax);
     if (relation !== 'envelopeIntersects') {
-      spatial.sql += ` AND ${PREDICATES[relation]}(GeomFromWKB(?, CAST(? AS INTEGER)), shape) = 1`;
+      spatial.sql += ` AND ${spatialPredicateSql(relation, 'GeomFromWKB(?, CAST(? AS INTEGER))', 'shape')} = 1`;
       spatial.params.push(wkb, srid);
     }
   }

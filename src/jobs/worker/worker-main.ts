@@ -3,7 +3,7 @@
  * streaming messages and progress back over IPC, so GDAL and friends never block the HTTP loop.
  */
 import type { Config } from '../../config.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../errors.js';
 import { openStores, type Stores } from '../../store/index.js';
 import { importTask } from '../gp-registry.js';
 import { TaskError, type TaskContext } from '../task.js';

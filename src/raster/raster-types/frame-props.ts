@@ -1,5 +1,6 @@
 import { RasterTypeError } from '../raster-error.js';
 import { getNumberProp, getProp, type RasterTypeProps } from './ingest-item.js';
+import { parseJsonText } from '../../json-text.js';
 
 /** One row of the `gps` parameter: [imageName, latitude, longitude, altitude?]. */
 export interface GpsRow {
@@ -84,7 +85,7 @@ function positive(n: number | undefined): number | undefined {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch {
     throw new RasterTypeError('A raster type parameter is not valid JSON');
   }

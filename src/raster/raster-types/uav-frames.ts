@@ -153,7 +153,7 @@ function frameAttributes(info: RasterInfo, file: string, typeName: FrameTypeName
 }
 
 /** `dem` as a GDAL-openable path: text, or `{uri}` / `{path}`. Services and items must be resolved by the caller. */
-function resolveDemPath(value: unknown): string | undefined {
+export function resolveDemPath(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'string') return value;
   const v = value as { uri?: unknown; path?: unknown };

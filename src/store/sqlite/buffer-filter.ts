@@ -1,6 +1,6 @@
 import { FeatureStoreError, type SpatialFilter } from '../feature-store.js';
 import type { FeatureDataset } from './feature-dataset.js';
-import { sridSql, toSqlValue, type SqlPart } from './feature-sql.js';
+import { sridSql, toSqlValue, type SqlPart } from './sql-values.js';
 
 /** Metres per linear unit of projected SRIDs, read once from spatial_ref_sys. */
 const metresPerUnit = new Map<number, number | null>();

@@ -9,12 +9,10 @@ import {
 } from '../feature-store.js';
 import { bufferedGeometrySql } from './buffer-filter.js';
 import type { FeatureDataset } from './feature-dataset.js';
+import { spatialPredicateSql } from './spatial-predicates.js';
+import { sridSql, toSqlValue, type SqlPart } from './sql-values.js';
 
-/** SQL and its bound values; `sql` is empty when there is no condition. */
-export interface SqlPart {
-  sql: string;
-  params: unknown[];
-}
+export { sridSql, toSqlValue, type SqlPart };
 
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -29,25 +27,6 @@ export function spatialIndexOf(layerId: number): string {
 }
 
 export const SHAPE = quoteIdentifier(GEOMETRY_COLUMN);
-
-/**
- * An SRID as a SQL literal. SpatiaLite functions insist on INTEGER arguments and better-sqlite3
- * binds every JS number as REAL, so SRIDs (validated integers) are written into the SQL.
- */
-export function sridSql(srid: number): string {
-  if (!Number.isInteger(srid) || srid < 0) throw new FeatureStoreError(`Invalid spatial reference ${srid}`);
-  return String(srid);
-}
-
-/** better-sqlite3 binds numbers, strings, bigints, buffers and null only. */
-export function toSqlValue(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  return value;
-}
 
 /**
  * The WHERE clause (with the keyword) for a filter. The spatial filter geometry is transformed to
@@ -98,12 +77,12 @@ function buildSpatialCondition(dataset: FeatureDataset, schema: LayerSchema, spa
 
 /** The exact test per relation; `?` is the filter geometry. Undefined: the index lookup is the test. */
 const PREDICATES: Record<SpatialRelation, string | undefined> = {
-  intersects: `ST_Intersects(${SHAPE}, ?)`,
-  contains: `ST_Contains(?, ${SHAPE})`,
-  within: `ST_Contains(${SHAPE}, ?)`,
-  crosses: `ST_Crosses(${SHAPE}, ?)`,
-  overlaps: `ST_Overlaps(${SHAPE}, ?)`,
-  touches: `ST_Touches(${SHAPE}, ?)`,
+  intersects: spatialPredicateSql('intersects', '?', SHAPE),
+  contains: spatialPredicateSql('contains', '?', SHAPE),
+  within: spatialPredicateSql('within', '?', SHAPE),
+  crosses: spatialPredicateSql('crosses', '?', SHAPE),
+  overlaps: spatialPredicateSql('overlaps', '?', SHAPE),
+  touches: spatialPredicateSql('touches', '?', SHAPE),
   'envelope-intersects': `MbrIntersects(${SHAPE}, ?)`,
   'index-intersects': undefined,
 };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { SqliteDatabase } from './database.js';
+import type Database from 'better-sqlite3';
 
 const MIGRATIONS_ROOT = fileURLToPath(new URL('../migrations/sqlite/', import.meta.url));
 
@@ -10,7 +10,7 @@ const MIGRATIONS_ROOT = fileURLToPath(new URL('../migrations/sqlite/', import.me
  * `schema_migrations`. Folders are per capability (core, features, jobs, imagery) so that work on
  * one capability never renumbers another's.
  */
-export function runMigrations(db: SqliteDatabase, folders: string[]): string[] {
+export function runMigrations(db: Database.Database, folders: string[]): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const applied = new Set(
     (db.prepare('SELECT id FROM schema_migrations').all() as Array<{ id: string }>).map((row) => row.id),

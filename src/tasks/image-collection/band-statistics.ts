@@ -1,9 +1,7 @@
 import gdal from 'gdal-async';
 import type { BandStatistics } from '../../imagery/store/catalog-store.js';
 import { openRaster } from '../../raster/inspect-raster.js';
-
-// GDAL mask flag (gdal.h); gdal-async does not export it.
-const GMF_ALL_VALID = 0x01;
+import { GMF_ALL_VALID, readReducedMask, readReducedValues, reducedGrid } from '../../raster/read-reduced.js';
 
 /**
  * Approximate per-band statistics from a grid of at most `maxSize` cells on the long side (GDAL
@@ -17,22 +15,14 @@ const GMF_ALL_VALID = 0x01;
 export async function computeBandStatistics(source: string, maxSize = 128): Promise<BandStatistics[] | null> {
   const dataset = await openRaster(source);
   try {
-    const { x: fullWidth, y: fullHeight } = await dataset.rasterSizeAsync;
-    const scale = Math.max(1, Math.max(fullWidth, fullHeight) / maxSize);
-    const width = Math.max(1, Math.round(fullWidth / scale));
-    const height = Math.max(1, Math.round(fullHeight / scale));
-    const read = { buffer_width: width, buffer_height: height };
+    const grid = await reducedGrid(dataset, maxSize);
     const count = await dataset.bands.countAsync();
     const out: BandStatistics[] = [];
     for (let b = 1; b <= count; b++) {
       const band = await dataset.bands.getAsync(b);
       if (band.colorInterpretation === gdal.GCI_AlphaBand) continue;
-      const values = await band.pixels.readAsync(0, 0, fullWidth, fullHeight, new Float64Array(width * height), read);
-      let mask: Uint8Array | null = null;
-      if (!(band.getMaskFlags() & GMF_ALL_VALID)) {
-        const maskBand = band.getMaskBand();
-        if (maskBand) mask = await maskBand.pixels.readAsync(0, 0, fullWidth, fullHeight, new Uint8Array(width * height), read);
-      }
+      const values = await readReducedValues(band, grid);
+      const mask = band.getMaskFlags() & GMF_ALL_VALID ? null : await readReducedMask(band, grid);
       const stats = summarise(values, mask, band.noDataValue);
       if (stats) out.push(stats);
     }

@@ -15,7 +15,7 @@ import { computeBandStatistics } from './band-statistics.js';
 import { clipRings, type Rings } from './clip-rings.js';
 import { rowAttributes } from './row-attributes.js';
 import type { ImagePlan } from './plan-images.js';
-import { isOwnedFile } from './raster-store.js';
+import { isOwnedFile } from '../../imagery/raster-store.js';
 
 /** Where and how images of one job are ingested. */
 export interface IngestTarget {

@@ -16,7 +16,7 @@ import type { IngestSettings } from './ingest-settings.js';
 import type { JobJournal } from './job-journal.js';
 import { planImages, type ImagePlan } from './plan-images.js';
 import type { RasterTypeSpec } from './raster-type-param.js';
-import { jobRasterDir } from './raster-store.js';
+import { jobRasterDir } from '../../imagery/raster-store.js';
 import { runPool } from './run-pool.js';
 
 export interface IngestRequest {

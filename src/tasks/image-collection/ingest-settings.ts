@@ -4,6 +4,7 @@ import { isValidFieldName, toCatalogFieldType, type CatalogField } from '../../i
 import type { Bounds } from '../../imagery/store/catalog-store.js';
 import { TaskError } from '../../jobs/task.js';
 import { readKey, readOptionalObjectParam } from './param-values.js';
+import { parseJsonText } from '../../json-text.js';
 
 export type CellSizeSetting = number | 'MaxOfIn' | 'MinOfIn';
 
@@ -122,7 +123,7 @@ function readFields(value: unknown): CatalogField[] {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch {
     return null;
   }

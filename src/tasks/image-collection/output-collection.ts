@@ -6,6 +6,7 @@ import type { ItemRecord } from '../../store/item-store.js';
 import type { ServiceRecord } from '../../store/service-store.js';
 import { findImageService, type CollectionDeps } from './collection-ref.js';
 import { readKey } from './param-values.js';
+import { parseJsonText } from '../../json-text.js';
 
 /** Where CreateImageCollection puts its result. */
 export interface OutputCollection {
@@ -29,6 +30,7 @@ export async function readOutputCollection(value: unknown, deps: CollectionDeps 
   const itemProperties = (typeof parsed === 'object' ? readKey(parsed, 'itemProperties') : undefined) as Record<string, unknown> | undefined;
   const folderId = typeof itemProperties?.folderId === 'string' && itemProperties.folderId ? itemProperties.folderId : null;
   const { service, label, item } = await findImageService(parsed, deps);
+  if (!service && typeof parsed === 'object') refuseUnknownTarget(parsed, item);
   if (service) {
     if (imageServiceDefinition(service).collectionId) {
       throw new TaskError(`An image collection named '${service.name}' already exists; use AddImage to add images to it.`);
@@ -49,7 +51,7 @@ function parseValue(value: unknown): string | Record<string, unknown> {
     const text = value.trim();
     if (!text.startsWith('{')) return text;
     try {
-      return JSON.parse(text) as Record<string, unknown>;
+      return parseJsonText(text) as Record<string, unknown>;
     } catch {
       throw new TaskError("'imageCollection' is not valid JSON.");
     }
@@ -62,4 +64,23 @@ function serviceName(object: Record<string, unknown>): string | undefined {
   const properties = readKey(object, 'serviceProperties') as Record<string, unknown> | undefined;
   const name = properties && readKey(properties, 'name');
   return typeof name === 'string' && name ? name : undefined;
+}
+
+/**
+ * An `itemId` or `url` names an existing service to fill; when it names none, the job fails
+ * rather than inventing a service named after the id or URL (a `serviceProperties` name creates one).
+ */
+function refuseUnknownTarget(object: Record<string, unknown>, item: ItemRecord | null): void {
+  const itemId = object.itemId;
+  if (typeof itemId === 'string' && itemId) {
+    throw new TaskError(
+      item
+        ? `The item '${itemId}' is not an image service; give the item of an empty hosted image service, or a new name as {"serviceProperties":{"name":…}}.`
+        : `The item '${itemId}' does not exist or is not accessible.`,
+    );
+  }
+  const url = object.url;
+  if (typeof url === 'string' && url) {
+    throw new TaskError(`The image service '${url}' does not exist on this server; to create one, give its name as {"serviceProperties":{"name":…}}.`);
+  }
 }

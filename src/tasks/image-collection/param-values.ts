@@ -1,4 +1,5 @@
 import { TaskError } from '../../jobs/task.js';
+import { parseJsonText } from '../../json-text.js';
 
 /**
  * A structured GP parameter: JSON already parsed by the job runner, or JSON text (direct calls),
@@ -8,7 +9,7 @@ export function readObjectParam(name: string, value: unknown): Record<string, un
   let parsed = value;
   if (typeof value === 'string') {
     try {
-      parsed = JSON.parse(value);
+      parsed = parseJsonText(value);
     } catch {
       throw new TaskError(`'${name}' is not valid JSON.`);
     }

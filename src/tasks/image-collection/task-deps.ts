@@ -6,10 +6,11 @@ import type { TaskContext, TaskParameter } from '../../jobs/task.js';
 import { findEpsgCode, toSpatialReference, type SrsInput } from '../../raster/srs-input.js';
 import { transformBounds } from '../../raster/transform-bounds.js';
 import type { CollectionDeps } from './collection-ref.js';
+import { serverUrlsOf } from './service-url.js';
 
 /** What the image-collection tasks read from their context. */
-export function collectionDeps(context: Pick<TaskContext, 'config' | 'stores' | 'principal'>): CollectionDeps & { config: TaskContext['config']; catalog: CatalogStore } {
-  return { config: context.config, stores: context.stores, catalog: catalogStoreFor(context.config), principal: context.principal };
+export function collectionDeps(context: Pick<TaskContext, 'config' | 'stores' | 'principal' | 'baseUrl'>): CollectionDeps & { config: TaskContext['config']; catalog: CatalogStore } {
+  return { config: context.config, stores: context.stores, catalog: catalogStoreFor(context.config), principal: context.principal, serverUrls: serverUrlsOf(context) };
 }
 
 export function newCollectionId(): string {

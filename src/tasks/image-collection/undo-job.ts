@@ -5,7 +5,7 @@ import { removeItemFiles } from '../../portal/item-files.js';
 import type { Stores } from '../../store/index.js';
 import { JobJournal } from './job-journal.js';
 import { unpublishImageService } from './publish-service.js';
-import { removeOwnedFiles, removeOwnedFolder } from './raster-store.js';
+import { removeOwnedFiles, removeOwnedFolder } from '../../imagery/raster-store.js';
 
 export interface UndoContext {
   jobId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detailsOf } from '../test-details.js';
+import { detailsOf } from '../../../../test/helpers/error-details.js';
 import { compileBandExpression } from './band-expression.js';
 
 describe('compileBandExpression', () => {

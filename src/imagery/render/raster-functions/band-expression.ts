@@ -1,4 +1,4 @@
-import { ApiError } from '../../../http/errors.js';
+import { ApiError } from '../../../errors.js';
 
 /** Evaluates a compiled expression for one pixel; `bands[0]` is B1. */
 export type BandExpression = (bands: ArrayLike<number>) => number;

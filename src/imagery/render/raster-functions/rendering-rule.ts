@@ -1,4 +1,4 @@
-import { ApiError } from '../../../http/errors.js';
+import { ApiError } from '../../../errors.js';
 import { isSupportedPixelType, type PixelBlock } from '../pixel-block.js';
 import { bandArithmeticFunction, ndviFunction } from './band-arithmetic.js';
 import { colormapFunction } from './colormap.js';

@@ -1,5 +1,5 @@
 import { blockStatistics } from '../block-statistics.js';
-import { ApiError } from '../../../http/errors.js';
+import { ApiError } from '../../../errors.js';
 import { pixelTypeInfo, type PixelBlock } from '../pixel-block.js';
 import { booleanArg, numberArg, type FunctionArguments, type FunctionContext, type RasterFunction } from './raster-function.js';
 

@@ -1,7 +1,7 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../../config.js';
-import { isInside } from '../data-stores.js';
+import type { Config } from '../config.js';
+import { isInside } from './data-stores.js';
 
 /** `<dataDir>/rasters`: the raster store, where by-value copies (COGs) and our recipe files live. */
 export function rasterStoreRoot(config: Config): string {

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { parseJsonText } from './json-text.js';
 
 /**
  * ArcGIS request parameters: query string and form body merged (body wins),
@@ -65,7 +66,7 @@ export class Params {
     const value = this.string(name);
     if (value === undefined) return undefined;
     try {
-      return JSON.parse(value) as T;
+      return parseJsonText(value) as T;
     } catch {
       throw ApiError.invalidParameter(`'${name}' parameter is invalid: it is not valid JSON`);
     }

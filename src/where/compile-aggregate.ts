@@ -3,7 +3,6 @@ import type { CompileContext } from './compile-context.js';
 import { sql, type SqlPart } from './sql-parts.js';
 import type { AggregateName, WhereNode } from './where-ast.js';
 import { WhereClauseError } from './where-clause-error.js';
-import { compileValue } from './compile-value.js';
 
 /** SQL function per aggregate; the sample statistics, as outStatistics computes them. */
 const FUNCTION_NAMES: Record<'sqlite' | 'postgres', Record<AggregateName, string>> = {
@@ -14,9 +13,14 @@ const NUMERIC = new Set<AggregateName>(['SUM', 'AVG', 'STDDEV', 'VAR']);
 
 /**
  * An aggregate of a havingClause (refused in a where clause). COUNT is a number, SUM, AVG,
- * STDDEV and VAR take and give numbers, MIN and MAX keep their argument's type.
+ * STDDEV and VAR take and give numbers, MIN and MAX keep their argument's type. The argument is
+ * compiled by the caller's `compileArg`, so that this module does not import compile-value.ts back.
  */
-export function compileAggregate(node: Extract<WhereNode, { kind: 'aggregate' }>, ctx: CompileContext): Value {
+export function compileAggregate(
+  node: Extract<WhereNode, { kind: 'aggregate' }>,
+  ctx: CompileContext,
+  compileArg: (arg: WhereNode, ctx: CompileContext) => Value,
+): Value {
   if (!ctx.groupFields) throw new WhereClauseError(`Aggregate functions are not allowed in a where clause: ${node.name}`);
   if (ctx.inAggregate) throw new WhereClauseError(`Aggregate functions cannot be nested: ${node.name}`);
   const name: SqlPart[] = [FUNCTION_NAMES[ctx.dialect.name][node.name]];
@@ -24,7 +28,7 @@ export function compileAggregate(node: Extract<WhereNode, { kind: 'aggregate' }>
   ctx.inAggregate = true;
   let arg: Value;
   try {
-    arg = compileValue(node.arg, ctx);
+    arg = compileArg(node.arg, ctx);
   } finally {
     ctx.inAggregate = false;
   }

@@ -34,7 +34,7 @@ export function compileValue(node: WhereNode, ctx: CompileContext): Value {
     case 'call':
       return compileCall(node.name, node.args.map((arg) => compileValue(arg, ctx)), ctx);
     case 'aggregate':
-      return compileAggregate(node, ctx);
+      return compileAggregate(node, ctx, compileValue);
     case 'cast':
       return compileCast(compileValue(node.expr, ctx), node.target, node.length, ctx);
     case 'extract':

@@ -1,3 +1,8 @@
+import { GeometryError } from './geometry/geometry-error.js';
+import { RasterError } from './raster/raster-error.js';
+import { FeatureStoreError } from './store/feature-store.js';
+import { WhereClauseError } from './where/where-clause-error.js';
+
 /**
  * One error type for the whole server, mapped once to the ArcGIS envelope
  * (`{"error":{"code","message","details"}}`) by the REST error handler and to
@@ -81,4 +86,26 @@ export function toErrorEnvelope(error: ApiError): { error: Record<string, unknow
 export function toAdminErrorBody(error: ApiError): Record<string, unknown> {
   const messages = error.details.length > 0 ? error.details : [error.message];
   return { status: 'error', messages, code: error.code };
+}
+
+/**
+ * The one table from domain errors (thrown below the routes, with messages that are ours and safe
+ * to show) to the ArcGIS answer: a client mistake in a where clause, a geometry or spatial
+ * reference, a store filter or a raster is "Unable to complete operation." (400), as ArcGIS
+ * Server answers a query or exportImage it cannot run. Order matters: the first match wins.
+ */
+const DOMAIN_ERRORS: Array<[new (...args: never[]) => Error, (error: Error) => ApiError]> = [
+  [WhereClauseError, (error) => ApiError.unableToComplete("'where' parameter is invalid", error.message)],
+  [GeometryError, (error) => ApiError.unableToComplete(error.message)],
+  [FeatureStoreError, (error) => ApiError.unableToComplete(error.message)],
+  [RasterError, (error) => ApiError.unableToComplete(error.message)],
+];
+
+/** The ApiError for an ApiError or a domain error; undefined for anything else (a fault). */
+export function fromDomainError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  for (const [type, toApiError] of DOMAIN_ERRORS) {
+    if (error instanceof type) return toApiError(error);
+  }
+  return undefined;
 }

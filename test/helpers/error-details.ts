@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors.js';
+import { ApiError } from '../../src/errors.js';
 
 /** For tests: the details of the ApiError `run` throws ('' when it throws none). */
 export function detailsOf(run: () => unknown): string {

@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DataStoreRecord } from '../imagery/store/catalog-store.js';
+import type { DataStoreRecord } from './store/catalog-store.js';
 import { TaskError } from '../jobs/task.js';
 
 /** Where registered folders are listed, as on ArcGIS Server (`/fileShares/<name>`). */
