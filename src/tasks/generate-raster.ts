@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ApiError } from '../http/errors.js';
+import { ApiError } from '../errors.js';
 import { parseRenderingRule, type RenderingRule } from '../imagery/render/raster-functions/rendering-rule.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { computeBandStatistics } from './image-collection/band-statistics.js';

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { catalogStoreFor } from '../../imagery/store/open-catalog-store.js';
 import { TaskError, type TaskContext, type TaskParameter } from '../../jobs/task.js';
 import { RasterError } from '../../raster/raster-error.js';
+import { serverUrlsOf } from '../image-collection/service-url.js';
 import type { InputDeps } from '../input-rasters.js';
 import type { FeatureInputDeps } from './feature-input.js';
 import type { OutputDeps } from './output-name.js';
@@ -11,7 +12,7 @@ import type { OutputDeps } from './output-name.js';
 export type AnalysisDeps = InputDeps & OutputDeps & FeatureInputDeps;
 
 export function analysisDeps(context: Pick<TaskContext, 'config' | 'stores' | 'principal' | 'baseUrl'>): AnalysisDeps {
-  return { config: context.config, stores: context.stores, catalog: catalogStoreFor(context.config), principal: context.principal, baseUrl: context.baseUrl };
+  return { config: context.config, stores: context.stores, catalog: catalogStoreFor(context.config), principal: context.principal, baseUrl: context.baseUrl, serverUrls: serverUrlsOf(context) };
 }
 
 /** A folder of the job's scratch space for intermediate files (removed with the job). */

@@ -20,7 +20,7 @@ import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { describeRaster } from '../image-collection/ingest-image.js';
 import { JobJournal } from '../image-collection/job-journal.js';
 import { publishImageService } from '../image-collection/publish-service.js';
-import { jobRasterDir } from '../image-collection/raster-store.js';
+import { jobRasterDir } from '../../imagery/raster-store.js';
 import { describeSrs, extentInWgs84, newCollectionId } from '../image-collection/task-deps.js';
 import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import type { OutputName } from './output-name.js';

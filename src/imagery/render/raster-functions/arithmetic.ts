@@ -1,4 +1,4 @@
-import { ApiError } from '../../../http/errors.js';
+import { ApiError } from '../../../errors.js';
 import type { PixelBlock } from '../pixel-block.js';
 import { numberArg, type FunctionArguments, type RasterFunction } from './raster-function.js';
 
