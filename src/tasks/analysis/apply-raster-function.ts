@@ -71,7 +71,7 @@ function grow<T extends ArrayLike<number> & { set(a: ArrayLike<number>, o: numbe
 
 async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt: string): Promise<void> {
   const type = pixelTypeInfo(block.pixelType).gdal;
-  const out = await gdal.drivers.get('GTiff').createAsync(file, block.width, block.height, block.bands.length, type, ['TILED=YES', 'COMPRESS=DEFLATE']);
+  const out = await gdal.drivers.get('GTiff').createAsync(file, block.width, block.height, block.bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
   try {
     out.geoTransform = gt;
     if (srsWkt) out.srs = gdal.SpatialReference.fromWKT(srsWkt);

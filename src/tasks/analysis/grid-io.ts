@@ -41,7 +41,7 @@ export const OUTPUT_NODATA: Record<'Float32' | 'Int32' | 'Byte' | 'Int16', numbe
  */
 export async function writeGrid(file: string, grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: keyof typeof OUTPUT_NODATA, valid?: Uint8Array): Promise<void> {
   const driver = gdal.drivers.get('GTiff');
-  const dataset = await driver.createAsync(file, grid.width, grid.height, bands.length, type, ['TILED=YES', 'COMPRESS=DEFLATE']);
+  const dataset = await driver.createAsync(file, grid.width, grid.height, bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
   try {
     dataset.geoTransform = grid.geoTransform;
     if (grid.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(grid.srsWkt);

@@ -52,41 +52,52 @@ export function computeZonalStatistics(
   valueValid: Uint8Array,
   options: { percentile?: number } = {},
 ): Map<number, ZoneStatistics> {
-  const byZone = new Map<number, { values: number[]; missing: boolean }>();
+  // Two passes into one typed array per zone: no per-cell allocation on grids of millions of cells.
+  const counts = new Map<number, { n: number; missing: boolean }>();
   for (let i = 0; i < zones.length; i++) {
     if (!zoneValid[i]) continue;
-    const zone = zones[i];
-    let entry = byZone.get(zone);
-    if (!entry) byZone.set(zone, (entry = { values: [], missing: false }));
-    if (valueValid[i]) entry.values.push(values[i]);
+    let entry = counts.get(zones[i]);
+    if (!entry) counts.set(zones[i], (entry = { n: 0, missing: false }));
+    if (valueValid[i]) entry.n++;
     else entry.missing = true;
   }
+  const lists = new Map<number, { values: Float64Array; filled: number }>();
+  for (const [zone, { n }] of counts) lists.set(zone, { values: new Float64Array(n), filled: 0 });
+  for (let i = 0; i < zones.length; i++) {
+    if (!zoneValid[i] || !valueValid[i]) continue;
+    const list = lists.get(zones[i])!;
+    list.values[list.filled++] = values[i];
+  }
   const out = new Map<number, ZoneStatistics>();
-  for (const [zone, { values: list, missing }] of byZone) {
+  for (const [zone, { values: list }] of lists) {
     if (list.length === 0) continue;
-    out.set(zone, summarize(zone, list, missing, options.percentile ?? 90));
+    out.set(zone, summarize(zone, list, counts.get(zone)!.missing, options.percentile ?? 90));
   }
   return out;
 }
 
-function summarize(zone: number, list: number[], missing: boolean, percentile: number): ZoneStatistics {
-  const sorted = Float64Array.from(list).sort();
+function summarize(zone: number, list: Float64Array, missing: boolean, percentile: number): ZoneStatistics {
+  const sorted = list.sort();
   const n = sorted.length;
   let sum = 0;
-  for (const v of sorted) sum += v;
+  for (let i = 0; i < n; i++) sum += sorted[i];
   const mean = sum / n;
   let squares = 0;
-  for (const v of sorted) squares += (v - mean) ** 2;
-  const counts = new Map<number, number>();
-  for (const v of sorted) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (let i = 0; i < n; i++) squares += (sorted[i] - mean) ** 2;
+  // Runs of equal values in ascending order: strict comparisons keep the smallest value on ties.
+  let variety = 0;
   let majority = sorted[0];
   let minority = sorted[0];
   let most = -1;
   let least = Infinity;
-  // Map iteration follows insertion, i.e. ascending values: strict comparisons keep the smallest tie.
-  for (const [value, count] of counts) {
-    if (count > most) [most, majority] = [count, value];
-    if (count < least) [least, minority] = [count, value];
+  for (let start = 0; start < n; ) {
+    let end = start + 1;
+    while (end < n && sorted[end] === sorted[start]) end++;
+    const count = end - start;
+    variety++;
+    if (count > most) [most, majority] = [count, sorted[start]];
+    if (count < least) [least, minority] = [count, sorted[start]];
+    start = end;
   }
   const rank = Math.min(n, Math.max(1, Math.ceil((percentile / 100) * n)));
   return {
@@ -99,7 +110,7 @@ function summarize(zone: number, list: number[], missing: boolean, percentile: n
     mean,
     std: Math.sqrt(squares / n),
     sum,
-    variety: counts.size,
+    variety,
     majority,
     minority,
     median: sorted[Math.floor((n - 1) / 2)],
