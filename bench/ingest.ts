@@ -17,13 +17,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import gdal from 'gdal-async';
 import { pino } from 'pino';
 import { makePrincipal } from '../src/auth/principal.js';
 import { catalogStoreFor } from '../src/imagery/store/open-catalog-store.js';
 import type { TaskContext } from '../src/jobs/task.js';
 import { chooseCogCreationOptions } from '../src/raster/cog-creation-options.js';
 import { runGdalCommand } from '../src/raster/run-gdal-command.js';
+import { generateImages } from './generate-images.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { runPool } from '../src/tasks/image-collection/run-pool.js';
 import { createImageCollection } from '../src/tasks/create-image-collection.js';
@@ -41,36 +41,6 @@ const N = Number(args.images);
 const SIZE = Number(args.size);
 const P = Number(args.parallel);
 const ROUNDS = Number(args.rounds);
-
-/** Writes N tiled GeoTIFFs side by side, each with a 16-pixel nodata (0) border. */
-async function generateImages(dir: string): Promise<string[]> {
-  const bands = [0, 1, 2].map((b) => {
-    const data = new Uint8Array(SIZE * SIZE);
-    for (let r = 0; r < SIZE; r++) {
-      for (let c = 0; c < SIZE; c++) {
-        const inside = r >= 16 && c >= 16 && r < SIZE - 16 && c < SIZE - 16;
-        data[r * SIZE + c] = inside ? 1 + ((c * (b + 1) + r * 3) % 254) : 0;
-      }
-    }
-    return data;
-  });
-  const files: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const memory = gdal.open('mem', 'w', 'MEM', SIZE, SIZE, 3, gdal.GDT_Byte);
-    memory.srs = gdal.SpatialReference.fromEPSG(32611);
-    memory.geoTransform = [500000 + (i % 10) * SIZE * 0.5, 0.5, 0, 3800000 - Math.floor(i / 10) * SIZE * 0.5, 0, -0.5];
-    for (let b = 0; b < 3; b++) {
-      const band = memory.bands.get(b + 1);
-      band.noDataValue = 0;
-      band.pixels.write(0, 0, SIZE, SIZE, bands[b]);
-    }
-    const file = path.join(dir, `img_${String(i).padStart(4, '0')}.tif`);
-    gdal.drivers.get('GTiff').createCopy(file, memory, ['TILED=YES', 'COMPRESS=DEFLATE']).close();
-    memory.close();
-    files.push(file);
-  }
-  return files;
-}
 
 function taskContext(server: RunningServer, inputs: Record<string, unknown>): TaskContext {
   const jobId = `bench${randomUUID().replace(/-/g, '')}`;
@@ -111,7 +81,7 @@ async function main(): Promise<void> {
   });
   try {
     console.log(`Generating ${N} GeoTIFFs of ${SIZE}×${SIZE}×3 (Byte, EPSG:32611); parallelism ${P} on ${availableParallelism()} processors`);
-    const files = await generateImages(share);
+    const files = await generateImages(share, N, SIZE);
     await catalogStoreFor(server.context.config).registerDataStore({ path: '/fileShares/bench', name: 'bench', type: 'folder', localPath: share, info: {}, created: Date.now() });
     const uris = files.map((f) => `/bench/${path.basename(f)}`);
     const create = (name: string, byref: boolean) => async () => {

@@ -17,6 +17,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# PostgreSQL/PostGIS: the cluster store (TESSERA_STORE=postgres) and the store contract tests,
+# which run against the local server as well as SQLite. The migrations create the extension
+# too; creating it here means a server user without superuser rights finds it there.
+PG_PACKAGES=(postgresql postgresql-15-postgis-3)
+pg_missing=()
+for pkg in "${PG_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || pg_missing+=("$pkg")
+done
+if [ ${#pg_missing[@]} -gt 0 ]; then
+  echo "Installing PostgreSQL/PostGIS: ${pg_missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${pg_missing[@]}"
+fi
+PG_URL="${TESSERA_POSTGRES_URL:-${TESSERA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}}"
+if command -v psql >/dev/null && psql "$PG_URL" -qAtc 'SELECT 1' >/dev/null 2>&1; then
+  psql "$PG_URL" -qc 'CREATE EXTENSION IF NOT EXISTS postgis SCHEMA public' >/dev/null 2>&1 \
+    || echo "Could not create the postgis extension in $PG_URL (needs a superuser once)"
+fi
+
 # gdal-async is built against Debian's GDAL (no prebuilt binary is fetched).
 stamp=node_modules/.tessera-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then

@@ -69,8 +69,13 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
   await app.register(multipart, { limits: { fileSize: context.config.uploads.maxFileBytes, fields: 200, fieldSize: 64 * 1024 * 1024 } });
 
   app.decorateRequest('arcgis', null as never);
-  app.addHook('onRequest', async (request) => {
-    request.arcgis = emptyRequestState();
+  app.addHook('onRequest', async (request, reply) => {
+    const aborted = new AbortController();
+    // The response closed before it was all written: the client went away, so stop its work.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) aborted.abort(new DOMException('The client closed the connection', 'AbortError'));
+    });
+    request.arcgis = emptyRequestState(aborted.signal);
   });
   app.addHook('preValidation', async (request) => decodeRequest(context, request));
   // Time spent in the server (standard Server-Timing, shown by browsers' developer tools; the

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { ConfigError, validateConfig } from './config-schema.js';
 
 /** Everything the server can be told, in one typed object. */
 export interface Config {
@@ -20,6 +21,8 @@ export interface Config {
   uploads: { maxFileBytes: number };
   jobs: { concurrency: number; timeLimitSeconds: number; retentionMinutes: number };
   store: { kind: 'sqlite' | 'postgres'; postgresUrl: string; postgresSchema: string };
+  /** Where by-value rasters go: '' for `<dataDir>/rasters`, or `s3://bucket/prefix` (GDAL `/vsis3/`). */
+  rasterStore: string;
   /** Memory for encoded query answers, kept until the data changes (0: no caching). */
   features: { queryCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
@@ -40,6 +43,7 @@ export function defaultConfig(): Config {
     uploads: { maxFileBytes: 4 * 1024 ** 3 },
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
+    rasterStore: '',
     features: { queryCacheMB: 128 },
     demo: true,
   };
@@ -49,7 +53,8 @@ type Overrides = { [K in keyof Config]?: Config[K] extends object ? Partial<Conf
 
 /**
  * Defaults, then `<dataDir>/config.json` (or `TESSERA_CONFIG`), then `TESSERA_*` variables,
- * then explicit overrides (command-line flags, tests).
+ * then explicit overrides (command-line flags, tests); checked against the schema in
+ * config-schema.ts, so a bad setting fails start-up with its name.
  */
 export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   let config = defaultConfig();
@@ -59,13 +64,19 @@ export function loadConfig(overrides: Overrides = {}, env: NodeJS.ProcessEnv = p
   config = merge(config, fromEnv(env));
   config = merge(config, overrides);
   config.dataDir = path.resolve(config.dataDir);
+  validateConfig(config);
   config.basePath = '/' + config.basePath.replace(/^\/+|\/+$/g, '');
   return config;
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   const out: Overrides = {};
-  const int = (name: string) => (env[name] ? Number.parseInt(env[name]!, 10) : undefined);
+  const int = (name: string) => {
+    const raw = env[name];
+    if (!raw) return undefined;
+    if (!/^\s*-?\d+\s*$/.test(raw)) throw new ConfigError(`Invalid setting ${name}: expected an integer, got '${raw}'.`);
+    return Number.parseInt(raw, 10);
+  };
   if (env.TESSERA_PORT) out.port = int('TESSERA_PORT');
   if (env.TESSERA_HOST) out.host = env.TESSERA_HOST;
   if (env.TESSERA_DATA_DIR) out.dataDir = env.TESSERA_DATA_DIR;
@@ -77,9 +88,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     out.admin = { username: env.TESSERA_ADMIN_USER ?? 'admin', password: env.TESSERA_ADMIN_PASSWORD ?? '' };
   }
   if (env.TESSERA_JOB_CONCURRENCY) out.jobs = { concurrency: int('TESSERA_JOB_CONCURRENCY') };
+  // Job worker processes of this node; 0 makes an HTTP-only node of a cluster.
+  if (env.TESSERA_JOB_WORKERS) out.jobs = { concurrency: int('TESSERA_JOB_WORKERS') };
   if (env.TESSERA_STORE) out.store = { kind: env.TESSERA_STORE as 'sqlite' | 'postgres' };
   if (env.TESSERA_POSTGRES_URL) out.store = { ...out.store, postgresUrl: env.TESSERA_POSTGRES_URL };
   if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
+  if (env.TESSERA_RASTER_STORE !== undefined) out.rasterStore = env.TESSERA_RASTER_STORE;
   if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   return out;

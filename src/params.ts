@@ -14,7 +14,7 @@ export class Params {
     for (const source of sources) {
       if (!source || typeof source !== 'object') continue;
       for (const [key, raw] of Object.entries(source)) {
-        const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+        const value: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
         if (value === undefined || value === null) continue;
         this.values.set(key.toLowerCase(), typeof value === 'string' ? value : JSON.stringify(value));
       }

@@ -25,7 +25,7 @@ function parseTime(params: Params, name: string): number | undefined {
   return ms;
 }
 
-/** `jobs/query` parameters (admin-and-auth.md §6.2) → a filter and a page. */
+/** `jobs/query` parameters (ArcGIS Server Administrator API, Jobs: query) → a filter and a page. */
 export function parseJobQuery(params: Params, service: string, serviceName: string): JobQuery {
   const filter: JobFilter = { service };
   const status = params.string('jobStatus');

@@ -24,7 +24,7 @@ type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<Fastify
 
 /**
  * The Server Administrator API below `/admin` (app.ts gives the prefix and the admin error shape):
- * folders and services, and the GP job endpoints (admin-and-auth.md §5–6).
+ * folders and services, and the GP job endpoints (ArcGIS Server Administrator API).
  */
 export async function adminRoutes(admin: FastifyInstance, context: AppContext): Promise<void> {
   registerServiceRoutes(admin, context);

@@ -69,7 +69,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
 
   const deleteFromDefinition = change(async (service, request) => {
     const input = jsonParam(request, 'deleteFromDefinition');
-    const ids = [...(Array.isArray(input.layers) ? input.layers : []), ...(Array.isArray(input.tables) ? input.tables : [])].map((entry) =>
+    const ids = [...(Array.isArray(input.layers) ? (input.layers as unknown[]) : []), ...(Array.isArray(input.tables) ? (input.tables as unknown[]) : [])].map((entry) =>
       Number((entry as { id?: unknown })?.id ?? entry),
     );
     await deleteFromServiceDefinition(deps, service, ids);

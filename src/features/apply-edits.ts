@@ -17,7 +17,7 @@ export interface EditOptionsInput extends EditInputOptions {
   rollbackOnFailure: boolean;
 }
 
-/** An edit result object as on the wire (spec §7.1). */
+/** An edit result object as on the wire (the ArcGIS Apply Edits result object). */
 export interface EditResultJson {
   objectId?: number;
   globalId?: string;

@@ -1,7 +1,7 @@
 import { INTEGER_RANGES } from './field-types.js';
 import type { FieldDefinition } from './service-definition.js';
 
-/** One edit that cannot be applied: an ArcGIS edit error code (spec §7.8) and its description. */
+/** One edit that cannot be applied: an ArcGIS Apply Edits error code and its description. */
 export class EditItemError extends Error {
   constructor(
     readonly code: number,
@@ -98,7 +98,7 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** Epoch milliseconds; ISO 8601 text is accepted too (lenient, spec §8). */
+/** Epoch milliseconds; ISO 8601 text is accepted too (lenient, as ArcGIS Server is). */
 function toEpochMs(field: FieldDefinition, value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value);
   if (typeof value === 'string') {

@@ -105,7 +105,7 @@ function readFeatures(params: Params, name: string): unknown[] | undefined {
   const value = params.json<unknown>(name);
   if (value === undefined) return undefined;
   // A single feature object is accepted where an array is expected.
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value as unknown[];
   if (typeof value === 'object' && value !== null) return [value];
   throw ApiError.invalidParameter(`'${name}' parameter is invalid: expected a JSON array of features`);
 }
@@ -143,7 +143,7 @@ function readServiceLayerEdits(service: ResolvedService, entry: unknown): LayerE
   const list = (value: unknown, name: string) => {
     if (value === undefined || value === null) return undefined;
     if (!Array.isArray(value)) throw ApiError.invalidParameter(`'edits' parameter is invalid: '${name}' of layer ${layer.id} must be an array`);
-    return value;
+    return value as unknown[];
   };
   const adds = list(source.adds, 'adds');
   const updates = list(source.updates, 'updates');

@@ -1,6 +1,5 @@
 import type { Config } from '../config.js';
 import type { AppContext } from '../context.js';
-import { openFeatureStore } from '../store/index.js';
 import type { FeatureStore } from '../store/feature-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { ServiceStore } from '../store/service-store.js';
@@ -19,13 +18,9 @@ export interface FeatureDeps {
 /** Hosted services live in this folder, as on ArcGIS Enterprise. */
 export const HOSTED_FOLDER = 'Hosted';
 
-/** The context's feature store, opened (and closed with the server) on first use. */
+/** The context's feature store (opened and closed with the stores), and the answer cache. */
 export function ensureFeatureStore(context: AppContext): FeatureDeps {
-  if (!context.features) {
-    const store = openFeatureStore(context.config);
-    context.features = store;
-    context.onClose.push(() => store.close());
-  }
+  context.features ??= context.stores.features;
   if (context.config.features.queryCacheMB > 0) context.featureAnswers ??= new QueryAnswerCache(context.config.features.queryCacheMB * 1024 * 1024);
   return { config: context.config, stores: context.stores, features: context.features, ...(context.featureAnswers ? { answers: context.featureAnswers } : {}) };
 }

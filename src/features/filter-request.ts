@@ -30,7 +30,7 @@ const SPATIAL_RELATIONS: Record<string, SpatialRelation> = {
   esrispatialrelwithin: 'within',
 };
 
-/** Reads where, objectIds, geometry, geometryType, inSR and spatialRel (spec §6.1, §7.4). */
+/** Reads where, objectIds, geometry, geometryType, inSR and spatialRel (ArcGIS Query (Feature Service/Layer) parameters, ArcGIS Delete Features). */
 export function readFilterRequest(params: Params): FilterRequest {
   const request: FilterRequest = { spatialRel: readSpatialRel(params.string('spatialRel')) };
   const where = params.string('where')?.trim();
@@ -76,6 +76,7 @@ export async function compileFilter(
   model: LayerModel,
   request: FilterRequest,
   currentUser?: string,
+  signal?: AbortSignal,
 ): Promise<FeatureFilter> {
   const filter: FeatureFilter = {};
   if (request.where !== undefined && !isTrivialWhere(request.where)) {
@@ -87,7 +88,7 @@ export async function compileFilter(
   if (request.geometry) {
     if (model.srid === undefined) throw ApiError.unableToComplete('A spatial filter needs a layer with geometry');
     const sr = request.geometry.spatialReference ?? request.inSR;
-    const srid = sr ? await resolveSrid(store, sr, 'inSR') : model.srid;
+    const srid = sr ? await resolveSrid(store, sr, 'inSR', signal) : model.srid;
     const wkb = esriToWkb(request.geometry.geometry, { hasZ: false, hasM: false });
     // An empty filter geometry matches nothing.
     if (!wkb) filter.objectIds = [];
@@ -97,9 +98,9 @@ export async function compileFilter(
 }
 
 /** The EPSG code of an SR the store can project to and from; 400 naming the parameter otherwise. */
-export async function resolveSrid(store: FeatureStore, sr: SpatialReference, parameter: string): Promise<number> {
+export async function resolveSrid(store: FeatureStore, sr: SpatialReference, parameter: string, signal?: AbortSignal): Promise<number> {
   const epsg = toEpsg(sr);
-  if (epsg === undefined || !(await cachedSupport(store, epsg))) {
+  if (epsg === undefined || !(await cachedSupport(store, epsg, signal))) {
     throw ApiError.invalidParameter(`'${parameter}' parameter is invalid: spatial reference is not supported`);
   }
   return epsg;
@@ -107,10 +108,10 @@ export async function resolveSrid(store: FeatureStore, sr: SpatialReference, par
 
 const supported = new Map<number, boolean>();
 
-async function cachedSupport(store: FeatureStore, epsg: number): Promise<boolean> {
+async function cachedSupport(store: FeatureStore, epsg: number, signal?: AbortSignal): Promise<boolean> {
   let known = supported.get(epsg);
   if (known === undefined) {
-    known = await store.supportsSrid(epsg);
+    known = await store.supportsSrid(epsg, signal);
     supported.set(epsg, known);
   }
   return known;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
-import { openFeatureStore, openStores } from '../store/index.js';
+import { openStores } from '../store/index.js';
 import { publishFile } from './publish/publish-file.js';
 import type { SourceFormat } from './publish/vector-source.js';
 
@@ -38,7 +38,7 @@ export async function runImportCommand(args: string[]): Promise<void> {
   if (!format || !Object.values(EXTENSIONS).includes(format)) throw new Error(`Cannot tell the format of ${file}: give --format`);
   const config = loadConfig(values.data ? { dataDir: values.data } : {});
   const stores = await openStores(config);
-  const features = openFeatureStore(config);
+  const features = stores.features;
   try {
     const owner = values.owner ?? config.admin.username;
     const user = await stores.users.get(owner);
@@ -51,7 +51,6 @@ export async function runImportCommand(args: string[]): Promise<void> {
     const counts = created.definition.layers.map((l) => `${l.name} (${l.geometryType})`).join(', ');
     console.log(`Imported ${file} as ${created.url}${counts ? `: ${counts}` : ''}`);
   } finally {
-    await features.close();
     await stores.close();
   }
 }

@@ -20,7 +20,7 @@ export const SUPPORTED_SPATIAL_RELATIONSHIPS = [
   'esriSpatialRelWithin',
 ];
 
-/** What query implements, and `false` for the rest: clients branch on these (spec §3). */
+/** What query implements, and `false` for the rest: clients branch on these (the ArcGIS REST API Layer / Table resource). */
 const ADVANCED_QUERY_CAPABILITIES = {
   supportsPagination: true,
   supportsPaginationOnAggregatedQueries: true,
@@ -57,7 +57,7 @@ function unitsFor(sr: SpatialReference | undefined): string {
   return (epsg !== undefined ? unitsOf(epsg) : undefined) ?? 'esriMeters';
 }
 
-/** The full layer or table JSON (spec §3), with the live extent of its data. */
+/** The full layer or table JSON (the ArcGIS REST API Layer / Table resource), with the live extent of its data. */
 export async function buildLayerJson(store: FeatureStore, service: ResolvedService, layer: LayerDefinition): Promise<Record<string, unknown>> {
   const model = layerModelOf(service.definition, layer);
   const definition = service.definition;
@@ -130,7 +130,7 @@ export async function buildLayerJson(store: FeatureStore, service: ResolvedServi
   return json;
 }
 
-/** The service root JSON (spec §2). */
+/** The service root JSON (the ArcGIS REST API Feature Service resource). */
 export async function buildServiceJson(store: FeatureStore, service: ResolvedService): Promise<Record<string, unknown>> {
   const definition = service.definition;
   const sr = toSpatialReferenceJson(definition.spatialReference);

@@ -1,5 +1,5 @@
 import { toEpsg, toSpatialReferenceJson, type SpatialReference } from '../geometry/spatial-reference.js';
-import type { GeometryKind, LayerSchema } from '../store/feature-store.js';
+import type { GeometryKind, LayerSchema, TemporalKind } from '../store/feature-store.js';
 import { GEOMETRY_COLUMN } from '../store/feature-store.js';
 import { FIELD_TYPE_INFO } from './field-types.js';
 import type { FeatureServiceDefinition, FieldDefinition, LayerDefinition } from './service-definition.js';
@@ -10,6 +10,14 @@ const GEOMETRY_KINDS: Record<string, GeometryKind> = {
   esriGeometryMultipoint: 'multipoint',
   esriGeometryPolyline: 'polyline',
   esriGeometryPolygon: 'polygon',
+};
+
+/** Temporal field types: a store may keep them in native date/time types. */
+const TEMPORAL_KINDS: Partial<Record<string, TemporalKind>> = {
+  esriFieldTypeDate: 'date',
+  esriFieldTypeDateOnly: 'dateOnly',
+  esriFieldTypeTimeOnly: 'timeOnly',
+  esriFieldTypeTimestampOffset: 'timestampOffset',
 };
 
 /** Name by which where clauses may test the shape (`Shape IS NULL`). */
@@ -38,7 +46,10 @@ export function layerSchemaOf(layer: LayerDefinition): LayerSchema {
     objectIdColumn: layer.objectIdField,
     columns: layer.fields
       .filter((f) => f.type !== 'esriFieldTypeOID' && FIELD_TYPE_INFO[f.type].column !== undefined)
-      .map((f) => ({ name: f.name, type: FIELD_TYPE_INFO[f.type].column! })),
+      .map((f) => {
+        const temporal = TEMPORAL_KINDS[f.type];
+        return { name: f.name, type: FIELD_TYPE_INFO[f.type].column!, ...(temporal ? { temporal } : {}) };
+      }),
   };
   if (layer.globalIdField) schema.globalIdColumn = layer.globalIdField;
   if (layer.indexes?.length) {

@@ -15,7 +15,7 @@ export interface StatisticRequest {
   alias: string;
 }
 
-/** A validated query request (spec §6.1); field names are resolved to the layer's fields. */
+/** A validated query request (ArcGIS Query (Feature Service/Layer) parameters); field names are resolved to the layer's fields. */
 export interface QueryRequest {
   filter: FilterRequest;
   outFields: FieldDefinition[];

@@ -1,6 +1,6 @@
 import type { LayerDefinition } from './service-definition.js';
 
-/** The page-size caps a layer advertises (spec §3) and query enforces. */
+/** The page-size caps a layer advertises (the ArcGIS REST API Layer / Table resource) and query enforces. */
 export interface RecordLimits {
   maxRecordCount: number;
   standardMaxRecordCount: number;

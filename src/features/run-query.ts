@@ -73,26 +73,28 @@ export interface QueryContext {
   defaultOutSR?: SpatialReference;
   /** The answer will be Esri JSON: let the store render features as JSON text where it can. */
   featureJson?: boolean;
+  /** The request's: aborted when the client goes away, passed to every store call. */
+  signal?: AbortSignal;
 }
 
-/** Runs a validated query against the store and shapes the result (spec §6.2). */
+/** Runs a validated query against the store and shapes the result (ArcGIS Query (Feature Service/Layer) answers). */
 export async function runQuery(context: QueryContext, request: QueryRequest): Promise<QueryResult> {
-  const { store, dataset, model } = context;
-  const filter = await compileFilter(store, model, request.filter, context.username);
+  const { store, dataset, model, signal } = context;
+  const filter = await compileFilter(store, model, request.filter, context.username, signal);
   if (request.statistics) return queryStatistics(context, request, filter, request.statistics);
   const outSR = request.outSR ?? context.defaultOutSR;
-  const outSrid = outSR && model.srid !== undefined ? await resolveSrid(store, outSR, 'outSR') : model.srid;
+  const outSrid = outSR && model.srid !== undefined ? await resolveSrid(store, outSR, 'outSR', signal) : model.srid;
   const outSRJson = outSR ? toSpatialReferenceJson(outSR) : model.spatialReference;
   if (request.returnCountOnly) {
-    const count = await store.countFeatures(dataset, model.schema, filter, request.returnDistinctValues ? request.outFields.map((f) => f.name) : undefined);
+    const count = await store.countFeatures(dataset, model.schema, filter, request.returnDistinctValues ? request.outFields.map((f) => f.name) : undefined, signal);
     if (!request.returnExtentOnly) return { kind: 'count', count };
-    return { kind: 'count', count, extent: toExtentJson(await store.queryExtent(dataset, model.schema, filter, outSrid), outSRJson) };
+    return { kind: 'count', count, extent: toExtentJson(await store.queryExtent(dataset, model.schema, filter, outSrid, signal), outSRJson) };
   }
   if (request.returnExtentOnly) {
-    return { kind: 'extent', extent: toExtentJson(await store.queryExtent(dataset, model.schema, filter, outSrid), outSRJson) };
+    return { kind: 'extent', extent: toExtentJson(await store.queryExtent(dataset, model.schema, filter, outSrid, signal), outSRJson) };
   }
   if (request.returnIdsOnly) {
-    const objectIds = await store.queryIds(dataset, model.schema, filter, request.orderBy);
+    const objectIds = await store.queryIds(dataset, model.schema, filter, request.orderBy, signal);
     return { kind: 'ids', objectIdFieldName: model.definition.objectIdField, objectIds };
   }
   return queryFeatureSet(context, request, filter, outSrid, outSRJson);
@@ -122,13 +124,13 @@ async function queryFeatureSet(
         attributeKeys: outColumns,
         geometryKey: 'geometry',
         ...(request.geometryPrecision !== undefined ? { precision: request.geometryPrecision } : {}),
-      })
+      }, context.signal)
     : undefined;
   // GeoJSON and PBF name features by object id even when outFields leaves it out.
   const columns = [...outColumns];
   let idIndex = columns.indexOf(layer.objectIdField);
   if (idIndex < 0 && !request.returnDistinctValues) idIndex = columns.push(layer.objectIdField) - 1;
-  const { rows, geometryFormat } = jsonPage ? { rows: [], geometryFormat: undefined } : await context.store.queryFeatures(context.dataset, model.schema, { ...query, columns });
+  const { rows, geometryFormat } = jsonPage ? { rows: [], geometryFormat: undefined } : await context.store.queryFeatures(context.dataset, model.schema, { ...query, columns }, context.signal);
   const exceeded = jsonPage ? jsonPage.more : rows.length > limit;
   if (exceeded && !jsonPage) rows.length = request.returnExceededLimitFeatures ? limit : 0;
   const result: FeatureSetResult = {
@@ -169,7 +171,7 @@ async function queryStatistics(
     orderBy: request.orderBy,
     offset: request.resultOffset,
     limit: limit + 1,
-  });
+  }, context.signal);
   const exceeded = rows.length > limit;
   if (exceeded) rows.length = limit;
   const fields: StatisticsResult['fields'] = [

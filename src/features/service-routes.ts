@@ -110,6 +110,7 @@ function runLayerQuery(
       ...(principal ? { username: principal.username } : {}),
       ...(format === 'geojson' ? { defaultOutSR: WGS84 } : {}),
       ...(format === 'json' ? { featureJson: true } : {}),
+      signal: request.arcgis.signal,
     },
     queryRequest,
   );
@@ -123,7 +124,7 @@ async function answerKey(deps: FeatureDeps, request: FastifyRequest, service: Re
     dataset,
     layerId: layer.id,
     revision: service.definition.revision,
-    dataVersion: await deps.features.dataVersion(dataset),
+    dataVersion: await deps.features.dataVersion(dataset, request.arcgis.signal),
     format,
     params: request.arcgis.params,
     username: request.arcgis.principal?.username,

@@ -19,6 +19,8 @@ export interface RequestState {
   uploads: UploadedFile[];
   /** Parameter names that arrived in the body (the admin API wants its token there). */
   bodyKeys: Set<string>;
+  /** Aborted when the client goes away before its answer is sent; handlers pass it to store calls. */
+  signal: AbortSignal;
 }
 
 declare module 'fastify' {
@@ -31,6 +33,6 @@ declare module 'fastify' {
   }
 }
 
-export function emptyRequestState(): RequestState {
-  return { params: new Params(), principal: null, uploads: [], bodyKeys: new Set() };
+export function emptyRequestState(signal: AbortSignal = new AbortController().signal): RequestState {
+  return { params: new Params(), principal: null, uploads: [], bodyKeys: new Set(), signal };
 }

@@ -29,7 +29,8 @@ export function toApiError(error: unknown): ApiError {
 
 /** The envelope with HTTP 200 (as ArcGIS does) unless configured to send real statuses. */
 export function sendError(context: AppContext, request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
-  if (error.extra.cause) request.log.error({ err: error.extra.cause }, error.message);
+  // A client that went away aborted its own work: nothing to report.
+  if (error.extra.cause && !request.arcgis?.signal.aborted) request.log.error({ err: error.extra.cause }, error.message);
   const status = context.config.httpErrorStatus ? error.code : 200;
   // An upload refused before its body was read: close the connection rather than read the rest.
   if (request.isMultipart()) reply.header('connection', 'close');

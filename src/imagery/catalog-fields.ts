@@ -16,7 +16,7 @@ export interface CatalogField {
   length?: number;
 }
 
-/** Category codes of a mosaic dataset item (image-service.md §5). */
+/** Category codes of a mosaic dataset item, as ArcGIS defines them. */
 const CATEGORY_DOMAIN = {
   type: 'codedValue',
   name: 'MosaicCatalogItemCategoryDomain',

@@ -1,5 +1,6 @@
 import { readFilterRequest, type FilterRequest } from '../features/filter-request.js';
 import { compileWhere } from '../where/compile-where.js';
+import type { WhereDialect } from '../where/where-types.js';
 import { envelopeOf } from '../geometry/envelope.js';
 import { parseSpatialReference, type SpatialReference } from '../geometry/spatial-reference.js';
 import { esriToWkb } from '../geometry/wkb.js';
@@ -9,7 +10,7 @@ import { catalogFields, type CatalogField } from './catalog-fields.js';
 import type { CatalogQuery, CollectionRecord, SpatialRelation } from './store/catalog-store.js';
 import { isCollectionSrs, transformGeometry } from './transform-geometry.js';
 
-/** A validated catalog `query` request (image-service.md §5, features.md §6.1). */
+/** A validated catalog `query` request (ArcGIS Image Service Query: the feature query's parameters over the catalog). */
 export interface CatalogQueryRequest {
   query: CatalogQuery;
   outFields: CatalogField[];
@@ -43,12 +44,12 @@ function invalid(detail: string): ApiError {
  * (moved into the collection's SR), outFields, orderByFields, paging and output switches.
  * Client mistakes are 400s; the where compiler's and geometry's errors are mapped by the caller.
  */
-export function readCatalogQuery(params: Params, collection: CollectionRecord, maxRecordCount: number): CatalogQueryRequest {
+export function readCatalogQuery(params: Params, collection: CollectionRecord, maxRecordCount: number, dialect: WhereDialect): CatalogQueryRequest {
   const fields = catalogFields(collection.properties.extraFields);
   const filter = readFilterRequest(params);
   const query: CatalogQuery = {};
   if (filter.where) {
-    const compiled = compileWhere(filter.where, { fields: [...fields, { name: 'Shape', type: 'esriFieldTypeGeometry' }], dialect: 'sqlite' });
+    const compiled = compileWhere(filter.where, { fields: [...fields, { name: 'Shape', type: 'esriFieldTypeGeometry' }], dialect });
     if (compiled.sql !== '1=1') query.where = { sql: compiled.sql, params: compiled.params };
   }
   if (filter.objectIds) query.objectIds = filter.objectIds;

@@ -71,7 +71,7 @@ export async function dataStoreRoutes(scope: FastifyInstance, context: AppContex
 
 /** Reads and checks `item`: a `/fileShares/<name>` folder item whose `info.path` is an existing folder. */
 async function readDataItem(request: FastifyRequest, dataDir: string): Promise<DataStoreRecord> {
-  const item = request.arcgis.params.json<Record<string, any>>('item');
+  const item = request.arcgis.params.json<{ path?: unknown; type?: unknown; info?: { path?: unknown; dataStoreConnectionType?: unknown } }>('item');
   if (!item || typeof item !== 'object') throw ApiError.invalidParameter("'item' parameter is required");
   const itemPath = String(item.path ?? '');
   const match = /^\/fileShares\/([A-Za-z0-9_][A-Za-z0-9_.-]{0,99})$/i.exec(itemPath);

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { collectionRasterDir, isOwnedFile, removeOwnedFiles, removeOwnedFolder } from './raster-store.js';
+import { collectionFolder, isOwnedFile, removeOwnedFiles, removeOwnedFolder } from './raster-store.js';
 import { TileCache, tileCacheRoot } from './render/tile-cache.js';
 import type { CatalogStore, CollectionRecord } from './store/catalog-store.js';
 
@@ -24,14 +24,15 @@ export async function deleteCollectionData(
   afterCatalog?: (leftovers: CollectionLeftovers) => Promise<void>,
 ): Promise<CollectionLeftovers> {
   const removed = await catalog.deleteCollection(collection.id);
+  const root = collection.properties.rasterDir;
   const leftovers: CollectionLeftovers = {
-    files: removed.map((row) => row.path).filter((file) => isOwnedFile(config, file)),
-    folder: collectionRasterDir(config, collection.name),
+    files: removed.map((row) => row.path).filter((file) => isOwnedFile(config, file, root)),
+    folder: collectionFolder(config, collection),
     itemCount: removed.length,
   };
   await afterCatalog?.(leftovers);
-  await removeOwnedFiles(config, leftovers.files);
-  await removeOwnedFolder(config, leftovers.folder);
+  await removeOwnedFiles(config, leftovers.files, root);
+  await removeOwnedFolder(config, leftovers.folder, root);
   await new TileCache(tileCacheRoot(config)).remove(collection.id);
   return leftovers;
 }

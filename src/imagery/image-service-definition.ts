@@ -3,7 +3,7 @@ import type { ServiceRecord } from '../store/service-store.js';
 /** Hosted image collections are published in this services folder, as on ArcGIS Enterprise. */
 export const HOSTED_FOLDER = 'Hosted';
 
-/** Capabilities of a hosted collection's service (image-service.md §1, raster-analysis.md §7). */
+/** Capabilities of a hosted collection's service (ArcGIS Image Service capabilities; hosted imagery layers). */
 export const DEFAULT_CAPABILITIES = 'Image,Metadata,Catalog,Mensuration';
 
 /**

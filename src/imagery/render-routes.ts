@@ -39,7 +39,7 @@ interface ServiceParams {
 type Handler = (request: FastifyRequest, reply: FastifyReply, target: RenderTarget) => Promise<unknown>;
 
 /**
- * The rendering side of `…/ImageServer` (image-service.md §4, §6–§10): exportImage and the
+ * The rendering side of `…/ImageServer` (the ArcGIS Image Service operations): exportImage and the
  * short-lived files of its f=json answer, identify, getSamples, statistics and histograms, tiles,
  * raster info, download and file. Decodes parameters, calls `render/`, encodes the answer.
  */
@@ -191,7 +191,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     else if (params.has('geometry')) {
       const area = areaOf(readCollectionGeometry(params, target.collection).geometry);
       if (!area) throw ApiError.invalidParameter("'geometry' parameter is invalid");
-      items = await catalog.queryItems(target.collection.id, catalogQueryFor(target.collection, parseMosaicRule(undefined), areaPolygon(area.box)));
+      items = await catalog.queryItems(target.collection.id, catalogQueryFor(target.collection, parseMosaicRule(undefined), areaPolygon(area.box), catalog.dialect));
     } else throw ApiError.invalidParameter("'rasterIds' or 'geometry' parameter is required");
     const files = await listRasterFiles(items, target.collection);
     const body = { rasterFiles: files.map(({ id, size, rasterIds }) => ({ id, size, rasterIds })) };

@@ -22,7 +22,7 @@ interface ServiceParams {
 }
 
 /**
- * Image collections as ImageServer resources (image-service.md): service info, the catalog
+ * Image collections as ImageServer resources (ArcGIS Image Service): service info, the catalog
  * `query`, one catalog item, `keyProperties` (the admin data-store endpoints are in data-store-routes.ts). Rendering
  * operations (exportImage, identify, …) are another capability's.
  */
@@ -54,7 +54,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
     if (format === 'html' && !params.has('where') && !params.has('objectIds') && !params.has('geometry')) {
       return sendResource(request, reply, {}, queryPage(url, service, undefined));
     }
-    const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT);
+    const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT, catalog.dialect);
     const body = await runCatalogQuery(catalog, collection, parsed, format === 'geojson' ? 'geojson' : 'json');
     if (format === 'geojson') return sendJson(request, reply, body);
     return sendResource(request, reply, body, queryPage(url, service, body));

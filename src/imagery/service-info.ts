@@ -6,12 +6,12 @@ import { DEFAULT_CAPABILITIES, imageServiceDefinition } from './image-service-de
 import { statisticsJson } from './statistics-json.js';
 import type { CollectionRecord } from './store/catalog-store.js';
 
-/** Limits advertised by every collection's service (image-service.md §2). */
+/** Limits advertised by every collection's service (ArcGIS Image Service resource). */
 export const MAX_RECORD_COUNT = 1000;
 const MOSAIC_METHODS = 'NorthWest,Center,LockRaster,ByAttribute,Nadir,Viewpoint,Seamline,None';
 
 /**
- * The ImageServer resource JSON of a collection (image-service.md §2), from the collection's
+ * The ImageServer resource JSON of a collection (ArcGIS Image Service resource), from the collection's
  * summary: extent, pixel size, bands, pixel type and statistics as of the last catalog change.
  */
 export function buildServiceInfo(service: ServiceRecord, collection: CollectionRecord): Record<string, unknown> {

@@ -2,7 +2,7 @@ import { ApiError } from '../errors.js';
 import type { GPDataType, TaskParameter } from './task.js';
 import { parseJsonText } from '../json-text.js';
 
-/** GPLong's documented range (gp-jobs.md §4). */
+/** GPLong's documented range (ArcGIS GP data types). */
 const MAX_GP_LONG = 4503599627370495;
 
 /** Types whose values are JSON documents; plain text is refused. */

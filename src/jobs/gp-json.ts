@@ -3,7 +3,7 @@ import { CURRENT_VERSION } from '../directory/version.js';
 import { toEsriMessage, toEsriStatus } from './job-status.js';
 import type { GPServiceDefinition, TaskDefinition, TaskParameter } from './task.js';
 
-/** The GPServer resource (gp-jobs.md §2). */
+/** The GPServer resource (ArcGIS GP Service resource). */
 export function toServiceJson(service: GPServiceDefinition): Record<string, unknown> {
   return {
     currentVersion: CURRENT_VERSION,
@@ -36,7 +36,7 @@ export function toParameterJson(parameter: TaskParameter): Record<string, unknow
   return json;
 }
 
-/** A task resource (gp-jobs.md §3); clients build their call signatures from `parameters`. */
+/** A task resource (ArcGIS GP Task resource); clients build their call signatures from `parameters`. */
 export function toTaskJson(service: GPServiceDefinition, task: TaskDefinition, helpUrl = ''): Record<string, unknown> {
   return {
     name: task.name,
@@ -63,7 +63,7 @@ function progressJson(job: JobRecord): Record<string, unknown> {
 }
 
 /**
- * The job resource (gp-jobs.md §7). `paramUrl`s are relative to the job URL. `progress` appears
+ * The job resource (ArcGIS GP Job resource). `paramUrl`s are relative to the job URL. `progress` appears
  * only while executing; results are listed in every state, and readable once succeeded.
  */
 export function toJobJson(job: JobRecord, task: TaskDefinition, messages: JobMessage[]): Record<string, unknown> {

@@ -58,6 +58,7 @@ export class JobRunner {
   private dispatching: Promise<void> | undefined;
   private dispatchAgain = false;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
   private started = false;
   private closed = false;
 
@@ -73,10 +74,21 @@ export class JobRunner {
 
   /** Begins claiming jobs (after start-up recovery) and heartbeating running ones. */
   start(): void {
+    if (!this.hasWorkers) return;
     this.started = true;
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
     this.heartbeatTimer.unref();
+    // Submits, cancels and deletes made by other processes reach this one at once.
+    this.unwatch = this.queue.watch?.((event) => {
+      if (event.type === 'submitted') this.wake();
+      else if (this.running.has(event.id)) void this.checkJob(event.id);
+    });
     this.wake();
+  }
+
+  /** False on an HTTP-only node (no job workers): it never claims, runs or recovers jobs. */
+  get hasWorkers(): boolean {
+    return this.options.concurrency > 0;
   }
 
   /** Looks for work: call after a submit, and whenever a slot frees up. */
@@ -126,6 +138,7 @@ export class JobRunner {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeatTimer);
+    this.unwatch?.();
     await this.pool.close();
     await this.dispatching;
     await Promise.all([...this.running.values()].map((entry) => entry.done));
@@ -175,7 +188,11 @@ export class JobRunner {
       const results = pickOutputs(entry.task!, outcome.results);
       const ended = Date.now();
       const closing = [info(`Succeeded at ${formatJobTime(ended)} (Elapsed Time: ${formatElapsed(job.started ?? ended, ended)})`)];
-      if (await this.queue.complete(job.id, results, closing)) return;
+      if (await this.queue.complete(job.id, results, closing)) {
+        // Shared queue: the node that sweeps expired jobs is not this one, so clean up now.
+        if (this.queue.shared) await removeScratch(this.config.dataDir, job.id);
+        return;
+      }
     }
     await this.endUnsuccessfully(entry, outcome);
   }
@@ -310,17 +327,26 @@ export class JobRunner {
       .catch((err: unknown) => this.logger.error({ err, jobId: entry.job.id }, 'job record write failed'));
   }
 
-  /** Keeps running jobs fresh, and notices cancels and deletes made elsewhere (another process). */
+  /**
+   * Keeps running jobs fresh, and notices cancels and deletes made elsewhere (another process).
+   * Also looks for work: jobs submitted by other processes whose notification never came.
+   */
   private async heartbeat(): Promise<void> {
-    for (const [id, entry] of this.running) {
-      try {
-        const state = await this.queue.heartbeat(id);
-        if (entry.stopping === 'deleted') continue;
-        if (state === undefined || state === 'deleting') void this.stop(id, 'deleted');
-        else if (state === 'cancelling' && !entry.stopping) void this.stop(id, 'cancelled');
-      } catch (err) {
-        this.logger.error({ err, jobId: id }, 'job heartbeat failed');
-      }
+    for (const id of this.running.keys()) await this.checkJob(id);
+    if (this.running.size < this.options.concurrency) this.wake();
+  }
+
+  /** Heartbeats one running job and stops it when its record says cancelling or deleting. */
+  private async checkJob(id: string): Promise<void> {
+    const entry = this.running.get(id);
+    if (!entry) return;
+    try {
+      const state = await this.queue.heartbeat(id);
+      if (entry.stopping === 'deleted') return;
+      if (state === undefined || state === 'deleting') void this.stop(id, 'deleted');
+      else if (state === 'cancelling' && !entry.stopping) void this.stop(id, 'cancelled');
+    } catch (err) {
+      this.logger.error({ err, jobId: id }, 'job heartbeat failed');
     }
   }
 }

@@ -8,7 +8,7 @@ import { parseTaskInputs } from './gp-inputs.js';
 import type { GPRegistry, RegisteredTask } from './gp-registry.js';
 import { recoverStaleJobs } from './job-recovery.js';
 import type { JobRunner } from './job-runner.js';
-import { removeScratch } from './scratch.js';
+import { removeOrphanScratch, removeScratch } from './scratch.js';
 import { TaskError } from './task.js';
 
 export interface JobServiceOptions {
@@ -52,9 +52,12 @@ export class JobService {
    */
   start(): Promise<void> {
     this.starting = (async () => {
-      // One server per data directory: whatever is still executing belonged to a dead process.
-      await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, Date.now() + 1);
+      // Embedded: one runner per data directory, so whatever is still executing belonged to a
+      // dead process. Shared queue: other nodes' jobs are alive as long as they heartbeat.
+      const cutoff = this.queue.shared ? Date.now() - this.options.staleMs : Date.now() + 1;
+      if (this.recovers) await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, cutoff);
       if (this.closed) return;
+      if (this.queue.shared && this.runner.hasWorkers) await removeOrphanScratch(this.queue, this.config.dataDir);
       this.runner.start();
       this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs);
       this.sweepTimer.unref();
@@ -188,7 +191,17 @@ export class JobService {
       }
       if (expired.length < 500) break;
     }
-    await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, Date.now() - this.options.staleMs);
+    if (this.recovers) await recoverStaleJobs(this.queue, this.registry, this.runner, this.config.dataDir, Date.now() - this.options.staleMs);
+  }
+
+  /**
+   * Whether this process ends jobs whose runner died. Embedded HTTP-only processes do not: the
+   * one process with workers owns the jobs. On a shared queue every node does (a stale heartbeat
+   * is the proof, and each stale job is leased to one node), so a worker node killed with -9 has
+   * its jobs ended even when no other worker node is up; rollbacks run in a worker process.
+   */
+  private get recovers(): boolean {
+    return this.runner.hasWorkers || this.queue.shared === true;
   }
 
   /** A job run by another process (or claimed this instant): wait for its runner to remove it. */

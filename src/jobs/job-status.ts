@@ -1,6 +1,6 @@
 import type { JobMessage, JobState } from '../store/job-queue.js';
 
-/** The wire names of job states (gp-jobs.md §8). Only output uses them. */
+/** The wire names of job states (ArcGIS esriJob* statuses). Only output uses them. */
 export type EsriJobStatus =
   | 'esriJobNew'
   | 'esriJobSubmitted'

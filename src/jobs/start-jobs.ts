@@ -38,10 +38,10 @@ export async function startJobs(context: AppContext, services: GPServiceSpec[], 
   const t = { ...defaultJobTimings(config.jobs.retentionMinutes), ...timings };
   const registry = await GPRegistry.load(services);
   await registerInCatalog(stores.services, registry);
-  const { queue, close } = openJobQueue(config, stores);
+  const { queue, close } = await openJobQueue(config, stores, logger);
   const pool = new WorkerPool(logger);
   const runner = new JobRunner(queue, registry, stores.users, pool, config, logger, {
-    concurrency: Math.max(1, config.jobs.concurrency),
+    concurrency: Math.max(0, config.jobs.concurrency),
     machine: hostname(),
     graceMs: t.graceMs,
     heartbeatMs: t.heartbeatMs,
@@ -54,7 +54,7 @@ export async function startJobs(context: AppContext, services: GPServiceSpec[], 
   });
   context.onClose.push(async () => {
     await jobs.close();
-    close();
+    await close();
   });
   void jobs.start();
   return jobs;
@@ -74,7 +74,7 @@ async function registerInCatalog(services: ServiceStore, registry: GPRegistry): 
       continue;
     }
     const now = Date.now();
-    await services.create({
+    const created = services.create({
       folder: definition.folder,
       name: definition.name,
       type: 'GPServer',
@@ -84,6 +84,10 @@ async function registerInCatalog(services: ServiceStore, registry: GPRegistry): 
       definition: catalogDefinition,
       created: now,
       modified: now,
+    });
+    // Cluster nodes starting together: another one may have created it meanwhile.
+    await created.catch(async (err: unknown) => {
+      if (!(await services.get(definition.folder, definition.name, 'GPServer'))) throw err;
     });
   }
 }

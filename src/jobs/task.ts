@@ -3,7 +3,7 @@ import type { Privilege } from '../auth/privileges.js';
 import type { Config } from '../config.js';
 import type { Stores } from '../store/index.js';
 
-/** ArcGIS GP data types a task parameter can declare (gp-jobs.md §4). */
+/** ArcGIS GP data types a task parameter can declare. */
 export type GPDataType =
   | 'GPString'
   | 'GPBoolean'

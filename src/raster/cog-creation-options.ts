@@ -19,7 +19,7 @@ export interface CogCompressionOverrides {
 }
 
 /**
- * GDAL COG creation options (`-co` values) for a raster, following notes/imagery.md:
+ * GDAL COG creation options (`-co` values) for a raster, following docs/imagery.md:
  * JPEG for 8-bit RGB without nodata (JPEG would smear exact nodata values; an alpha band becomes
  * a mask, which JPEG keeps exact), DEFLATE with a horizontal predictor for integers, lossless
  * LERC + DEFLATE for floats, DEFLATE without predictor for paletted data. Overviews are averaged,

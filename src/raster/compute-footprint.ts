@@ -69,7 +69,7 @@ export async function computeFootprint(source: string, targetSrs: SrsInput, opti
 async function toGriddedDataset(dataset: gdal.Dataset, vrtPath: string): Promise<gdal.Dataset> {
   if (await dataset.geoTransformAsync) return dataset;
   const hasGcps = dataset.getGCPs().length >= 3;
-  const hasRpc = Object.keys(await dataset.getMetadataAsync('RPC')).length > 0;
+  const hasRpc = Object.keys((await dataset.getMetadataAsync('RPC')) as Record<string, string>).length > 0;
   if (!hasGcps && !hasRpc) return dataset;
   return gdal.warpAsync(vrtPath, null, [dataset], ['-of', 'VRT', ...(hasGcps ? ['-order', '1'] : ['-rpc']), '-dstalpha']);
 }

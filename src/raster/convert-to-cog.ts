@@ -1,4 +1,5 @@
 import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { chooseCogCreationOptions, type CogCompressionOverrides } from './cog-creation-options.js';
@@ -46,7 +47,10 @@ export async function convertToCog(src: string, dst: string, options: CogOptions
   if (warpArgs && !source.isGeoreferenced) {
     throw new RasterError('RASTER_NOT_GEOREFERENCED', `${source.name} has no georeference, so it cannot be reprojected or clipped`);
   }
-  const scratch = await mkdtemp(path.join(path.dirname(dst), '.cog-'));
+  // Object storage (`/vsis3/`): gdal_translate uploads `dst` itself, and an object appears only
+  // once its upload completes; the warped recipe stays on local disk.
+  const remote = dst.startsWith('/vsi');
+  const scratch = await mkdtemp(remote ? path.join(tmpdir(), 'tessera-cog-') : path.join(path.dirname(dst), '.cog-'));
   try {
     let input = src;
     let bands = options.bands ?? range(source.bandCount);
@@ -70,10 +74,10 @@ export async function convertToCog(src: string, dst: string, options: CogOptions
     for (const b of bands) translateArgs.push('-b', String(b));
     if (maskBand) translateArgs.push('-mask', String(maskBand));
     if (options.noData !== undefined && !warpArgs) translateArgs.push('-a_nodata', String(options.noData));
-    const written = path.join(scratch, 'out.tif');
+    const written = remote ? dst : path.join(scratch, 'out.tif');
     await runGdalCommand('gdal_translate', [...translateArgs, input, written], { signal, onProgress: options.onProgress });
     throwIfAborted(signal);
-    await rename(written, dst);
+    if (!remote) await rename(written, dst);
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import gdal from 'gdal-async';
 import { cleanGdalMessage } from './clean-gdal-message.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
-import { parseGdalInfoJson, type RasterInfo } from './raster-info.js';
+import { parseGdalInfoJson, type GdalInfoJson, type RasterInfo } from './raster-info.js';
 import { findEpsgCode } from './srs-input.js';
 
 /**
@@ -24,7 +24,7 @@ export async function inspectRaster(source: string, options: { signal?: AbortSig
     throwIfAborted(options.signal);
     const text = await gdal.infoAsync(dataset, ['-json']);
     throwIfAborted(options.signal);
-    const json = JSON.parse(text);
+    const json = JSON.parse(text) as GdalInfoJson;
     return parseGdalInfoJson(json, findEpsgOfWkt(json.coordinateSystem?.wkt));
   } finally {
     dataset.close();
@@ -51,7 +51,7 @@ export async function openRaster(source: string): Promise<gdal.Dataset> {
   }
   if ((await dataset.bands.countAsync()) === 0) {
     // Containers (SAFE, HDF…) have no bands of their own but list subdatasets.
-    const subdatasets = await dataset.getMetadataAsync('SUBDATASETS');
+    const subdatasets = (await dataset.getMetadataAsync('SUBDATASETS')) as Record<string, string> | null;
     if (!subdatasets || Object.keys(subdatasets).length === 0) {
       dataset.close();
       throw new RasterError('RASTER_UNREADABLE', 'Not a readable raster: it has no raster bands');

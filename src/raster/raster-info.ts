@@ -16,7 +16,7 @@ export interface BandInfo {
   hasColorTable: boolean;
 }
 
-/** What the catalog keeps about one raster (see notes/imagery.md, "Ingest"). */
+/** What the catalog keeps about one raster (see docs/imagery.md, "Ingest"). */
 export interface RasterInfo {
   /** File name without folders, safe to show. */
   name: string;
@@ -56,20 +56,46 @@ export interface RasterInfo {
   bands: BandInfo[];
 }
 
-type Json = Record<string, any>;
+/** The parts of `gdalinfo -json` read here (GDAL 3.6 layout). */
+export interface GdalInfoJson {
+  description?: string;
+  driverShortName: string;
+  files?: string[];
+  size: [number, number];
+  geoTransform?: number[];
+  coordinateSystem?: { wkt?: string };
+  gcps?: { gcpList?: unknown[]; coordinateSystem?: { wkt?: string } };
+  metadata?: Record<string, unknown>;
+  bands?: GdalInfoBand[];
+}
+
+interface GdalInfoBand {
+  type: string;
+  /** A number, or the string "nan" for NaN. */
+  noDataValue?: number | string;
+  colorInterpretation?: string;
+  description?: string;
+  block: [number, number];
+  overviews?: Array<{ size: [number, number] }>;
+  scale?: unknown;
+  offset?: unknown;
+  mask?: { flags?: string[] };
+  colorTable?: unknown;
+  metadata?: Record<string, Record<string, unknown> | undefined>;
+}
 
 /** Builds RasterInfo from `gdalinfo -json` output (GDAL 3.6 layout). `epsg` is resolved by the caller. */
-export function parseGdalInfoJson(info: Json, epsg: number | null): RasterInfo {
-  const [width, height] = info.size as [number, number];
+export function parseGdalInfoJson(info: GdalInfoJson, epsg: number | null): RasterInfo {
+  const [width, height] = info.size;
   const bands: BandInfo[] = (info.bands ?? []).map(parseBand);
   const domains = normaliseDomains(info.metadata);
-  const gt: number[] | null = info.geoTransform ?? null;
-  const srsWkt: string | null = info.coordinateSystem?.wkt || null;
+  const gt = info.geoTransform ?? null;
+  const srsWkt = info.coordinateSystem?.wkt || null;
   const gcpCount = info.gcps?.gcpList?.length ?? 0;
   const hasRpc = domains.RPC !== undefined;
   const first = bands[0];
-  const overviewSizes: [number, number][] = (info.bands?.[0]?.overviews ?? []).map((o: Json) => o.size);
-  const nbits = Number(first ? info.bands[0].metadata?.IMAGE_STRUCTURE?.NBITS : undefined) || undefined;
+  const overviewSizes = (info.bands?.[0]?.overviews ?? []).map((o) => o.size);
+  const nbits = Number(first ? info.bands?.[0].metadata?.IMAGE_STRUCTURE?.NBITS : undefined) || undefined;
   return {
     name: path.basename(String(info.description ?? '')),
     driver: info.driverShortName,
@@ -100,7 +126,7 @@ export function parseGdalInfoJson(info: Json, epsg: number | null): RasterInfo {
   };
 }
 
-function parseBand(band: Json): BandInfo {
+function parseBand(band: GdalInfoBand): BandInfo {
   const toNumber = (v: unknown): number | null => (v === undefined || v === null || v === '' ? null : Number(v));
   return {
     dataType: band.type,
@@ -130,12 +156,12 @@ export function gridExtent(gt: number[], width: number, height: number): Bounds 
   return { xmin: Math.min(...xs), ymin: Math.min(...ys), xmax: Math.max(...xs), ymax: Math.max(...ys) };
 }
 
-function normaliseDomains(metadata: Json | undefined): Record<string, Record<string, string>> {
+function normaliseDomains(metadata: Record<string, unknown> | undefined): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const [domain, items] of Object.entries(metadata ?? {})) {
     // xml: domains come as an array of strings, not key/value items.
     if (items && typeof items === 'object' && !Array.isArray(items)) {
-      out[domain] = Object.fromEntries(Object.entries(items as Json).map(([k, v]) => [k, String(v)]));
+      out[domain] = Object.fromEntries(Object.entries(items as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
     }
   }
   return out;

@@ -21,10 +21,10 @@ export interface FeatureStore {
   addColumns(dataset: string, layerId: number, columns: ColumnSchema[]): Promise<void>;
   dropColumns(dataset: string, layerId: number, columns: string[]): Promise<void>;
   /** Whether the SRID is known to the engine (for inSR/outSR). */
-  supportsSrid(srid: number): Promise<boolean>;
+  supportsSrid(srid: number, signal?: AbortSignal): Promise<boolean>;
 
   /** Extent (layer SRID) without scanning rows; null when the layer holds no geometry. */
-  describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription>;
+  describeLayer(dataset: string, schema: LayerSchema, signal?: AbortSignal): Promise<LayerDescription>;
   queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows>;
   /**
    * A page of the rows `queryFeatures` would return (`query.limit` of them at most), rendered by
@@ -32,18 +32,18 @@ export interface FeatureStore {
    * brackets of a JSON array. Undefined when this store cannot render these rows, and the caller
    * encodes `queryFeatures` rows itself. Optional: spares a large page its row objects.
    */
-  queryFeatureJson?(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<FeatureJsonPage | undefined>;
+  queryFeatureJson?(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined>;
   /**
    * A token that changes whenever the dataset's rows may have changed, by any writer (another
    * process included): what caches of query answers are keyed on, beside the layer definition's
    * revision (which covers schema changes). Optional.
    */
-  dataVersion?(dataset: string): Promise<string>;
-  countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[]): Promise<number>;
-  queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[]): Promise<number[]>;
+  dataVersion?(dataset: string, signal?: AbortSignal): Promise<string>;
+  countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[], signal?: AbortSignal): Promise<number>;
+  queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[], signal?: AbortSignal): Promise<number[]>;
   /** Extent of the matching geometries, in `srid` (default the layer's). */
-  queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number): Promise<Extent | null>;
-  queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery): Promise<FeatureRows>;
+  queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number, signal?: AbortSignal): Promise<Extent | null>;
+  queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery, signal?: AbortSignal): Promise<FeatureRows>;
 
   /**
    * Applies adds, then updates, then deletes of several layers of one dataset in one transaction.
@@ -60,7 +60,15 @@ export type ColumnType = 'integer' | 'real' | 'text' | 'blob';
 export interface ColumnSchema {
   name: string;
   type: ColumnType;
+  /**
+   * What a temporal column holds. Values cross the interface as the embedded store keeps them
+   * (epoch ms for `date`, ISO text for the others); a store may keep them in native types
+   * (PostgreSQL: timestamptz, date, time) as the where compiler's dialect expects.
+   */
+  temporal?: TemporalKind;
 }
+
+export type TemporalKind = 'date' | 'dateOnly' | 'timeOnly' | 'timestampOffset';
 
 export type GeometryKind = 'point' | 'multipoint' | 'polyline' | 'polygon';
 

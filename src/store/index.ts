@@ -12,10 +12,18 @@ import { SqliteUserStore } from './sqlite/sqlite-user-store.js';
 import type { FeatureStore } from './feature-store.js';
 import { SqliteFeatureStore } from './sqlite/sqlite-feature-store.js';
 import { openPostgres, runPostgresMigrations } from './postgres/database.js';
+import { PgFeatureStore } from './postgres/pg-feature-store.js';
 import { PgItemStore } from './postgres/pg-item-store.js';
 import { PgServiceStore } from './postgres/pg-service-store.js';
 import { PgSettingsStore } from './postgres/pg-settings-store.js';
 import { PgUserStore } from './postgres/pg-user-store.js';
+import type pg from 'pg';
+import type { JobQueue } from './job-queue.js';
+import type { JournalStore } from './journal-store.js';
+import { SqliteJobQueue } from './sqlite/sqlite-job-queue.js';
+import { JobDispatch } from './postgres/pg-job-dispatch.js';
+import { PgJobQueue } from './postgres/pg-job-queue.js';
+import { PgJournalStore } from './postgres/pg-journal-store.js';
 
 /** The server's stores, picked once at start-up from config; callers never branch on the engine. */
 export interface Stores {
@@ -23,8 +31,14 @@ export interface Stores {
   items: ItemStore;
   services: ServiceStore;
   settings: SettingsStore;
+  /** Hosted feature data: SpatiaLite files under `<dataDir>/features`, or PostGIS tables. */
+  features: FeatureStore;
   /** The embedded system database, for capabilities adding their own SQLite stores. */
   systemDb?: SqliteDatabase;
+  /** The cluster database pool (PostgreSQL store only). */
+  postgres?: pg.Pool;
+  /** Job journals shared by every node (PostgreSQL store only; embedded jobs keep theirs in scratch). */
+  journal?: JournalStore;
   close(): Promise<void>;
 }
 
@@ -38,38 +52,60 @@ export function systemDatabasePath(config: Config): string {
 export async function openStores(config: Config): Promise<Stores> {
   if (config.store.kind === 'postgres') return openPostgresStores(config);
   const db = openDatabase(systemDatabasePath(config), { migrations: SYSTEM_MIGRATIONS });
+  const features = openSqliteFeatureStore(config);
   return {
     users: new SqliteUserStore(db),
     items: new SqliteItemStore(db),
     services: new SqliteServiceStore(db),
     settings: new SqliteSettingsStore(db),
+    features,
     systemDb: db,
     close: async () => {
+      await features.close();
       db.close();
     },
   };
 }
 
+/** Migration folders applied to the installation's PostgreSQL schema, in order. */
+export const POSTGRES_MIGRATIONS = ['core', 'features', 'imagery', 'jobs'];
+
 /**
- * The cluster store: users, items, services and settings in PostgreSQL (one schema per
- * installation). Capabilities without a PostgreSQL implementation yet refuse to start on it.
+ * The cluster store: users, items, services, settings and feature data in PostgreSQL/PostGIS
+ * (one schema per installation), on one pool.
  */
 async function openPostgresStores(config: Config): Promise<Stores> {
   const pool = await openPostgres(config.store.postgresUrl, config.store.postgresSchema);
-  await runPostgresMigrations(pool, config.store.postgresSchema, ['core']);
+  await runPostgresMigrations(pool, config.store.postgresSchema, POSTGRES_MIGRATIONS);
   return {
     users: new PgUserStore(pool),
     items: new PgItemStore(pool),
     services: new PgServiceStore(pool),
     settings: new PgSettingsStore(pool),
+    features: new PgFeatureStore(pool),
+    postgres: pool,
+    journal: new PgJournalStore(pool),
     close: () => pool.end(),
   };
 }
 
 /**
- * Hosted feature data: SpatiaLite files under `<dataDir>/features`, one per service. Used with
- * either system store until a PostGIS FeatureStore exists (then picked here by `store.kind`).
+ * The job queue: the embedded system database, or PostgreSQL with pg-boss dispatch and
+ * LISTEN/NOTIFY (one queue for every node of a cluster).
  */
-export function openFeatureStore(config: Config): FeatureStore {
+export async function openJobQueueStore(
+  config: Config,
+  stores: Stores,
+  onError: (err: Error) => void,
+): Promise<{ queue: JobQueue; close: () => Promise<void> }> {
+  if (stores.systemDb) return { queue: new SqliteJobQueue(stores.systemDb), close: async () => undefined };
+  if (!stores.postgres) throw new Error('The job queue needs the system store.');
+  const dispatch = await JobDispatch.open(config.store.postgresUrl, config.store.postgresSchema, onError);
+  return { queue: new PgJobQueue(stores.postgres, dispatch), close: () => dispatch.close() };
+}
+
+/** Hosted feature data of the embedded store: SpatiaLite files under `<dataDir>/features`, one per service. */
+function openSqliteFeatureStore(config: Config): FeatureStore {
   return new SqliteFeatureStore(path.join(config.dataDir, 'features'));
 }
+

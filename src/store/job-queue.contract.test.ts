@@ -1,12 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobQueue, NewJob } from './job-queue.js';
+import { defaultConfig, type Config } from '../config.js';
+import { openJobQueueStore, openStores } from './index.js';
+import type { JobEvent, JobQueue, NewJob } from './job-queue.js';
 import { openDatabase, type SqliteDatabase } from './sqlite/database.js';
 import { SqliteJobQueue } from './sqlite/sqlite-job-queue.js';
 
-/** What the runner and routes rely on, for every queue implementation (a pg-boss one joins here). */
+const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** What the runner and routes rely on, for every queue implementation. */
 const engines: Array<{ name: string; open: () => Promise<{ queue: JobQueue; drop: () => Promise<void> }> }> = [
   {
     name: 'sqlite',
@@ -18,6 +24,28 @@ const engines: Array<{ name: string; open: () => Promise<{ queue: JobQueue; drop
         drop: async () => {
           db.close();
           await rm(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    open: async () => {
+      const schema = `test_${randomBytes(6).toString('hex')}`;
+      const config: Config = { ...defaultConfig(), store: { kind: 'postgres', postgresUrl: POSTGRES_URL, postgresSchema: schema } };
+      const stores = await openStores(config);
+      const { queue, close } = await openJobQueueStore(config, stores, (err) => {
+        throw err;
+      });
+      return {
+        queue,
+        drop: async () => {
+          await close();
+          await stores.close();
+          const client = new pg.Client({ connectionString: POSTGRES_URL });
+          await client.connect();
+          await client.query(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA ${schema}_boss CASCADE`);
+          await client.end();
         },
       };
     },
@@ -145,5 +173,35 @@ describe.each(engines)('job queue on $name', ({ open }) => {
     expect(await queue.findExpired(Date.now() + 1, 2)).toEqual(ids.slice(0, 2));
     expect(await queue.findExpired(Date.now() + 1, 10)).toEqual(ids);
     expect(await queue.findExpired(Date.now() + 1, 10)).not.toContain(running.id);
+  });
+
+  it('tells every listener of submits, cancels and deletes (shared queues)', async () => {
+    if (!queue.watch) return;
+    const events: JobEvent[] = [];
+    const unwatch = queue.watch((event) => events.push(event));
+    // The LISTEN connection opens in the background: submit until it hears one.
+    const first = await queue.submit(newJob());
+    for (let i = 0; i < 100 && events.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const { id } = await queue.submit(newJob());
+    await queue.claimNext({ machine: 'm' });
+    await queue.claimNext({ machine: 'm' });
+    await queue.requestCancel(id);
+    await queue.markDeleting(first.id);
+    for (let i = 0; i < 100 && events.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    unwatch();
+    expect(events.slice(-3)).toEqual([
+      { type: 'submitted', id },
+      { type: 'stop', id, reason: 'cancelled' },
+      { type: 'stop', id: first.id, reason: 'deleted' },
+    ]);
+  });
+
+  it('hands a stale job to one recovering caller only', async () => {
+    const { id } = await queue.submit(newJob());
+    await queue.claimNext({ machine: 'm' });
+    const [a, b] = [await queue.findStale(Date.now() + 1), await queue.findStale(Date.now() + 1)];
+    expect(a.map((job) => job.id)).toEqual([id]);
+    // Embedded: one runner per data directory, so nobody else is looking.
+    if (queue.shared) expect(b).toEqual([]);
   });
 });

@@ -59,6 +59,9 @@ export interface JobRecord {
   heartbeat: number | null;
 }
 
+/** What a queue shared by several processes tells each of them (PostgreSQL NOTIFY). */
+export type JobEvent = { type: 'submitted'; id: string } | { type: 'stop'; id: string; reason: 'cancelled' | 'deleted' };
+
 export type NewJob = Pick<JobRecord, 'id' | 'service' | 'task' | 'owner' | 'inputs' | 'baseUrl'>;
 
 export interface JobFilter {
@@ -83,6 +86,13 @@ export interface JobFilter {
  * await queue.complete(next!.id, { result: { url } });
  */
 export interface JobQueue {
+  /**
+   * True when other processes (other nodes) run jobs from the same queue: a job found executing
+   * at start-up may be theirs, so only a stale heartbeat says its runner died.
+   */
+  readonly shared?: boolean;
+  /** Hears submits, cancels and deletes made on any node; returns a function that stops listening. */
+  watch?(listener: (event: JobEvent) => void): () => void;
   submit(job: NewJob): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | undefined>;
   messages(id: string): Promise<JobMessage[]>;

@@ -11,7 +11,7 @@ import { undoImageCollectionJob } from './image-collection/undo-job.js';
 import { resolveInputRasters } from './input-rasters.js';
 
 /**
- * AddImage (raster-analysis.md §4): adds images to an existing collection, same inputs and raster
+ * AddImage (ArcGIS Raster Analysis): adds images to an existing collection, same inputs and raster
  * types as CreateImageCollection. New rows get fresh OBJECTIDs and are committed together; the
  * collection's clip extent and cell size apply unless `context` gives others.
  */
@@ -36,8 +36,8 @@ async function runAddImage(context: TaskContext): Promise<Record<string, unknown
   if (resolved.inputs.some((input) => input.kind === 'collection' && input.collection.id === collection.id)) {
     throw new TaskError('An image collection cannot be added to itself.');
   }
-  const journal = new JobJournal(context.scratchDir);
-  const ingest = await ingestImages({ context, catalog: deps.catalog, collectionName: collection.name, srs: collection.srsWkt, settings, rasterType, inputs: resolved, deps, journal });
+  const journal = JobJournal.open(context);
+  const ingest = await ingestImages({ context, catalog: deps.catalog, collectionName: collection.name, rasterDir: collection.properties.rasterDir, srs: collection.srsWkt, settings, rasterType, inputs: resolved, deps, journal });
   context.signal.throwIfAborted();
   context.progress(96, 'Writing the catalog');
   const ids = await deps.catalog.addItems(collection.id, ingest.items, context.jobId, {

@@ -29,7 +29,7 @@ import { resolveInputRasters } from './input-rasters.js';
 const DERIVES_OUT_SR = new Set(['UAV/UAS']);
 
 /**
- * CreateImageCollection (raster-analysis.md §3): ingests images into a new collection (catalog
+ * CreateImageCollection (ArcGIS Raster Analysis): ingests images into a new collection (catalog
  * rows, COG copies or references) and publishes it as `Hosted/<name>/ImageServer` with a portal
  * item. All-or-nothing: rows are committed in one transaction after every image is in; a failure,
  * cancel or crash is undone by `rollback` from the job's journal.
@@ -68,11 +68,12 @@ async function runCreateImageCollection(context: TaskContext): Promise<Record<st
     throw new TaskError(`context.outSR is required to create a new image collection of type ${rasterType.name}, e.g. {"outSR": {"wkid": 3857}}.`);
   }
   const resolved = await resolveInputRasters(inputs.inputRasters, deps);
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const ingest = await ingestImages({
     context,
     catalog: deps.catalog,
     collectionName: output.name,
+    ...(output.rasterDir ? { rasterDir: output.rasterDir } : {}),
     srs: settings.outSR ?? 'derive',
     settings,
     rasterType,
@@ -96,6 +97,7 @@ async function runCreateImageCollection(context: TaskContext): Promise<Record<st
         ...(typeof settings.cellSize === 'number' ? { cellSize: settings.cellSize } : {}),
         ...(settings.extent ? { clipExtent: settings.extent } : {}),
         rasterTypeParameters: rasterType.parameters,
+        ...(output.rasterDir ? { rasterDir: output.rasterDir } : {}),
       },
       jobId: context.jobId,
     },

@@ -7,7 +7,7 @@ import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-col
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
 /**
- * DeleteImageCollection (raster-analysis.md §6): removes the catalog, the service, its portal
+ * DeleteImageCollection (ArcGIS Raster Analysis): removes the catalog, the service, its portal
  * item and the copies in the raster store. Sources referenced by the collection are never
  * touched. Once the catalog is deleted the rest is finished even after a crash (rollback rolls
  * forward from the journal).
@@ -31,10 +31,11 @@ async function runDeleteImageCollection(context: TaskContext): Promise<Record<st
   const deps = collectionDeps(context);
   const { collection, service, item } = await locateCollection(context.inputs.imageCollection, deps);
   context.signal.throwIfAborted();
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const itemId = item?.id ?? service.itemId;
+  const root = collection.properties.rasterDir;
   const { itemCount } = await deleteCollectionData(context.config, deps.catalog, collection, async ({ files, folder }) => {
-    journal.record({ type: 'deleteCommitted', files, folders: [folder], service: { folder: service.folder, name: service.name }, itemId });
+    await journal.record({ type: 'deleteCommitted', files, folders: [folder], ...(root ? { root } : {}), service: { folder: service.folder, name: service.name }, itemId });
     await unpublishImageService(context, service, itemId);
   });
   context.info(`Deleted image collection '${collection.name}' (${itemCount} image${itemCount === 1 ? '' : 's'}).`);

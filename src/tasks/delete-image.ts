@@ -1,5 +1,6 @@
 import { compileWhere } from '../where/compile-where.js';
 import { WhereClauseError } from '../where/where-clause-error.js';
+import type { WhereDialect } from '../where/where-types.js';
 import { catalogFields } from '../imagery/catalog-fields.js';
 import { imageServiceUrl } from '../imagery/image-service-definition.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
@@ -10,7 +11,7 @@ import { collectionDeps, IMAGE_COLLECTION_PARAM, resultParam } from './image-col
 import { finishCommittedDeletion, undoImageCollectionJob } from './image-collection/undo-job.js';
 
 /**
- * DeleteImage (raster-analysis.md §5): removes the catalog rows a `where` selects, in one
+ * DeleteImage (ArcGIS Raster Analysis): removes the catalog rows a `where` selects, in one
  * transaction, then the copies we own of them. Sources are never deleted. Selecting every row
  * empties the collection but keeps it and its service.
  */
@@ -40,7 +41,7 @@ async function runDeleteImage(context: TaskContext): Promise<Record<string, unkn
   const deps = collectionDeps(context);
   const { collection, service } = await locateCollection(context.inputs.imageCollection, deps);
   if (await finishCommittedDeletion(context)) return { result: { url: imageServiceUrl(context.baseUrl, service.folder, service.name) } };
-  const where = compileCatalogWhere(context.inputs.where, collection.properties.extraFields);
+  const where = compileCatalogWhere(context.inputs.where, collection.properties.extraFields, deps.catalog.dialect);
   const url = imageServiceUrl(context.baseUrl, service.folder, service.name);
   const matched = await deps.catalog.countItems(collection.id, { where });
   if (matched === 0) {
@@ -49,20 +50,21 @@ async function runDeleteImage(context: TaskContext): Promise<Record<string, unkn
   }
   // Past this point the deletion is committed and finished, never undone.
   context.signal.throwIfAborted();
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const removed = await deps.catalog.deleteItems(collection.id, { where });
-  const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file));
-  journal.record({ type: 'deleteCommitted', files: owned, folders: [] });
-  await removeOwnedFiles(context.config, owned);
+  const root = collection.properties.rasterDir;
+  const owned = removed.map((row) => row.path).filter((file) => isOwnedFile(context.config, file, root));
+  await journal.record({ type: 'deleteCommitted', files: owned, folders: [], ...(root ? { root } : {}) });
+  await removeOwnedFiles(context.config, owned, root);
   context.info(`Deleted ${removed.length} image${removed.length === 1 ? '' : 's'} from '${collection.name}'.`);
   return { result: { url } };
 }
 
 /** Compiles `where` against a collection's catalog fields; an invalid clause fails the job. */
-export function compileCatalogWhere(value: unknown, extraFields: Parameters<typeof catalogFields>[0]): { sql: string; params: unknown[] } {
+export function compileCatalogWhere(value: unknown, extraFields: Parameters<typeof catalogFields>[0], dialect: WhereDialect): { sql: string; params: unknown[] } {
   if (typeof value !== 'string' || value.trim() === '') throw new TaskError("'where' is required, e.g. OBJECTID=10.");
   try {
-    const compiled = compileWhere(unwrapQuotedClause(value), { fields: [...catalogFields(extraFields), { name: 'Shape', type: 'esriFieldTypeGeometry' }], dialect: 'sqlite' });
+    const compiled = compileWhere(unwrapQuotedClause(value), { fields: [...catalogFields(extraFields), { name: 'Shape', type: 'esriFieldTypeGeometry' }], dialect });
     return { sql: compiled.sql, params: compiled.params };
   } catch (error) {
     if (error instanceof WhereClauseError) throw new TaskError(`'where' is invalid: ${error.message}.`);

@@ -22,7 +22,7 @@ const MATH: Signature = { args: ['number'], min: 1, returns: 'number' };
 const SCALED: Signature = { args: ['number', 'number'], min: 1, returns: 'number', integerArgs: [1] };
 const BINARY_MATH: Signature = { args: ['number', 'number'], min: 2, returns: 'number' };
 
-/** The allow-list: the standardized-query functions of ArcGIS (features.md §6.4). */
+/** The allow-list: the functions of ArcGIS standardized queries. */
 const FUNCTIONS: Record<string, Signature> = {
   UPPER: { args: ['string'], min: 1, returns: 'string' },
   LOWER: { args: ['string'], min: 1, returns: 'string' },

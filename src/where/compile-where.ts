@@ -14,7 +14,7 @@ const DIALECTS: Record<WhereOptions['dialect'], SqlDialect> = { sqlite: sqliteDi
 const MAX_PARAMS = 30_000;
 
 /**
- * Compiles an ArcGIS standardized-query where clause (SQL-92 subset, features.md §6.4) to a
+ * Compiles an ArcGIS standardized-query where clause (SQL-92 subset, ArcGIS standardized queries) to a
  * parameterised SQL condition for the SQLite or PostgreSQL store. Field names are checked
  * against the layer (case-insensitively) and every value becomes a bound parameter; anything
  * else is refused with a WhereClauseError whose message is safe to show the client.

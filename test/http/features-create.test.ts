@@ -246,7 +246,7 @@ describe('publish', () => {
     await writeFile(file, JSON.stringify(PLACES));
     const cli = path.resolve('src/cli.ts');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', cli, 'import', file, '--service', 'from_cli', '--data', server.dataDir, '--public'], {
-      env: { ...process.env, TESSERA_ADMIN_PASSWORD: 'x' },
+      env: { ...process.env, ...server.env, TESSERA_ADMIN_PASSWORD: 'x' },
     });
     expect(stdout).toMatch(/Imported .* as .*\/rest\/services\/Hosted\/from_cli\/FeatureServer/);
     const count = await query(server, '/rest/services/Hosted/from_cli/FeatureServer/0/query', { f: 'json', where: '1=1', returnCountOnly: true });

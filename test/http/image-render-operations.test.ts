@@ -165,7 +165,7 @@ describe('tiles', () => {
     // A catalog change moves `modified`: the next request renders into a new version.
     await new Promise((r) => setTimeout(r, 5));
     const [row1] = await catalog.queryItems(collectionId, { objectIds: [2] });
-    await catalog.addItems(collectionId, [{ ...toNewItem(row1), name: 'B2', zOrder: -1 }], null);
+    const [added] = await catalog.addItems(collectionId, [{ ...toNewItem(row1), name: 'B2', zOrder: -1 }], null);
     const after = (await catalog.getCollection(collectionId))!.modified;
     expect(after).not.toBe(before);
     const changed = await fetch(`${server.url}${service}/tile/17/${row}/${col}`);
@@ -173,7 +173,7 @@ describe('tiles', () => {
     expect(Buffer.from(await changed.arrayBuffer()).equals(bytes)).toBe(false); // B (green) is on top now
     await new Promise((r) => setTimeout(r, 50));
     expect(await readdir(path.join(server.dataDir, 'tiles', collectionId))).toEqual([String(after)]);
-    await catalog.deleteItems(collectionId, { where: { sql: '"Name" = ?', params: ['B2'] } });
+    await catalog.deleteItems(collectionId, { objectIds: [added!] });
   });
 
   it('answers 404 for tiles without data or outside the scheme, and a blank PNG with blankTile', async () => {

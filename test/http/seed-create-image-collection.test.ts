@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { startShareServer } from './seed-image-collection-helpers.js';
 describe('seed conformance: CreateImageCollection', () => {
   let server: TestServer;
   let token: string;
+  let share: string;
   const task = `${RASTER_ANALYSIS}/CreateImageCollection`;
   const rows = async (name: string) => {
     const catalog = catalogStoreFor(server.context.config);
@@ -36,7 +37,7 @@ describe('seed conformance: CreateImageCollection', () => {
 
   let stop: () => Promise<void>;
   beforeAll(async () => {
-    ({ server, token, close: stop } = await startShareServer());
+    ({ server, token, share, close: stop } = await startShareServer());
   });
   afterAll(async () => stop?.());
 
@@ -166,6 +167,45 @@ describe('seed conformance: CreateImageCollection', () => {
     expect(unknown.jobStatus).toBe('esriJobFailed');
     expect(messages(unknown)).toMatch(/Hyperwave-9/);
     expect(await rows('nosuchtype')).toEqual([]);
+  });
+
+  it('imageCollection {"uri": "/fileShares/<share>/<name>"}: the collection keeps its copies in that new data-store folder, and deleting it removes them', async () => {
+    const uri = '/fileShares/share/oc_uri';
+    const job = await runJob(server, 'CreateImageCollection', { inputRasters: { uris: ['/share/utm-rgb.tif', '/share/wgs84-dem.tif'] }, imageCollection: { uri }, rasterType: 'Raster Dataset', context: { outSR: { wkid: 3857 } } }, token);
+    expect(job.jobStatus, messages(job)).toBe('esriJobSucceeded');
+    expect(job.results.result.value.url).toBe(`${server.url}/rest/services/Hosted/oc_uri/ImageServer`);
+    const made = await rows('oc_uri');
+    expect(made).toHaveLength(2);
+    const folder = path.join(share, 'oc_uri');
+    for (const row of made) expect(row.path.startsWith(`${folder}${path.sep}`), row.path).toBe(true);
+    expect(existsSync(path.join(server.dataDir, 'rasters', 'oc_uri'))).toBe(false);
+    const info = await server.get(`/rest/services/Hosted/oc_uri/ImageServer?f=json&token=${token}`);
+    expect(info.bandCount).toBe(3);
+
+    const removed = await runJob(server, 'DeleteImage', { imageCollection: { uri: 'oc_uri' }, where: "Name = 'utm-rgb'" }, token);
+    expect(removed.jobStatus, messages(removed)).toBe('esriJobSucceeded');
+    expect(existsSync(made.find((r) => r.name === 'utm-rgb')!.path)).toBe(false);
+    const deleted = await runJob(server, 'DeleteImageCollection', { imageCollection: { url: job.results.result.value.url } }, token);
+    expect(deleted.jobStatus, messages(deleted)).toBe('esriJobSucceeded');
+    expect(existsSync(folder)).toBe(false);
+    // The sources beside it are untouched.
+    expect(existsSync(path.join(share, 'utm-rgb.tif'))).toBe(true);
+
+    // Outside every data store, or into a folder that already holds files: refused, nothing made.
+    for (const bad of ['/nowhere/oc_bad', '/fileShares/share', 's3://bucket/oc_s3']) {
+      const refused = await runJob(server, 'CreateImageCollection', { inputRasters: { uri: '/share/utm-rgb.tif' }, imageCollection: { uri: bad }, rasterType: 'Raster Dataset', context: { outSR: { wkid: 3857 } } }, token);
+      expect(refused.jobStatus, bad).toBe('esriJobFailed');
+    }
+    expect(readdirSync(share).sort()).toEqual(['mercator-float.tif', 'utm-rgb.tif', 'wgs84-dem.tif']);
+  });
+
+  it('context.outSR is required to create a collection, for every type but UAV/UAS (which derives it from GPS)', async () => {
+    for (const rasterTypeName of ['Raster Dataset', 'Aerial', 'ScannedAerial', 'Landsat 8']) {
+      const job = await runJob(server, 'CreateImageCollection', { inputRasters: { uri: '/share/utm-rgb.tif' }, imageCollection: 'nosr', rasterType: { rasterTypeName } }, token);
+      expect(job.jobStatus, rasterTypeName).toBe('esriJobFailed');
+      expect(messages(job), rasterTypeName).toMatch(/context\.outSR is required/);
+    }
+    expect(await rows('nosr')).toEqual([]);
   });
 
   it('refusals create nothing: missing required parameters, malformed JSON, an existing name', async () => {

@@ -44,7 +44,7 @@ export function encodeFeatureSetJson(result: FeatureSetResult): string {
   const n = keys.length;
   const at = result.geometryIndex;
   const geometry = geometryOutputOf(result);
-  const parts: string[] = new Array(result.rows.length);
+  const parts = new Array<string>(result.rows.length);
   for (let r = 0; r < result.rows.length; r++) {
     const row = result.rows[r]!;
     let attributes = '{';
@@ -76,7 +76,7 @@ export function geometryOutputOf(result: FeatureSetResult): GeometryOutput | und
   return output;
 }
 
-/** Statistics as a feature set without geometry (spec §6.3). */
+/** Statistics as a feature set without geometry (ArcGIS outStatistics). */
 export function statisticsBody(result: StatisticsResult): Record<string, unknown> {
   const features = result.rows.map((row) => ({ attributes: Object.fromEntries(result.fields.map((f, i) => [f.name, row[i] ?? null])) }));
   const body: Record<string, unknown> = { displayFieldName: '', fields: result.fields.map(outputField), features };

@@ -37,7 +37,7 @@ export function summarizeBlock(block: PixelBlock, skip: number): { statistics: B
     const { count, min, max, mean, std } = blockStatistics(block, band);
     if (count === 0) {
       statistics.push({ min: 0, max: 0, mean: 0, standardDeviation: 0, median: 0, mode: 0, skipX: skip, skipY: skip, count: 0 });
-      histograms.push({ size: 256, min: 0, max: 0, counts: new Array(256).fill(0) });
+      histograms.push({ size: 256, min: 0, max: 0, counts: new Array<number>(256).fill(0) });
       return;
     }
     const histogram = binValues(values, block.mask, integer, block.pixelType === 'U8' ? 0 : min, block.pixelType === 'U8' ? 255 : max);

@@ -19,7 +19,7 @@ sharp.cache(false);
 
 /**
  * Encodes display channels with sharp (libvips). PNG at zlib level 1 without filtering: level 6
- * costs more than the warp (notes/imagery.md), and level 1 is about twice as fast as 3 on
+ * costs more than the warp (docs/imagery.md), and level 1 is about twice as fast as 3 on
  * rendered imagery for some 40 % more bytes. JPEG at `quality`; `jpgpng` is JPEG unless a pixel
  * is not fully opaque. png8 is palette-quantised (slow: never a default). BMP goes through GDAL
  * (no alpha).

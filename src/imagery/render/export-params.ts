@@ -14,7 +14,7 @@ import { parseJsonText } from '../../json-text.js';
 
 export type ExportFormat = DisplayFormat | RasterFormat;
 
-/** A validated exportImage request (image-service.md §4). */
+/** A validated exportImage request (ArcGIS Export Image). */
 export interface ExportRequest {
   bbox: Bounds;
   bboxSR?: SpatialReference;

@@ -26,7 +26,7 @@ export interface SamplesRequest {
 }
 
 /**
- * getSamples (image-service.md §7): values at locations derived from the geometry, each from the
+ * getSamples (ArcGIS Get Samples): values at locations derived from the geometry, each from the
  * top item with data there (or every item with data, `returnFirstValueOnly=false`), with the
  * item's id, resolution (LowPS) and requested attributes. Locations without data say `NoData`.
  */
@@ -36,7 +36,7 @@ export async function getSamples(catalog: CatalogStore, collection: CollectionRe
   if (!extent || locations.length === 0) return { samples: [] };
   const bbox = { xmin: extent.xmin, ymin: extent.ymin, xmax: extent.xmax, ymax: extent.ymax };
   const area = bbox.xmin < bbox.xmax && bbox.ymin < bbox.ymax ? areaPolygon(bbox) : { wkb: areaPolygon({ ...bbox, xmax: bbox.xmin + 1e-9, ymax: bbox.ymin + 1e-9 }).wkb, bbox };
-  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, request.rule, area));
+  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, request.rule, area, catalog.dialect));
   const items = orderMosaicItems(found, request.rule, mosaicView(collection, bbox, request.rule));
   if (request.rule.operation === 'last') items.reverse();
   const values = await sampleItems(items, locations, collection);

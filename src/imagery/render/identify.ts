@@ -33,7 +33,7 @@ export interface PointItems {
 export async function itemsAtPoint(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery): Promise<PointItems> {
   const { x, y, rule } = query;
   const bbox = { xmin: x, ymin: y, xmax: x, ymax: y };
-  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, rule, { wkb: esriToWkb({ x, y })!, bbox }));
+  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, rule, { wkb: esriToWkb({ x, y })!, bbox }, catalog.dialect));
   const items = orderMosaicItems(found, rule, mosaicView(collection, bbox, rule));
   const values = (await sampleItems(items, [[x, y]], collection)).map((perPoint) => perPoint[0]);
   const withData = values.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
@@ -81,7 +81,7 @@ export interface IdentifyOptions {
 }
 
 /**
- * The identify answer (image-service.md §6): the mosaic's value at the point, processed by the
+ * The identify answer (ArcGIS Identify (Image Service)): the mosaic's value at the point, processed by the
  * rendering rule when there is one (rendered on a one-pixel grid at the top item's resolution,
  * grown as the rule needs), and the catalog items there with their own values.
  */

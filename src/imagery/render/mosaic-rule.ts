@@ -1,6 +1,6 @@
 import { ApiError } from '../../errors.js';
 
-/** How catalog items are ordered (image-service.md §3); `lockRaster` also restricts them. */
+/** How catalog items are ordered (ArcGIS mosaic rule); `lockRaster` also restricts them. */
 export type MosaicMethod = 'none' | 'center' | 'northwest' | 'nadir' | 'viewpoint' | 'attribute' | 'lockRaster' | 'seamline';
 
 /** How overlapping pixels are resolved. */

@@ -3,9 +3,9 @@ import { statisticsJson } from '../statistics-json.js';
 import { resolveSrs } from './srs-cache.js';
 
 /**
- * `<rasterId>/info`: one catalog item's raster as the service describes itself (image-service.md
- * §1, shapes unconfirmed): its own extent, SR, size, pixel size, bands, pixel type, no data and
- * ingest-time statistics.
+ * `<rasterId>/info`: one catalog item's raster as the service describes itself (ArcGIS Image
+ * Service Raster Info; shapes unconfirmed): its own extent, SR, size, pixel size, bands, pixel
+ * type, no data and ingest-time statistics.
  */
 export function rasterItemInfo(item: CatalogItem, collection: CollectionRecord): Record<string, unknown> {
   const r = item.raster;

@@ -1,6 +1,6 @@
 /**
- * Limits the ImageServer advertises and enforces (image-service.md §2; the same figures as the
- * service JSON's maxImageWidth, maxImageHeight, maxMosaicImageCount, maxDownload…).
+ * Limits the ImageServer advertises and enforces (ArcGIS Image Service resource; the same
+ * figures as the service JSON's maxImageWidth, maxImageHeight, maxMosaicImageCount, maxDownload…).
  */
 export const RENDER_LIMITS = {
   maxImageWidth: 15000,

@@ -5,7 +5,7 @@ import type { ServiceRecord, ServiceStore } from '../../store/service-store.js';
 import { DEFAULT_CAPABILITIES, imageServiceDefinition } from '../image-service-definition.js';
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 
-/** ImageServer capabilities an operation needs (image-service.md §1). */
+/** ImageServer capabilities an operation needs (ArcGIS Image Service capabilities). */
 export type Capability = 'Image' | 'Metadata' | 'Catalog' | 'Download' | 'Mensuration' | 'Pixels';
 
 export interface RenderTarget {

@@ -14,7 +14,7 @@ export interface SamplingOptions {
 const DEFAULT_COUNT = 100;
 
 /**
- * Where getSamples reads (image-service.md §7): the point itself, each point of a multipoint,
+ * Where getSamples reads (ArcGIS Get Samples): the point itself, each point of a multipoint,
  * evenly spaced points along polylines (every `sampleDistance`, or `sampleCount` in all, ends
  * included), and the centres of a square grid inside polygons and envelopes (spacing
  * `sampleDistance`, or chosen to give about `sampleCount` points).

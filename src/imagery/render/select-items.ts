@@ -1,5 +1,6 @@
 import gdal from 'gdal-async';
 import { compileWhere } from '../../where/index.js';
+import type { WhereDialect } from '../../where/where-types.js';
 import { esriToWkb } from '../../geometry/wkb.js';
 import type { Bounds } from '../../raster/transform-bounds.js';
 import { catalogFields } from '../catalog-fields.js';
@@ -30,7 +31,7 @@ export interface SelectRequest {
  */
 export async function selectMosaicItems(catalog: CatalogStore, request: SelectRequest): Promise<Selection> {
   const { collection, area, rule } = request;
-  const query = catalogQueryFor(collection, rule, areaPolygon(area));
+  const query = catalogQueryFor(collection, rule, areaPolygon(area), catalog.dialect);
   const found = await catalog.queryItems(collection.id, query);
   const visible = found.filter((item) => isDisplayedAt(item, request.pixelSize));
   const ordered = orderMosaicItems(visible, rule, mosaicView(collection, area, rule));
@@ -50,10 +51,10 @@ export interface Selection {
 }
 
 /** The catalog query of a mosaic rule over an area; exported for identify and getSamples. */
-export function catalogQueryFor(collection: CollectionRecord, rule: MosaicRule, area: { wkb: Buffer; bbox: Bounds }): CatalogQuery {
+export function catalogQueryFor(collection: CollectionRecord, rule: MosaicRule, area: { wkb: Buffer; bbox: Bounds }, dialect: WhereDialect): CatalogQuery {
   const query: CatalogQuery = { geometry: { ...area, relation: 'intersects' }, returnGeometry: true };
   if (rule.where) {
-    const compiled = compileWhere(rule.where, { fields: catalogFields(collection.properties.extraFields), dialect: 'sqlite' });
+    const compiled = compileWhere(rule.where, { fields: catalogFields(collection.properties.extraFields), dialect });
     if (compiled.sql !== '1=1') query.where = { sql: compiled.sql, params: compiled.params };
   }
   let ids = rule.fids;

@@ -108,6 +108,12 @@ export interface CollectionProperties {
   clipExtent?: Bounds;
   rasterTypeParameters?: Record<string, unknown>;
   description?: string;
+  /**
+   * A folder of a registered data store that holds this collection's copies instead of the raster
+   * store (an output `{"uri": "/fileShares/x/name"}`); it was made for the collection, so what is
+   * inside it is the collection's own.
+   */
+  rasterDir?: string;
 }
 
 export interface CollectionRecord {
@@ -161,6 +167,8 @@ export interface DataStoreRecord {
  * const rows = await catalog.queryItems(id, { where: compileWhere("Name LIKE 'IMG%'", …) });
  */
 export interface CatalogStore {
+  /** The SQL dialect catalog where clauses must be compiled for (`CatalogQuery.where`). */
+  readonly dialect: 'sqlite' | 'postgres';
   getCollection(nameOrId: string): Promise<CollectionRecord | undefined>;
   listCollections(): Promise<CollectionRecord[]>;
   /** Creates the collection with its first items atomically; returns the new OBJECTIDs. */

@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from '../../store/sqlite/database.js';
 import type { BandStatistics, CollectionSummary } from './catalog-store.js';
 
-const BYTES_PER_PIXEL: Record<string, number> = {
+export const BYTES_PER_PIXEL: Record<string, number> = {
   U1: 1, U2: 1, U4: 1, U8: 1, S8: 1, U16: 2, S16: 2, U32: 4, S32: 4, F32: 4, F64: 8, C64: 8, C128: 16,
 };
 

@@ -38,6 +38,7 @@ export function openSqliteCatalogStore(config: Config): SqliteCatalogStore {
 
 /** The embedded CatalogStore: SpatiaLite footprints, R-tree bounding boxes, JSON raster details. */
 export class SqliteCatalogStore implements CatalogStore {
+  readonly dialect = 'sqlite' as const;
   /** Statements by SQL text: every render selects items, and preparing costs more than the lookup. */
   private readonly prepare: (sql: string) => Statement;
 
@@ -248,5 +249,5 @@ interface DataStoreRow {
 }
 
 function toDataStore(row: DataStoreRow): DataStoreRecord {
-  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info), created: row.created };
+  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
 }

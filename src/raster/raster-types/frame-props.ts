@@ -34,7 +34,7 @@ export function parseGpsRows(value: unknown): Map<string, GpsRow> {
   if (!Array.isArray(rows)) throw new RasterTypeError('gps must be a list of [imageName, latitude, longitude, altitude] rows');
   rows.forEach((row, order) => {
     if (!Array.isArray(row) || row.length < 3) throw new RasterTypeError(`gps row ${order + 1} must be [imageName, latitude, longitude, altitude]`);
-    const [name, lat, lon, alt] = row;
+    const [name, lat, lon, alt] = row as unknown[];
     const latitude = Number(lat);
     const longitude = Number(lon);
     const altitude = alt === undefined || alt === null || alt === '' ? null : Number(alt);

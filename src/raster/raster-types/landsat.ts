@@ -4,7 +4,7 @@ import { RasterTypeError, throwIfAborted } from '../raster-error.js';
 import { findLandsatMtlFiles } from './find-landsat-mtl.js';
 import { getProp, type IngestItem, type RasterTypeContext } from './ingest-item.js';
 import { findBandKey, LANDSAT_SENSORS, type LandsatBand, type LandsatSensor } from './landsat-bands.js';
-import { parseMtlText, readLandsatMetadata, type LandsatMetadata } from './landsat-mtl.js';
+import { parseMtlText, readLandsatMetadata, type LandsatMetadata, type MtlTree } from './landsat-mtl.js';
 import { writeBandStackVrt } from './write-band-vrt.js';
 import { writePansharpenVrt } from './write-pansharpen-vrt.js';
 
@@ -28,7 +28,7 @@ export async function resolveLandsat(inputs: string[], typeName: 'Landsat 7 ETM+
   for (const mtlPath of await findLandsatMtlFiles(inputs)) {
     throwIfAborted(context.signal);
     const text = await readFile(mtlPath, 'utf8');
-    const metadata = readLandsatMetadata(mtlPath.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseMtlText(text));
+    const metadata = readLandsatMetadata(mtlPath.toLowerCase().endsWith('.json') ? (JSON.parse(text) as MtlTree) : parseMtlText(text));
     if (!sensor.spacecraft.test(metadata.spacecraft)) {
       throw new RasterTypeError(`${path.basename(mtlPath)} describes a ${metadata.spacecraft || 'non-Landsat'} scene, not ${typeName}`);
     }

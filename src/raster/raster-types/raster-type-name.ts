@@ -17,7 +17,7 @@ const ALIASES: Record<string, RasterTypeName> = {
   zy3cresda: 'ZY3-CRESDA',
 };
 
-// Types ArcGIS clients know that this server does not ingest yet (spec raster-analysis.md §3.2).
+// Types ArcGIS clients know that this server does not ingest yet (ArcGIS rasterType names).
 const KNOWN_UNSUPPORTED = [
   'Tiled Imagery Layer', 'QuickBird', 'WorldView-1', 'WorldView-2', 'WorldView-3', 'WorldView-4', 'Pleiades-1', 'SPOT 5', 'SPOT 6',
   'SPOT 7', 'Landsat 4-5 TM', 'Landsat 1-5 MSS', 'Landsat 9', 'GeoEye-1', 'IKONOS', 'RapidEye', 'SkySat', 'KOMPSAT-2', 'KOMPSAT-3',

@@ -24,7 +24,7 @@ interface Frame {
 /**
  * The frame-camera types (`UAV/UAS`, `Aerial`, `ScannedAerial`): every image becomes a VRT whose
  * GCPs place its corners on the ground, ready for a first-order polynomial warp. This is the
- * approximate, pre-adjustment placement of notes/imagery.md: nadir camera, flat ground at the DEM
+ * approximate, pre-adjustment placement of docs/imagery.md: nadir camera, flat ground at the DEM
  * height (or `constantZ`) below the camera, heading from the track between consecutive frames
  * (or EXIF GPSImgDirection). Position comes from the `gps` rows, else EXIF GPS; the camera from
  * `cameraProperties`, else EXIF. Images that are already georeferenced pass through unchanged.

@@ -114,7 +114,7 @@ async function orthorectify(image: Zy3Image, vrtPath: string, height: string[], 
   const dataset = await gdal.openAsync(image.file);
   try {
     if (dataset.geoTransform && dataset.srs) return image.file;
-    const rpc = await dataset.getMetadataAsync('RPC');
+    const rpc = (await dataset.getMetadataAsync('RPC')) as Record<string, string>;
     if (Object.keys(rpc).length === 0) {
       throw new RasterTypeError(`${path.basename(image.file)} has no RPCs: a ZY3 Level-1 image needs its _rpc.txt or .rpb file beside it`);
     }

@@ -12,21 +12,33 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
  * A pool whose connections all use one schema (`search_path`), so several Tessera instances or
  * test runs can share a database without seeing each other.
  */
-export async function openPostgres(url: string, schema: string): Promise<pg.Pool> {
+export async function openPostgres(url: string, schema: string, max = 10): Promise<pg.Pool> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`Invalid PostgreSQL schema name '${schema}'.`);
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  pool.on('connect', (client) => {
-    client.query(`SET search_path TO ${schema}, public`).catch(() => undefined);
+  // The schema is a startup parameter of every connection: no SET racing the first query (pg
+  // deprecates queries issued while another runs on the same client).
+  // allowExitOnIdle: an idle pool never holds a process (a job worker, the CLI) open on its own.
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public`, allowExitOnIdle: true });
+  // Nodes starting together may race to create it: losing that race is fine.
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error: { code?: string }) => {
+    if (error.code !== '23505' && error.code !== '42P06') throw error;
   });
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   return pool;
 }
 
-/** Applies `NNN_name.sql` files per capability folder once each, as the SQLite runner does. */
-export async function runPostgresMigrations(pool: pg.Pool, schema: string, folders: string[]): Promise<void> {
+/** Key of the advisory lock every node takes around migrations (any fixed 64-bit number). */
+const MIGRATION_LOCK = 7_457_261_101;
+
+/**
+ * Applies `NNN_name.sql` files per capability folder once each, as the SQLite runner does. Nodes
+ * starting together queue on a database-wide advisory lock, so each file runs once and the
+ * PostGIS extension is created once, and the later nodes find everything applied.
+ */
+export async function runPostgresMigrations(pool: pg.Pool, schema: string, folders: string[]): Promise<string[]> {
   const client = await pool.connect();
+  const done: string[] = [];
   try {
     await client.query(`SET search_path TO ${schema}, public`);
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)');
     const applied = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
     for (const folder of folders) {
@@ -39,6 +51,7 @@ export async function runPostgresMigrations(pool: pg.Pool, schema: string, folde
           await client.query(readFileSync(path.join(dir, file), 'utf8'));
           await client.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, $2)', [id, Date.now()]);
           await client.query('COMMIT');
+          done.push(id);
         } catch (error) {
           await client.query('ROLLBACK');
           throw error;
@@ -46,8 +59,10 @@ export async function runPostgresMigrations(pool: pg.Pool, schema: string, folde
       }
     }
   } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
+  return done;
 }
 
 /** `$1, $2, …` placeholders for a list, starting after `offset` earlier ones. */

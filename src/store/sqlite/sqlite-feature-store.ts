@@ -154,12 +154,14 @@ export class SqliteFeatureStore implements FeatureStore {
     handle.clearStatements();
   }
 
-  async supportsSrid(srid: number): Promise<boolean> {
+  async supportsSrid(srid: number, signal?: AbortSignal): Promise<boolean> {
+    signal?.throwIfAborted();
     this.srs ??= new FeatureDataset(openDatabase(':memory:', { spatialite: true }));
     return this.srs.prepareRaw('SELECT 1 FROM spatial_ref_sys WHERE srid = ?').get(srid) !== undefined;
   }
 
-  async describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription> {
+  async describeLayer(dataset: string, schema: LayerSchema, signal?: AbortSignal): Promise<LayerDescription> {
+    signal?.throwIfAborted();
     if (!schema.geometry) return { extent: null };
     return { extent: readRtreeExtent(this.datasetOf(dataset), spatialIndexOf(schema.id)) };
   }
@@ -172,7 +174,8 @@ export class SqliteFeatureStore implements FeatureStore {
     return query.geometry ? { rows, geometryFormat: select.geometry === 'xy' ? 'xy' : 'wkb' } : { rows };
   }
 
-  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<FeatureJsonPage | undefined> {
+  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined> {
+    signal?.throwIfAborted();
     const handle = this.datasetOf(dataset);
     const pageSize = query.limit ?? -1;
     // One row past the page tells whether more match, without counting them all.
@@ -183,11 +186,13 @@ export class SqliteFeatureStore implements FeatureStore {
     return { json: pageSize === 0 ? EMPTY : withoutLastObject(json!, shape), count: pageSize, more: true };
   }
 
-  async dataVersion(dataset: string): Promise<string> {
+  async dataVersion(dataset: string, signal?: AbortSignal): Promise<string> {
+    signal?.throwIfAborted();
     return this.datasetOf(dataset).version();
   }
 
-  async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[]): Promise<number> {
+  async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[], signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
     const table = quoteIdentifier(tableOf(schema.id));
@@ -197,7 +202,8 @@ export class SqliteFeatureStore implements FeatureStore {
     return (handle.prepareRaw(sql).get(...where.params) as [number])[0];
   }
 
-  async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[]): Promise<number[]> {
+  async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[], signal?: AbortSignal): Promise<number[]> {
+    signal?.throwIfAborted();
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
     const oid = quoteIdentifier(schema.objectIdColumn);
@@ -205,7 +211,8 @@ export class SqliteFeatureStore implements FeatureStore {
     return handle.prepare(sql).pluck().all(...where.params) as number[];
   }
 
-  async queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number): Promise<Extent | null> {
+  async queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number, signal?: AbortSignal): Promise<Extent | null> {
+    signal?.throwIfAborted();
     if (!schema.geometry) return null;
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
@@ -216,7 +223,8 @@ export class SqliteFeatureStore implements FeatureStore {
     return transformExtent(handle, extent, schema.geometry.srid, srid);
   }
 
-  async queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery): Promise<FeatureRows> {
+  async queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery, signal?: AbortSignal): Promise<FeatureRows> {
+    signal?.throwIfAborted();
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, query);
     const groups = query.groupBy.map(quoteIdentifier);

@@ -15,7 +15,6 @@ import { canSeeItem } from '../../portal/item-access.js';
 import { itemFilePath } from '../../portal/item-files.js';
 import type { Stores } from '../../store/index.js';
 import { readKey, readObjectParam } from '../image-collection/param-values.js';
-import { featureStoreFor } from './feature-store.js';
 
 /** A feature input as an OGR data source: a file we wrote, an uploaded file, or a remote query. */
 export interface AnalysisFeatures {
@@ -26,7 +25,7 @@ export interface AnalysisFeatures {
 
 export interface FeatureInputDeps {
   config: Config;
-  stores: Pick<Stores, 'items' | 'services'>;
+  stores: Pick<Stores, 'items' | 'services' | 'features'>;
   principal: Principal | null;
   /** Our public base URL: layers under it that do not exist are not looked for elsewhere. */
   baseUrl?: string;
@@ -133,7 +132,7 @@ function sameServer(url: string, deps: FeatureInputDeps): boolean {
 /** The layer's features matching `filter`, every field, as one Esri JSON feature set (paged reads). */
 async function readLayer(param: string, deps: FeatureInputDeps, definition: FeatureServiceDefinition, layer: FeatureServiceDefinition['layers'][number], filter: string): Promise<string> {
   const model = layerModelOf(definition, layer);
-  const store = featureStoreFor(deps.config);
+  const store = deps.stores.features;
   let header: Record<string, unknown> | undefined;
   const features: unknown[] = [];
   for (let offset = 0; ; offset += PAGE) {

@@ -42,10 +42,10 @@ type PublishContext = Pick<TaskContext, 'jobId' | 'scratchDir' | 'config' | 'sto
  */
 export async function publishRasterOutput(file: string, output: OutputName, context: PublishContext, description: string): Promise<OutputValue> {
   const owner = requireOwner(context.principal);
-  const journal = new JobJournal(context.scratchDir);
+  const journal = JobJournal.open(context);
   const catalog = catalogStoreFor(context.config);
   const dir = jobRasterDir(context.config, output.name, context.jobId);
-  journal.record({ type: 'rasterDir', path: dir });
+  await journal.record({ type: 'rasterDir', path: dir });
   await mkdir(dir, { recursive: true });
   const stored = path.join(dir, `${output.name}.tif`);
   try {

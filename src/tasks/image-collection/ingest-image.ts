@@ -7,6 +7,7 @@ import { TaskError } from '../../jobs/task.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
+import { copyObject } from '../../raster/s3-objects.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
 import { toSpatialReference, type SrsInput } from '../../raster/srs-input.js';
@@ -57,7 +58,7 @@ async function ingestByValue(plan: ImagePlan, fileName: string, target: IngestTa
   const source = await inspectGeoreferenced(plan, target.signal);
   const window = target.extent ? clipWindow(source, target) : undefined;
   if (window === null) return null;
-  const dst = path.join(target.outputDir, fileName);
+  const dst = ownedPath(target, fileName);
   const info = await convertToCog(
     plan.source,
     dst,
@@ -86,9 +87,10 @@ async function ingestByReference(plan: ImagePlan, target: IngestTarget, linked?:
 async function ingestCatalogRow(plan: ImagePlan, fileName: string, target: IngestTarget): Promise<NewCatalogItem | null> {
   const row = plan.fromCatalog!;
   let linked: string | undefined;
-  if (isOwnedFile(target.config, row.path)) {
-    linked = path.join(target.outputDir, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
-    await link(row.path, linked).catch(() => copyFile(row.path, linked!));
+  if (isOwnedFile(target.config, row.path, plan.fromCatalogDir)) {
+    linked = ownedPath(target, fileName.replace(/\.tif$/, path.extname(row.path) || '.tif'));
+    if (row.path.startsWith('/vsis3/') && linked.startsWith('/vsis3/')) await copyObject(row.path, linked);
+    else await link(row.path, linked).catch(() => copyFile(row.path, linked!));
   }
   const item = await ingestByReference(plan, target, linked);
   if (!item) return null;
@@ -188,4 +190,14 @@ export async function describeRaster(info: RasterInfo, file: string, bandNames?:
     statistics: await computeBandStatistics(file),
     ...(bandNames ? { bandNames } : {}),
   };
+}
+
+/**
+ * Where a by-value copy goes. On object storage each COG gets a "folder" of its own: GDAL lists
+ * a file's folder when it opens it and keeps that listing, so a folder listed before a sibling
+ * was uploaded would hide the sibling; a folder nobody lists before its one file exists cannot.
+ */
+function ownedPath(target: IngestTarget, fileName: string): string {
+  if (!target.outputDir.startsWith('/vsis3/')) return path.join(target.outputDir, fileName);
+  return path.join(target.outputDir, fileName.replace(/\.[^.]+$/, ''), fileName);
 }

@@ -16,13 +16,15 @@ import type { IngestSettings } from './ingest-settings.js';
 import type { JobJournal } from './job-journal.js';
 import { planImages, type ImagePlan } from './plan-images.js';
 import type { RasterTypeSpec } from './raster-type-param.js';
-import { jobRasterDir } from '../../imagery/raster-store.js';
+import { isObjectStore, jobRasterDir } from '../../imagery/raster-store.js';
 import { runPool } from './run-pool.js';
 
 export interface IngestRequest {
   context: Pick<TaskContext, 'jobId' | 'scratchDir' | 'config' | 'signal' | 'progress' | 'warning' | 'info'>;
   catalog: CatalogStore;
   collectionName: string;
+  /** The collection's data-store folder for copies (an output `uri`); else the raster store. */
+  rasterDir?: string;
   /** The collection's SR, or 'derive' (new UAV/aerial collections: the UTM zone of the first frame). */
   srs: SrsInput | 'derive';
   settings: IngestSettings;
@@ -47,11 +49,13 @@ export interface IngestResult {
  */
 export async function ingestImages(request: IngestRequest): Promise<IngestResult> {
   const { context, settings } = request;
-  const outputDir = jobRasterDir(context.config, request.collectionName, context.jobId);
-  request.journal.record({ type: 'rasterDir', path: outputDir });
-  await mkdir(outputDir, { recursive: true });
+  const outputDir = request.rasterDir ? path.join(request.rasterDir, context.jobId.replace(/[^\w-]/g, '_')) : jobRasterDir(context.config, request.collectionName, context.jobId);
+  await request.journal.record({ type: 'rasterDir', path: outputDir, ...(request.rasterDir ? { root: request.rasterDir } : {}) });
+  // Object storage has no folders (and GDAL writes there itself).
+  if (!outputDir.startsWith('/vsis3/')) await mkdir(outputDir, { recursive: true });
   const byRef = request.inputs.byRef && !request.inputs.inputs.some((i) => i.kind === 'raster' && i.fromItem);
   if (request.inputs.byRef && !byRef) context.warning('Portal items are always copied into the raster store; byref applies to url and uri inputs only.');
+  if (byRef && isObjectStore(context.config)) throw new TaskError('Adding images by reference is not supported yet with an S3 raster store; add them by value.');
   const recipeDir = byRef ? path.join(outputDir, 'recipes') : path.join(context.scratchDir, 'recipes');
   await mkdir(recipeDir, { recursive: true });
   context.progress(2, 'Reading the inputs');

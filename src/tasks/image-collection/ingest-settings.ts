@@ -8,7 +8,7 @@ import { parseJsonText } from '../../json-text.js';
 
 export type CellSizeSetting = number | 'MaxOfIn' | 'MinOfIn';
 
-/** What `context` asks of an ingest (raster-analysis.md §2.3, §3.3). */
+/** What `context` asks of an ingest (the ArcGIS Raster Analysis `context` parameter). */
 export interface IngestSettings {
   outSR?: SpatialReference;
   /** Clip extent with its own spatial reference (default: outSR). */

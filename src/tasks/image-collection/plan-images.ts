@@ -24,6 +24,8 @@ export interface ImagePlan {
   noData?: number;
   /** A row of another collection given as input, copied with its attributes. */
   fromCatalog?: CatalogItem;
+  /** The data-store folder of the collection `fromCatalog` belongs to, when it has one. */
+  fromCatalogDir?: string;
 }
 
 export interface PlanContext {
@@ -44,7 +46,7 @@ export async function planImages(inputs: RasterInput[], rasterType: RasterTypeSp
   for (const input of inputs) {
     if (input.kind !== 'collection') continue;
     for (const row of await context.catalog.queryItems(input.collection.id, {})) {
-      plans.push({ name: row.name, source: row.path, label: `${input.label} #${row.objectId}`, rasterType: row.rasterType, attributes: {}, fromCatalog: row });
+      plans.push({ name: row.name, source: row.path, label: `${input.label} #${row.objectId}`, rasterType: row.rasterType, attributes: {}, fromCatalog: row, fromCatalogDir: input.collection.properties.rasterDir });
     }
   }
   const rasters = inputs.filter((i): i is Extract<RasterInput, { kind: 'raster' }> => i.kind === 'raster');

@@ -45,7 +45,7 @@ export async function publishImageService(
   const extent = request.extentWgs84 ? [[request.extentWgs84.xmin, request.extentWgs84.ymin], [request.extentWgs84.xmax, request.extentWgs84.ymax]] : null;
   if (request.existing) {
     const { service, item } = request.existing;
-    journal.record({ type: 'serviceUpdated', folder: service.folder, name: service.name, previous: imageServiceDefinition(service) });
+    await journal.record({ type: 'serviceUpdated', folder: service.folder, name: service.name, previous: imageServiceDefinition(service) });
     await deps.stores.services.update(service.folder, service.name, 'ImageServer', { definition: { ...imageServiceDefinition(service), ...definition } });
     if (item) await deps.stores.items.update(item.id, { url, extent, spatialReference: request.spatialReference, modified: now });
     return { itemId: item?.id ?? service.itemId, url };
@@ -54,7 +54,7 @@ export async function publishImageService(
     throw new TaskError(`A service named '${request.name}' already exists.`);
   }
   const itemId = request.owner ? newItemId() : null;
-  journal.record({ type: 'serviceCreated', folder: HOSTED_FOLDER, name: request.name });
+  await journal.record({ type: 'serviceCreated', folder: HOSTED_FOLDER, name: request.name });
   await deps.stores.services.create({
     folder: HOSTED_FOLDER,
     name: request.name,
@@ -67,7 +67,7 @@ export async function publishImageService(
     modified: now,
   });
   if (itemId && request.owner) {
-    journal.record({ type: 'itemCreated', id: itemId });
+    await journal.record({ type: 'itemCreated', id: itemId });
     await deps.stores.items.create(imageServiceItem(itemId, request, url, extent, now));
   }
   return { itemId, url };

@@ -23,7 +23,7 @@ export interface UndoContext {
  */
 export async function undoImageCollectionJob(context: UndoContext): Promise<void> {
   if (await finishCommittedDeletion(context)) return;
-  const entries = JobJournal.read(context.scratchDir);
+  const entries = await JobJournal.read(context);
   await catalogStoreFor(context.config).removeJobWork(context.jobId);
   for (const entry of [...entries].reverse()) {
     if (entry.type === 'serviceCreated') {
@@ -41,7 +41,7 @@ export async function undoImageCollectionJob(context: UndoContext): Promise<void
       if (await context.stores.items.get(entry.id)) await context.stores.items.delete(entry.id);
       await removeItemFiles(context.config, entry.id);
     } else if (entry.type === 'rasterDir') {
-      await removeOwnedFolder(context.config, entry.path);
+      await removeOwnedFolder(context.config, entry.path, entry.root);
     }
   }
 }
@@ -52,10 +52,10 @@ export async function undoImageCollectionJob(context: UndoContext): Promise<void
  * Delete tasks call it first when they run again after a crash.
  */
 export async function finishCommittedDeletion(context: UndoContext): Promise<boolean> {
-  const committed = JobJournal.read(context.scratchDir).find((e) => e.type === 'deleteCommitted');
+  const committed = (await JobJournal.read(context)).find((e) => e.type === 'deleteCommitted');
   if (committed?.type !== 'deleteCommitted') return false;
   await unpublishImageService(context, committed.service, committed.itemId);
-  await removeOwnedFiles(context.config, committed.files);
-  for (const folder of committed.folders) await removeOwnedFolder(context.config, folder);
+  await removeOwnedFiles(context.config, committed.files, committed.root);
+  for (const folder of committed.folders) await removeOwnedFolder(context.config, folder, committed.root);
   return true;
 }

@@ -48,7 +48,7 @@ export interface PbfFeature {
   centroid?: EsriPoint | null;
 }
 
-/** A query result as the JSON encoder would write it (feature-set JSON, spec §5). */
+/** A query result as the JSON encoder would write it (the feature set JSON of an ArcGIS query answer). */
 export interface PbfFeatureSet {
   objectIdFieldName: string;
   globalIdFieldName?: string;

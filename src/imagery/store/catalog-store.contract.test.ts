@@ -1,10 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
-import type { ImageRaster, NewCatalogItem } from './catalog-store.js';
+import { loadConfig, type Config } from '../../config.js';
+import { openPgCatalogStore } from './pg-catalog-store.js';
+import type { CatalogStore, ImageRaster, NewCatalogItem } from './catalog-store.js';
 import { openSqliteCatalogStore, type SqliteCatalogStore } from './sqlite-catalog-store.js';
+
+const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** One suite, every engine: what imagery relies on must hold for each catalog store. */
+const engines: Array<{ name: 'sqlite' | 'postgres'; open: (dir: string) => { store: CatalogStore; drop: () => Promise<void> } }> = [
+  {
+    name: 'sqlite',
+    open: (dir) => ({ store: openSqliteCatalogStore(loadConfig({ dataDir: dir }, {})), drop: async () => undefined }),
+  },
+  {
+    name: 'postgres',
+    open: (dir) => {
+      const schema = `test_${randomBytes(6).toString('hex')}`;
+      const config: Config = { ...loadConfig({ dataDir: dir }, {}), store: { kind: 'postgres', postgresUrl: POSTGRES_URL, postgresSchema: schema } };
+      return {
+        store: openPgCatalogStore(config),
+        drop: async () => {
+          const client = new pg.Client({ connectionString: POSTGRES_URL });
+          await client.connect();
+          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await client.end();
+        },
+      };
+    },
+  },
+];
 
 const RASTER: ImageRaster = {
   width: 100,
@@ -41,17 +70,21 @@ function square(name: string, x0: number, y0: number, size = 100): NewCatalogIte
   };
 }
 
-describe('SqliteCatalogStore', () => {
+describe.each(engines)('catalog store on $name', ({ name, open }) => {
   let dir: string;
-  let store: SqliteCatalogStore;
+  let store: CatalogStore;
+  let drop: () => Promise<void>;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'catalog-'));
-    store = openSqliteCatalogStore(loadConfig({ dataDir: dir }, {}));
+    ({ store, drop } = open(dir));
   });
   afterEach(async () => {
     await store.close();
+    await drop();
     rmSync(dir, { recursive: true, force: true });
   });
+  /** A condition as the where compiler writes it for this engine. */
+  const where = (sql: string, params: unknown[]) => ({ sql: name === 'postgres' ? sql.replace('?', '$1') : sql, params });
 
   const create = () =>
     store.createCollection(
@@ -93,8 +126,7 @@ describe('SqliteCatalogStore', () => {
       expect.objectContaining({ OBJECTID: 2, Name: 'b', CenterX: 150, Flight: 100 }),
     ]);
     expect(all[0].shapeWkb?.length).toBeGreaterThan(0);
-    const where = { sql: '"Flight" > ?', params: [50] };
-    expect((await store.queryItems('c1', { where })).map((i) => i.name)).toEqual(['b']);
+    expect((await store.queryItems('c1', { where: where('"Flight" > ?', [50]) })).map((i) => i.name)).toEqual(['b']);
     expect((await store.queryItems('c1', { objectIds: [1] })).map((i) => i.name)).toEqual(['a']);
     const point = Buffer.from('0101000000000000000000f03f000000000000f03f', 'hex'); // POINT(1 1)
     const geometry = { wkb: point, bbox: { xmin: 1, ymin: 1, xmax: 1, ymax: 1 }, relation: 'intersects' as const };
@@ -102,6 +134,16 @@ describe('SqliteCatalogStore', () => {
     expect(await store.countItems('c1', {})).toBe(2);
     const page = await store.queryItems('c1', { orderBy: [{ field: 'Name', descending: true }], offset: 1, limit: 1 });
     expect(page.map((i) => i.name)).toEqual(['a']);
+  });
+
+  it('keeps acquisition dates as epoch ms and compares them as dates', async () => {
+    const when = Date.UTC(2023, 6, 1, 10, 0, 0, 500);
+    await create();
+    await store.addItems('c1', [{ ...square('d', 0, 200), acquisitionDate: when }], 'job-b');
+    const [item] = await store.queryItems('c1', { objectIds: [3] });
+    expect(item!.fields.AcquisitionDate).toBe(when);
+    const after = name === 'postgres' ? { sql: '"AcquisitionDate" > $1::timestamptz', params: ['2023-01-01T00:00:00Z'] } : { sql: '"AcquisitionDate" > ?', params: [Date.UTC(2023, 0, 1)] };
+    expect((await store.queryItems('c1', { where: after })).map((i) => i.name)).toEqual(['d']);
   });
 
   it('deletes rows and never reuses their OBJECTIDs', async () => {
@@ -120,7 +162,7 @@ describe('SqliteCatalogStore', () => {
     expect(await store.countItems('c1', {})).toBe(2);
     expect(await store.removeJobWork('job-a')).toMatchObject({ collections: ['c1'] });
     expect(await store.getCollection('c1')).toBeUndefined();
-    expect(store.db.prepare('SELECT count(*) AS n FROM catalog_items_bbox').get()).toEqual({ n: 0 });
+    if ('db' in store) expect((store as SqliteCatalogStore).db.prepare('SELECT count(*) AS n FROM catalog_items_bbox').get()).toEqual({ n: 0 });
   });
 
   it('registers data stores', async () => {
