@@ -77,10 +77,10 @@ interface Clip {
 /** `clipSetting`: an envelope, or a polygon (its envelope is used). */
 function readClip(value: unknown): Clip | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  let object = value;
+  let object: unknown = value;
   if (typeof value === 'string') {
     try {
-      object = JSON.parse(value);
+      object = JSON.parse(value) as unknown;
     } catch {
       throw new TaskError("'clipSetting' is not valid JSON.");
     }
