@@ -217,7 +217,7 @@ try {
 } finally {
   server.child.stdin!.end();
   await new Promise((resolve) => server.child.once('exit', resolve));
-  await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_boss CASCADE`);
   await client.end();
   await rm(dataDir, { recursive: true, force: true });
 }

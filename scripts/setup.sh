@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 # python3-gdal: the gdal_polygonize.py / gdal_proximity.py utilities the raster analysis tasks run.
 DEBIAN_PACKAGES=(gdal-bin libgdal-dev libsqlite3-mod-spatialite chromium python3-gdal)
+# Analysis engines for the hydrology, travel-cost, density and image-analysis tasks (issue 13).
+DEBIAN_PACKAGES+=(grass-core saga otb-bin)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -15,6 +17,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The demo content (and its test) fetch a few Debian packages with `apt-get download` (nothing is
+# installed): that needs the package lists, which slim images ship empty.
+if ! apt-cache show r-cran-stars >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq || echo "apt-get update failed: the server will start without the Olinda demo data"
 fi
 
 # PostgreSQL/PostGIS: the cluster store (TESSERA_STORE=postgres) and the store contract tests,

@@ -9,6 +9,7 @@ import { authRoutes } from './auth/routes.js';
 import type { AppContext } from './context.js';
 import { directoryRoutes } from './directory/routes.js';
 import { featureRoutes } from './features/routes.js';
+import { setCacheHeaders } from './http/cache-headers.js';
 import { decodeRequest } from './http/decode-request.js';
 import { removeUploads } from './http/multipart.js';
 import { emptyRequestState } from './http/request-state.js';
@@ -84,6 +85,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(2)}`);
     done(null, payload);
   });
+  app.addHook('onSend', setCacheHeaders);
   app.addHook('onResponse', async (request, reply) => {
     if (request.arcgis?.uploads.length) await removeUploads(request.arcgis.uploads);
     request.log.info(

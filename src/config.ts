@@ -27,6 +27,11 @@ export interface Config {
   features: { queryCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
+  /**
+   * With `demo`: also the real demo (Olinda imagery, elevation and polygons, world countries),
+   * fetched from Debian packages into `<dataDir>/cache`. Tests that want only the quick demo turn it off.
+   */
+  demoPackages: boolean;
 }
 
 export function defaultConfig(): Config {
@@ -46,6 +51,7 @@ export function defaultConfig(): Config {
     rasterStore: '',
     features: { queryCacheMB: 128 },
     demo: true,
+    demoPackages: true,
   };
 }
 
@@ -96,6 +102,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_RASTER_STORE !== undefined) out.rasterStore = env.TESSERA_RASTER_STORE;
   if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
+  if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
 import { loadConfig, type Config } from './config.js';
 import type { AppContext } from './context.js';
+import { ensureRealDemo } from './demo/real-demo.js';
 import { ensureDemoFeatures } from './features/demo.js';
 import { ensureDemoImagery } from './imagery/demo.js';
 import { buildApp, type RoutePlugin } from './app.js';
@@ -25,6 +26,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Called once with the first administrator's generated password (print it, once). */
   onAdminCreated?: (username: string, password: string) => void;
+  /** One-line notices for the person who started the server (e.g. the demo could not be fetched). */
+  onNotice?: (line: string) => void;
   extraRoutes?: RoutePlugin[];
   /** GP services besides the built-in ones (test fixtures), and job timings to shorten. */
   jobs?: { services?: GPServiceSpec[]; timings?: Partial<JobTimings> };
@@ -47,6 +50,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   await ensureDemoFeatures(context, `http://${host}:${port}${config.basePath}`);
   await ensureDemoImagery(context, `http://${host}:${port}${config.basePath}`);
+  const realDemo = ensureRealDemo(context, `http://${host}:${port}${config.basePath}`, options.onNotice ?? ((line) => logger.warn(line)))
+    .catch((err: unknown) => logger.error({ err }, 'the demo content could not be made'));
+  context.onClose.push(() => realDemo);
   return {
     app,
     context,

@@ -4,11 +4,13 @@ import type { AppContext } from '../context.js';
 import { publicBaseUrl } from '../http/base-url.js';
 import { ApiError } from '../errors.js';
 import { sendResource } from '../http/respond.js';
+import { staticRoutes } from './static-routes.js';
 import { CURRENT_VERSION, FULL_VERSION } from './version.js';
 
 /** `rest/info` and the `rest/services` catalog, as JSON and as Services Directory pages. */
 export async function directoryRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const { services } = context.stores;
+  await staticRoutes(app);
 
   app.route({
     method: ['GET', 'POST'],

@@ -42,6 +42,8 @@ export function layerPage(base: string, service: ResolvedService, layer: LayerDe
   return {
     title: `${layer.type}: ${layer.name} (ID: ${layer.id})`,
     breadcrumbs: crumbs(base, service, layer),
+    // Tables have nothing to draw; layers are drawn from their own query endpoint.
+    ...(layer.geometryType ? { map: { assets: `${base}/static`, kind: 'feature' as const, url: href, geometryType: layer.geometryType } } : {}),
     operations: ['query', 'addFeatures', 'updateFeatures', 'deleteFeatures', 'applyEdits'].map((op) => ({ label: op, href: `${href}/${op}` })),
   };
 }

@@ -1,3 +1,5 @@
+import type { MapPreview } from './map-preview.js';
+
 /** Parts of a Services Directory page; every resource renders through this one mechanism. */
 export interface HtmlPage {
   title: string;
@@ -13,6 +15,10 @@ export interface HtmlPage {
   form?: HtmlForm;
   /** The resource's JSON, shown as a readable definition list. */
   json?: unknown;
+  /** A live map of the layer or image service, below the title. */
+  map?: MapPreview;
+  /** Reload the page every so many seconds (a job that is still running). */
+  refreshSeconds?: number;
 }
 
 export interface HtmlForm {
@@ -32,8 +38,8 @@ export interface HtmlForm {
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#222}
 header{background:#2b4f7e;color:#fff;padding:.6em 1em}header a{color:#fff}
 main{padding:1em 1.5em;max-width:72em}nav.crumbs{margin:.2em 0 1em;color:#555}
-dl{margin:.2em 0 .2em 1em}dt{font-weight:600;float:left;clear:left;margin-right:.5em}dd{margin:0 0 .15em 0}
-dd>dl{clear:left}ul{margin:.2em 0}table.form td{padding:.2em .5em;vertical-align:top}
+dl{margin:.2em 0 .2em 1em;display:grid;grid-template-columns:max-content minmax(0,1fr);column-gap:.5em}
+dt{font-weight:600;grid-column:1}dd{grid-column:2;margin:0 0 .15em 0;overflow-wrap:anywhere}ul{margin:.2em 0}table.form td{padding:.2em .5em;vertical-align:top}
 textarea{width:36em;height:4em}input[type=text],input[type=password],select{width:36em}
 h2{font-size:1.1em;border-bottom:1px solid #ccc;margin-top:1.4em}`;
 
@@ -43,11 +49,13 @@ export function escapeHtml(value: unknown): string {
 
 export function renderPage(page: HtmlPage): string {
   const parts = [
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(page.title)}</title><link rel="icon" href="data:,">`,
+    page.refreshSeconds ? `<meta http-equiv="refresh" content="${page.refreshSeconds}">` : '',
     `<style>${STYLE}</style></head><body><header><strong>Tessera Services Directory</strong></header><main>`,
   ];
   if (page.breadcrumbs?.length) parts.push(renderBreadcrumbs(page.breadcrumbs));
   parts.push(`<h1>${escapeHtml(page.title)}</h1>`, '<p><a href="?f=pjson">JSON</a></p>');
+  if (page.map) parts.push(renderMapPreview(page.map));
   if (page.body) parts.push(page.body);
   if (page.links?.length) parts.push('<h2>Resources</h2>', renderLinks(page.links));
   if (page.operations?.length) parts.push('<h2>Supported Operations</h2>', renderLinks(page.operations));
@@ -109,4 +117,19 @@ export function renderValue(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
   return `<dl>${entries.map(([k, v]) => `<dt>${escapeHtml(k)}:</dt><dd>${renderValue(v)}</dd>`).join('')}</dl>`;
+}
+
+/** The map element and the scripts that draw it (see MapPreview). */
+function renderMapPreview(map: MapPreview): string {
+  const data = [`data-kind="${map.kind}"`, `data-url="${escapeHtml(map.url)}"`];
+  if (map.bounds) data.push(`data-bounds="${escapeHtml(JSON.stringify(map.bounds))}"`);
+  if (map.geometryType) data.push(`data-geometry-type="${escapeHtml(map.geometryType)}"`);
+  if (map.renderingRule) data.push(`data-rendering-rule="${escapeHtml(JSON.stringify(map.renderingRule))}"`);
+  const assets = escapeHtml(map.assets);
+  return [
+    `<link rel="stylesheet" href="${assets}/leaflet/leaflet.css"><link rel="stylesheet" href="${assets}/map-preview.css">`,
+    `<div id="map-preview" ${data.join(' ')}></div>`,
+    `<script src="${assets}/leaflet/leaflet.js"></script><script src="${assets}/esri-leaflet/esri-leaflet.js"></script>`,
+    `<script src="${assets}/map-preview.js"></script>`,
+  ].join('\n');
 }

@@ -32,6 +32,8 @@ export function sendError(context: AppContext, request: FastifyRequest, reply: F
   // A client that went away aborted its own work: nothing to report.
   if (error.extra.cause && !request.arcgis?.signal.aborted) request.log.error({ err: error.extra.cause }, error.message);
   const status = context.config.httpErrorStatus ? error.code : 200;
+  // Never stored: a refused request (a "Token Required" above all) must be asked again (cache-headers.ts).
+  reply.header('cache-control', 'no-store');
   // An upload refused before its body was read: close the connection rather than read the rest.
   if (request.isMultipart()) reply.header('connection', 'close');
   if (request.arcgis && formatOf(request) === 'html') {
@@ -45,7 +47,7 @@ export function sendError(context: AppContext, request: FastifyRequest, reply: F
 export function sendAdminError(context: AppContext, request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.extra.cause) request.log.error({ err: error.extra.cause }, 'admin request failed');
   const body = toAdminErrorBody(error);
-  reply.code(context.config.httpErrorStatus ? error.code : 200);
+  reply.code(context.config.httpErrorStatus ? error.code : 200).header('cache-control', 'no-store');
   if (request.arcgis && formatOf(request) === 'html') return sendResource(request, reply, body, { title: 'Error' });
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 }

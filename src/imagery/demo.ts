@@ -41,14 +41,20 @@ export async function ensureDemoImagery(context: AppContext, serverUrl: string):
       context: JSON.stringify({ outSR: { wkid: 3857 } }),
     };
     const job = await jobs.submit(task, (name) => inputs[name], makePrincipal(owner, 'administrator', 'header'), context.config.publicUrl || serverUrl);
-    void shareWhenDone(context, job.id);
+    // Stops polling when the server closes (a test may close it before the job ends).
+    let closed = false;
+    context.onClose.push(() => {
+      closed = true;
+    });
+    void shareWhenDone(context, job.id, () => closed).catch((err: unknown) => context.logger.warn({ err }, 'the demo collection was not shared'));
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function shareWhenDone(context: AppContext, jobId: string): Promise<void> {
+async function shareWhenDone(context: AppContext, jobId: string, isClosed: () => boolean): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
+    if (isClosed()) return;
     const job = await context.jobs?.get(jobId);
     if (!job) return;
     if (job.state === 'succeeded') break;

@@ -21,9 +21,10 @@ import { rasterItemInfo, rasterKeyProperties } from './render/raster-item-info.j
 import { gridScale } from './render/render-grid.js';
 import { loadRenderTarget, type Capability, type RenderTarget } from './render/render-target.js';
 import { renderTile } from './render/render-tile.js';
+import { ruleOutput } from './render/rule-output.js';
 import { areaPolygon, catalogQueryFor } from './render/select-items.js';
 import { TileCache, tileCacheRoot } from './render/tile-cache.js';
-import { collectionLods, isTileInRange } from './render/tile-scheme.js';
+import { collectionLods, isTileInRange, tileSchemeOf } from './render/tile-scheme.js';
 import type { CatalogItem } from './store/catalog-store.js';
 import { catalogStoreFor } from './store/open-catalog-store.js';
 
@@ -118,7 +119,9 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
   };
 
   const statisticsHandler = (which: 'statistics' | 'histograms'): Handler => async (request, reply, target) => {
-    const summary = await collectionSummary(catalog, target.collection, overviews);
+    // With a rule, the figures describe the rule's output (the SDK stretches by them after a switch).
+    const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
+    const summary = rule ? await ruleOutput(catalog, target.collection, rule) : await collectionSummary(catalog, target.collection, overviews);
     const body = which === 'statistics' ? { statistics: summary?.statistics ?? [] } : { histograms: summary?.histograms ?? [] };
     return sendResource(request, reply, body, page(request, target, which));
   };
@@ -144,8 +147,8 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     const { level: l, row: r, col: c } = request.params as ServiceParams;
     const [level, row, col] = [Number(l), Number(r), Number(c)];
     const lods = collectionLods(target.collection);
-    if (!Number.isInteger(level) || level < 0 || level >= lods.length || !isTileInRange(level, row, col)) {
-      throw new ApiError(404, 'Tile not found', [`Level ${l}, row ${r}, column ${c} is not in the tiling scheme.`]);
+    if (!Number.isInteger(level) || level < 0 || level >= lods.length || !isTileInRange(level, row, col, tileSchemeOf(target.collection))) {
+      return sendMissingTile(reply, `Level ${l}, row ${r}, column ${c} is not in the tiling scheme.`);
     }
     const collection = target.collection;
     const etag = `"${collection.id}-${collection.modified}"`;
@@ -153,7 +156,7 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (!tile) {
       if (request.arcgis.params.bool('blankTile', false)) return reply.type('image/png').send(await blankTile());
-      throw new ApiError(404, 'Tile not found', ['The tile has no data.']);
+      return sendMissingTile(reply, 'The tile has no data.');
     }
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.type(tile.contentType).send(tile.bytes);
@@ -236,6 +239,16 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
       return reply.type(contentTypeOf(found)).send(createReadStream(found));
     },
   });
+}
+
+/**
+ * A missing tile is a real HTTP 404 whatever the error-status setting (ArcGIS answers tiles that
+ * way), so tile clients (QGIS, the SDK) stop asking and draw nothing there; the body is the usual
+ * envelope for whoever reads it.
+ */
+function sendMissingTile(reply: FastifyReply, detail: string): FastifyReply {
+  const body = { error: { code: 404, message: 'Tile not found', details: [detail] } };
+  return reply.code(404).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 let blank: Promise<Buffer> | undefined;

@@ -9,8 +9,12 @@ import { formatOf, sendJson, sendResource } from '../http/respond.js';
 import type { ServiceRecord } from '../store/service-store.js';
 import { readCatalogQuery } from './catalog-query.js';
 import { runCatalogQuery } from './catalog-query-result.js';
+import { clientMetadataRoutes } from './client-metadata-routes.js';
+import { parseRenderingRule } from './render/raster-functions/rendering-rule.js';
+import { ruleOutput, ruleServiceInfo } from './render/rule-output.js';
 import { imageServiceDefinition } from './image-service-definition.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
+import { servicePreview } from './service-preview.js';
 import { buildServiceInfo, MAX_RECORD_COUNT } from './service-info.js';
 import type { CollectionRecord } from './store/catalog-store.js';
 import { catalogStoreFor } from './store/open-catalog-store.js';
@@ -30,6 +34,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
   const catalog = catalogStoreFor(context.config);
   context.onClose.push(() => catalog.close());
   context.itemHooks.push(imageryItemHooks(context, catalog));
+  await clientMetadataRoutes(app, context);
 
   const resolve = async (request: FastifyRequest): Promise<{ service: ServiceRecord; collection: CollectionRecord; url: string }> => {
     const { folder = '', name } = request.params as ServiceParams;
@@ -44,7 +49,12 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
 
   const info = async (request: FastifyRequest, reply: FastifyReply) => {
     const { service, collection, url } = await resolve(request);
-    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection) }, servicePage(publicBaseUrl(context.config, request), url, service));
+    const base = publicBaseUrl(context.config, request);
+    const page = { ...servicePage(base, url, service), map: servicePreview(base, url, collection) };
+    // The SDK reads the service JSON again with the rule it switched to: describe the rule's output.
+    const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
+    const ruled = rule ? ruleServiceInfo(await ruleOutput(catalog, collection, rule)) : {};
+    return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection), ...ruled }, page);
   };
 
   const query = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,6 +1,6 @@
 import type { HtmlForm } from '../html/render-page.js';
 import type { PageSpec } from '../http/respond.js';
-import type { JobRecord } from '../store/job-queue.js';
+import { FINISHED_STATES, type JobRecord } from '../store/job-queue.js';
 import type { RegisteredService, RegisteredTask } from './gp-registry.js';
 import type { TaskParameter } from './task.js';
 
@@ -72,6 +72,8 @@ export function jobPage(base: string, task: RegisteredTask, job: JobRecord, toke
   return {
     title: `Job: ${job.id}`,
     breadcrumbs: [...crumbs(base, task.service, task), { label: 'jobs' }, { label: job.id }],
+    // Status, progress and messages come back every few seconds until the job ends.
+    ...(FINISHED_STATES.includes(job.state) ? {} : { refreshSeconds: 2 }),
     links: job.state === 'succeeded' ? links : links.filter((link) => link.note === 'input'),
     operations: [{ label: 'Cancel Job', href: `${url}/cancel${suffix}` }],
     form: {

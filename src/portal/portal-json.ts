@@ -138,7 +138,8 @@ export function toPortalSelfJson(options: {
     supportsHostedServices: true,
     maxTokenExpirationMinutes: options.maxTokenMinutes,
     authorizedCrossOriginDomains: [],
-    helperServices: {},
+    // The ArcGIS API for Python finds Raster Analysis here (`arcgis.raster.analytics.is_supported`).
+    helperServices: { rasterAnalytics: { url: `${base}/rest/services/System/RasterAnalysisTools/GPServer` } },
     defaultExtent: {
       xmin: -20037508.342789244,
       ymin: -20037508.342789244,

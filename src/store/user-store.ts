@@ -19,5 +19,7 @@ export interface UserStore {
   update(username: string, patch: Partial<Pick<UserRecord, 'fullName' | 'email' | 'role' | 'passwordHash'>>): Promise<void>;
   /** Invalidates every token issued so far to this user. */
   bumpTokenVersion(username: string): Promise<void>;
+  /** Removes the user (callers first check that it owns no items or services). */
+  delete(username: string): Promise<void>;
   count(): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import { taskModule, type GPServiceSpec } from '../jobs/gp-registry.js';
+import { ENGINE_ANALYSIS_TASKS } from './analysis/engine-tasks.js';
 
 /**
  * The Raster Analysis tasks, by module and export name (job workers import them from there).
@@ -11,6 +12,7 @@ const RASTER_ANALYSIS_TASKS: GPServiceSpec['tasks'] = [
   taskModule(new URL('./create-image-collection.ts', import.meta.url), 'createImageCollection'),
   taskModule(new URL('./delete-image.ts', import.meta.url), 'deleteImage'),
   taskModule(new URL('./delete-image-collection.ts', import.meta.url), 'deleteImageCollection'),
+  ...ENGINE_ANALYSIS_TASKS,
   // Raster analysis part 1 (issue 12): GDAL-engine tasks, sharing src/tasks/analysis/.
   taskModule(new URL('./calculate-distance.ts', import.meta.url), 'calculateDistance'),
   taskModule(new URL('./convert-feature-to-raster.ts', import.meta.url), 'convertFeatureToRaster'),

@@ -50,7 +50,7 @@ export async function startTestServer(config: Partial<Config> = {}): Promise<Tes
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-test-'));
   const store = testStore();
   const server = await startServer({
-    config: { port: 0, host: '127.0.0.1', dataDir, demo: false, admin: ADMIN, ...(store.store ? { store: store.store } : {}), ...config },
+    config: { port: 0, host: '127.0.0.1', dataDir, demo: false, demoPackages: false, admin: ADMIN, ...(store.store ? { store: store.store } : {}), ...config },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const get = async (pathAndQuery: string, headers: Record<string, string> = {}) => {

@@ -177,7 +177,7 @@ describe('tiles', () => {
   });
 
   it('answers 404 for tiles without data or outside the scheme, and a blank PNG with blankTile', async () => {
-    expect((await fetch(`${server.url}${service}/tile/3/0/0`)).status).toBe(200); // the error envelope, HTTP 200 as ArcGIS
+    expect((await fetch(`${server.url}${service}/tile/3/0/0`)).status).toBe(404); // a real 404 for tile clients, with the envelope
     expect((await server.get(`${service}/tile/3/0/0`)).error.code).toBe(404);
     expect((await server.get(`${service}/tile/40/0/0`)).error.code).toBe(404);
     const blank = await fetch(`${server.url}${service}/tile/3/0/0?blankTile=true`);

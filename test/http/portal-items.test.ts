@@ -388,7 +388,7 @@ describe('portal and users', () => {
       authInfo: { tokenServicesUrl: `${server.url}/sharing/rest/generateToken`, isTokenBasedSecurity: true },
     });
     const anonymous = await server.get('/sharing/rest/portals/self?f=json');
-    expect(anonymous).toMatchObject({ id: '0123456789ABCDEF', isPortal: true, supportsOAuth: false, helperServices: {}, currentVersion: '2024.1' });
+    expect(anonymous).toMatchObject({ id: '0123456789ABCDEF', isPortal: true, supportsOAuth: false, helperServices: { rasterAnalytics: { url: expect.stringMatching(/\/rest\/services\/System\/RasterAnalysisTools\/GPServer$/) } }, currentVersion: '2024.1' });
     expect(anonymous.user).toBeUndefined();
     const signedIn = await server.get(`/sharing/rest/portals/self?f=json&token=${ana}`);
     expect(signedIn.user).toMatchObject({ username: 'ana', role: 'org_publisher' });

@@ -25,6 +25,8 @@ export interface PublishInput {
   access?: ItemAccess;
   /** CSV: the columns holding longitude/x and latitude/y (else guessed from their names). */
   location?: CsvLocation;
+  /** Called after each stored batch: the layer, features stored so far, features in the layer. */
+  onProgress?: (layer: string, loaded: number, total: number) => void;
 }
 
 /**
@@ -50,7 +52,7 @@ export async function publishFile(deps: FeatureDeps, input: PublishInput): Promi
     });
     const service: ResolvedService = { record: created.record, definition: created.definition, item: created.item };
     try {
-      await loadLayers(deps, service, dataset, layers);
+      await loadLayers(deps, service, dataset, layers, input.onProgress);
       return { ...created, definition: service.definition };
     } catch (error) {
       await deleteHostedService(deps, service, { deleteItem: true });
@@ -74,13 +76,13 @@ export async function publishFileInto(deps: FeatureDeps, service: ResolvedServic
   }
 }
 
-async function loadLayers(deps: FeatureDeps, service: ResolvedService, dataset: Gdal.Dataset, layers: SourceLayer[]): Promise<void> {
+async function loadLayers(deps: FeatureDeps, service: ResolvedService, dataset: Gdal.Dataset, layers: SourceLayer[], onProgress?: PublishInput['onProgress']): Promise<void> {
   const added = await addToServiceDefinition(deps, service, {
     layers: layers.filter((l) => l.geometryType).map(toLayerInput),
     tables: layers.filter((l) => !l.geometryType).map(toLayerInput),
   });
   for (const [i, source] of [...layers.filter((l) => l.geometryType), ...layers.filter((l) => !l.geometryType)].entries()) {
-    await loadFeatures(deps, service.definition.dataset, dataset, source, layerSchemaOf(added[i]!));
+    await loadFeatures(deps, service.definition.dataset, dataset, source, layerSchemaOf(added[i]!), onProgress);
   }
 }
 
@@ -95,13 +97,23 @@ function toLayerInput(source: SourceLayer): Record<string, unknown> {
   return input;
 }
 
-async function loadFeatures(deps: FeatureDeps, datasetKey: string, dataset: Gdal.Dataset, source: SourceLayer, schema: LayerSchema): Promise<void> {
+async function loadFeatures(
+  deps: FeatureDeps,
+  datasetKey: string,
+  dataset: Gdal.Dataset,
+  source: SourceLayer,
+  schema: LayerSchema,
+  onProgress?: PublishInput['onProgress'],
+): Promise<void> {
   const layer = await dataset.layers.getAsync(source.index);
   let batch: FeatureWrite[] = [];
+  let loaded = 0;
   const flush = async () => {
     if (batch.length === 0) return;
     const outcome = await deps.features.applyEdits(datasetKey, [{ layer: schema, adds: batch }], { rollbackOnFailure: true, useGlobalIds: false });
     if (!outcome.committed) throw ApiError.unableToComplete(`A feature of layer '${source.name}' could not be stored.`);
+    loaded += batch.length;
+    onProgress?.(source.name, loaded, source.featureCount);
     batch = [];
   };
   for (let feature = await layer.features.firstAsync(); feature; feature = await layer.features.nextAsync()) {

@@ -34,11 +34,12 @@ const X_NAMES = ['x', 'lon', 'long', 'lng', 'longitude', 'easting', 'xcoord', 'p
 const Y_NAMES = ['y', 'lat', 'latitude', 'northing', 'ycoord', 'point_y'];
 
 /**
- * Opens a GeoJSON, CSV, zipped Shapefile or GeoPackage with GDAL (async calls: the reading runs
+ * Opens a GeoJSON, CSV, Shapefile (zipped or not) or GeoPackage with GDAL (async calls: the reading runs
  * on the libuv pool, not the event loop). A zip is read in place through /vsizip/.
  */
 export async function openSource(file: string, format: SourceFormat): Promise<Gdal.Dataset> {
-  const path = format === 'shapefile' ? `/vsizip/${file}` : file;
+  // A shapefile comes zipped (uploads) or as the .shp beside its .dbf/.shx/.prj (local imports).
+  const path = format === 'shapefile' && !file.toLowerCase().endsWith('.shp') ? `/vsizip/${file}` : file;
   const drivers = { geojson: ['GeoJSON'], csv: ['CSV'], shapefile: ['ESRI Shapefile'], geopackage: ['GPKG'] }[format];
   try {
     return await gdal.openAsync(path, 'r', drivers);

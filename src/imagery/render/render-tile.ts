@@ -4,16 +4,17 @@ import { encodeDisplay, type EncodedImage } from './encode-image.js';
 import { DEFAULT_MOSAIC_RULE } from './mosaic-rule.js';
 import { renderPixels } from './render-pixels.js';
 import { resolveSrs } from './srs-cache.js';
-import { TILE_SIZE, tileBounds } from './tile-scheme.js';
+import { TILE_SIZE, tileBounds, tileSchemeOf } from './tile-scheme.js';
 import { toDisplay } from './to-display.js';
 
 /**
- * One Web Mercator map tile of the collection with the service defaults (NorthWest, first,
+ * One map tile of the collection (in its tiling scheme, tile-scheme.ts) with the service defaults (NorthWest, first,
  * bilinear): JPEG when every pixel has data, PNG with transparency otherwise; null when no item
  * reaches the tile (the cache remembers it as empty).
  */
 export async function renderTile(catalog: CatalogStore, collection: CollectionRecord, level: number, row: number, col: number, overviews?: CollectionOverviews): Promise<EncodedImage | null> {
-  const grid = { bbox: tileBounds(level, row, col), width: TILE_SIZE, height: TILE_SIZE, srs: resolveSrs({ wkid: 3857 }) };
+  const scheme = tileSchemeOf(collection);
+  const grid = { bbox: tileBounds(level, row, col, scheme), width: TILE_SIZE, height: TILE_SIZE, srs: resolveSrs({ wkid: scheme.epsg }) };
   const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear', overviews });
   if (!rendered.block.mask.some((m) => m > 0)) return null;
   const display = toDisplay(rendered.block, { statistics: rendered.statistics, colorInterpretations: collection.summary.colorInterpretations });

@@ -37,6 +37,10 @@ export class PgUserStore implements UserStore {
     await this.pool.query('UPDATE users SET token_version = token_version + 1 WHERE lower(username) = lower($1)', [username]);
   }
 
+  async delete(username: string): Promise<void> {
+    await this.pool.query('DELETE FROM users WHERE lower(username) = lower($1)', [username]);
+  }
+
   async count(): Promise<number> {
     return Number((await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0]!.n);
   }

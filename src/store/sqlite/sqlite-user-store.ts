@@ -46,6 +46,10 @@ export class SqliteUserStore implements UserStore {
     this.prepare('UPDATE users SET token_version = token_version + 1 WHERE username = ?').run(username);
   }
 
+  async delete(username: string): Promise<void> {
+    this.prepare('DELETE FROM users WHERE username = ?').run(username);
+  }
+
   async count(): Promise<number> {
     return (this.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
   }

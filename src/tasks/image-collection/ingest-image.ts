@@ -4,6 +4,7 @@ import gdal from 'gdal-async';
 import type { Config } from '../../config.js';
 import type { Bounds, ImageRaster, NewCatalogItem } from '../../imagery/store/catalog-store.js';
 import { TaskError } from '../../jobs/task.js';
+import type { CogCompression } from '../../raster/cog-creation-options.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
@@ -32,6 +33,8 @@ export interface IngestTarget {
   resampling?: 'near' | 'bilinear' | 'cubic';
   /** Longest side of the grid footprints are traced on (`footprintsArguments.requestSize`). */
   footprintGrid: number;
+  /** COG compression instead of the automatic choice (analysis results must stay lossless). */
+  compression?: CogCompression;
   signal: AbortSignal;
 }
 
@@ -62,7 +65,7 @@ async function ingestByValue(plan: ImagePlan, fileName: string, target: IngestTa
   const info = await convertToCog(
     plan.source,
     dst,
-    { outSR: target.srs, cellSize: target.cellSize, extent: window, resampling: target.resampling, noData: plan.noData },
+    { outSR: target.srs, cellSize: target.cellSize, extent: window, resampling: target.resampling, noData: plan.noData, compression: target.compression },
     target.signal,
   );
   const footprint = await computeFootprint(dst, target.srs, { maxSize: target.footprintGrid, signal: target.signal });

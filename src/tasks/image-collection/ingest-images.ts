@@ -70,6 +70,7 @@ export async function ingestImages(request: IngestRequest): Promise<IngestResult
     outputDir,
     extent: settings.extent ? toCollectionBounds(settings.extent, srs) : undefined,
     resampling: settings.resampling,
+    compression: settings.compression,
     footprintGrid: settings.footprintGrid,
     signal: context.signal,
   };

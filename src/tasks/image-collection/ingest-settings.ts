@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { CogCompression } from '../../raster/cog-creation-options.js';
 import { parseSpatialReference, type SpatialReference } from '../../geometry/spatial-reference.js';
 import { isValidFieldName, toCatalogFieldType, type CatalogField } from '../../imagery/catalog-fields.js';
 import type { Bounds } from '../../imagery/store/catalog-store.js';
@@ -21,6 +22,8 @@ export interface IngestSettings {
   fields: CatalogField[];
   /** Footprint tracing grid, cells on the long side (`footprintsArguments.requestSize`). */
   footprintGrid: number;
+  /** COG compression of by-value copies; absent: chosen from the pixels (JPEG for 8-bit RGB). */
+  compression?: CogCompression;
 }
 
 /**

@@ -1,0 +1,116 @@
+/**
+ * Analysis engines bench: `node --import tsx bench/engines.ts [--size 2000] [--only Fill,Segment]`.
+ * For each engine-backed Raster Analysis task on a size×size DEM or image, prints the job's time
+ * (HTTP submit → esriJobSucceeded, publishing the hosted layer included) beside the engine's
+ * command alone on the same input, and their ratio (goal ≤ 1.3×). FlowDirection and
+ * FlowAccumulation run no engine (D8 in the worker); GRASS r.watershed is shown for scale.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fetchStarsFile } from '../test/fixtures/raster/fetch-stars-file.js';
+import { writeRaster } from '../test/fixtures/raster/write-raster.js';
+import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
+import { registerFileShare, RASTER_ANALYSIS, waitForJob } from '../test/http/imagery-http.js';
+
+const args = process.argv.slice(2);
+const SIZE = Number(args[args.indexOf('--size') + 1] || 2000) || 2000;
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
+
+interface Case {
+  task: string;
+  params: Record<string, unknown>;
+  /** The engine alone on the same input: [program, args] run in sequence. */
+  engine: Array<[string, string[]]>;
+  engineLabel: string;
+}
+
+async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<number> {
+  const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  const started = performance.now();
+  const submitted = await server.post(`${RASTER_ANALYSIS}/${task}/submitJob`, { ...form, f: 'json', token });
+  if (!submitted.jobId) throw new Error(JSON.stringify(submitted));
+  const job = await waitForJob(server, task, submitted.jobId, token, 1_800_000);
+  if (job.jobStatus !== 'esriJobSucceeded') throw new Error(`${task}: ${JSON.stringify(job.messages)}`);
+  return performance.now() - started;
+}
+
+function timeEngine(steps: Array<[string, string[]]>, cwd: string): number {
+  const started = performance.now();
+  for (const [program, programArgs] of steps) execFileSync(program, programArgs, { stdio: 'ignore', cwd, env: { ...process.env, TMPDIR: cwd, GRASS_OVERWRITE: '1' } });
+  return performance.now() - started;
+}
+
+const grass = (location: string, script: string): [string, string[]] => ['grass', ['--tmp-location', location, '--exec', 'bash', '-c', script]];
+
+async function main(): Promise<void> {
+  const demSource = await fetchStarsFile('olinda_dem_utm25s.tif');
+  const imageSource = await fetchStarsFile('L7_ETMs.tif');
+  if (!demSource.path || !imageSource.path) throw new Error('r-cran-stars is not reachable (apt-get download)');
+  const share = mkdtempSync(path.join(tmpdir(), 'tessera-bench-engines-'));
+  const file = (name: string) => path.join(share, name);
+  execFileSync('gdal_translate', ['-q', '-outsize', String(SIZE), String(SIZE), '-r', 'cubic', '-ot', 'Float32', demSource.path, file('dem.tif')]);
+  execFileSync('gdal_translate', ['-q', '-outsize', String(SIZE), String(SIZE), '-r', 'bilinear', '-b', '4', '-b', '3', '-b', '2', imageSource.path, file('image.tif')]);
+  const info = JSON.parse(execFileSync('gdalinfo', ['-json', file('dem.tif')], { encoding: 'utf8' })) as { geoTransform: number[]; coordinateSystem: { wkt: string } };
+  const grid = { width: SIZE, height: SIZE, geoTransform: info.geoTransform, srs: info.coordinateSystem.wkt, dataType: 'Float32' as const, noData: -9999 };
+  await writeRaster(file('cost.tif'), { ...grid, value: (c, r) => 1 + ((c * 7 + r * 13) % 10) });
+  await writeRaster(file('sources.tif'), { ...grid, value: (c, r) => (c % 500 === 250 && r % 500 === 250 ? 1 + c + r : -9999) });
+  await writeRaster(file('mask.tif'), { ...grid, value: (c) => (Math.floor(c / 50) % 4 === 0 ? -9999 : 1) });
+  const [x0, cell, , y0] = info.geoTransform as [number, number, number, number];
+  const points = Array.from({ length: 2000 }, (_, i) => ({ x: x0 + ((i * 7919) % SIZE) * cell, y: y0 - ((i * 104729) % SIZE) * cell, w: 1 + (i % 5) }));
+  const pointSet = { geometryType: 'esriGeometryPoint', spatialReference: { wkt: info.coordinateSystem.wkt }, features: points.map((p, i) => ({ geometry: { x: p.x, y: p.y }, attributes: { OBJECTID: i + 1, w: p.w } })) };
+  writeFileSync(file('points.geojson'), JSON.stringify({ type: 'FeatureCollection', features: points.map((p) => ({ type: 'Feature', properties: { w: p.w }, geometry: { type: 'Point', coordinates: [p.x, p.y] } })) }));
+  const radius = 20 * cell;
+  const extent = { xmin: Math.min(...points.map((p) => p.x)), xmax: Math.max(...points.map((p) => p.x)), ymin: Math.min(...points.map((p) => p.y)), ymax: Math.max(...points.map((p) => p.y)) };
+  const densityCell = cell * 2;
+  const cols = Math.ceil((extent.xmax - extent.xmin) / densityCell);
+  const rows = Math.ceil((extent.ymax - extent.ymin) / densityCell);
+
+  const server = await startTestServer();
+  const token = await server.token();
+  await registerFileShare(server, 'bench', share, token);
+  const uri = (name: string) => ({ uri: `/fileShares/bench/${name}` });
+  const watershed = grass(file('dem.tif'), `r.in.gdal input=${file('dem.tif')} output=dem --quiet && g.region raster=dem && r.watershed -s elevation=dem drainage=d accumulation=a --quiet && r.out.gdal input=d output=${file('ws.tif')} --quiet`);
+  const cases: Case[] = [
+    { task: 'Fill', params: { inputSurfaceRaster: uri('dem.tif'), outputName: 'b_fill' }, engine: [['saga_cmd', ['ta_preprocessor', '4', '-ELEV', file('dem.tif'), '-FILLED', file('fill.tif'), '-MINSLOPE', '0']]], engineLabel: 'saga_cmd Fill Sinks (Wang & Liu)' },
+    { task: 'FlowDirection', params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fdir' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; the task runs D8 in the worker)' },
+    { task: 'FlowAccumulation', params: { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/b_fdir/ImageServer` }, outputName: 'b_facc' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; the task runs D8 in the worker)' },
+    {
+      task: 'CalculateTravelCost',
+      params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), outputDistanceName: 'b_cost', outputBacklinkName: 'b_back' },
+      engine: [grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.out.gdal input=acc output=${file('acc.tif')} type=Float64 --quiet && r.out.gdal input=dir output=${file('dir.tif')} type=Float32 --quiet`)],
+      engineLabel: 'GRASS r.cost (import, spread, export)',
+    },
+    {
+      task: 'Nibble',
+      params: { inputRaster: uri('dem.tif'), inputMaskRaster: uri('mask.tif'), outputName: 'b_nibble' },
+      engine: [grass(file('dem.tif'), `r.in.gdal input=${file('dem.tif')} output=src --quiet && g.region raster=src && r.grow.distance input=src value=near --quiet && r.out.gdal input=near output=${file('near.tif')} type=Float64 --quiet`)],
+      engineLabel: 'GRASS r.grow.distance (import, grow, export)',
+    },
+    {
+      task: 'CalculateDensity',
+      params: { inputPointOrLineFeatures: pointSet, countField: 'w', searchDistance: { distance: radius, units: 'Meters' }, outputCellSize: { distance: densityCell, units: 'Meters' }, outputName: 'b_density' },
+      engine: [['saga_cmd', ['grid_gridding', '6', '-POINTS', file('points.geojson'), '-POPULATION', 'w', '-RADIUS', String(radius), '-KERNEL', '0', '-TARGET_DEFINITION', '0', '-TARGET_USER_SIZE', String(densityCell), '-TARGET_USER_XMIN', String(extent.xmin + densityCell / 2), '-TARGET_USER_XMAX', String(extent.xmin + (cols - 0.5) * densityCell), '-TARGET_USER_YMIN', String(extent.ymax - (rows - 0.5) * densityCell), '-TARGET_USER_YMAX', String(extent.ymax - densityCell / 2), '-TARGET_OUT_GRID', file('density.tif')]]],
+      engineLabel: `saga_cmd Kernel Density (2,000 points, ${cols}×${rows})`,
+    },
+    {
+      task: 'Segment',
+      params: { inputRaster: uri('image.tif'), outputName: 'b_segment' },
+      engine: [['otbcli_LargeScaleMeanShift', ['-in', file('image.tif'), '-spatialr', '6', '-ranger', '16', '-minsize', '20', '-mode', 'raster', '-mode.raster.out', file('labels.tif'), 'uint32', '-cleanup', '1']]],
+      engineLabel: 'otbcli_LargeScaleMeanShift',
+    },
+  ];
+  console.log(`Analysis engines on ${SIZE}×${SIZE} cells (one run each; the machine is shared, so expect noise)`);
+  for (const c of cases) {
+    if (ONLY && !ONLY.includes(c.task)) continue;
+    const job = await timeJob(server, token, c.task, c.params);
+    const engine = timeEngine(c.engine, share);
+    console.log(`${c.task.padEnd(20)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine / 1000).toFixed(2).padStart(7)} s   ratio ${(job / engine).toFixed(2)}×   (${c.engineLabel})`);
+  }
+  await server.close();
+  rmSync(share, { recursive: true, force: true });
+}
+
+await main();

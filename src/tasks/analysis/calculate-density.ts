@@ -1,0 +1,142 @@
+import path from 'node:path';
+import gdal from 'gdal-async';
+import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
+import { RasterError } from '../../raster/raster-error.js';
+import { runGdalCommand } from '../../raster/run-gdal-command.js';
+import { toSpatialReference } from '../../raster/srs-input.js';
+import { undoImageCollectionJob } from '../image-collection/undo-job.js';
+import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterResultParam } from './analysis-params.js';
+import { defaultSearchRadius, readAreaUnit, readLinearDistance } from './density/density-settings.js';
+import { resolveEngineFeatures, type EngineFeatures } from './engine-feature-input.js';
+import { runSaga } from './engines/run-saga.js';
+import { readGrid, type Grid } from './hydrology/grid.js';
+import { publishGrid } from './hydrology/publish-grid.js';
+
+/**
+ * CalculateDensity (raster-analysis.md §8): a kernel density surface from points, with ArcGIS's
+ * quartic kernel (density = Σ 3/(π r²) · w · (1 − (d/r)²)², per output area unit). SAGA's
+ * "Kernel Density Estimation" computes the sum on the output grid; its per-cell values are turned
+ * into per-area ones here. Defaults as ArcGIS: radius by Silverman's rule, cell size = the
+ * shorter side of the points' extent / 250.
+ */
+export const calculateDensity: TaskDefinition = {
+  name: 'CalculateDensity',
+  displayName: 'Calculate Density',
+  description: 'Creates a density map from point features by spreading known quantities across the map.',
+  parameters: [
+    { name: 'inputPointOrLineFeatures', dataType: 'GPString', displayName: 'Input Point Features', description: 'A feature set, or {"url": <layer>, "filter": <where>}.', direction: 'input', required: true },
+    outputNameParam('outputName', 'Output Name'),
+    { name: 'countField', dataType: 'GPString', displayName: 'Count Field', description: 'Numeric field weighting each point (empty: each point counts 1).', direction: 'input', required: false },
+    { name: 'searchDistance', dataType: 'GPString', displayName: 'Search Distance', description: '{"distance": 2, "units": "Kilometers"}', direction: 'input', required: false },
+    choiceParam('outputAreaUnits', 'Output Area Units', ['SquareKilometers', 'SquareMiles'], 'SquareKilometers'),
+    { name: 'outputCellSize', dataType: 'GPString', displayName: 'Output Cell Size', description: '{"distance": 100, "units": "Meters"}', direction: 'input', required: false },
+    { name: 'inBarriers', dataType: 'GPString', displayName: 'Input Barriers', direction: 'input', required: false },
+    ANALYSIS_CONTEXT_PARAM,
+    rasterResultParam(),
+  ],
+  execute: runCalculateDensity,
+  rollback: (context) => undoImageCollectionJob(context),
+};
+
+async function runCalculateDensity(context: TaskContext): Promise<Record<string, unknown>> {
+  const { inputs } = context;
+  const area = readAreaUnit(inputs.outputAreaUnits);
+  const features = await resolveEngineFeatures('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, context);
+  const points = readPoints(features);
+  const srs = projectedSrs(features);
+  const metersPerUnit = srs.getLinearUnits().value;
+  const countField = readCountField(inputs.countField, features);
+  if (isGiven(inputs.inBarriers)) context.warning('inBarriers is not supported by this server and was ignored.');
+  const radiusMeters = readLinearDistance('searchDistance', inputs.searchDistance);
+  const radius = radiusMeters === undefined ? defaultSearchRadius(points) : radiusMeters / metersPerUnit;
+  const grid = outputGrid(points, readLinearDistance('outputCellSize', inputs.outputCellSize), metersPerUnit, radius, srs.toWKT());
+  const cell = grid.geoTransform[1]!;
+  context.info(`Kernel radius ${round(radius * metersPerUnit)} m, cell size ${round(cell * metersPerUnit)} m, ${grid.width}×${grid.height} cells.`);
+  const geojson = path.join(context.scratchDir, 'inputs', 'points.geojson');
+  await runGdalCommand('ogr2ogr', ['-f', 'GeoJSON', geojson, features.file], { signal: context.signal }).catch((error: unknown) => {
+    if (error instanceof RasterError) throw new TaskError(`'inputPointOrLineFeatures' could not be read: ${error.message}`);
+    throw error;
+  });
+  const out = path.join(context.scratchDir, 'saga', 'density.tif');
+  context.progress(10, 'Kernel density (SAGA)');
+  await runSaga({
+    task: 'CalculateDensity',
+    library: 'grid_gridding',
+    tool: '6',
+    options: {
+      POINTS: geojson,
+      ...(countField ? { POPULATION: countField } : {}),
+      RADIUS: radius,
+      KERNEL: 0,
+      TARGET_DEFINITION: 0,
+      TARGET_USER_SIZE: cell,
+      // SAGA's grid system is given by its outer cell centres.
+      TARGET_USER_XMIN: grid.geoTransform[0]! + cell / 2,
+      TARGET_USER_XMAX: grid.geoTransform[0]! + (grid.width - 0.5) * cell,
+      TARGET_USER_YMIN: grid.geoTransform[3]! - (grid.height - 0.5) * cell,
+      TARGET_USER_YMAX: grid.geoTransform[3]! - cell / 2,
+      TARGET_OUT_GRID: out,
+    },
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(10 + fraction * 70, 'Kernel density (SAGA)'),
+  });
+  const density = await readGrid(out);
+  if (density.width !== grid.width || density.height !== grid.height) throw new TaskError('CalculateDensity: SAGA returned a grid of another size.');
+  // SAGA sums 3/(π r²)·w·k with r in cells: a density per cell. Per square metre, then per unit.
+  const factor = area.squareMeters / (cell * metersPerUnit) ** 2;
+  const values = density.values.map((v) => (Number.isNaN(v) ? 0 : v * factor));
+  context.progress(85, 'Publishing');
+  const outputRaster = await publishGrid(context, 'outputName', grid, values, 'Float32', `Density per ${area.name}`);
+  context.progress(100, 'Done');
+  return { outputRaster };
+}
+
+function readPoints(features: EngineFeatures): Array<{ x: number; y: number }> {
+  const points = features.features.flatMap((feature) => {
+    const geometry = feature.geometry as { x?: unknown; y?: unknown } | null | undefined;
+    if (!geometry) return [];
+    if (geometry.x === undefined) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
+    const x = Number(geometry.x);
+    const y = Number(geometry.y);
+    return Number.isFinite(x) && Number.isFinite(y) ? [{ x, y }] : [];
+  });
+  if (points.length === 0) throw new TaskError("'inputPointOrLineFeatures' holds no points.");
+  return points;
+}
+
+function projectedSrs(features: EngineFeatures): gdal.SpatialReference {
+  const sr = features.spatialReference;
+  if (!sr) throw new TaskError("'inputPointOrLineFeatures' names no spatial reference.");
+  const srs = toSpatialReference(sr.wkt ? sr.wkt : (sr.latestWkid ?? sr.wkid ?? 0));
+  if (!srs.isProjected()) throw new TaskError('CalculateDensity needs features in a projected spatial reference (distances in metres or feet).');
+  return srs;
+}
+
+function readCountField(value: unknown, features: EngineFeatures): string | undefined {
+  if (typeof value !== 'string' || !value.trim() || value.trim().toUpperCase() === 'NONE') return undefined;
+  const attributes = features.features[0]?.attributes ?? {};
+  const field = Object.keys(attributes).find((k) => k.toLowerCase() === value.trim().toLowerCase());
+  if (!field) throw new TaskError(`countField '${value}' is not a field of the input features.`);
+  return field;
+}
+
+/** The output grid over the points' extent (a lone point gets a square of the kernel's size). */
+function outputGrid(points: Array<{ x: number; y: number }>, cellMeters: number | undefined, metersPerUnit: number, radius: number, srsWkt: string): Grid {
+  let xmin = Math.min(...points.map((p) => p.x));
+  let xmax = Math.max(...points.map((p) => p.x));
+  let ymin = Math.min(...points.map((p) => p.y));
+  let ymax = Math.max(...points.map((p) => p.y));
+  if (xmax - xmin === 0 || ymax - ymin === 0) {
+    [xmin, xmax, ymin, ymax] = [xmin - radius, xmax + radius, ymin - radius, ymax + radius];
+  }
+  const cell = cellMeters === undefined ? Math.min(xmax - xmin, ymax - ymin) / 250 : cellMeters / metersPerUnit;
+  const width = Math.max(1, Math.ceil((xmax - xmin) / cell));
+  const height = Math.max(1, Math.ceil((ymax - ymin) / cell));
+  if (width * height > 100_000_000) throw new TaskError('The output would exceed 100 million cells: choose a larger outputCellSize.');
+  return { width, height, values: new Float64Array(0), geoTransform: [xmin, cell, 0, ymax, 0, -cell], srsWkt };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

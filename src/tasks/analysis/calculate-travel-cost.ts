@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
+import { undoImageCollectionJob } from '../image-collection/undo-job.js';
+import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readNumber } from './analysis-params.js';
+import { resolveEngineRaster } from './engine-raster-input.js';
+import { runGrass } from './engines/run-grass.js';
+import { cellSizes, readGrid } from './hydrology/grid.js';
+import { publishGrid } from './hydrology/publish-grid.js';
+import { readSourceCells } from './travel-cost/source-cells.js';
+import { backlinkFromGrassDirection } from './travel-cost/backlink.js';
+
+/** Source characteristics and factor rasters this server does not apply yet (warned about). */
+const NOT_APPLIED = ['inputSurfaceRaster', 'sourceResistanceRate', 'sourceCapacity', 'sourceDirection', 'inputHorizontalRaster', 'horizontalFactor', 'inputVerticalRaster', 'verticalFactor'];
+
+/**
+ * CalculateTravelCost (raster-analysis.md §8): accumulated cost from the nearest source over a
+ * cost surface, with ArcGIS's back-link (0 at sources, 1 east … 8 north-east: the way back) and
+ * allocation (the source's value) rasters. GRASS `r.cost` does the spreading; its costs are in
+ * cell units and become map units here (× cell size), as ArcGIS reports them.
+ */
+export const calculateTravelCost: TaskDefinition = {
+  name: 'CalculateTravelCost',
+  displayName: 'Calculate Travel Cost',
+  description: 'Calculates the least accumulated cost distance from sources over a cost surface.',
+  parameters: [
+    { name: 'inputSourceRasterOrFeatures', dataType: 'GPString', displayName: 'Input Source Raster or Features', description: 'A raster ({"url"}, {"itemId"}, {"uri"}) or features (a feature set, or {"url": <layer>}).', direction: 'input', required: true },
+    rasterInputParam('inputCostRaster', 'Input Cost Raster'),
+    outputNameParam('outputDistanceName', 'Output Distance Name'),
+    { name: 'maximumAccumulation', dataType: 'GPDouble', displayName: 'Maximum Accumulation', direction: 'input', required: false },
+    { name: 'multiplierToApplyToCosts', dataType: 'GPDouble', displayName: 'Multiplier to Apply to Costs', direction: 'input', required: false },
+    { name: 'sourceStartCost', dataType: 'GPDouble', displayName: 'Source Start Cost', direction: 'input', required: false },
+    { name: 'allocationField', dataType: 'GPString', displayName: 'Allocation Field', direction: 'input', required: false },
+    outputNameParam('outputBacklinkName', 'Output Backlink Name', false),
+    outputNameParam('outputAllocationName', 'Output Allocation Name', false),
+    ...NOT_APPLIED.map((name) => ({ name, dataType: 'GPString' as const, displayName: name, direction: 'input' as const, required: false })),
+    ANALYSIS_CONTEXT_PARAM,
+    rasterResultParam('outputDistanceRaster', 'Output Distance Raster'),
+    rasterResultParam('outputBacklinkRaster', 'Output Backlink Raster'),
+    rasterResultParam('outputAllocationRaster', 'Output Allocation Raster'),
+  ],
+  execute: runCalculateTravelCost,
+  rollback: (context) => undoImageCollectionJob(context),
+};
+
+async function runCalculateTravelCost(context: TaskContext): Promise<Record<string, unknown>> {
+  const { inputs } = context;
+  const maxAccumulation = readNumber('maximumAccumulation', inputs.maximumAccumulation ?? inputs.maximumDistance);
+  const multiplier = readNumber('multiplierToApplyToCosts', inputs.multiplierToApplyToCosts, 1)!;
+  const startCost = readNumber('sourceStartCost', inputs.sourceStartCost, 0)!;
+  for (const name of NOT_APPLIED) if (isGiven(inputs[name])) context.warning(`${name} is not applied by this server yet and was ignored.`);
+  const costRaster = await resolveEngineRaster('inputCostRaster', inputs.inputCostRaster, context);
+  const cost = await readGrid(costRaster.source);
+  const field = typeof inputs.allocationField === 'string' && inputs.allocationField ? inputs.allocationField : undefined;
+  const sources = await readSourceCells(context, 'inputSourceRasterOrFeatures', cost, field);
+  const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
+  const dir = path.join(context.scratchDir, 'grass');
+  const out = (name: string) => path.join(dir, `${name}.tif`);
+  const wantAllocation = isGiven(inputs.outputAllocationName);
+  context.progress(5, 'Spreading costs (GRASS r.cost)');
+  await runGrass({
+    task: 'CalculateTravelCost',
+    location: costRaster.source,
+    commands: [
+      ['r.in.gdal', '-o', `input=${costRaster.source}`, 'output=cost', '--quiet'],
+      ['g.region', 'raster=cost'],
+      ['r.in.gdal', '-o', `input=${sources}`, 'output=start', '--quiet'],
+      [
+        'r.cost',
+        'input=cost',
+        'start_raster=start',
+        'output=acc',
+        'outdir=dir',
+        ...(wantAllocation ? ['nearest=near'] : []),
+        // r.cost counts in cells; the limit is in map units × the multiplier, as ArcGIS's.
+        ...(maxAccumulation !== undefined ? [`max_cost=${Math.max(0, maxAccumulation - startCost) / (cell * multiplier)}`] : []),
+        '--quiet',
+      ],
+      ['r.out.gdal', 'input=acc', `output=${out('acc')}`, 'type=Float64', '--quiet'],
+      ['r.out.gdal', 'input=dir', `output=${out('dir')}`, 'type=Float32', '--quiet'],
+      ...(wantAllocation ? [['r.out.gdal', 'input=near', `output=${out('near')}`, 'type=Float64', '--quiet']] : []),
+    ],
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction, step) => context.progress(5 + fraction * 70, `GRASS ${step}`),
+  });
+  const accumulated = await readGrid(out('acc'));
+  const distance = accumulated.values.map((v) => (Number.isNaN(v) ? v : v * cell * multiplier + startCost));
+  // r.cost keeps the cells where the limit was crossed; ArcGIS stops short of them.
+  if (maxAccumulation !== undefined) {
+    distance.forEach((v, i) => {
+      if (v > maxAccumulation) {
+        distance[i] = NaN;
+        accumulated.values[i] = NaN;
+      }
+    });
+  }
+  if (distance.every((v) => Number.isNaN(v))) throw new TaskError('No cell could be reached from the sources.');
+  context.progress(80, 'Publishing');
+  const results: Record<string, unknown> = {
+    outputDistanceRaster: await publishGrid(context, 'outputDistanceName', cost, distance, 'Float32', 'Accumulated travel cost'),
+  };
+  if (isGiven(inputs.outputBacklinkName)) {
+    const backlink = backlinkFromGrassDirection((await readGrid(out('dir'))).values, accumulated.values);
+    results.outputBacklinkRaster = await publishGrid(context, 'outputBacklinkName', cost, backlink, 'Int16', 'Travel cost back-link');
+  }
+  if (wantAllocation) {
+    const allocation = (await readGrid(out('near'))).values.map((v, i) => (Number.isNaN(accumulated.values[i]!) ? NaN : v));
+    results.outputAllocationRaster = await publishGrid(context, 'outputAllocationName', cost, allocation, 'Int32', 'Travel cost allocation');
+  }
+  context.progress(100, 'Done');
+  return results;
+}

@@ -1,0 +1,67 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { requireEngine } from './engine-catalog.js';
+import { runEngine } from './run-engine.js';
+
+/** One GRASS module call, e.g. `['r.fill.dir', 'input=dem', 'output=filled']`. */
+export type GrassCommand = string[];
+
+export interface GrassRun {
+  /** Task name, for messages. */
+  task: string;
+  /** A georeferenced file or `EPSG:<code>`: the temporary location takes its projection from it. */
+  location: string;
+  commands: GrassCommand[];
+  scratchDir: string;
+  signal: AbortSignal;
+  /** 0–1 over all commands, from GRASS's own percent messages. */
+  onProgress?: (fraction: number, step: string) => void;
+  onStart?: (pgid: number) => void;
+}
+
+const STEP_MARK = 'TESSERA_STEP ';
+
+/**
+ * Runs GRASS modules headless in a throw-away location: `grass --tmp-location <src> --exec bash
+ * script.sh`, the script being the commands under `set -e`. GRASS's temporary files go to the
+ * job's scratch folder (TMPDIR), so a killed run leaves nothing elsewhere. Progress comes from
+ * `GRASS_INFO_PERCENT` lines (GRASS_MESSAGE_FORMAT=gui), spread over the commands.
+ */
+export async function runGrass(run: GrassRun): Promise<void> {
+  requireEngine('grass', run.task);
+  const dir = path.join(run.scratchDir, 'grass');
+  const tmp = path.join(dir, 'tmp');
+  await mkdir(tmp, { recursive: true });
+  const script = path.join(dir, `script-${Date.now()}.sh`);
+  const lines = ['set -e'];
+  run.commands.forEach((command, i) => {
+    lines.push(`echo ${quote(`${STEP_MARK}${i} ${command[0]}`)}`);
+    lines.push(command.map(quote).join(' '));
+  });
+  await writeFile(script, `${lines.join('\n')}\n`);
+  let step = 0;
+  let stepName = run.commands[0]?.[0] ?? '';
+  const total = Math.max(1, run.commands.length);
+  await runEngine(run.task, 'grass', ['--tmp-location', run.location, '--exec', 'bash', script], {
+    signal: run.signal,
+    cwd: dir,
+    env: { ...process.env, TMPDIR: tmp, GRASS_MESSAGE_FORMAT: 'gui', GRASS_OVERWRITE: '1', LC_ALL: 'C' },
+    onStart: run.onStart,
+    onLine: (line) => {
+      if (line.startsWith(STEP_MARK)) {
+        const [index, name] = line.slice(STEP_MARK.length).split(' ');
+        step = Number(index);
+        stepName = name ?? stepName;
+        run.onProgress?.(step / total, stepName);
+        return;
+      }
+      const percent = /^GRASS_INFO_PERCENT:\s*(\d+)/.exec(line);
+      if (percent) run.onProgress?.((step + Number(percent[1]) / 100) / total, stepName);
+    },
+  });
+}
+
+/** Single-quoted for bash. */
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,134 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
+import { RasterError } from '../../raster/raster-error.js';
+import { runGdalCommand } from '../../raster/run-gdal-command.js';
+import { ANALYSIS_CONTEXT_PARAM, isGiven, rasterInputParam } from './analysis-params.js';
+import { resolveEngineFeatures, type EsriFeature } from './engine-feature-input.js';
+import { resolveEngineRaster } from './engine-raster-input.js';
+import { runOtb } from './engines/run-otb.js';
+import { countBands, readGrid } from './hydrology/grid.js';
+import { defaultColor, METHODS, type ClassifierDefinition, type ClassInfo } from './image/classifier-definition.js';
+
+/**
+ * TrainClassifier (raster-analysis.md §8): trains a pixel classifier on labelled polygons with
+ * Orfeo ToolBox's TrainImagesClassifier — random trees (`rt`), SVM (`svm`) or maximum likelihood
+ * (`mlc`, OTB's normal Bayes classifier) — on every band of the input. The result is JSON text
+ * carrying the trained model, for Classify. Samples name their class in `classvalue` (or
+ * `value`), with `classname` and optional `red`/`green`/`blue` fields, as ArcGIS training
+ * samples do.
+ */
+export const trainClassifier: TaskDefinition = {
+  name: 'TrainClassifier',
+  displayName: 'Train Classifier',
+  description: 'Trains a classifier (random trees, SVM or maximum likelihood) from labelled training samples.',
+  parameters: [
+    rasterInputParam('inputRaster', 'Input Raster'),
+    { name: 'inputTrainingSampleJSON', dataType: 'GPString', displayName: 'Input Training Sample JSON', description: 'A feature set of labelled polygons (classvalue, classname).', direction: 'input', required: true },
+    rasterInputParam('segmentedRaster', 'Segmented Raster', false),
+    { name: 'classifierParameters', dataType: 'GPString', displayName: 'Classifier Parameters', description: '{"method": "rt"|"svm"|"mlc", "params": {"maxSampleClass": 1000, "maxNumTrees": 50, "maxTreeDepth": 30}}', direction: 'input', required: true },
+    { name: 'segmentAttributes', dataType: 'GPString', displayName: 'Segment Attributes', direction: 'input', required: false, defaultValue: 'COLOR;MEAN' },
+    ANALYSIS_CONTEXT_PARAM,
+    { name: 'outputClassifierDefinition', dataType: 'GPString', displayName: 'Output Classifier Definition', direction: 'output', required: false },
+  ],
+  execute: runTrainClassifier,
+};
+
+async function runTrainClassifier(context: TaskContext): Promise<Record<string, unknown>> {
+  const { inputs } = context;
+  const { method, params } = readClassifierParameters(inputs.classifierParameters);
+  if (isGiven(inputs.segmentedRaster)) context.warning('segmentedRaster is not used by this server yet: the classifier is trained on pixels.');
+  const raster = await resolveEngineRaster('inputRaster', inputs.inputRaster, context);
+  const samples = await resolveEngineFeatures('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, context);
+  const classField = findField(samples.features, ['classvalue', 'value', 'class']);
+  if (!classField) throw new TaskError("The training samples need a 'classvalue' field holding each polygon's class.");
+  const classes = readClasses(samples.features, classField);
+  const dir = path.join(context.scratchDir, 'otb');
+  const wktFile = path.join(context.scratchDir, 'inputs', 'raster.wkt');
+  await writeFile(wktFile, (await readGrid(raster.source)).srsWkt ?? '');
+  const vector = path.join(context.scratchDir, 'inputs', 'samples.gpkg');
+  await runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples', vector, samples.file], { signal: context.signal }).catch((error: unknown) => {
+    if (error instanceof RasterError) throw new TaskError(`'inputTrainingSampleJSON' could not be read: ${error.message}`);
+    throw error;
+  });
+  const modelFile = path.join(dir, 'model.txt');
+  context.progress(10, `Training (${method.method}, Orfeo ToolBox)`);
+  await runOtb({
+    task: 'TrainClassifier',
+    app: 'TrainImagesClassifier',
+    args: [
+      '-io.il', raster.source,
+      '-io.vd', vector,
+      '-sample.vfn', classField,
+      '-sample.mt', String(params.maxSampleClass ?? 1000),
+      '-sample.vtr', '0.3',
+      '-classifier', method.otb,
+      ...classifierArgs(method.otb, params),
+      '-rand', '1',
+      '-io.out', modelFile,
+    ],
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(10 + fraction * 80, `Training (${method.method}, Orfeo ToolBox)`),
+  });
+  const definition: ClassifierDefinition = {
+    classifierDefinitionVersion: 1,
+    engine: 'OrfeoToolBox',
+    method: method.method,
+    otbClassifier: method.otb,
+    bandCount: await countBands(raster.source),
+    classes,
+    model: await readFile(modelFile, 'utf8'),
+  };
+  context.info(`Trained a ${method.method} classifier on ${classes.length} classes.`);
+  context.progress(100, 'Done');
+  return { outputClassifierDefinition: JSON.stringify(definition) };
+}
+
+type Params = { maxSampleClass?: number; maxNumTrees?: number; maxTreeDepth?: number };
+
+function readClassifierParameters(value: unknown): { method: (typeof METHODS)[string]; params: Params } {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new TaskError("'classifierParameters' is not valid JSON.");
+    }
+  }
+  const object = (parsed ?? {}) as { method?: unknown; params?: Params };
+  const method = METHODS[String(object.method ?? '').replace(/[\s_]/g, '').toLowerCase()];
+  if (!method) throw new TaskError("classifierParameters.method must be 'rt' (random trees), 'svm' or 'mlc' (maximum likelihood).");
+  return { method, params: object.params ?? {} };
+}
+
+function classifierArgs(otb: ClassifierDefinition['otbClassifier'], params: Params): string[] {
+  if (otb === 'rf') return ['-classifier.rf.nbtrees', String(params.maxNumTrees ?? 50), '-classifier.rf.max', String(params.maxTreeDepth ?? 30), '-classifier.rf.min', '1'];
+  if (otb === 'libsvm') return ['-classifier.libsvm.k', 'linear'];
+  return [];
+}
+
+function findField(features: EsriFeature[], names: string[]): string | undefined {
+  const keys = Object.keys(features[0]?.attributes ?? {});
+  for (const name of names) {
+    const key = keys.find((k) => k.toLowerCase() === name);
+    if (key) return key;
+  }
+  return undefined;
+}
+
+function readClasses(features: EsriFeature[], classField: string): ClassInfo[] {
+  const nameField = findField(features, ['classname', 'name']);
+  const [red, green, blue] = ['red', 'green', 'blue'].map((c) => findField(features, [c]));
+  const classes = new Map<number, ClassInfo>();
+  for (const feature of features) {
+    const attributes = feature.attributes ?? {};
+    const value = Number(attributes[classField]);
+    if (!Number.isInteger(value) || value < 1 || value > 254) throw new TaskError(`Class values must be whole numbers from 1 to 254 (found '${String(attributes[classField])}').`);
+    if (classes.has(value)) continue;
+    const color: [number, number, number] = red && green && blue ? [Number(attributes[red]), Number(attributes[green]), Number(attributes[blue])] : defaultColor(classes.size);
+    classes.set(value, { value, name: nameField ? String(attributes[nameField]) : `Class ${value}`, color });
+  }
+  if (classes.size < 2) throw new TaskError('The training samples must hold at least two classes.');
+  return [...classes.values()].sort((a, b) => a.value - b.value);
+}

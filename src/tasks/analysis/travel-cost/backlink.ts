@@ -1,0 +1,24 @@
+/**
+ * ArcGIS back-link codes from GRASS `r.cost` movement directions. r.cost records, in degrees
+ * counter-clockwise from east, the way from each cell back toward its source; ArcGIS numbers the
+ * same eight ways clockwise from east (1 east, 2 south-east … 8 north-east) and gives sources 0.
+ */
+const BY_DEGREES = new Map<number, number>([
+  [0, 1],
+  [360, 1],
+  [315, 2],
+  [270, 3],
+  [225, 4],
+  [180, 5],
+  [135, 6],
+  [90, 7],
+  [45, 8],
+]);
+
+export function backlinkFromGrassDirection(directions: Float64Array, accumulated: Float64Array): Float64Array {
+  return directions.map((degrees, i) => {
+    if (Number.isNaN(accumulated[i]!)) return NaN;
+    if (Number.isNaN(degrees)) return accumulated[i] === 0 ? 0 : NaN;
+    return BY_DEGREES.get(Math.round(degrees)) ?? NaN;
+  });
+}

@@ -1,0 +1,148 @@
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { createGridService } from '../http/features-helpers.js';
+import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, type SdkPage } from './arcgis-sdk.js';
+
+/**
+ * The ArcGIS Maps SDK for JavaScript's FeatureLayer against a private hosted feature service (the
+ * 100-point grid), signed in through IdentityManager.registerToken as an app does after OAuth:
+ * load, draw (pbf), popups, counts, extents, the statistics smart mapping and charts send,
+ * clustering, and applyEdits round trips. Every request is recorded; none may answer an error.
+ */
+let server: TestServer;
+let browser: Browser;
+let token: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  token = await server.token();
+  await createGridService(server, token, 'sdkgrid');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** `window.drawn()`: resolves once the layer view has been idle for half a second. */
+const DRAWN = `window.drawn = async () => {
+  const { view, layer } = window;
+  const layerView = await view.whenLayerView(layer);
+  for (let quiet = 0; quiet < 5; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    quiet = layerView.updating ? 0 : quiet + 1;
+  }
+}`;
+
+async function showLayer(): Promise<SdkPage> {
+  const sdk = await openSdkPage(browser, server.url);
+  await sdk.page.evaluate(DRAWN);
+  await sdk.page.evaluate(
+    async ({ services, url, token }) => {
+      const a = (window as any).arcgis;
+      a.IdentityManager.registerToken({ server: services, token, userId: 'admin', expires: Date.now() + 3_600_000, ssl: false });
+      const layer = new a.FeatureLayer({ url, outFields: ['*'], popupTemplate: { title: '{NAME}', content: 'Population {POP}' } });
+      const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }) });
+      Object.assign(window, { view, layer });
+      await layer.load();
+      await view.when();
+      await view.goTo(layer.fullExtent.clone().expand(1.2));
+      await (window as any).drawn();
+    },
+    { services: `${server.url}/rest/services`, url: `${server.url}/rest/services/Hosted/sdkgrid/FeatureServer/0`, token },
+  );
+  await sdk.settle();
+  return sdk;
+}
+
+async function expectNoErrors(sdk: SdkPage): Promise<void> {
+  await sdk.settle();
+  expect(sdk.errorAnswers()).toEqual([]);
+  expect(sdk.pageErrors).toEqual([]);
+}
+
+describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
+  it('loads, draws from pbf, counts, measures, and answers the statistics smart mapping and charts ask', async () => {
+    const sdk = await showLayer();
+    expect(sdk.requests.some((r) => r.path.endsWith('/FeatureServer/0/query') && r.params.get('f') === 'pbf')).toBe(true);
+    const shot = await viewScreenshot(sdk.page);
+    expect(paintedPixels(shot)).toBeGreaterThan(100);
+
+    const result = await sdk.page.evaluate(async () => {
+      const { layer, view, arcgis: a } = window as any;
+      const count = await layer.queryFeatureCount({ where: "CAT = 'A'" });
+      const extent = await layer.queryExtent();
+      const stats = await a.summaryStatistics({ layer, field: 'POP', view });
+      const unique = await a.uniqueValues({ layer, field: 'CAT', view });
+      const bins = await a.histogram({ layer, field: 'POP', numBins: 10, view });
+      const smart = await a.colorRendererCreator.createContinuousRenderer({ layer, field: 'POP', view });
+      const pageOfFeatures = await layer.queryFeatures({ where: 'POP >= 90', outFields: ['NAME', 'POP'], orderByFields: ['POP DESC'], returnGeometry: true, num: 5 });
+      return {
+        count,
+        extentCount: extent.count,
+        extent: extent.extent.toJSON(),
+        stats: { min: stats.min, max: stats.max, avg: stats.avg, count: stats.count },
+        unique: unique.uniqueValueInfos.map((u: any) => [u.value, u.count]).sort(),
+        bins: bins.bins.reduce((n: number, b: any) => n + b.count, 0),
+        smartType: smart.renderer.type,
+        names: pageOfFeatures.features.map((f: any) => f.attributes.NAME),
+      };
+    });
+    expect(result.count).toBe(50);
+    expect(result.extentCount).toBe(100);
+    expect(result.stats).toEqual({ min: 0, max: 99, avg: 49.5, count: 100 });
+    expect(result.unique).toEqual([['A', 50], ['B', 50]]);
+    expect(result.bins).toBe(100);
+    expect(result.smartType).toBe('class-breaks');
+    expect(result.names).toEqual(['p9_9', 'p8_9', 'p7_9', 'p6_9', 'p5_9']);
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+
+  it('opens a popup, clusters, and round-trips applyEdits', async () => {
+    const sdk = await showLayer();
+    const popup = await sdk.page.evaluate(async () => {
+      const { layer, view, arcgis: a } = window as any;
+      const at = new a.Point({ x: 3, y: 4, spatialReference: { wkid: 4326 } });
+      const timeout = (what: string) => new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 20_000));
+      // What a click does: the popup fetches the features under the pointer from the server.
+      await Promise.race([view.openPopup({ location: at }), timeout('openPopup')]);
+      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(at)), timeout('fetchFeatures')]);
+      const graphics: any[] = await Promise.race([fetched.allGraphicsPromise, timeout('allGraphicsPromise')]) as any[];
+      const names = graphics.map((f: any) => f.attributes.NAME);
+      view.closePopup();
+      layer.featureReduction = { type: 'cluster', clusterRadius: '60px' };
+      await Promise.race([(window as any).drawn(), timeout('clustering')]);
+      return names;
+    });
+    expect(popup).toContain('p3_4');
+
+    const edits = await sdk.page.evaluate(async () => {
+      const { layer, arcgis: a } = window as any;
+      const added = await layer.applyEdits({
+        addFeatures: [new a.Graphic({ geometry: new a.Point({ x: 4.5, y: 4.5, spatialReference: { wkid: 4326 } }), attributes: { NAME: 'sdk', POP: 1000, CAT: 'C' } })],
+      });
+      const id = added.addFeatureResults[0].objectId;
+      const updated = await layer.applyEdits({ updateFeatures: [new a.Graphic({ attributes: { OBJECTID: id, POP: 1001 } })] });
+      const read = await layer.queryFeatures({ objectIds: [id], outFields: ['NAME', 'POP', 'CAT'], returnGeometry: true });
+      const deleted = await layer.applyEdits({ deleteFeatures: [{ objectId: id }] });
+      const after = await layer.queryFeatureCount();
+      const f = read.features[0];
+      return {
+        addError: added.addFeatureResults[0].error?.message ?? null,
+        updateError: updated.updateFeatureResults[0].error?.message ?? null,
+        deleteError: deleted.deleteFeatureResults[0].error?.message ?? null,
+        attributes: { NAME: f.attributes.NAME, POP: f.attributes.POP, CAT: f.attributes.CAT },
+        x: f.geometry.longitude ?? f.geometry.x,
+        after,
+      };
+    });
+    expect(edits).toMatchObject({ addError: null, updateError: null, deleteError: null, attributes: { NAME: 'sdk', POP: 1001, CAT: 'C' }, after: 100 });
+    expect(edits.x).toBeCloseTo(4.5, 6);
+    expect(sdk.requests.filter((r) => r.path.endsWith('/applyEdits'))).toHaveLength(3);
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+});

@@ -1,0 +1,222 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRaster } from '../fixtures/raster/write-raster.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { registerFileShare, runJob } from '../http/imagery-http.js';
+import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, type SdkPage } from './arcgis-sdk.js';
+
+/**
+ * The ArcGIS Maps SDK for JavaScript's ImageryLayer against the server: the demo collection (RGB,
+ * drawn by the server as JPEG/PNG) and a one-band Float32 DEM in EPSG:4326 made by
+ * CreateImageCollection (drawn by the SDK from LERC). Every request the SDK sends is recorded and
+ * none may be answered with an error.
+ */
+let server: TestServer;
+let browser: Browser;
+let dir: string;
+const DEM = { x0: 8, y0: 46.064, pixel: 0.001, size: 64 };
+/** The DEM's value at a pixel: exact in Float32, so identify can be compared as is. */
+const demValue = (col: number, row: number) => 100 + col * 2 + row;
+
+beforeAll(async () => {
+  server = await startTestServer({ demo: true });
+  dir = await mkdtemp(path.join(tmpdir(), 'arcgis-imagery-'));
+  await writeRaster(path.join(dir, 'dem.tif'), {
+    width: DEM.size, height: DEM.size, dataType: 'Float32', srs: 'EPSG:4326', noData: -9999,
+    geoTransform: [DEM.x0, DEM.pixel, 0, DEM.y0, 0, -DEM.pixel], value: demValue,
+  });
+  const token = await server.token();
+  await registerFileShare(server, 'share', dir, token);
+  const job = await runJob(server, 'CreateImageCollection', {
+    inputRasters: { uris: ['/share/dem.tif'] },
+    imageCollection: { serviceProperties: { name: 'sdkdem' } },
+    rasterType: { rasterTypeName: 'Raster Dataset' },
+    context: { outSR: { wkid: 4326 } },
+  }, token);
+  expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
+  await server.context.stores.services.update('Hosted', 'sdkdem', 'ImageServer', { access: 'public' });
+  for (let i = 0; i < 240 && (await server.get('/rest/services/Hosted/DemoImagery/ImageServer?f=json')).error; i++) await new Promise((r) => setTimeout(r, 500));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Opens a MapView with one ImageryLayer (or ImageryTileLayer) over the service, zoomed to its extent, and waits until drawn. */
+async function showLayer(name: string, options: Record<string, unknown> = {}, type: 'ImageryLayer' | 'ImageryTileLayer' = 'ImageryLayer'): Promise<SdkPage> {
+  const sdk = await openSdkPage(browser, server.url);
+  await sdk.page.evaluate(DRAWN);
+  await sdk.page.evaluate(
+    async ({ url, options, type }) => {
+      const a = (window as any).arcgis;
+      const layer = new a[type]({ url, ...options });
+      const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }) });
+      Object.assign(window, { view, layer });
+      await layer.load();
+      await view.when();
+      await view.goTo(layer.fullExtent);
+      await (window as any).drawn();
+    },
+    { url: `${server.url}/rest/services/Hosted/${name}/ImageServer`, options, type },
+  );
+  await sdk.settle();
+  return sdk;
+}
+
+/**
+ * `window.drawn()`: resolves once the layer view has stopped updating for half a second (it is
+ * briefly idle before its first fetch starts).
+ */
+const DRAWN = `window.drawn = async () => {
+  const { view, layer, arcgis } = window;
+  const layerView = await view.whenLayerView(layer);
+  for (let quiet = 0; quiet < 5; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    quiet = layerView.updating ? 0 : quiet + 1;
+  }
+}`;
+
+/** Waits for the layer to draw again after a change. */
+async function redrawn(sdk: SdkPage): Promise<void> {
+  await sdk.page.evaluate(async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    await (window as any).drawn();
+  });
+  await sdk.settle();
+}
+
+async function expectNoErrors(sdk: SdkPage, allowMissingTiles = false): Promise<void> {
+  await sdk.settle();
+  expect(sdk.errorAnswers({ allowMissingTiles })).toEqual([]);
+  expect(sdk.pageErrors).toEqual([]);
+}
+
+describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
+  it('loads and draws the demo collection, identifies a pixel, shows a legend', async () => {
+    const sdk = await showLayer('DemoImagery');
+    const shot = await viewScreenshot(sdk.page);
+    expect(paintedPixels(shot)).toBeGreaterThan(shot.width * shot.height * 0.5);
+    const identified = await sdk.page.evaluate(async () => {
+      const { layer, view } = window as any;
+      const result = await layer.identify({ geometry: view.center });
+      return result.value as string;
+    });
+    expect(identified).toMatch(/^\d+ \d+ \d+$/); // ArcGIS joins band values with spaces
+    await sdk.page.evaluate(async () => {
+      const { view, arcgis } = window as any;
+      const legend = new arcgis.Legend({ view, container: document.createElement('div') });
+      await arcgis.reactiveUtils.whenOnce(() => legend.activeLayerInfos.length > 0);
+      await new Promise((r) => setTimeout(r, 1500));
+    });
+    const paths = sdk.requests.map((r) => r.path.replace(/^\/rest\/services\/Hosted\/DemoImagery\/ImageServer/, ''));
+    expect(paths).toEqual(expect.arrayContaining(['', '/rasterFunctionInfos', '/keyProperties', '/exportImage', '/identify', '/legend']));
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+
+  it('draws a DEM made by CreateImageCollection from LERC, identifies the source value, switches rendering rules', async () => {
+    const sdk = await showLayer('sdkdem', { format: 'lerc' });
+    const exports = sdk.requests.filter((r) => r.path.endsWith('/exportImage'));
+    expect(exports.length).toBeGreaterThan(0);
+    expect(exports.every((r) => r.params.get('format') === 'lerc')).toBe(true);
+    const before = await viewScreenshot(sdk.page);
+    expect(paintedPixels(before)).toBeGreaterThan(before.width * before.height * 0.2);
+
+    const [col, row] = [10, 20];
+    const value = await sdk.page.evaluate(async (at) => {
+      const { layer, arcgis } = window as any;
+      const result = await layer.identify({ geometry: new arcgis.Point({ x: at.x, y: at.y, spatialReference: { wkid: 4326 } }) });
+      return result.value as string;
+    }, { x: DEM.x0 + (col + 0.5) * DEM.pixel, y: DEM.y0 - (row + 0.5) * DEM.pixel });
+    expect(Number(value)).toBe(demValue(col, row));
+
+    await sdk.page.evaluate(() => {
+      const { layer, arcgis } = window as any;
+      layer.rasterFunction = new arcgis.RasterFunction({ functionName: 'Hillshade', functionArguments: { Azimuth: 315, Altitude: 45, ZFactor: 10000 } });
+    });
+    await redrawn(sdk);
+    const after = await viewScreenshot(sdk.page);
+    expect(paintedPixels(after)).toBeGreaterThan(after.width * after.height * 0.2);
+    expect(Buffer.compare(Buffer.from(before.data), Buffer.from(after.data))).not.toBe(0);
+    expect(sdk.requests.some((r) => r.path.endsWith('/exportImage') && /Hillshade/.test(r.params.get('renderingRule') ?? ''))).toBe(true);
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+
+  it('follows a mosaic rule, applies a pixel filter to LERC pixels, fills a popup from identify, computes statistics and histograms', async () => {
+    const sdk = await showLayer('sdkdem', { format: 'lerc', popupTemplate: { title: 'DEM', content: '{Raster.ServicePixelValue}' } });
+    const [col, row] = [30, 40];
+    const result = await sdk.page.evaluate(async (at) => {
+      const { layer, view, arcgis: a } = window as any;
+      layer.mosaicRule = new a.MosaicRule({ method: 'lock-raster', lockRasterIds: [1] });
+      await (window as any).drawn();
+      // Everything above the threshold turns red: the SDK runs this on the decoded LERC block.
+      layer.pixelFilter = (data: any) => {
+        const block = data.pixelBlock;
+        if (!block) return;
+        const values = block.pixels[0];
+        const n = block.width * block.height;
+        const [r, g, b] = [new Uint8Array(n), new Uint8Array(n), new Uint8Array(n)];
+        for (let i = 0; i < n; i++) r[i] = values[i] > 200 ? 255 : 0;
+        block.pixels = [r, g, b];
+        block.pixelType = 'u8';
+        block.statistics = [{ minValue: 0, maxValue: 255 }, { minValue: 0, maxValue: 255 }, { minValue: 0, maxValue: 255 }];
+      };
+      await new Promise((r) => setTimeout(r, 300));
+      await (window as any).drawn();
+      const point = new a.Point({ x: at.x, y: at.y, spatialReference: { wkid: 4326 } });
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('popup timed out')), 30_000));
+      await Promise.race([view.openPopup({ location: point }), timeout]);
+      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(point)), timeout]);
+      const graphics: any[] = (await Promise.race([fetched.allGraphicsPromise, timeout])) as any[];
+      // What the SDK's histogram and statistics widgets ask for an area.
+      const area = { geometry: layer.fullExtent };
+      const computed = await layer.computeStatisticsHistograms(area);
+      const histograms = await layer.computeHistograms(area);
+      return {
+        popup: graphics.map((g) => g.attributes?.['Raster.ServicePixelValue']),
+        min: computed.statistics[0].min,
+        max: computed.statistics[0].max,
+        bins: histograms.histograms[0].counts.length,
+      };
+    }, { x: DEM.x0 + (col + 0.5) * DEM.pixel, y: DEM.y0 - (row + 0.5) * DEM.pixel });
+    expect(result.popup.map(Number)).toContain(demValue(col, row));
+    expect([result.min, result.max]).toEqual([demValue(0, 0), demValue(DEM.size - 1, DEM.size - 1)]);
+    expect(result.bins).toBeGreaterThan(0);
+    const locked = sdk.requests.filter((r) => r.path.endsWith('/exportImage') && /LockRaster/i.test(r.params.get('mosaicRule') ?? ''));
+    expect(locked.length).toBeGreaterThan(0);
+    const shot = await viewScreenshot(sdk.page);
+    let red = 0;
+    for (let i = 0; i < shot.data.length; i += 4) if (shot.data[i]! > 200 && shot.data[i + 1]! < 60 && shot.data[i + 2]! < 60) red++;
+    expect(red).toBeGreaterThan(1000); // the high part of the DEM, filtered red
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+
+  // A tiled collection's service advertises a tiling scheme in its own SR (Web Mercator for the
+  // demo, ArcGIS's WGS84 scheme for the EPSG:4326 DEM): the ImageryTileLayer draws from tiles.
+  for (const name of ['DemoImagery', 'sdkdem']) {
+    it(`draws ${name} as an ImageryTileLayer from its tiles`, async () => {
+      const sdk = await showLayer(name, {}, 'ImageryTileLayer');
+      const tiles = sdk.requests.filter((r) => /\/tile\/\d+\/\d+\/\d+$/.test(r.path));
+      expect(tiles.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      const shot = await viewScreenshot(sdk.page);
+      // The view snaps to the scheme's levels (none finer than the data), so the data may cover
+      // less than the view: compare with the data's own footprint on screen.
+      const footprint = await sdk.page.evaluate(() => {
+        const { view, layer } = window as any;
+        const e = layer.fullExtent;
+        return Math.min(view.width, e.width / view.resolution) * Math.min(view.height, e.height / view.resolution);
+      });
+      expect(paintedPixels(shot)).toBeGreaterThan(footprint * 0.8);
+      await expectNoErrors(sdk, true);
+      await sdk.close();
+    }, 300_000);
+  }
+});

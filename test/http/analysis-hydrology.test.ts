@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRaster } from '../fixtures/raster/write-raster.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { readOutputRows, readRows, runAnalysisJob } from './analysis-engines-http.js';
+import { registerFileShare } from './imagery-http.js';
+
+// A 6×6 valley draining south along column 2, 10 m cells: z = 10 + (5 − row) + 3·|col − 2|.
+// Sideways drops (3 m over 10 m) beat diagonal (4 m over 14.1 m) and downstream (1 m over 10 m),
+// so columns 0–1 flow east, 3–5 west, and column 2 south; the outlet at the bottom flows out.
+const z = (col: number, row: number) => 10 + (5 - row) + 3 * Math.abs(col - 2);
+const GEO = [500000, 10, 0, 4000060, 0, -10];
+const SRS = 'EPSG:32611';
+const center = (col: number, row: number) => ({ x: 500005 + 10 * col, y: 4000055 - 10 * row });
+
+const EXPECTED_DIRECTIONS = Array.from({ length: 6 }, () => [1, 1, 4, 16, 16, 16]);
+// Cells flowing in, the cell itself not counted: the outlet gathers the other 35.
+const EXPECTED_ACCUMULATION = [5, 11, 17, 23, 29, 35].map((valley) => [0, 1, valley, 2, 1, 0]);
+
+let server: TestServer;
+let share: string;
+let token: string;
+const uri = (file: string) => ({ uri: `/fileShares/hydro/${file}` });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  token = await server.token();
+  share = mkdtempSync(path.join(tmpdir(), 'tessera-hydro-'));
+  const spec = { width: 6, height: 6, srs: SRS, geoTransform: GEO, dataType: 'Float32' as const };
+  await writeRaster(path.join(share, 'dem6.tif'), { ...spec, value: z });
+  await writeRaster(path.join(share, 'pit6.tif'), { ...spec, value: (c, r) => (c === 2 && r === 3 ? 9 : z(c, r)) });
+  // Streams: the valley (column 2) and the cells just east of it (column 3); 0 = no stream.
+  await writeRaster(path.join(share, 'streams6.tif'), { ...spec, dataType: 'Byte', value: (c) => (c === 2 || c === 3 ? 1 : 0) });
+  await writeRaster(path.join(share, 'valley6.tif'), { ...spec, dataType: 'Byte', value: (c) => (c === 2 ? 1 : 0) });
+  await registerFileShare(server, 'hydro', share, token);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(share, { recursive: true, force: true });
+});
+
+describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest-js Job', () => {
+  it('FlowDirection writes Esri D8 codes and the percent drop', async () => {
+    const results = await runAnalysisJob(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'fd6', outputDropName: 'drop6' });
+    expect(results.outputFlowDirectionRaster).toMatchObject({ paramName: 'outputFlowDirectionRaster', dataType: 'GPString', value: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` } });
+    expect(results.outputFlowDirectionRaster.value.itemId).toMatch(/^[0-9a-f]{32}$/);
+    expect(await readOutputRows(server, 'fd6')).toEqual(EXPECTED_DIRECTIONS);
+    const drops = await readOutputRows(server, 'drop6');
+    expect(drops[0]![0]).toBeCloseTo(30, 4); // 3 m over 10 m
+    expect(drops[2]![2]).toBeCloseTo(10, 4); // 1 m over 10 m down the valley
+    expect(drops[5]![2]).toBe(0); // the outlet flows off the raster
+  });
+
+  it('agrees with GRASS r.watershed run directly on the inner cells (its edge cells differ by design)', () => {
+    const grassToEsri: Record<number, number> = { 1: 128, 2: 64, 3: 32, 4: 16, 5: 8, 6: 4, 7: 2, 8: 1 };
+    const out = path.join(share, 'grass-drain.tif');
+    const script = `r.in.gdal input=${path.join(share, 'dem6.tif')} output=dem --quiet && g.region raster=dem && r.watershed -s elevation=dem drainage=drain --quiet && r.out.gdal input=drain output=${out} type=Int16 --quiet`;
+    execFileSync('grass', ['--tmp-location', SRS, '--exec', 'bash', '-c', script], { stdio: 'ignore', env: { ...process.env, TMPDIR: share } });
+    const grass = readRows(out);
+    for (let r = 1; r < 5; r++) for (let c = 1; c < 5; c++) expect(grassToEsri[Math.abs(grass[r]![c]!)]).toBe(EXPECTED_DIRECTIONS[r]![c]);
+  }, 30_000);
+
+  it('FlowAccumulation counts the cells flowing in, from the FlowDirection layer by URL', async () => {
+    const results = await runAnalysisJob(server, token, 'FlowAccumulation', {
+      inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` },
+      outputName: { serviceProperties: { name: 'acc6' } },
+      dataType: 'INTEGER',
+    });
+    expect(results.outputRaster.value.url).toBe(`${server.url}/rest/services/Hosted/acc6/ImageServer`);
+    expect(await readOutputRows(server, 'acc6')).toEqual(EXPECTED_ACCUMULATION);
+  });
+
+  it('FlowAccumulation sums a weight raster', async () => {
+    await runAnalysisJob(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inputWeightRaster: uri('streams6.tif'), outputName: 'wacc6' });
+    const rows = await readOutputRows(server, 'wacc6');
+    // Weights are 1 in columns 2–3 only: the valley gathers (0,2)'s and each row's column 3.
+    expect(rows[0]).toEqual([0, 0, 1, 0, 0, 0]);
+    expect(rows[5]![2]).toBe(11);
+  });
+
+  it('StreamLink numbers the stretches between junctions', async () => {
+    await runAnalysisJob(server, token, 'StreamLink', { inputStreamRaster: uri('streams6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'links6' });
+    const n = null;
+    // (0,3)→(0,2) is one stretch; every later valley cell is a junction (column 3 joins it).
+    expect(await readOutputRows(server, 'links6')).toEqual([
+      [n, n, 1, 1, n, n],
+      [n, n, 2, 3, n, n],
+      [n, n, 4, 5, n, n],
+      [n, n, 6, 7, n, n],
+      [n, n, 8, 9, n, n],
+      [n, n, 10, 11, n, n],
+    ]);
+  });
+
+  it('Watershed labels the area above pour point features with their field values', async () => {
+    const pourPoints = {
+      geometryType: 'esriGeometryPoint',
+      spatialReference: { wkid: 32611 },
+      features: [
+        { geometry: center(2, 2), attributes: { OBJECTID: 1, gauge: 7 } },
+        { geometry: center(2, 5), attributes: { OBJECTID: 2, gauge: 9 } },
+      ],
+    };
+    await runAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inPourPointRasterOrFeatures: pourPoints, pourPointField: 'gauge', outputName: 'ws6' });
+    expect(await readOutputRows(server, 'ws6')).toEqual([7, 7, 7, 9, 9, 9].map((v) => Array(6).fill(v)));
+  });
+
+  it('FlowDistance measures down to the valley, horizontally and vertically', async () => {
+    await runAnalysisJob(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), outputName: 'fdh6', distanceType: 'HORIZONTAL' });
+    expect(await readOutputRows(server, 'fdh6')).toEqual(Array.from({ length: 6 }, () => [20, 10, 0, 10, 20, 30]));
+    await runAnalysisJob(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'fdv6' });
+    expect(await readOutputRows(server, 'fdv6')).toEqual(Array.from({ length: 6 }, () => [6, 3, 0, 3, 6, 9]));
+  });
+
+  it('Fill raises the pit to its pour point, as SAGA does run directly; zLimit leaves deeper sinks', async () => {
+    await runAnalysisJob(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'filled6' });
+    const filled = await readOutputRows(server, 'filled6');
+    const expected = Array.from({ length: 6 }, (_, r) => Array.from({ length: 6 }, (_, c) => (c === 2 && r === 3 ? 11 : z(c, r))));
+    expect(filled).toEqual(expected);
+    const direct = path.join(share, 'saga-filled.tif');
+    execFileSync('saga_cmd', ['ta_preprocessor', '4', '-ELEV', path.join(share, 'pit6.tif'), '-FILLED', direct, '-MINSLOPE', '0'], { stdio: 'ignore' });
+    expect(filled).toEqual(readRows(direct));
+    await runAnalysisJob(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'limited6', zLimit: 1 });
+    expect((await readOutputRows(server, 'limited6'))[3]![2]).toBe(9);
+  }, 30_000);
+});

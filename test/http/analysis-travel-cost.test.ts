@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRaster } from '../fixtures/raster/write-raster.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+import { readOutputRows, runAnalysisJob } from './analysis-engines-http.js';
+import { registerFileShare } from './imagery-http.js';
+
+// 5×5 cells of 10 m; crossing a cell costs 1 + its column per metre.
+const GEO = [500000, 10, 0, 4000050, 0, -10];
+const center = (col: number, row: number) => ({ x: 500005 + 10 * col, y: 4000045 - 10 * row });
+
+let server: TestServer;
+let share: string;
+let token: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  token = await server.token();
+  share = mkdtempSync(path.join(tmpdir(), 'tessera-cost-'));
+  await writeRaster(path.join(share, 'cost5.tif'), { width: 5, height: 5, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', value: (c) => 1 + c });
+  await registerFileShare(server, 'cost', share, token);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(share, { recursive: true, force: true });
+});
+
+const sources = (points: Array<{ col: number; row: number; id: number }>) => ({
+  geometryType: 'esriGeometryPoint',
+  spatialReference: { wkid: 32611 },
+  features: points.map((p, i) => ({ geometry: center(p.col, p.row), attributes: { OBJECTID: i + 1, station: p.id } })),
+});
+
+describe('CalculateTravelCost over HTTP with arcgis-rest-js Job (GRASS r.cost)', () => {
+  it('accumulates (c₁ + c₂)/2 × distance from the source, with ArcGIS back-link codes', async () => {
+    const results = await runAnalysisJob(server, token, 'CalculateTravelCost', {
+      inputSourceRasterOrFeatures: sources([{ col: 0, row: 2, id: 3 }]),
+      inputCostRaster: { uri: '/fileShares/cost/cost5.tif' },
+      outputDistanceName: 'cost_distance',
+      outputBacklinkName: 'cost_backlink',
+    });
+    expect(results.outputDistanceRaster.value.url).toBe(`${server.url}/rest/services/Hosted/cost_distance/ImageServer`);
+    expect(results.outputBacklinkRaster.value.url).toBe(`${server.url}/rest/services/Hosted/cost_backlink/ImageServer`);
+    const distance = await readOutputRows(server, 'cost_distance');
+    expect(distance[2]![0]).toBe(0);
+    expect(distance[2]![1]).toBeCloseTo(15, 4); // (1 + 2) / 2 × 10
+    expect(distance[2]![2]).toBeCloseTo(40, 4); // + (2 + 3) / 2 × 10
+    expect(distance[1]![1]).toBeCloseTo(15 * Math.SQRT2, 4); // diagonal: × √2
+    expect(distance[1]![0]).toBeCloseTo(10, 4); // (1 + 1) / 2 × 10
+    const backlink = await readOutputRows(server, 'cost_backlink');
+    expect(backlink[2]).toEqual([0, 5, 5, 5, 5]); // west, back toward the source
+    expect(backlink[0]![0]).toBe(3); // straight south
+    expect(backlink[1]![1]).toBe(4); // south-west
+    expect(backlink[3]![1]).toBe(6); // north-west
+  });
+
+  it('allocates each cell to its cheapest source by the allocation field, within the maximum', async () => {
+    const results = await runAnalysisJob(server, token, 'CalculateTravelCost', {
+      inputSourceRasterOrFeatures: sources([{ col: 0, row: 0, id: 3 }, { col: 4, row: 4, id: 5 }]),
+      inputCostRaster: { uri: '/fileShares/cost/cost5.tif' },
+      allocationField: 'station',
+      maximumAccumulation: 30,
+      outputDistanceName: 'alloc_distance',
+      outputAllocationName: 'alloc',
+    });
+    expect(results.outputAllocationRaster.value.url).toBe(`${server.url}/rest/services/Hosted/alloc/ImageServer`);
+    const allocation = await readOutputRows(server, 'alloc');
+    const distance = await readOutputRows(server, 'alloc_distance');
+    expect(allocation[0]![0]).toBe(3);
+    expect(allocation[1]![0]).toBe(3);
+    expect(allocation[4]![4]).toBe(5);
+    // Beyond 30 cost units nothing is reached: NoData in both.
+    expect(distance[0]![4]).toBeNull();
+    expect(allocation[0]![4]).toBeNull();
+    for (const row of distance) for (const v of row) if (v !== null) expect(v).toBeLessThanOrEqual(30 + 1e-9);
+  });
+});
