@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(gdal-bin libgdal-dev libsqlite3-mod-spatialite chromium)
+# python3-gdal: the gdal_polygonize.py / gdal_proximity.py utilities the raster analysis tasks run.
+DEBIAN_PACKAGES=(gdal-bin libgdal-dev libsqlite3-mod-spatialite chromium python3-gdal)
 # Analysis engines for the hydrology, travel-cost, density and image-analysis tasks (issue 13).
 DEBIAN_PACKAGES+=(grass-core saga otb-bin)
 missing=()

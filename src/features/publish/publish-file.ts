@@ -55,13 +55,7 @@ export async function publishFile(deps: FeatureDeps, input: PublishInput): Promi
     const service: ResolvedService = { record: created.record, definition: created.definition, item: created.item };
     input.onCreated?.(created);
     try {
-      const added = await addToServiceDefinition(deps, service, {
-        layers: layers.filter((l) => l.geometryType).map(toLayerInput),
-        tables: layers.filter((l) => !l.geometryType).map(toLayerInput),
-      });
-      for (const [i, source] of [...layers.filter((l) => l.geometryType), ...layers.filter((l) => !l.geometryType)].entries()) {
-        await loadFeatures(deps, service.definition.dataset, dataset, source, layerSchemaOf(added[i]!), input.onProgress);
-      }
+      await loadLayers(deps, service, dataset, layers, input.onProgress);
       return { ...created, definition: service.definition };
     } catch (error) {
       await deleteHostedService(deps, service, { deleteItem: true });
@@ -69,6 +63,29 @@ export async function publishFile(deps: FeatureDeps, input: PublishInput): Promi
     }
   } finally {
     dataset.close();
+  }
+}
+
+/**
+ * Loads every layer of a vector file into an existing (empty) hosted service: the analysis
+ * tasks fill services the portal created beforehand this way. The caller undoes on failure.
+ */
+export async function publishFileInto(deps: FeatureDeps, service: ResolvedService, file: string, format: SourceFormat): Promise<void> {
+  const dataset = await openSource(file, format);
+  try {
+    await loadLayers(deps, service, dataset, await scanSource(dataset, format));
+  } finally {
+    dataset.close();
+  }
+}
+
+async function loadLayers(deps: FeatureDeps, service: ResolvedService, dataset: Gdal.Dataset, layers: SourceLayer[], onProgress?: PublishInput['onProgress']): Promise<void> {
+  const added = await addToServiceDefinition(deps, service, {
+    layers: layers.filter((l) => l.geometryType).map(toLayerInput),
+    tables: layers.filter((l) => !l.geometryType).map(toLayerInput),
+  });
+  for (const [i, source] of [...layers.filter((l) => l.geometryType), ...layers.filter((l) => !l.geometryType)].entries()) {
+    await loadFeatures(deps, service.definition.dataset, dataset, source, layerSchemaOf(added[i]!), onProgress);
   }
 }
 

@@ -38,8 +38,15 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
   const outMask = new Uint8Array(width * height);
   // Esri's aspect is measured from north, clockwise; the light's azimuth becomes a math angle.
   const azimuthMath = (2 * Math.PI - light.azimuth + Math.PI / 2) % (2 * Math.PI);
-  const cosZenith = Math.cos(light.zenith);
-  const sinZenith = Math.sin(light.zenith);
+  // 255·(cos zenith·cos slope + sin zenith·sin slope·cos(azimuth − aspect)) written without
+  // trigonometry per cell (slope = atan(z·|g|), aspect = atan2(dz/dy, −dz/dx)), as gdaldem does:
+  // the same values, several times faster on large grids.
+  const cosZenith = 255 * Math.cos(light.zenith);
+  const ax = -255 * Math.sin(light.zenith) * Math.cos(azimuthMath) * light.z;
+  const ay = 255 * Math.sin(light.zenith) * Math.sin(azimuthMath) * light.z;
+  const z2 = light.z * light.z;
+  const sx = 8 * light.cellX;
+  const sy = 8 * light.cellY;
   const at = (col: number, row: number, fallback: number): number => {
     if (col < 0 || row < 0 || col >= width || row >= height) return fallback;
     const i = row * width + col;
@@ -48,29 +55,32 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
   for (let row = 0; row < height; row++) {
     for (let col = 0; col < width; col++) {
       const i = row * width + col;
-      if (mask[i] === 0 || Number.isNaN(elevation[i])) continue;
       const e = elevation[i];
-      const a = at(col - 1, row - 1, e);
-      const b = at(col, row - 1, e);
-      const c = at(col + 1, row - 1, e);
-      const d = at(col - 1, row, e);
-      const f = at(col + 1, row, e);
-      const g = at(col - 1, row + 1, e);
-      const h = at(col, row + 1, e);
-      const k = at(col + 1, row + 1, e);
-      const dzdx = (c + 2 * f + k - (a + 2 * d + g)) / (8 * light.cellX);
-      const dzdy = (g + 2 * h + k - (a + 2 * b + c)) / (8 * light.cellY);
-      const slope = Math.atan(light.z * Math.hypot(dzdx, dzdy));
-      let aspect = 0;
-      if (dzdx !== 0) {
-        aspect = Math.atan2(dzdy, -dzdx);
-        if (aspect < 0) aspect += 2 * Math.PI;
-      } else if (dzdy > 0) aspect = Math.PI / 2;
-      else if (dzdy < 0) aspect = (3 * Math.PI) / 2;
-      const value = 255 * (cosZenith * Math.cos(slope) + sinZenith * Math.sin(slope) * Math.cos(azimuthMath - aspect));
-      out[i] = Math.max(0, Math.min(255, Math.round(value)));
+      if (mask[i] === 0 || Number.isNaN(e)) continue;
+      let a: number, b: number, c: number, d: number, f: number, g: number, h: number, k: number;
+      const interior = row > 0 && col > 0 && row < height - 1 && col < width - 1;
+      if (interior && mask[i - width - 1] && mask[i - width] && mask[i - width + 1] && mask[i - 1] && mask[i + 1] && mask[i + width - 1] && mask[i + width] && mask[i + width + 1]) {
+        a = elevation[i - width - 1];
+        b = elevation[i - width];
+        c = elevation[i - width + 1];
+        d = elevation[i - 1];
+        f = elevation[i + 1];
+        g = elevation[i + width - 1];
+        h = elevation[i + width];
+        k = elevation[i + width + 1];
+        if (Number.isNaN(a + b + c + d + f + g + h + k)) [a, b, c, d, f, g, h, k] = neighbours(at, col, row, e);
+      } else [a, b, c, d, f, g, h, k] = neighbours(at, col, row, e);
+      const dzdx = (c + 2 * f + k - (a + 2 * d + g)) / sx;
+      const dzdy = (g + 2 * h + k - (a + 2 * b + c)) / sy;
+      const value = (cosZenith + ax * dzdx + ay * dzdy) / Math.sqrt(1 + z2 * (dzdx * dzdx + dzdy * dzdy));
+      out[i] = value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
       outMask[i] = mask[i];
     }
   }
   return { width, height, bands: [out], mask: outMask, pixelType: 'U8' };
+}
+
+/** The 3×3 neighbours of a cell (a, b, c / d, f / g, h, k); missing ones take the centre's value. */
+function neighbours(at: (col: number, row: number, fallback: number) => number, col: number, row: number, e: number): number[] {
+  return [at(col - 1, row - 1, e), at(col, row - 1, e), at(col + 1, row - 1, e), at(col - 1, row, e), at(col + 1, row, e), at(col - 1, row + 1, e), at(col, row + 1, e), at(col + 1, row + 1, e)];
 }

@@ -5,6 +5,9 @@ import { colormapFunction } from './colormap.js';
 import { hillshadeFunction } from './hillshade.js';
 import type { FunctionArguments, FunctionContext, RasterFunction } from './raster-function.js';
 import { stretchFunction } from './stretch.js';
+import { arithmeticFunction } from './arithmetic.js';
+import { remapFunction } from './remap.js';
+import { aspectFunction, slopeFunction } from './terrain.js';
 
 /** A parsed rendering rule; `input` is the function producing its `Raster` argument, if any. */
 export interface RenderingRule {
@@ -33,6 +36,15 @@ const FUNCTIONS: Record<string, RasterFunction> = {
   BandArithmetic: bandArithmeticFunction,
   Colormap: colormapFunction,
   ExtractBand: extractBandFunction,
+  Slope: slopeFunction,
+  Aspect: aspectFunction,
+  Remap: remapFunction,
+  Reclassify: remapFunction,
+  Arithmetic: arithmeticFunction(),
+  Plus: arithmeticFunction(1),
+  Minus: arithmeticFunction(2),
+  Times: arithmeticFunction(3),
+  Divide: arithmeticFunction(4),
 };
 
 const BY_LOWER_NAME = new Map(Object.entries(FUNCTIONS).map(([name, fn]) => [name.toLowerCase(), { name, fn }]));

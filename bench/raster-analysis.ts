@@ -1,0 +1,133 @@
+/**
+ * Raster analysis bench: `npm run bench:raster-analysis`.
+ * For each GDAL-engine task on a 2,000 × 2,000 input: the job's wall time (submit → succeeded,
+ * polled every 50 ms, as a client sees it) against the GDAL command(s) the task runs, alone, on
+ * the same input. The job's extra is input resolution, the worker hand-off, the lossless COG
+ * move into the raster store with overviews, footprint and statistics, and publishing.
+ * Options: `--repeat N` (default 3; the best of N runs of each, as the machine is shared) and
+ * `--only Task1,Task2`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { copyArgs } from '../src/tasks/copy-raster.js';
+import { proximityArgs } from '../src/tasks/calculate-distance.js';
+import { rasterizeArgs } from '../src/tasks/convert-feature-to-raster.js';
+import { polygonizeArgs } from '../src/tasks/convert-raster-to-feature.js';
+import { viewshedArgs } from '../src/tasks/create-viewshed.js';
+import { gridArgs } from '../src/tasks/interpolate-points.js';
+import { writeRaster } from '../test/fixtures/raster/write-raster.js';
+import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
+
+const run = promisify(execFile);
+const SIZE = 2000;
+const CELL = 10;
+const GT = [500000, CELL, 0, 4120000, 0, -CELL];
+const SRS = 'EPSG:32611';
+const RA = '/rest/services/System/RasterAnalysisTools/GPServer';
+const argValue = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const REPEAT = Math.max(1, Number(argValue('--repeat') ?? 3));
+const ONLY = argValue('--only')?.split(',');
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+async function runJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<number> {
+  const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  return timed(async () => {
+    const submitted = await server.post(`${RA}/${task}/submitJob`, { ...form, f: 'json', token });
+    if (!submitted.jobId) throw new Error(JSON.stringify(submitted));
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const job = await server.get(`${RA}/${task}/jobs/${submitted.jobId}?f=json&token=${token}&returnMessages=true`);
+      if (job.jobStatus === 'esriJobSucceeded') return;
+      if (/Failed|Cancelled|TimedOut/.test(job.jobStatus)) throw new Error(`${task}: ${JSON.stringify(job.messages)}`);
+    }
+  });
+}
+
+const gdal = (program: string, args: string[]) => run(program, args, { maxBuffer: 1 << 24 });
+
+async function main(): Promise<void> {
+  const share = await mkdtemp(path.join(tmpdir(), 'tessera-bench-ra-'));
+  const server = await startTestServer();
+  try {
+    const token = await server.token();
+    await server.post('/admin/data/registerItem', { item: JSON.stringify({ path: '/fileShares/bench', type: 'folder', info: { path: share } }), f: 'json', token });
+    const file = (name: string) => path.join(share, name);
+    console.log(`Writing ${SIZE}×${SIZE} inputs…`);
+    await writeRaster(file('dem.tif'), { width: SIZE, height: SIZE, dataType: 'Float32', srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => 500 + 200 * Math.sin(c / 150) * Math.cos(r / 210) + 0.02 * c });
+    await writeRaster(file('classes.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', noData: 0, srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => 1 + ((Math.floor(c / 100) * 7 + Math.floor(r / 100) * 3) % 9) });
+    const sources = new Set([[300, 400], [1500, 200], [1000, 1700], [1800, 1800]].map(([c, r]) => r * SIZE + c));
+    await writeRaster(file('sources.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => (sources.has(r * SIZE + c) ? 1 : 0) });
+    let seed = 3;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const extent = { xmin: GT[0], ymin: GT[3] - SIZE * CELL, xmax: GT[0] + SIZE * CELL, ymax: GT[3] };
+    const points = {
+      geometryType: 'esriGeometryPoint',
+      spatialReference: { wkid: 32611 },
+      fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'v', type: 'esriFieldTypeDouble' }],
+      features: Array.from({ length: 300 }, (_, i) => ({ attributes: { OBJECTID: i + 1, v: Math.round(random() * 1000) / 10 }, geometry: { x: extent.xmin + random() * SIZE * CELL, y: extent.ymin + random() * SIZE * CELL } })),
+    };
+    // Pin the point extent to the grid's corners so gdal_grid makes 2000×2000.
+    points.features[0].geometry = { x: extent.xmin, y: extent.ymin };
+    points.features[1].geometry = { x: extent.xmax, y: extent.ymax };
+    await writeFile(file('points.json'), JSON.stringify(points));
+    const square = (x: number, y: number, s: number) => [[[x, y], [x, y + s], [x + s, y + s], [x + s, y], [x, y]]];
+    const polygons = {
+      geometryType: 'esriGeometryPolygon',
+      spatialReference: { wkid: 32611 },
+      fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'code', type: 'esriFieldTypeInteger' }],
+      features: Array.from({ length: 100 }, (_, i) => ({ attributes: { OBJECTID: i + 1, code: i % 9 }, geometry: { rings: square(extent.xmin + (i % 10) * 2000, extent.ymin + Math.floor(i / 10) * 2000, 2000) } })),
+    };
+    await writeFile(file('polygons.json'), JSON.stringify(polygons));
+    const observers = [[4000, 6000], [15000, 12000]].map(([dx, dy]) => ({ x: extent.xmin + dx, y: extent.ymin + dy }));
+    const out = (name: string) => file(`gdal-${name}`);
+
+    const cases: Array<{ task: string; params: Record<string, unknown>; gdal: () => Promise<unknown>; note?: string }> = [
+      { task: 'CopyRaster', params: { inputRaster: { uri: '/bench/dem.tif' }, outputCellsize: 20, resamplingMethod: 'BILINEAR' }, gdal: () => gdal('gdalwarp', [...copyArgs(20, 'bilinear'), file('dem.tif'), out('copy.tif')]) },
+      { task: 'GenerateRaster', params: { rasterFunction: 'Hillshade', functionArguments: { Raster: { uri: '/bench/dem.tif' } } }, gdal: () => gdal('gdaldem', ['hillshade', '-q', file('dem.tif'), out('hillshade.tif')]), note: 'GDAL: gdaldem hillshade (ours: the exportImage function in JS)' },
+      { task: 'ConvertRasterToFeature', params: { inputRaster: { uri: '/bench/classes.tif' }, simplifyLinesOrPolygons: false }, gdal: () => gdal('gdal_polygonize.py', [...polygonizeArgs(), file('classes.tif'), out('polygons.gpkg'), 'out', 'gridcode']) },
+      { task: 'ConvertFeatureToRaster', params: { inputFeature: polygons, valueField: 'code', outputCellSize: CELL }, gdal: () => gdal('gdal_rasterize', [...rasterizeArgs({ name: 'code', integer: true }, CELL, { layerName: 'polygons' }), file('polygons.json'), out('rasterized.tif')]) },
+      { task: 'CalculateDistance', params: { inputSourceRasterOrFeatures: { uri: '/bench/sources.tif' } }, gdal: () => gdal('gdal_proximity.py', [...proximityArgs(undefined), file('sources.tif'), out('distance.tif')]) },
+      {
+        task: 'CreateViewshed',
+        params: { inputElevationSurface: { uri: '/bench/dem.tif' }, inputObserverFeatures: { geometryType: 'esriGeometryPoint', spatialReference: { wkid: 32611 }, features: observers.map((g) => ({ attributes: {}, geometry: g })) }, observersHeight: 10 },
+        gdal: async () => {
+          for (const [i, o] of observers.entries()) await gdal('gdal_viewshed', [...viewshedArgs({ ...o, height: 10, target: 0 }), file('dem.tif'), out(`viewshed-${i}.tif`)]);
+        },
+      },
+      { task: 'InterpolatePoints', params: { inputPointFeatures: points, interpolateField: 'v', outputCellSize: CELL }, gdal: () => gdal('gdal_grid', [...gridArgs('v', 'points', extent, CELL, 8), file('points.json'), out('idw.tif')]) },
+      { task: 'SummarizeRasterWithin', params: { inputZoneLayer: { uri: '/bench/classes.tif' }, inputRasterLayertoSummarize: { uri: '/bench/dem.tif' }, statisticType: 'Mean' }, gdal: () => gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', file('classes.tif'), out('zones.tif')]), note: 'GDAL: only the zone warp (GDAL 3.6 has no zonal statistics utility)' },
+      { task: 'ZonalStatisticsAsTable', params: { inputZoneRasterOrFeatures: { uri: '/bench/classes.tif' }, inputValueRaster: { uri: '/bench/dem.tif' } }, gdal: () => gdal('gdalwarp', ['-q', '-overwrite', '-r', 'near', file('classes.tif'), out('zones2.tif')]), note: 'GDAL: only the zone warp' },
+    ];
+    // A first job starts the worker process (module loading): not part of any task's time.
+    await runJob(server, token, 'CopyRaster', { inputRaster: { uri: '/bench/sources.tif' }, outputName: 'bench_warm_up' });
+    console.log(`\n${'task'.padEnd(24)} ${'job (s)'.padStart(8)} ${'GDAL (s)'.padStart(9)} ${'ratio'.padStart(6)}`);
+    for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.task))) {
+      let gdalMs = Infinity;
+      let jobMs = Infinity;
+      for (let i = 0; i < REPEAT; i++) {
+        gdalMs = Math.min(gdalMs, await timed(c.gdal));
+        const name = `bench_${c.task.toLowerCase()}_${i}`;
+        const nameParam = c.task === 'CalculateDistance' ? { outputDistanceName: name } : { outputName: name };
+        jobMs = Math.min(jobMs, await runJob(server, token, c.task, { ...c.params, ...nameParam }));
+      }
+      console.log(`${c.task.padEnd(24)} ${(jobMs / 1000).toFixed(2).padStart(8)} ${(gdalMs / 1000).toFixed(2).padStart(9)} ${(jobMs / gdalMs).toFixed(2).padStart(6)}${c.note ? `  (${c.note})` : ''}`);
+    }
+  } finally {
+    await server.close();
+    await rm(share, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,93 @@
+import gdal from 'gdal-async';
+import type { BandStatistics } from '../../imagery/store/catalog-store.js';
+import { cropBlock, pixelTypeInfo, type PixelBlock } from '../../imagery/render/pixel-block.js';
+import { applyRenderingRule, ruleMargin, type RenderingRule } from '../../imagery/render/raster-functions/rendering-rule.js';
+import { expandGrid, groundCellSize } from '../../imagery/render/render-grid.js';
+import { resolveSrs } from '../../imagery/render/srs-cache.js';
+import { toPixelType } from '../../raster/pixel-type.js';
+
+// GDAL mask flag (gdal.h): one mask for all bands.
+const GMF_PER_DATASET = 0x02;
+
+/**
+ * Runs a rendering rule over a whole raster with the very functions exportImage uses, on the
+ * same terms: the raster read with the rule's margin around it (no data beyond the edges), the
+ * cell size measured on the ground over that grown grid, the given statistics for the innermost
+ * function. So a persisted result equals the on-the-fly rendering of the same raster at its own
+ * grid, pixel for pixel. Writes a GeoTIFF with the result's pixel type and a per-dataset mask.
+ */
+export async function applyRasterFunction(source: string, rule: RenderingRule, statistics: BandStatistics[] | null, file: string): Promise<{ pixelType: string; bandCount: number }> {
+  const dataset = await gdal.openAsync(source);
+  let block: PixelBlock;
+  let gt: number[];
+  let srsWkt: string;
+  const margin = ruleMargin(rule);
+  try {
+    const { x: width, y: height } = await dataset.rasterSizeAsync;
+    gt = (await dataset.geoTransformAsync)!;
+    srsWkt = dataset.srs?.toWKT() ?? '';
+    block = await readBlock(dataset, width, height, margin);
+  } finally {
+    dataset.close();
+  }
+  const width = block.width - 2 * margin;
+  const height = block.height - 2 * margin;
+  const bbox = { xmin: gt[0], xmax: gt[0] + gt[1] * width, ymax: gt[3], ymin: gt[3] + gt[5] * height };
+  const grid = expandGrid({ bbox, width, height, srs: resolveSrs({ srsWkt, epsg: null }) }, margin);
+  const result = cropBlock(applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics }), margin);
+  await writeBlock(file, result, gt, srsWkt);
+  return { pixelType: result.pixelType, bandCount: result.bands.length };
+}
+
+/** All bands in their own type, grown by `margin` cells of no data on every side. */
+async function readBlock(dataset: gdal.Dataset, width: number, height: number, margin: number): Promise<PixelBlock> {
+  const first = await dataset.bands.getAsync(1);
+  const pixelType = toPixelType(first.dataType ?? 'Float32');
+  const { array } = pixelTypeInfo(pixelType);
+  const w = width + 2 * margin;
+  const h = height + 2 * margin;
+  const bands = [];
+  for (let b = 1; b <= dataset.bands.count(); b++) {
+    const band = await dataset.bands.getAsync(b);
+    if (band.colorInterpretation === 'Alpha') continue;
+    const inner = new array(width * height);
+    await band.pixels.readAsync(0, 0, width, height, inner as never);
+    bands.push(grow(inner, width, height, margin, array));
+  }
+  const maskBand = first.getMaskBand();
+  const innerMask = new Uint8Array(width * height).fill(255);
+  if (maskBand) await maskBand.pixels.readAsync(0, 0, width, height, innerMask);
+  const mask = grow(innerMask, width, height, margin, Uint8Array);
+  return { width: w, height: h, bands, mask, pixelType };
+}
+
+function grow<T extends ArrayLike<number> & { set(a: ArrayLike<number>, o: number): void; subarray(a: number, b: number): ArrayLike<number> }>(inner: T, width: number, height: number, margin: number, array: new (n: number) => T): T {
+  if (margin === 0) return inner;
+  const w = width + 2 * margin;
+  const out = new array(w * (height + 2 * margin));
+  for (let row = 0; row < height; row++) out.set(inner.subarray(row * width, (row + 1) * width), (row + margin) * w + margin);
+  return out;
+}
+
+async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt: string): Promise<void> {
+  const type = pixelTypeInfo(block.pixelType).gdal;
+  const out = await gdal.drivers.get('GTiff').createAsync(file, block.width, block.height, block.bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
+  try {
+    out.geoTransform = gt;
+    if (srsWkt) out.srs = gdal.SpatialReference.fromWKT(srsWkt);
+    for (let b = 0; b < block.bands.length; b++) {
+      const band = await out.bands.getAsync(b + 1);
+      await band.pixels.writeAsync(0, 0, block.width, block.height, block.bands[b] as never);
+    }
+    if (block.mask.some((v) => v === 0)) {
+      const first = await out.bands.getAsync(1);
+      first.createMaskBand(GMF_PER_DATASET);
+      const mask = first.getMaskBand()!;
+      const binary = Uint8Array.from(block.mask, (v) => (v === 0 ? 0 : 255));
+      await mask.pixels.writeAsync(0, 0, block.width, block.height, binary);
+    }
+    await out.flushAsync();
+  } finally {
+    out.close();
+  }
+}

@@ -1,0 +1,48 @@
+import gdal from 'gdal-async';
+import { TaskError } from '../../jobs/task.js';
+import type { AnalysisFeatures } from './feature-input.js';
+
+/** What the rasterising tasks need to know about a feature input before running GDAL. */
+export interface VectorFacts {
+  layerName: string;
+  /** Field names, as OGR reads them. */
+  fields: Map<string, { name: string; integer: boolean; numeric: boolean }>;
+  extent: { xmin: number; ymin: number; xmax: number; ymax: number };
+  srsWkt: string | null;
+  featureCount: number;
+}
+
+export async function readVectorFacts(param: string, features: AnalysisFeatures): Promise<VectorFacts> {
+  let dataset: gdal.Dataset;
+  try {
+    dataset = await gdal.openAsync(features.source);
+  } catch {
+    throw new TaskError(`'${param}': the features could not be read.`);
+  }
+  try {
+    const layer = dataset.layers.get(0);
+    const fields = new Map<string, { name: string; integer: boolean; numeric: boolean }>();
+    for (const field of layer.fields) {
+      const integer = field.type === 'integer' || field.type === 'integer64';
+      fields.set(field.name.toLowerCase(), { name: field.name, integer, numeric: integer || field.type === 'real' });
+    }
+    const e = layer.getExtent();
+    return {
+      layerName: layer.name,
+      fields,
+      extent: { xmin: e.minX, ymin: e.minY, xmax: e.maxX, ymax: e.maxY },
+      srsWkt: layer.srs?.toWKT() ?? null,
+      featureCount: layer.features.count(),
+    };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** A field of the input by name (any case), which must exist (and be numeric when asked). */
+export function requireField(param: string, facts: VectorFacts, name: string, numeric: boolean): { name: string; integer: boolean } {
+  const field = facts.fields.get(name.toLowerCase());
+  if (!field) throw new TaskError(`'${param}': the input has no field '${name}'.`);
+  if (numeric && !field.numeric) throw new TaskError(`'${param}': field '${field.name}' is not numeric.`);
+  return field;
+}

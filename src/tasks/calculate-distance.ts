@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
+import { runGdalCommand } from '../raster/run-gdal-command.js';
+import { applyMask, readAnalysisEnvironment } from './analysis/analysis-environment.js';
+import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readChoice, readPositive, workFolder } from './analysis/analysis-task.js';
+import { cellSizeOf, OUTPUT_NODATA, readGrid, writeGrid } from './analysis/grid-io.js';
+import { directionTo, nearestSources } from './analysis/nearest-source.js';
+import { readOutputName, type OutputName } from './analysis/output-name.js';
+import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
+import { sourceAsRaster } from './analysis/source-input.js';
+
+/**
+ * CalculateDistance (§8): straight-line distance from every cell to the nearest source cell
+ * (`gdal_proximity.py -distunits GEO`), up to `maximumDistance` (NoData beyond), and on request
+ * the direction to that source, its value (allocation) and the back direction, from an exact
+ * nearest-source transform. Sources are the cells holding data of a raster, or features burnt
+ * at `outputCellSize` (their `allocationField` values, default the object id). Planar only:
+ * `GEODESIC` is refused rather than answered with planar figures.
+ */
+export const calculateDistance: TaskDefinition = {
+  name: 'CalculateDistance',
+  displayName: 'Calculate Distance',
+  description: 'Straight-line distance, direction and allocation from sources.',
+  requiredPrivilege: 'premium:publisher:rasteranalysis',
+  parameters: [
+    input('inputSourceRasterOrFeatures', 'Input Source Raster Or Features', 'Sources: a raster ({"url"}, {"itemId"}, {"uri"}) or features (layer url with filter, itemId, feature set).', true),
+    outputNameParam('outputDistanceName'),
+    input('maximumDistance', 'Maximum Distance', 'Cells farther than this from every source get NoData.'),
+    input('outputCellSize', 'Output Cell Size', 'Cell size for feature sources (default: extent / 250).'),
+    outputNameParam('outputDirectionName', false),
+    outputNameParam('outputAllocationName', false),
+    input('allocationField', 'Allocation Field', 'Field of feature sources whose values the allocation output takes.'),
+    input('distanceMethod', 'Distance Method', 'PLANAR (default) or GEODESIC.'),
+    input('inputBarrierRasterOrFeatures', 'Input Barrier Raster Or Features', 'Not supported: barriers need a cost-distance engine.'),
+    outputNameParam('outputBackDirectionName', false),
+    ANALYSIS_CONTEXT_PARAM,
+    output('outputDistanceRaster', 'Output Distance Raster'),
+    output('outputDirectionRaster', 'Output Direction Raster'),
+    output('outputAllocationRaster', 'Output Allocation Raster'),
+    output('outputBackDirectionRaster', 'Output Back Direction Raster'),
+  ],
+  execute: runCalculateDistance,
+  rollback: rollbackAnalysis,
+};
+
+const OPTIONAL_OUTPUTS = [
+  ['outputDirectionName', 'outputDirectionRaster'],
+  ['outputAllocationName', 'outputAllocationRaster'],
+  ['outputBackDirectionName', 'outputBackDirectionRaster'],
+] as const;
+
+async function runCalculateDistance(context: TaskContext): Promise<Record<string, unknown>> {
+  const { inputs, signal } = context;
+  const deps = analysisDeps(context);
+  const work = await workFolder(context);
+  readChoice('distanceMethod', inputs.distanceMethod, ['PLANAR'], 'PLANAR');
+  if (inputs.inputBarrierRasterOrFeatures) throw new TaskError("'inputBarrierRasterOrFeatures' is not supported by this server's distance engine.");
+  const outputs: Array<[string, OutputName]> = [['outputDistanceRaster', await readOutputName('outputDistanceName', inputs.outputDistanceName, 'ImageServer', deps)]];
+  for (const [param, result] of OPTIONAL_OUTPUTS) {
+    if (inputs[param]) outputs.push([result, await readOutputName(param, inputs[param], 'ImageServer', deps)]);
+  }
+  const names = outputs.map(([, o]) => o.name.toLowerCase());
+  if (new Set(names).size !== names.length) throw new TaskError('Each output needs its own name.');
+  const maxDistance = readPositive('maximumDistance', inputs.maximumDistance);
+  const env = await readAnalysisEnvironment(inputs.context, deps, work);
+  const sources = await sourceAsRaster('inputSourceRasterOrFeatures', inputs.inputSourceRasterOrFeatures, {
+    ...(typeof inputs.allocationField === 'string' && inputs.allocationField ? { valueField: inputs.allocationField } : {}),
+    ...(readPositive('outputCellSize', inputs.outputCellSize) ? { cellSize: readPositive('outputCellSize', inputs.outputCellSize) } : {}),
+    env,
+    deps,
+    work,
+    signal,
+  });
+  context.progress(10, 'Finding the sources');
+  const grid = await readGrid(sources.source);
+  if (!grid.valid.includes(1)) throw new TaskError("'inputSourceRasterOrFeatures' has no source cells in the analysis extent.");
+  const targets = path.join(work, 'sources.tif');
+  await writeGrid(targets, grid, [grid.valid], 'Byte');
+  context.progress(20, 'Calculating distance');
+  const files: Record<string, string> = { outputDistanceRaster: path.join(work, 'distance.tif') };
+  await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance), targets, files.outputDistanceRaster], { signal }));
+  if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
+  const results: Record<string, OutputValue> = {};
+  for (const [i, [result, name]] of outputs.entries()) {
+    await applyMask(files[result], env, work, signal);
+    context.progress(50 + (40 * i) / outputs.length, `Publishing ${name.name}`);
+    results[result] = await publishRasterOutput(files[result], name, context, `CalculateDistance from ${sources.label}`);
+  }
+  context.progress(100, 'Done');
+  return results;
+}
+
+/** gdal_proximity.py arguments (exported for the tests and the bench, which run the same). */
+export function proximityArgs(maxDistance: number | undefined): string[] {
+  const args = ['-q', '-values', '1', '-distunits', 'GEO', '-ot', 'Float32', '-co', 'TILED=YES'];
+  if (maxDistance !== undefined) args.push('-maxdist', String(maxDistance), '-nodata', String(OUTPUT_NODATA.Float32));
+  return args;
+}
+
+/** Direction, allocation and back direction from the nearest-source transform. */
+async function writeNearestOutputs(grid: Awaited<ReturnType<typeof readGrid>>, maxDistance: number | undefined, wanted: string[], work: string, files: Record<string, string>): Promise<void> {
+  const [cx, cy] = cellSizeOf(grid);
+  const { nearest, distance2 } = nearestSources(grid.valid, grid.width, grid.height, cx, cy);
+  const n = grid.width * grid.height;
+  const reach = new Uint8Array(n);
+  const limit = maxDistance === undefined ? Infinity : maxDistance * maxDistance;
+  for (let i = 0; i < n; i++) reach[i] = nearest[i] >= 0 && distance2[i] <= limit ? 1 : 0;
+  if (wanted.includes('outputAllocationRaster')) {
+    const allocation = new Float64Array(n);
+    let integers = true;
+    for (let i = 0; i < n; i++) {
+      allocation[i] = reach[i] ? grid.values[nearest[i]] : 0;
+      if (!Number.isInteger(allocation[i])) integers = false;
+    }
+    files.outputAllocationRaster = path.join(work, 'allocation.tif');
+    await writeGrid(files.outputAllocationRaster, grid, [allocation], integers ? 'Int32' : 'Float32', reach);
+  }
+  const direction = new Float64Array(n);
+  for (let i = 0; i < n; i++) direction[i] = reach[i] ? directionTo(i, nearest[i], grid.width, cx, cy) : 0;
+  for (const [result, name] of [['outputDirectionRaster', 'direction.tif'], ['outputBackDirectionRaster', 'back-direction.tif']]) {
+    if (!wanted.includes(result)) continue;
+    files[result] = path.join(work, name);
+    // Straight-line paths: the way back to the source is the direction to it.
+    await writeGrid(files[result], grid, [direction], 'Float32', reach);
+  }
+}

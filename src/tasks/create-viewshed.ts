@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
+import { runGdalCommand } from '../raster/run-gdal-command.js';
+import { applyMask, prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
+import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readBool, readChoice, workFolder } from './analysis/analysis-task.js';
+import { resolveFeatureInput } from './analysis/feature-input.js';
+import { readGrid, writeGrid, type Grid } from './analysis/grid-io.js';
+import { readOutputName, type OutputName } from './analysis/output-name.js';
+import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
+import { resolveRasterInput } from './analysis/raster-input.js';
+import { pointValue, readPoints, type InputPoint } from './analysis/read-points.js';
+
+/**
+ * CreateViewshed (§8): `gdal_viewshed` once per observer (height above ground `observersHeight`,
+ * default 1; `targetHeight`, default 0; out to `maximumViewingDistance`), combined as ArcGIS
+ * does into the number of observers that see each cell. Per-observer values may come from
+ * fields (`…Field`). The above-ground-level output is the lowest target height any observer
+ * would see (`gdal_viewshed -om GROUND`, minimum over observers).
+ */
+export const createViewshed: TaskDefinition = {
+  name: 'CreateViewshed',
+  displayName: 'Create Viewshed',
+  description: 'Visible areas from observers over an elevation surface.',
+  requiredPrivilege: 'premium:publisher:rasteranalysis',
+  parameters: [
+    input('inputElevationSurface', 'Input Elevation Surface', 'The elevation raster.', true),
+    input('inputObserverFeatures', 'Input Observer Features', 'Observer points (layer url with filter, itemId or feature set).', true),
+    outputNameParam(),
+    input('optimizeFor', 'Optimize For', 'SPEED or ACCURACY (both run the same exact line-of-sight engine).'),
+    input('maximumViewingDistance', 'Maximum Viewing Distance', 'Cells farther than this are not visible.'),
+    input('maximumViewingDistanceField', 'Maximum Viewing Distance Field', 'Per-observer maximum distance.'),
+    input('minimumViewingDistance', 'Minimum Viewing Distance', 'Cells nearer than this are not visible.'),
+    input('minimumViewingDistanceField', 'Minimum Viewing Distance Field', 'Per-observer minimum distance.'),
+    input('viewingDistanceIs3D', 'Viewing Distance Is 3D', 'Distances are planar here.', false, 'GPBoolean'),
+    input('observersElevation', 'Observers Elevation', 'Absolute elevation of the observers (instead of the surface).'),
+    input('observersElevationField', 'Observers Elevation Field', 'Per-observer absolute elevation.'),
+    input('observersHeight', 'Observers Height', 'Height above the surface (default 1).'),
+    input('observersHeightField', 'Observers Height Field', 'Per-observer height.'),
+    input('targetHeight', 'Target Height', 'Height of targets above the surface (default 0).'),
+    input('targetHeightField', 'Target Height Field', 'Per-observer target height.'),
+    outputNameParam('aboveGroundLevelOutputName', false),
+    ANALYSIS_CONTEXT_PARAM,
+    output('outputRaster', 'Output Raster'),
+    output('outputAboveGroundLevelRaster', 'Output Above Ground Level Raster'),
+  ],
+  execute: runCreateViewshed,
+  rollback: rollbackAnalysis,
+};
+
+interface Observer {
+  x: number;
+  y: number;
+  height: number;
+  target: number;
+  maxDistance?: number;
+  minDistance?: number;
+}
+
+async function runCreateViewshed(context: TaskContext): Promise<Record<string, unknown>> {
+  const { inputs, signal } = context;
+  const deps = analysisDeps(context);
+  const work = await workFolder(context);
+  const outputName = await readOutputName('outputName', inputs.outputName, 'ImageServer', deps);
+  const aglName = inputs.aboveGroundLevelOutputName ? await readOutputName('aboveGroundLevelOutputName', inputs.aboveGroundLevelOutputName, 'ImageServer', deps) : undefined;
+  if (aglName && aglName.name.toLowerCase() === outputName.name.toLowerCase()) throw new TaskError('Each output needs its own name.');
+  readChoice('optimizeFor', inputs.optimizeFor, ['SPEED', 'ACCURACY'], 'SPEED');
+  if (readBool(inputs.viewingDistanceIs3D, false)) context.warning('viewingDistanceIs3D: distances are measured in the plane.');
+  const env = await readAnalysisEnvironment(inputs.context, deps, work);
+  const raster = await resolveRasterInput('inputElevationSurface', inputs.inputElevationSurface, deps, work, signal);
+  const [dem] = await gdalStep("Reading 'inputElevationSurface'", () => prepareRasters([raster], env, work, signal));
+  const surface = await readGrid(dem);
+  const features = await resolveFeatureInput('inputObserverFeatures', inputs.inputObserverFeatures, deps, work);
+  const observers = (await readPoints('inputObserverFeatures', features.source, surface.srsWkt)).map((p) => observerOf(p, inputs, surface));
+  const count = new Float64Array(surface.values.length);
+  const agl = aglName ? new Float64Array(surface.values.length).fill(Infinity) : undefined;
+  for (const [i, observer] of observers.entries()) {
+    context.progress(5 + (75 * i) / observers.length, `Observer ${i + 1} of ${observers.length}`);
+    const seen = await viewshedOf(observer, dem, path.join(work, `viewshed-${i}.tif`), 'NORMAL', signal);
+    applyMinimumDistance(seen, observer, surface);
+    for (let c = 0; c < count.length; c++) if (seen.values[c] > 0) count[c]++;
+    if (agl) {
+      const heights = await viewshedOf(observer, dem, path.join(work, `agl-${i}.tif`), 'GROUND', signal);
+      for (let c = 0; c < agl.length; c++) if (heights.valid[c] && heights.values[c] < agl[c]) agl[c] = heights.values[c];
+    }
+  }
+  const results: Record<string, OutputValue> = {};
+  const outputs: Array<[string, OutputName, string]> = [['outputRaster', outputName, path.join(work, 'viewshed.tif')]];
+  await writeGrid(outputs[0][2], surface, [count], 'Int32', surface.valid);
+  if (agl && aglName) {
+    const file = path.join(work, 'agl.tif');
+    const valid = Uint8Array.from(agl, (v, c) => (surface.valid[c] && Number.isFinite(v) ? 1 : 0));
+    await writeGrid(file, surface, [agl], 'Float32', valid);
+    outputs.push(['outputAboveGroundLevelRaster', aglName, file]);
+  }
+  for (const [result, name, file] of outputs) {
+    await applyMask(file, env, work, signal);
+    context.progress(85, `Publishing ${name.name}`);
+    results[result] = await publishRasterOutput(file, name, context, `CreateViewshed over ${raster.label}`);
+  }
+  context.progress(100, 'Done');
+  return results;
+}
+
+function observerOf(point: InputPoint, inputs: Record<string, unknown>, surface: Grid): Observer {
+  const num = (name: string) => (inputs[name] === undefined || inputs[name] === null || inputs[name] === '' ? undefined : readNumber(name, inputs[name]));
+  const field = (name: string) => (typeof inputs[name] === 'string' && inputs[name] ? (inputs[name] as string) : undefined);
+  const col = Math.floor((point.x - surface.geoTransform[0]) / surface.geoTransform[1]);
+  const row = Math.floor((point.y - surface.geoTransform[3]) / surface.geoTransform[5]);
+  if (col < 0 || row < 0 || col >= surface.width || row >= surface.height || !surface.valid[row * surface.width + col]) {
+    throw new TaskError(`'inputObserverFeatures': the observer at ${point.x.toFixed(1)}, ${point.y.toFixed(1)} is outside the elevation surface.`);
+  }
+  let height = pointValue(point, field('observersHeightField'), num('observersHeight'), 1)!;
+  const elevation = pointValue(point, field('observersElevationField'), num('observersElevation'), undefined);
+  // An absolute elevation becomes a height above the surface under the observer.
+  if (elevation !== undefined) height = elevation - surface.values[row * surface.width + col];
+  const observer: Observer = { x: point.x, y: point.y, height, target: pointValue(point, field('targetHeightField'), num('targetHeight'), 0)! };
+  const max = pointValue(point, field('maximumViewingDistanceField'), num('maximumViewingDistance'), undefined);
+  const min = pointValue(point, field('minimumViewingDistanceField'), num('minimumViewingDistance'), undefined);
+  if (max !== undefined && max > 0) observer.maxDistance = max;
+  if (min !== undefined && min > 0) observer.minDistance = min;
+  return observer;
+}
+
+function readNumber(name: string, value: unknown): number {
+  const raw = typeof value === 'object' && value ? (value as Record<string, unknown>).distance : value;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new TaskError(`'${name}' must be a number.`);
+  return n;
+}
+
+/** gdal_viewshed arguments for one observer (exported for the tests and the bench). */
+export function viewshedArgs(observer: Pick<Observer, 'x' | 'y' | 'height' | 'target' | 'maxDistance'>, mode: 'NORMAL' | 'GROUND' = 'NORMAL'): string[] {
+  const args = ['-q', '-ox', String(observer.x), '-oy', String(observer.y), '-oz', String(observer.height), '-tz', String(observer.target), '-om', mode];
+  if (mode === 'NORMAL') args.push('-vv', '1', '-iv', '0', '-ov', '0');
+  if (observer.maxDistance) args.push('-md', String(observer.maxDistance));
+  return args;
+}
+
+async function viewshedOf(observer: Observer, dem: string, file: string, mode: 'NORMAL' | 'GROUND', signal: AbortSignal): Promise<Grid> {
+  await gdalStep('The viewshed', () => runGdalCommand('gdal_viewshed', [...viewshedArgs(observer, mode), dem, file], { signal }));
+  return readGrid(file);
+}
+
+function applyMinimumDistance(seen: Grid, observer: Observer, surface: Grid): void {
+  if (!observer.minDistance) return;
+  const [ox, px, , oy, , py] = surface.geoTransform;
+  const limit = observer.minDistance ** 2;
+  for (let row = 0; row < surface.height; row++) {
+    for (let col = 0; col < surface.width; col++) {
+      const dx = ox + (col + 0.5) * px - observer.x;
+      const dy = oy + (row + 0.5) * py - observer.y;
+      if (dx * dx + dy * dy < limit) seen.values[row * surface.width + col] = 0;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import gdal from 'gdal-async';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { polygonizeArgs } from '../../src/tasks/convert-raster-to-feature.js';
+import { writeRaster } from '../fixtures/raster/write-raster.js';
+import { gdalCommand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+
+let env: AnalysisServer;
+let skip = '';
+const GT = [290000, 30, 0, 9120000, 0, -30];
+
+beforeAll(async () => {
+  const started = await startAnalysisServer();
+  if ('reason' in started) {
+    skip = started.reason;
+    return;
+  }
+  env = started;
+  // Classes: 1 on the left, 2 on the right, a 3 island in the middle, nodata in the first row.
+  await writeRaster(path.join(env.share, 'classes.tif'), {
+    width: 60, height: 40, dataType: 'Byte', noData: 0, srs: 'EPSG:31985', geoTransform: GT,
+    value: (c, r) => (r === 0 ? 0 : c >= 20 && c < 30 && r >= 10 && r < 20 ? 3 : c < 30 ? 1 : 2),
+  });
+  // A road: a diagonal of 5s and a row of 7s on a background of 0.
+  await writeRaster(path.join(env.share, 'roads.tif'), {
+    width: 30, height: 30, dataType: 'Byte', srs: 'EPSG:31985', geoTransform: GT,
+    value: (c, r) => (c === r && c > 2 && c < 25 ? 5 : r === 27 && c > 1 ? 7 : 0),
+  });
+}, 180_000);
+afterAll(async () => env?.close());
+
+async function query(name: string, fields: string): Promise<any> {
+  return env.server.get(`/rest/services/Hosted/${name}/FeatureServer/0/query?where=1%3D1&outFields=${fields}&f=json&token=${env.token}`);
+}
+
+/** Area of an Esri JSON polygon (rings: exterior clockwise positive, holes negative). */
+function area(rings: number[][][]): number {
+  return rings.reduce((sum, ring) => sum - ring.reduce((s, [x, y], i) => s + (i ? (ring[i - 1][0] * y - x * ring[i - 1][1]) / 2 : 0), 0), 0);
+}
+
+describe('ConvertRasterToFeature over HTTP', () => {
+  it('makes the polygons gdal_polygonize makes (no simplification) in a hosted feature layer', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { status, results, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', {
+      inputRaster: { uri: '/data/classes.tif' },
+      outputType: 'Polygon',
+      simplifyLinesOrPolygons: false,
+      outputName: 'class_polygons',
+    });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const item = await env.server.get(`/sharing/rest/content/items/${results.outputFeatures.value.itemId}?f=json&token=${env.token}`);
+    expect(item).toMatchObject({ type: 'Feature Service', owner: 'admin' });
+    const expected = path.join(env.share, 'expected-polygons.gpkg');
+    await gdalCommand('gdal_polygonize.py', [...polygonizeArgs(), path.join(env.share, 'classes.tif'), expected, 'out', 'gridcode']);
+    const dataset = gdal.open(expected);
+    const want = dataset.layers.get(0).features.map((f) => [f.fields.get('gridcode'), Math.round((f.getGeometry() as gdal.Polygon).getArea())]).sort();
+    dataset.close();
+    const got = (await query('class_polygons', 'gridcode')).features.map((f: any) => [f.attributes.gridcode, Math.round(area(f.geometry.rings))]).sort();
+    expect(got).toEqual(want);
+    expect(got.map((g: number[]) => g[0]).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('dissolves into one multipart feature per value, and simplifies', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, createMultipartFeatures: true, outputName: 'class_multipart' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const rows = (await query('class_multipart', 'gridcode')).features;
+    expect(rows.map((f: any) => f.attributes.gridcode).sort()).toEqual([1, 2, 3]);
+    // Class 1 surrounds the island: its area is the left half of rows 1–39 minus 10×10 cells.
+    const one = rows.find((f: any) => f.attributes.gridcode === 1);
+    expect(area(one.geometry.rings)).toBeCloseTo((30 * 39 - 100) * 900, -2);
+  });
+
+  it('makes one point per cell with data', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, outputType: 'Point', outputName: 'class_points' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const count = await env.server.get(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=grid_code%3D3&returnCountOnly=true&f=json&token=${env.token}`);
+    expect(count.count).toBe(100);
+    const total = await env.server.get(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${env.token}`);
+    expect(total.count).toBe(60 * 39);
+  });
+
+  it('traces lines through linear cell groups', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, outputName: 'road_lines' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const rows = (await query('road_lines', 'grid_code')).features;
+    expect(rows.map((f: any) => f.attributes.grid_code).sort()).toEqual([5, 7]);
+    const road = rows.find((f: any) => f.attributes.grid_code === 7);
+    const [first, last] = [road.geometry.paths[0][0], road.geometry.paths[0].at(-1)];
+    expect(Math.abs(last[0] - first[0])).toBeCloseTo(27 * 30, 6); // cells 2..29 centre to centre
+  });
+
+  it('fails naming a field other than Value', async (ctx) => {
+    if (skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, field: 'Class_Name', outputName: 'never_vectorized' });
+    expect(status).toBe('esriJobFailed');
+    expect(messages.join(' ')).toMatch(/'field'/);
+  });
+});
