@@ -4,7 +4,7 @@ import type { AppContext } from '../context.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiError } from '../errors.js';
 import { checkGeometryLimits } from './geometry-limits.js';
-import { readMultipart } from './multipart.js';
+import { readMultipart, removeUploads } from './multipart.js';
 import { Params } from '../params.js';
 
 /**
@@ -19,14 +19,24 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
     // A bad token in the URL or a header is refused before a large upload is read.
     const early = findToken(request, new Params(request.query as Record<string, unknown>), new Set());
     if (early) await context.auth.authenticate(early.token, { referer: request.headers.referer, ip: request.ip }, early.source);
-    // Files reach the disk only once the caller is known: a token from the URL, a header or a field
-    // before the first file (ArcGIS clients put `token` and `f` first).
+    // A token from the URL, a header or a field before the first file is checked before the file
+    // reaches the disk (ArcGIS Pro puts `token` and `f` first). arcgis-rest-js appends `token`
+    // after the file: that upload is written within the route's limit, and removed at once when
+    // no token follows.
+    let tokenAfterFiles = false;
     const beforeFiles = async (fields: Record<string, string>) => {
       const found = findToken(request, new Params(request.query as Record<string, unknown>, fields), new Set(Object.keys(fields).map((k) => k.toLowerCase())));
-      if (!found) throw ApiError.tokenRequired();
+      if (!found) {
+        tokenAfterFiles = true;
+        return;
+      }
       await context.auth.authenticate(found.token, { referer: request.headers.referer, ip: request.ip }, found.source);
     };
     const { fields, uploads } = await readMultipart(request, path.join(context.config.dataDir, 'tmp', 'uploads'), beforeFiles);
+    if (tokenAfterFiles && !findToken(request, new Params(request.query as Record<string, unknown>, fields), new Set(Object.keys(fields).map((k) => k.toLowerCase())))) {
+      await removeUploads(uploads);
+      throw ApiError.tokenRequired();
+    }
     body = fields;
     state.uploads = uploads;
   } else if (request.body && typeof request.body === 'object' && !Buffer.isBuffer(request.body)) {

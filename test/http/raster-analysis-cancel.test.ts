@@ -13,10 +13,10 @@ import { startAnalysisServer, type AnalysisServer } from './raster-analysis-help
 
 let env: AnalysisServer;
 let skip = '';
-/** An HTTP server on this helper's port range that accepts requests and never answers them. */
+/** An HTTP server on a free loopback port that accepts requests and never answers them. */
 let hanging: Server;
 const sockets = new Set<Socket>();
-const SLOW = 'http://127.0.0.1:7201';
+let slowBase = '';
 
 beforeAll(async () => {
   const started = await startAnalysisServer();
@@ -27,7 +27,8 @@ beforeAll(async () => {
   env = started;
   hanging = createServer(() => undefined);
   hanging.on('connection', (socket) => sockets.add(socket));
-  await new Promise<void>((resolve) => hanging.listen(7201, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  slowBase = `http://127.0.0.1:${(hanging.address() as { port: number }).port}`;
 }, 180_000);
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
@@ -35,25 +36,26 @@ afterAll(async () => {
   await env?.close();
 });
 
-const slowRaster = { url: `${SLOW}/slow.tif` };
-const slowLayer = { url: `${SLOW}/arcgis/rest/services/slow/FeatureServer/0` };
+const slowRaster = () => ({ url: `${slowBase}/slow.tif` });
+const slowLayer = () => ({ url: `${slowBase}/arcgis/rest/services/slow/FeatureServer/0` });
 const points = { geometryType: 'esriGeometryPoint', spatialReference: { wkid: 31985 }, features: [{ attributes: { v: 1 }, geometry: { x: 292000, y: 9117000 } }] };
 
 /** Every task with an input that keeps its engine busy (reading from a server that never answers). */
-const CASES: Array<[string, Record<string, unknown>]> = [
-  ['CopyRaster', { inputRaster: slowRaster }],
-  ['GenerateRaster', { rasterFunction: 'Slope', functionArguments: { Raster: slowRaster } }],
-  ['ConvertRasterToFeature', { inputRaster: slowRaster }],
-  ['ConvertFeatureToRaster', { inputFeature: slowLayer, valueField: 'v' }],
-  ['CalculateDistance', { inputSourceRasterOrFeatures: slowRaster }],
-  ['CreateViewshed', { inputElevationSurface: slowRaster, inputObserverFeatures: points }],
-  ['InterpolatePoints', { inputPointFeatures: slowLayer, interpolateField: 'v' }],
-  ['SummarizeRasterWithin', { inputZoneLayer: { uri: '/data/dem.tif' }, inputRasterLayertoSummarize: slowRaster }],
-  ['ZonalStatisticsAsTable', { inputZoneRasterOrFeatures: { uri: '/data/dem.tif' }, inputValueRaster: slowRaster }],
+const CASES: Array<[string, () => Record<string, unknown>]> = [
+  ['CopyRaster', () => ({ inputRaster: slowRaster() })],
+  ['GenerateRaster', () => ({ rasterFunction: 'Slope', functionArguments: { Raster: slowRaster() } })],
+  ['ConvertRasterToFeature', () => ({ inputRaster: slowRaster() })],
+  ['ConvertFeatureToRaster', () => ({ inputFeature: slowLayer(), valueField: 'v' })],
+  ['CalculateDistance', () => ({ inputSourceRasterOrFeatures: slowRaster() })],
+  ['CreateViewshed', () => ({ inputElevationSurface: slowRaster(), inputObserverFeatures: points })],
+  ['InterpolatePoints', () => ({ inputPointFeatures: slowLayer(), interpolateField: 'v' })],
+  ['SummarizeRasterWithin', () => ({ inputZoneLayer: { uri: '/data/dem.tif' }, inputRasterLayertoSummarize: slowRaster() })],
+  ['ZonalStatisticsAsTable', () => ({ inputZoneRasterOrFeatures: { uri: '/data/dem.tif' }, inputValueRaster: slowRaster() })],
 ];
 
 describe('cancelling analysis jobs', () => {
-  it.each(CASES)('%s: cancel during execution ends the engine and leaves no service, item or raster', async (task, params) => {
+  it.each(CASES)('%s: cancel during execution ends the engine and leaves no service, item or raster', async (task, makeParams) => {
+    const params = makeParams();
     if (skip) return;
     const name = `cancelled_${task.toLowerCase()}`;
     const outputParam = task === 'CalculateDistance' ? 'outputDistanceName' : 'outputName';
