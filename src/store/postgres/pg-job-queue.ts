@@ -3,65 +3,10 @@ import type { JobEvent, JobFilter, JobMessage, JobProgress, JobQueue, JobRecord,
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import { numberPlaceholders } from '../rows/item-query.js';
 import type { JobDispatch } from './pg-job-dispatch.js';
-
-interface JobRow {
-  id: string;
-  service: string;
-  task: string;
-  owner: string | null;
-  state: JobState;
-  inputs: string;
-  results: string | null;
-  base_url: string;
-  progress: string | null;
-  machine: string | null;
-  worker_pid: number | null;
-  attempts: number;
-  submitted: number;
-  started: number | null;
-  ended: number | null;
-  heartbeat: number | null;
-}
-
-function toRecord(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    service: row.service,
-    task: row.task,
-    owner: row.owner,
-    state: row.state,
-    inputs: JSON.parse(row.inputs) as Record<string, unknown>,
-    results: row.results === null ? null : (JSON.parse(row.results) as Record<string, unknown>),
-    baseUrl: row.base_url,
-    progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
-    machine: row.machine,
-    workerPid: row.worker_pid,
-    attempts: row.attempts,
-    submitted: row.submitted,
-    started: row.started,
-    ended: row.ended,
-    heartbeat: row.heartbeat,
-  };
-}
+import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
 
 /** `?` placeholders (numbered by numberPlaceholders), as in the SQLite queue. */
-function whereOf(filter: JobFilter): { sql: string; values: unknown[] } {
-  const clauses: string[] = [];
-  const values: unknown[] = [];
-  const add = (sql: string, ...bound: unknown[]) => {
-    clauses.push(sql);
-    values.push(...bound);
-  };
-  if (filter.service !== undefined) add('service = ?', filter.service);
-  if (filter.states?.length === 0) add('false');
-  else if (filter.states) add(`state IN (${filter.states.map(() => '?').join(', ')})`, ...filter.states);
-  if (filter.owner === null) add('owner IS NULL');
-  else if (filter.owner !== undefined) add('lower(owner) = lower(?)', filter.owner);
-  if (filter.submittedFrom !== undefined) add('submitted >= ?', filter.submittedFrom);
-  if (filter.submittedTo !== undefined) add('submitted <= ?', filter.submittedTo);
-  if (filter.machine !== undefined) add('machine = ?', filter.machine);
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values };
-}
+const whereOf = (filter: JobFilter) => jobFilterSql(filter, { never: 'false', ownerIs: 'lower(owner) = lower(?)' });
 
 /**
  * A stale job handed to one recovering node is leased for this long (its heartbeat is pushed
@@ -118,13 +63,13 @@ export class PgJobQueue implements JobQueue {
       // Same transaction: a job is never in our table without its pg-boss message, nor the reverse.
       await this.dispatch.send(job.id, client);
       await this.notify(client, { type: 'submitted', id: job.id });
-      return toRecord(row!);
+      return toJobRecord(row!);
     });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
     const row = await this.one('SELECT * FROM jobs WHERE id = ?', [id]);
-    return row && toRecord(row);
+    return row && toJobRecord(row);
   }
 
   async messages(id: string): Promise<JobMessage[]> {
@@ -139,7 +84,7 @@ export class PgJobQueue implements JobQueue {
       numberPlaceholders(`SELECT * FROM jobs ${where.sql} ORDER BY submitted, seq LIMIT ? OFFSET ?`),
       [...where.values, page.limit, page.offset],
     );
-    return { total: count.rows[0]!.n, jobs: rows.map(toRecord) };
+    return { total: count.rows[0]!.n, jobs: rows.map(toJobRecord) };
   }
 
   async countByState(filter: JobFilter): Promise<Partial<Record<JobState, number>>> {
@@ -168,7 +113,7 @@ export class PgJobQueue implements JobQueue {
       );
       // Our row now says who runs it (and the heartbeat watches it): the message has done its part.
       await this.dispatch.complete(message.messageId);
-      if (row) return toRecord(row);
+      if (row) return toJobRecord(row);
     }
   }
 
@@ -274,7 +219,7 @@ export class PgJobQueue implements JobQueue {
        RETURNING *`,
       [heartbeatBefore, Date.now() + RECOVERY_LEASE_MS],
     );
-    return rows.map(toRecord).sort((a, b) => a.submitted - b.submitted);
+    return rows.map(toJobRecord).sort((a, b) => a.submitted - b.submitted);
   }
 
   async findExpired(endedBefore: number, limit: number): Promise<string[]> {

@@ -10,68 +10,13 @@ import type {
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import type { Statement } from 'better-sqlite3';
 import { inTransaction, type SqliteDatabase } from './database.js';
+import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
 
-interface JobRow {
-  id: string;
-  service: string;
-  task: string;
-  owner: string | null;
-  state: JobState;
-  inputs: string;
-  results: string | null;
-  base_url: string;
-  progress: string | null;
-  machine: string | null;
-  worker_pid: number | null;
-  attempts: number;
-  submitted: number;
-  started: number | null;
-  ended: number | null;
-  heartbeat: number | null;
-}
-
-function toRecord(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    service: row.service,
-    task: row.task,
-    owner: row.owner,
-    state: row.state,
-    inputs: JSON.parse(row.inputs) as Record<string, unknown>,
-    results: row.results === null ? null : (JSON.parse(row.results) as Record<string, unknown>),
-    baseUrl: row.base_url,
-    progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
-    machine: row.machine,
-    workerPid: row.worker_pid,
-    attempts: row.attempts,
-    submitted: row.submitted,
-    started: row.started,
-    ended: row.ended,
-    heartbeat: row.heartbeat,
-  };
-}
+const whereOf = (filter: JobFilter) => jobFilterSql(filter, { never: '0', ownerIs: 'owner = ? COLLATE NOCASE' });
 
 /** `state IN (?, ?)` with its values; states come from code. */
 function inStates(states: readonly JobState[]): { sql: string; values: JobState[] } {
   return { sql: `state IN (${states.map(() => '?').join(', ')})`, values: [...states] };
-}
-
-function whereOf(filter: JobFilter): { sql: string; values: unknown[] } {
-  const clauses: string[] = [];
-  const values: unknown[] = [];
-  const add = (sql: string, ...bound: unknown[]) => {
-    clauses.push(sql);
-    values.push(...bound);
-  };
-  if (filter.service !== undefined) add('service = ?', filter.service);
-  if (filter.states?.length === 0) add('0');
-  else if (filter.states) add(inStates(filter.states).sql, ...filter.states);
-  if (filter.owner === null) add('owner IS NULL');
-  else if (filter.owner !== undefined) add('owner = ? COLLATE NOCASE', filter.owner);
-  if (filter.submittedFrom !== undefined) add('submitted >= ?', filter.submittedFrom);
-  if (filter.submittedTo !== undefined) add('submitted <= ?', filter.submittedTo);
-  if (filter.machine !== undefined) add('machine = ?', filter.machine);
-  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values };
 }
 
 /** The embedded job queue: one table of jobs, claimed with a single UPDATE … RETURNING. */
@@ -100,12 +45,12 @@ export class SqliteJobQueue implements JobQueue {
          VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?) RETURNING *`,
       )
       .get(job.id, job.service, job.task, job.owner, JSON.stringify(job.inputs), job.baseUrl, Date.now()) as JobRow;
-    return toRecord(row);
+    return toJobRecord(row);
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
     const row = this.getRow(id);
-    return row && toRecord(row);
+    return row && toJobRecord(row);
   }
 
   async messages(id: string): Promise<JobMessage[]> {
@@ -118,7 +63,7 @@ export class SqliteJobQueue implements JobQueue {
     const total = (this.prepare(`SELECT count(*) AS n FROM jobs ${where.sql}`).get(...where.values) as { n: number }).n;
     const rows = this.prepare(`SELECT * FROM jobs ${where.sql} ORDER BY submitted, rowid LIMIT ? OFFSET ?`)
       .all(...where.values, page.limit, page.offset) as JobRow[];
-    return { total, jobs: rows.map(toRecord) };
+    return { total, jobs: rows.map(toJobRecord) };
   }
 
   async countByState(filter: JobFilter): Promise<Partial<Record<JobState, number>>> {
@@ -137,7 +82,7 @@ export class SqliteJobQueue implements JobQueue {
        WHERE rowid = (SELECT rowid FROM jobs WHERE state IN ('submitted', 'waiting') ORDER BY submitted, rowid LIMIT 1)
        RETURNING *`,
     ).get(claim.machine, claim.workerPid ?? null, now, now) as JobRow | undefined;
-    return row && toRecord(row);
+    return row && toJobRecord(row);
   }
 
   async assignWorker(id: string, workerPid: number): Promise<void> {
@@ -230,7 +175,7 @@ export class SqliteJobQueue implements JobQueue {
            AND (heartbeat IS NULL OR heartbeat < ?) ORDER BY submitted, rowid`,
       )
       .all(heartbeatBefore) as JobRow[];
-    return rows.map(toRecord);
+    return rows.map(toJobRecord);
   }
 
   async findExpired(endedBefore: number, limit: number): Promise<string[]> {

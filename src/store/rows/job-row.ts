@@ -1,0 +1,69 @@
+import type { JobFilter, JobProgress, JobRecord, JobState } from '../job-queue.js';
+
+/** A `jobs` row as both engines store it (JSON columns as text, times as epoch ms). */
+export interface JobRow {
+  id: string;
+  service: string;
+  task: string;
+  owner: string | null;
+  state: JobState;
+  inputs: string;
+  results: string | null;
+  base_url: string;
+  progress: string | null;
+  machine: string | null;
+  worker_pid: number | null;
+  attempts: number;
+  submitted: number;
+  started: number | null;
+  ended: number | null;
+  heartbeat: number | null;
+}
+
+export function toJobRecord(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    service: row.service,
+    task: row.task,
+    owner: row.owner,
+    state: row.state,
+    inputs: JSON.parse(row.inputs) as Record<string, unknown>,
+    results: row.results === null ? null : (JSON.parse(row.results) as Record<string, unknown>),
+    baseUrl: row.base_url,
+    progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
+    machine: row.machine,
+    workerPid: row.worker_pid,
+    attempts: row.attempts,
+    submitted: row.submitted,
+    started: row.started,
+    ended: row.ended,
+    heartbeat: row.heartbeat,
+  };
+}
+
+/** The two places the engines' SQL differs in a job filter. */
+export interface JobFilterDialect {
+  /** A clause that is never true (`0`, `false`). */
+  never: string;
+  /** Owner equality ignoring case, with one `?`. */
+  ownerIs: string;
+}
+
+/** `WHERE …` with `?` placeholders for a job filter (empty when it filters nothing). */
+export function jobFilterSql(filter: JobFilter, dialect: JobFilterDialect): { sql: string; values: unknown[] } {
+  const clauses: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: string, ...bound: unknown[]) => {
+    clauses.push(sql);
+    values.push(...bound);
+  };
+  if (filter.service !== undefined) add('service = ?', filter.service);
+  if (filter.states?.length === 0) add(dialect.never);
+  else if (filter.states) add(`state IN (${filter.states.map(() => '?').join(', ')})`, ...filter.states);
+  if (filter.owner === null) add('owner IS NULL');
+  else if (filter.owner !== undefined) add(dialect.ownerIs, filter.owner);
+  if (filter.submittedFrom !== undefined) add('submitted >= ?', filter.submittedFrom);
+  if (filter.submittedTo !== undefined) add('submitted <= ?', filter.submittedTo);
+  if (filter.machine !== undefined) add('machine = ?', filter.machine);
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', values };
+}
