@@ -3,13 +3,21 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
-/** tsx's loader by absolute URL: worker threads start without the parent's module hooks. */
-export function tsxLoader(): string {
-  try {
-    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  } catch {
-    return 'tsx';
-  }
+/**
+ * Starts a worker thread on a TypeScript entry: a small script registers tsx in the thread (worker
+ * threads do not inherit the parent's module hooks, nor take `--import` in execArgv) and imports it.
+ */
+export function startTsWorker(entry: URL, workerData?: unknown): Worker {
+  // The ESM build of tsx's API: its CommonJS one registers the hooks by a path that breaks here.
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const boot = `const { workerData } = require('node:worker_threads');
+    import(workerData.api).then((tsx) => { tsx.register(); return import(workerData.entry); }).catch((error) => { throw error; });`;
+  return new Worker(boot, { eval: true, workerData: { api, entry: entry.href, data: workerData } });
+}
+
+/** The data given to startTsWorker, inside the thread. */
+export function tsWorkerData<T>(data: unknown): T {
+  return (data as { data: T }).data;
 }
 
 /** What an entry posts back for one task: its result, or an error by name and message. */
@@ -89,7 +97,7 @@ export class ThreadPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(this.entry, { execArgv: ['--import', tsxLoader()] });
+    const worker = startTsWorker(this.entry);
     // An idle pool must not keep the process alive; a busy thread is kept alive by its task's promise.
     worker.unref();
     const slot: Slot = { worker, task: undefined };
