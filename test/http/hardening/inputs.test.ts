@@ -147,7 +147,7 @@ describe('large filter geometries, decoded and tested on worker threads', () => 
   it.each([250, 5000])('answers like the 4-corner square with %i points per edge', async (perEdge) => {
     const small = square(1);
     const large = square(perEdge);
-    for (const form of [
+    for (const form of <Array<Record<string, string>>>[
       { returnCountOnly: 'true' },
       { returnIdsOnly: 'true' },
       { returnExtentOnly: 'true' },
