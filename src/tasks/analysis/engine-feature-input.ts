@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError, type TaskContext } from '../../jobs/task.js';
+import { isServerUrl, serverUrlsOf } from '../image-collection/service-url.js';
+import { fetchInputUrl, urlPolicy } from '../public-url.js';
 
 /** Features written where engines (through GDAL's ESRIJSON driver) can read them. */
 export interface EngineFeatures {
@@ -58,10 +60,19 @@ async function queryLayer(name: string, object: Record<string, unknown>, context
   url.searchParams.set('where', typeof object.filter === 'string' && object.filter ? object.filter : '1=1');
   url.searchParams.set('outFields', '*');
   url.searchParams.set('f', 'json');
-  const response = await fetch(url, { signal: context.signal }).catch(() => undefined);
-  const body = (await response?.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+  const body = (await readJson(url, object.url, context).catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!body || body.error || !Array.isArray(body.features)) throw new TaskError(`'${name}': the layer ${object.url} could not be read.`);
   return body;
+}
+
+/**
+ * A layer of this server is read as is; any other URL with every hop's address checked, as all URL
+ * inputs are (a publisher must not make the server query its own network).
+ */
+async function readJson(url: URL, label: string, context: TaskContext): Promise<unknown> {
+  if (isServerUrl(url, serverUrlsOf(context))) return (await fetch(url, { signal: context.signal, redirect: 'error' })).json();
+  const response = await fetchInputUrl(url, label, urlPolicy(context.config), { signal: context.signal });
+  return JSON.parse(response.body.toString('utf8'));
 }
 
 function parse(value: unknown): Record<string, unknown> | undefined {
