@@ -1,3 +1,4 @@
+import { rangeOf } from '../../geometry/bounds-of.js';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
@@ -123,10 +124,9 @@ function readCountField(value: unknown, features: EngineFeatures): string | unde
 
 /** The output grid over the points' extent (a lone point gets a square of the kernel's size). */
 function outputGrid(points: Array<{ x: number; y: number }>, cellMeters: number | undefined, metersPerUnit: number, radius: number, srsWkt: string): Grid {
-  let xmin = Math.min(...points.map((p) => p.x));
-  let xmax = Math.max(...points.map((p) => p.x));
-  let ymin = Math.min(...points.map((p) => p.y));
-  let ymax = Math.max(...points.map((p) => p.y));
+  // Not Math.min(...xs): that overflows the stack past ~120,000 points.
+  let [xmin, xmax] = rangeOf(points.map((p) => p.x));
+  let [ymin, ymax] = rangeOf(points.map((p) => p.y));
   if (xmax - xmin === 0 || ymax - ymin === 0) {
     [xmin, xmax, ymin, ymax] = [xmin - radius, xmax + radius, ymin - radius, ymax + radius];
   }
