@@ -46,11 +46,6 @@ export function serverUrlsOf(context: { baseUrl: string; config: { publicUrl: st
   return [context.baseUrl, context.config.publicUrl].filter((value) => value.trim() !== '');
 }
 
-/** True when `url` lies under one of this server's own base URLs. */
-export function isServerUrl(url: URL, serverUrls: readonly string[]): boolean {
-  return serverUrls.some((base) => isUnder(url, base));
-}
-
 function isUnder(url: URL, base: string): boolean {
   let root: URL;
   try {
