@@ -1,7 +1,7 @@
 import gdal from 'gdal-async';
 import type { BandStatistics } from '../../imagery/store/catalog-store.js';
-import { cropBlock, pixelTypeInfo, type PixelBlock } from '../../imagery/render/pixel-block.js';
-import { applyRenderingRule, ruleMargin, type RenderingRule } from '../../imagery/render/raster-functions/rendering-rule.js';
+import { cropBlock, pixelTypeInfo, type BandArray, type PixelBlock } from '../../imagery/render/pixel-block.js';
+import { applyRenderingRule, clipsToShape, ruleMargin, type RenderingRule } from '../../imagery/render/raster-functions/rendering-rule.js';
 import { expandGrid, groundCellSize } from '../../imagery/render/render-grid.js';
 import { resolveSrs } from '../../imagery/render/srs-cache.js';
 import { toPixelType } from '../../raster/pixel-type.js';
@@ -16,27 +16,63 @@ const GMF_PER_DATASET = 0x02;
  * function. So a persisted result equals the on-the-fly rendering of the same raster at its own
  * grid, pixel for pixel. Writes a GeoTIFF with the result's pixel type and a per-dataset mask.
  */
-export async function applyRasterFunction(source: string, rule: RenderingRule, statistics: BandStatistics[] | null, file: string): Promise<{ pixelType: string; bandCount: number }> {
-  const dataset = await gdal.openAsync(source);
-  let block: PixelBlock;
-  let gt: number[];
-  let srsWkt: string;
+export async function applyRasterFunction(sources: string | string[], rule: RenderingRule, statistics: BandStatistics[] | null, file: string): Promise<{ pixelType: string; bandCount: number }> {
+  const files = typeof sources === 'string' ? [sources] : sources;
   const margin = ruleMargin(rule);
-  try {
-    const { x: width, y: height } = await dataset.rasterSizeAsync;
-    gt = (await dataset.geoTransformAsync)!;
-    srsWkt = dataset.srs?.toWKT() ?? '';
-    block = await readBlock(dataset, width, height, margin);
-  } finally {
-    dataset.close();
+  let gt: number[] = [];
+  let srsWkt = '';
+  // Every input is on the first one's grid (GenerateRaster aligns them before).
+  const blocks: PixelBlock[] = [];
+  for (const [i, source] of files.entries()) {
+    const dataset = await gdal.openAsync(source);
+    try {
+      const { x: width, y: height } = await dataset.rasterSizeAsync;
+      if (i === 0) {
+        gt = (await dataset.geoTransformAsync)!;
+        srsWkt = dataset.srs?.toWKT() ?? '';
+      }
+      blocks.push(await readBlock(dataset, width, height, margin));
+    } finally {
+      dataset.close();
+    }
   }
+  const [block] = blocks;
   const width = block.width - 2 * margin;
   const height = block.height - 2 * margin;
   const bbox = { xmin: gt[0], xmax: gt[0] + gt[1] * width, ymax: gt[3], ymin: gt[3] + gt[5] * height };
   const grid = expandGrid({ bbox, width, height, srs: resolveSrs({ srsWkt, epsg: null }) }, margin);
-  const result = cropBlock(applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics }), margin);
-  await writeBlock(file, result, gt, srsWkt);
+  let result = cropBlock(applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics, grid, sources: blocks }), margin);
+  let outGt = gt;
+  // A clip to a shape gives a raster of the shape's extent (whole cells), as ArcGIS's Clip does.
+  if (clipsToShape(rule)) ({ block: result, geoTransform: outGt } = trimToData(result, gt));
+  await writeBlock(file, result, outGt, srsWkt);
   return { pixelType: result.pixelType, bandCount: result.bands.length };
+}
+
+/** The smallest window holding every pixel with data (the block itself when none or all have). */
+function trimToData(block: PixelBlock, gt: number[]): { block: PixelBlock; geoTransform: number[] } {
+  let [c0, r0, c1, r1] = [block.width, block.height, -1, -1];
+  for (let r = 0; r < block.height; r++) {
+    for (let c = 0; c < block.width; c++) {
+      if (block.mask[r * block.width + c] === 0) continue;
+      if (c < c0) c0 = c;
+      if (c > c1) c1 = c;
+      if (r < r0) r0 = r;
+      r1 = r;
+    }
+  }
+  if (c1 < 0 || (c0 === 0 && r0 === 0 && c1 === block.width - 1 && r1 === block.height - 1)) return { block, geoTransform: gt };
+  const width = c1 - c0 + 1;
+  const height = r1 - r0 + 1;
+  const cut = <T extends BandArray>(source: T): T => {
+    const out = new (source.constructor as new (n: number) => T)(width * height);
+    for (let r = 0; r < height; r++) out.set(source.subarray((r + r0) * block.width + c0, (r + r0) * block.width + c0 + width) as never, r * width);
+    return out;
+  };
+  return {
+    block: { ...block, width, height, bands: block.bands.map(cut), mask: cut(block.mask) },
+    geoTransform: [gt[0] + c0 * gt[1], gt[1], gt[2], gt[3] + r0 * gt[5], gt[4], gt[5]],
+  };
 }
 
 /** All bands in their own type, grown by `margin` cells of no data on every side. */
