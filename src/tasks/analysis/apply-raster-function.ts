@@ -5,6 +5,7 @@ import { applyRenderingRule, clipsToShape, ruleMargin, type RenderingRule } from
 import { expandGrid, groundCellSize } from '../../imagery/render/render-grid.js';
 import { resolveSrs } from '../../imagery/render/srs-cache.js';
 import { toPixelType } from '../../raster/pixel-type.js';
+import { writeOverviews } from '../../raster/write-overviews.js';
 
 // GDAL mask flag (gdal.h): one mask for all bands.
 const GMF_PER_DATASET = 0x02;
@@ -86,22 +87,21 @@ async function readBlock(dataset: gdal.Dataset, width: number, height: number, m
   for (let b = 1; b <= dataset.bands.count(); b++) {
     const band = await dataset.bands.getAsync(b);
     if (band.colorInterpretation === 'Alpha') continue;
-    const inner = new array(width * height);
-    await band.pixels.readAsync(0, 0, width, height, inner as never);
-    bands.push(grow(inner, width, height, margin, array));
+    bands.push(await readInto(band, new array(w * h), width, height, margin));
   }
   const maskBand = first.getMaskBand();
-  const innerMask = new Uint8Array(width * height).fill(255);
-  if (maskBand) await maskBand.pixels.readAsync(0, 0, width, height, innerMask);
-  const mask = grow(innerMask, width, height, margin, Uint8Array);
+  const mask = new Uint8Array(w * h);
+  if (maskBand) await readInto(maskBand, mask, width, height, margin);
+  else for (let row = 0; row < height; row++) mask.fill(255, (row + margin) * w + margin, (row + margin) * w + margin + width);
   return { width: w, height: h, bands, mask, pixelType };
 }
 
-function grow<T extends ArrayLike<number> & { set(a: ArrayLike<number>, o: number): void; subarray(a: number, b: number): ArrayLike<number> }>(inner: T, width: number, height: number, margin: number, array: new (n: number) => T): T {
-  if (margin === 0) return inner;
+/** Reads a band straight into the inside of a grown buffer (rows `margin` cells in, no copy). */
+async function readInto<T extends BandArray>(band: gdal.RasterBand, out: T, width: number, height: number, margin: number): Promise<T> {
   const w = width + 2 * margin;
-  const out = new array(w * (height + 2 * margin));
-  for (let row = 0; row < height; row++) out.set(inner.subarray(row * width, (row + 1) * width), (row + margin) * w + margin);
+  const offset = margin * w + margin;
+  const bytes = out.BYTES_PER_ELEMENT;
+  await band.pixels.readAsync(0, 0, width, height, out.subarray(offset) as never, { buffer_width: width, buffer_height: height, pixel_space: bytes, line_space: w * bytes });
   return out;
 }
 
@@ -115,7 +115,9 @@ async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt:
       const band = await out.bands.getAsync(b + 1);
       await band.pixels.writeAsync(0, 0, block.width, block.height, block.bands[b] as never);
     }
-    if (block.mask.some((v) => v === 0)) {
+    const masked = block.mask.some((v) => v === 0);
+    if (!masked) await writeOverviews(out, block.bands, block.width, block.height, !pixelTypeInfo(block.pixelType).integer, null);
+    if (masked) {
       const first = await out.bands.getAsync(1);
       first.createMaskBand(GMF_PER_DATASET);
       const mask = first.getMaskBand()!;
