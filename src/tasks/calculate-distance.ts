@@ -7,6 +7,7 @@ import { cellSizeOf, OUTPUT_NODATA, readGrid, writeGrid } from './analysis/grid-
 import { directionTo, nearestSources } from './analysis/nearest-source.js';
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
+import { barrierCells, writeComputedOutputs } from './analysis/distance-outputs.js';
 import { sourceAsRaster } from './analysis/source-input.js';
 
 /**
@@ -14,8 +15,10 @@ import { sourceAsRaster } from './analysis/source-input.js';
  * (`gdal_proximity.py -distunits GEO`), up to `maximumDistance` (NoData beyond), and on request
  * the direction to that source, its value (allocation) and the back direction, from an exact
  * nearest-source transform. Sources are the cells holding data of a raster, or features burnt
- * at `outputCellSize` (their `allocationField` values, default the object id). Planar only:
- * `GEODESIC` is refused rather than answered with planar figures.
+ * at `outputCellSize` (their `allocationField` values, default the object id).
+ * `inputBarrierRasterOrFeatures` (cells with data, or features burnt where they touch) are walked
+ * around (`distanceAroundBarriers`); `GEODESIC` measures on the ellipsoid of the raster's
+ * reference (Vincenty) to the planar-nearest source, along the path's corners with barriers.
  */
 export const calculateDistance: TaskDefinition = {
   name: 'CalculateDistance',
@@ -31,7 +34,7 @@ export const calculateDistance: TaskDefinition = {
     outputNameParam('outputAllocationName', false),
     input('allocationField', 'Allocation Field', 'Field of feature sources whose values the allocation output takes.'),
     input('distanceMethod', 'Distance Method', 'PLANAR (default) or GEODESIC.'),
-    input('inputBarrierRasterOrFeatures', 'Input Barrier Raster Or Features', 'Not supported: barriers need a cost-distance engine.'),
+    input('inputBarrierRasterOrFeatures', 'Input Barrier Raster Or Features', 'Barriers the distance goes around: a raster (cells with data) or features.'),
     outputNameParam('outputBackDirectionName', false),
     ANALYSIS_CONTEXT_PARAM,
     output('outputDistanceRaster', 'Output Distance Raster'),
@@ -53,8 +56,7 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
   const { inputs, signal } = context;
   const deps = analysisDeps(context);
   const work = await workFolder(context);
-  readChoice('distanceMethod', inputs.distanceMethod, ['PLANAR'], 'PLANAR');
-  if (inputs.inputBarrierRasterOrFeatures) throw new TaskError("'inputBarrierRasterOrFeatures' is not supported by this server's distance engine.");
+  const method = readChoice('distanceMethod', inputs.distanceMethod, ['PLANAR', 'GEODESIC'], 'PLANAR');
   const outputs: Array<[string, OutputName]> = [['outputDistanceRaster', await readOutputName('outputDistanceName', inputs.outputDistanceName, 'ImageServer', deps)]];
   for (const [param, result] of OPTIONAL_OUTPUTS) {
     if (inputs[param]) outputs.push([result, await readOutputName(param, inputs[param], 'ImageServer', deps)]);
@@ -74,12 +76,19 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
   context.progress(10, 'Finding the sources');
   const grid = await readGrid(sources.source);
   if (!grid.valid.includes(1)) throw new TaskError("'inputSourceRasterOrFeatures' has no source cells in the analysis extent.");
-  const targets = path.join(work, 'sources.tif');
-  await writeGrid(targets, grid, [grid.valid], 'Byte');
+  const barrierValue = inputs.inputBarrierRasterOrFeatures;
+  const barriers = barrierValue ? await barrierCells('inputBarrierRasterOrFeatures', barrierValue, grid, { deps, work, signal }) : undefined;
   context.progress(20, 'Calculating distance');
-  const files: Record<string, string> = { outputDistanceRaster: path.join(work, 'distance.tif') };
-  await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance), targets, files.outputDistanceRaster], { signal }));
-  if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
+  let files: Record<string, string>;
+  if (method === 'PLANAR' && !barriers) {
+    const targets = path.join(work, 'sources.tif');
+    await writeGrid(targets, grid, [grid.valid], 'Byte');
+    files = { outputDistanceRaster: path.join(work, 'distance.tif') };
+    await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance), targets, files.outputDistanceRaster], { signal }));
+    if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
+  } else {
+    files = await writeComputedOutputs(grid, { barriers, geodesic: method === 'GEODESIC', maxDistance }, outputs.map(([r]) => r), work);
+  }
   const results: Record<string, OutputValue> = {};
   for (const [i, [result, name]] of outputs.entries()) {
     await applyMask(files[result], env, work, signal);

@@ -1,9 +1,13 @@
 import path from 'node:path';
 import type { TaskContext, TaskDefinition } from '../jobs/task.js';
 import { runGdalCommand } from '../raster/run-gdal-command.js';
-import { applyMask, readAnalysisEnvironment } from './analysis/analysis-environment.js';
+import gdal from 'gdal-async';
+import { createPointTransformer } from '../raster/point-transformer.js';
+import { toSpatialReference, toSrsText } from '../raster/srs-input.js';
+import { transformBoundsWith, type Bounds } from '../raster/transform-bounds.js';
+import { applyMask, readAnalysisEnvironment, type AnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readPositive, workFolder } from './analysis/analysis-task.js';
-import { resolveFeatureInput } from './analysis/feature-input.js';
+import { resolveFeatureInput, type AnalysisFeatures } from './analysis/feature-input.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { readVectorFacts, requireField, type VectorFacts } from './analysis/vector-facts.js';
@@ -14,7 +18,8 @@ export const RASTERIZE_NODATA = { Int32: '-2147483648', Float32: '-3.40282346638
 /**
  * ConvertFeatureToRaster (§8): burns `valueField` of each feature into cells of `outputCellSize`
  * (default: the shorter side of the features' extent / 250, as ArcGIS does) with
- * `gdal_rasterize`. Integer fields give an Int32 raster, others Float32.
+ * `gdal_rasterize`. Integer fields give an Int32 raster, others Float32. With `context.outSR` the
+ * features are projected first (ogr2ogr), so the cells are laid out in that reference.
  */
 export const convertFeatureToRaster: TaskDefinition = {
   name: 'ConvertFeatureToRaster',
@@ -38,22 +43,38 @@ async function runConvertFeatureToRaster(context: TaskContext): Promise<Record<s
   const deps = analysisDeps(context);
   const work = await workFolder(context);
   const outputName = await readOutputName('outputName', inputs.outputName, 'ImageServer', deps);
-  const features = await resolveFeatureInput('inputFeature', inputs.inputFeature, deps, work);
-  const facts = await readVectorFacts('inputFeature', features);
+  const input = await resolveFeatureInput('inputFeature', inputs.inputFeature, deps, work);
   const env = await readAnalysisEnvironment(inputs.context, deps, work);
+  const features = env.outSR ? await projectFeatures(input, await readVectorFacts('inputFeature', input), toSrsText(env.outSR), work, signal) : input;
+  const facts = await readVectorFacts('inputFeature', features);
   const fieldName = typeof inputs.valueField === 'string' && inputs.valueField ? inputs.valueField : objectIdField(facts);
   const field = requireField('valueField', facts, fieldName, true);
   const cell = readPositive('outputCellSize', inputs.outputCellSize) ?? (typeof env.cellSize === 'number' ? env.cellSize : defaultCellSize(facts));
   context.progress(10, 'Rasterizing the features');
   const file = path.join(work, 'rasterized.tif');
-  if (env.outSR) context.warning('context.outSR is not applied by ConvertFeatureToRaster: the raster is in the features\' spatial reference.');
-  const args = rasterizeArgs(field, cell, facts, env.extent);
+  const args = rasterizeArgs(field, cell, facts, env.extent && extentIn(env.extent, facts.srsWkt));
   await gdalStep('Rasterizing the features', () => runGdalCommand('gdal_rasterize', [...args, features.source, file], { signal }));
   await applyMask(file, env, work, signal);
   context.progress(70, 'Publishing the imagery layer');
   const outputRaster = await publishRasterOutput(file, outputName, context, `ConvertFeatureToRaster of ${features.label}`);
   context.progress(100, 'Done');
   return { outputRaster };
+}
+
+/** The features in `outSR` (ogr2ogr -t_srs into a GeoPackage layer of the same name): the raster is made there. */
+async function projectFeatures(features: AnalysisFeatures, facts: VectorFacts, target: string, work: string, signal: AbortSignal): Promise<AnalysisFeatures> {
+  const file = path.join(work, 'features-out-sr.gpkg');
+  await gdalStep('Projecting the features to context.outSR', () => runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', target, '-nln', facts.layerName, file, features.source, facts.layerName], { signal }));
+  return { ...features, source: file };
+}
+
+/** `context.extent` in the features' SR (its corners and edges moved when it has another one). */
+function extentIn(extent: NonNullable<AnalysisEnvironment['extent']>, srsWkt: string | null): Bounds {
+  const box = { xmin: extent.xmin, ymin: extent.ymin, xmax: extent.xmax, ymax: extent.ymax };
+  if (!extent.spatialReference || !srsWkt) return box;
+  const from = toSpatialReference(extent.spatialReference);
+  const to = gdal.SpatialReference.fromWKT(srsWkt);
+  return from.isSame(to) ? box : transformBoundsWith(box, createPointTransformer(from, to));
 }
 
 /** gdal_rasterize arguments (exported for tests and the bench, which run the same command). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
@@ -17,7 +18,8 @@ import { resolveRasterInput } from './analysis/raster-input.js';
  * - Point: one point per cell with data, at its centre (`pointid`, `grid_code`).
  * - Line: the centre lines of linear cell groups (nonzero cells; 0 is background, as in ArcGIS's
  *   RasterToPolyline): neighbouring cells of one value joined, then merged into lines (`grid_code`).
- * Only the cell values (`field` Value) are read: raster attribute tables are not.
+ * `maxVerticesPerFeature` cuts bigger polygons (SpatiaLite ST_Subdivide) and lines into pieces,
+ * each its own feature. Only the cell values (`field` Value) are read, not attribute tables.
  */
 export const convertRasterToFeature: TaskDefinition = {
   name: 'ConvertRasterToFeature',
@@ -31,7 +33,7 @@ export const convertRasterToFeature: TaskDefinition = {
     input('simplifyLinesOrPolygons', 'Simplify Lines Or Polygons', 'Smooth cell steps (default true).', false, 'GPBoolean'),
     outputNameParam(),
     input('createMultipartFeatures', 'Create Multipart Features', 'One feature per value (default false).', false, 'GPBoolean'),
-    input('maxVerticesPerFeature', 'Max Vertices Per Feature', 'Not applied: features keep all their vertices.', false, 'GPLong'),
+    input('maxVerticesPerFeature', 'Max Vertices Per Feature', 'Polygons and lines with more vertices are cut into pieces of at most this many (at least 8 for polygons).', false, 'GPLong'),
     ANALYSIS_CONTEXT_PARAM,
     output('outputFeatures', 'Output Features'),
   ],
@@ -48,7 +50,7 @@ async function runConvertRasterToFeature(context: TaskContext): Promise<Record<s
   if (typeof inputs.field === 'string' && inputs.field && inputs.field.toLowerCase() !== 'value') {
     throw new TaskError(`'field': only "Value" (the cell values) can be converted; raster attribute tables are not read.`);
   }
-  if (readPositive('maxVerticesPerFeature', inputs.maxVerticesPerFeature)) context.warning('maxVerticesPerFeature is not applied: features keep all their vertices.');
+  const maxVertices = readMaxVertices(inputs.maxVerticesPerFeature, type, context);
   const simplify = readBool(inputs.simplifyLinesOrPolygons, true);
   const multipart = readBool(inputs.createMultipartFeatures, false);
   const env = await readAnalysisEnvironment(inputs.context, deps, work);
@@ -56,11 +58,12 @@ async function runConvertRasterToFeature(context: TaskContext): Promise<Record<s
   const [source] = await gdalStep("Reading 'inputRaster'", () => prepareRasters([raster], env, work, signal));
   context.progress(10, `Converting to ${type.toLowerCase()}s`);
   const file = path.join(work, `${outputName.name}.gpkg`);
-  if (type === 'Polygon') await polygons(source, file, outputName.name, { simplify, multipart, work, signal });
+  const shaping = { simplify, multipart, maxVertices, work, signal };
+  if (type === 'Polygon') await polygons(source, file, outputName.name, shaping);
   else {
     const grid = await readGrid(source);
-    if (type === 'Point') await writePoints(grid, file, outputName.name, { simplify, multipart, work, signal });
-    else await lines(grid, file, outputName.name, { simplify, multipart, work, signal });
+    if (type === 'Point') await writePoints(grid, file, outputName.name, shaping);
+    else await lines(grid, file, outputName.name, shaping);
   }
   context.progress(60, 'Publishing the feature layer');
   const outputFeatures = await publishFeatureOutput(file, 'geopackage', outputName, context, `ConvertRasterToFeature (${type}) of ${raster.label}`);
@@ -76,21 +79,41 @@ export function polygonizeArgs(): string[] {
 interface Shaping {
   simplify: boolean;
   multipart: boolean;
+  /** Most vertices per feature (larger ones are cut), or none. */
+  maxVertices?: number;
   work: string;
   signal: AbortSignal;
 }
 
 async function polygons(source: string, file: string, layer: string, shaping: Shaping): Promise<void> {
-  const raw = shaping.simplify || shaping.multipart ? path.join(shaping.work, 'polygons.gpkg') : file;
+  const raw = shaping.simplify || shaping.multipart || shaping.maxVertices ? path.join(shaping.work, 'polygons.gpkg') : file;
   await gdalStep('Converting to polygons', () => runGdalCommand('gdal_polygonize.py', [...polygonizeArgs(), source, raw, layer, 'gridcode'], { signal: shaping.signal }));
   if (raw === file) return;
   const grid = await readGrid(source);
   const half = cellSizeOf(grid)[0] / 2;
-  const geometry = shaping.simplify ? `ST_SimplifyPreserveTopology(${shaping.multipart ? 'ST_Union(geom)' : 'geom'}, ${half})` : 'ST_Union(geom)';
+  const merged = shaping.multipart ? 'ST_Union(geom)' : 'geom';
+  let geometry = shaping.simplify ? `ST_SimplifyPreserveTopology(${merged}, ${half})` : merged;
+  // SpatiaLite's ST_Subdivide: pieces of at most N vertices, cut along a quadtree, as ArcGIS's Dice.
+  if (shaping.maxVertices) geometry = `ST_Subdivide(${geometry}, ${shaping.maxVertices})`;
   const sql = `SELECT gridcode, ${geometry} AS geom FROM "${layer}"${shaping.multipart ? ' GROUP BY gridcode' : ''}`;
-  await gdalStep('Shaping the polygons', () =>
-    runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-nln', layer, '-nlt', shaping.multipart ? 'MULTIPOLYGON' : 'POLYGON', '-dialect', 'SQLite', '-sql', sql, file, raw], { signal: shaping.signal }),
-  );
+  const pieces = shaping.maxVertices ? ['-explodecollections', '-nlt', 'POLYGON'] : ['-nlt', shaping.multipart ? 'MULTIPOLYGON' : 'POLYGON'];
+  await gdalStep('Shaping the polygons', () => runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-nln', layer, ...pieces, '-dialect', 'SQLite', '-sql', sql, file, raw], { signal: shaping.signal }));
+}
+
+/**
+ * `maxVerticesPerFeature`: a positive integer, or none. SpatiaLite cannot cut polygons into
+ * fewer than 8 vertices (and loops when asked to), so polygons use at least 8, with a warning.
+ */
+function readMaxVertices(value: unknown, type: string, context: TaskContext): number | undefined {
+  const max = readPositive('maxVerticesPerFeature', value);
+  if (max === undefined) return undefined;
+  if (!Number.isInteger(max)) throw new TaskError("'maxVerticesPerFeature' must be a whole number.");
+  if (type === 'Point') return undefined;
+  if (type === 'Polygon' && max < 8) {
+    context.warning('maxVerticesPerFeature below 8 is taken as 8 for polygons.');
+    return 8;
+  }
+  return Math.max(2, max);
 }
 
 async function writePoints(grid: Grid, file: string, layerName: string, shaping: Shaping): Promise<void> {
@@ -133,7 +156,34 @@ async function lines(grid: Grid, file: string, layerName: string, shaping: Shapi
   const merged = 'ST_LineMerge(ST_Union(geometry))';
   const geometry = shaping.simplify ? `ST_SimplifyPreserveTopology(${merged}, ${cellSizeOf(grid)[0] / 2})` : merged;
   const sql = `SELECT grid_code, ${geometry} AS geom FROM segments GROUP BY grid_code`;
-  await toGeoPackage(raw, file, layerName, grid, ['-nlt', 'MULTILINESTRING', ...(shaping.multipart ? [] : ['-explodecollections']), '-dialect', 'SQLite', '-sql', sql], shaping);
+  if (!shaping.maxVertices) {
+    await toGeoPackage(raw, file, layerName, grid, ['-nlt', 'MULTILINESTRING', ...(shaping.multipart ? [] : ['-explodecollections']), '-dialect', 'SQLite', '-sql', sql], shaping);
+    return;
+  }
+  const mergedFile = path.join(shaping.work, 'lines.gpkg');
+  await toGeoPackage(raw, mergedFile, 'lines', grid, ['-nlt', 'LINESTRING', '-explodecollections', '-dialect', 'SQLite', '-sql', sql], shaping);
+  const cut = await writeGeoJson(shaping.work, 'cut-lines', await cutLines(mergedFile, shaping.maxVertices));
+  await toGeoPackage(cut, file, layerName, grid, ['-nlt', 'LINESTRING'], shaping);
+}
+
+/** Lines longer than `max` vertices cut into consecutive pieces of at most `max` (sharing their ends). */
+async function cutLines(file: string, max: number): Promise<string[]> {
+  const dataset = await gdal.openAsync(file);
+  const features: string[] = [];
+  try {
+    const layer = await dataset.layers.getAsync(0);
+    for (let feature = await layer.features.nextAsync(); feature; feature = await layer.features.nextAsync()) {
+      const code = feature.fields.get('grid_code') as number;
+      const coordinates = (JSON.parse(feature.getGeometry()!.toJSON()) as { coordinates: number[][] }).coordinates;
+      for (let start = 0; start < coordinates.length - 1; start += max - 1) {
+        const piece = coordinates.slice(start, start + max);
+        features.push(`{"type":"Feature","properties":{"grid_code":${code}},"geometry":{"type":"LineString","coordinates":${JSON.stringify(piece)}}}`);
+      }
+    }
+  } finally {
+    dataset.close();
+  }
+  return features;
 }
 
 /** Features as GeoJSON text (coordinates in the grid's SR, assigned when converting). */

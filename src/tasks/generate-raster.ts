@@ -2,6 +2,8 @@ import path from 'node:path';
 import { ApiError } from '../errors.js';
 import { parseRenderingRule, type RenderingRule } from '../imagery/render/raster-functions/rendering-rule.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
+import { inspectRaster } from '../raster/inspect-raster.js';
+import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { computeBandStatistics } from './image-collection/band-statistics.js';
 import { readKey, readOptionalObjectParam } from './image-collection/param-values.js';
 import { applyMask, changesGrid, prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
@@ -9,7 +11,7 @@ import { applyRasterFunction } from './analysis/apply-raster-function.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, workFolder } from './analysis/analysis-task.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
-import { resolveRasterInput } from './analysis/raster-input.js';
+import { resolveRasterInput, type AnalysisRaster } from './analysis/raster-input.js';
 
 /**
  * GenerateRaster (§8): persists a raster function (or chain) as a new hosted imagery layer. The
@@ -40,15 +42,18 @@ async function runGenerateRaster(context: TaskContext): Promise<Record<string, u
   const deps = analysisDeps(context);
   const work = await workFolder(context);
   const outputName = await readOutputName('outputName', inputs.outputName, 'ImageServer', deps);
-  const { rule, rasterInput } = readFunction(inputs.rasterFunction, inputs.functionArguments);
+  const { rule, rasterInputs } = readFunction(inputs.rasterFunction, inputs.functionArguments);
   const env = await readAnalysisEnvironment(inputs.context, deps, work);
-  const raster = await resolveRasterInput('functionArguments.Raster', rasterInput, deps, work, signal);
-  const [source] = await gdalStep('Reading the input raster', () => prepareRasters([raster], env, work, signal));
+  const rasters: AnalysisRaster[] = [];
+  for (const [i, value] of rasterInputs.entries()) rasters.push(await resolveRasterInput(i === 0 ? 'functionArguments.Raster' : `functionArguments raster ${i + 1}`, value, deps, work, signal));
+  const raster = rasters[0];
+  const prepared = await gdalStep('Reading the input rasters', () => prepareRasters(rasters, env, work, signal));
+  const sources = await gdalStep('Aligning the input rasters', () => alignToFirst(prepared, work, signal));
   // The statistics exportImage would use: the service's own, or (for a file) the same estimate an ingest makes.
-  const statistics = raster.statistics && !changesGrid(env) ? raster.statistics : await computeBandStatistics(source);
+  const statistics = raster.statistics && !changesGrid(env) ? raster.statistics : await computeBandStatistics(sources[0]);
   context.progress(10, `Running ${rule.name}`);
   const file = path.join(work, 'generated.tif');
-  await gdalStep(`Running ${rule.name}`, () => applyRasterFunction(source, rule, statistics, file)).catch((error: unknown) => {
+  await gdalStep(`Running ${rule.name}`, () => applyRasterFunction(sources, rule, statistics, file)).catch((error: unknown) => {
     if (error instanceof ApiError) throw new TaskError(`'rasterFunction': ${error.details.join(' ').replace(/'renderingRule' parameter is invalid: /g, '')}`);
     throw error;
   });
@@ -61,10 +66,11 @@ async function runGenerateRaster(context: TaskContext): Promise<Record<string, u
 }
 
 /**
- * The rule to run and its input raster: the innermost `Raster` argument that is not itself a
- * function (a §2.1 object or a URL), taken out of the chain.
+ * The rule to run and its input rasters: every raster argument that is not itself a function
+ * (`Raster`, `Rasters` entries: a §2.1 object or a URL), numbered in order of appearance
+ * (the same raster twice is one input); the first is the one the chain reads as its block.
  */
-export function readFunction(rasterFunction: unknown, functionArguments: unknown): { rule: RenderingRule; rasterInput: unknown } {
+export function readFunction(rasterFunction: unknown, functionArguments: unknown): { rule: RenderingRule; rasterInputs: unknown[] } {
   const args = readOptionalObjectParam('functionArguments', functionArguments);
   let chain: Record<string, unknown>;
   if (typeof rasterFunction === 'string' && !rasterFunction.trim().startsWith('{')) {
@@ -74,25 +80,44 @@ export function readFunction(rasterFunction: unknown, functionArguments: unknown
     if (!readKey(chain, 'rasterFunction') && !readKey(chain, 'name')) throw new TaskError("'rasterFunction' must name a function.");
     chain.rasterFunctionArguments = { ...((readKey(chain, 'rasterFunctionArguments') as object | undefined) ?? {}), ...args };
   }
-  let rasterInput: unknown;
-  for (let level: Record<string, unknown> | undefined = chain; level; ) {
-    const levelArgs = (level.rasterFunctionArguments ?? {}) as Record<string, unknown>;
-    const raster = levelArgs.Raster;
-    if (raster && typeof raster === 'object' && (readKey(raster as Record<string, unknown>, 'rasterFunction') || readKey(raster as Record<string, unknown>, 'name'))) {
-      level = raster as Record<string, unknown>;
-      continue;
+  const rasterInputs: unknown[] = [];
+  const keys: string[] = [];
+  const source = (value: unknown): number => {
+    const key = JSON.stringify(value);
+    let index = keys.indexOf(key);
+    if (index < 0) {
+      index = keys.push(key) - 1;
+      rasterInputs.push(value);
     }
-    rasterInput = raster;
-    delete levelArgs.Raster;
-    level = undefined;
-  }
-  if (rasterInput === undefined || rasterInput === null || rasterInput === '') throw new TaskError("'functionArguments' must give the input raster as \"Raster\": {\"url\"}, {\"itemId\"} or {\"uri\"}.");
+    return index;
+  };
   try {
-    const rule = parseRenderingRule(chain);
+    const rule = parseRenderingRule(chain, { source });
     if (!rule) throw new TaskError("'rasterFunction' must name a function other than None.");
-    return { rule, rasterInput };
+    if (rasterInputs.length === 0) throw new TaskError('\'functionArguments\' must give the input raster as "Raster" (or "Rasters"): {"url"}, {"itemId"} or {"uri"}.');
+    return { rule, rasterInputs };
   } catch (error) {
     if (error instanceof ApiError) throw new TaskError(`'rasterFunction': ${error.details.join(' ').replace(/'renderingRule' parameter is invalid: /g, '')}`);
     throw error;
   }
+}
+
+/** The other inputs warped (as VRT recipes) onto the first one's grid when theirs differs. */
+async function alignToFirst(sources: string[], work: string, signal: AbortSignal): Promise<string[]> {
+  if (sources.length < 2) return sources;
+  const first = await inspectRaster(sources[0], { signal });
+  const e = first.extent!;
+  return Promise.all(
+    sources.map(async (source, i) => {
+      if (i === 0) return source;
+      const info = await inspectRaster(source, { signal });
+      const same = info.width === first.width && info.height === first.height && info.geoTransform?.every((v, k) => Math.abs(v - first.geoTransform![k]) < 1e-9) && info.srsWkt === first.srsWkt;
+      if (same) return source;
+      const file = path.join(work, `aligned-${i}.vrt`);
+      const args = ['-q', '-of', 'VRT', '-overwrite', '-r', 'near', '-te', String(e.xmin), String(e.ymin), String(e.xmax), String(e.ymax), '-ts', String(first.width), String(first.height)];
+      if (first.srsWkt) args.push('-t_srs', first.srsWkt);
+      await runGdalCommand('gdalwarp', [...args, source, file], { signal });
+      return file;
+    }),
+  );
 }

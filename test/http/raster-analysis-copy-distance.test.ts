@@ -107,4 +107,46 @@ describe('CalculateDistance over HTTP', () => {
     expect(direction.values[25 * 200 + 30]).toBe(360); // due south of it: the source is north
     expect(allocation.values[0 * 200 + 199]).toBe(allocation.noData); // beyond 2500 m
   });
+
+  it('goes around barrier cells (a wall with a gap) and beside them keeps the straight-line distance', async (ctx) => {
+    if (skip) return ctx.skip();
+    const GT = [290000, 30, 0, 9120000, 0, -30];
+    await writeRaster(path.join(env.share, 'one-source.tif'), { width: 60, height: 40, dataType: 'Byte', noData: 0, srs: 'EPSG:31985', geoTransform: GT, value: (c, r) => (c === 5 && r === 20 ? 1 : 0) });
+    // A wall in column 30, rows 0–29: the way east is through the gap below it.
+    await writeRaster(path.join(env.share, 'wall.tif'), { width: 60, height: 40, dataType: 'Byte', noData: 0, srs: 'EPSG:31985', geoTransform: GT, value: (c, r) => (c === 30 && r < 30 ? 1 : 0) });
+    const { status, messages } = await runAnalysisJob(env, 'CalculateDistance', {
+      inputSourceRasterOrFeatures: { uri: '/data/one-source.tif' },
+      inputBarrierRasterOrFeatures: { uri: '/data/wall.tif' },
+      outputDistanceName: 'dist_wall',
+      outputBackDirectionName: 'dist_wall_back',
+    });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const distance = readBand(await outputRasterPath(env.server, 'dist_wall'));
+    const at = (c: number, r: number) => distance.values[r * 60 + c];
+    expect(at(10, 5)).toBeCloseTo(Math.hypot(5, 15) * 30, 3); // in sight of the source
+    expect(at(30, 10)).toBe(distance.noData); // a barrier cell
+    // East of the wall: the taut string from the source round the wall's foot (pixel corners
+    // (30, 30) and (31, 30)) is the shortest; paths here turn at cell centres, within a cell of it.
+    const taut = (Math.hypot(30 - 5.5, 30 - 20.5) + 1 + Math.hypot(55.5 - 31, 30 - 20.5)) * 30;
+    expect(at(55, 20)).toBeGreaterThanOrEqual(taut - 1e-6);
+    expect(at(55, 20)).toBeLessThan(taut + 30);
+    expect(at(55, 20)).toBeGreaterThan(Math.hypot(50, 0) * 30 + 100);
+    const back = readBand(await outputRasterPath(env.server, 'dist_wall_back'));
+    expect(back.values[20 * 60 + 55]).toBeGreaterThan(180); // the way back heads south-west, to the gap
+    expect(back.values[20 * 60 + 55]).toBeLessThan(270);
+  });
+
+  it('measures GEODESIC distance on the ellipsoid (1° along the equator, along a meridian)', async (ctx) => {
+    if (skip) return ctx.skip();
+    // 0.01° cells, row 0 centred on the equator, the source in the first cell.
+    await writeRaster(path.join(env.share, 'equator.tif'), { width: 120, height: 100, dataType: 'Byte', noData: 0, srs: 'EPSG:4326', geoTransform: [0, 0.01, 0, 0.005, 0, -0.01], value: (c, r) => (c === 0 && r === 0 ? 1 : 0) });
+    const { status, messages } = await runAnalysisJob(env, 'CalculateDistance', { inputSourceRasterOrFeatures: { uri: '/data/equator.tif' }, distanceMethod: 'GEODESIC', outputDistanceName: 'dist_geodesic' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const distance = readBand(await outputRasterPath(env.server, 'dist_geodesic'));
+    expect(distance.values[100]).toBeCloseTo((6378137 * Math.PI) / 180, 0); // 1° of the equator: a·Δλ
+    // 0.99° of meridian from the equator: M(φ) = 111132.954·φ − 16038.509·sin 2φ + 16.833·sin 4φ.
+    const phi = 0.99;
+    const rad = (phi * Math.PI) / 180;
+    expect(Math.abs(distance.values[99 * 120] - (111132.954 * phi - 16038.509 * Math.sin(2 * rad) + 16.833 * Math.sin(4 * rad)))).toBeLessThan(1);
+  });
 });

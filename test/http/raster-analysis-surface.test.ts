@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rasterizeArgs } from '../../src/tasks/convert-feature-to-raster.js';
 import { viewshedArgs } from '../../src/tasks/create-viewshed.js';
@@ -107,6 +108,27 @@ describe('ConvertFeatureToRaster over HTTP', () => {
     const actual = readBand(await outputRasterPath(env.server, 'landuse_raster'));
     expectSamePixels(actual, readBand(expected));
     expect(new Set(actual.values)).toEqual(new Set([3, 8, actual.noData]));
+  });
+
+  it('lays the cells out in context.outSR, as ogr2ogr -t_srs then gdal_rasterize do', async (ctx) => {
+    if (skip) return ctx.skip();
+    const polygons = {
+      geometryType: 'esriGeometryPolygon',
+      spatialReference: SR,
+      fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'landuse', type: 'esriFieldTypeInteger' }],
+      features: [{ attributes: { OBJECTID: 1, landuse: 4 }, geometry: { rings: [[[290000, 9112000], [290000, 9115000], [293000, 9115000], [293000, 9112000], [290000, 9112000]]] } }],
+    };
+    const { status, messages } = await runAnalysisJob(env, 'ConvertFeatureToRaster', { inputFeature: polygons, valueField: 'landuse', outputCellSize: 50, context: { outSR: { wkid: 3857 } }, outputName: 'landuse_3857' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const source = path.join(env.share, 'polygons-sr.json');
+    await writeFile(source, JSON.stringify(polygons));
+    const moved = path.join(env.share, 'polygons-3857.gpkg');
+    await gdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', 'EPSG:3857', '-nln', 'polygons', moved, source]);
+    const expected = path.join(env.share, 'expected-landuse-3857.tif');
+    await gdalCommand('gdal_rasterize', [...rasterizeArgs({ name: 'landuse', integer: true }, 50, { layerName: 'polygons' }), moved, expected]);
+    const actual = readBand(await outputRasterPath(env.server, 'landuse_3857'));
+    expectSamePixels(actual, readBand(expected));
+    expect(gdal.SpatialReference.fromWKT(actual.srsWkt).getAuthorityCode()).toBe('3857');
   });
 
   it('fails naming a value field that is not numeric or missing', async (ctx) => {

@@ -26,6 +26,8 @@ beforeAll(async () => {
     width: 30, height: 30, dataType: 'Byte', srs: 'EPSG:31985', geoTransform: GT,
     value: (c, r) => (c === r && c > 2 && c < 25 ? 5 : r === 27 && c > 1 ? 7 : 0),
   });
+  // A staircase: 1 below the diagonal, 2 above; each polygon has ~80 vertices.
+  await writeRaster(path.join(env.share, 'stairs.tif'), { width: 40, height: 40, dataType: 'Byte', srs: 'EPSG:31985', geoTransform: GT, value: (c, r) => (c < r ? 1 : 2) });
 }, 180_000);
 afterAll(async () => env?.close());
 
@@ -90,6 +92,28 @@ describe('ConvertRasterToFeature over HTTP', () => {
     const road = rows.find((f: any) => f.attributes.grid_code === 7);
     const [first, last] = [road.geometry.paths[0][0], road.geometry.paths[0].at(-1)];
     expect(Math.abs(last[0] - first[0])).toBeCloseTo(27 * 30, 6); // cells 2..29 centre to centre
+  });
+
+  it('cuts polygons and lines into pieces of at most maxVerticesPerFeature vertices, keeping their area and length', async (ctx) => {
+    if (skip) return ctx.skip();
+    const whole = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/stairs.tif' }, simplifyLinesOrPolygons: false, outputName: 'stairs_whole' });
+    expect(whole.status, whole.messages.join('\n')).toBe('esriJobSucceeded');
+    const cut = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/stairs.tif' }, simplifyLinesOrPolygons: false, maxVerticesPerFeature: 12, outputName: 'stairs_cut' });
+    expect(cut.status, cut.messages.join('\n')).toBe('esriJobSucceeded');
+    const wholeRows = (await query('stairs_whole', 'gridcode')).features;
+    const cutRows = (await query('stairs_cut', 'gridcode')).features;
+    expect(Math.max(...wholeRows.map((f: any) => f.geometry.rings.flat().length))).toBeGreaterThan(12);
+    expect(cutRows.length).toBeGreaterThan(wholeRows.length);
+    for (const f of cutRows) expect(f.geometry.rings.flat().length).toBeLessThanOrEqual(12);
+    const areaOf = (rows: any[], code: number) => rows.filter((f) => f.attributes.gridcode === code).reduce((sum, f) => sum + area(f.geometry.rings), 0);
+    for (const code of [1, 2]) expect(areaOf(cutRows, code)).toBeCloseTo(areaOf(wholeRows, code), 0);
+    const lines = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, maxVerticesPerFeature: 5, outputName: 'road_pieces' });
+    expect(lines.status, lines.messages.join('\n')).toBe('esriJobSucceeded');
+    const pieces = (await query('road_pieces', 'grid_code')).features.filter((f: any) => f.attributes.grid_code === 5);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const f of pieces) expect(f.geometry.paths[0].length).toBeLessThanOrEqual(5);
+    const length = pieces.reduce((sum: number, f: any) => sum + f.geometry.paths[0].reduce((s: number, p: number[], i: number, all: number[][]) => s + (i ? Math.hypot(p[0] - all[i - 1][0], p[1] - all[i - 1][1]) : 0), 0), 0);
+    expect(length).toBeCloseTo(21 * 30 * Math.SQRT2, 3); // cells 3..24 on the diagonal, centre to centre
   });
 
   it('fails naming a field other than Value', async (ctx) => {

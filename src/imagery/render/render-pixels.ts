@@ -67,6 +67,6 @@ export async function renderPixels(catalog: CatalogStore, request: PixelRequest)
     statistics = allStatistics ? bandIds.map((id) => allStatistics[id]) : null;
   }
   if (request.noData) maskValues(block, request.noData, request.noDataMatchAll ?? false);
-  if (renderingRule) block = applyRenderingRule(block, renderingRule, { cellSize: groundCellSize(grid), statistics });
+  if (renderingRule) block = applyRenderingRule(block, renderingRule, { cellSize: groundCellSize(grid), statistics, grid });
   return { block: cropBlock(block, margin), items: mosaic.items, raw: !renderingRule, statistics: renderingRule ? null : statistics };
 }

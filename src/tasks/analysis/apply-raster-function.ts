@@ -1,10 +1,11 @@
 import gdal from 'gdal-async';
 import type { BandStatistics } from '../../imagery/store/catalog-store.js';
-import { cropBlock, pixelTypeInfo, type PixelBlock } from '../../imagery/render/pixel-block.js';
-import { applyRenderingRule, ruleMargin, type RenderingRule } from '../../imagery/render/raster-functions/rendering-rule.js';
+import { cropBlock, pixelTypeInfo, type BandArray, type PixelBlock } from '../../imagery/render/pixel-block.js';
+import { applyRenderingRule, clipsToShape, ruleMargin, type RenderingRule } from '../../imagery/render/raster-functions/rendering-rule.js';
 import { expandGrid, groundCellSize } from '../../imagery/render/render-grid.js';
 import { resolveSrs } from '../../imagery/render/srs-cache.js';
 import { toPixelType } from '../../raster/pixel-type.js';
+import { writeOverviews } from '../../raster/write-overviews.js';
 
 // GDAL mask flag (gdal.h): one mask for all bands.
 const GMF_PER_DATASET = 0x02;
@@ -16,27 +17,63 @@ const GMF_PER_DATASET = 0x02;
  * function. So a persisted result equals the on-the-fly rendering of the same raster at its own
  * grid, pixel for pixel. Writes a GeoTIFF with the result's pixel type and a per-dataset mask.
  */
-export async function applyRasterFunction(source: string, rule: RenderingRule, statistics: BandStatistics[] | null, file: string): Promise<{ pixelType: string; bandCount: number }> {
-  const dataset = await gdal.openAsync(source);
-  let block: PixelBlock;
-  let gt: number[];
-  let srsWkt: string;
+export async function applyRasterFunction(sources: string | string[], rule: RenderingRule, statistics: BandStatistics[] | null, file: string): Promise<{ pixelType: string; bandCount: number }> {
+  const files = typeof sources === 'string' ? [sources] : sources;
   const margin = ruleMargin(rule);
-  try {
-    const { x: width, y: height } = await dataset.rasterSizeAsync;
-    gt = (await dataset.geoTransformAsync)!;
-    srsWkt = dataset.srs?.toWKT() ?? '';
-    block = await readBlock(dataset, width, height, margin);
-  } finally {
-    dataset.close();
+  let gt: number[] = [];
+  let srsWkt = '';
+  // Every input is on the first one's grid (GenerateRaster aligns them before).
+  const blocks: PixelBlock[] = [];
+  for (const [i, source] of files.entries()) {
+    const dataset = await gdal.openAsync(source);
+    try {
+      const { x: width, y: height } = await dataset.rasterSizeAsync;
+      if (i === 0) {
+        gt = (await dataset.geoTransformAsync)!;
+        srsWkt = dataset.srs?.toWKT() ?? '';
+      }
+      blocks.push(await readBlock(dataset, width, height, margin));
+    } finally {
+      dataset.close();
+    }
   }
+  const [block] = blocks;
   const width = block.width - 2 * margin;
   const height = block.height - 2 * margin;
   const bbox = { xmin: gt[0], xmax: gt[0] + gt[1] * width, ymax: gt[3], ymin: gt[3] + gt[5] * height };
   const grid = expandGrid({ bbox, width, height, srs: resolveSrs({ srsWkt, epsg: null }) }, margin);
-  const result = cropBlock(applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics }), margin);
-  await writeBlock(file, result, gt, srsWkt);
+  let result = cropBlock(applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics, grid, sources: blocks }), margin);
+  let outGt = gt;
+  // A clip to a shape gives a raster of the shape's extent (whole cells), as ArcGIS's Clip does.
+  if (clipsToShape(rule)) ({ block: result, geoTransform: outGt } = trimToData(result, gt));
+  await writeBlock(file, result, outGt, srsWkt);
   return { pixelType: result.pixelType, bandCount: result.bands.length };
+}
+
+/** The smallest window holding every pixel with data (the block itself when none or all have). */
+function trimToData(block: PixelBlock, gt: number[]): { block: PixelBlock; geoTransform: number[] } {
+  let [c0, r0, c1, r1] = [block.width, block.height, -1, -1];
+  for (let r = 0; r < block.height; r++) {
+    for (let c = 0; c < block.width; c++) {
+      if (block.mask[r * block.width + c] === 0) continue;
+      if (c < c0) c0 = c;
+      if (c > c1) c1 = c;
+      if (r < r0) r0 = r;
+      r1 = r;
+    }
+  }
+  if (c1 < 0 || (c0 === 0 && r0 === 0 && c1 === block.width - 1 && r1 === block.height - 1)) return { block, geoTransform: gt };
+  const width = c1 - c0 + 1;
+  const height = r1 - r0 + 1;
+  const cut = <T extends BandArray>(source: T): T => {
+    const out = new (source.constructor as new (n: number) => T)(width * height);
+    for (let r = 0; r < height; r++) out.set(source.subarray((r + r0) * block.width + c0, (r + r0) * block.width + c0 + width) as never, r * width);
+    return out;
+  };
+  return {
+    block: { ...block, width, height, bands: block.bands.map(cut), mask: cut(block.mask) },
+    geoTransform: [gt[0] + c0 * gt[1], gt[1], gt[2], gt[3] + r0 * gt[5], gt[4], gt[5]],
+  };
 }
 
 /** All bands in their own type, grown by `margin` cells of no data on every side. */
@@ -50,22 +87,21 @@ async function readBlock(dataset: gdal.Dataset, width: number, height: number, m
   for (let b = 1; b <= dataset.bands.count(); b++) {
     const band = await dataset.bands.getAsync(b);
     if (band.colorInterpretation === 'Alpha') continue;
-    const inner = new array(width * height);
-    await band.pixels.readAsync(0, 0, width, height, inner as never);
-    bands.push(grow(inner, width, height, margin, array));
+    bands.push(await readInto(band, new array(w * h), width, height, margin));
   }
   const maskBand = first.getMaskBand();
-  const innerMask = new Uint8Array(width * height).fill(255);
-  if (maskBand) await maskBand.pixels.readAsync(0, 0, width, height, innerMask);
-  const mask = grow(innerMask, width, height, margin, Uint8Array);
+  const mask = new Uint8Array(w * h);
+  if (maskBand) await readInto(maskBand, mask, width, height, margin);
+  else for (let row = 0; row < height; row++) mask.fill(255, (row + margin) * w + margin, (row + margin) * w + margin + width);
   return { width: w, height: h, bands, mask, pixelType };
 }
 
-function grow<T extends ArrayLike<number> & { set(a: ArrayLike<number>, o: number): void; subarray(a: number, b: number): ArrayLike<number> }>(inner: T, width: number, height: number, margin: number, array: new (n: number) => T): T {
-  if (margin === 0) return inner;
+/** Reads a band straight into the inside of a grown buffer (rows `margin` cells in, no copy). */
+async function readInto<T extends BandArray>(band: gdal.RasterBand, out: T, width: number, height: number, margin: number): Promise<T> {
   const w = width + 2 * margin;
-  const out = new array(w * (height + 2 * margin));
-  for (let row = 0; row < height; row++) out.set(inner.subarray(row * width, (row + 1) * width), (row + margin) * w + margin);
+  const offset = margin * w + margin;
+  const bytes = out.BYTES_PER_ELEMENT;
+  await band.pixels.readAsync(0, 0, width, height, out.subarray(offset) as never, { buffer_width: width, buffer_height: height, pixel_space: bytes, line_space: w * bytes });
   return out;
 }
 
@@ -79,7 +115,9 @@ async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt:
       const band = await out.bands.getAsync(b + 1);
       await band.pixels.writeAsync(0, 0, block.width, block.height, block.bands[b] as never);
     }
-    if (block.mask.some((v) => v === 0)) {
+    const masked = block.mask.some((v) => v === 0);
+    if (!masked) await writeOverviews(out, block.bands, block.width, block.height, !pixelTypeInfo(block.pixelType).integer, null);
+    if (masked) {
       const first = await out.bands.getAsync(1);
       first.createMaskBand(GMF_PER_DATASET);
       const mask = first.getMaskBand()!;

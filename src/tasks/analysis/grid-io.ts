@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { writeOverviews } from '../../raster/write-overviews.js';
 
 /** One band of a raster in memory, with its grid and which cells hold data. */
 export interface Grid {
@@ -36,8 +37,8 @@ export async function readGrid(source: string, band = 1): Promise<Grid> {
 export const OUTPUT_NODATA: Record<'Float32' | 'Int32' | 'Byte' | 'Int16', number> = { Float32: -3.4028234663852886e38, Int32: -2147483648, Byte: 255, Int16: -32768 };
 
 /**
- * Writes one or more bands on `grid`'s grid as a tiled GeoTIFF; cells with `valid` 0 (or NaN)
- * get the type's nodata value.
+ * Writes one or more bands on `grid`'s grid as a tiled GeoTIFF with its overviews; cells with
+ * `valid` 0 (or NaN) get the type's nodata value.
  */
 export async function writeGrid(file: string, grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: keyof typeof OUTPUT_NODATA, valid?: Uint8Array): Promise<void> {
   const driver = gdal.drivers.get('GTiff');
@@ -46,6 +47,7 @@ export async function writeGrid(file: string, grid: Pick<Grid, 'width' | 'height
     dataset.geoTransform = grid.geoTransform;
     if (grid.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(grid.srsWkt);
     const noData = OUTPUT_NODATA[type];
+    const written: ArrayLike<number>[] = [];
     for (let b = 0; b < bands.length; b++) {
       const band = await dataset.bands.getAsync(b + 1);
       band.noDataValue = noData;
@@ -53,7 +55,9 @@ export async function writeGrid(file: string, grid: Pick<Grid, 'width' | 'height
       const source = bands[b];
       for (let i = 0; i < data.length; i++) data[i] = (valid && valid[i] === 0) || Number.isNaN(source[i]) ? noData : source[i];
       await band.pixels.writeAsync(0, 0, grid.width, grid.height, data);
+      written.push(data);
     }
+    await writeOverviews(dataset, written, grid.width, grid.height, type === 'Float32', noData);
     await dataset.flushAsync();
   } finally {
     dataset.close();

@@ -18,6 +18,7 @@ import { isFloatType } from '../../raster/pixel-type.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
+import { overviewLevels } from '../../raster/write-overviews.js';
 import { describeRaster } from '../image-collection/ingest-image.js';
 import { JobJournal } from '../image-collection/job-journal.js';
 import { publishImageService } from '../image-collection/publish-service.js';
@@ -113,9 +114,9 @@ async function storeRaster(file: string, stored: string, signal: AbortSignal): P
   const tiled = source.driver === 'GTiff' && source.blockSize.width < source.width && source.blockSize.width % 16 === 0;
   if (!tiled) return convertToCog(file, stored, { compression: 'DEFLATE' }, signal);
   await rename(file, stored).catch(async () => copyFile(file, stored));
-  const levels: string[] = [];
-  for (let factor = 2; Math.max(source.width, source.height) / factor >= 256; factor *= 2) levels.push(String(factor));
-  if (levels.length > 0) {
+  const levels = overviewLevels(source.width, source.height).map(String);
+  // Writers that hold the pixels in memory made the overviews already (raster/write-overviews.ts).
+  if (levels.length > 0 && source.overviewFactors.length === 0) {
     const resampling = isFloatType(source.dataType) ? 'average' : 'nearest';
     await runGdalCommand('gdaladdo', ['-q', '-r', resampling, '--config', 'COMPRESS_OVERVIEW', 'DEFLATE', stored, ...levels], { signal });
   }

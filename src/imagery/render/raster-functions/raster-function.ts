@@ -1,5 +1,6 @@
 import type { BandStatistics } from '../../store/catalog-store.js';
 import type { PixelBlock } from '../pixel-block.js';
+import type { RenderGrid } from '../render-grid.js';
 
 /** What functions may need beside the pixels. */
 export interface FunctionContext {
@@ -7,6 +8,12 @@ export interface FunctionContext {
   cellSize: [number, number];
   /** Per-band statistics of the collection's pixels, when the catalog has them. */
   statistics: BandStatistics[] | null;
+  /** Where the block lies (Clip places its geometry on it). */
+  grid: RenderGrid;
+  /** The `Rasters` argument evaluated (CompositeBand, Local): blocks on the grid, or constants. */
+  rasters?: Array<PixelBlock | number>;
+  /** More input rasters on the grid, by source index (GenerateRaster; 0 is the block itself). */
+  sources?: PixelBlock[];
 }
 
 export type FunctionArguments = Record<string, unknown>;

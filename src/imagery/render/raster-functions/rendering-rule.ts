@@ -8,13 +8,33 @@ import { stretchFunction } from './stretch.js';
 import { arithmeticFunction } from './arithmetic.js';
 import { remapFunction } from './remap.js';
 import { aspectFunction, slopeFunction } from './terrain.js';
+import { clipFunction, isInsideClip } from './clip.js';
+import { compositeBandFunction } from './composite-band.js';
+import { localFunction } from './local.js';
+import { maskFunction } from './mask.js';
 
-/** A parsed rendering rule; `input` is the function producing its `Raster` argument, if any. */
+/** One entry of a `Rasters` argument: a function, an input raster (0: the block itself), or a constant. */
+export type RasterRef = { rule: RenderingRule } | { source: number } | { constant: number };
+
+/**
+ * A parsed rendering rule. Its `Raster` argument is `input` (a function), else input raster
+ * `source` (GenerateRaster's extra inputs), else the block itself; `rasters` is its `Rasters`.
+ */
 export interface RenderingRule {
   name: string;
   args: FunctionArguments;
   outputPixelType?: string;
   input?: RenderingRule;
+  source?: number;
+  rasters?: RasterRef[];
+}
+
+/**
+ * How raster values other than functions and `$$` become inputs: GenerateRaster numbers them
+ * (0 is the block itself); exportImage has no resolver, and its only raster is the service's.
+ */
+export interface RuleOptions {
+  source?: (value: unknown) => number;
 }
 
 const extractBandFunction: RasterFunction = {
@@ -45,6 +65,10 @@ const FUNCTIONS: Record<string, RasterFunction> = {
   Minus: arithmeticFunction(2),
   Times: arithmeticFunction(3),
   Divide: arithmeticFunction(4),
+  Clip: clipFunction,
+  Mask: maskFunction,
+  CompositeBand: compositeBandFunction,
+  Local: localFunction,
 };
 
 const BY_LOWER_NAME = new Map(Object.entries(FUNCTIONS).map(([name, fn]) => [name.toLowerCase(), { name, fn }]));
@@ -62,21 +86,30 @@ export const RASTER_FUNCTION_INFOS = [
  *
  * @example parseRenderingRule({ rasterFunction: 'Hillshade', rasterFunctionArguments: { ZFactor: 2 } })
  */
-export function parseRenderingRule(value: unknown, depth = 0): RenderingRule | null {
+export function parseRenderingRule(value: unknown, options: RuleOptions = {}, depth = 0): RenderingRule | null {
   if (value === undefined || value === null || value === '' || value === '$$') return null;
   if (typeof value !== 'object' || Array.isArray(value) || depth > 10) throw invalid('it must be a JSON object');
   const input = value as Record<string, unknown>;
   const rawName = input.rasterFunction ?? input.name;
   if (rawName === undefined || rawName === null || rawName === '' || String(rawName).toLowerCase() === 'none') {
-    return input.rasterFunctionArguments ? parseRenderingRule((input.rasterFunctionArguments as FunctionArguments).Raster, depth + 1) : null;
+    return input.rasterFunctionArguments ? parseRenderingRule((input.rasterFunctionArguments as FunctionArguments).Raster, options, depth + 1) : null;
   }
   const known = BY_LOWER_NAME.get(String(rawName).toLowerCase());
   if (!known) throw invalid(`raster function '${String(rawName)}' is not supported`);
   const args = (input.rasterFunctionArguments ?? {}) as FunctionArguments;
   if (typeof args !== 'object' || Array.isArray(args)) throw invalid('rasterFunctionArguments must be a JSON object');
   const rule: RenderingRule = { name: known.name, args };
-  const nested = parseRenderingRule(args.Raster, depth + 1);
-  if (nested) rule.input = nested;
+  if (isFunction(args.Raster)) {
+    const nested = parseRenderingRule(args.Raster, options, depth + 1);
+    if (nested) rule.input = nested;
+  } else if (options.source && args.Raster !== undefined && args.Raster !== null && args.Raster !== '' && args.Raster !== '$$') {
+    const source = options.source(args.Raster);
+    if (source !== 0) rule.source = source;
+  }
+  if (args.Rasters !== undefined && args.Rasters !== null) {
+    const list = Array.isArray(args.Rasters) ? args.Rasters : [args.Rasters];
+    rule.rasters = list.map((entry) => parseRasterRef(entry, options, depth));
+  }
   if (typeof input.outputPixelType === 'string' && input.outputPixelType !== '' && input.outputPixelType.toUpperCase() !== 'UNKNOWN') {
     if (!isSupportedPixelType(input.outputPixelType)) throw invalid(`outputPixelType ${input.outputPixelType} is not supported`);
     rule.outputPixelType = input.outputPixelType.toUpperCase();
@@ -84,21 +117,52 @@ export function parseRenderingRule(value: unknown, depth = 0): RenderingRule | n
   return rule;
 }
 
+function isFunction(value: unknown): boolean {
+  return Boolean(value && typeof value === 'object' && !Array.isArray(value) && ('rasterFunction' in value || 'name' in value || 'rasterFunctionArguments' in value));
+}
+
+function parseRasterRef(entry: unknown, options: RuleOptions, depth: number): RasterRef {
+  if (typeof entry === 'number' || (typeof entry === 'string' && entry.trim() !== '' && Number.isFinite(Number(entry)))) return { constant: Number(entry) };
+  if (entry === '$$' || entry === null || entry === undefined || entry === '') return { source: 0 };
+  if (isFunction(entry)) {
+    const rule = parseRenderingRule(entry, options, depth + 1);
+    return rule ? { rule } : { source: 0 };
+  }
+  if (!options.source) throw invalid('Rasters entries must be "$$", raster functions or constants');
+  return { source: options.source(entry) };
+}
+
 /** Extra pixels the chain reads around the grid (a Hillshade over a Hillshade reads two). */
 export function ruleMargin(rule: RenderingRule | null): number {
   if (!rule) return 0;
-  return (FUNCTIONS[rule.name].margin?.(rule.args) ?? 0) + ruleMargin(rule.input ?? null);
+  const inner = [ruleMargin(rule.input ?? null), ...(rule.rasters ?? []).map((ref) => ('rule' in ref ? ruleMargin(ref.rule) : 0))];
+  return (FUNCTIONS[rule.name].margin?.(rule.args) ?? 0) + Math.max(...inner);
 }
 
 /**
- * Runs the chain, innermost first. Only the innermost function sees the collection's statistics:
- * the others work on derived values, whose ranges they take from the pixels.
+ * Runs the chain, innermost first. Only functions reading the block itself see the collection's
+ * statistics: the others work on derived values (or other rasters), whose ranges they take from
+ * the pixels.
  */
 export function applyRenderingRule(block: PixelBlock, rule: RenderingRule | null, context: FunctionContext): PixelBlock {
   if (!rule) return block;
-  const source = rule.input ? applyRenderingRule(block, rule.input, context) : block;
-  const ownContext = rule.input ? { ...context, statistics: null } : context;
-  return FUNCTIONS[rule.name].apply(source, rule.args, ownContext, rule.outputPixelType);
+  const source = rule.input ? applyRenderingRule(block, rule.input, context) : rule.source ? sourceBlock(rule.source, context) : block;
+  const own: FunctionContext = { ...context, statistics: rule.input || rule.source ? null : context.statistics, rasters: undefined };
+  if (rule.rasters) {
+    own.rasters = rule.rasters.map((ref) => ('constant' in ref ? ref.constant : 'rule' in ref ? applyRenderingRule(block, ref.rule, context) : ref.source ? sourceBlock(ref.source, context) : block));
+  }
+  return FUNCTIONS[rule.name].apply(source, rule.args, own, rule.outputPixelType);
+}
+
+function sourceBlock(index: number, context: FunctionContext): PixelBlock {
+  const block = context.sources?.[index];
+  if (!block) throw invalid(`input raster ${index} is not available`);
+  return block;
+}
+
+/** True when the chain ends in a Clip keeping the inside of a shape (the output may shrink to it). */
+export function clipsToShape(rule: RenderingRule | null): boolean {
+  return Boolean(rule && rule.name === 'Clip' && isInsideClip(rule.args));
 }
 
 function invalid(detail: string): ApiError {

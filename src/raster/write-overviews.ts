@@ -1,0 +1,65 @@
+import type gdal from 'gdal-async';
+
+/** The overview factors a stored raster gets: 2, 4, … while the level is at least 256 pixels wide. */
+export function overviewLevels(width: number, height: number): number[] {
+  const levels: number[] = [];
+  for (let factor = 2; Math.max(width, height) / factor >= 256; factor *= 2) levels.push(factor);
+  return levels;
+}
+
+/**
+ * Internal overviews computed from pixels already in memory, as `gdaladdo` would make them
+ * (`average` of the valid cells of each block for floats, the cell `nearest` picks for
+ * integers; nodata where a block has no valid cell) without GDAL reading the raster back:
+ * that pass cost as much as the analysis itself on 2000² grids (bench/raster-analysis.ts).
+ * `bands` are the full-resolution values of the dataset's bands, which must not have a mask band.
+ */
+export async function writeOverviews(dataset: gdal.Dataset, bands: ArrayLike<number>[], width: number, height: number, float: boolean, noData: number | null): Promise<number[]> {
+  const levels = overviewLevels(width, height);
+  if (levels.length === 0) return levels;
+  await dataset.buildOverviewsAsync('NONE', levels);
+  for (let b = 0; b < bands.length; b++) {
+    const band = await dataset.bands.getAsync(b + 1);
+    for (const [k, factor] of levels.entries()) {
+      const overview = band.overviews.get(k);
+      const { x: ow, y: oh } = overview.size;
+      const out = float ? averageLevel(bands[b], width, height, factor, ow, oh, noData) : nearestLevel(bands[b], width, height, factor, ow, oh);
+      await overview.pixels.writeAsync(0, 0, ow, oh, out as never);
+    }
+  }
+  return levels;
+}
+
+function averageLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number, noData: number | null): Float64Array {
+  const out = new Float64Array(ow * oh);
+  for (let oy = 0; oy < oh; oy++) {
+    const y0 = oy * factor;
+    const y1 = Math.min(height, y0 + factor);
+    for (let ox = 0; ox < ow; ox++) {
+      const x0 = ox * factor;
+      const x1 = Math.min(width, x0 + factor);
+      let sum = 0;
+      let count = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const v = values[y * width + x];
+          if (v === noData || Number.isNaN(v)) continue;
+          sum += v;
+          count++;
+        }
+      }
+      out[oy * ow + ox] = count > 0 ? sum / count : (noData ?? Number.NaN);
+    }
+  }
+  return out;
+}
+
+/** GDAL's nearest: the source cell under the centre of each overview cell. */
+function nearestLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number): Float64Array {
+  const out = new Float64Array(ow * oh);
+  for (let oy = 0; oy < oh; oy++) {
+    const y = Math.min(height - 1, Math.floor((oy + 0.5) * factor));
+    for (let ox = 0; ox < ow; ox++) out[oy * ow + ox] = values[y * width + Math.min(width - 1, Math.floor((ox + 0.5) * factor))];
+  }
+  return out;
+}
