@@ -23,10 +23,14 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
     },
   },
-  // `any` flowing unchecked through production code; tests read untyped JSON answers freely.
+  // `any` flowing unchecked: production code, its unit tests, and the test helpers, fixtures and
+  // CLI tests (typed answers: `server.get<T>()`, `JobAnswer`, `TokenAnswer` in test/helpers).
+  // Still to do, so left out here: test/http (~1,800 hits), test/browser (~330), test/cluster
+  // (~120), test/attack (~40) and bench/ (~60) — they read untyped JSON answers (`server.get()`
+  // without a type); give each answer its shape there, directory by directory, then drop it below.
   {
-    files: ['src/**/*.ts'],
-    ignores: ['src/**/*.test.ts', 'src/**/*.fixture.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    ignores: ['test/http/**', 'test/browser/**', 'test/cluster/**', 'test/attack/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'error',
       '@typescript-eslint/no-unsafe-member-access': 'error',

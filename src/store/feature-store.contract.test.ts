@@ -144,7 +144,7 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
     const query = { columns: ['OBJECTID', 'NAME', 'POP'], orderBy: [{ column: 'POP', descending: true }], limit: 10 };
     for (const geometry of [undefined, { pointsAsXY: true }, { srid: 3857 }]) {
       const page = await store.queryFeatureJson!('ds', SCHEMA, { ...query, ...(geometry ? { geometry } : {}) }, shape);
-      const objects = JSON.parse(`[${page!.json}]`);
+      const objects = JSON.parse(`[${page!.json}]`) as Array<{ attributes: Record<string, unknown>; geometry?: { x: number; y: number } | null }>;
       expect(page).toMatchObject({ count: 4, more: false });
       const { rows } = await store.queryFeatures('ds', SCHEMA, { ...query, geometry: { ...geometry, pointsAsXY: true, srid: geometry?.srid ?? 4326 } });
       const expected = rows.map((row) => ({
@@ -152,8 +152,8 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
         ...(geometry ? { geometry: row[3] === null ? null : { x: row[3], y: row[4] } } : {}),
       }));
       if (geometry?.srid === 3857) {
-        const projected = objects.map((object: any) => object.geometry);
-        expect(projected[0].x).toBeCloseTo(333958.47, 1);
+        const projected = objects.map((object) => object.geometry);
+        expect(projected[0]?.x).toBeCloseTo(333958.47, 1);
         expect(projected.at(-1)).toBeNull();
         continue;
       }
@@ -165,12 +165,12 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
     for (const limit of [2, 3]) {
       const page = await store.queryFeatureJson!('ds', SCHEMA, { ...query, limit, geometry: { pointsAsXY: true } }, shape);
       expect(page).toMatchObject({ count: limit, more: true });
-      expect(JSON.parse(`[${page!.json}]`).map((o: any) => o.attributes.NAME)).toEqual(['c', tricky, 'b'].slice(0, limit));
+      expect((JSON.parse(`[${page!.json}]`) as Array<{ attributes: { NAME: unknown } }>).map((o) => o.attributes.NAME)).toEqual(['c', tricky, 'b'].slice(0, limit));
     }
     expect(await store.queryFeatureJson!('ds', SCHEMA, { ...query, limit: 0 }, shape)).toEqual({ json: Buffer.alloc(0), count: 0, more: true });
     expect(await store.queryFeatureJson!('ds', SCHEMA, { ...query, where: where('1 = 0', []) }, shape)).toEqual({ json: Buffer.alloc(0), count: 0, more: false });
     const rounded = await store.queryFeatureJson!('ds', SCHEMA, { columns: [], geometry: { srid: 3857 }, limit: 1 }, { ...shape, attributeKeys: [], precision: 1 });
-    expect(JSON.parse(rounded!.json.toString()).geometry).toEqual({ x: 111319.5, y: 111325.1 });
+    expect((JSON.parse(rounded!.json.toString()) as { geometry: unknown }).geometry).toEqual({ x: 111319.5, y: 111325.1 });
   });
 
   it('leaves rows it cannot render as JSON to the caller', async () => {
@@ -229,7 +229,7 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
     expect(outcome.layers[0]).toEqual({
       layerId: 0,
       // Object ids are unique, not dense: a batch undone for one failing row leaves a gap.
-      adds: [{ objectId: expect.any(Number), globalId: '{d}' }, { failure: { kind: 'duplicate', message: expect.any(String) } }],
+      adds: [{ objectId: expect.any(Number) as number, globalId: '{d}' }, { failure: { kind: 'duplicate', message: expect.any(String) as string } }],
       updates: [{ objectId: 99, failure: { kind: 'not-found', message: 'Object 99 does not exist' } }],
       deletes: [{ objectId: 1, globalId: '{a}' }, { objectId: 42, failure: { kind: 'not-found', message: 'Object 42 does not exist' } }],
     });

@@ -129,7 +129,7 @@ async function describeSchema(client: pg.Client, schema: string): Promise<unknow
     [schema],
   );
   const rows = await client.query(`SELECT count(*)::int AS n FROM ${schema}.features`);
-  return [...result.rows, rows.rows[0]];
+  return [...(result.rows as unknown[]), rows.rows[0] as unknown];
 }
 
 const label = (where: string): string => (where.length > 80 ? `${where.slice(0, 77)}...` : where);
@@ -149,7 +149,7 @@ describe.each(['America/New_York', 'Pacific/Kiritimati'])('compiled where clause
   });
 
   it('runs in a non-UTC session time zone on a populated table', async () => {
-    expect((await client.query('SHOW TimeZone')).rows[0].TimeZone).toBe(timeZone);
+    expect((await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows[0]!.TimeZone).toBe(timeZone);
     expect(await selectNativeIds(client, schema, '1=1')).toEqual(ALL);
   });
 

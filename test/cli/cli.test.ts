@@ -102,15 +102,15 @@ describe('users, tokens and imports', () => {
     const lines = table.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+FULL NAME\s+CREATED$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([['ana', 'publisher'], ['gis', 'administrator'], ['viewer', 'user']]);
-    const json = JSON.parse((await runCli(['user', 'list', '--json'], { dataDir })).stdout);
-    expect(json.find((u: any) => u.username === 'ana')).toMatchObject({ role: 'publisher', fullName: 'Ana Lima' });
+    const json = JSON.parse((await runCli(['user', 'list', '--json'], { dataDir })).stdout) as Array<{ username: string }>;
+    expect(json.find((u) => u.username === 'ana')).toMatchObject({ role: 'publisher', fullName: 'Ana Lima' });
   });
 
   it('prints a token the server accepts, for the first administrator by default', async () => {
     const token = (await runCli(['token', '--expiration', '30'], { dataDir })).stdout.trim();
     expect(token).toMatch(/^\S{20,}$/);
     server = await startTestServer({ dataDir });
-    const self = await server.get(`/sharing/rest/community/self?f=json&token=${token}`);
+    const self = await server.get<unknown>(`/sharing/rest/community/self?f=json&token=${token}`);
     expect(self).toMatchObject({ username: 'gis', role: 'org_admin' });
     const anaToken = (await runCli(['token', '--user', 'ana'], { dataDir })).stdout.trim();
     expect(await server.get(`/sharing/rest/community/self?f=json&token=${anaToken}`)).toMatchObject({ username: 'ana' });
@@ -133,9 +133,9 @@ describe('users, tokens and imports', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Imported .*places\.geojson as .*\/rest\/services\/Hosted\/places\/FeatureServer: places \(esriGeometryPoint\)\n$/);
-    const count = await server!.get('/rest/services/Hosted/places/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json');
+    const count = await server!.get<unknown>('/rest/services/Hosted/places/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json');
     expect(count).toEqual({ count: 3 });
-    const service = await server!.get('/rest/services/Hosted/places/FeatureServer?f=json');
+    const service = await server!.get<{ error?: unknown }>('/rest/services/Hosted/places/FeatureServer?f=json');
     expect(service.error).toBeUndefined();
   });
 

@@ -9,6 +9,12 @@ import { startServer, type RunningServer } from '../../src/server.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-test-password' };
 
+/** generateToken's answer (or an error envelope, then without a token). */
+export interface TokenAnswer {
+  token?: string;
+  expires?: number;
+}
+
 export interface TestServer extends RunningServer {
   dataDir: string;
   /** Variables a child process (the CLI) needs to open the same stores. */
@@ -17,9 +23,12 @@ export interface TestServer extends RunningServer {
   sql(text: string, values?: unknown[]): Promise<unknown[]>;
   /** A fresh token for a user (default: the administrator). */
   token(username?: string, password?: string, extra?: Record<string, string>): Promise<string>;
-  /** GET or POST (form-encoded) below the base URL, parsed as JSON. */
-  get(pathAndQuery: string, headers?: Record<string, string>): Promise<any>;
-  post(path: string, form: Record<string, string | number | boolean>, headers?: Record<string, string>): Promise<any>;
+  /**
+   * GET or POST (form-encoded) below the base URL, parsed as JSON. `T` is the answer's shape as
+   * the test expects it (`unknown` when it only compares it); untyped (`any`) when not given.
+   */
+  get<T = any>(pathAndQuery: string, headers?: Record<string, string>): Promise<T>;
+  post<T = any>(path: string, form: Record<string, string | number | boolean>, headers?: Record<string, string>): Promise<T>;
   /** Creates a user with the given role; password = username + '-pw'. */
   addUser(username: string, role: 'administrator' | 'publisher' | 'user'): Promise<void>;
 }
@@ -53,14 +62,14 @@ export async function startTestServer(config: Partial<Config> = {}): Promise<Tes
     config: { port: 0, host: '127.0.0.1', dataDir, demo: false, demoPackages: false, admin: ADMIN, ...(store.store ? { store: store.store } : {}), ...config },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
-  const get = async (pathAndQuery: string, headers: Record<string, string> = {}) => {
+  const get = async <T>(pathAndQuery: string, headers: Record<string, string> = {}): Promise<T> => {
     const response = await fetch(`${server.url}${pathAndQuery}`, { headers });
-    return response.json();
+    return (await response.json()) as T;
   };
-  const post = async (target: string, form: Record<string, string | number | boolean>, headers: Record<string, string> = {}) => {
+  const post = async <T>(target: string, form: Record<string, string | number | boolean>, headers: Record<string, string> = {}): Promise<T> => {
     const body = new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)]));
     const response = await fetch(`${server.url}${target}`, { method: 'POST', body, headers });
-    return response.json();
+    return (await response.json()) as T;
   };
   const settings = server.context.config.store;
   return {
@@ -69,12 +78,12 @@ export async function startTestServer(config: Partial<Config> = {}): Promise<Tes
     env: settings.kind === 'postgres'
       ? { TESSERA_STORE: 'postgres', TESSERA_POSTGRES_URL: settings.postgresUrl, TESSERA_POSTGRES_SCHEMA: settings.postgresSchema }
       : {},
-    sql: async (text, values = []) => {
+    sql: async (text, values = []): Promise<unknown[]> => {
       const client = new pg.Client({ connectionString: settings.postgresUrl });
       await client.connect();
       try {
         await client.query(`SET search_path TO ${settings.postgresSchema}, public`);
-        return (await client.query(text, values)).rows;
+        return (await client.query<Record<string, unknown>>(text, values)).rows;
       } finally {
         await client.end();
       }
@@ -82,9 +91,9 @@ export async function startTestServer(config: Partial<Config> = {}): Promise<Tes
     get,
     post,
     token: async (username = ADMIN.username, password = ADMIN.password, extra = {}) => {
-      const result = await post('/sharing/rest/generateToken', { username, password, f: 'json', ...extra });
+      const result = await post<TokenAnswer>('/sharing/rest/generateToken', { username, password, f: 'json', ...extra });
       if (!result.token) throw new Error(`no token for ${username}: ${JSON.stringify(result)}`);
-      return result.token as string;
+      return result.token;
     },
     addUser: (username, role) => server.context.auth.createUser(username, `${username}-pw`, role),
     close: async () => {

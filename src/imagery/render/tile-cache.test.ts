@@ -13,6 +13,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Waits until `done()` holds (the cache reads the disk before it renders: no fixed delay). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 const TILE: EncodedImage = { bytes: Buffer.from('png'), contentType: 'image/png', extension: 'png' };
 
 /** A render that waits until released, and records the signal it was given. */
@@ -34,8 +39,9 @@ describe('TileCache', () => {
     const cache = new TileCache(root);
     const slow = slowRender();
     const first = new AbortController();
-    const a = cache.get('c', 1, 0, 0, 0, slow.render, first.signal);
     const b = cache.get('c', 1, 0, 0, 0, slow.render, new AbortController().signal);
+    await until(() => slow.calls.length === 1); // b started the render and waits for it
+    const a = cache.get('c', 1, 0, 0, 0, slow.render, first.signal);
     await new Promise((resolve) => setTimeout(resolve, 20));
     first.abort(new DOMException('gone', 'AbortError'));
     await expect(a).rejects.toMatchObject({ name: 'AbortError' });
@@ -52,13 +58,12 @@ describe('TileCache', () => {
     const slow = slowRender();
     const callers = [new AbortController(), new AbortController()];
     const waits = callers.map((c) => cache.get('c', 1, 2, 3, 4, slow.render, c.signal));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => slow.calls.length === 1);
     callers.forEach((c) => c.abort(new DOMException('gone', 'AbortError')));
     for (const wait of waits) await expect(wait).rejects.toMatchObject({ name: 'AbortError' });
     expect(slow.calls[0].aborted).toBe(true);
     const again = cache.get('c', 1, 2, 3, 4, slow.render, new AbortController().signal);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(slow.calls).toHaveLength(2);
+    await until(() => slow.calls.length === 2);
     slow.release(null);
     expect(await again).toBeNull();
   });

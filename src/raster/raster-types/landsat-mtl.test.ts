@@ -130,7 +130,7 @@ describe('readLandsatMetadata', () => {
 
   it('reads MTL.json the same as MTL.txt', () => {
     const tree = parseMtlText(C2_LEVEL2);
-    expect(readLandsatMetadata(JSON.parse(JSON.stringify(tree)))).toEqual(readLandsatMetadata(tree));
+    expect(readLandsatMetadata(JSON.parse(JSON.stringify(tree)) as typeof tree)).toEqual(readLandsatMetadata(tree));
   });
 });
 

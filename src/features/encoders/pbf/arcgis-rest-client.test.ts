@@ -29,7 +29,7 @@ async function queryWithRestJs(set: PbfFeatureSet): Promise<Record<string, unkno
 }
 
 const round = (value: unknown): unknown =>
-  JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v));
+  JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'number' ? Number(v.toFixed(4)) : v)) as unknown;
 
 const fields = [
   { name: 'OBJECTID', type: 'esriFieldTypeOID', alias: 'OBJECTID' },

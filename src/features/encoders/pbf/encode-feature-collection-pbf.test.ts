@@ -53,7 +53,7 @@ function roundTrip(set: PbfFeatureSet, options?: PbfEncodeOptions): DecodedFeatu
 /** Replaces every coordinate by its rounding to `digits` decimals so grids compare exactly. */
 function rounded(geometry: EsriGeometry | undefined | null, digits: number): unknown {
   const round = (n: number): number => Number(n.toFixed(digits));
-  return JSON.parse(JSON.stringify(geometry ?? null), (_key, value) => (typeof value === 'number' ? round(value) : value));
+  return JSON.parse(JSON.stringify(geometry ?? null), (_key, value: unknown) => (typeof value === 'number' ? round(value) : value)) as unknown;
 }
 
 const square: Position[] = [[-13630000, 4540000], [-13630000, 4550000], [-13620000, 4550000], [-13620000, 4540000], [-13630000, 4540000]];
