@@ -32,7 +32,7 @@ function computeOperation(histogramsOnly: boolean): RenderOperation {
       const page = operationPage(deps, request, target, title, COMPUTE_PARAMS);
       if (formatOf(request) === 'html' && !params.has('geometry')) return sendResource(request, reply, {}, page);
       const { geometry: area, mosaicRule, ...options } = readParams(COMPUTE_PARAMS, params, target.collection);
-      const summary = await summarizeArea(deps.catalog, target.collection, area.box, { ...options, rule: mosaicRule, rings: area.rings });
+      const summary = await summarizeArea(deps.catalog, target.collection, area.box, { ...options, rule: mosaicRule, rings: area.rings, signal: request.arcgis.signal });
       const body = histogramsOnly ? { histograms: summary.histograms } : summary;
       return sendResource(request, reply, body, page);
     },

@@ -17,7 +17,7 @@ export const exportImageOperation: RenderOperation = {
     const page = () => operationPage(deps, request, target, 'exportImage', EXPORT_PARAMS);
     if (format === 'html' && !params.has('bbox')) return sendResource(request, reply, {}, page());
     if (format === 'kmz') throw ApiError.invalidParameter("'f' parameter is invalid: kmz is not supported");
-    const { image, grid } = await exportImage(deps.catalog, target.collection, readExportRequest(params), deps.overviews);
+    const { image, grid } = await exportImage(deps.catalog, target.collection, readExportRequest(params), deps.overviews, request.arcgis.signal);
     if (format === 'image') return reply.type(image.contentType).header('cache-control', 'no-cache').send(image.bytes);
     const relative = await deps.outputs.write(target.service.folder, `${target.service.name}_ImageServer`, image);
     const body = {

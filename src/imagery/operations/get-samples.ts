@@ -28,6 +28,7 @@ export const getSamplesOperation: RenderOperation = {
       rule: mosaicRule,
       toClient: input.toClient,
       clientSr: input.clientSrs.json,
+      signal: request.arcgis.signal,
     });
     return sendResource(request, reply, body, page);
   },

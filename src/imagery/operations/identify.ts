@@ -40,7 +40,7 @@ export const identifyOperation: RenderOperation = {
       ...options,
       outSrs: clientSrs,
       location: { x: location[0], y: location[1] },
-    });
+    }, request.arcgis.signal);
     return sendResource(request, reply, body, page);
   },
 };

@@ -22,7 +22,7 @@ function rasterInfoOperation(part: Part): RenderOperation {
       else if (part === 'keyProperties') body = rasterKeyProperties(item, target.collection);
       else {
         const rule = parseMosaicRule({ mosaicMethod: 'esriMosaicLockRaster', lockRasterIds: [item.objectId] });
-        body = { histograms: (await summarizeArea(deps.catalog, target.collection, item.bbox, { rule, renderingRule: null })).histograms };
+        body = { histograms: (await summarizeArea(deps.catalog, target.collection, item.bbox, { rule, renderingRule: null, signal: request.arcgis.signal })).histograms };
       }
       return sendResource(request, reply, body, operationPage(deps, request, target, `Raster ${item.objectId} ${part}`));
     },

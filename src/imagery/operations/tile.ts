@@ -16,7 +16,15 @@ export const tileOperation: RenderOperation = {
     }
     const collection = target.collection;
     const etag = `"${collection.id}-${collection.modified}"`;
-    const tile = await deps.tiles.get(collection.id, collection.modified, level, row, col, () => renderTile(deps.catalog, collection, level, row, col, deps.overviews));
+    const tile = await deps.tiles.get(
+      collection.id,
+      collection.modified,
+      level,
+      row,
+      col,
+      (signal) => renderTile(deps.catalog, collection, level, row, col, deps.overviews, signal),
+      request.arcgis.signal,
+    );
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (!tile) {
       if (request.arcgis.params.bool('blankTile', false)) return reply.type('image/png').send(await blankTile());
