@@ -11,6 +11,8 @@ import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
 import { openStores } from './store/index.js';
+import { addressPolicy } from './net/public-address.js';
+import { guardGdalEgress } from './raster/gdal-egress.js';
 import { GP_SERVICES } from './tasks/index.js';
 
 export interface RunningServer {
@@ -37,6 +39,8 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.config as never);
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before any job worker is forked: they inherit GDAL's proxy setting from the environment.
+  await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();

@@ -154,7 +154,7 @@ function rebuildError(reply: Extract<ThreadReply, { ok: false }>): Error {
 
 /** For entries: answers every message with `handle(message)`'s result or error. */
 export function serveThreadTasks(port: import('node:worker_threads').MessagePort, handle: (message: Record<string, unknown>) => unknown | Promise<unknown>, transferOf?: (value: unknown) => TransferListItem[]): void {
-  port.on('message', async (message: Record<string, unknown> & { id: number }) => {
+  const answer = async (message: Record<string, unknown> & { id: number }) => {
     try {
       const value = await handle(message);
       port.postMessage({ id: message.id, ok: true, value } satisfies ThreadReply, transferOf?.(value) ?? []);
@@ -162,5 +162,6 @@ export function serveThreadTasks(port: import('node:worker_threads').MessagePort
       const e = error as Error & { code?: string };
       port.postMessage({ id: message.id, ok: false, name: e.name ?? 'Error', message: e.message ?? String(error), ...(typeof e.code === 'string' ? { code: e.code } : {}) } satisfies ThreadReply);
     }
-  });
+  };
+  port.on('message', (message: Record<string, unknown> & { id: number }) => void answer(message));
 }

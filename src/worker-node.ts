@@ -6,6 +6,8 @@ import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
 import { openStores } from './store/index.js';
+import { addressPolicy } from './net/public-address.js';
+import { guardGdalEgress } from './raster/gdal-egress.js';
 import { GP_SERVICES } from './tasks/index.js';
 
 export interface WorkerNodeOptions {
@@ -27,6 +29,8 @@ export async function startWorkerNode(options: WorkerNodeOptions = {}): Promise<
   const config = loadConfig(options.config as never);
   if (config.jobs.concurrency < 1) throw new Error('A worker node needs at least one job worker (TESSERA_JOB_WORKERS).');
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Before any job worker is forked: they inherit GDAL's proxy setting from the environment.
+  await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config);
   const context: AppContext = { config, stores, auth, logger, itemHooks: [], onClose: [] };

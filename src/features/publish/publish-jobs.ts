@@ -30,7 +30,9 @@ export class PublishJobs {
       let itemId: string | undefined;
       // Written in order: `completed` never lands before `processing`.
       let written: Promise<void> = Promise.resolve();
-      const write = (record: PublishJobRecord) => (written = written.then(() => this.set(jobId, record)).catch(() => undefined));
+      const write = (record: PublishJobRecord): void => {
+        written = written.then(() => this.set(jobId, record)).catch(() => undefined);
+      };
       const onCreated = (created: CreatedService) => {
         itemId = created.item.id;
         write({ status: 'processing', statusMessage: 'processing', itemId });

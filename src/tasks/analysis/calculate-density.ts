@@ -1,3 +1,4 @@
+import { rangeOf } from '../../geometry/bounds-of.js';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
@@ -118,10 +119,9 @@ type Bounds = { xmin: number; ymin: number; xmax: number; ymax: number };
 
 /** The points' extent (a lone point gets a square of the kernel's size). */
 function boundsOf(points: InputPoint[], radius: number): Bounds {
-  let xmin = Math.min(...points.map((p) => p.x));
-  let xmax = Math.max(...points.map((p) => p.x));
-  let ymin = Math.min(...points.map((p) => p.y));
-  let ymax = Math.max(...points.map((p) => p.y));
+  // Not Math.min(...xs): that overflows the stack past ~120,000 points.
+  let [xmin, xmax] = rangeOf(points.map((p) => p.x));
+  let [ymin, ymax] = rangeOf(points.map((p) => p.y));
   if (xmax - xmin === 0 || ymax - ymin === 0) [xmin, xmax, ymin, ymax] = [xmin - radius, xmax + radius, ymin - radius, ymax + radius];
   return { xmin, ymin, xmax, ymax };
 }

@@ -1,0 +1,24 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { ThreadPool } from './thread-pool.js';
+
+const pool = new ThreadPool(new URL('../test/fixtures/threads/echo-entry.ts', import.meta.url), 2);
+afterAll(() => pool.close());
+
+describe('ThreadPool', () => {
+  it('runs tasks on TypeScript entries, more than it has threads', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => pool.run({ value: i })));
+    expect(answers).toEqual([0, 1, 2, 3, 4].map((echo) => ({ echo })));
+  });
+
+  it("keeps an entry's error name and message, for the domain error mapping", async () => {
+    await expect(pool.run({ fail: 'bad ring' })).rejects.toMatchObject({ name: 'GeometryError', message: 'bad ring' });
+  });
+
+  it('ends a thread whose task is aborted (a runaway GEOS call), and carries on', async () => {
+    const controller = new AbortController();
+    const spinning = pool.run({ spin: true }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(spinning).rejects.toThrow();
+    expect(await pool.run({ value: 'after' })).toEqual({ echo: 'after' });
+  });
+});
