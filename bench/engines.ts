@@ -84,6 +84,14 @@ async function main(): Promise<void> {
       engineLabel: 'GRASS r.cost (import, spread, export)',
     },
     {
+      task: 'DetermineTravelCostPathAsPolyline',
+      params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), inputDestinationRasterOrFeatures: { geometryType: 'esriGeometryPoint', spatialReference: { wkt: info.coordinateSystem.wkt }, features: [{ geometry: { x: x0 + 10.5 * cell, y: y0 - 1990.5 * cell }, attributes: { OBJECTID: 1 } }] }, outputPolylineName: 'b_path' },
+      engine: [
+        grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ogr input=p output=${file('path.gpkg')} format=GPKG --quiet`),
+      ],
+      engineLabel: 'GRASS r.cost + r.path (one run; the task exports the directions and runs r.path in a second)',
+    },
+    {
       task: 'Nibble',
       params: { inputRaster: uri('dem.tif'), inputMaskRaster: uri('mask.tif'), outputName: 'b_nibble' },
       engine: [grass(file('dem.tif'), `r.in.gdal input=${file('dem.tif')} output=src --quiet && g.region raster=src && r.grow.distance input=src value=near --quiet && r.out.gdal input=near output=${file('near.tif')} type=Float64 --quiet`)],

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { readOutputRows, runAnalysisJob } from './analysis-engines-http.js';
@@ -13,6 +13,9 @@ const GEO = [500000, 10, 0, 4000070, 0, -10];
 const SIZE = 7;
 const center = (col: number, row: number) => ({ x: 500005 + 10 * col, y: 4000065 - 10 * row });
 const cellOf = (x: number, y: number) => [Math.floor((x - 500000) / 10), Math.floor((4000070 - y) / 10)];
+
+// GRASS and SAGA start-up alone takes seconds on the shared, loaded machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 let server: TestServer;
 let share: string;

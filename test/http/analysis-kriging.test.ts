@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { krigingOptions, type KrigingType } from '../../src/tasks/analysis/interpolate/kriging.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { readOutputRows, readRows, runAnalysisJob } from './analysis-engines-http.js';
@@ -16,6 +16,9 @@ const FEATURES = Array.from({ length: 30 }, (_, i) => {
   return { geometry: { x, y }, attributes: { OBJECTID: i + 1, z: 0.01 * (x - 500000) + 0.002 * (y - 4000000) + random() } };
 });
 const POINTS = { geometryType: 'esriGeometryPoint', spatialReference: { wkid: 32633 }, fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'z', type: 'esriFieldTypeDouble' }], features: FEATURES };
+
+// GRASS and SAGA start-up alone takes seconds on the shared, loaded machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 let server: TestServer;
 let token: string;

@@ -4,7 +4,8 @@ import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/tas
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
 import { engineRasters, publishEngineFile, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
-import { countBands, readGrid } from './hydrology/grid.js';
+import { countBands, readBands, readGrid } from './hydrology/grid.js';
+import { classifyBySegment } from './image/segment-majority.js';
 import { readClassifierDefinition } from './image/classifier-definition.js';
 import { writeClassRaster } from './image/write-class-raster.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -13,6 +14,7 @@ import { rollbackAnalysis } from './output-service.js';
  * Classify (raster-analysis.md §8): applies a TrainClassifier definition to a raster with Orfeo
  * ToolBox's ImageClassifier. The classified raster carries the classes' colours (colour table);
  * their names are in the layer's description (the raster-store copy keeps no category names).
+ * With `additionalInputRaster` (a Segment result) each segment takes its pixels' majority class.
  */
 export const classify: TaskDefinition = {
   name: 'Classify',
@@ -33,9 +35,9 @@ export const classify: TaskDefinition = {
 async function runClassify(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
   const definition = readClassifierDefinition(inputs.inputClassifierDefinition);
-  if (isGiven(inputs.additionalInputRaster)) context.warning('additionalInputRaster is not used by this server yet: pixels are classified one by one.');
   const job = await startEngineJob(context, ['outputName']);
-  const [raster] = (await engineRasters(job, ['inputRaster'])) as [string];
+  const bySegment = isGiven(inputs.additionalInputRaster);
+  const [raster, segmented] = (await engineRasters(job, ['inputRaster', ...(bySegment ? ['additionalInputRaster'] : [])])) as [string, string | undefined];
   const bands = await countBands(raster);
   if (bands !== definition.bandCount) throw new TaskError(`The classifier was trained on ${definition.bandCount} bands; the input raster has ${bands}.`);
   const dir = path.join(context.scratchDir, 'otb');
@@ -53,6 +55,11 @@ async function runClassify(context: TaskContext): Promise<Record<string, unknown
     onProgress: (fraction) => context.progress(10 + fraction * 70, 'Classifying (Orfeo ToolBox)'),
   });
   const grid = await readGrid(classified);
+  if (segmented) {
+    const segments = await readBands(segmented, Array.from({ length: await countBands(segmented) }, (_, i) => i + 1));
+    if (segments[0]!.width !== grid.width || segments[0]!.height !== grid.height) throw new TaskError("'additionalInputRaster' must cover the input raster cell for cell.");
+    grid.values = classifyBySegment(grid.values, segments.map((band) => band.values), grid.width, grid.height);
+  }
   const out = path.join(context.scratchDir, 'results', 'classified.tif');
   await mkdir(path.dirname(out), { recursive: true });
   await writeClassRaster(out, grid, grid.values, definition.classes);

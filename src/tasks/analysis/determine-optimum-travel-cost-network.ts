@@ -81,7 +81,7 @@ async function runOptimumNetwork(context: TaskContext): Promise<Record<string, u
     const starts: PathStart[] = group.map((link) => ({ cell: link.cell, value: link.to, cost: link.cost }));
     commands.push(['r.in.gdal', '-o', `input=${out(`dir_${k}`)}`, `output=dir_${k}`, '--quiet']);
     commands.push(...(await tracePathCommands(dir, `from_${k}`, cost, starts, `dir_${k}`, { vector: `paths_${k}` })));
-    commands.push(['v.out.ogr', `input=paths_${k}`, `output=${path.join(dir, `paths_${k}.gpkg`)}`, 'format=GPKG', 'type=line', '--quiet']);
+    commands.push(['v.out.ascii', `input=paths_${k}`, `output=${path.join(dir, `paths_${k}.txt`)}`, 'type=line', 'format=standard', 'precision=12', '--quiet']);
   }
   await runGrass({
     task: 'DetermineOptimumTravelCostNetwork',
@@ -94,7 +94,7 @@ async function runOptimumNetwork(context: TaskContext): Promise<Record<string, u
   const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
   const lines = new Map<RegionLink, Array<[number, number]>>();
   for (const [k, group] of bySource) {
-    for (const line of await readPathLines(path.join(dir, `paths_${k}.gpkg`))) lines.set(group[line.start]!, line.coordinates);
+    for (const line of await readPathLines(path.join(dir, `paths_${k}.txt`))) lines.set(group[line.start]!, line.coordinates);
   }
   const fields = [{ name: 'FromRegion', type: 'real' as const }, { name: 'ToRegion', type: 'real' as const }, { name: 'PathCost', type: 'real' as const }];
   const asLines = (set: RegionLink[]) =>

@@ -63,7 +63,7 @@ async function runPathAsPolyline(context: TaskContext): Promise<Record<string, u
   });
   const accumulated = (await readGrid(out('acc'))).values;
   const starts = chooseDestinations(destinations, accumulated, pathType);
-  const linesFile = path.join(dir, 'paths.gpkg');
+  const linesFile = path.join(dir, 'paths.txt');
   context.progress(60, 'Tracing paths (GRASS r.path)');
   await runGrass({
     task: 'DetermineTravelCostPathAsPolyline',
@@ -72,7 +72,7 @@ async function runPathAsPolyline(context: TaskContext): Promise<Record<string, u
       ['r.in.gdal', '-o', `input=${out('dir')}`, 'output=dir', '--quiet'],
       ['g.region', 'raster=dir'],
       ...(await tracePathCommands(dir, 'dest', cost, starts, 'dir', { vector: 'paths' })),
-      ['v.out.ogr', 'input=paths', `output=${linesFile}`, 'format=GPKG', 'type=line', '--quiet'],
+      ['v.out.ascii', 'input=paths', `output=${linesFile}`, 'type=line', 'format=standard', 'precision=12', '--quiet'],
     ],
     scratchDir: context.scratchDir,
     signal: context.signal,

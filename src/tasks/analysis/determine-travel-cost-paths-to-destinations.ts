@@ -49,7 +49,7 @@ async function runPathsToDestinations(context: TaskContext): Promise<Record<stri
   const directionFile = path.join(dir, 'direction.tif');
   const pathsFile = path.join(dir, 'paths.tif');
   await mkdir(dir, { recursive: true });
-  await writeGrid(directionFile, backlink, grassDegreesFromBacklink(backlink.values), 'Float32');
+  await writeGrid(directionFile, backlink, grassDegreesFromBacklink(backlink.values), 'Float32', true);
   context.progress(10, 'Tracing paths (GRASS r.path)');
   await runGrass({
     task: 'DetermineTravelCostPathsToDestinations',

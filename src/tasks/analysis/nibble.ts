@@ -48,7 +48,7 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
   await mkdir(dir, { recursive: true });
   const sourceFile = path.join(dir, 'sources.tif');
   const nearestFile = path.join(dir, 'nearest.tif');
-  await writeGrid(sourceFile, input, sources, 'Float64');
+  await writeGrid(sourceFile, input, sources, 'Float64', true);
   context.progress(10, 'Nearest values (GRASS r.grow.distance)');
   await runGrass({
     task: 'Nibble',

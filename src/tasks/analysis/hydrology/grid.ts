@@ -34,9 +34,14 @@ export type GridType = 'Float32' | 'Float64' | 'Int32' | 'Int16' | 'Byte';
 
 const NODATA: Record<GridType, number> = { Float32: -3.4028234663852886e38, Float64: -1.7976931348623157e308, Int32: -2147483648, Int16: -32768, Byte: 255 };
 
-/** Writes values (NaN = NoData) as a GeoTIFF on the template's grid. */
-export async function writeGrid(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: GridType): Promise<void> {
-  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, type, ['COMPRESS=DEFLATE', 'TILED=YES']);
+/**
+ * Writes values (NaN = NoData) as a tiled GeoTIFF on the template's grid: ZSTD level 1 for
+ * results (published as they are), uncompressed for `scratch` files an engine reads once —
+ * DEFLATE (zlib) costs several times more CPU to write.
+ */
+export async function writeGrid(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: GridType, scratch = false): Promise<void> {
+  const compression = scratch ? [] : ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1'];
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, type, [...compression, 'TILED=YES']);
   try {
     dataset.geoTransform = template.geoTransform;
     if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError } from '../../../jobs/task.js';
@@ -73,21 +73,28 @@ export interface PathLine {
   coordinates: Array<[number, number]>;
 }
 
-/** Reads the lines `v.out.ogr` wrote, each with the start it came from (category − 1). */
+/**
+ * Reads the lines `v.out.ascii format=standard` wrote, each with the start it came from
+ * (category − 1). Plain text rather than v.out.ogr, which fails on locations whose projection
+ * OGR cannot rebuild from GRASS's (the output is written in the input's SR here anyway).
+ */
 export async function readPathLines(file: string): Promise<PathLine[]> {
-  const dataset = await gdal.openAsync(file);
-  try {
-    const layer = dataset.layers.get(0);
-    const lines: PathLine[] = [];
-    for (let feature = layer.features.first(); feature; feature = layer.features.next()) {
-      const geometry = feature.getGeometry();
-      if (!(geometry instanceof gdal.LineString)) continue;
-      lines.push({ start: Number(feature.fields.get('cat')) - 1, coordinates: geometry.points.toArray().map((p) => [p.x, p.y] as [number, number]) });
+  const rows = (await readFile(file, 'utf8')).split('\n');
+  const lines: PathLine[] = [];
+  let i = rows.findIndex((row) => row.startsWith('VERTI:')) + 1;
+  while (i > 0 && i < rows.length) {
+    const header = /^([A-Za-z])\s+(\d+)\s+(\d+)/.exec(rows[i]!.trim());
+    if (!header) {
+      i++;
+      continue;
     }
-    return lines;
-  } finally {
-    dataset.close();
+    const [, type, vertices, categories] = header;
+    const coordinates = rows.slice(i + 1, i + 1 + Number(vertices)).map((row) => row.trim().split(/\s+/).map(Number) as [number, number]);
+    const cats = rows.slice(i + 1 + Number(vertices), i + 1 + Number(vertices) + Number(categories)).map((row) => Number(row.trim().split(/\s+/)[1]));
+    if (type === 'L' && cats.length > 0) lines.push({ start: cats[0]! - 1, coordinates });
+    i += 1 + Number(vertices) + Number(categories);
   }
+  return lines;
 }
 
 export type LineField = { name: string; type: 'integer' | 'real' };

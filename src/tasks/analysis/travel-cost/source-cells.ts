@@ -60,7 +60,7 @@ export async function writeSourceCells(job: EngineJob, name: string, grid: Grid,
   const dir = path.join(job.context.scratchDir, 'inputs');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.tif`);
-  await writeGrid(file, grid, cells, 'Int32');
+  await writeGrid(file, grid, cells, 'Int32', true);
   return file;
 }
 
