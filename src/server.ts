@@ -10,6 +10,7 @@ import { buildApp, type RoutePlugin } from './app.js';
 import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
+import { limitGdalCache } from './raster/gdal-cache.js';
 import { openStores } from './store/index.js';
 import { GP_SERVICES } from './tasks/index.js';
 
@@ -37,6 +38,7 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.config as never);
   const logger = options.logger ?? createLogger(config.logLevel);
+  limitGdalCache(config.raster.gdalCacheMB);
   const stores = await openStores(config);
   const auth = await AuthService.create(stores.users, stores.settings, config, logger);
   const created = await auth.ensureAdministrator();

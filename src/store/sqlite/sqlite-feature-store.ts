@@ -25,6 +25,7 @@ import { applyEditsInTransaction } from './feature-edits.js';
 import { FeatureDataset } from './feature-dataset.js';
 import { buildFeatureJsonSelect, buildFeatureSelect, withoutLastObject } from './feature-select.js';
 import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf, toSqlValue } from './feature-sql.js';
+import { SqliteReadPool } from './read-pool.js';
 import { readRtreeExtent } from './rtree-extent.js';
 
 const SQL_TYPES: Record<ColumnSchema['type'], string> = { integer: 'INTEGER', real: 'REAL', text: 'TEXT', blob: 'BLOB' };
@@ -50,8 +51,15 @@ export class SqliteFeatureStore implements FeatureStore {
   private readonly open = new Map<string, FeatureDataset>();
   /** A scratch database for spatial reference look-ups. */
   private srs: FeatureDataset | undefined;
+  /** Runs page and count SELECTs off the event loop; absent with `readThreads: 0`. */
+  private readonly reads: SqliteReadPool | undefined;
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    options: { readThreads?: number } = {},
+  ) {
+    if (options.readThreads) this.reads = new SqliteReadPool(options.readThreads);
+  }
 
   async createDataset(dataset: string): Promise<void> {
     const file = this.fileOf(dataset);
@@ -83,6 +91,7 @@ export class SqliteFeatureStore implements FeatureStore {
     this.open.get(dataset)?.close();
     this.open.delete(dataset);
     const file = this.fileOf(dataset);
+    await this.reads?.forget(file);
     await Promise.all([file, `${file}-wal`, `${file}-shm`].map((f) => rm(f, { force: true })));
   }
 
@@ -181,9 +190,10 @@ export class SqliteFeatureStore implements FeatureStore {
     // One row past the page tells whether more match, without counting them all.
     const select = buildFeatureJsonSelect(handle, schema, pageSize < 0 ? query : { ...query, limit: pageSize + 1 }, shape);
     if (!select) return undefined;
-    const [count, json] = handle.prepareRaw(select.sql).get(...select.params) as [number, Buffer | null];
-    if (pageSize < 0 || count <= pageSize) return { json: json ?? EMPTY, count, more: false };
-    return { json: pageSize === 0 ? EMPTY : withoutLastObject(json!, shape), count: pageSize, more: true };
+    const [count, json] = (await this.readRow(dataset, handle, select.sql, select.params)) as [number, Uint8Array | null];
+    const bytes = json ? Buffer.from(json.buffer, json.byteOffset, json.byteLength) : EMPTY;
+    if (pageSize < 0 || count <= pageSize) return { json: bytes, count, more: false };
+    return { json: pageSize === 0 ? EMPTY : withoutLastObject(bytes, shape), count: pageSize, more: true };
   }
 
   async dataVersion(dataset: string, signal?: AbortSignal): Promise<string> {
@@ -199,7 +209,7 @@ export class SqliteFeatureStore implements FeatureStore {
     const sql = distinctColumns?.length
       ? `SELECT count(*) FROM (SELECT DISTINCT ${distinctColumns.map(quoteIdentifier).join(', ')} FROM ${table} ${where.sql})`
       : `SELECT count(*) FROM ${table} ${where.sql}`;
-    return (handle.prepareRaw(sql).get(...where.params) as [number])[0];
+    return ((await this.readRow(dataset, handle, sql, where.params)) as [number])[0];
   }
 
   async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[], signal?: AbortSignal): Promise<number[]> {
@@ -244,6 +254,7 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   async close(): Promise<void> {
+    await this.reads?.close();
     for (const handle of this.open.values()) handle.close();
     this.open.clear();
     this.srs?.close();
@@ -254,6 +265,12 @@ export class SqliteFeatureStore implements FeatureStore {
     const sql = `SELECT MbrMinX(e), MbrMinY(e), MbrMaxX(e), MbrMaxY(e) FROM (SELECT Extent(${SHAPE}) AS e FROM ${quoteIdentifier(tableOf(schema.id))} ${where})`;
     const row = handle.prepareRaw(sql).get(...params) as Array<number | null>;
     return row[0] === null ? null : { xmin: row[0]!, ymin: row[1]!, xmax: row[2]!, ymax: row[3]! };
+  }
+
+  /** One row of a read-only SELECT, on a read thread when there are some. */
+  private async readRow(dataset: string, handle: FeatureDataset, sql: string, params: unknown[]): Promise<unknown[]> {
+    if (!this.reads) return handle.prepareRaw(sql).get(...params) as unknown[];
+    return this.reads.get(this.fileOf(dataset), sql, params);
   }
 
   private fileOf(dataset: string): string {
