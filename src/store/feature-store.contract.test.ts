@@ -23,33 +23,10 @@ interface Engine {
 }
 
 /** One suite, every engine: what the features capability relies on must hold for each store. */
-const engines: Array<{ name: 'sqlite' | 'postgres'; open: () => Promise<Engine> }> = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'feature-store-'));
-      const store = new SqliteFeatureStore(dir);
-      const others: FeatureStore[] = [];
-      return {
-        store,
-        writeBehind: async (sql) => {
-          const db = openDatabase(path.join(dir, 'ds.sqlite'), { spatialite: true });
-          db.prepare(sql.replace('{table}', 'layer_0')).run();
-          db.close();
-        },
-        other: async () => {
-          const other = new SqliteFeatureStore(dir);
-          others.push(other);
-          return other;
-        },
-        drop: async () => {
-          for (const other of others) await other.close();
-          await store.close();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
+const engines: Array<{ name: 'sqlite' | 'sqlite, read threads' | 'postgres'; open: () => Promise<Engine> }> = [
+  { name: 'sqlite', open: () => openSqlite(0) },
+  // Pages and counts on read threads with their own connections must see what the store wrote.
+  { name: 'sqlite, read threads', open: () => openSqlite(2) },
   {
     name: 'postgres',
     open: async () => {
@@ -339,3 +316,27 @@ describe('PostgreSQL migrations', () => {
     expect(applied.flat().sort()).toEqual(['core/001_users_items_services.sql', 'features/001_feature_datasets.sql']);
   });
 });
+
+async function openSqlite(readThreads: number): Promise<Engine> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'feature-store-'));
+  const store = new SqliteFeatureStore(dir, { readThreads });
+  const others: FeatureStore[] = [];
+  return {
+    store,
+    writeBehind: async (sql) => {
+      const db = openDatabase(path.join(dir, 'ds.sqlite'), { spatialite: true });
+      db.prepare(sql.replace('{table}', 'layer_0')).run();
+      db.close();
+    },
+    other: async () => {
+      const other = new SqliteFeatureStore(dir, { readThreads });
+      others.push(other);
+      return other;
+    },
+    drop: async () => {
+      for (const other of others) await other.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
