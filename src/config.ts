@@ -77,7 +77,7 @@ export function defaultConfig(): Config {
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
-    features: { queryCacheMB: 64, readThreads: Math.min(4, Math.max(1, availableParallelism())) },
+    features: { queryCacheMB: 64, readThreads: Math.min(4, Math.max(1, availableParallelism() - 1)) },
     raster: { gdalCacheMB: 64 },
     demo: true,
     demoPackages: true,
