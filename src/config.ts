@@ -24,8 +24,8 @@ export interface Config {
   /** Where by-value rasters go: '' for `<dataDir>/rasters`, or `s3://bucket/prefix` (GDAL `/vsis3/`). */
   rasterStore: string;
   /**
-   * Memory for encoded query answers, kept until the data changes (0: no caching); threads that
-   * run SQLite feature reads off the event loop (0: on it).
+   * Memory for encoded query answers, kept until the data changes (0: no caching); reader threads
+   * for every SQLite page and count (0: only heavy spatial filters go to threads).
    */
   features: { queryCacheMB: number; readThreads: number };
   /** GDAL's block cache (decoded raster blocks) per process, in MB. */
@@ -60,6 +60,11 @@ export interface Config {
    * refused unless this is on, so publishers cannot probe the server's own network.
    */
   allowPrivateUrls: boolean;
+  /**
+   * Non-public hosts URL inputs may still reach (comma-separated addresses or names, optionally
+   * `:port`), e.g. an internal image server; everything else private stays refused.
+   */
+  privateUrlHosts: string;
 }
 
 export function defaultConfig(): Config {
@@ -77,13 +82,14 @@ export function defaultConfig(): Config {
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
-    features: { queryCacheMB: 64, readThreads: Math.min(4, Math.max(1, availableParallelism() - 1)) },
+    features: { queryCacheMB: 64, readThreads: 0 },
     raster: { gdalCacheMB: 64 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
     limits: { bodyMB: 10, editBodyMB: 100, geometryVertices: 250_000, geometryMB: 8, publishSyncMB: 16 },
     allowPrivateUrls: false,
+    privateUrlHosts: '',
   };
 }
 
@@ -139,6 +145,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';
   if (env.TESSERA_TRUST_PROXY !== undefined) out.trustProxy = env.TESSERA_TRUST_PROXY;
   if (env.TESSERA_ALLOW_PRIVATE_URLS) out.allowPrivateUrls = env.TESSERA_ALLOW_PRIVATE_URLS === 'true';
+  if (env.TESSERA_PRIVATE_URL_HOSTS !== undefined) out.privateUrlHosts = env.TESSERA_PRIVATE_URL_HOSTS;
   const limits = {
     bodyMB: int('TESSERA_BODY_LIMIT_MB'),
     editBodyMB: int('TESSERA_EDIT_BODY_LIMIT_MB'),

@@ -40,7 +40,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? createLogger(config.logLevel);
   limitGdalCache(config.raster.gdalCacheMB);
   const stores = await openStores(config);
-  const auth = await AuthService.create(stores.users, stores.settings, config, logger);
+  const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();
   if (created?.password) options.onAdminCreated?.(created.username, created.password);
   const context: AppContext = { config, stores, auth, logger, itemHooks: [], onClose: [] };
