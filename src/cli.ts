@@ -28,6 +28,9 @@ async function serve(args: string[]): Promise<void> {
   const role = processRole();
   if (processes > 1 && role === undefined) return runProcesses(processes);
   const { startServer } = await import('./server.js');
+  const { boundNativeMemory } = await import('./native-memory.js');
+  // Before the first render: arenas are taken by threads on their first allocation.
+  boundNativeMemory();
   const server = await startServer({
     config: {
       ...(values.port ? { port: Number(values.port) } : {}),

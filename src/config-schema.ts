@@ -64,6 +64,9 @@ const SCHEMA: Record<string, Rule> = {
     test: (v) => typeof v === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v),
   },
   'features.queryCacheMB': atLeast(0, 'TESSERA_QUERY_CACHE_MB'),
+  'features.readThreads': integer(0, 64, 'TESSERA_READ_THREADS'),
+  // GDAL needs a few blocks per open raster to read at all; beyond a few GB is not a cache but a leak.
+  'raster.gdalCacheMB': integer(8, 65536, 'TESSERA_GDAL_CACHE_MB'),
   demo: flag('TESSERA_DEMO'),
   trustProxy: text('TESSERA_TRUST_PROXY'),
   'limits.bodyMB': positive('TESSERA_BODY_LIMIT_MB'),

@@ -23,8 +23,13 @@ export interface Config {
   store: { kind: 'sqlite' | 'postgres'; postgresUrl: string; postgresSchema: string };
   /** Where by-value rasters go: '' for `<dataDir>/rasters`, or `s3://bucket/prefix` (GDAL `/vsis3/`). */
   rasterStore: string;
-  /** Memory for encoded query answers, kept until the data changes (0: no caching). */
-  features: { queryCacheMB: number };
+  /**
+   * Memory for encoded query answers, kept until the data changes (0: no caching); reader threads
+   * for every SQLite page and count (0: only heavy spatial filters go to threads).
+   */
+  features: { queryCacheMB: number; readThreads: number };
+  /** GDAL's block cache (decoded raster blocks) per process, in MB. */
+  raster: { gdalCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
   /**
@@ -77,7 +82,8 @@ export function defaultConfig(): Config {
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
-    features: { queryCacheMB: 128 },
+    features: { queryCacheMB: 64, readThreads: 0 },
+    raster: { gdalCacheMB: 64 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
@@ -132,7 +138,9 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_POSTGRES_URL) out.store = { ...out.store, postgresUrl: env.TESSERA_POSTGRES_URL };
   if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
   if (env.TESSERA_RASTER_STORE !== undefined) out.rasterStore = env.TESSERA_RASTER_STORE;
-  if (env.TESSERA_QUERY_CACHE_MB) out.features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB') };
+  const features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB'), readThreads: int('TESSERA_READ_THREADS') };
+  if (Object.values(features).some((v) => v !== undefined)) out.features = features as Config['features'];
+  if (env.TESSERA_GDAL_CACHE_MB) out.raster = { gdalCacheMB: int('TESSERA_GDAL_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';
   if (env.TESSERA_TRUST_PROXY !== undefined) out.trustProxy = env.TESSERA_TRUST_PROXY;

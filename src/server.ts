@@ -10,6 +10,7 @@ import { buildApp, type RoutePlugin } from './app.js';
 import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
+import { limitGdalCache } from './raster/gdal-cache.js';
 import { openStores } from './store/index.js';
 import { addressPolicy } from './net/public-address.js';
 import { guardGdalEgress } from './raster/gdal-egress.js';
@@ -41,6 +42,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? createLogger(config.logLevel);
   // Before any job worker is forked: they inherit GDAL's proxy setting from the environment.
   await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
+  limitGdalCache(config.raster.gdalCacheMB);
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();

@@ -1,4 +1,9 @@
-import { CopyObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+// Loaded on first use: the SDK is ~20 MiB of RSS that a server without an S3 store never needs.
+type Sdk = typeof import('@aws-sdk/client-s3');
+let sdk: Promise<Sdk> | undefined;
+const loadSdk = (): Promise<Sdk> => (sdk ??= import('@aws-sdk/client-s3'));
 
 /** `s3://bucket/prefix` → its parts; the prefix has no leading or trailing slash. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -44,7 +49,9 @@ let client: S3Client | undefined;
  * `AWS_HTTPS`, `AWS_VIRTUAL_HOSTING`, `AWS_REGION`, the access keys), so that what GDAL writes
  * through `/vsis3/` and what we list and delete here are the same objects.
  */
-function s3(): S3Client {
+async function s3(): Promise<{ client: S3Client } & Sdk> {
+  const loaded = await loadSdk();
+  const { S3Client } = loaded;
   const env = process.env;
   const endpoint = env.AWS_S3_ENDPOINT;
   const https = !/^(no|false|off)$/i.test(env.AWS_HTTPS ?? 'YES');
@@ -53,14 +60,15 @@ function s3(): S3Client {
     ...(endpoint ? { endpoint: /^https?:\/\//.test(endpoint) ? endpoint : `${https ? 'https' : 'http'}://${endpoint}` } : {}),
     forcePathStyle: /^(no|false|off)$/i.test(env.AWS_VIRTUAL_HOSTING ?? 'TRUE'),
   });
-  return client;
+  return { ...loaded, client };
 }
 
 /** Deletes these objects (missing ones are fine), up to 1,000 per request. */
 export async function deleteObjects(bucket: string, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) {
     const batch = keys.slice(i, i + 1000);
-    await s3().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+    const { client, DeleteObjectsCommand } = await s3();
+    await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
   }
 }
 
@@ -68,7 +76,8 @@ export async function deleteObjects(bucket: string, keys: string[]): Promise<voi
 export async function copyObject(from: string, to: string): Promise<void> {
   const source = parseVsis3Path(from);
   const target = parseVsis3Path(to);
-  await s3().send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource: encodeURI(`${source.bucket}/${source.key}`) }));
+  const { client, CopyObjectCommand } = await s3();
+  await client.send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource: encodeURI(`${source.bucket}/${source.key}`) }));
 }
 
 /** Keys of every object under a prefix. */
@@ -76,7 +85,8 @@ export async function listObjects(bucket: string, prefix: string): Promise<strin
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const { client, ListObjectsV2Command } = await s3();
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

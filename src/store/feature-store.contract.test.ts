@@ -23,33 +23,10 @@ interface Engine {
 }
 
 /** One suite, every engine: what the features capability relies on must hold for each store. */
-const engines: Array<{ name: 'sqlite' | 'postgres'; open: () => Promise<Engine> }> = [
-  {
-    name: 'sqlite',
-    open: async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'feature-store-'));
-      const store = new SqliteFeatureStore(dir);
-      const others: FeatureStore[] = [];
-      return {
-        store,
-        writeBehind: async (sql) => {
-          const db = openDatabase(path.join(dir, 'ds.sqlite'), { spatialite: true });
-          db.prepare(sql.replace('{table}', 'layer_0')).run();
-          db.close();
-        },
-        other: async () => {
-          const other = new SqliteFeatureStore(dir);
-          others.push(other);
-          return other;
-        },
-        drop: async () => {
-          for (const other of others) await other.close();
-          await store.close();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
+const engines: Array<{ name: 'sqlite' | 'sqlite, read threads' | 'postgres'; open: () => Promise<Engine> }> = [
+  { name: 'sqlite', open: () => openSqlite(0) },
+  // Pages and counts on read threads with their own connections must see what the store wrote.
+  { name: 'sqlite, read threads', open: () => openSqlite(2) },
   {
     name: 'postgres',
     open: async () => {
@@ -118,7 +95,7 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
   afterEach(async () => engine.drop());
 
   it('answers with the dialect its where clauses must be compiled for', () => {
-    expect(store.dialect).toBe(name);
+    expect(store.dialect).toBe(name === 'postgres' ? 'postgres' : 'sqlite');
   });
 
   it('reads pages in object id order, points as x/y or WKB', async () => {
@@ -314,11 +291,14 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
   });
 
   it('drops a dataset with its layers', async () => {
+    expect(await store.countFeatures('ds', SCHEMA, {})).toBe(3);
     await store.dropDataset('ds');
     await expect(store.queryIds('ds', SCHEMA, {})).rejects.toThrow(/does not exist/);
     await store.createDataset('ds');
     await store.createLayer('ds', SCHEMA);
     expect(await store.queryIds('ds', SCHEMA, {})).toEqual([]);
+    // Not the dropped file's rows, wherever the count runs.
+    expect(await store.countFeatures('ds', SCHEMA, {})).toBe(0);
   });
 });
 
@@ -343,3 +323,27 @@ describe('PostgreSQL migrations', () => {
     expect(all.every((id) => /^(core|features)\/\d+_.+\.sql$/.test(id))).toBe(true);
   });
 });
+
+async function openSqlite(readThreads: number): Promise<Engine> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'feature-store-'));
+  const store = new SqliteFeatureStore(dir, { readThreads });
+  const others: FeatureStore[] = [];
+  return {
+    store,
+    writeBehind: async (sql) => {
+      const db = openDatabase(path.join(dir, 'ds.sqlite'), { spatialite: true });
+      db.prepare(sql.replace('{table}', 'layer_0')).run();
+      db.close();
+    },
+    other: async () => {
+      const other = new SqliteFeatureStore(dir, { readThreads });
+      others.push(other);
+      return other;
+    },
+    drop: async () => {
+      for (const other of others) await other.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -117,6 +117,6 @@ export async function openJobQueueStore(
 
 /** Hosted feature data of the embedded store: SpatiaLite files under `<dataDir>/features`, one per service. */
 function openSqliteFeatureStore(config: Config): FeatureStore {
-  return new SqliteFeatureStore(path.join(config.dataDir, 'features'));
+  return new SqliteFeatureStore(path.join(config.dataDir, 'features'), { readThreads: config.features.readThreads });
 }
 

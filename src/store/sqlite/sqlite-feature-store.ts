@@ -64,10 +64,14 @@ export class SqliteFeatureStore implements FeatureStore {
   /** A scratch database for spatial reference look-ups. */
   private srs: FeatureDataset | undefined;
 
-  /** `offThread: false` in the worker threads themselves. */
+  /**
+   * `offThread: false` in the worker threads themselves. `readThreads` above 0 sends every page
+   * and count to that many reader threads (not only heavy filters), so queries use more than the
+   * event loop's core; each thread costs some 30 MiB and a hand-off per query (issue 18).
+   */
   constructor(
     private readonly dir: string,
-    private readonly options: { offThread?: boolean } = {},
+    private readonly options: { offThread?: boolean; readThreads?: number } = {},
   ) {}
 
   async createDataset(dataset: string): Promise<void> {
@@ -194,7 +198,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined> {
     signal?.throwIfAborted();
-    if (this.isHeavy(query)) return this.offThread('queryFeatureJson', [dataset, schema, query, shape], signal);
+    if (this.isHeavy(query) || this.readsOnThreads()) return this.offThread('queryFeatureJson', [dataset, schema, query, shape], signal);
     const handle = this.datasetOf(dataset);
     const pageSize = query.limit ?? -1;
     // One row past the page tells whether more match, without counting them all.
@@ -212,7 +216,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[], signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
-    if (this.isHeavy(filter)) return this.offThread('countFeatures', [dataset, schema, filter, distinctColumns], signal);
+    if (this.isHeavy(filter) || this.readsOnThreads()) return this.offThread('countFeatures', [dataset, schema, filter, distinctColumns], signal);
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
     const table = quoteIdentifier(tableOf(schema.id));
@@ -309,13 +313,17 @@ export class SqliteFeatureStore implements FeatureStore {
     return handle;
   }
 
+  private readsOnThreads(): boolean {
+    return this.options.offThread !== false && (this.options.readThreads ?? 0) > 0;
+  }
+
   private isHeavy(filter: FeatureFilter): boolean {
     return this.options.offThread !== false && (filter.spatial?.wkb.byteLength ?? 0) > OFF_THREAD_WKB_BYTES;
   }
 
   /** Runs one read on the pool's thread, with its errors and blobs as this thread would have them. */
   private async offThread<T>(method: OffThreadRead, args: unknown[], signal: AbortSignal | undefined): Promise<T> {
-    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url));
+    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || undefined);
     try {
       return asBuffers(await readPool.run({ dir: this.dir, method, args }, signal ? { signal } : {})) as T;
     } catch (error) {
