@@ -147,12 +147,13 @@ export async function imageRenderRoutes(app: FastifyInstance, context: AppContex
     const { level: l, row: r, col: c } = request.params as ServiceParams;
     const [level, row, col] = [Number(l), Number(r), Number(c)];
     const lods = collectionLods(target.collection);
-    if (!Number.isInteger(level) || level < 0 || level >= lods.length || !isTileInRange(level, row, col, tileSchemeOf(target.collection))) {
+    const scheme = tileSchemeOf(target.collection);
+    if (!Number.isInteger(level) || level < 0 || level >= lods.length || !isTileInRange(level, row, col, scheme)) {
       return sendMissingTile(reply, `Level ${l}, row ${r}, column ${c} is not in the tiling scheme.`);
     }
     const collection = target.collection;
-    const etag = `"${collection.id}-${collection.modified}"`;
-    const tile = await tiles.get(collection.id, collection.modified, level, row, col, () => renderTile(catalog, collection, level, row, col, overviews));
+    const etag = `"${collection.id}-${collection.modified}-${scheme.key}"`;
+    const tile = await tiles.get(collection.id, collection.modified, scheme.key, level, row, col, () => renderTile(catalog, collection, level, row, col, overviews));
     reply.header('etag', etag).header('cache-control', 'no-cache');
     if (!tile) {
       if (request.arcgis.params.bool('blankTile', false)) return reply.type('image/png').send(await blankTile());

@@ -7,13 +7,16 @@ const EXTENSIONS: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png'
 const EMPTY = 'empty';
 
 /**
- * Rendered tiles on disk: `<root>/<collectionId>/<version>/<level>/<row>/<col>.<jpg|png|empty>`.
+ * Rendered tiles on disk: `<root>/<collectionId>/<version>/<scheme>/<level>/<row>/<col>.<jpg|png|empty>`.
  * The version is the collection's `modified`, which every catalog change (AddImage, DeleteImage)
  * moves, so a change starts a fresh cache; older versions are deleted when a new one is first
  * used. Tiles without data are remembered as `.empty` files. Concurrent requests for one missing
  * tile render it once.
  *
- * @example const tile = await tiles.get(collection.id, collection.modified, 12, 1500, 700, () => renderTile(...));
+ * The scheme is the tiling scheme's key: a collection whose scheme changed (a UTM one moved from
+ * Web Mercator to its own SR) never gets the old scheme's tiles.
+ *
+ * @example const tile = await tiles.get(collection.id, collection.modified, scheme.key, 12, 1500, 700, () => renderTile(...));
  */
 /** `<dataDir>/tiles`: cached tiles, one folder per collection, one subfolder per catalog version. */
 export function tileCacheRoot(config: Config): string {
@@ -26,8 +29,8 @@ export class TileCache {
 
   constructor(readonly root: string) {}
 
-  async get(collectionId: string, version: number, level: number, row: number, col: number, render: () => Promise<EncodedImage | null>): Promise<EncodedImage | null> {
-    const dir = path.join(this.root, safe(collectionId), String(version), String(level), String(row));
+  async get(collectionId: string, version: number, scheme: string, level: number, row: number, col: number, render: () => Promise<EncodedImage | null>): Promise<EncodedImage | null> {
+    const dir = path.join(this.root, safe(collectionId), String(version), safe(scheme), String(level), String(row));
     const key = `${dir}/${col}`;
     const cached = await this.read(dir, col);
     if (cached !== undefined) return cached;
