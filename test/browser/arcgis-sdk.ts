@@ -161,7 +161,7 @@ export async function openSdkPage(browser: Browser, serverUrl: string, viewport 
     void done.finally(() => pending.delete(done));
   };
 
-  await page.goto(`${app}/`);
+  await page.goto(`${app}/`, { timeout: 120_000 });
   await page.waitForFunction(() => (window as unknown as { arcgisReady?: boolean }).arcgisReady === true, undefined, { timeout: 60_000 });
   await page.evaluate((assets) => {
     const { esriConfig } = (window as unknown as { arcgis: any }).arcgis;
