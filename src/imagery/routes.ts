@@ -13,6 +13,7 @@ import { clientMetadataRoutes } from './client-metadata-routes.js';
 import { parseRenderingRule } from './render/raster-functions/rendering-rule.js';
 import { ruleOutput, ruleServiceInfo } from './render/rule-output.js';
 import { imageServiceDefinition } from './image-service-definition.js';
+import { collectionKeyProperties } from './key-properties.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
 import { servicePreview } from './service-preview.js';
 import { buildServiceInfo, MAX_RECORD_COUNT } from './service-info.js';
@@ -72,8 +73,8 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
 
   const keyProperties = async (request: FastifyRequest, reply: FastifyReply) => {
     const { collection } = await resolve(request);
-    const s = collection.summary;
-    const body = { DataType: collection.collectionType === 'Satellite' ? 'Processed' : 'Generic', LowCellSize: s.minPixelSize, HighCellSize: s.maxPixelSize, ImageCollectionType: collection.collectionType };
+    const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
+    const body = await collectionKeyProperties(catalog, collection, rule);
     return sendResource(request, reply, body, { title: 'Key Properties' });
   };
 

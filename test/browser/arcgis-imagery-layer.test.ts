@@ -20,6 +20,10 @@ let dir: string;
 const DEM = { x0: 8, y0: 46.064, pixel: 0.001, size: 64 };
 /** The DEM's value at a pixel: exact in Float32, so identify can be compared as is. */
 const demValue = (col: number, row: number) => 100 + col * 2 + row;
+/** An RGB collection in UTM 33N, a colour per quadrant: where each colour lands on screen shows the tiles are placed right. */
+const UTM = { x0: 500_000, y0: 5_200_000, pixel: 10, size: 64 };
+const QUADRANTS = [[[220, 40, 40], [40, 200, 40]], [[40, 40, 220], [230, 220, 40]]];
+const utmColour = (col: number, row: number) => QUADRANTS[row < UTM.size / 2 ? 0 : 1]![col < UTM.size / 2 ? 0 : 1]!;
 
 beforeAll(async () => {
   server = await startTestServer({ demo: true });
@@ -28,16 +32,22 @@ beforeAll(async () => {
     width: DEM.size, height: DEM.size, dataType: 'Float32', srs: 'EPSG:4326', noData: -9999,
     geoTransform: [DEM.x0, DEM.pixel, 0, DEM.y0, 0, -DEM.pixel], value: demValue,
   });
+  await writeRaster(path.join(dir, 'utm.tif'), {
+    width: UTM.size, height: UTM.size, bands: 3, srs: 'EPSG:32633',
+    geoTransform: [UTM.x0, UTM.pixel, 0, UTM.y0, 0, -UTM.pixel], value: (c, r, b) => utmColour(c, r)[b - 1]!,
+  });
   const token = await server.token();
   await registerFileShare(server, 'share', dir, token);
-  const job = await runJob(server, 'CreateImageCollection', {
-    inputRasters: { uris: ['/share/dem.tif'] },
-    imageCollection: { serviceProperties: { name: 'sdkdem' } },
-    rasterType: { rasterTypeName: 'Raster Dataset' },
-    context: { outSR: { wkid: 4326 } },
-  }, token);
-  expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
-  await server.context.stores.services.update('Hosted', 'sdkdem', 'ImageServer', { access: 'public' });
+  for (const [name, file, wkid] of [['sdkdem', 'dem.tif', 4326], ['sdkutm', 'utm.tif', 32633]] as const) {
+    const job = await runJob(server, 'CreateImageCollection', {
+      inputRasters: { uris: [`/share/${file}`] },
+      imageCollection: { serviceProperties: { name } },
+      rasterType: { rasterTypeName: 'Raster Dataset' },
+      context: { outSR: { wkid } },
+    }, token);
+    expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
+    await server.context.stores.services.update('Hosted', name, 'ImageServer', { access: 'public' });
+  }
   for (let i = 0; i < 240 && (await server.get('/rest/services/Hosted/DemoImagery/ImageServer?f=json')).error; i++) await new Promise((r) => setTimeout(r, 500));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
@@ -48,22 +58,25 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** Opens a MapView with one ImageryLayer (or ImageryTileLayer) over the service, zoomed to its extent, and waits until drawn. */
-async function showLayer(name: string, options: Record<string, unknown> = {}, type: 'ImageryLayer' | 'ImageryTileLayer' = 'ImageryLayer'): Promise<SdkPage> {
+/**
+ * Opens a MapView with one ImageryLayer (or ImageryTileLayer) over the service, zoomed to its
+ * extent, and waits until drawn. The view is in the layer's SR unless `viewWkid` is given.
+ */
+async function showLayer(name: string, options: Record<string, unknown> = {}, type: 'ImageryLayer' | 'ImageryTileLayer' = 'ImageryLayer', viewWkid?: number): Promise<SdkPage> {
   const sdk = await openSdkPage(browser, server.url);
   await sdk.page.evaluate(DRAWN);
   await sdk.page.evaluate(
-    async ({ url, options, type }) => {
+    async ({ url, options, type, viewWkid }) => {
       const a = (window as any).arcgis;
       const layer = new a[type]({ url, ...options });
-      const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }) });
+      const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }), ...(viewWkid ? { spatialReference: { wkid: viewWkid } } : {}) });
       Object.assign(window, { view, layer });
       await layer.load();
       await view.when();
       await view.goTo(layer.fullExtent);
       await (window as any).drawn();
     },
-    { url: `${server.url}/rest/services/Hosted/${name}/ImageServer`, options, type },
+    { url: `${server.url}/rest/services/Hosted/${name}/ImageServer`, options, type, viewWkid },
   );
   await sdk.settle();
   return sdk;
@@ -145,6 +158,10 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     expect(paintedPixels(after)).toBeGreaterThan(after.width * after.height * 0.2);
     expect(Buffer.compare(Buffer.from(before.data), Buffer.from(after.data))).not.toBe(0);
     expect(sdk.requests.some((r) => r.path.endsWith('/exportImage') && /Hillshade/.test(r.params.get('renderingRule') ?? ''))).toBe(true);
+    // The SDK reads keyProperties again with the rule: they describe the Hillshade's output.
+    const keys = sdk.requests.filter((r) => r.path.endsWith('/keyProperties'));
+    expect(keys.find((r) => !r.params.get('renderingRule'))?.json).toMatchObject({ DataType: 'Generic' });
+    expect(keys.find((r) => /Hillshade/.test(r.params.get('renderingRule') ?? ''))?.json).toMatchObject({ DataType: 'Processed' });
     await expectNoErrors(sdk);
     await sdk.close();
   }, 300_000);
@@ -215,6 +232,34 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
         return Math.min(view.width, e.width / view.resolution) * Math.min(view.height, e.height / view.resolution);
       });
       expect(paintedPixels(shot)).toBeGreaterThan(footprint * 0.8);
+      await expectNoErrors(sdk, true);
+      await sdk.close();
+    }, 300_000);
+  }
+  // A collection in UTM advertises its tiling scheme in UTM: drawn from tiles, and by exportImage.
+  for (const [type, viewWkid] of [['ImageryTileLayer', undefined], ['ImageryLayer', undefined]] as const) {
+    it(`draws the UTM collection as an ${type} in a view in ${viewWkid ?? 'its own SR'}, each colour where the source has it`, async () => {
+      const sdk = await showLayer('sdkutm', {}, type, viewWkid);
+      const info = sdk.requests.find((r) => r.path === '/rest/services/Hosted/sdkutm/ImageServer')?.json as any;
+      expect(info.tileInfo.spatialReference.wkid).toBe(32633);
+      const used = sdk.requests.filter((r) => (type === 'ImageryTileLayer' ? /\/tile\/\d+\/\d+\/\d+$/ : /\/exportImage$/).test(r.path));
+      expect(used.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      const shot = await viewScreenshot(sdk.page);
+      // Where the middle of each quadrant is on screen, per the view.
+      const quarter = UTM.size / 4;
+      const places = [[quarter, quarter], [3 * quarter, quarter], [quarter, 3 * quarter], [3 * quarter, 3 * quarter]].map(([c, r]) => ({
+        x: UTM.x0 + (c! + 0.5) * UTM.pixel, y: UTM.y0 - (r! + 0.5) * UTM.pixel, rgb: utmColour(c!, r!),
+      }));
+      const screen: Array<{ x: number; y: number }> = await sdk.page.evaluate((points) => {
+        const { view, arcgis: a } = window as any;
+        return points.map((p) => view.toScreen(new a.Point({ x: p.x, y: p.y, spatialReference: { wkid: 32633 } })));
+      }, places);
+      for (const [i, place] of places.entries()) {
+        const { x, y } = screen[i]!;
+        const at = (Math.round(y) * shot.width + Math.round(x)) * 4;
+        const found = [shot.data[at]!, shot.data[at + 1]!, shot.data[at + 2]!];
+        for (let b = 0; b < 3; b++) expect(Math.abs(found[b]! - place.rgb[b]!), `${found} for ${place.rgb} at ${x},${y}`).toBeLessThan(24);
+      }
       await expectNoErrors(sdk, true);
       await sdk.close();
     }, 300_000);

@@ -16,11 +16,13 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const require = createRequire(import.meta.url);
-// TESSERA_ARCGIS_CORE: another node_modules folder holding @arcgis/core (e.g. a 5.x beside the 4.x devDependency).
+// Which SDK: TESSERA_ARCGIS_CORE_PACKAGE names an installed package (`@arcgis/core-5`, the 5.x
+// dev dependency the vitest project `arcgis-core-5` uses), TESSERA_ARCGIS_CORE another
+// node_modules folder holding @arcgis/core; the 4.x dev dependency otherwise.
 const CORE_DIR = process.env.TESSERA_ARCGIS_CORE
   ? path.join(process.env.TESSERA_ARCGIS_CORE, '@arcgis', 'core')
-  : path.dirname(require.resolve('@arcgis/core/package.json'));
-const CORE_VERSION: string = require(path.join(CORE_DIR, 'package.json')).version;
+  : path.dirname(require.resolve(`${process.env.TESSERA_ARCGIS_CORE_PACKAGE ?? '@arcgis/core'}/package.json`));
+export const CORE_VERSION: string = require(path.join(CORE_DIR, 'package.json')).version;
 
 // What the pages use, on `window.arcgis`.
 const ENTRY = `
@@ -56,6 +58,7 @@ export async function bundleArcgisSdk(): Promise<string> {
   await mkdir(scratch, { recursive: true });
   await build({
     stdin: { contents: ENTRY, resolveDir: path.dirname(CORE_DIR), loader: 'js', sourcefile: 'entry.js' },
+    alias: { '@arcgis/core': CORE_DIR },
     bundle: true,
     format: 'esm',
     splitting: true,
@@ -161,7 +164,7 @@ export async function openSdkPage(browser: Browser, serverUrl: string, viewport 
     void done.finally(() => pending.delete(done));
   };
 
-  await page.goto(`${app}/`);
+  await page.goto(`${app}/`, { timeout: 120_000 });
   await page.waitForFunction(() => (window as unknown as { arcgisReady?: boolean }).arcgisReady === true, undefined, { timeout: 60_000 });
   await page.evaluate((assets) => {
     const { esriConfig } = (window as unknown as { arcgis: any }).arcgis;

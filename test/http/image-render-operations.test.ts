@@ -133,22 +133,23 @@ describe('raster info', () => {
 });
 
 describe('tiles', () => {
+  // The collection is in UTM 11N: its tiles are in its own SR, from ArcGIS's UTM cache origin.
+  const ORIGIN = { x: -5120900, y: 9998100 };
   const tileOf = (level: number) => {
-    const to3857 = new gdal.CoordinateTransformation(gdal.SpatialReference.fromEPSG(32611), gdal.SpatialReference.fromEPSG(3857));
-    const p = to3857.transformPoint(500150, 4100200);
-    const span = (2 * 20037508.342787) / 2 ** level;
-    return { col: Math.floor((p.x + 20037508.342787) / span), row: Math.floor((20037508.342787 - p.y) / span), span };
+    const span = (156543.03392800014 / 2 ** level) * 256;
+    return { col: Math.floor((500150 - ORIGIN.x) / span), row: Math.floor((ORIGIN.y - 4100200) / span), span };
   };
 
-  it('renders Web Mercator tiles like exportImage, caches them on disk, and starts afresh when the catalog changes', async () => {
+  it('renders tiles in the service SR like exportImage, caches them on disk, and starts afresh when the catalog changes', async () => {
+    expect((await server.get(`${service}?f=json`)).tileInfo).toMatchObject({ origin: ORIGIN, spatialReference: { wkid: 32611 } });
     const { row, col, span } = tileOf(17);
     const tile = await fetch(`${server.url}${service}/tile/17/${row}/${col}`);
     expect(tile.status).toBe(200);
     const bytes = Buffer.from(await tile.arrayBuffer());
-    const xmin = -20037508.342787 + col * span;
-    const ymax = 20037508.342787 - row * span;
+    const xmin = ORIGIN.x + col * span;
+    const ymax = ORIGIN.y - row * span;
     const bbox = [xmin, ymax - span, xmin + span, ymax].join(',');
-    const exported = await fetch(`${server.url}${service}/exportImage?f=image&bbox=${bbox}&bboxSR=102100&imageSR=102100&size=256,256&format=jpgpng`);
+    const exported = await fetch(`${server.url}${service}/exportImage?f=image&bbox=${bbox}&bboxSR=32611&imageSR=32611&size=256,256&format=jpgpng`);
     expect(tile.headers.get('content-type')).toBe(exported.headers.get('content-type'));
     const [a, b] = [await decodeImage(bytes), await decodeImage(await exported.arrayBuffer())];
     let close = 0;
@@ -157,7 +158,9 @@ describe('tiles', () => {
 
     const catalog = catalogStoreFor(server.context.config);
     const before = (await catalog.getCollection(collectionId))!.modified;
-    const cached = path.join(server.dataDir, 'tiles', collectionId, String(before), '17', String(row));
+    // <collection>/<catalog version>/<tiling scheme>/<level>/<row>/<col>
+    const version = path.join(server.dataDir, 'tiles', collectionId, String(before));
+    const cached = path.join(version, ...(await readdir(version)), '17', String(row));
     expect((await readdir(cached)).some((f) => f.startsWith(`${col}.`))).toBe(true);
     const again = await fetch(`${server.url}${service}/tile/17/${row}/${col}`, { headers: { 'if-none-match': tile.headers.get('etag')! } });
     expect(again.status).toBe(304);

@@ -77,6 +77,23 @@ describe('raster types and input forms', () => {
     expect(dated.count).toBe(items.length);
   });
 
+  it('reports key properties that follow a rendering rule: band names through ExtractBand, none after NDVI, Thematic after Remap', async () => {
+    const keys = (rule?: unknown) => server.get(`/rest/services/Hosted/landsat8/ImageServer/keyProperties?f=json&token=${token}${rule ? `&renderingRule=${encodeURIComponent(JSON.stringify(rule))}` : ''}`);
+    const info = await server.get(`/rest/services/Hosted/landsat8/ImageServer?f=json&token=${token}`);
+    const plain = await keys();
+    expect(plain).toMatchObject({ DataType: 'Processed', ImageCollectionType: 'Satellite' });
+    const names = plain.BandProperties.map((b: { BandName: string }) => b.BandName);
+    expect(names).toHaveLength(info.bandCount);
+    const extracted = await keys({ rasterFunction: 'ExtractBand', rasterFunctionArguments: { BandIDs: [3, 2, 1] } });
+    expect(extracted.BandProperties.map((b: { BandName: string }) => b.BandName)).toEqual([names[3], names[2], names[1]]);
+    const ndvi = await keys({ rasterFunction: 'NDVI', rasterFunctionArguments: { VisibleBandID: 3, InfraredBandID: 4 } });
+    expect(ndvi.DataType).toBe('Generic');
+    expect(ndvi.BandProperties).toBeUndefined();
+    const classes = await keys({ rasterFunction: 'Remap', rasterFunctionArguments: { InputRanges: [0, 10000, 10000, 70000], OutputValues: [1, 2], Raster: { rasterFunction: 'ExtractBand', rasterFunctionArguments: { BandIDs: [0] } } } });
+    expect(classes.DataType).toBe('Thematic');
+    expect(classes.LowCellSize).toBe(plain.LowCellSize);
+  });
+
   it('ingests a Sentinel-2 L1C SAFE product', async () => {
     const job = await runJob(
       server,

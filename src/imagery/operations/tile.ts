@@ -3,7 +3,7 @@ import { renderTile } from '../render/render-tile.js';
 import { collectionLods, isTileInRange, tileSchemeOf } from '../render/tile-scheme.js';
 import type { RenderOperation, ServiceParams } from './render-deps.js';
 
-/** `tile/<level>/<row>/<col>` (ArcGIS Image Tile): cached per catalog version, with an ETag. */
+/** `tile/<level>/<row>/<col>` (ArcGIS Image Tile): cached per catalog version and tiling scheme, with an ETag. */
 export const tileOperation: RenderOperation = {
   path: '/tile/:level/:row/:col',
   needs: ['Image'],
@@ -11,14 +11,17 @@ export const tileOperation: RenderOperation = {
     const { level: l, row: r, col: c } = request.params as ServiceParams;
     const [level, row, col] = [Number(l), Number(r), Number(c)];
     const lods = collectionLods(target.collection);
-    if (!Number.isInteger(level) || level < 0 || level >= lods.length || !isTileInRange(level, row, col, tileSchemeOf(target.collection))) {
+    const scheme = tileSchemeOf(target.collection);
+    if (!Number.isInteger(level) || level < 0 || level >= lods.length || !isTileInRange(level, row, col, scheme)) {
       return sendMissingTile(reply, `Level ${l}, row ${r}, column ${c} is not in the tiling scheme.`);
     }
     const collection = target.collection;
-    const etag = `"${collection.id}-${collection.modified}"`;
+    // Per scheme too: a collection whose scheme changed must not revalidate the old tiles.
+    const etag = `"${collection.id}-${collection.modified}-${scheme.key}"`;
     const tile = await deps.tiles.get(
       collection.id,
       collection.modified,
+      scheme.key,
       level,
       row,
       col,

@@ -3,7 +3,6 @@ import type { CollectionOverviews } from './collection-overview.js';
 import { encodeDisplay, type EncodedImage } from './encode-image.js';
 import { DEFAULT_MOSAIC_RULE } from './mosaic-rule.js';
 import { renderPixels } from './render-pixels.js';
-import { resolveSrs } from './srs-cache.js';
 import { TILE_SIZE, tileBounds, tileSchemeOf } from './tile-scheme.js';
 import { toDisplay } from './to-display.js';
 
@@ -14,7 +13,7 @@ import { toDisplay } from './to-display.js';
  */
 export async function renderTile(catalog: CatalogStore, collection: CollectionRecord, level: number, row: number, col: number, overviews?: CollectionOverviews, signal?: AbortSignal): Promise<EncodedImage | null> {
   const scheme = tileSchemeOf(collection);
-  const grid = { bbox: tileBounds(level, row, col, scheme), width: TILE_SIZE, height: TILE_SIZE, srs: resolveSrs({ wkid: scheme.epsg }) };
+  const grid = { bbox: tileBounds(level, row, col, scheme), width: TILE_SIZE, height: TILE_SIZE, srs: scheme.srs };
   const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear', overviews, signal });
   if (!rendered.block.mask.some((m) => m > 0)) return null;
   const display = toDisplay(rendered.block, { statistics: rendered.statistics, colorInterpretations: collection.summary.colorInterpretations });

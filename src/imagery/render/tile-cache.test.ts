@@ -39,9 +39,9 @@ describe('TileCache', () => {
     const cache = new TileCache(root);
     const slow = slowRender();
     const first = new AbortController();
-    const b = cache.get('c', 1, 0, 0, 0, slow.render, new AbortController().signal);
+    const b = cache.get('c', 1, 'web-mercator', 0, 0, 0, slow.render, new AbortController().signal);
     await until(() => slow.calls.length === 1); // b started the render and waits for it
-    const a = cache.get('c', 1, 0, 0, 0, slow.render, first.signal);
+    const a = cache.get('c', 1, 'web-mercator', 0, 0, 0, slow.render, first.signal);
     await new Promise((resolve) => setTimeout(resolve, 20));
     first.abort(new DOMException('gone', 'AbortError'));
     await expect(a).rejects.toMatchObject({ name: 'AbortError' });
@@ -49,7 +49,7 @@ describe('TileCache', () => {
     expect(slow.calls[0].aborted).toBe(false);
     slow.release(TILE);
     expect((await b)?.bytes.toString()).toBe('png');
-    expect((await cache.get('c', 1, 0, 0, 0, slow.render))?.contentType).toBe('image/png'); // from disk now
+    expect((await cache.get('c', 1, 'web-mercator', 0, 0, 0, slow.render))?.contentType).toBe('image/png'); // from disk now
     expect(slow.calls).toHaveLength(1);
   });
 
@@ -57,12 +57,12 @@ describe('TileCache', () => {
     const cache = new TileCache(root);
     const slow = slowRender();
     const callers = [new AbortController(), new AbortController()];
-    const waits = callers.map((c) => cache.get('c', 1, 2, 3, 4, slow.render, c.signal));
+    const waits = callers.map((c) => cache.get('c', 1, 'web-mercator', 2, 3, 4, slow.render, c.signal));
     await until(() => slow.calls.length === 1);
     callers.forEach((c) => c.abort(new DOMException('gone', 'AbortError')));
     for (const wait of waits) await expect(wait).rejects.toMatchObject({ name: 'AbortError' });
     expect(slow.calls[0].aborted).toBe(true);
-    const again = cache.get('c', 1, 2, 3, 4, slow.render, new AbortController().signal);
+    const again = cache.get('c', 1, 'web-mercator', 2, 3, 4, slow.render, new AbortController().signal);
     await until(() => slow.calls.length === 2);
     slow.release(null);
     expect(await again).toBeNull();
@@ -71,7 +71,7 @@ describe('TileCache', () => {
   it('refuses a caller that has already gone without starting a render', async () => {
     const cache = new TileCache(root);
     const slow = slowRender();
-    await expect(cache.get('c', 1, 0, 0, 1, slow.render, AbortSignal.abort())).rejects.toBeDefined();
+    await expect(cache.get('c', 1, 'web-mercator', 0, 0, 1, slow.render, AbortSignal.abort())).rejects.toBeDefined();
     expect(slow.calls).toHaveLength(0);
   });
 });

@@ -19,13 +19,16 @@ interface PendingTile {
 }
 
 /**
- * Rendered tiles on disk: `<root>/<collectionId>/<version>/<level>/<row>/<col>.<jpg|png|empty>`.
+ * Rendered tiles on disk: `<root>/<collectionId>/<version>/<scheme>/<level>/<row>/<col>.<jpg|png|empty>`.
  * The version is the collection's `modified`, which every catalog change (AddImage, DeleteImage)
  * moves, so a change starts a fresh cache; older versions are deleted when a new one is first
  * used. Tiles without data are remembered as `.empty` files. Concurrent requests for one missing
  * tile render it once.
  *
- * @example const tile = await tiles.get(collection.id, collection.modified, 12, 1500, 700, (signal) => renderTile(..., signal), request.signal);
+ * The scheme is the tiling scheme's key: a collection whose scheme changed (a UTM one moved from
+ * Web Mercator to its own SR) never gets the old scheme's tiles.
+ *
+ * @example const tile = await tiles.get(collection.id, collection.modified, scheme.key, 12, 1500, 700, (signal) => renderTile(..., signal), request.signal);
  */
 export class TileCache {
   private readonly pending = new Map<string, PendingTile>();
@@ -41,13 +44,14 @@ export class TileCache {
   async get(
     collectionId: string,
     version: number,
+    scheme: string,
     level: number,
     row: number,
     col: number,
     render: (signal: AbortSignal) => Promise<EncodedImage | null>,
     signal?: AbortSignal,
   ): Promise<EncodedImage | null> {
-    const dir = path.join(this.root, safe(collectionId), String(version), String(level), String(row));
+    const dir = path.join(this.root, safe(collectionId), String(version), safe(scheme), String(level), String(row));
     const key = `${dir}/${col}`;
     const cached = await this.read(dir, col);
     if (cached !== undefined) return cached;
