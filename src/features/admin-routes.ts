@@ -23,7 +23,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
   /** The service of an admin URL, which the caller must own (or administer). */
   const resolveManaged = async (request: FastifyRequest): Promise<ResolvedService> => {
     const params = request.params as { folder?: string; service: string };
-    const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, params.service, request.arcgis.principal);
+    const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, params.service, request.arcgis.principal, request.arcgis.catalog);
     requireServiceManager(service, request.arcgis.principal);
     return service;
   };
@@ -107,7 +107,7 @@ export async function adminRoutes(app: FastifyInstance, deps: FeatureDeps): Prom
     const params = request.params as { folder?: string; serviceType: string };
     const match = /^(.+)\.FeatureServer$/i.exec(params.serviceType);
     if (!match) throw ApiError.invalidUrl();
-    const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, match[1]!, request.arcgis.principal);
+    const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, match[1]!, request.arcgis.principal, request.arcgis.catalog);
     requireServiceManager(service, request.arcgis.principal);
     await deleteHostedService(deps, service, { deleteItem: true });
     return sendResource(request, reply, { status: 'success' });
