@@ -314,7 +314,7 @@ async function tryUpdateBatches(client: pg.PoolClient, dataset: string, layer: L
     const shape = JSON.stringify(written);
     groups.set(shape, [...(groups.get(shape) ?? []), i]);
   }
-  const results: Array<EditResult | undefined> = new Array(updates.length);
+  const results: Array<EditResult | undefined> = [];
   const table = quoteIdentifier(tableOf(dataset, layer.id));
   for (const [shape, indexes] of groups) {
     const { columns, geometry } = JSON.parse(shape) as { columns: string[]; geometry: boolean };
