@@ -1,5 +1,5 @@
 /**
- * Soak: `node --import tsx bench/soak.ts [--queries 10000] [--exports 200]`
+ * Soak: `node --import tsx bench/soak.ts [--queries 10000] [--exports 200] [--port 0]`
  *
  * Starts `tessera serve` (demo data: WorldPlaces, DemoImagery) in its own process and prints its
  * resident memory (RSS, from /proc) at idle, after N feature queries, and under exportImage load,
@@ -16,12 +16,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
-const { values: args } = parseArgs({ options: { queries: { type: 'string', default: '10000' }, exports: { type: 'string', default: '200' } } });
+const { values: args } = parseArgs({ options: { queries: { type: 'string', default: '10000' }, exports: { type: 'string', default: '200' }, port: { type: 'string', default: '0' } } });
 const PASSWORD = 'soak-admin-password';
 const BIN = path.join(import.meta.dirname, '..', 'bin', 'tessera.js');
 
 async function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', args.port, '--data', dataDir], {
     env: { ...process.env, TESSERA_ADMIN_PASSWORD: PASSWORD, TESSERA_DEMO: 'true', TESSERA_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

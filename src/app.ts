@@ -1,7 +1,6 @@
 import zlib from 'node:zlib';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin/routes.js';
@@ -10,6 +9,7 @@ import type { AppContext } from './context.js';
 import { directoryRoutes } from './directory/routes.js';
 import { featureRoutes } from './features/routes.js';
 import { bodyLimitFor, trustedProxies } from './http/body-limits.js';
+import { registerFormBody } from './http/form-body.js';
 import { setCacheHeaders } from './http/cache-headers.js';
 import { decodeRequest } from './http/decode-request.js';
 import { removeUploads } from './http/multipart.js';
@@ -68,7 +68,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     zlibOptions: { level: 1 },
     brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 1 } },
   });
-  await app.register(formbody);
+  registerFormBody(app);
   recordRoutes(app);
   // Each route's body limit by what its operation needs (form and JSON bodies are held whole).
   app.addHook('onRoute', (route) => {

@@ -72,6 +72,7 @@ const SCHEMA: Record<string, Rule> = {
   'limits.geometryMB': positive('TESSERA_GEOMETRY_MAX_MB'),
   'limits.publishSyncMB': atLeast(0, 'TESSERA_PUBLISH_SYNC_MB'),
   allowPrivateUrls: flag('TESSERA_ALLOW_PRIVATE_URLS'),
+  privateUrlHosts: text('TESSERA_PRIVATE_URL_HOSTS'),
 };
 
 /**

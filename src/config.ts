@@ -55,6 +55,11 @@ export interface Config {
    * refused unless this is on, so publishers cannot probe the server's own network.
    */
   allowPrivateUrls: boolean;
+  /**
+   * Non-public hosts URL inputs may still reach (comma-separated addresses or names, optionally
+   * `:port`), e.g. an internal image server; everything else private stays refused.
+   */
+  privateUrlHosts: string;
 }
 
 export function defaultConfig(): Config {
@@ -78,6 +83,7 @@ export function defaultConfig(): Config {
     trustProxy: '',
     limits: { bodyMB: 10, editBodyMB: 100, geometryVertices: 250_000, geometryMB: 8, publishSyncMB: 16 },
     allowPrivateUrls: false,
+    privateUrlHosts: '',
   };
 }
 
@@ -131,6 +137,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';
   if (env.TESSERA_TRUST_PROXY !== undefined) out.trustProxy = env.TESSERA_TRUST_PROXY;
   if (env.TESSERA_ALLOW_PRIVATE_URLS) out.allowPrivateUrls = env.TESSERA_ALLOW_PRIVATE_URLS === 'true';
+  if (env.TESSERA_PRIVATE_URL_HOSTS !== undefined) out.privateUrlHosts = env.TESSERA_PRIVATE_URL_HOSTS;
   const limits = {
     bodyMB: int('TESSERA_BODY_LIMIT_MB'),
     editBodyMB: int('TESSERA_EDIT_BODY_LIMIT_MB'),

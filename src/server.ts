@@ -38,7 +38,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = loadConfig(options.config as never);
   const logger = options.logger ?? createLogger(config.logLevel);
   const stores = await openStores(config);
-  const auth = await AuthService.create(stores.users, stores.settings, config, logger);
+  const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();
   if (created?.password) options.onAdminCreated?.(created.username, created.password);
   const context: AppContext = { config, stores, auth, logger, itemHooks: [], onClose: [] };

@@ -28,7 +28,7 @@ export async function startWorkerNode(options: WorkerNodeOptions = {}): Promise<
   if (config.jobs.concurrency < 1) throw new Error('A worker node needs at least one job worker (TESSERA_JOB_WORKERS).');
   const logger = options.logger ?? createLogger(config.logLevel);
   const stores = await openStores(config);
-  const auth = await AuthService.create(stores.users, stores.settings, config);
+  const auth = await AuthService.create(stores, config);
   const context: AppContext = { config, stores, auth, logger, itemHooks: [], onClose: [] };
   context.jobs = await startJobs(context, [...GP_SERVICES, ...(options.jobs?.services ?? [])], options.jobs?.timings);
   return {

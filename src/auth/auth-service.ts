@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors.js';
 import type { SettingsStore } from '../store/settings-store.js';
+import type { LoginFailureStore } from '../store/shared-state-store.js';
 import type { Role, UserRecord, UserStore } from '../store/user-store.js';
 import { VersionedCache, type CatalogReader } from '../store/catalog-version.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -36,8 +37,8 @@ export class AuthService {
    * others, the administrator included. A second, looser count per address slows one client
    * spraying many user names.
    */
-  private readonly throttle = new LoginThrottle();
-  private readonly addressThrottle = new LoginThrottle(50);
+  private readonly throttle: LoginThrottle;
+  private readonly addressThrottle: LoginThrottle;
   /** Token users by catalog version: a request that reads the version anyway skips a look-up. */
   private readonly userCache = new VersionedCache<UserRecord | undefined>();
 
@@ -45,16 +46,25 @@ export class AuthService {
     private readonly users: UserStore,
     private readonly signer: TokenSigner,
     private readonly config: Config,
+    loginFailures: LoginFailureStore,
     private readonly logger?: Pick<Logger, 'warn'>,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(loginFailures);
+    this.addressThrottle = new LoginThrottle(loginFailures, 50);
+  }
 
-  static async create(users: UserStore, settings: SettingsStore, config: Config, logger?: Pick<Logger, 'warn'>): Promise<AuthService> {
+  static async create(
+    stores: { users: UserStore; settings: SettingsStore; loginFailures: LoginFailureStore },
+    config: Config,
+    logger?: Pick<Logger, 'warn'>,
+  ): Promise<AuthService> {
+    const { users, settings } = stores;
     let secret = await settings.get('token-secret');
     if (!secret) {
       secret = randomBytes(32).toString('base64');
       await settings.set('token-secret', secret);
     }
-    return new AuthService(users, new TokenSigner(Buffer.from(secret, 'base64')), config, logger);
+    return new AuthService(users, new TokenSigner(Buffer.from(secret, 'base64')), config, stores.loginFailures, logger);
   }
 
   /**
@@ -78,7 +88,7 @@ export class AuthService {
     const username = request.username ?? '';
     const keys = [`user:${username.toLowerCase()} ip:${request.requestIp}`];
     const addressKeys = [`ip:${request.requestIp}`];
-    const wait = Math.max(this.throttle.waitFor(keys), this.addressThrottle.waitFor(addressKeys));
+    const wait = Math.max(await this.throttle.waitFor(keys), await this.addressThrottle.waitFor(addressKeys));
     if (wait > 0) {
       this.logger?.warn({ username, ip: request.requestIp, waitMs: wait }, 'login throttled');
       throw new ApiError(400, 'Unable to generate token.', ['Too many invalid logon attempts. Try again later.']);
@@ -89,11 +99,11 @@ export class AuthService {
       ? await verifyPassword(request.password ?? '', user.passwordHash)
       : (await hashPassword(request.password ?? ''), false);
     if (!user || !valid) {
-      this.throttle.recordFailure(keys);
-      this.addressThrottle.recordFailure(addressKeys);
+      await this.throttle.recordFailure(keys);
+      await this.addressThrottle.recordFailure(addressKeys);
       throw BAD_CREDENTIALS;
     }
-    this.throttle.recordSuccess(keys);
+    await this.throttle.recordSuccess(keys);
     return this.sign(user.username, user.tokenVersion, request);
   }
 

@@ -1,13 +1,16 @@
+import type { LoginFailureStore } from '../store/shared-state-store.js';
+
 /**
- * Slows password guessing: after FREE_ATTEMPTS failures for a user name or a client address,
- * further attempts are refused for a back-off that doubles with each failure (capped), without
- * checking the password. Success clears the user's count. In memory: one process's view, which
- * is what a single node needs; a cluster would keep the counts in the shared store.
+ * Slows password guessing: after `freeAttempts` failures for a key (a user name at a client
+ * address, or an address), further attempts are refused for a back-off that doubles with each
+ * failure (capped), without checking the password. Success clears the key. The counts live in the
+ * store, so every process of an installation (`--processes N`, a cluster) throttles alike.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; until: number; last: number }>();
+  private lastPrune = 0;
 
   constructor(
+    private readonly store: LoginFailureStore,
     private readonly freeAttempts = 5,
     private readonly baseDelayMs = 1000,
     private readonly maxDelayMs = 15 * 60 * 1000,
@@ -15,30 +18,25 @@ export class LoginThrottle {
   ) {}
 
   /** Milliseconds the caller must still wait, 0 when an attempt is allowed. */
-  waitFor(keys: string[]): number {
-    const now = this.now();
-    return Math.max(0, ...keys.map((key) => (this.failures.get(key)?.until ?? 0) - now));
+  async waitFor(keys: string[]): Promise<number> {
+    return Math.max(0, (await this.store.blockedUntil(keys)) - this.now());
   }
 
-  recordFailure(keys: string[]): void {
+  async recordFailure(keys: string[]): Promise<void> {
     const now = this.now();
     for (const key of keys) {
-      const entry = this.failures.get(key);
-      const count = entry && now - entry.last < this.maxDelayMs ? entry.count + 1 : 1;
+      // A quiet spell as long as the longest back-off starts the count afresh.
+      const count = await this.store.countFailure(key, now, now - this.maxDelayMs);
       const over = count - this.freeAttempts + 1;
-      const until = over > 0 ? now + Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (over - 1)) : 0;
-      this.failures.set(key, { count, until, last: now });
+      if (over > 0) await this.store.block(key, now + Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** Math.min(over - 1, 30)));
     }
-    if (this.failures.size > 10_000) this.forgetOld(now);
+    if (now - this.lastPrune > this.maxDelayMs) {
+      this.lastPrune = now;
+      await this.store.prune(now - this.maxDelayMs);
+    }
   }
 
-  recordSuccess(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key);
-  }
-
-  private forgetOld(now: number): void {
-    for (const [key, entry] of this.failures) {
-      if (now - entry.last > this.maxDelayMs) this.failures.delete(key);
-    }
+  async recordSuccess(keys: string[]): Promise<void> {
+    await this.store.clear(keys);
   }
 }

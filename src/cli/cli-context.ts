@@ -18,7 +18,7 @@ export async function withDataDirectory<T>(dataDir: string | undefined, work: (c
   const config = loadConfig(dataDir ? { dataDir } : {});
   const stores = await openStores(config);
   try {
-    const auth = await AuthService.create(stores.users, stores.settings, config);
+    const auth = await AuthService.create(stores, config);
     return await work({ config, stores, auth });
   } finally {
     await stores.close();

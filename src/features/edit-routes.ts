@@ -7,7 +7,7 @@ import { formatOf, sendResource } from '../http/respond.js';
 import { applyLayerEdits, type AppliedEdits, type EditOptionsInput, type LayerEditRequest } from './apply-edits.js';
 import type { FeatureDeps } from './feature-deps.js';
 import { editPage } from './feature-pages.js';
-import { compileFilter, isEmptyFilter, readFilterRequest } from './filter-request.js';
+import { compileFilter, hasGeometry, isEmptyFilter, readFilterRequest } from './filter-request.js';
 import { layerModelOf } from './layer-model.js';
 import { layerNotFound, READ_METHODS, requireCapability, resolveRequestLayer, resolveRequestService, SERVICE_BASES } from './routes-common.js';
 import { requireEditor, type ResolvedService } from './service-access.js';
@@ -119,10 +119,10 @@ function readDeletes(params: Params): unknown[] | undefined {
  * deleted one by one (results per id); otherwise every row the filter selects is deleted.
  */
 async function readDeleteSelection(deps: FeatureDeps, params: Params, edit: LayerEditRequest, username: string | undefined): Promise<void> {
-  const filter = readFilterRequest(params);
+  const filter = readFilterRequest(params, { deferLarge: true });
   const ids = filter.objectIds;
   delete filter.objectIds;
-  if (!ids && filter.where === undefined && !filter.geometry) {
+  if (!ids && filter.where === undefined && !hasGeometry(filter)) {
     throw ApiError.invalidParameter("One of 'objectIds', 'where' or 'geometry' is required");
   }
   if (ids) edit.deletes = ids;

@@ -1,3 +1,4 @@
+import { decodeGeometryOffThread, OFF_THREAD_GEOMETRY_CHARS } from '../geometry/decode-off-thread.js';
 import { parseGeometryParam, type GeometryParam } from '../geometry/geometry-param.js';
 import { parseSpatialReference, toEpsg, type SpatialReference } from '../geometry/spatial-reference.js';
 import { esriToWkb } from '../geometry/wkb.js';
@@ -13,6 +14,8 @@ export interface FilterRequest {
   where?: string;
   objectIds?: number[];
   geometry?: GeometryParam;
+  /** A geometry too large to parse on the event loop: compileFilter decodes it on a worker thread. */
+  largeGeometry?: { text: string; geometryType: string | undefined };
   inSR?: SpatialReference;
   spatialRel: SpatialRelation;
   /** Buffer `geometry` by this many metres first (query `distance` and `units`). */
@@ -31,14 +34,19 @@ const SPATIAL_RELATIONS: Record<string, SpatialRelation> = {
 };
 
 /** Reads where, objectIds, geometry, geometryType, inSR and spatialRel (ArcGIS Query (Feature Service/Layer) parameters, ArcGIS Delete Features). */
-export function readFilterRequest(params: Params): FilterRequest {
+export function readFilterRequest(params: Params, options: { deferLarge?: boolean } = {}): FilterRequest {
   const request: FilterRequest = { spatialRel: readSpatialRel(params.string('spatialRel')) };
   const where = params.string('where')?.trim();
   if (where) request.where = where;
   const ids = params.list('objectIds');
   if (ids) request.objectIds = ids.map(readObjectId);
-  const geometry = parseGeometryParam(params.jsonOrText('geometry'), params.string('geometryType'));
-  if (geometry) request.geometry = geometry;
+  const text = params.string('geometry');
+  if (options.deferLarge && text !== undefined && text.length >= OFF_THREAD_GEOMETRY_CHARS) {
+    request.largeGeometry = { text, geometryType: params.string('geometryType') };
+  } else {
+    const geometry = parseGeometryParam(params.jsonOrText('geometry'), params.string('geometryType'));
+    if (geometry) request.geometry = geometry;
+  }
   const inSR = parseSpatialReference(params.jsonOrText('inSR'));
   if (inSR) request.inSR = inSR;
   return request;
@@ -59,7 +67,11 @@ function readSpatialRel(value: string | undefined): SpatialRelation {
 
 /** True when the request would select every row (`1=1` and nothing else). */
 export function isEmptyFilter(request: FilterRequest): boolean {
-  return (request.where === undefined || isTrivialWhere(request.where)) && !request.objectIds && !request.geometry;
+  return (request.where === undefined || isTrivialWhere(request.where)) && !request.objectIds && !hasGeometry(request);
+}
+
+export function hasGeometry(request: FilterRequest): boolean {
+  return request.geometry !== undefined || request.largeGeometry !== undefined;
 }
 
 function isTrivialWhere(where: string): boolean {
@@ -85,11 +97,12 @@ export async function compileFilter(
     filter.where = { sql: compiled.sql, params: compiled.params };
   }
   if (request.objectIds) filter.objectIds = request.objectIds;
-  if (request.geometry) {
+  if (hasGeometry(request)) {
     if (model.srid === undefined) throw ApiError.unableToComplete('A spatial filter needs a layer with geometry');
-    const sr = request.geometry.spatialReference ?? request.inSR;
+    const large = request.largeGeometry ? await decodeGeometryOffThread(request.largeGeometry.text, request.largeGeometry.geometryType, signal) : undefined;
+    const sr = (large ?? request.geometry)?.spatialReference ?? request.inSR;
     const srid = sr ? await resolveSrid(store, sr, 'inSR', signal) : model.srid;
-    const wkb = esriToWkb(request.geometry.geometry, { hasZ: false, hasM: false });
+    const wkb = large ? large.wkb && Buffer.from(large.wkb.buffer, large.wkb.byteOffset, large.wkb.byteLength) : request.geometry && esriToWkb(request.geometry.geometry, { hasZ: false, hasM: false });
     // An empty filter geometry matches nothing.
     if (!wkb) filter.objectIds = [];
     else filter.spatial = { wkb, srid, relation: request.spatialRel, ...(request.bufferMeters ? { bufferMeters: request.bufferMeters } : {}) };

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
@@ -49,7 +48,7 @@ function serviceJson(created: CreatedService): Record<string, unknown> {
  * as a job (PublishJobs).
  */
 export async function publishRoutes(app: FastifyInstance, context: AppContext, deps: FeatureDeps): Promise<void> {
-  const publishJobs = new PublishJobs();
+  const publishJobs = new PublishJobs(context.stores.publishJobs);
   const start = async (request: FastifyRequest) => {
     requirePost(request);
     const { owner, folder } = await resolveOwnerFolder(context, request);
@@ -108,7 +107,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
       return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'processing' }] });
     }
     const created = await publishFile(deps, input);
-    const jobId = randomBytes(16).toString('hex');
+    const jobId = await publishJobs.completed(created.item.id);
     return sendResource(request, reply, { services: [{ ...serviceJson(created), jobId, status: 'completed' }] });
   };
 
@@ -116,7 +115,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
     app.route({ method: READ_METHODS, url: `${base}/createService`, handler: createService });
     app.route({ method: READ_METHODS, url: `${base}/publish`, handler: publish });
     const status = `${base}/items/:itemId/status`;
-    // Publishing is synchronous, so any job is complete; the portal may answer this itself.
+    // A job id of another item, or none, reads as completed: the item exists and its publish ended.
     if (!app.hasRoute({ method: 'GET', url: status })) {
       app.route({
         method: READ_METHODS,
@@ -124,7 +123,7 @@ export async function publishRoutes(app: FastifyInstance, context: AppContext, d
         handler: async (request: FastifyRequest, reply: FastifyReply) => {
           const { itemId } = request.params as { itemId: string };
           await resolveManagedItem(context.stores, itemId, request.arcgis.principal);
-          const job = publishJobs.get(request.arcgis.params.string('jobId') ?? '');
+          const job = await publishJobs.get(request.arcgis.params.string('jobId') ?? '');
           if (job && job.itemId === itemId) return sendResource(request, reply, { ...job });
           return sendResource(request, reply, { status: 'completed', statusMessage: 'completed', itemId });
         },

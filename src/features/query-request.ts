@@ -3,7 +3,7 @@ import { ApiError } from '../errors.js';
 import { Params } from '../params.js';
 import type { OrderTerm, StatisticType } from '../store/feature-store.js';
 import { FIELD_TYPE_INFO } from './field-types.js';
-import { readFilterRequest, type FilterRequest } from './filter-request.js';
+import { hasGeometry, readFilterRequest, type FilterRequest } from './filter-request.js';
 import type { LayerModel } from './layer-model.js';
 import { invalidField, invalidQueryParameter } from './query-errors.js';
 import type { FieldDefinition } from './service-definition.js';
@@ -58,7 +58,7 @@ export function readQueryRequest(params: Params, model: LayerModel): QueryReques
   checkPassiveParams(params);
   const statistics = readStatistics(params, model);
   const request: QueryRequest = {
-    filter: readFilterRequest(params),
+    filter: readFilterRequest(params, { deferLarge: true }),
     outFields: readOutFields(params.list('outFields'), model),
     returnGeometry: params.bool('returnGeometry', true) && model.srid !== undefined,
     returnIdsOnly: params.bool('returnIdsOnly', false),
@@ -92,7 +92,7 @@ export function readQueryRequest(params: Params, model: LayerModel): QueryReques
   }
   const bufferMeters = readDistance(params);
   if (bufferMeters) {
-    if (!request.filter.geometry) throw invalidQueryParameter("'distance' needs a 'geometry' to measure from");
+    if (!hasGeometry(request.filter)) throw invalidQueryParameter("'distance' needs a 'geometry' to measure from");
     request.filter.bufferMeters = bufferMeters;
   }
   return request;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GeometryError } from './geometry-error.js';
 import {
-  isSameSpatialReference,
   parseSpatialReference,
   toEpsg,
   toSpatialReferenceJson,
@@ -75,20 +74,6 @@ describe('toSpatialReferenceJson', () => {
     [{ wkt: 'LOCAL_CS["x"]' }, undefined, { wkt: 'LOCAL_CS["x"]' }],
   ])('(%j, %s) → %j', (input, preferred, expected) => {
     expect(toSpatialReferenceJson(input, preferred)).toEqual(expected);
-  });
-});
-
-describe('isSameSpatialReference', () => {
-  it.each<[SpatialReference | number | undefined, SpatialReference | number | undefined, boolean]>([
-    [{ wkid: 102100 }, { wkid: 3857 }, true],
-    [{ wkid: 102100, latestWkid: 3857 }, 900913, true],
-    [{ wkid: 4326 }, 4326, true],
-    [{ wkid: 4326 }, { wkid: 3857 }, false],
-    [{ wkt: 'A' }, { wkt: 'A' }, true],
-    [{ wkt: 'A' }, { wkt: 'B' }, false],
-    [undefined, { wkid: 4326 }, false],
-  ])('(%j, %j) → %s', (a, b, expected) => {
-    expect(isSameSpatialReference(a, b)).toBe(expected);
   });
 });
 

@@ -119,18 +119,6 @@ export function toSpatialReferenceJson(epsgOrSr: number | SpatialReference, pref
   return { wkid: epsg };
 }
 
-/** True when both name the same coordinate system (102100 and 3857 are the same). */
-export function isSameSpatialReference(
-  a: SpatialReference | number | undefined,
-  b: SpatialReference | number | undefined,
-): boolean {
-  if (a === undefined || b === undefined) return false;
-  const epsgA = toEpsg(a);
-  const epsgB = toEpsg(b);
-  if (epsgA !== undefined || epsgB !== undefined) return epsgA === epsgB;
-  return typeof a !== 'number' && typeof b !== 'number' && a.wkt !== undefined && a.wkt === b.wkt;
-}
-
 const unitsCache = new Map<number, SpatialReferenceUnits | undefined>();
 const US_FOOT = 1200 / 3937;
 const INTERNATIONAL_FOOT = 0.3048;

@@ -185,20 +185,10 @@ describe('wkbToEsri', () => {
     expect(() => wkbToEsri(wkb, 'esriGeometryPoint')).toThrowError('Stored geometry does not match esriGeometryPoint');
   });
 
-  it('decodes 1,000 polygons of 50 vertices in a few milliseconds once warm', () => {
+  it('decodes 1,000 polygons of 50 vertices (the speed is in bench:hot-paths)', () => {
     const wkbs = Array.from({ length: 1000 }, (_, i) => esriToWkb({ rings: [circle(i * 10, 0, 4, 50)] }) as Buffer);
-    const decodeAll = (): { rings: Position[][] }[] => wkbs.map((wkb) => wkbToEsri(wkb, 'esriGeometryPolygon') as { rings: Position[][] });
-    for (let i = 0; i < 5; i++) decodeAll();
-    let best = Infinity;
-    let decoded: { rings: Position[][] }[] = [];
-    for (let i = 0; i < 3; i++) {
-      const start = performance.now();
-      decoded = decodeAll();
-      best = Math.min(best, performance.now() - start);
-    }
+    const decoded = wkbs.map((wkb) => wkbToEsri(wkb, 'esriGeometryPolygon') as { rings: Position[][] });
     expect(decoded.every((g) => g.rings[0].length === 50 && isClockwise(g.rings[0]))).toBe(true);
-    // About 4 ms on the 2-core dev machine; the bound leaves room for slower CI runners.
-    expect(best).toBeLessThan(25);
   });
 });
 

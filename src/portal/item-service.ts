@@ -55,28 +55,6 @@ export async function resolveItemData(deps: ItemDeps, id: string, principal: Pri
 }
 
 /**
- * The items of a folder (by id) that the caller may see, oldest first: what a task's
- * `{"folderId": …}` input means. 404 when there is no such folder; 499/403 as resolveItem when
- * the folder is someone else's and none of its items are visible.
- */
-export async function resolveFolderItems(deps: ItemDeps, folderId: string, principal: Principal | null): Promise<ItemRecord[]> {
-  const folder = await deps.stores.items.getFolder(folderId);
-  if (!folder) throw new ApiError(404, 'Folder does not exist or is inaccessible.', [`Folder '${folderId}' not found.`]);
-  const visibleTo = { username: principal?.username ?? null, isAdmin: principal?.isAdmin ?? false };
-  const items: ItemRecord[] = [];
-  for (let start = 1; ; start += PAGE) {
-    const page = await deps.stores.items.query({ owner: folder.owner, folderId: folder.id, visibleTo, sortField: 'created', start, num: PAGE });
-    items.push(...page.items);
-    if (start + PAGE > page.total) break;
-  }
-  const own = principal !== null && (principal.isAdmin || equalsIgnoreCase(principal.username, folder.owner));
-  if (items.length === 0 && !own) throw principal ? ApiError.forbidden() : ApiError.tokenRequired();
-  return items;
-}
-
-const PAGE = 500;
-
-/**
  * Adds an item for `owner` (in `folderId`, or the root folder): `type` is required, `title`
  * defaults to the file's name. The file, if any, is moved into `<dataDir>/items/<id>/`.
  */

@@ -1,3 +1,5 @@
+import { isFloatType } from './pixel-type.js';
+
 export type CogCompression = 'JPEG' | 'DEFLATE' | 'ZSTD' | 'LZW' | 'LERC' | 'LERC_DEFLATE' | 'LERC_ZSTD' | 'WEBP' | 'NONE';
 
 /** What the compression choice depends on, as it will be written (after any alpha → mask). */
@@ -38,6 +40,6 @@ export function chooseCogCreationOptions(layout: CogPixelLayout, overrides: CogC
 function chooseCompression(layout: CogPixelLayout): CogCompression {
   if (layout.hasColorTable) return 'DEFLATE';
   if (layout.dataType === 'Byte' && layout.bandCount === 3 && !layout.hasNoData) return 'JPEG';
-  if (/Float/.test(layout.dataType)) return 'LERC_DEFLATE';
+  if (isFloatType(layout.dataType)) return 'LERC_DEFLATE';
   return 'DEFLATE';
 }

@@ -110,4 +110,29 @@ describe.each(engines)('core stores on $name', ({ open }) => {
     await stores.items.delete('a1');
     expect(await stores.items.get('a1')).toBeUndefined();
   });
+  it('counts login failures atomically, blocks, clears and prunes them (shared by every process)', async () => {
+    const store = stores.loginFailures;
+    expect(await store.blockedUntil(['k1'])).toBe(0);
+    const counts = await Promise.all(Array.from({ length: 10 }, () => store.countFailure('k1', 1000, 0)));
+    expect(counts.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // A failure after a quiet spell starts the count again.
+    expect(await store.countFailure('k1', 5000, 2000)).toBe(1);
+    await store.block('k1', 9000);
+    await store.block('k1', 8000);
+    await store.countFailure('k2', 5000, 0);
+    expect(await store.blockedUntil(['k1', 'k2'])).toBe(9000);
+    await store.clear(['k1']);
+    expect(await store.blockedUntil(['k1'])).toBe(0);
+    await store.prune(6000);
+    expect(await store.countFailure('k2', 7000, 0)).toBe(1);
+  });
+
+  it('keeps publish job statuses', async () => {
+    await stores.publishJobs.set('j1', { status: 'processing', statusMessage: 'processing', itemId: 'i1' }, 1000);
+    await stores.publishJobs.set('j1', { status: 'completed', statusMessage: 'completed', itemId: 'i1' }, 2000);
+    expect(await stores.publishJobs.get('j1')).toEqual({ status: 'completed', statusMessage: 'completed', itemId: 'i1' });
+    expect(await stores.publishJobs.get('nope')).toBeUndefined();
+    await stores.publishJobs.prune(3000);
+    expect(await stores.publishJobs.get('j1')).toBeUndefined();
+  });
 });

@@ -4,6 +4,9 @@ import type { ItemStore } from './item-store.js';
 import type { ServiceStore } from './service-store.js';
 import type { SettingsStore } from './settings-store.js';
 import type { UserStore } from './user-store.js';
+import type { LoginFailureStore, PublishJobStore } from './shared-state-store.js';
+import { SqliteLoginFailureStore, SqlitePublishJobStore } from './sqlite/sqlite-shared-state-store.js';
+import { PgLoginFailureStore, PgPublishJobStore } from './postgres/pg-shared-state-store.js';
 import { openDatabase, type SqliteDatabase } from './sqlite/database.js';
 import { SqliteItemStore } from './sqlite/sqlite-item-store.js';
 import { SqliteServiceStore } from './sqlite/sqlite-service-store.js';
@@ -32,6 +35,10 @@ export interface Stores {
   items: ItemStore;
   services: ServiceStore;
   settings: SettingsStore;
+  /** Login throttle counts, shared by every process and node. */
+  loginFailures: LoginFailureStore;
+  /** Background publishes' status, shared by every process and node. */
+  publishJobs: PublishJobStore;
   /** Hosted feature data: SpatiaLite files under `<dataDir>/features`, or PostGIS tables. */
   features: FeatureStore;
   /** The embedded system database, for capabilities adding their own SQLite stores. */
@@ -64,6 +71,8 @@ export async function openStores(config: Config): Promise<Stores> {
     items: new SqliteItemStore(db),
     services: new SqliteServiceStore(db),
     settings: new SqliteSettingsStore(db),
+    loginFailures: new SqliteLoginFailureStore(db),
+    publishJobs: new SqlitePublishJobStore(db),
     features,
     systemDb: db,
     catalogReader: () => version.reader(),
@@ -93,6 +102,8 @@ async function openPostgresStores(config: Config): Promise<Stores> {
     items: countingWrites(new PgItemStore(pool), version, ['create', 'update', 'delete', 'createFolder', 'deleteFolder']),
     services: countingWrites(new PgServiceStore(pool), version, ['create', 'update', 'delete']),
     settings: new PgSettingsStore(pool),
+    loginFailures: new PgLoginFailureStore(pool),
+    publishJobs: new PgPublishJobStore(pool),
     features: new PgFeatureStore(pool),
     postgres: pool,
     journal: new PgJournalStore(pool),

@@ -9,7 +9,7 @@ import { itemFilePath } from '../portal/item-files.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { Stores } from '../store/index.js';
 import { resolveDataStorePath } from '../imagery/data-stores.js';
-import { assertPublicUrl } from './public-url.js';
+import { assertPublicUrl, urlPolicy } from './public-url.js';
 import { findCollectionByUrl } from './image-collection/collection-ref.js';
 import { readKey, readObjectParam } from './image-collection/param-values.js';
 import { classifyServiceUrl } from './image-collection/service-url.js';
@@ -129,8 +129,9 @@ async function fromUrl(url: string, deps: InputDeps): Promise<RasterInput> {
     throw new TaskError(`Input '${url}': the image service ${target.folder ? `${target.folder}/` : ''}${target.name} does not exist on this server or is not accessible.`);
   }
   if (target.kind === 'remote-service') {
-    await assertPublicUrl(new URL(target.url), url, deps.config.allowPrivateUrls);
-    const source = await remoteImageServiceSource(target.url, url);
+    const policy = urlPolicy(deps.config);
+    await assertPublicUrl(new URL(target.url), url, policy);
+    const source = await remoteImageServiceSource(target.url, url, policy);
     return { kind: 'raster', source, label: url, fileName: `${path.posix.basename(new URL(target.url).pathname.replace(/\/ImageServer$/i, ''))}.tif`, fromItem: false };
   }
   let parsed: URL;
@@ -140,7 +141,7 @@ async function fromUrl(url: string, deps: InputDeps): Promise<RasterInput> {
     throw new TaskError(`Input URL '${url}' is not a valid URL.`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TaskError(`Input URL '${url}' must use http or https.`);
-  await assertPublicUrl(parsed, url, deps.config.allowPrivateUrls);
+  await assertPublicUrl(parsed, url, urlPolicy(deps.config));
   const fileName = decodeURIComponent(path.posix.basename(parsed.pathname)) || parsed.hostname;
   return { kind: 'raster', source: `/vsicurl/${parsed.href}`, label: url, fileName, fromItem: false };
 }

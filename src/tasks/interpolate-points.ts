@@ -8,14 +8,17 @@ import { OUTPUT_NODATA } from './analysis/grid-io.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { readVectorFacts, requireField, type VectorFacts } from './analysis/vector-facts.js';
+import { runKriging } from './analysis/interpolate/kriging.js';
 
 /**
- * InterpolatePoints (§8): a surface from sampled points by inverse distance weighting
- * (`gdal_grid -a invdistnn`, power 2, the `numberOfNeighbors` nearest points, default 8) at
- * `outputCellSize` (default: the shorter side of the points' extent / 250) over the points'
- * extent or `context.extent`. ArcGIS answers with empirical Bayesian kriging; kriging needs the
- * engine of issue 13, so `processInfo` says which method made the surface, and
- * `outputPredictionError` (a kriging product) is declined with a warning.
+ * InterpolatePoints (§8): a surface from sampled points at `outputCellSize` (default: the
+ * shorter side of the points' extent / 250) over the points' extent or `context.extent`, from
+ * the `numberOfNeighbors` nearest points (default 8). ArcGIS answers with (empirical Bayesian)
+ * kriging; here `optimizeFor` picks the method: BALANCE (default) ordinary kriging and ACCURACY
+ * universal kriging (linear trend) on SAGA, `transformData` kriging the logarithm,
+ * `outputPredictionError` adding the kriging standard error as a second layer
+ * (`<outputName>_error`); SPEED inverse distance weighting (`gdal_grid -a invdistnn`, power 2).
+ * `processInfo` names the method and, for kriging, the leave-one-out cross validation.
  */
 export const interpolatePoints: TaskDefinition = {
   name: 'InterpolatePoints',
@@ -27,13 +30,14 @@ export const interpolatePoints: TaskDefinition = {
     input('interpolateField', 'Interpolate Field', 'The numeric field to interpolate.', true),
     outputNameParam(),
     input('optimizeFor', 'Optimize For', 'SPEED, BALANCE (default) or ACCURACY.'),
-    input('transformData', 'Transform Data', 'Kriging only; ignored by inverse distance.', false, 'GPBoolean'),
+    input('transformData', 'Transform Data', 'Krige the logarithm of the values (kriging only).', false, 'GPBoolean'),
     input('sizeOfLocalModels', 'Size Of Local Models', 'Kriging only; ignored by inverse distance.', false, 'GPLong'),
     input('numberOfNeighbors', 'Number Of Neighbors', 'Points each cell is computed from (default 8).', false, 'GPLong'),
     input('outputCellSize', 'Output Cell Size', 'A number or {"distance", "units"}.'),
-    input('outputPredictionError', 'Output Prediction Error', 'Kriging only.', false, 'GPBoolean'),
+    input('outputPredictionError', 'Output Prediction Error', 'Also publish the kriging standard error as <outputName>_error (kriging only).', false, 'GPBoolean'),
     ANALYSIS_CONTEXT_PARAM,
     output('outputRaster', 'Output Raster'),
+    output('outputErrorRaster', 'Output Error Raster'),
     output('processInfo', 'Process Info'),
   ],
   execute: runInterpolatePoints,
@@ -45,8 +49,10 @@ async function runInterpolatePoints(context: TaskContext): Promise<Record<string
   const deps = analysisDeps(context);
   const work = await workFolder(context);
   const outputName = await readOutputName('outputName', inputs.outputName, 'ImageServer', deps);
-  readChoice('optimizeFor', inputs.optimizeFor, ['SPEED', 'BALANCE', 'ACCURACY'], 'BALANCE');
-  if (readBool(inputs.outputPredictionError, false)) context.warning('outputPredictionError: inverse distance weighting has no prediction error; no error raster is made.');
+  const optimizeFor = readChoice('optimizeFor', inputs.optimizeFor, ['SPEED', 'BALANCE', 'ACCURACY'], 'BALANCE');
+  const wantError = readBool(inputs.outputPredictionError, false);
+  if (wantError && optimizeFor === 'SPEED') context.warning('outputPredictionError: inverse distance weighting (optimizeFor SPEED) has no prediction error; no error raster is made.');
+  const errorName = wantError && optimizeFor !== 'SPEED' ? await readOutputName('outputPredictionError', `${outputName.name}_error`, 'ImageServer', deps) : undefined;
   const features = await resolveFeatureInput('inputPointFeatures', inputs.inputPointFeatures, deps, work);
   const facts = await readVectorFacts('inputPointFeatures', features);
   if (typeof inputs.interpolateField !== 'string' || !inputs.interpolateField) throw new TaskError("'interpolateField' is required.");
@@ -56,6 +62,28 @@ async function runInterpolatePoints(context: TaskContext): Promise<Record<string
   const neighbors = readPositive('numberOfNeighbors', inputs.numberOfNeighbors) ?? 8;
   const extent = env.extent ?? facts.extent;
   const cell = readPositive('outputCellSize', inputs.outputCellSize) ?? (typeof env.cellSize === 'number' ? env.cellSize : defaultCellSize(facts));
+  if (optimizeFor !== 'SPEED') {
+    const type = optimizeFor === 'ACCURACY' ? 'UNIVERSAL' : 'ORDINARY';
+    const width = Math.max(1, Math.round((extent.xmax - extent.xmin) / cell));
+    const height = Math.max(1, Math.round((extent.ymax - extent.ymin) / cell));
+    const run = { points: features.source, layer: facts.layerName, field: field.name, type, grid: { xmin: extent.xmin, ymax: extent.ymax, cell, width, height }, neighbors: Math.round(neighbors), logTransform: readBool(inputs.transformData, false) } as const;
+    const kriged = await runKriging(context, run, work);
+    await applyMask(kriged.prediction, env, work, signal);
+    context.progress(70, 'Publishing the imagery layer');
+    const results: Record<string, unknown> = { outputRaster: await publishRasterOutput(kriged.prediction, outputName, context, `InterpolatePoints of ${field.name} (${type.toLowerCase()} kriging)`) };
+    if (errorName) {
+      await applyMask(kriged.error, env, work, signal);
+      results.outputErrorRaster = await publishRasterOutput(kriged.error, errorName, context, `Kriging standard error of ${field.name}`);
+    }
+    const cv = kriged.crossValidation;
+    results.processInfo = [
+      `Method: ${type.toLowerCase()} kriging${run.logTransform ? ' of the logarithm' : ''} (SAGA), the ${run.neighbors} nearest points.`,
+      `Points: ${facts.featureCount}. Cell size: ${cell}.`,
+      ...(cv.RMSE !== undefined ? [`Cross validation (leave one out): RMSE ${cv.RMSE}, MSE ${cv.MSE}, R² ${cv.R2} %.`] : []),
+    ];
+    context.progress(100, 'Done');
+    return results;
+  }
   context.progress(10, 'Interpolating');
   const file = path.join(work, 'surface.tif');
   await gdalStep('Interpolating', () => runGdalCommand('gdal_grid', [...gridArgs(field.name, facts.layerName, extent, cell, Math.round(neighbors)), features.source, file], { signal }));

@@ -1,4 +1,6 @@
 import { TaskError } from '../jobs/task.js';
+import type { AddressPolicy } from '../net/public-address.js';
+import { fetchInputUrl } from './public-url.js';
 
 /** What an ImageServer's JSON says that is needed to ask for all of its pixels. */
 interface RemoteServiceInfo {
@@ -25,8 +27,8 @@ interface SpatialReferenceJson {
  * @param serviceUrl `https://host/arcgis/rest/services/…/ImageServer`
  * @param label the input as the client wrote it, for messages
  */
-export async function remoteImageServiceSource(serviceUrl: string, label: string): Promise<string> {
-  const info = await readServiceInfo(serviceUrl, label);
+export async function remoteImageServiceSource(serviceUrl: string, label: string, policy: AddressPolicy): Promise<string> {
+  const info = await readServiceInfo(serviceUrl, label, policy);
   const extent = info.extent;
   if (!extent || ![extent.xmin, extent.ymin, extent.xmax, extent.ymax].every(Number.isFinite)) {
     throw new TaskError(`Input '${label}': the image service does not report an extent.`);
@@ -51,20 +53,16 @@ export async function remoteImageServiceSource(serviceUrl: string, label: string
   return `/vsicurl/${serviceUrl}/exportImage?${query.toString()}`;
 }
 
-async function readServiceInfo(serviceUrl: string, label: string): Promise<RemoteServiceInfo> {
-  let response: Response;
-  try {
-    response = await fetch(`${serviceUrl}?f=json`, { signal: AbortSignal.timeout(30_000), redirect: 'follow' });
-  } catch {
-    throw new TaskError(`Input '${label}': the image service could not be reached.`);
-  }
+/** The service's JSON, read with every hop's address checked (fetchInputUrl). */
+async function readServiceInfo(serviceUrl: string, label: string, policy: AddressPolicy): Promise<RemoteServiceInfo> {
+  const response = await fetchInputUrl(new URL(`${serviceUrl}?f=json`), label, policy, { signal: AbortSignal.timeout(30_000) });
   let body: RemoteServiceInfo;
   try {
-    body = (await response.json()) as RemoteServiceInfo;
+    body = JSON.parse(response.body.toString('utf8')) as RemoteServiceInfo;
   } catch {
     throw new TaskError(`Input '${label}' is not an image service (its answer to f=json is not JSON).`);
   }
-  if (!response.ok || body.error) {
+  if (response.status >= 400 || body.error) {
     throw new TaskError(`Input '${label}': the image service answered an error${body.error?.message ? ` (${body.error.message})` : ''}.`);
   }
   return body;

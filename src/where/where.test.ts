@@ -371,15 +371,11 @@ describe('compileWhere: valid clauses', () => {
     expect(params[0]).toBeLessThanOrEqual(Date.now());
   });
 
-  it('compiles a typical clause in well under a millisecond', () => {
+  it('compiles the same clause shape with fresh literals each time (the speed is in bench:hot-paths)', () => {
     const where = "POP > 1000 AND (NAME LIKE 'A%' OR CITY IN ('FR', 'DE')) AND CREATED >= DATE '2020-01-01'";
-    const compile = (i: number): unknown => compileWhere(where.replace('1000', String(i)), { ...OPTIONS, dialect: 'postgres' });
-    for (let i = 0; i < 1000; i++) compile(i); // JIT warm-up; the first call also parses
-    const runs = 2000;
-    const start = performance.now();
-    for (let i = 0; i < runs; i++) compile(i);
-    // ~0.07 ms on an idle core; generous for a loaded CI machine.
-    expect((performance.now() - start) / runs).toBeLessThan(0.5);
+    const compile = (i: number): { params: unknown[] } => compileWhere(where.replace('1000', String(i)), { ...OPTIONS, dialect: 'postgres' });
+    expect(compile(1).params[0]).toBe(1);
+    expect(compile(2).params[0]).toBe(2);
   });
 });
 

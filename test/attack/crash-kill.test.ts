@@ -1,46 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { postForm, serveProcess, type ServedProcess } from '../helpers/serve-process.js';
 import { POINT_FIELDS } from '../http/features-helpers.js';
 import { seededRandom, SEED, sized } from './attack-size.js';
 
-const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
 const PASSWORD = 'kill-test-password';
-
-/** `tessera serve` in its own process, so it can be killed with SIGKILL. */
-async function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, TESSERA_ADMIN_PASSWORD: PASSWORD, TESSERA_DEMO: 'false', TESSERA_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/\S+)\/rest\/services/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-  return { child, url };
-}
-
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
-  return response.json();
-}
 
 describe('kill -9 during edits', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-kill-'));
-  let running: { child: ChildProcess; url: string } | undefined;
+  let running: ServedProcess | undefined;
   afterAll(() => {
     running?.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -50,9 +20,9 @@ describe('kill -9 during edits', () => {
     const rand = seededRandom(SEED);
     const rounds = sized(3, 20);
     const size = sized(5000, 10_000);
-    running = await serve(dataDir);
-    let token = (await post(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-    const created = await post(`${running.url}/sharing/rest/content/users/admin/createService`, {
+    running = await serveProcess(dataDir, PASSWORD);
+    let token = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const created = await postForm(`${running.url}/sharing/rest/content/users/admin/createService`, {
       f: 'json',
       token,
       outputType: 'featureService',
@@ -60,7 +30,7 @@ describe('kill -9 during edits', () => {
     });
     expect(created.success).toBe(true);
     const layer = `${running.url}/rest/services/Hosted/Killed/FeatureServer/0`;
-    await post(`${running.url}/rest/admin/services/Hosted/Killed/FeatureServer/addToDefinition`, {
+    await postForm(`${running.url}/rest/admin/services/Hosted/Killed/FeatureServer/addToDefinition`, {
       f: 'json',
       token,
       addToDefinition: JSON.stringify({ layers: [{ name: 'K', geometryType: 'esriGeometryPoint', fields: POINT_FIELDS }] }),
@@ -69,14 +39,14 @@ describe('kill -9 during edits', () => {
     const outcomes = { committed: 0, rolledBack: 0, partial: 0 };
     let count = 0;
     for (let round = 0; round < rounds; round++) {
-      const edit = post(`${layer}/applyEdits`, { f: 'json', token, adds }).catch(() => undefined);
+      const edit = postForm(`${layer}/applyEdits`, { f: 'json', token, adds }).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 50 + Math.floor(rand() * 2500)));
       running.child.kill('SIGKILL');
       await new Promise((resolve) => running!.child.once('exit', resolve));
       await edit;
-      running = await serve(dataDir);
-      token = (await post(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-      const now = (await post(`${running.url}/rest/services/Hosted/Killed/FeatureServer/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' })).count as number;
+      running = await serveProcess(dataDir, PASSWORD);
+      token = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+      const now = (await postForm(`${running.url}/rest/services/Hosted/Killed/FeatureServer/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' })).count as number;
       if (now === count) outcomes.rolledBack++;
       else if (now === count + size) outcomes.committed++;
       else outcomes.partial++;

@@ -35,6 +35,7 @@ beforeAll(async () => {
   // Streams: the valley (column 2) and the cells just east of it (column 3); 0 = no stream.
   await writeRaster(path.join(share, 'streams6.tif'), { ...spec, dataType: 'Byte', value: (c) => (c === 2 || c === 3 ? 1 : 0) });
   await writeRaster(path.join(share, 'valley6.tif'), { ...spec, dataType: 'Byte', value: (c) => (c === 2 ? 1 : 0) });
+  await writeRaster(path.join(share, 'mask6.tif'), { ...spec, dataType: 'Byte', noData: 0, value: (c) => (c === 0 ? 0 : 1) });
   await registerFileShare(server, 'hydro', share, token);
 }, 60_000);
 
@@ -109,6 +110,27 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
     expect(await readOutputRows(server, 'ws6')).toEqual([7, 7, 7, 9, 9, 9].map((v) => Array(6).fill(v)));
   });
 
+  it('Watershed snaps a pour point to the highest accumulation within snapDistance, as Snap Pour Point', async () => {
+    const pourPoints = { geometryType: 'esriGeometryPoint', spatialReference: { wkid: 32611 }, features: [{ geometry: center(0, 4), attributes: { OBJECTID: 4 } }] };
+    const fd = { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` };
+    // Unsnapped, the point sits on a ridge cell nothing flows into: its watershed is itself.
+    await runAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, outputName: 'ws_unsnapped' });
+    expect((await readOutputRows(server, 'ws_unsnapped')).flat().filter((v) => v !== null)).toEqual([4]);
+    // Within 25 m: the valley cells of rows 3–5 (23, 29, 35 cells upstream); the outlet (2, 5) wins: the whole grid.
+    await runAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, snapDistance: 25, outputName: 'ws_snapped' });
+    expect(await readOutputRows(server, 'ws_snapped')).toEqual(Array.from({ length: 6 }, () => Array(6).fill(4)));
+  });
+
+  it('honours context: extent and cellSize choose the grid, mask blanks cells outside it', async () => {
+    const context = { extent: { xmin: 500000, ymin: 4000020, xmax: 500040, ymax: 4000060, spatialReference: { wkid: 32611 } }, cellSize: 10, mask: uri('mask6.tif') };
+    await runAnalysisJob(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'fd_context', context });
+    const rows = await readOutputRows(server, 'fd_context');
+    // 4×4 cells: the top-left of the DEM; the mask is NoData in column 0.
+    expect(rows).toHaveLength(4);
+    expect(rows[0]).toHaveLength(4);
+    expect(rows[1]).toEqual([null, 1, 4, 16]);
+  });
+
   it('FlowDistance measures down to the valley, horizontally and vertically', async () => {
     await runAnalysisJob(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), outputName: 'fdh6', distanceType: 'HORIZONTAL' });
     expect(await readOutputRows(server, 'fdh6')).toEqual(Array.from({ length: 6 }, () => [20, 10, 0, 10, 20, 30]));
@@ -126,5 +148,5 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
     expect(filled).toEqual(readRows(direct));
     await runAnalysisJob(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'limited6', zLimit: 1 });
     expect((await readOutputRows(server, 'limited6'))[3]![2]).toBe(9);
-  }, 30_000);
+  }, 90_000);
 });

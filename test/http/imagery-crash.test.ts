@@ -1,47 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import gdal from 'gdal-async';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import { postForm, serveProcess, type ServedProcess } from '../helpers/serve-process.js';
 
-const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
 const PASSWORD = 'crash-test-password';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts `tessera serve` as its own process on a free port and waits for its URL. */
-async function serve(dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
-    env: { ...process.env, TESSERA_ADMIN_PASSWORD: PASSWORD, TESSERA_DEMO: 'false', TESSERA_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /serving (http:\/\/\S+)\/rest\/services/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${output}`)));
-  });
-  return { child, url };
-}
-
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
-  return response.json();
-}
 
 function tifsBelow(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.tif')) : [];
@@ -50,7 +15,7 @@ function tifsBelow(dir: string): string[] {
 describe('a server killed with SIGKILL in the middle of an ingest', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tessera-crash-'));
   const share = mkdtempSync(path.join(tmpdir(), 'tessera-share-'));
-  let running: Served | undefined;
+  let running: ServedProcess | undefined;
   afterAll(() => {
     running?.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -64,11 +29,11 @@ describe('a server killed with SIGKILL in the middle of an ingest', () => {
     source.close();
     rmSync(utmRgb.path);
 
-    running = await serve(dataDir);
-    const token = (await post(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-    const registered = await post(`${running.url}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token });
+    running = await serveProcess(dataDir, PASSWORD);
+    const token = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const registered = await postForm(`${running.url}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token });
     expect(registered.status).toBe('success');
-    const submitted = await post(`${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/submitJob`, {
+    const submitted = await postForm(`${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/submitJob`, {
       inputRasters: JSON.stringify({ uri: '/share' }),
       imageCollection: 'crashed',
       rasterType: 'Raster Dataset',
@@ -84,8 +49,8 @@ describe('a server killed with SIGKILL in the middle of an ingest', () => {
 
     running.child.kill('SIGKILL');
     await new Promise((resolve) => running!.child.once('exit', resolve));
-    running = await serve(dataDir);
-    const fresh = (await post(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    running = await serveProcess(dataDir, PASSWORD);
+    const fresh = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
     const jobUrl = `${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${fresh}`;
     let job: any;
     for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {

@@ -167,6 +167,21 @@ describe('raster types and input forms', () => {
     expect((await rows('fromfolder')).map((r) => r.name).sort()).toEqual(['utm-rgb', 'wgs84-dem']);
   });
 
+  it('refuses a folderId of another user, and one of no folder', async () => {
+    await server.addUser('stranger', 'publisher');
+    const stranger = await server.token('stranger', 'stranger-pw');
+    const folder = await server.post('/sharing/rest/content/users/admin/createFolder', { title: 'private-tiffs', f: 'json', token });
+    const attempts: Array<[string, string]> = [
+      [folder.folder.id, stranger],
+      ['ffffffffffffffffffffffffffffffff', token],
+    ];
+    for (const [index, [folderId, caller]] of attempts.entries()) {
+      const job = await runJob(server, 'CreateImageCollection', { inputRasters: { folderId }, imageCollection: `nofolder${index}`, rasterType: 'Raster Dataset', context: { outSR: 4326 } }, caller);
+      expect(job.jobStatus, messages(job)).toBe('esriJobFailed');
+      expect(messages(job)).toContain(`Input folder '${folderId}' does not exist or is not accessible.`);
+    }
+  });
+
   it('ingests the real Landsat 7 ETM+ subset L7_ETMs.tif', async (context) => {
     const stars = await fetchStarsLandsat7();
     if (stars.path === null) return context.skip('reason' in stars ? stars.reason : 'L7_ETMs.tif unavailable');

@@ -70,7 +70,7 @@ describe('InterpolatePoints over HTTP', () => {
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const features = Array.from({ length: 40 }, (_, i) => ({ attributes: { OBJECTID: i + 1, temp: Math.round(random() * 300) / 10 }, geometry: { x: 290000 + random() * 8000, y: 9112000 + random() * 8000 } }));
     const points = { geometryType: 'esriGeometryPoint', spatialReference: SR, fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'temp', type: 'esriFieldTypeDouble' }], features };
-    const { status, results, messages } = await runAnalysisJob(env, 'InterpolatePoints', { inputPointFeatures: points, interpolateField: 'temp', outputCellSize: 100, numberOfNeighbors: 6, outputName: 'temp_surface' });
+    const { status, results, messages } = await runAnalysisJob(env, 'InterpolatePoints', { inputPointFeatures: points, interpolateField: 'temp', optimizeFor: 'SPEED', outputCellSize: 100, numberOfNeighbors: 6, outputName: 'temp_surface' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     expect(results.processInfo.value.join(' ')).toMatch(/inverse distance/);
     const source = path.join(env.share, 'points.json');

@@ -71,6 +71,8 @@ export interface AreaOptions {
   rings?: Position[][];
   /** Draw from the collection overview where a mosaic would (collection-wide figures). */
   overviews?: CollectionOverviews;
+  /** The request's: aborted when its client has gone. */
+  signal?: AbortSignal;
 }
 
 /** Statistics and histograms of the processed mosaic over an area of the collection (computeStatisticsHistograms). */
@@ -91,6 +93,7 @@ export async function summarizeArea(catalog: CatalogStore, collection: Collectio
     resampling: 'near',
     anyPixelSize: !options.overviews,
     overviews: options.overviews,
+    signal: options.signal,
   });
   if (options.rings) clipToRings(block.mask, grid, options.rings);
   const nativeSize = collection.summary.pixelSizeX ?? cell;

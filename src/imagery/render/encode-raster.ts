@@ -1,5 +1,6 @@
 import gdal from 'gdal-async';
 import { ApiError } from '../../errors.js';
+import { isFloatType } from '../../raster/pixel-type.js';
 import { convertBlock, defaultNoData, fillNoData } from './convert-pixel-type.js';
 import type { EncodedImage } from './encode-image.js';
 import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';
@@ -61,7 +62,7 @@ async function writeTiff(mem: gdal.Dataset, encoding: RasterEncoding): Promise<E
   if (!compression) throw ApiError.invalidParameter(`'compression' parameter is invalid: ${encoding.compression}`);
   const options = [`COMPRESS=${compression}`, 'TILED=YES'];
   if (compression === 'JPEG') options.push(`JPEG_QUALITY=${Math.min(100, Math.max(1, Math.round(encoding.quality)))}`);
-  if (compression !== 'NONE' && compression !== 'JPEG') options.push(`PREDICTOR=${/Float/.test(mem.bands.get(1).dataType ?? '') ? 3 : 2}`);
+  if (compression !== 'NONE' && compression !== 'JPEG') options.push(`PREDICTOR=${isFloatType(mem.bands.get(1).dataType ?? '') ? 3 : 2}`);
   const name = uniqueVsimemName('tif');
   try {
     (await gdal.drivers.get('GTiff').createCopyAsync(name, mem, options)).close();

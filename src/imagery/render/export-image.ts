@@ -1,4 +1,5 @@
 import { ApiError } from '../../errors.js';
+import { envelopesIntersect } from '../../geometry/envelope.js';
 import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import type { CollectionOverviews } from './collection-overview.js';
 import { convertBlock } from './convert-pixel-type.js';
@@ -25,7 +26,7 @@ export interface ExportResult {
  *
  * @example const { image } = await exportImage(catalog, collection, readExportRequest(params));
  */
-export async function exportImage(catalog: CatalogStore, collection: CollectionRecord, request: ExportRequest, overviews?: CollectionOverviews): Promise<ExportResult> {
+export async function exportImage(catalog: CatalogStore, collection: CollectionRecord, request: ExportRequest, overviews?: CollectionOverviews, signal?: AbortSignal): Promise<ExportResult> {
   const collectionSrs = resolveSrs(collection);
   const bboxSrs = request.bboxSR ? resolveSrs(request.bboxSR, 'bboxSR') : collectionSrs;
   const imageSrs = request.imageSR ? resolveSrs(request.imageSR, 'imageSR') : collectionSrs;
@@ -46,6 +47,7 @@ export async function exportImage(catalog: CatalogStore, collection: CollectionR
     noData: request.noData,
     noDataMatchAll: request.noDataMatchAll,
     overviews,
+    signal,
   });
   const itemIds = rendered.items.map((item) => item.objectId);
   if (isRasterFormat(request.format)) {
@@ -75,7 +77,7 @@ function checkExtent(grid: RenderGrid, collection: CollectionRecord): void {
   } catch {
     area = null;
   }
-  if (!extent || !area || area.xmax < extent.xmin || area.xmin > extent.xmax || area.ymax < extent.ymin || area.ymin > extent.ymax) {
+  if (!extent || !area || !envelopesIntersect(area, extent)) {
     throw ApiError.invalidParameter('The requested extent does not intersect the extent of the image service (validateExtent).');
   }
 }

@@ -11,6 +11,7 @@ import { parseRenderingRule, type RenderingRule } from './raster-functions/rende
 import { RENDER_LIMITS } from './render-limits.js';
 import type { Resampling } from './warp-items.js';
 import { parseJsonText } from '../../json-text.js';
+import { param, readParams, unlisted } from '../../http/operation-params.js';
 
 export type ExportFormat = DisplayFormat | RasterFormat;
 
@@ -59,11 +60,11 @@ export function isRasterFormat(format: ExportFormat): format is RasterFormat {
 }
 
 /** Reads the `interpolation` parameter; the service default is bilinear. */
-export function readResampling(params: Params): Resampling {
-  const text = params.string('interpolation');
+export function readResampling(params: Params, name = 'interpolation'): Resampling {
+  const text = params.string(name);
   if (!text) return 'bilinear';
   const resampling = RESAMPLING[text.toLowerCase()];
-  if (!resampling) throw ApiError.invalidParameter(`'interpolation' parameter is invalid: ${text}`);
+  if (!resampling) throw ApiError.invalidParameter(`'${name}' parameter is invalid: ${text}`);
   return resampling;
 }
 
@@ -78,45 +79,50 @@ export function readSrParam(params: Params, name: string): SpatialReference | un
 }
 
 /**
- * Validates exportImage parameters. `bbox` is required; `size` defaults to 400,400 and may not
- * exceed maxImageWidth × maxImageHeight; unknown formats, pixel types, interpolations and
- * malformed rules are 400s naming the parameter.
+ * The exportImage parameters, in the order of its HTML form. `bbox` is required; `size` defaults to
+ * 400,400 and may not exceed maxImageWidth × maxImageHeight; unknown formats, pixel types,
+ * interpolations and malformed rules are 400s naming the parameter.
  */
+export const EXPORT_PARAMS = {
+  bbox: param((params, name) => readBbox(params.string(name))),
+  bboxSR: param(readSrParam),
+  size: param((params, name) => readSize(params.string(name)), { value: '400,400' }),
+  imageSR: param(readSrParam),
+  format: param(readFormat, { type: 'select', options: ['jpgpng', 'png', 'png8', 'png24', 'png32', 'jpg', 'gif', 'bmp', 'tiff', 'lerc', 'bip', 'bsq'] }),
+  pixelType: param(readPixelType, { type: 'select', options: ['UNKNOWN', 'U8', 'U16', 'S16', 'U32', 'S32', 'F32', 'F64'] }),
+  noData: param(readNumbers),
+  noDataInterpretation: unlisted((params, name) => readNoDataInterpretation(params.string(name))),
+  interpolation: param(readResampling, { type: 'select', options: ['RSP_BilinearInterpolation', 'RSP_NearestNeighbor', 'RSP_CubicConvolution', 'RSP_Majority'] }),
+  adjustAspectRatio: unlisted((params, name) => params.bool(name, true)),
+  compression: unlisted((params, name) => params.string(name)),
+  compressionQuality: param((params, name) => params.number(name, 75)!),
+  compressionTolerance: unlisted((params, name) => params.number(name)),
+  lercVersion: unlisted((params, name): 1 | 2 => (params.int(name, 1) === 2 ? 2 : 1)),
+  bandIds: param(readNumbers),
+  mosaicRule: param((params, name) => parseMosaicRule(params.json(name)), { type: 'textarea' }),
+  renderingRule: param((params, name) => parseRenderingRule(params.json(name)), { type: 'textarea' }),
+  validateExtent: unlisted((params, name) => params.bool(name, false)),
+};
+
+/** Reads and validates an exportImage request (ArcGIS Export Image). */
 export function readExportRequest(params: Params): ExportRequest {
-  const bbox = readBbox(params.string('bbox'));
-  const [width, height] = readSize(params.string('size'));
-  const formatText = (params.string('format') ?? 'jpgpng').toLowerCase();
-  const format = FORMATS[formatText];
-  if (!format) throw ApiError.invalidParameter(`'format' parameter is invalid: ${formatText}`);
-  const pixelTypeText = params.string('pixelType');
-  let pixelType: string | undefined;
-  if (pixelTypeText && pixelTypeText.toUpperCase() !== 'UNKNOWN') {
-    if (!isSupportedPixelType(pixelTypeText)) throw ApiError.invalidParameter(`'pixelType' parameter is invalid: ${pixelTypeText}`);
-    pixelType = pixelTypeText.toUpperCase();
-  }
-  const noData = readNumbers(params, 'noData');
-  const lercVersion = params.int('lercVersion', 1);
-  return {
-    bbox,
-    bboxSR: readSrParam(params, 'bboxSR'),
-    imageSR: readSrParam(params, 'imageSR'),
-    width,
-    height,
-    adjustAspectRatio: params.bool('adjustAspectRatio', true),
-    format,
-    pixelType,
-    noData,
-    noDataMatchAll: readNoDataMatchAll(params.string('noDataInterpretation'), noData),
-    resampling: readResampling(params),
-    compression: params.string('compression'),
-    quality: params.number('compressionQuality', 75)!,
-    compressionTolerance: params.number('compressionTolerance'),
-    lercVersion: lercVersion === 2 ? 2 : 1,
-    bandIds: readNumbers(params, 'bandIds'),
-    mosaicRule: parseMosaicRule(params.json('mosaicRule')),
-    renderingRule: parseRenderingRule(params.json('renderingRule')),
-    validateExtent: params.bool('validateExtent', false),
-  };
+  const { size, noDataInterpretation, interpolation, compressionQuality, ...values } = readParams(EXPORT_PARAMS, params, undefined);
+  const noDataMatchAll = noDataInterpretation ?? (values.noData?.length ?? 0) > 1;
+  return { ...values, width: size[0], height: size[1], noDataMatchAll, resampling: interpolation, quality: compressionQuality };
+}
+
+function readFormat(params: Params, name: string): ExportFormat {
+  const text = (params.string(name) ?? 'jpgpng').toLowerCase();
+  const format = FORMATS[text];
+  if (!format) throw ApiError.invalidParameter(`'${name}' parameter is invalid: ${text}`);
+  return format;
+}
+
+function readPixelType(params: Params, name: string): string | undefined {
+  const text = params.string(name);
+  if (!text || text.toUpperCase() === 'UNKNOWN') return undefined;
+  if (!isSupportedPixelType(text)) throw ApiError.invalidParameter(`'${name}' parameter is invalid: ${text}`);
+  return text.toUpperCase();
 }
 
 function readBbox(text: string | undefined): Bounds {
@@ -157,9 +163,9 @@ function readNumbers(params: Params, name: string): number[] | undefined {
   return numbers;
 }
 
-/** MatchAny for one value, MatchAll for a list, unless said otherwise. */
-function readNoDataMatchAll(text: string | undefined, noData: number[] | undefined): boolean {
-  if (!text) return (noData?.length ?? 0) > 1;
+/** MatchAll or MatchAny when said; unsaid, MatchAny for one value and MatchAll for a list. */
+function readNoDataInterpretation(text: string | undefined): boolean | undefined {
+  if (!text) return undefined;
   if (/^esriNoDataMatchAll$/i.test(text)) return true;
   if (/^esriNoDataMatchAny$/i.test(text)) return false;
   throw ApiError.invalidParameter(`'noDataInterpretation' parameter is invalid: ${text}`);

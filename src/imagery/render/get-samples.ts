@@ -23,6 +23,8 @@ export interface SamplesRequest {
   /** Locations go back to the client's SR. */
   toClient: PointTransformer;
   clientSr: SpatialReference;
+  /** The request's: aborted when its client has gone. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function getSamples(catalog: CatalogStore, collection: CollectionRe
   const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, request.rule, area, catalog.dialect));
   const items = orderMosaicItems(found, request.rule, mosaicView(collection, bbox, request.rule));
   if (request.rule.operation === 'last') items.reverse();
-  const values = await sampleItems(items, locations, collection);
+  const values = await sampleItems(items, locations, collection, request.signal);
   const samples: Record<string, unknown>[] = [];
   locations.forEach(([x, y], locationId) => {
     const [cx, cy] = request.toClient(x, y) ?? [x, y];

@@ -31,12 +31,12 @@ export interface PointItems {
  * by the mosaic rule), each item's full-resolution value there, and the mosaic's value under the
  * rule's operation (first/last: the top/bottom item with data; min/max/mean/sum: over them).
  */
-export async function itemsAtPoint(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery): Promise<PointItems> {
+export async function itemsAtPoint(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, signal?: AbortSignal): Promise<PointItems> {
   const { x, y, rule } = query;
   const bbox = { xmin: x, ymin: y, xmax: x, ymax: y };
   const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, rule, { wkb: esriToWkb({ x, y })!, bbox }, catalog.dialect));
   const items = orderMosaicItems(found, rule, mosaicView(collection, bbox, rule));
-  const values = (await sampleItems(items, [[x, y]], collection)).map((perPoint) => perPoint[0]);
+  const values = (await sampleItems(items, [[x, y]], collection, signal)).map((perPoint) => perPoint[0]);
   const withData = values.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
   const visible = new Set<number>();
   let mosaic: number[] | null = null;
@@ -86,10 +86,10 @@ export interface IdentifyOptions {
  * rendering rule when there is one (rendered on a one-pixel grid at the top item's resolution,
  * grown as the rule needs), and the catalog items there with their own values.
  */
-export async function identify(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, options: IdentifyOptions): Promise<Record<string, unknown>> {
-  const at = await itemsAtPoint(catalog, collection, query);
+export async function identify(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, options: IdentifyOptions, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  const at = await itemsAtPoint(catalog, collection, query, signal);
   let value = at.mosaic;
-  if (options.renderingRule && at.items.length > 0) value = await processedValue(catalog, collection, query, at.items[0], options.renderingRule);
+  if (options.renderingRule && at.items.length > 0) value = await processedValue(catalog, collection, query, at.items[0], options.renderingRule, signal);
   const limit = options.maxItemCount ?? at.items.length;
   const listed = at.items.slice(0, limit);
   const collectionSrs = resolveSrs(collection);
@@ -114,7 +114,7 @@ export async function identify(catalog: CatalogStore, collection: CollectionReco
   };
 }
 
-async function processedValue(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, top: CatalogItem, renderingRule: RenderingRule): Promise<number[] | null> {
+async function processedValue(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, top: CatalogItem, renderingRule: RenderingRule, signal?: AbortSignal): Promise<number[] | null> {
   const size = Number(top.fields.LowPS) || 1;
   const grid = {
     bbox: { xmin: query.x - size / 2, xmax: query.x + size / 2, ymin: query.y - size / 2, ymax: query.y + size / 2 },
@@ -122,6 +122,6 @@ async function processedValue(catalog: CatalogStore, collection: CollectionRecor
     height: 1,
     srs: resolveSrs(collection),
   };
-  const { block } = await renderPixels(catalog, { collection, grid, mosaicRule: query.rule, renderingRule, resampling: 'near', anyPixelSize: true });
+  const { block } = await renderPixels(catalog, { collection, grid, mosaicRule: query.rule, renderingRule, resampling: 'near', anyPixelSize: true, signal });
   return block.mask[0] === 0 ? null : block.bands.map((band) => band[0]);
 }

@@ -11,7 +11,7 @@ import { collectionPixelType, dataBandCount } from './collection-pixels.js';
 import { selectMosaicItems, type Selection } from './select-items.js';
 import { RESAMPLED_READS, resampleDatasets } from './resample-items.js';
 import { isSameSrs, moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
-import { warpDatasets, type Resampling } from './warp-items.js';
+import { warpDatasets, type Resampling, type WarpOptions } from './warp-items.js';
 
 export interface MosaicRequest {
   collection: CollectionRecord;
@@ -24,6 +24,8 @@ export interface MosaicRequest {
   anyPixelSize?: boolean;
   /** Collection overviews for small scales; none when absent. */
   overviews?: CollectionOverviews;
+  /** The request's: a client that has gone stops the render before its next read. */
+  signal?: AbortSignal;
 }
 
 export interface RenderedMosaic {
@@ -55,7 +57,8 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const pixelSize = request.anyPixelSize ? undefined : ((area.xmax - area.xmin) / grid.width + (area.ymax - area.ymin) / grid.height) / 2;
   const stopWhenCovered = operation === 'first' || operation === 'last';
   const selection = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered });
-  const options = { resampling: request.resampling, bandCount, pixelType };
+  request.signal?.throwIfAborted();
+  const options = { resampling: request.resampling, bandCount, pixelType, signal: request.signal };
   const overview = pixelSize === undefined ? null : overviewFor(request, selection, pixelSize, catalog);
   if (overview) {
     const level = overviewLevelFor(overview, pixelSize!);
@@ -169,7 +172,7 @@ async function warpItem(
   item: CatalogItem,
   grid: RenderGrid,
   collection: CollectionRecord,
-  options: { resampling: Resampling; bandCount: number; pixelType: string },
+  options: WarpOptions,
 ): Promise<PixelBlock | null> {
   const window = itemWindow(item, grid, collection);
   if (!window) return null;

@@ -24,6 +24,8 @@ export interface PixelRequest {
   /** Most items mosaicked (default maxMosaicImageCount). */
   limit?: number;
   overviews?: CollectionOverviews;
+  /** The request's: aborted when its client has gone. */
+  signal?: AbortSignal;
 }
 
 export interface RenderedPixels {
@@ -55,6 +57,7 @@ export async function renderPixels(catalog: CatalogStore, request: PixelRequest)
     limit: request.limit ?? RENDER_LIMITS.maxMosaicImageCount,
     anyPixelSize: request.anyPixelSize,
     overviews: request.overviews,
+    signal: request.signal,
   });
   let block = mosaic.block;
   const allStatistics = collection.summary.statistics;

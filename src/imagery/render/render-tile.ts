@@ -12,10 +12,10 @@ import { toDisplay } from './to-display.js';
  * bilinear): JPEG when every pixel has data, PNG with transparency otherwise; null when no item
  * reaches the tile (the cache remembers it as empty).
  */
-export async function renderTile(catalog: CatalogStore, collection: CollectionRecord, level: number, row: number, col: number, overviews?: CollectionOverviews): Promise<EncodedImage | null> {
+export async function renderTile(catalog: CatalogStore, collection: CollectionRecord, level: number, row: number, col: number, overviews?: CollectionOverviews, signal?: AbortSignal): Promise<EncodedImage | null> {
   const scheme = tileSchemeOf(collection);
   const grid = { bbox: tileBounds(level, row, col, scheme), width: TILE_SIZE, height: TILE_SIZE, srs: resolveSrs({ wkid: scheme.epsg }) };
-  const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear', overviews });
+  const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear', overviews, signal });
   if (!rendered.block.mask.some((m) => m > 0)) return null;
   const display = toDisplay(rendered.block, { statistics: rendered.statistics, colorInterpretations: collection.summary.colorInterpretations });
   return encodeDisplay(display, 'jpgpng', 75);

@@ -99,7 +99,8 @@ function paint(block: PixelBlock, resampled: gdal.Dataset, cells: Cells): void {
 }
 
 /** One dataset read on the grid: `gdal_translate -projwin -outsize` (fractional source windows). */
-function readOnGrid(source: gdal.Dataset, grid: RenderGrid, options: WarpOptions, withAlpha: boolean): Promise<gdal.Dataset> {
+async function readOnGrid(source: gdal.Dataset, grid: RenderGrid, options: WarpOptions, withAlpha: boolean): Promise<gdal.Dataset> {
+  options.signal?.throwIfAborted();
   const { bbox, width, height } = grid;
   return gdal.translateAsync('render', source, [
     '-of', 'MEM',

@@ -20,6 +20,7 @@ export async function sampleItems(
   items: CatalogItem[],
   points: Array<[number, number]>,
   collection: CollectionRecord,
+  signal?: AbortSignal,
   pool: DatasetPool = datasetPool,
 ): Promise<Array<Array<number[] | null>>> {
   const collectionSrs = resolveSrs(collection);
@@ -27,10 +28,13 @@ export async function sampleItems(
     items.map((item) =>
       pool.withDatasets([item.path], async ([dataset]) => {
         if (!dataset) return points.map(() => null);
-        if (!item.raster.geoTransform) return sampleByWarping(dataset, item, points, collectionSrs);
+        if (!item.raster.geoTransform) return sampleByWarping(dataset, item, points, collectionSrs, signal);
         const pixels = toPixels(item, points, collectionSrs);
         const out: Array<number[] | null> = [];
-        for (const pixel of pixels) out.push(pixel ? await readPixel(dataset, item, pixel) : null);
+        for (const pixel of pixels) {
+          signal?.throwIfAborted();
+          out.push(pixel ? await readPixel(dataset, item, pixel) : null);
+        }
         return out;
       }),
     ),
@@ -59,14 +63,14 @@ function toPixels(item: CatalogItem, points: Array<[number, number]>, collection
  * Items placed by GCPs or RPCs (UAV frames, scenes) have no geotransform to invert: each point
  * is warped instead, on a one-pixel grid at the item's resolution.
  */
-async function sampleByWarping(dataset: gdal.Dataset, item: CatalogItem, points: Array<[number, number]>, collectionSrs: ResolvedSrs): Promise<Array<number[] | null>> {
+async function sampleByWarping(dataset: gdal.Dataset, item: CatalogItem, points: Array<[number, number]>, collectionSrs: ResolvedSrs, signal?: AbortSignal): Promise<Array<number[] | null>> {
   const size = Number(item.fields.LowPS) || 1;
   const bandCount = item.raster.colorInterpretations.filter((c) => c !== 'Alpha').length || item.raster.bandCount;
   const pixelType = isSupportedPixelType(item.raster.pixelType) ? item.raster.pixelType : 'F64';
   const out: Array<number[] | null> = [];
   for (const [x, y] of points) {
     const grid = { bbox: { xmin: x - size / 2, xmax: x + size / 2, ymin: y - size / 2, ymax: y + size / 2 }, width: 1, height: 1, srs: collectionSrs };
-    const block = await warpDatasets([dataset], grid, { resampling: 'near', bandCount, pixelType });
+    const block = await warpDatasets([dataset], grid, { resampling: 'near', bandCount, pixelType, signal });
     out.push(block.mask[0] === 0 ? null : block.bands.map((band) => band[0]));
   }
   return out;

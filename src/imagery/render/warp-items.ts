@@ -17,6 +17,8 @@ export interface WarpOptions {
    * pixel counts as data: only for views the sources are known to cover entirely.
    */
   alpha?: boolean;
+  /** The request's: aborted when its client has gone, checked before each GDAL read. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function warpDatasets(datasets: gdal.Dataset[], grid: RenderGrid, o
     // Alpha is 0–255 whatever the data type (GDAL would use 32767 for Int16, 65535 for UInt16).
     ...(options.alpha === false ? ['-dstnodata', 'None'] : ['-dstalpha', '-wo', 'DST_ALPHA_MAX=255']),
   ];
+  options.signal?.throwIfAborted();
   const warped = await gdal.warpAsync('render', null, datasets, args);
   try {
     return readWarped(warped, width, height, options);

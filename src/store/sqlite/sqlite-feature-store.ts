@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -26,6 +26,7 @@ import { FeatureDataset } from './feature-dataset.js';
 import { buildFeatureJsonSelect, buildFeatureSelect, withoutLastObject } from './feature-select.js';
 import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf, toSqlValue } from './feature-sql.js';
 import { readRtreeExtent } from './rtree-extent.js';
+import { ThreadPool } from '../../thread-pool.js';
 
 const SQL_TYPES: Record<ColumnSchema['type'], string> = { integer: 'INTEGER', real: 'REAL', text: 'TEXT', blob: 'BLOB' };
 const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], string> = {
@@ -39,6 +40,18 @@ const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], strin
 };
 const MAX_OPEN_DATASETS = 64;
 const EMPTY = Buffer.alloc(0);
+/**
+ * A spatial filter with more WKB than this (about 1,000 vertices) is tested on a worker thread:
+ * GEOS reads the filter geometry again for every candidate row, which with a 200,000-vertex
+ * polygon held the event loop for seconds.
+ */
+const OFF_THREAD_WKB_BYTES = 16 * 1024;
+
+/** The reads that may run on a worker thread (read-worker.ts). */
+export type OffThreadRead = 'queryFeatures' | 'queryFeatureJson' | 'countFeatures' | 'queryIds' | 'queryExtent' | 'queryStatistics';
+
+/** One pool for every store of the process: the threads' connections are per file, not per store. */
+let readPool: ThreadPool | undefined;
 
 /**
  * Feature datasets as SpatiaLite files, one per service under `dir` (dropping a service deletes
@@ -47,11 +60,15 @@ const EMPTY = Buffer.alloc(0);
  */
 export class SqliteFeatureStore implements FeatureStore {
   readonly dialect = 'sqlite' as const;
-  private readonly open = new Map<string, FeatureDataset>();
+  private readonly open = new Map<string, { handle: FeatureDataset; inode: number }>();
   /** A scratch database for spatial reference look-ups. */
   private srs: FeatureDataset | undefined;
 
-  constructor(private readonly dir: string) {}
+  /** `offThread: false` in the worker threads themselves. */
+  constructor(
+    private readonly dir: string,
+    private readonly options: { offThread?: boolean } = {},
+  ) {}
 
   async createDataset(dataset: string): Promise<void> {
     const file = this.fileOf(dataset);
@@ -80,7 +97,7 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   async dropDataset(dataset: string): Promise<void> {
-    this.open.get(dataset)?.close();
+    this.open.get(dataset)?.handle.close();
     this.open.delete(dataset);
     const file = this.fileOf(dataset);
     await Promise.all([file, `${file}-wal`, `${file}-shm`].map((f) => rm(f, { force: true })));
@@ -168,6 +185,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
     signal?.throwIfAborted();
+    if (this.isHeavy(query)) return this.offThread('queryFeatures', [dataset, schema, query], signal);
     const handle = this.datasetOf(dataset);
     const select = buildFeatureSelect(handle, schema, query);
     const rows = handle.prepareRaw(select.sql).all(...select.params) as unknown[][];
@@ -176,6 +194,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined> {
     signal?.throwIfAborted();
+    if (this.isHeavy(query)) return this.offThread('queryFeatureJson', [dataset, schema, query, shape], signal);
     const handle = this.datasetOf(dataset);
     const pageSize = query.limit ?? -1;
     // One row past the page tells whether more match, without counting them all.
@@ -193,6 +212,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[], signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
+    if (this.isHeavy(filter)) return this.offThread('countFeatures', [dataset, schema, filter, distinctColumns], signal);
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
     const table = quoteIdentifier(tableOf(schema.id));
@@ -204,6 +224,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[], signal?: AbortSignal): Promise<number[]> {
     signal?.throwIfAborted();
+    if (this.isHeavy(filter)) return this.offThread('queryIds', [dataset, schema, filter, orderBy], signal);
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
     const oid = quoteIdentifier(schema.objectIdColumn);
@@ -213,6 +234,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number, signal?: AbortSignal): Promise<Extent | null> {
     signal?.throwIfAborted();
+    if (this.isHeavy(filter)) return this.offThread('queryExtent', [dataset, schema, filter, srid], signal);
     if (!schema.geometry) return null;
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
@@ -225,6 +247,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery, signal?: AbortSignal): Promise<FeatureRows> {
     signal?.throwIfAborted();
+    if (this.isHeavy(query)) return this.offThread('queryStatistics', [dataset, schema, query], signal);
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, query);
     const groups = query.groupBy.map(quoteIdentifier);
@@ -240,11 +263,17 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   async applyEdits(dataset: string, edits: LayerEdits[], options: EditOptions): Promise<EditOutcome> {
-    return applyEditsInTransaction(this.datasetOf(dataset), edits, options);
+    // A heavy delete filter is matched on a thread first; the transaction then deletes those ids.
+    const resolved = await Promise.all(edits.map(async (edit) => {
+      if (!edit.deleteFilter || !this.isHeavy(edit.deleteFilter)) return edit;
+      const ids = await this.offThread<number[]>('queryIds', [dataset, edit.layer, edit.deleteFilter], undefined);
+      return { ...edit, deleteFilter: { objectIds: ids } };
+    }));
+    return applyEditsInTransaction(this.datasetOf(dataset), resolved, options);
   }
 
   async close(): Promise<void> {
-    for (const handle of this.open.values()) handle.close();
+    for (const { handle } of this.open.values()) handle.close();
     this.open.clear();
     this.srs?.close();
     this.srs = undefined;
@@ -262,20 +291,51 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   private datasetOf(dataset: string): FeatureDataset {
-    const cached = this.open.get(dataset);
-    if (cached) return cached;
     const file = this.fileOf(dataset);
-    if (!existsSync(file)) throw new FeatureStoreError(`Dataset ${dataset} does not exist`);
+    const inode = statSync(file, { throwIfNoEntry: false })?.ino;
+    if (inode === undefined) throw new FeatureStoreError(`Dataset ${dataset} does not exist`);
+    const cached = this.open.get(dataset);
+    // Another thread or process may have dropped the file and made a new one under the same name.
+    if (cached?.inode === inode) return cached.handle;
+    cached?.handle.close();
     const handle = new FeatureDataset(openDatabase(file, { spatialite: true }));
-    this.open.set(dataset, handle);
+    this.open.delete(dataset);
+    this.open.set(dataset, { handle, inode });
     if (this.open.size > MAX_OPEN_DATASETS) {
-      const [oldest, stale] = this.open.entries().next().value as [string, FeatureDataset];
-      stale.close();
+      const [oldest, stale] = this.open.entries().next().value as [string, { handle: FeatureDataset }];
+      stale.handle.close();
       this.open.delete(oldest);
     }
     return handle;
   }
 
+  private isHeavy(filter: FeatureFilter): boolean {
+    return this.options.offThread !== false && (filter.spatial?.wkb.byteLength ?? 0) > OFF_THREAD_WKB_BYTES;
+  }
+
+  /** Runs one read on the pool's thread, with its errors and blobs as this thread would have them. */
+  private async offThread<T>(method: OffThreadRead, args: unknown[], signal: AbortSignal | undefined): Promise<T> {
+    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url));
+    try {
+      return asBuffers(await readPool.run({ dir: this.dir, method, args }, signal ? { signal } : {})) as T;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'FeatureStoreError') throw new FeatureStoreError(error.message);
+      throw error;
+    }
+  }
+
+}
+
+/** Blobs arrive from a thread as plain Uint8Arrays; callers expect Buffers (rows, feature JSON). */
+function asBuffers(value: unknown, depth = 0): unknown {
+  if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (depth > 2 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = asBuffers(value[i], depth + 1);
+    return value;
+  }
+  for (const [key, item] of Object.entries(value)) (value as Record<string, unknown>)[key] = asBuffers(item, depth + 1);
+  return value;
 }
 
 /** Projects an extent by way of its densified outline, so curved edges in the target are covered. */

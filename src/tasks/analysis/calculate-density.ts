@@ -4,13 +4,16 @@ import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/tas
 import { RasterError } from '../../raster/raster-error.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { toSpatialReference } from '../../raster/srs-input.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterResultParam } from './analysis-params.js';
 import { defaultSearchRadius, readAreaUnit, readLinearDistance } from './density/density-settings.js';
-import { resolveEngineFeatures, type EngineFeatures } from './engine-feature-input.js';
+import { startEngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
+import { resolveFeatureInput } from './feature-input.js';
 import { readGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
+import { rollbackAnalysis } from './output-service.js';
+import { readPoints, type InputPoint } from './read-points.js';
+import { readVectorFacts } from './vector-facts.js';
 
 /**
  * CalculateDensity (raster-analysis.md §8): a kernel density surface from points, with ArcGIS's
@@ -35,25 +38,30 @@ export const calculateDensity: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runCalculateDensity,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runCalculateDensity(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
   const area = readAreaUnit(inputs.outputAreaUnits);
-  const features = await resolveEngineFeatures('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, context);
-  const points = readPoints(features);
-  const srs = projectedSrs(features);
+  const job = await startEngineJob(context, ['outputName']);
+  const features = await resolveFeatureInput('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, job.deps, job.work);
+  const facts = await readVectorFacts('inputPointOrLineFeatures', features);
+  if (!facts.points) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
+  // context.outSR: the points are projected to it, and the surface is made there.
+  const srs = projectedSrs(job.env.outSR ? toSpatialReference(job.env.outSR).toWKT() : facts.srsWkt);
+  const points = await readPoints('inputPointOrLineFeatures', features.source, srs.toWKT());
   const metersPerUnit = srs.getLinearUnits().value;
-  const countField = readCountField(inputs.countField, features);
+  const countField = readCountField(inputs.countField, points);
   if (isGiven(inputs.inBarriers)) context.warning('inBarriers is not supported by this server and was ignored.');
   const radiusMeters = readLinearDistance('searchDistance', inputs.searchDistance);
   const radius = radiusMeters === undefined ? defaultSearchRadius(points) : radiusMeters / metersPerUnit;
-  const grid = outputGrid(points, readLinearDistance('outputCellSize', inputs.outputCellSize), metersPerUnit, radius, srs.toWKT());
+  const cellMeters = readLinearDistance('outputCellSize', inputs.outputCellSize) ?? (typeof job.env.cellSize === 'number' ? job.env.cellSize * metersPerUnit : undefined);
+  const grid = outputGrid(job.env.extent ? extentIn(job.env.extent, srs) : boundsOf(points, radius), cellMeters, metersPerUnit, srs.toWKT());
   const cell = grid.geoTransform[1]!;
   context.info(`Kernel radius ${round(radius * metersPerUnit)} m, cell size ${round(cell * metersPerUnit)} m, ${grid.width}×${grid.height} cells.`);
-  const geojson = path.join(context.scratchDir, 'inputs', 'points.geojson');
-  await runGdalCommand('ogr2ogr', ['-f', 'GeoJSON', geojson, features.file], { signal: context.signal }).catch((error: unknown) => {
+  const geojson = path.join(job.work, 'points.geojson');
+  await runGdalCommand('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', srs.toWKT(), geojson, features.source], { signal: context.signal }).catch((error: unknown) => {
     if (error instanceof RasterError) throw new TaskError(`'inputPointOrLineFeatures' could not be read: ${error.message}`);
     throw error;
   });
@@ -87,49 +95,50 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const factor = area.squareMeters / (cell * metersPerUnit) ** 2;
   const values = density.values.map((v) => (Number.isNaN(v) ? 0 : v * factor));
   context.progress(85, 'Publishing');
-  const outputRaster = await publishGrid(context, 'outputName', grid, values, 'Float32', `Density per ${area.name}`);
+  const outputRaster = await publishGrid(job, 'outputName', grid, values, 'Float32', `Density per ${area.name}`);
   context.progress(100, 'Done');
   return { outputRaster };
 }
 
-function readPoints(features: EngineFeatures): Array<{ x: number; y: number }> {
-  const points = features.features.flatMap((feature) => {
-    const geometry = feature.geometry as { x?: unknown; y?: unknown } | null | undefined;
-    if (!geometry) return [];
-    if (geometry.x === undefined) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
-    const x = Number(geometry.x);
-    const y = Number(geometry.y);
-    return Number.isFinite(x) && Number.isFinite(y) ? [{ x, y }] : [];
-  });
-  if (points.length === 0) throw new TaskError("'inputPointOrLineFeatures' holds no points.");
-  return points;
-}
-
-function projectedSrs(features: EngineFeatures): gdal.SpatialReference {
-  const sr = features.spatialReference;
-  if (!sr) throw new TaskError("'inputPointOrLineFeatures' names no spatial reference.");
-  const srs = toSpatialReference(sr.wkt ? sr.wkt : (sr.latestWkid ?? sr.wkid ?? 0));
-  if (!srs.isProjected()) throw new TaskError('CalculateDensity needs features in a projected spatial reference (distances in metres or feet).');
+function projectedSrs(wkt: string | null): gdal.SpatialReference {
+  if (!wkt) throw new TaskError("'inputPointOrLineFeatures' names no spatial reference.");
+  const srs = gdal.SpatialReference.fromWKT(wkt);
+  if (!srs.isProjected()) throw new TaskError('CalculateDensity needs features (or context.outSR) in a projected spatial reference (distances in metres or feet).');
   return srs;
 }
 
-function readCountField(value: unknown, features: EngineFeatures): string | undefined {
+function readCountField(value: unknown, points: InputPoint[]): string | undefined {
   if (typeof value !== 'string' || !value.trim() || value.trim().toUpperCase() === 'NONE') return undefined;
-  const attributes = features.features[0]?.attributes ?? {};
-  const field = Object.keys(attributes).find((k) => k.toLowerCase() === value.trim().toLowerCase());
+  const field = Object.keys(points[0]?.attributes ?? {}).find((k) => k.toLowerCase() === value.trim().toLowerCase());
   if (!field) throw new TaskError(`countField '${value}' is not a field of the input features.`);
   return field;
 }
 
-/** The output grid over the points' extent (a lone point gets a square of the kernel's size). */
-function outputGrid(points: Array<{ x: number; y: number }>, cellMeters: number | undefined, metersPerUnit: number, radius: number, srsWkt: string): Grid {
+type Bounds = { xmin: number; ymin: number; xmax: number; ymax: number };
+
+/** The points' extent (a lone point gets a square of the kernel's size). */
+function boundsOf(points: InputPoint[], radius: number): Bounds {
   let xmin = Math.min(...points.map((p) => p.x));
   let xmax = Math.max(...points.map((p) => p.x));
   let ymin = Math.min(...points.map((p) => p.y));
   let ymax = Math.max(...points.map((p) => p.y));
-  if (xmax - xmin === 0 || ymax - ymin === 0) {
-    [xmin, xmax, ymin, ymax] = [xmin - radius, xmax + radius, ymin - radius, ymax + radius];
-  }
+  if (xmax - xmin === 0 || ymax - ymin === 0) [xmin, xmax, ymin, ymax] = [xmin - radius, xmax + radius, ymin - radius, ymax + radius];
+  return { xmin, ymin, xmax, ymax };
+}
+
+/** `context.extent` in the output SR (its corners transformed when it names another). */
+function extentIn(extent: Bounds & { spatialReference?: unknown }, srs: gdal.SpatialReference): Bounds {
+  if (!extent.spatialReference) return extent;
+  const from = toSpatialReference(extent.spatialReference as Parameters<typeof toSpatialReference>[0]);
+  if (from.isSame(srs)) return extent;
+  const t = new gdal.CoordinateTransformation(from, srs);
+  const corners = [[extent.xmin, extent.ymin], [extent.xmin, extent.ymax], [extent.xmax, extent.ymin], [extent.xmax, extent.ymax]].map(([x, y]) => t.transformPoint(x!, y!));
+  return { xmin: Math.min(...corners.map((p) => p.x)), ymin: Math.min(...corners.map((p) => p.y)), xmax: Math.max(...corners.map((p) => p.x)), ymax: Math.max(...corners.map((p) => p.y)) };
+}
+
+/** The output grid over `bounds`; cell size default: the shorter side / 250, as ArcGIS. */
+function outputGrid(bounds: Bounds, cellMeters: number | undefined, metersPerUnit: number, srsWkt: string): Grid {
+  const { xmin, xmax, ymin, ymax } = bounds;
   const cell = cellMeters === undefined ? Math.min(xmax - xmin, ymax - ymin) / 250 : cellMeters / metersPerUnit;
   const width = Math.max(1, Math.ceil((xmax - xmin) / cell));
   const height = Math.max(1, Math.ceil((ymax - ymin) / cell));

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readNumber } from './analysis-params.js';
-import { resolveEngineRaster } from './engine-raster-input.js';
+import { startEngineJob } from './engine-job.js';
 import { runGrass } from './engines/run-grass.js';
 import { cellSizes, readGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readSourceCells } from './travel-cost/source-cells.js';
+import { rollbackAnalysis } from './output-service.js';
+import { readCostAndSources, writeSourceCells } from './travel-cost/source-cells.js';
 import { backlinkFromGrassDirection } from './travel-cost/backlink.js';
 
 /** Source characteristics and factor rasters this server does not apply yet (warned about). */
@@ -39,7 +39,7 @@ export const calculateTravelCost: TaskDefinition = {
     rasterResultParam('outputAllocationRaster', 'Output Allocation Raster'),
   ],
   execute: runCalculateTravelCost,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runCalculateTravelCost(context: TaskContext): Promise<Record<string, unknown>> {
@@ -48,10 +48,10 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
   const multiplier = readNumber('multiplierToApplyToCosts', inputs.multiplierToApplyToCosts, 1)!;
   const startCost = readNumber('sourceStartCost', inputs.sourceStartCost, 0)!;
   for (const name of NOT_APPLIED) if (isGiven(inputs[name])) context.warning(`${name} is not applied by this server yet and was ignored.`);
-  const costRaster = await resolveEngineRaster('inputCostRaster', inputs.inputCostRaster, context);
-  const cost = await readGrid(costRaster.source);
+  const job = await startEngineJob(context, ['outputDistanceName', 'outputBacklinkName', 'outputAllocationName']);
   const field = typeof inputs.allocationField === 'string' && inputs.allocationField ? inputs.allocationField : undefined;
-  const sources = await readSourceCells(context, 'inputSourceRasterOrFeatures', cost, field);
+  const { cost, sources: cells } = await readCostAndSources(job, 'inputCostRaster', 'inputSourceRasterOrFeatures', field);
+  const sources = await writeSourceCells(job, 'sources', cost, cells);
   const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
   const dir = path.join(context.scratchDir, 'grass');
   const out = (name: string) => path.join(dir, `${name}.tif`);
@@ -59,9 +59,9 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
   context.progress(5, 'Spreading costs (GRASS r.cost)');
   await runGrass({
     task: 'CalculateTravelCost',
-    location: costRaster.source,
+    location: cost.source,
     commands: [
-      ['r.in.gdal', '-o', `input=${costRaster.source}`, 'output=cost', '--quiet'],
+      ['r.in.gdal', '-o', `input=${cost.source}`, 'output=cost', '--quiet'],
       ['g.region', 'raster=cost'],
       ['r.in.gdal', '-o', `input=${sources}`, 'output=start', '--quiet'],
       [
@@ -97,15 +97,15 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
   if (distance.every((v) => Number.isNaN(v))) throw new TaskError('No cell could be reached from the sources.');
   context.progress(80, 'Publishing');
   const results: Record<string, unknown> = {
-    outputDistanceRaster: await publishGrid(context, 'outputDistanceName', cost, distance, 'Float32', 'Accumulated travel cost'),
+    outputDistanceRaster: await publishGrid(job, 'outputDistanceName', cost, distance, 'Float32', 'Accumulated travel cost'),
   };
   if (isGiven(inputs.outputBacklinkName)) {
     const backlink = backlinkFromGrassDirection((await readGrid(out('dir'))).values, accumulated.values);
-    results.outputBacklinkRaster = await publishGrid(context, 'outputBacklinkName', cost, backlink, 'Int16', 'Travel cost back-link');
+    results.outputBacklinkRaster = await publishGrid(job, 'outputBacklinkName', cost, backlink, 'Int16', 'Travel cost back-link');
   }
   if (wantAllocation) {
     const allocation = (await readGrid(out('near'))).values.map((v, i) => (Number.isNaN(accumulated.values[i]!) ? NaN : v));
-    results.outputAllocationRaster = await publishGrid(context, 'outputAllocationName', cost, allocation, 'Int32', 'Travel cost allocation');
+    results.outputAllocationRaster = await publishGrid(job, 'outputAllocationName', cost, allocation, 'Int32', 'Travel cost allocation');
   }
   context.progress(100, 'Done');
   return results;

@@ -1,14 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
-import { resolveEngineRaster } from './engine-raster-input.js';
-import { publishEngineRaster } from './engine-raster-output.js';
+import { engineRasters, publishEngineFile, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
 import { countBands, readGrid } from './hydrology/grid.js';
 import { readClassifierDefinition } from './image/classifier-definition.js';
 import { writeClassRaster } from './image/write-class-raster.js';
+import { rollbackAnalysis } from './output-service.js';
 
 /**
  * Classify (raster-analysis.md §8): applies a TrainClassifier definition to a raster with Orfeo
@@ -28,15 +27,16 @@ export const classify: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runClassify,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runClassify(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
   const definition = readClassifierDefinition(inputs.inputClassifierDefinition);
   if (isGiven(inputs.additionalInputRaster)) context.warning('additionalInputRaster is not used by this server yet: pixels are classified one by one.');
-  const raster = await resolveEngineRaster('inputRaster', inputs.inputRaster, context);
-  const bands = await countBands(raster.source);
+  const job = await startEngineJob(context, ['outputName']);
+  const [raster] = (await engineRasters(job, ['inputRaster'])) as [string];
+  const bands = await countBands(raster);
   if (bands !== definition.bandCount) throw new TaskError(`The classifier was trained on ${definition.bandCount} bands; the input raster has ${bands}.`);
   const dir = path.join(context.scratchDir, 'otb');
   await mkdir(dir, { recursive: true });
@@ -47,7 +47,7 @@ async function runClassify(context: TaskContext): Promise<Record<string, unknown
   await runOtb({
     task: 'Classify',
     app: 'ImageClassifier',
-    args: ['-in', raster.source, '-model', model, '-out', classified, 'uint8'],
+    args: ['-in', raster, '-model', model, '-out', classified, 'uint8'],
     scratchDir: context.scratchDir,
     signal: context.signal,
     onProgress: (fraction) => context.progress(10 + fraction * 70, 'Classifying (Orfeo ToolBox)'),
@@ -57,7 +57,7 @@ async function runClassify(context: TaskContext): Promise<Record<string, unknown
   await mkdir(path.dirname(out), { recursive: true });
   await writeClassRaster(out, grid, grid.values, definition.classes);
   context.progress(85, 'Publishing');
-  const outputRaster = await publishEngineRaster(context, 'outputName', inputs.outputName, out, `Classified (${definition.method}). Classes: ${definition.classes.map((c) => `${c.value} ${c.name}`).join(', ')}.`);
+  const outputRaster = await publishEngineFile(job, 'outputName', out, `Classified (${definition.method}). Classes: ${definition.classes.map((c) => `${c.value} ${c.name}`).join(', ')}.`);
   context.progress(100, 'Done');
   return { outputRaster };
 }

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam, readNumber } from './analysis-params.js';
-import { resolveEngineRaster } from './engine-raster-input.js';
+import { engineRasters, startEngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
 import { readGrid } from './hydrology/grid.js';
 import { limitFill } from './hydrology/limit-fill.js';
 import { publishGrid } from './hydrology/publish-grid.js';
+import { rollbackAnalysis } from './output-service.js';
 
 /**
  * Fill (raster-analysis.md §8): fills the sinks of a surface. SAGA's "Fill Sinks (Wang & Liu)"
@@ -25,29 +25,29 @@ export const fill: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runFill,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runFill(context: TaskContext): Promise<Record<string, unknown>> {
+  const job = await startEngineJob(context, ['outputName']);
   const zLimit = readNumber('zLimit', context.inputs.zLimit);
-  const surface = await resolveEngineRaster('inputSurfaceRaster', context.inputs.inputSurfaceRaster, context);
+  const [surface] = (await engineRasters(job, ['inputSurfaceRaster'])) as [string];
   const filledFile = path.join(context.scratchDir, 'saga', 'filled.tif');
   context.progress(5, 'Filling sinks (SAGA)');
   await runSaga({
     task: 'Fill',
     library: 'ta_preprocessor',
     tool: '4',
-    options: { ELEV: surface.source, FILLED: filledFile, MINSLOPE: 0 },
+    options: { ELEV: surface, FILLED: filledFile, MINSLOPE: 0 },
     scratchDir: context.scratchDir,
     signal: context.signal,
     onProgress: (fraction) => context.progress(5 + fraction * 75, 'Filling sinks (SAGA)'),
   });
-  const original = await readGrid(surface.source);
-  const filled = await readGrid(filledFile);
   // SAGA keeps NoData cells NoData; heights come back on the input's own grid.
-  const values = zLimit === undefined ? filled.values : limitFill(original, filled.values, zLimit);
+  const filled = await readGrid(filledFile);
+  const values = zLimit === undefined ? filled.values : limitFill(await readGrid(surface), filled.values, zLimit);
   context.progress(85, 'Publishing');
-  const outputRaster = await publishGrid(context, 'outputName', original, values, 'Float32', 'Filled surface');
+  const outputRaster = await publishGrid(job, 'outputName', filled, values, 'Float32', 'Filled surface');
   context.progress(100, 'Done');
   return { outputRaster };
 }

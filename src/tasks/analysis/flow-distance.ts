@@ -1,10 +1,12 @@
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
+import { startEngineJob } from './engine-job.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
 import { flowDistance as measure, type FlowDistanceType } from './hydrology/flow-kernels.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid, requireSameGrid } from './hydrology/read-input-grid.js';
+import type { Grid } from './hydrology/grid.js';
+import { readInputGrids } from './hydrology/read-input-grid.js';
+import { rollbackAnalysis } from './output-service.js';
 
 const DISTANCE_TYPES = ['VERTICAL', 'HORIZONTAL'] as const;
 
@@ -29,29 +31,24 @@ export const flowDistance: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runFlowDistance,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runFlowDistance(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
+  const job = await startEngineJob(context, ['outputName']);
   const distanceType = readChoice('distanceType', inputs.distanceType, DISTANCE_TYPES, 'VERTICAL') as FlowDistanceType;
   const flowType = readChoice('flowDirectionType', inputs.flowDirectionType, ['D8', 'MFD', 'DINF'], 'D8');
   if (flowType !== 'D8') throw new TaskError(`flowDirectionType '${flowType}' is not supported by this server yet; use D8.`);
   readChoice('statisticsType', inputs.statisticsType, ['MINIMUM', 'WEIGHTED_MEAN', 'MAXIMUM'], 'MINIMUM');
-  const streams = await readInputGrid(context, 'inputStreamRaster');
-  const surface = await readInputGrid(context, 'inputSurfaceRaster');
-  requireSameGrid(streams, surface, 'inputSurfaceRaster');
-  let directions;
-  if (isGiven(inputs.inputFlowDirectionRaster)) {
-    directions = await readInputGrid(context, 'inputFlowDirectionRaster');
-    requireSameGrid(streams, directions, 'inputFlowDirectionRaster');
-  } else {
-    directions = { ...surface, values: flowDirectionD8(surface).directions };
-  }
+  const withDirections = isGiven(inputs.inputFlowDirectionRaster);
+  const grids = await readInputGrids(job, ['inputStreamRaster', 'inputSurfaceRaster', ...(withDirections ? ['inputFlowDirectionRaster'] : [])]);
+  const [streams, surface] = grids as unknown as [Grid, Grid];
+  const directions = grids[2] ?? { ...surface, values: flowDirectionD8(surface).directions };
   context.progress(30, 'Measuring flow distances');
   const distances = measure(streams, surface, directions, distanceType);
   context.progress(60, 'Publishing');
-  const outputRaster = await publishGrid(context, 'outputName', streams, distances, 'Float32', `Flow distance (${distanceType.toLowerCase()})`);
+  const outputRaster = await publishGrid(job, 'outputName', streams, distances, 'Float32', `Flow distance (${distanceType.toLowerCase()})`);
   context.progress(100, 'Done');
   return { outputRaster };
 }

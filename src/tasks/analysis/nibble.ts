@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
+import { startEngineJob } from './engine-job.js';
 import { runGrass } from './engines/run-grass.js';
-import { readGrid, writeGrid } from './hydrology/grid.js';
+import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid, requireSameGrid } from './hydrology/read-input-grid.js';
+import { readInputGrids } from './hydrology/read-input-grid.js';
+import { rollbackAnalysis } from './output-service.js';
 
 /** Stands for an input NoData cell that may spread (ALL_VALUES) through GRASS, which has no such value. */
 const NODATA_SOURCE = -1.0e30;
@@ -32,17 +33,16 @@ export const nibble: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runNibble,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runNibble(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
+  const job = await startEngineJob(context, ['outputName']);
   const allValues = readChoice('nibbleValues', inputs.nibbleValues, ['ALL_VALUES', 'DATA_ONLY'], 'ALL_VALUES') === 'ALL_VALUES';
   const processNoData = readChoice('nibbleNodata', inputs.nibbleNodata, ['PRESERVE_NODATA', 'PROCESS_NODATA'], 'PRESERVE_NODATA') === 'PROCESS_NODATA';
   if (isGiven(inputs.inputZoneRaster)) context.warning('inputZoneRaster is not applied by this server yet: the nearest cell is taken from any zone.');
-  const input = await readInputGrid(context, 'inputRaster');
-  const mask = await readInputGrid(context, 'inputMaskRaster');
-  requireSameGrid(input, mask, 'inputMaskRaster');
+  const [input, mask] = (await readInputGrids(job, ['inputRaster', 'inputMaskRaster'])) as unknown as [Grid, Grid];
   const sources = input.values.map((v, i) => (Number.isNaN(mask.values[i]!) ? NaN : Number.isNaN(v) ? (allValues ? NODATA_SOURCE : NaN) : v));
   const dir = path.join(context.scratchDir, 'grass');
   await mkdir(dir, { recursive: true });
@@ -71,7 +71,7 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     return n === NODATA_SOURCE ? NaN : n;
   });
   context.progress(85, 'Publishing');
-  const outputRaster = await publishGrid(context, 'outputName', input, values, 'Float32', 'Nibbled raster');
+  const outputRaster = await publishGrid(job, 'outputName', input, values, 'Float32', 'Nibbled raster');
   context.progress(100, 'Done');
   return { outputRaster };
 }

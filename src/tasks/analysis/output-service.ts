@@ -14,6 +14,7 @@ import { TaskError, type TaskContext } from '../../jobs/task.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
+import { isFloatType } from '../../raster/pixel-type.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
@@ -115,7 +116,7 @@ async function storeRaster(file: string, stored: string, signal: AbortSignal): P
   const levels: string[] = [];
   for (let factor = 2; Math.max(source.width, source.height) / factor >= 256; factor *= 2) levels.push(String(factor));
   if (levels.length > 0) {
-    const resampling = /Float/.test(source.dataType) ? 'average' : 'nearest';
+    const resampling = isFloatType(source.dataType) ? 'average' : 'nearest';
     await runGdalCommand('gdaladdo', ['-q', '-r', resampling, '--config', 'COMPRESS_OVERVIEW', 'DEFLATE', stored, ...levels], { signal });
   }
   return inspectRaster(stored, { signal });

@@ -1,14 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam, readFlag, readNumber } from './analysis-params.js';
-import { resolveEngineRaster } from './engine-raster-input.js';
-import { publishEngineRaster } from './engine-raster-output.js';
+import { engineRasters, publishEngineFile, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
 import { readBands, readGrid, writeBands } from './hydrology/grid.js';
 import { selectBands } from './image/band-selection.js';
 import { paintSegments } from './image/segment-colors.js';
+import { rollbackAnalysis } from './output-service.js';
 
 /**
  * Segment (raster-analysis.md §8): mean-shift segmentation with Orfeo ToolBox's
@@ -33,7 +32,7 @@ export const segment: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runSegment,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 /** OTB arguments for ArcGIS's segmentation settings (exported for the engine comparison test). */
@@ -52,8 +51,9 @@ function detail(name: string, value: number): number {
 async function runSegment(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
   const args = meanShiftArgs(inputs);
-  const raster = await resolveEngineRaster('inputRaster', inputs.inputRaster, context);
-  const selected = await selectBands(context, raster.source, inputs.bandIndexes, 'segment-input');
+  const job = await startEngineJob(context, ['outputName']);
+  const [raster] = (await engineRasters(job, ['inputRaster'])) as [string];
+  const selected = await selectBands(context, raster, inputs.bandIndexes, 'segment-input');
   const dir = path.join(context.scratchDir, 'otb');
   await mkdir(dir, { recursive: true });
   const labelsFile = path.join(dir, 'labels.tif');
@@ -76,7 +76,7 @@ async function runSegment(context: TaskContext): Promise<Record<string, unknown>
   await mkdir(path.dirname(out), { recursive: true });
   await writeBands(out, template, painted, 'Byte');
   context.progress(85, 'Publishing');
-  const outputRaster = await publishEngineRaster(context, 'outputName', inputs.outputName, out, 'Segmented image (mean shift)');
+  const outputRaster = await publishEngineFile(job, 'outputName', out, 'Segmented image (mean shift)');
   context.progress(100, 'Done');
   return { outputRaster };
 }

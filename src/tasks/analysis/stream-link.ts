@@ -1,9 +1,11 @@
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
+import { startEngineJob } from './engine-job.js';
 import { streamLink as linkStreams } from './hydrology/flow-kernels.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid, requireSameGrid } from './hydrology/read-input-grid.js';
+import type { Grid } from './hydrology/grid.js';
+import { readInputGrids } from './hydrology/read-input-grid.js';
+import { rollbackAnalysis } from './output-service.js';
 
 /** StreamLink (raster-analysis.md §8): unique ids for the stream stretches between junctions. */
 export const streamLink: TaskDefinition = {
@@ -18,17 +20,16 @@ export const streamLink: TaskDefinition = {
     rasterResultParam(),
   ],
   execute: runStreamLink,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runStreamLink(context: TaskContext): Promise<Record<string, unknown>> {
-  const streams = await readInputGrid(context, 'inputStreamRaster');
-  const directions = await readInputGrid(context, 'inputFlowDirectionRaster');
-  requireSameGrid(streams, directions, 'inputFlowDirectionRaster');
+  const job = await startEngineJob(context, ['outputName']);
+  const [streams, directions] = (await readInputGrids(job, ['inputStreamRaster', 'inputFlowDirectionRaster'])) as unknown as [Grid, Grid];
   context.progress(20, 'Linking streams');
   const links = linkStreams(streams, directions);
   context.progress(60, 'Publishing');
-  const outputRaster = await publishGrid(context, 'outputName', streams, links, 'Int32', 'Stream links');
+  const outputRaster = await publishGrid(job, 'outputName', streams, links, 'Int32', 'Stream links');
   context.progress(100, 'Done');
   return { outputRaster };
 }

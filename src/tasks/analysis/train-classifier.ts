@@ -4,11 +4,12 @@ import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/tas
 import { RasterError } from '../../raster/raster-error.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, rasterInputParam } from './analysis-params.js';
-import { resolveEngineFeatures, type EsriFeature } from './engine-feature-input.js';
-import { resolveEngineRaster } from './engine-raster-input.js';
+import { engineRasters, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
 import { countBands, readGrid } from './hydrology/grid.js';
+import { resolveFeatureInput } from './feature-input.js';
 import { defaultColor, METHODS, type ClassifierDefinition, type ClassInfo } from './image/classifier-definition.js';
+import { readPoints, type InputPoint } from './read-points.js';
 
 /**
  * TrainClassifier (raster-analysis.md §8): trains a pixel classifier on labelled polygons with
@@ -38,16 +39,19 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
   const { inputs } = context;
   const { method, params } = readClassifierParameters(inputs.classifierParameters);
   if (isGiven(inputs.segmentedRaster)) context.warning('segmentedRaster is not used by this server yet: the classifier is trained on pixels.');
-  const raster = await resolveEngineRaster('inputRaster', inputs.inputRaster, context);
-  const samples = await resolveEngineFeatures('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, context);
-  const classField = findField(samples.features, ['classvalue', 'value', 'class']);
+  const job = await startEngineJob(context, []);
+  const [raster] = (await engineRasters(job, ['inputRaster'])) as [string];
+  const samples = await resolveFeatureInput('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, job.deps, job.work);
+  // Only the attributes are used here; OTB reads the polygons themselves.
+  const features = await readPoints('inputTrainingSampleJSON', samples.source);
+  const classField = findField(features, ['classvalue', 'value', 'class']);
   if (!classField) throw new TaskError("The training samples need a 'classvalue' field holding each polygon's class.");
-  const classes = readClasses(samples.features, classField);
+  const classes = readClasses(features, classField);
   const dir = path.join(context.scratchDir, 'otb');
-  const wktFile = path.join(context.scratchDir, 'inputs', 'raster.wkt');
-  await writeFile(wktFile, (await readGrid(raster.source)).srsWkt ?? '');
-  const vector = path.join(context.scratchDir, 'inputs', 'samples.gpkg');
-  await runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples', vector, samples.file], { signal: context.signal }).catch((error: unknown) => {
+  const wktFile = path.join(job.work, 'raster.wkt');
+  await writeFile(wktFile, (await readGrid(raster)).srsWkt ?? '');
+  const vector = path.join(job.work, 'samples.gpkg');
+  await runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples', vector, samples.source], { signal: context.signal }).catch((error: unknown) => {
     if (error instanceof RasterError) throw new TaskError(`'inputTrainingSampleJSON' could not be read: ${error.message}`);
     throw error;
   });
@@ -57,7 +61,7 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
     task: 'TrainClassifier',
     app: 'TrainImagesClassifier',
     args: [
-      '-io.il', raster.source,
+      '-io.il', raster,
       '-io.vd', vector,
       '-sample.vfn', classField,
       '-sample.mt', String(params.maxSampleClass ?? 1000),
@@ -76,7 +80,7 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
     engine: 'OrfeoToolBox',
     method: method.method,
     otbClassifier: method.otb,
-    bandCount: await countBands(raster.source),
+    bandCount: await countBands(raster),
     classes,
     model: await readFile(modelFile, 'utf8'),
   };
@@ -108,7 +112,7 @@ function classifierArgs(otb: ClassifierDefinition['otbClassifier'], params: Para
   return [];
 }
 
-function findField(features: EsriFeature[], names: string[]): string | undefined {
+function findField(features: InputPoint[], names: string[]): string | undefined {
   const keys = Object.keys(features[0]?.attributes ?? {});
   for (const name of names) {
     const key = keys.find((k) => k.toLowerCase() === name);
@@ -117,12 +121,12 @@ function findField(features: EsriFeature[], names: string[]): string | undefined
   return undefined;
 }
 
-function readClasses(features: EsriFeature[], classField: string): ClassInfo[] {
+function readClasses(features: InputPoint[], classField: string): ClassInfo[] {
   const nameField = findField(features, ['classname', 'name']);
   const [red, green, blue] = ['red', 'green', 'blue'].map((c) => findField(features, [c]));
   const classes = new Map<number, ClassInfo>();
   for (const feature of features) {
-    const attributes = feature.attributes ?? {};
+    const { attributes } = feature;
     const value = Number(attributes[classField]);
     if (!Number.isInteger(value) || value < 1 || value > 254) throw new TaskError(`Class values must be whole numbers from 1 to 254 (found '${String(attributes[classField])}').`);
     if (classes.has(value)) continue;

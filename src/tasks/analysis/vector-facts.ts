@@ -10,6 +10,8 @@ export interface VectorFacts {
   extent: { xmin: number; ymin: number; xmax: number; ymax: number };
   srsWkt: string | null;
   featureCount: number;
+  /** Points or multipoints only (OGR's flat geometry type). */
+  points: boolean;
 }
 
 export async function readVectorFacts(param: string, features: AnalysisFeatures): Promise<VectorFacts> {
@@ -33,6 +35,7 @@ export async function readVectorFacts(param: string, features: AnalysisFeatures)
       extent: { xmin: e.minX, ymin: e.minY, xmax: e.maxX, ymax: e.maxY },
       srsWkt: layer.srs?.toWKT() ?? null,
       featureCount: layer.features.count(),
+      points: [gdal.wkbPoint, gdal.wkbMultiPoint].includes((layer.geomType & 0x7fffffff) % 1000),
     };
   } finally {
     dataset.close();

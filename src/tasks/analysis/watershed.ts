@@ -1,15 +1,17 @@
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
-import { undoImageCollectionJob } from '../image-collection/undo-job.js';
-import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
-import { isFeatureInput, resolveEngineFeatures } from './engine-feature-input.js';
-import { watershed as delineate } from './hydrology/flow-kernels.js';
-import { burnPourPoints } from './hydrology/pour-points.js';
+import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam, readNumber } from './analysis-params.js';
+import { startEngineJob } from './engine-job.js';
+import { flowAccumulation as accumulate, watershed as delineate } from './hydrology/flow-kernels.js';
+import { snapPourPoints } from './hydrology/pour-points.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid, requireSameGrid } from './hydrology/read-input-grid.js';
+import { rollbackAnalysis } from './output-service.js';
+import { readCostAndSources } from './travel-cost/source-cells.js';
 
 /**
  * Watershed (raster-analysis.md §8): the area draining to each pour point, labelled with the
  * pour point's value. Pour points are a raster (its non-NoData cells) or point features.
+ * `snapDistance` (map units) first moves each pour point to the cell of highest flow
+ * accumulation within that distance, as ArcGIS's Snap Pour Point.
  */
 export const watershed: TaskDefinition = {
   name: 'Watershed',
@@ -19,33 +21,27 @@ export const watershed: TaskDefinition = {
     rasterInputParam('inputFlowDirectionRaster', 'Input Flow Direction Raster'),
     { name: 'inPourPointRasterOrFeatures', dataType: 'GPString', displayName: 'Input Pour Point Raster or Features', description: 'A raster ({"url"}, {"itemId"}, {"uri"}) or point features (a feature set, or {"url": <layer>}).', direction: 'input', required: true },
     { name: 'pourPointField', dataType: 'GPString', displayName: 'Pour Point Field', direction: 'input', required: false },
+    { name: 'snapDistance', dataType: 'GPDouble', displayName: 'Snap Distance', description: 'Map units (or {"distance": …}); 0 or empty: no snapping.', direction: 'input', required: false },
     outputNameParam('outputName', 'Output Name'),
     ANALYSIS_CONTEXT_PARAM,
     rasterResultParam(),
   ],
   execute: runWatershed,
-  rollback: (context) => undoImageCollectionJob(context),
+  rollback: rollbackAnalysis,
 };
 
 async function runWatershed(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
-  const directions = await readInputGrid(context, 'inputFlowDirectionRaster');
-  let pourPoints: Float64Array;
-  if (isFeatureInput(inputs.inPourPointRasterOrFeatures)) {
-    const features = await resolveEngineFeatures('inPourPointRasterOrFeatures', inputs.inPourPointRasterOrFeatures, context);
-    const field = typeof inputs.pourPointField === 'string' && inputs.pourPointField ? inputs.pourPointField : undefined;
-    const burnt = burnPourPoints(directions, features.features, field);
-    if (burnt.burnt === 0) throw new TaskError('No pour point lies on the flow direction raster.');
-    pourPoints = burnt.values;
-  } else {
-    const grid = await readInputGrid(context, 'inPourPointRasterOrFeatures');
-    requireSameGrid(directions, grid, 'inPourPointRasterOrFeatures');
-    pourPoints = grid.values;
-  }
+  const job = await startEngineJob(context, ['outputName']);
+  const field = typeof inputs.pourPointField === 'string' && inputs.pourPointField ? inputs.pourPointField : undefined;
+  const { cost: directions, sources } = await readCostAndSources(job, 'inputFlowDirectionRaster', 'inPourPointRasterOrFeatures', field);
+  if (!sources.some((v) => !Number.isNaN(v))) throw new TaskError('No pour point lies on the flow direction raster.');
+  const snapDistance = readNumber('snapDistance', typeof inputs.snapDistance === 'object' && inputs.snapDistance ? (inputs.snapDistance as { distance?: unknown }).distance : inputs.snapDistance, 0)!;
+  const pourPoints = snapDistance > 0 ? snapPourPoints(directions, sources, accumulate(directions), snapDistance) : sources;
   context.progress(20, 'Delineating watersheds');
   const labels = delineate(directions, pourPoints);
   context.progress(60, 'Publishing');
-  const outputRaster = await publishGrid(context, 'outputName', directions, labels, 'Int32', 'Watersheds');
+  const outputRaster = await publishGrid(job, 'outputName', directions, labels, 'Int32', 'Watersheds');
   context.progress(100, 'Done');
   return { outputRaster };
 }

@@ -132,3 +132,48 @@ describe('portal', () => {
     expect(listing.services).toContainEqual({ name: 'Hosted/Hardening', type: 'FeatureServer' });
   });
 });
+
+describe('large filter geometries, decoded and tested on worker threads', () => {
+  /** The square (2,2)–(7,7) with `perEdge` points on each edge: the same polygon as its 4 corners. */
+  const square = (perEdge: number, spatialReference: unknown = { wkid: 4326 }) => {
+    const edge = (from: number[], to: number[]) => Array.from({ length: perEdge }, (_, i) => [from[0]! + ((to[0]! - from[0]!) * i) / perEdge, from[1]! + ((to[1]! - from[1]!) * i) / perEdge]);
+    const ring = [...edge([2, 2], [2, 7]), ...edge([2, 7], [7, 7]), ...edge([7, 7], [7, 2]), ...edge([7, 2], [2, 2]), [2, 2]];
+    return JSON.stringify({ rings: [ring], spatialReference });
+  };
+  const ask = (geometry: string, form: Record<string, string> = {}) =>
+    query({ geometry, geometryType: 'esriGeometryPolygon', spatialRel: 'esriSpatialRelContains', ...form });
+
+  // 1,000 vertices: decoded inline, tested on a thread; 20,000: both on threads.
+  it.each([250, 5000])('answers like the 4-corner square with %i points per edge', async (perEdge) => {
+    const small = square(1);
+    const large = square(perEdge);
+    for (const form of <Array<Record<string, string>>>[
+      { returnCountOnly: 'true' },
+      { returnIdsOnly: 'true' },
+      { returnExtentOnly: 'true' },
+      { outFields: 'OBJECTID,NAME', orderByFields: 'OBJECTID' },
+      { outFields: 'OBJECTID', f: 'geojson' },
+      { outStatistics: JSON.stringify([{ statisticType: 'count', onStatisticField: 'OBJECTID', outStatisticFieldName: 'n' }]) },
+    ]) {
+      const [expected, actual] = [await ask(small, form), await ask(large, form)];
+      expect(expected.error).toBeUndefined();
+      expect(actual).toEqual(expected);
+    }
+    expect((await ask(large, { returnCountOnly: 'true' })).count).toBe(16); // the square's inside: boundary points are not contained
+  });
+
+  it('refuses an invalid large geometry or spatial reference with a 400', async () => {
+    const broken = `{"rings":[[[0,0],[1,1]]],"pad":"${'x'.repeat(300_000)}"}`;
+    expect((await ask(broken, { returnCountOnly: 'true' })).error).toMatchObject({ code: 400, details: [expect.stringMatching(/fewer than 4 points/)] });
+    expect((await ask(square(5000, { wkid: 999999 }), { returnCountOnly: 'true' })).error).toMatchObject({ code: 400 });
+  });
+
+  it('deletes by a large geometry exactly what it selects', async () => {
+    const other = await createGridService(server, token, 'HardeningDelete');
+    const large = square(5000);
+    const deleted = await server.post(`${other}/0/deleteFeatures`, { f: 'json', token, geometry: large, geometryType: 'esriGeometryPolygon', spatialRel: 'esriSpatialRelContains' });
+    expect(deleted).toEqual({ success: true });
+    const left = await server.post(`${other}/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' });
+    expect(left.count).toBe(100 - 16);
+  });
+});

@@ -1,21 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { TaskContext } from '../../../jobs/task.js';
-import { publishEngineRaster, type PublishedRaster } from '../engine-raster-output.js';
+import { publishEngineFile, type EngineJob } from '../engine-job.js';
+import type { OutputValue } from '../output-service.js';
 import { writeGrid, type Grid, type GridType } from './grid.js';
 
-/** Writes values on the template's grid to the job's scratch folder and publishes them. */
+/** Writes values on the template's grid to the job's scratch folder and publishes them as `parameter`'s layer. */
 export async function publishGrid(
-  context: TaskContext,
+  job: EngineJob,
   parameter: string,
   template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>,
   values: ArrayLike<number>,
   type: GridType,
   description: string,
-): Promise<PublishedRaster> {
-  const dir = path.join(context.scratchDir, 'results');
+): Promise<OutputValue> {
+  const dir = path.join(job.context.scratchDir, 'results');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${parameter}.tif`);
   await writeGrid(file, template, values, type);
-  return publishEngineRaster(context, parameter, context.inputs[parameter], file, description);
+  return publishEngineFile(job, parameter, file, description);
 }

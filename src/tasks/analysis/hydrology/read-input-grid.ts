@@ -1,16 +1,33 @@
-import { TaskError, type TaskContext } from '../../../jobs/task.js';
-import { resolveEngineRaster } from '../engine-raster-input.js';
+import { TaskError } from '../../../jobs/task.js';
+import { engineRasters, type EngineJob } from '../engine-job.js';
 import { readGrid, sameGrid, type Grid } from './grid.js';
 
-/** Resolves a raster parameter and reads its first band. */
-export async function readInputGrid(context: TaskContext, parameter: string): Promise<Grid> {
-  const raster = await resolveEngineRaster(parameter, context.inputs[parameter], context);
-  try {
-    return await readGrid(raster.source);
-  } catch (error) {
-    if (error instanceof TaskError) throw error;
-    throw new TaskError(`'${parameter}': the raster ${raster.label} could not be read.`);
+/** An input's first band, and the file it was read from (for engines that read it again). */
+export type InputGrid = Grid & { source: string };
+
+/** Resolves a raster parameter onto the analysis grid (`context`) and reads its first band. */
+export async function readInputGrid(job: EngineJob, parameter: string): Promise<InputGrid> {
+  const [grid] = await readInputGrids(job, [parameter]);
+  return grid!;
+}
+
+/**
+ * Reads several raster parameters on one analysis grid (warped together when `context` sets
+ * one); fails unless they end up on the same grid.
+ */
+export async function readInputGrids(job: EngineJob, parameters: string[]): Promise<InputGrid[]> {
+  const sources = await engineRasters(job, parameters);
+  const grids: InputGrid[] = [];
+  for (const [i, source] of sources.entries()) {
+    try {
+      grids.push({ ...(await readGrid(source)), source });
+    } catch (error) {
+      if (error instanceof TaskError) throw error;
+      throw new TaskError(`'${parameters[i]}': the raster could not be read.`);
+    }
+    if (i > 0) requireSameGrid(grids[0]!, grids[i]!, parameters[i]!);
   }
+  return grids;
 }
 
 /** Fails the job unless a second input lies on the first one's grid (no resampling here). */

@@ -22,3 +22,9 @@ export function backlinkFromGrassDirection(directions: Float64Array, accumulated
     return BY_DEGREES.get(Math.round(degrees)) ?? NaN;
   });
 }
+
+/** The other way: ArcGIS back-link codes as r.cost directions in degrees, east as 360 as r.cost writes it (sources and NoData: NaN). */
+export function grassDegreesFromBacklink(backlink: Float64Array): Float64Array {
+  const degrees = new Map([...BY_DEGREES].filter(([d]) => d !== 0).map(([d, code]) => [code, d]));
+  return backlink.map((code) => degrees.get(code) ?? NaN);
+}

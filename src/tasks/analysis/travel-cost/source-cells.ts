@@ -1,35 +1,82 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TaskError, type TaskContext } from '../../../jobs/task.js';
-import { isFeatureInput, resolveEngineFeatures } from '../engine-feature-input.js';
-import { resolveEngineRaster } from '../engine-raster-input.js';
+import { TaskError } from '../../../jobs/task.js';
+import { runGdalCommand } from '../../../raster/run-gdal-command.js';
+import { gdalStep } from '../analysis-task.js';
+import { enginePoints, type EngineJob } from '../engine-job.js';
+import { resolveFeatureInput } from '../feature-input.js';
+import { readVectorFacts, requireField } from '../vector-facts.js';
 import { readGrid, writeGrid, type Grid } from '../hydrology/grid.js';
 import { burnPourPoints } from '../hydrology/pour-points.js';
-import { requireSameGrid } from '../hydrology/read-input-grid.js';
+import { readInputGrids, type InputGrid } from '../hydrology/read-input-grid.js';
+import { isFeatureInput } from '../source-input.js';
+
+/** A raster-or-features parameter burnt onto the base grid, and the field naming its cells' values. */
+export interface CellInput {
+  param: string;
+  field?: string | undefined;
+  /** Burn whole shapes (regions) with gdal_rasterize instead of one cell per feature. */
+  shapes?: boolean;
+}
 
 /**
- * Writes the sources of a distance or cost task on the cost raster's grid (a GeoTIFF in the job's
- * scratch folder, NoData where there is no source) and returns its path. Sources come as a raster
- * on the same grid, or as point features burnt into the cells they fall in, valued by `field`
- * (default OBJECTID).
+ * Reads a base raster (cost surface, flow direction) and raster-or-features inputs (sources,
+ * destinations, pour points) as cells on its grid, NoData (NaN) where there is none. Raster
+ * inputs are read together with the base raster, so `context` puts them all on one grid; point
+ * features are burnt into the cells they fall in, valued by `field` (default OBJECTID).
  */
-export async function readSourceCells(context: TaskContext, parameter: string, grid: Grid, field: string | undefined): Promise<string> {
-  const value = context.inputs[parameter];
-  let cells: Float64Array;
-  if (isFeatureInput(value)) {
-    const features = await resolveEngineFeatures(parameter, value, context);
-    const burnt = burnPourPoints(grid, features.features, field);
-    if (burnt.burnt === 0) throw new TaskError(`No feature of '${parameter}' lies on the cost raster.`);
-    cells = burnt.values;
-  } else {
-    const raster = await resolveEngineRaster(parameter, value, context);
-    const sources = await readGrid(raster.source);
-    requireSameGrid(grid, sources, parameter);
-    cells = sources.values;
+export async function readBaseAndCells(job: EngineJob, baseParam: string, inputs: CellInput[]): Promise<{ base: InputGrid; cells: Float64Array[] }> {
+  const features = await Promise.all(inputs.map((input) => isFeatureInput(input.param, job.context.inputs[input.param], job.deps)));
+  const rasterParams = inputs.filter((_, i) => !features[i]).map((input) => input.param);
+  const grids = await readInputGrids(job, [baseParam, ...rasterParams]);
+  const base = grids[0]!;
+  const cells: Float64Array[] = [];
+  let next = 1;
+  for (const [i, input] of inputs.entries()) {
+    if (!features[i]) {
+      cells.push(grids[next++]!.values);
+      continue;
+    }
+    if (input.shapes) {
+      cells.push(await rasterizeShapes(job, input, base));
+      continue;
+    }
+    const points = await enginePoints(job, input.param, base.srsWkt);
+    const burnt = burnPourPoints(base, points, input.field);
+    if (burnt.burnt === 0) throw new TaskError(`No feature of '${input.param}' lies on the raster '${baseParam}'.`);
+    cells.push(burnt.values);
   }
-  const dir = path.join(context.scratchDir, 'inputs');
+  return { base, cells };
+}
+
+/** The base raster and one raster-or-features input on its grid (see `readBaseAndCells`). */
+export async function readCostAndSources(job: EngineJob, costParam: string, sourceParam: string, field: string | undefined): Promise<{ cost: InputGrid; sources: Float64Array }> {
+  const { base, cells } = await readBaseAndCells(job, costParam, [{ param: sourceParam, field }]);
+  return { cost: base, sources: cells[0]! };
+}
+
+/** Writes source cells as an Int32 GeoTIFF on the grid (what GRASS reads) and returns its path. */
+export async function writeSourceCells(job: EngineJob, name: string, grid: Grid, cells: Float64Array): Promise<string> {
+  const dir = path.join(job.context.scratchDir, 'inputs');
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${parameter}.tif`);
+  const file = path.join(dir, `${name}.tif`);
   await writeGrid(file, grid, cells, 'Int32');
   return file;
+}
+
+/** Features burnt whole onto the grid (all cells they touch), valued by `field` or their object id. */
+async function rasterizeShapes(job: EngineJob, input: CellInput, base: InputGrid): Promise<Float64Array> {
+  const features = await resolveFeatureInput(input.param, job.context.inputs[input.param], job.deps, job.work);
+  const facts = await readVectorFacts(input.param, features);
+  const field = input.field ? requireField(input.param, facts, input.field, true).name : ['objectid', 'fid', 'oid'].map((n) => facts.fields.get(n)?.name).find(Boolean);
+  if (!field) throw new TaskError(`'${input.param}': the features need an OBJECTID (or a numeric field named by the task) to tell them apart.`);
+  const [x0, sx, , y0, , sy] = base.geoTransform as [number, number, number, number, number, number];
+  const file = path.join(job.work, `${input.param}-cells.tif`);
+  const projected = path.join(job.work, `${input.param}-projected.gpkg`);
+  const { signal } = job.context;
+  await gdalStep(`Reading '${input.param}'`, () => runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-overwrite', '-nln', 'shapes', ...(base.srsWkt ? ['-t_srs', base.srsWkt] : []), projected, features.source], { signal }));
+  const args = ['-q', '-l', 'shapes', '-a', field, '-at', '-ot', 'Float64', '-a_nodata', 'nan', '-init', 'nan'];
+  args.push('-te', String(x0), String(y0 + base.height * sy), String(x0 + base.width * sx), String(y0), '-ts', String(base.width), String(base.height));
+  await gdalStep(`Rasterizing '${input.param}'`, () => runGdalCommand('gdal_rasterize', [...args, projected, file], { signal }));
+  return (await readGrid(file)).values;
 }

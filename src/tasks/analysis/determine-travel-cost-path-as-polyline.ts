@@ -1,0 +1,93 @@
+import path from 'node:path';
+import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
+import { ANALYSIS_CONTEXT_PARAM, choiceParam, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
+import { publishEngineFeatures, startEngineJob } from './engine-job.js';
+import { runGrass } from './engines/run-grass.js';
+import { cellSizes, readGrid } from './hydrology/grid.js';
+import { rollbackAnalysis } from './output-service.js';
+import { chooseDestinations, PATH_TYPES, readPathLines, tracePathCommands, writePolylines, type PathType } from './travel-cost/cost-paths.js';
+import { readBaseAndCells, writeSourceCells } from './travel-cost/source-cells.js';
+
+const RASTER_OR_FEATURES = 'A raster ({"url"}, {"itemId"}, {"uri"}) or features (a feature set, or {"url": <layer>}).';
+
+/**
+ * DetermineTravelCostPathAsPolyline (raster-analysis.md §8): least-cost paths from destinations
+ * back to the nearest source over a cost surface, as a hosted feature layer of polylines with
+ * `DestID` (the destination's value) and `PathCost` (accumulated cost, map units × cost). GRASS
+ * `r.cost` spreads the costs (8 neighbours, as ArcGIS) and `r.path` traces the paths back.
+ */
+export const determineTravelCostPathAsPolyline: TaskDefinition = {
+  name: 'DetermineTravelCostPathAsPolyline',
+  displayName: 'Determine Travel Cost Path As Polyline',
+  description: 'Calculates the least-cost path between sources and destinations as polylines.',
+  parameters: [
+    { name: 'inputSourceRasterOrFeatures', dataType: 'GPString', displayName: 'Input Source Raster or Features', description: RASTER_OR_FEATURES, direction: 'input', required: true },
+    rasterInputParam('inputCostRaster', 'Input Cost Raster'),
+    { name: 'inputDestinationRasterOrFeatures', dataType: 'GPString', displayName: 'Input Destination Raster or Features', description: RASTER_OR_FEATURES, direction: 'input', required: true },
+    outputNameParam('outputPolylineName', 'Output Polyline Name'),
+    choiceParam('pathType', 'Path Type', [...PATH_TYPES], 'BEST_SINGLE'),
+    { name: 'destinationField', dataType: 'GPString', displayName: 'Destination Field', description: 'Field of destination features naming their zones (default OBJECTID).', direction: 'input', required: false },
+    ANALYSIS_CONTEXT_PARAM,
+    rasterResultParam('outputPolylineFeatures', 'Output Polyline Features'),
+  ],
+  execute: runPathAsPolyline,
+  rollback: rollbackAnalysis,
+};
+
+async function runPathAsPolyline(context: TaskContext): Promise<Record<string, unknown>> {
+  const { inputs } = context;
+  const pathType = readChoice('pathType', inputs.pathType, PATH_TYPES, 'BEST_SINGLE') as PathType;
+  const job = await startEngineJob(context, ['outputPolylineName'], 'FeatureServer');
+  const field = typeof inputs.destinationField === 'string' && inputs.destinationField ? inputs.destinationField : undefined;
+  const { base: cost, cells } = await readBaseAndCells(job, 'inputCostRaster', [{ param: 'inputSourceRasterOrFeatures' }, { param: 'inputDestinationRasterOrFeatures', field }]);
+  const [sources, destinations] = cells as [Float64Array, Float64Array];
+  const sourceFile = await writeSourceCells(job, 'sources', cost, sources);
+  const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
+  const dir = path.join(context.scratchDir, 'grass');
+  const out = (name: string) => path.join(dir, `${name}.tif`);
+  context.progress(5, 'Spreading costs (GRASS r.cost)');
+  await runGrass({
+    task: 'DetermineTravelCostPathAsPolyline',
+    location: cost.source,
+    commands: [
+      ['r.in.gdal', '-o', `input=${cost.source}`, 'output=cost', '--quiet'],
+      ['g.region', 'raster=cost'],
+      ['r.in.gdal', '-o', `input=${sourceFile}`, 'output=start', '--quiet'],
+      ['r.cost', 'input=cost', 'start_raster=start', 'output=acc', 'outdir=dir', '--quiet'],
+      ['r.out.gdal', 'input=acc', `output=${out('acc')}`, 'type=Float64', '--quiet'],
+      ['r.out.gdal', 'input=dir', `output=${out('dir')}`, 'type=Float32', '--quiet'],
+    ],
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction, step) => context.progress(5 + fraction * 50, `GRASS ${step}`),
+  });
+  const accumulated = (await readGrid(out('acc'))).values;
+  const starts = chooseDestinations(destinations, accumulated, pathType);
+  const linesFile = path.join(dir, 'paths.gpkg');
+  context.progress(60, 'Tracing paths (GRASS r.path)');
+  await runGrass({
+    task: 'DetermineTravelCostPathAsPolyline',
+    location: out('dir'),
+    commands: [
+      ['r.in.gdal', '-o', `input=${out('dir')}`, 'output=dir', '--quiet'],
+      ['g.region', 'raster=dir'],
+      ...(await tracePathCommands(dir, 'dest', cost, starts, 'dir', { vector: 'paths' })),
+      ['v.out.ogr', 'input=paths', `output=${linesFile}`, 'format=GPKG', 'type=line', '--quiet'],
+    ],
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction, step) => context.progress(60 + fraction * 25, `GRASS ${step}`),
+  });
+  const lines = starts.length === 0 ? [] : await readPathLines(linesFile);
+  const file = path.join(job.work, 'paths.gpkg');
+  await writePolylines(
+    file,
+    cost.srsWkt ?? '',
+    [{ name: 'DestID', type: 'real' }, { name: 'PathCost', type: 'real' }],
+    lines.map((line) => ({ coordinates: line.coordinates, attributes: { DestID: starts[line.start]!.value, PathCost: starts[line.start]!.cost * cell } })),
+  );
+  context.progress(90, 'Publishing');
+  const outputPolylineFeatures = await publishEngineFeatures(job, 'outputPolylineName', file, 'geopackage', `Least-cost paths (${pathType})`);
+  context.progress(100, 'Done');
+  return { outputPolylineFeatures };
+}

@@ -1,0 +1,166 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker, type TransferListItem } from 'node:worker_threads';
+
+/**
+ * Starts a worker thread on a TypeScript entry: a small script registers tsx in the thread (worker
+ * threads do not inherit the parent's module hooks, nor take `--import` in execArgv) and imports it.
+ */
+export function startTsWorker(entry: URL, workerData?: unknown): Worker {
+  // The ESM build of tsx's API: its CommonJS one registers the hooks by a path that breaks here.
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const boot = `const { workerData } = require('node:worker_threads');
+    import(workerData.api).then((tsx) => { tsx.register(); return import(workerData.entry); }).catch((error) => { throw error; });`;
+  return new Worker(boot, { eval: true, workerData: { api, entry: entry.href, data: workerData } });
+}
+
+/** The data given to startTsWorker, inside the thread. */
+export function tsWorkerData<T>(data: unknown): T {
+  return (data as { data: T }).data;
+}
+
+/** What an entry posts back for one task: its result, or an error by name and message. */
+export type ThreadReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string; code?: string };
+
+interface Task {
+  id: number;
+  message: object;
+  transfer: TransferListItem[];
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | undefined;
+}
+
+/**
+ * A few worker threads running one TypeScript entry (through tsx), for CPU-heavy work that must not
+ * hold the event loop: the other clients' requests keep flowing meanwhile. Threads start on first
+ * use and stay; one task per thread at a time, the rest wait in order. A task whose signal aborts
+ * ends its thread (the only way to stop a running SQLite or GEOS call); a new one takes its place.
+ * The entry answers `{ id, …message }` with a ThreadReply.
+ */
+export class ThreadPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly entry: URL,
+    private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1)),
+  ) {}
+
+  /** Runs one task; rejects with the entry's error (name and message kept) or an AbortError. */
+  run<T>(message: object, options: { transfer?: TransferListItem[]; signal?: AbortSignal } = {}): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The thread pool is closed'));
+    options.signal?.throwIfAborted();
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = {
+        id: this.nextId++,
+        message,
+        transfer: options.transfer ?? [],
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        signal: options.signal,
+        onAbort: undefined,
+      };
+      if (task.signal) {
+        task.onAbort = () => this.abort(task);
+        task.signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      this.queue.push(task);
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const task of this.queue.splice(0)) this.finish(task, () => task.reject(new Error('The thread pool is closed')));
+    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.task);
+      if (!slot && this.slots.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const task = this.queue.shift()!;
+      slot.task = task;
+      slot.worker.postMessage({ ...task.message, id: task.id }, task.transfer);
+    }
+  }
+
+  private spawn(): Slot {
+    const worker = startTsWorker(this.entry);
+    // An idle pool must not keep the process alive; a busy thread is kept alive by its task's promise.
+    worker.unref();
+    const slot: Slot = { worker, task: undefined };
+    worker.on('message', (reply: ThreadReply) => {
+      const task = slot.task;
+      if (!task || task.id !== reply.id) return;
+      slot.task = undefined;
+      this.finish(task, () => (reply.ok ? task.resolve(reply.value) : task.reject(rebuildError(reply))));
+      this.dispatch();
+    });
+    const lost = (error: Error) => {
+      this.remove(slot);
+      const task = slot.task;
+      if (task) this.finish(task, () => task.reject(error));
+      this.dispatch();
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`A worker thread exited (code ${code})`)));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private abort(task: Task): void {
+    const queued = this.queue.indexOf(task);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    const slot = this.slots.find((s) => s.task === task);
+    if (slot) {
+      slot.task = undefined;
+      this.remove(slot);
+      void slot.worker.terminate();
+    }
+    this.finish(task, () => task.reject(task.signal!.reason instanceof Error ? task.signal!.reason : new DOMException('Aborted', 'AbortError')));
+    this.dispatch();
+  }
+
+  private remove(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+  }
+
+  private finish(task: Task, settle: () => void): void {
+    if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort);
+    settle();
+  }
+}
+
+/** An error with the entry's name, message and code, so callers' `instanceof`/name checks still work after mapping. */
+function rebuildError(reply: Extract<ThreadReply, { ok: false }>): Error {
+  const error = new Error(reply.message) as Error & { code?: string };
+  error.name = reply.name;
+  if (reply.code) error.code = reply.code;
+  return error;
+}
+
+/** For entries: answers every message with `handle(message)`'s result or error. */
+export function serveThreadTasks(port: import('node:worker_threads').MessagePort, handle: (message: Record<string, unknown>) => unknown | Promise<unknown>, transferOf?: (value: unknown) => TransferListItem[]): void {
+  port.on('message', async (message: Record<string, unknown> & { id: number }) => {
+    try {
+      const value = await handle(message);
+      port.postMessage({ id: message.id, ok: true, value } satisfies ThreadReply, transferOf?.(value) ?? []);
+    } catch (error) {
+      const e = error as Error & { code?: string };
+      port.postMessage({ id: message.id, ok: false, name: e.name ?? 'Error', message: e.message ?? String(error), ...(typeof e.code === 'string' ? { code: e.code } : {}) } satisfies ThreadReply);
+    }
+  });
+}
