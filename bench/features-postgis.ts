@@ -9,15 +9,14 @@
  * Sequential latency p50/p99 both ways, the server's own time (Server-Timing header), and the
  * ratios REST/SQL and server/SQL (goal ≤ 2× server-side). Every draw is distinct.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { PASSWORD, STRIDE, createBenchService, measureSequential, post, readCases, sequentialColumns, startServerProcess } from './feature-reads.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,68 +29,10 @@ const N = Number(args.points);
 const ROUNDS = Number(args.rounds);
 const POSTGRES_URL = args.url!;
 const SCHEMA = `bench_${randomBytes(4).toString('hex')}`;
-const PASSWORD = 'bench-admin-password';
-const SERVICE = '/rest/services/Hosted/bench/FeatureServer/0';
-/** A prime not dividing N: POP = i·STRIDE mod N is a permutation, so POP ranges select exact counts. */
-const STRIDE = 7919;
-
-interface Timing {
-  p50: number;
-  p99: number;
-}
-
-function timing(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  return { p50: at(0.5), p99: at(0.99) };
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
-async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'features-server.ts'), dataDir], {
-    env: {
-      ...process.env,
-      BENCH_ADMIN_PASSWORD: PASSWORD,
-      TESSERA_QUERY_CACHE_MB: '0',
-      TESSERA_STORE: 'postgres',
-      TESSERA_POSTGRES_URL: POSTGRES_URL,
-      TESSERA_POSTGRES_SCHEMA: SCHEMA,
-      TESSERA_JOB_CONCURRENCY: '1',
-    },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, url: (JSON.parse(line) as { url: string }).url };
-}
-
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  return (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json();
-}
 
 /** Creates the service through the API, then fills its table in one INSERT … SELECT (the bench is about reads). */
 async function createLayer(base: string, token: string, client: pg.Client): Promise<string> {
-  const created = await post(`${base}/sharing/rest/content/users/admin/createService`, {
-    f: 'json',
-    token,
-    createParameters: JSON.stringify({ name: 'bench', spatialReference: { wkid: 4326 }, maxRecordCount: 2000 }),
-  });
-  const layer = {
-    name: 'Points',
-    geometryType: 'esriGeometryPoint',
-    fields: [
-      { name: 'NAME', type: 'esriFieldTypeString', length: 32 },
-      { name: 'POP', type: 'esriFieldTypeInteger' },
-      { name: 'CAT', type: 'esriFieldTypeString', length: 1 },
-      { name: 'VALUE', type: 'esriFieldTypeDouble' },
-    ],
-    indexes: [{ name: 'pop_idx', fields: 'POP', isUnique: false }],
-  };
-  await post(`${base}/rest/admin/services/Hosted/bench/FeatureServer/addToDefinition`, { f: 'json', token, addToDefinition: JSON.stringify({ layers: [layer] }) });
-  const table = `"fd_${created.itemId as string}_0"`;
+  const table = `"fd_${await createBenchService(base, token)}_0"`;
   const started = performance.now();
   await client.query('SELECT setseed(0.42)');
   await client.query(
@@ -105,113 +46,42 @@ async function createLayer(base: string, token: string, client: pg.Client): Prom
   return table;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface ReadCase {
-  name: string;
-  rest: (random: () => number) => string;
-  sql: string;
-  params: (random: () => number) => unknown[];
-}
-
 const COLUMNS = '"OBJECTID", "NAME", "POP", "CAT", "VALUE", ST_X("SHAPE"), ST_Y("SHAPE")';
-const PAGE_OFFSETS = 50_000;
 
-function readCases(table: string): ReadCase[] {
-  const window = (random: () => number) => {
-    // About 1,000 of the million points fall in a 6°×6° window.
-    const x = random() * 340 - 170;
-    const y = random() * 150 - 75;
-    return [x, y, x + 6, y + 6];
-  };
-  return [
-    {
-      name: '(a) 1,000-record page',
-      rest: (r) => `where=1%3D1&outFields=*&resultOffset=${Math.floor(r() * PAGE_OFFSETS)}&resultRecordCount=1000&f=json`,
-      sql: `SELECT ${COLUMNS} FROM ${table} ORDER BY "OBJECTID" LIMIT $1 OFFSET $2`,
-      params: (r) => [1001, Math.floor(r() * PAGE_OFFSETS)],
-    },
-    {
-      name: '(b) attribute where',
-      rest: (r) => {
-        const low = Math.floor(r() * (N - 500));
-        return `where=${encodeURIComponent(`POP >= ${low} AND POP < ${low + 500}`)}&outFields=*&f=json`;
-      },
-      sql: `SELECT ${COLUMNS} FROM ${table} WHERE "POP" >= $1 AND "POP" < $2 ORDER BY "OBJECTID" LIMIT $3`,
-      params: (r) => {
-        const low = Math.floor(r() * (N - 500));
-        return [low, low + 500, 2001];
-      },
-    },
-    {
-      name: '(c) envelope filter',
-      rest: (r) => `geometry=${window(r).join(',')}&geometryType=esriGeometryEnvelope&spatialRel=esriSpatialRelIntersects&outFields=*&f=json`,
-      sql: `SELECT ${COLUMNS} FROM ${table} WHERE ST_Intersects("SHAPE", ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY "OBJECTID" LIMIT $5`,
-      params: (r) => [...window(r), 2001],
-    },
-    {
-      name: '(d) returnCountOnly',
-      rest: () => 'where=1%3D1&returnCountOnly=true&f=json',
-      sql: `SELECT count(*) FROM ${table}`,
-      params: () => [],
-    },
-  ];
-}
-
-async function measure(base: string, token: string, client: pg.Client, c: ReadCase): Promise<Record<string, number | string>> {
-  const sqlRandom = mulberry32(7);
-  const sqlSamples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const values = c.params(sqlRandom);
-    const t = performance.now();
-    await client.query({ name: c.name, text: c.sql, values, rowMode: 'array' });
-    sqlSamples.push(performance.now() - t);
-  }
-  const restRandom = mulberry32(7);
-  const restSamples: number[] = [];
-  const serverSamples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
-    const t = performance.now();
-    const response = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
-    const body = await response.text();
-    restSamples.push(performance.now() - t);
-    if (i === 0 && body.includes('"error"')) throw new Error(`${c.name}: ${body.slice(0, 300)}`);
-    serverSamples.push(Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? NaN));
-  }
-  const sql = timing(sqlSamples);
-  const rest = timing(restSamples);
-  const server = timing(serverSamples);
+function sqlOf(table: string) {
   return {
-    operation: c.name,
-    'SQL p50 ms': round(sql.p50),
-    'SQL p99 ms': round(sql.p99),
-    'REST p50 ms': round(rest.p50),
-    'REST p99 ms': round(rest.p99),
-    'ratio (p50)': round(rest.p50 / sql.p50),
-    'server p50 ms': round(server.p50),
-    'server ratio': round(server.p50 / sql.p50),
+    page: `SELECT ${COLUMNS} FROM ${table} ORDER BY "OBJECTID" LIMIT $1 OFFSET $2`,
+    attribute: `SELECT ${COLUMNS} FROM ${table} WHERE "POP" >= $1 AND "POP" < $2 ORDER BY "OBJECTID" LIMIT $3`,
+    envelope: `SELECT ${COLUMNS} FROM ${table} WHERE ST_Intersects("SHAPE", ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY "OBJECTID" LIMIT $5`,
+    count: `SELECT count(*) FROM ${table}`,
   };
 }
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-bench-pg-'));
 const client = new pg.Client({ connectionString: POSTGRES_URL });
 await client.connect();
-const server = await startServerProcess(dataDir);
+const server = await startServerProcess(dataDir, {
+  TESSERA_QUERY_CACHE_MB: '0',
+  TESSERA_STORE: 'postgres',
+  TESSERA_POSTGRES_URL: POSTGRES_URL,
+  TESSERA_POSTGRES_SCHEMA: SCHEMA,
+  TESSERA_JOB_CONCURRENCY: '1',
+});
 try {
   await client.query(`SET search_path TO ${SCHEMA}, public`);
   const token = (await post(`${server.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
   const table = await createLayer(server.url, token, client);
+  // Named statements: prepared once, as the server's are.
+  const names = new Map<string, string>();
+  const run = (text: string, values: unknown[]) => {
+    if (!names.has(text)) names.set(text, `bench_${names.size}`);
+    return client.query({ name: names.get(text)!, text, values, rowMode: 'array' });
+  };
+  const cases = readCases(N, sqlOf(table));
+  // Warm both paths (buffers, statement caches) with other draws than the measured ones.
+  for (const c of cases) await measureSequential(server.url, token, c, run, 20, 5);
   const rows = [];
-  for (const c of readCases(table)) rows.push(await measure(server.url, token, client, c));
+  for (const c of cases) rows.push({ operation: c.name, ...sequentialColumns(await measureSequential(server.url, token, c, run, ROUNDS, 7)) });
   console.log(`PostGIS feature queries, ${N.toLocaleString()} points, ${ROUNDS} distinct draws each, answer cache off`);
   console.table(rows);
 } finally {

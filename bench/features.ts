@@ -15,20 +15,34 @@
  *   deleteFeatures of 10,000 features by where and by objectIds, applyEdits of 1,000 adds —
  *       wall time both ways, as a ratio.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { esriToWkb } from '../src/geometry/wkb.js';
 import { processCpuMs } from './process-cpu.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteFeatureStore } from '../src/store/sqlite/sqlite-feature-store.js';
 import type { FeatureWrite, LayerSchema } from '../src/store/feature-store.js';
+import {
+  PASSWORD,
+  SERVICE,
+  STRIDE,
+  createBenchService,
+  fetchOnce,
+  measureSequential,
+  mulberry32,
+  post,
+  readCases as benchReadCases,
+  round,
+  sequentialColumns,
+  startServerProcess as startBenchServer,
+  timing,
+  type ReadCase,
+} from './feature-reads.js';
 
 type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -38,68 +52,13 @@ const { values: args } = parseArgs({
 });
 const N = Number(args.points);
 const SECONDS = Number(args.seconds);
-const PASSWORD = 'bench-admin-password';
-const SERVICE = '/rest/services/Hosted/bench/FeatureServer/0';
-/** A prime not dividing N: POP = i·STRIDE mod N is a permutation, so POP ranges select exact counts. */
-const STRIDE = 7919;
-
-interface Timing {
-  p50: number;
-  p99: number;
-}
-
-function timing(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  return { p50: at(0.5), p99: at(0.99) };
-}
-
-async function startServerProcess(dataDir: string, cacheMB: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'features-server.ts'), dataDir], {
-    env: { ...process.env, BENCH_ADMIN_PASSWORD: PASSWORD, TESSERA_QUERY_CACHE_MB: String(cacheMB) },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, url: (JSON.parse(line) as { url: string }).url };
-}
-
-/** fetch, retried once when a kept-alive connection was closed under it (a client race, not an answer). */
-async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch {
-    return fetch(url, init);
-  }
-}
-
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  const response = await fetchOnce(url, { method: 'POST', body: new URLSearchParams(form) });
-  return response.json();
+async function startServerProcess(dataDir: string, cacheMB: number) {
+  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB) });
 }
 
 /** Creates the service through the API and bulk-loads N points through the FeatureStore. */
 async function createLayer(base: string, token: string, dataDir: string): Promise<{ dataset: string; file: string }> {
-  const created = await post(`${base}/sharing/rest/content/users/admin/createService`, {
-    f: 'json',
-    token,
-    createParameters: JSON.stringify({ name: 'bench', spatialReference: { wkid: 4326 }, maxRecordCount: 2000 }),
-  });
-  const layer = {
-    name: 'Points',
-    geometryType: 'esriGeometryPoint',
-    fields: [
-      { name: 'NAME', type: 'esriFieldTypeString', length: 32 },
-      { name: 'POP', type: 'esriFieldTypeInteger' },
-      { name: 'CAT', type: 'esriFieldTypeString', length: 1 },
-      { name: 'VALUE', type: 'esriFieldTypeDouble' },
-    ],
-    indexes: [{ name: 'pop_idx', fields: 'POP', isUnique: false }],
-  };
-  await post(`${base}/rest/admin/services/Hosted/bench/FeatureServer/addToDefinition`, { f: 'json', token, addToDefinition: JSON.stringify({ layers: [layer] }) });
-  const dataset = created.itemId as string;
+  const dataset = await createBenchService(base, token);
   const store = new SqliteFeatureStore(path.join(dataDir, 'features'));
   const schema: LayerSchema = {
     id: 0,
@@ -127,107 +86,30 @@ async function createLayer(base: string, token: string, dataDir: string): Promis
   return { dataset, file: path.join(dataDir, 'features', `${dataset}.sqlite`) };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface ReadCase {
-  name: string;
-  /** Query string of the REST request, for a random draw. */
-  rest: (random: () => number) => string;
-  /** The same work as SQL: statement and its parameters for the same draw. */
-  sql: string;
-  params: (random: () => number) => unknown[];
-}
-
 /** What the store selects for a 2-D point layer (x/y numbers; other layers get AsBinary WKB). */
 const COLUMNS = '"OBJECTID", "NAME", "POP", "CAT", "VALUE", ST_X("SHAPE"), ST_Y("SHAPE")';
-const PAGE_OFFSETS = 50_000;
 /** Distinct requests cycled under load with the cache on: 200 pages of 1,000 points are ~30 MB. */
 const HOT_SET = 200;
 
 function readCases(): ReadCase[] {
-  const window = (random: () => number) => {
-    // About 1,000 of the million points fall in a 6°×6° window.
-    const x = random() * 340 - 170;
-    const y = random() * 150 - 75;
-    return [x, y, x + 6, y + 6];
-  };
-  return [
-    {
-      name: '(a) 1,000-record page',
-      rest: (r) => `where=1%3D1&outFields=*&resultOffset=${Math.floor(r() * PAGE_OFFSETS)}&resultRecordCount=1000&f=json`,
-      sql: `SELECT ${COLUMNS} FROM "layer_0" ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
-      params: (r) => [1001, Math.floor(r() * PAGE_OFFSETS)],
-    },
-    {
-      name: '(b) attribute where',
-      rest: (r) => {
-        const low = Math.floor(r() * (N - 500));
-        return `where=${encodeURIComponent(`POP >= ${low} AND POP < ${low + 500}`)}&outFields=*&f=json`;
-      },
-      sql: `SELECT ${COLUMNS} FROM "layer_0" WHERE ("POP" >= ? AND "POP" < ?) ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
-      params: (r) => {
-        const low = Math.floor(r() * (N - 500));
-        return [low, low + 500, 2001, 0];
-      },
-    },
-    {
-      name: '(c) envelope filter',
-      rest: (r) => `geometry=${window(r).join(',')}&geometryType=esriGeometryEnvelope&spatialRel=esriSpatialRelIntersects&outFields=*&f=json`,
-      sql: `SELECT ${COLUMNS} FROM "layer_0" WHERE ROWID IN (SELECT pkid FROM "idx_layer_0_SHAPE" WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)
+  return benchReadCases(N, {
+    page: `SELECT ${COLUMNS} FROM "layer_0" ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
+    attribute: `SELECT ${COLUMNS} FROM "layer_0" WHERE ("POP" >= ? AND "POP" < ?) ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
+    envelope: `SELECT ${COLUMNS} FROM "layer_0" WHERE ROWID IN (SELECT pkid FROM "idx_layer_0_SHAPE" WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)
             AND ST_Intersects("SHAPE", BuildMbr(?, ?, ?, ?, 4326)) = 1 ORDER BY "OBJECTID" LIMIT ? OFFSET ?`,
-      params: (r) => {
-        const [x0, y0, x1, y1] = window(r);
-        return [x1, x0, y1, y0, x0, y0, x1, y1, 2001, 0];
-      },
-    },
-    {
-      name: '(d) returnCountOnly',
-      rest: () => 'where=1%3D1&returnCountOnly=true&f=json',
-      sql: 'SELECT count(*) FROM "layer_0"',
-      params: () => [],
-    },
-  ];
+    envelopeParams: ([x0, y0, x1, y1], limit) => [x1, x0, y1, y0, x0, y0, x1, y1, limit, 0],
+    count: 'SELECT count(*) FROM "layer_0"',
+    zeroOffset: true,
+  });
 }
 
-interface Sequential {
-  sql: Timing;
-  rest: Timing;
-  /** The server's own time for the same requests (its Server-Timing header). */
-  server: Timing;
-}
-
-/** The same 200 draws as SQL, then through REST, one at a time. */
-async function measureSequential(base: string, token: string, db: SqliteDatabase, c: ReadCase, rounds: number, seed: number): Promise<Sequential> {
-  const statement = db.prepare(c.sql).raw(true);
-  const sqlRandom = mulberry32(seed);
-  const sqlSamples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const params = c.params(sqlRandom);
-    const t = performance.now();
-    statement.all(...params);
-    sqlSamples.push(performance.now() - t);
-  }
-  const restRandom = mulberry32(seed);
-  const restSamples: number[] = [];
-  const serverSamples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
-    const t = performance.now();
-    // Identity, as autocannon asks: compression is measured apart (see measureCompressedPage).
-    const response = await fetchOnce(url, { headers: { 'accept-encoding': 'identity' } });
-    await response.arrayBuffer();
-    restSamples.push(performance.now() - t);
-    serverSamples.push(Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? NaN));
-  }
-  return { sql: timing(sqlSamples), rest: timing(restSamples), server: timing(serverSamples) };
+/** The bench's SQL path: the statements prepared once on the layer's SpatiaLite file. */
+function sqliteRunner(db: SqliteDatabase): (sql: string, params: unknown[]) => unknown {
+  const statements = new Map<string, { all(...values: unknown[]): unknown }>();
+  return (sql, params) => {
+    if (!statements.has(sql)) statements.set(sql, db.prepare(sql).raw(true));
+    return statements.get(sql)!.all(...params);
+  };
 }
 
 interface Load {
@@ -266,18 +148,12 @@ function pathsOf(base: string, token: string, c: ReadCase, seed: number, count: 
 
 /** Every request distinct: answers are computed, whatever a cache would do. */
 async function measureUncached(base: string, pid: number, token: string, db: SqliteDatabase, c: ReadCase): Promise<Record<string, number | string>> {
-  const { sql, rest, server } = await measureSequential(base, token, db, c, 200, 7);
+  const sequential = await measureSequential(base, token, c, sqliteRunner(db), 200, 7);
   const paths = pathsOf(base, token, c, 11, 60_000);
   const load = await measureLoad(base, pid, (i) => paths[i % paths.length]!);
   return {
     operation: c.name,
-    'SQL p50 ms': round(sql.p50),
-    'SQL p99 ms': round(sql.p99),
-    'REST p50 ms': round(rest.p50),
-    'REST p99 ms': round(rest.p99),
-    'ratio (p50)': round(rest.p50 / sql.p50),
-    'server p50 ms': round(server.p50),
-    'server ratio': round(server.p50 / sql.p50),
+    ...sequentialColumns(sequential),
     'req/s (8 conn)': load.rate,
     'p50/p99 under load ms': load.latency,
     'server CPU ms/req': load.cpuMs,
@@ -290,8 +166,8 @@ async function measureUncached(base: string, pid: number, token: string, db: Sql
  * distinct requests (many clients viewing the same area) asked again and again.
  */
 async function measureCached(base: string, pid: number, token: string, db: SqliteDatabase, c: ReadCase): Promise<Record<string, number | string>> {
-  await measureSequential(base, token, db, c, 200, 7);
-  const { sql, rest } = await measureSequential(base, token, db, c, 200, 7);
+  await measureSequential(base, token, c, sqliteRunner(db), 200, 7);
+  const { sql, rest } = await measureSequential(base, token, c, sqliteRunner(db), 200, 7);
   const paths = pathsOf(base, token, c, 11, HOT_SET);
   for (const hot of paths) await (await fetchOnce(`${new URL(base).origin}${hot}`)).arrayBuffer();
   const load = await measureLoad(base, pid, (i) => paths[i % paths.length]!);
@@ -335,10 +211,6 @@ async function measureCompressedPage(base: string, token: string, rounds: number
   }
   const { p50, p99 } = timing(samples);
   return { operation: `(a) page, ${encoding}-compressed`, 'REST p50 ms': round(p50), 'REST p99 ms': round(p99) };
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 async function measureWrites(base: string, token: string, db: SqliteDatabase): Promise<Array<Record<string, number | string>>> {
@@ -424,7 +296,7 @@ try {
   const db = openDatabase(file, { spatialite: true });
   const reads = await withServer(0, async (url, pid, token) => {
     // Warm both paths (page cache, statement caches) with other draws than the measured ones.
-    for (const c of readCases()) await measureSequential(url, token, db, c, 20, 5);
+    for (const c of readCases()) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
     const rows = [await measureFloor(url, pid)];
     for (const c of readCases()) rows.push(await measureUncached(url, pid, token, db, c));
     rows.push(await measureCompressedPage(url, token, 50));

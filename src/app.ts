@@ -83,7 +83,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) aborted.abort(new DOMException('The client closed the connection', 'AbortError'));
     });
-    request.arcgis = emptyRequestState(aborted.signal);
+    request.arcgis = emptyRequestState(aborted.signal, context.stores.catalogReader());
   });
   app.addHook('preValidation', async (request) => decodeRequest(context, request));
   // Time spent in the server (standard Server-Timing, shown by browsers' developer tools; the

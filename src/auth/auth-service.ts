@@ -4,7 +4,8 @@ import type { Config } from '../config.js';
 import { ApiError } from '../errors.js';
 import type { SettingsStore } from '../store/settings-store.js';
 import type { LoginFailureStore } from '../store/shared-state-store.js';
-import type { Role, UserStore } from '../store/user-store.js';
+import type { Role, UserRecord, UserStore } from '../store/user-store.js';
+import { VersionedCache, type CatalogReader } from '../store/catalog-version.js';
 import { LoginThrottle } from './login-throttle.js';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.js';
 import { makePrincipal, type Principal } from './principal.js';
@@ -38,6 +39,8 @@ export class AuthService {
    */
   private readonly throttle: LoginThrottle;
   private readonly addressThrottle: LoginThrottle;
+  /** Token users by catalog version: a request that reads the version anyway skips a look-up. */
+  private readonly userCache = new VersionedCache<UserRecord | undefined>();
 
   private constructor(
     private readonly users: UserStore,
@@ -119,16 +122,26 @@ export class AuthService {
   }
 
   /** The principal a token stands for, or 498 for a bad, expired, revoked or wrongly bound token. */
-  async authenticate(token: string, origin: RequestOrigin, source: Principal['tokenSource']): Promise<Principal> {
+  async authenticate(token: string, origin: RequestOrigin, source: Principal['tokenSource'], catalog?: CatalogReader): Promise<Principal> {
     const claims = this.signer.verify(token);
     if (!claims || claims.expires <= Date.now()) throw ApiError.invalidToken();
     if (claims.binding.startsWith('referer:') && normaliseReferer(origin.referer) !== claims.binding.slice(8)) {
       throw ApiError.invalidToken();
     }
     if (claims.binding.startsWith('ip:') && claims.binding.slice(3) !== origin.ip) throw ApiError.invalidToken();
-    const user = await this.users.get(claims.username);
+    const user = await this.tokenUser(claims.username, catalog);
     if (!user || user.tokenVersion !== claims.tokenVersion) throw ApiError.invalidToken();
     return makePrincipal(user.username, user.role, source);
+  }
+
+  private async tokenUser(username: string, catalog?: CatalogReader): Promise<UserRecord | undefined> {
+    if (!catalog) return this.users.get(username);
+    const version = await catalog();
+    const key = username.toLowerCase();
+    if (this.userCache.get(version, key)) return this.userCache.get(version, key);
+    const user = await this.users.get(username);
+    this.userCache.set(version, key, user);
+    return user;
   }
 }
 

@@ -3,13 +3,12 @@ import type { AppContext } from '../context.js';
 import type { FeatureStore } from '../store/feature-store.js';
 import type { ItemStore } from '../store/item-store.js';
 import type { ServiceStore } from '../store/service-store.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
 import { QueryAnswerCache } from './query-answer-cache.js';
 
 /** What the features capability needs at run time; an AppContext fits, and so does the CLI's. */
 export interface FeatureDeps {
   config: Config;
-  stores: { services: ServiceStore; items: ItemStore; systemDb?: SqliteDatabase };
+  stores: { services: ServiceStore; items: ItemStore };
   features: FeatureStore;
   /** Encoded query answers by data version; absent: no caching (the CLI). */
   answers?: QueryAnswerCache;

@@ -18,7 +18,7 @@ interface ServiceParams {
 
 export function resolveRequestService(deps: FeatureDeps, request: FastifyRequest): Promise<ResolvedService> {
   const params = request.params as ServiceParams;
-  return resolveFeatureService(deps, params.folder ?? '', params.service, request.arcgis.principal);
+  return resolveFeatureService(deps, params.folder ?? '', params.service, request.arcgis.principal, request.arcgis.catalog);
 }
 
 export function layerNotFound(id: string | number): ApiError {

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { hasPrivilege } from '../auth/principal.js';
 import { canManageService, serviceNotFound } from '../catalog/service-access.js';
 import { ApiError } from '../errors.js';
+import { VersionedCache, type CatalogReader } from '../store/catalog-version.js';
 import type { ItemRecord } from '../store/item-store.js';
 import type { ServiceRecord } from '../store/service-store.js';
 import type { FeatureDeps } from './feature-deps.js';
@@ -39,44 +40,28 @@ export async function resolveFeatureService(
   folder: string,
   name: string,
   principal: Principal | null,
+  catalog?: CatalogReader,
 ): Promise<ResolvedService> {
-  const resolved = await lookUpService(deps, folder, name);
+  const resolved = await lookUpService(deps, folder, name, catalog);
   if (canSee(resolved, principal)) return { ...resolved };
   throw principal ? ApiError.forbidden() : ApiError.tokenRequired();
 }
 
-interface CachedService {
-  stamp: string;
-  service: ResolvedService;
-}
-
-const MAX_CACHED_SERVICES = 1000;
-/** Per catalog database (several servers may share a process, as in tests). */
-const caches = new WeakMap<object, { stamp: { get(): unknown }; services: Map<string, CachedService> }>();
+/** Resolved services by catalog version, per catalog (several servers may share a process, as in tests). */
+const caches = new WeakMap<object, VersionedCache<ResolvedService>>();
 
 /**
- * The service cache of the catalog, with a stamp that changes whenever the embedded catalog may have: this connection's change count
- * (our own writes, the portal's item edits) and SQLite's data_version (commits by other
- * processes, such as `tessera import`). Reading it costs one cached statement step instead of
- * the two look-ups and the definition parse of every request. Undefined (no caching) for stores
- * without an embedded catalog.
+ * A resolved service is kept for the catalog version it was read at (see store/catalog-version.ts):
+ * a request reads the version once and skips the service and item look-ups and the definition
+ * parse. Without a reader (the CLI) every call looks up.
  */
-function cacheOf(deps: FeatureDeps): { stamp: string; services: Map<string, CachedService> } | undefined {
-  const db = deps.stores.systemDb;
-  if (!db) return undefined;
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = { stamp: db.prepare('SELECT total_changes(), data_version FROM pragma_data_version()').raw(true), services: new Map() };
-    caches.set(db, cache);
-  }
-  return { stamp: (cache.stamp.get() as unknown[]).join(':'), services: cache.services };
-}
-
-async function lookUpService(deps: FeatureDeps, folder: string, name: string): Promise<ResolvedService> {
+async function lookUpService(deps: FeatureDeps, folder: string, name: string, catalog?: CatalogReader): Promise<ResolvedService> {
   const key = `${folder}/${name}`.toLowerCase();
-  const cache = cacheOf(deps);
-  const hit = cache?.services.get(key);
-  if (cache && hit?.stamp === cache.stamp) return hit.service;
+  const version = catalog ? await catalog() : undefined;
+  let cache = caches.get(deps.stores.services);
+  if (!cache) caches.set(deps.stores.services, (cache = new VersionedCache()));
+  const hit = version === undefined ? undefined : cache.get(version, key);
+  if (hit) return hit;
   const record = await deps.stores.services.get(folder, name, 'FeatureServer');
   if (!record || !(record.definition as { dataset?: unknown }).dataset) throw serviceNotFound(folder, name, 'FeatureServer');
   const resolved: ResolvedService = { record, definition: definitionOf(record) };
@@ -88,10 +73,7 @@ async function lookUpService(deps: FeatureDeps, folder: string, name: string): P
     }
     resolved.item = item;
   }
-  if (cache) {
-    if (cache.services.size >= MAX_CACHED_SERVICES) cache.services.clear();
-    cache.services.set(key, { stamp: cache.stamp, service: resolved });
-  }
+  if (version !== undefined) cache.set(version, key, resolved);
   return resolved;
 }
 

@@ -18,7 +18,7 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
   if (request.isMultipart()) {
     // A bad token in the URL or a header is refused before a large upload is read.
     const early = findToken(request, new Params(request.query as Record<string, unknown>), new Set());
-    if (early) await context.auth.authenticate(early.token, { referer: request.headers.referer, ip: request.ip }, early.source);
+    if (early) await context.auth.authenticate(early.token, { referer: request.headers.referer, ip: request.ip }, early.source, request.arcgis.catalog);
     // A token from the URL, a header or a field before the first file is checked before the file
     // reaches the disk (ArcGIS Pro puts `token` and `f` first). arcgis-rest-js appends `token`
     // after the file: that upload is written within the route's limit, and removed at once when
@@ -30,7 +30,7 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
         tokenAfterFiles = true;
         return;
       }
-      await context.auth.authenticate(found.token, { referer: request.headers.referer, ip: request.ip }, found.source);
+      await context.auth.authenticate(found.token, { referer: request.headers.referer, ip: request.ip }, found.source, request.arcgis.catalog);
     };
     const { fields, uploads } = await readMultipart(request, path.join(context.config.dataDir, 'tmp', 'uploads'), beforeFiles);
     if (tokenAfterFiles && !findToken(request, new Params(request.query as Record<string, unknown>, fields), new Set(Object.keys(fields).map((k) => k.toLowerCase())))) {
@@ -51,6 +51,7 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
       found.token,
       { referer: request.headers.referer, ip: request.ip },
       found.source,
+      state.catalog,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { Params } from '../params.js';
+import type { CatalogReader } from '../store/catalog-version.js';
 
 /** A file part of a multipart request, already streamed to a temporary file. */
 export interface UploadedFile {
@@ -21,6 +22,8 @@ export interface RequestState {
   bodyKeys: Set<string>;
   /** Aborted when the client goes away before its answer is sent; handlers pass it to store calls. */
   signal: AbortSignal;
+  /** The catalog version for this request's cached look-ups (token user, service): read once. */
+  catalog?: CatalogReader;
 }
 
 declare module 'fastify' {
@@ -33,6 +36,6 @@ declare module 'fastify' {
   }
 }
 
-export function emptyRequestState(signal: AbortSignal = new AbortController().signal): RequestState {
-  return { params: new Params(), principal: null, uploads: [], bodyKeys: new Set(), signal };
+export function emptyRequestState(signal: AbortSignal = new AbortController().signal, catalog?: CatalogReader): RequestState {
+  return { params: new Params(), principal: null, uploads: [], bodyKeys: new Set(), signal, ...(catalog ? { catalog } : {}) };
 }

@@ -233,6 +233,50 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
     });
   });
 
+  it('updates many features of several shapes, each with its own result, in request order', async () => {
+    const outcome = await store.applyEdits(
+      'ds',
+      [{
+        layer: SCHEMA,
+        updates: [
+          { key: 3, values: { NAME: 'C', POP: 33 } },
+          { key: 77, values: { NAME: 'none' } },
+          { key: 1, values: { NAME: 'A' }, geometry: point(9, 9) },
+          { key: 2, values: { NAME: 'B', POP: 22 } },
+          { key: 'x', values: { NAME: 'bad key' } },
+        ],
+        deletes: [2, 2, 55],
+      }],
+      OPTIONS,
+    );
+    expect(outcome.layers[0]!.updates).toEqual([
+      { objectId: 3, globalId: '{c}' },
+      { objectId: 77, failure: { kind: 'not-found', message: 'Object 77 does not exist' } },
+      { objectId: 1, globalId: '{a}' },
+      { objectId: 2, globalId: '{b}' },
+      { failure: { kind: 'not-found', message: 'Object x does not exist' } },
+    ]);
+    expect(outcome.layers[0]!.deletes).toEqual([
+      { objectId: 2, globalId: '{b}' },
+      { objectId: 2, failure: { kind: 'not-found', message: 'Object 2 does not exist' } },
+      { objectId: 55, failure: { kind: 'not-found', message: 'Object 55 does not exist' } },
+    ]);
+    const { rows } = await store.queryFeatures('ds', SCHEMA, { columns: ['NAME', 'POP'], geometry: { pointsAsXY: true } });
+    expect(rows).toEqual([['A', 10, 9, 9], ['C', 33, 3, 3]]);
+  });
+
+  it('finds the failing update of a batch: alone without rollback, the first of all with it', async () => {
+    const updates = [{ key: 1, values: { POP: 11 } }, { key: 2, values: { GlobalID: '{a}' } }, { key: 3, values: { POP: 33 } }];
+    const kept = await store.applyEdits('ds', [{ layer: SCHEMA, updates }], OPTIONS);
+    expect(kept.layers[0]!.updates.map((r) => r.failure?.kind ?? r.objectId)).toEqual([1, 'duplicate', 3]);
+    const popOf = async () => (await store.queryFeatures('ds', SCHEMA, { columns: ['POP'] })).rows.map((r) => r[0]);
+    expect(await popOf()).toEqual([11, 20, 33]);
+    const undone = await store.applyEdits('ds', [{ layer: SCHEMA, updates: [{ key: 1, values: { POP: 1 } }, { key: 9, values: { POP: 9 } }, { key: 3, values: { POP: 3 } }] }], { ...OPTIONS, rollbackOnFailure: true });
+    expect(undone.committed).toBe(false);
+    expect(undone.layers[0]!.updates.map((r) => r.failure?.kind ?? r.objectId)).toEqual([1, 'not-found']);
+    expect(await popOf()).toEqual([11, 20, 33]);
+  });
+
   it('deletes keys only where they also match the delete filter', async () => {
     const outcome = await store.applyEdits('ds', [{ layer: SCHEMA, deletes: [1, 2, 7], deleteFilter: { where: where('"POP" > ?', [15]) } }], OPTIONS);
     expect(outcome.layers[0]!.deletes).toEqual([

@@ -27,6 +27,7 @@ import { SqliteJobQueue } from './sqlite/sqlite-job-queue.js';
 import { JobDispatch } from './postgres/pg-job-dispatch.js';
 import { PgJobQueue } from './postgres/pg-job-queue.js';
 import { PgJournalStore } from './postgres/pg-journal-store.js';
+import { CatalogVersion, countingWrites, type CatalogReader } from './catalog-version.js';
 
 /** The server's stores, picked once at start-up from config; callers never branch on the engine. */
 export interface Stores {
@@ -46,6 +47,8 @@ export interface Stores {
   postgres?: pg.Pool;
   /** Job journals shared by every node (PostgreSQL store only; embedded jobs keep theirs in scratch). */
   journal?: JournalStore;
+  /** A reader of the catalog's version for one request (see catalog-version.ts). */
+  catalogReader(): CatalogReader;
   close(): Promise<void>;
 }
 
@@ -60,6 +63,9 @@ export async function openStores(config: Config): Promise<Stores> {
   if (config.store.kind === 'postgres') return openPostgresStores(config);
   const db = openDatabase(systemDatabasePath(config), { migrations: SYSTEM_MIGRATIONS });
   const features = openSqliteFeatureStore(config);
+  // This connection's change count (our own writes) and data_version (other processes' commits).
+  const stamp = db.prepare('SELECT total_changes(), data_version FROM pragma_data_version()').raw(true);
+  const version = new CatalogVersion(() => (stamp.get() as unknown[]).join('.'), false);
   return {
     users: new SqliteUserStore(db),
     items: new SqliteItemStore(db),
@@ -69,6 +75,7 @@ export async function openStores(config: Config): Promise<Stores> {
     publishJobs: new SqlitePublishJobStore(db),
     features,
     systemDb: db,
+    catalogReader: () => version.reader(),
     close: async () => {
       await features.close();
       db.close();
@@ -86,16 +93,21 @@ export const POSTGRES_MIGRATIONS = ['core', 'features', 'imagery', 'jobs'];
 async function openPostgresStores(config: Config): Promise<Stores> {
   const pool = await openPostgres(config.store.postgresUrl, config.store.postgresSchema);
   await runPostgresMigrations(pool, config.store.postgresSchema, POSTGRES_MIGRATIONS);
+  const version = new CatalogVersion(async () => {
+    const { rows } = await pool.query<string[]>({ name: 'catalog_version', text: 'SELECT version FROM catalog_version', rowMode: 'array' });
+    return String(rows[0]![0]);
+  }, true);
   return {
-    users: new PgUserStore(pool),
-    items: new PgItemStore(pool),
-    services: new PgServiceStore(pool),
+    users: countingWrites(new PgUserStore(pool), version, ['create', 'update', 'bumpTokenVersion', 'delete']),
+    items: countingWrites(new PgItemStore(pool), version, ['create', 'update', 'delete', 'createFolder', 'deleteFolder']),
+    services: countingWrites(new PgServiceStore(pool), version, ['create', 'update', 'delete']),
     settings: new PgSettingsStore(pool),
     loginFailures: new PgLoginFailureStore(pool),
     publishJobs: new PgPublishJobStore(pool),
     features: new PgFeatureStore(pool),
     postgres: pool,
     journal: new PgJournalStore(pool),
+    catalogReader: () => version.reader(),
     close: () => pool.end(),
   };
 }

@@ -51,4 +51,25 @@ describe('two nodes on one PostgreSQL store', () => {
     expect((await queryText(a, params)).features).toHaveLength(48);
     expect((await queryText(a, { where: "CAT = 'Z'", returnCountOnly: 'true' })).count).toBe(1);
   });
+
+  it('a sharing change, a revoked token and a deleted service on one node hold on the other at once', async () => {
+    const itemId = (await b.get(`${grid}?f=json&token=${token}`)).serviceItemId as string;
+    const anonymous = async (server: TestServer) => (await fetch(`${server.url}${grid}/0/query?where=1%3D1&returnCountOnly=true&f=json`)).json();
+    expect((await anonymous(b)).error.code).toBe(499);
+    await a.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: true });
+    expect((await anonymous(b)).count).toBe(99);
+    await a.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: false });
+    expect((await anonymous(b)).error.code).toBe(499);
+
+    await a.addUser('viewer', 'user');
+    const viewer = await a.token('viewer', 'viewer-pw');
+    expect((await b.get(`/sharing/rest/community/self?f=json&token=${viewer}`)).username).toBe('viewer');
+    await a.context.stores.users.bumpTokenVersion('viewer');
+    expect((await b.get(`/sharing/rest/community/self?f=json&token=${viewer}`)).error.code).toBe(498);
+
+    expect((await queryText(b, { where: '1=1', returnCountOnly: 'true' })).count).toBe(99);
+    const deleted = await a.post('/rest/admin/services/Hosted/shared.FeatureServer/delete', { f: 'json', token });
+    expect(deleted.status).toBe('success');
+    expect((await queryText(b, { where: '1=1', returnCountOnly: 'true' })).error.code).toBe(404);
+  });
 });

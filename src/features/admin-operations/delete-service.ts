@@ -12,8 +12,8 @@ export async function deleteServiceHandler(request: FastifyRequest, reply: Fasti
   const params = request.params as { folder?: string; serviceType: string };
   const match = /^(.+)\.FeatureServer$/i.exec(params.serviceType);
   if (!match) throw ApiError.invalidUrl();
-  const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, match[1]!, request.arcgis.principal);
-  requireServiceManager(service, request.arcgis.principal);
+  const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, match[1]!, request.arcgis.principal, request.arcgis.catalog);
+  requireServiceManager(service, request.arcgis.principal, request.arcgis.catalog);
   await deleteHostedService(deps, service, { deleteItem: true });
   return sendResource(request, reply, { status: 'success' });
 }

@@ -18,8 +18,8 @@ export interface AdminOperation {
 /** The service of an admin URL, which the caller must own (or administer). */
 export async function resolveManaged(request: FastifyRequest, deps: FeatureDeps): Promise<ResolvedService> {
   const params = request.params as { folder?: string; service: string };
-  const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, params.service, request.arcgis.principal);
-  requireServiceManager(service, request.arcgis.principal);
+  const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, params.service, request.arcgis.principal, request.arcgis.catalog);
+  requireServiceManager(service, request.arcgis.principal, request.arcgis.catalog);
   return service;
 }
 

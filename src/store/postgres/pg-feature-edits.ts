@@ -10,7 +10,7 @@ import type {
   LayerEdits,
   LayerSchema,
 } from '../feature-store.js';
-import { SHAPE, SqlParams, buildWhere, quoteIdentifier, sridSql, tableOf, writeColumn } from './pg-feature-sql.js';
+import { SHAPE, SqlParams, buildWhere, columnType, quoteIdentifier, sridSql, tableOf, writeColumn } from './pg-feature-sql.js';
 
 /** A failed item under rollbackOnFailure: the whole transaction is rolled back. */
 class Rollback extends Error {}
@@ -53,9 +53,14 @@ async function applyLayerEdits(client: pg.PoolClient, dataset: string, edits: La
     if (batch.length > 1 && (await tryInsertBatch(client, dataset, layer, batch, out))) continue;
     for (const add of batch) await run(out.adds, () => insertFeature(client, dataset, layer, add));
   }
-  for (const update of edits.updates ?? []) await run(out.updates, () => updateFeature(client, dataset, layer, update, options.useGlobalIds));
+  const updates = edits.updates ?? [];
+  const updated = updates.length > 1 ? await tryUpdateBatches(client, dataset, layer, updates, options.useGlobalIds) : undefined;
+  if (updated) pushResults(out.updates, updated, options.rollbackOnFailure);
+  else for (const update of updates) await run(out.updates, () => updateFeature(client, dataset, layer, update, options.useGlobalIds));
   if (edits.deletes) {
-    for (const key of edits.deletes) await run(out.deletes, () => deleteFeature(client, dataset, edits, key, options.useGlobalIds));
+    const deleted = edits.deletes.length > 1 ? await tryDeleteBatch(client, dataset, edits, edits.deletes, options.useGlobalIds) : undefined;
+    if (deleted) pushResults(out.deletes, deleted, options.rollbackOnFailure);
+    else for (const key of edits.deletes) await run(out.deletes, () => deleteFeature(client, dataset, edits, key, options.useGlobalIds));
   } else if (edits.deleteFilter) {
     out.deletes.push(...(await deleteMatching(client, dataset, edits)));
   }
@@ -208,4 +213,141 @@ async function deleteMatching(client: pg.PoolClient, dataset: string, edits: Lay
   const { rows } = await client.query<unknown[]>({ text: sql, values: params.values, rowMode: 'array' });
   // In object id order, as the embedded store reports them.
   return rows.sort((a, b) => (a[0] as number) - (b[0] as number)).map(resultOf);
+}
+
+/**
+ * Results of a batch, in request order. Under rollbackOnFailure they stop at the first failure and
+ * the transaction is rolled back, as item by item would.
+ */
+function pushResults(list: EditResult[], results: EditResult[], rollbackOnFailure: boolean): void {
+  for (const result of results) {
+    list.push(result);
+    if (result.failure && rollbackOnFailure) throw new Rollback();
+  }
+}
+
+/** A statement under a savepoint: its rows, or undefined (undone) when a row fails as an item would. */
+async function tryBatch(client: pg.PoolClient, text: string, values: unknown[]): Promise<unknown[][] | undefined> {
+  await client.query('SAVEPOINT batch');
+  try {
+    const { rows } = await client.query<unknown[]>({ text, values, rowMode: 'array' });
+    await client.query('RELEASE SAVEPOINT batch');
+    return rows;
+  } catch (error) {
+    if (failureKind(error) === undefined) throw error;
+    await client.query('ROLLBACK TO SAVEPOINT batch');
+    return undefined;
+  }
+}
+
+/** The key as the batch statements bind it: an object id (null when no integer: matches nothing) or a global id. */
+function keyValue(key: number | string, byGlobalId: boolean): number | string | null {
+  if (byGlobalId) return String(key);
+  const id = Number(key);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+/** Keys per DELETE … = ANY(array): one bound value whatever the count. */
+const MAX_BATCH_KEYS = 10_000;
+
+/**
+ * Deletes by key in a few statements (`= ANY`), not one per feature; each key still gets its own
+ * result (deleted, skipped by the filter, or not found; a key given twice is found once).
+ * Undefined when a statement fails: the caller goes item by item.
+ */
+async function tryDeleteBatch(client: pg.PoolClient, dataset: string, edits: LayerEdits, keys: Array<number | string>, useGlobalIds: boolean): Promise<EditResult[] | undefined> {
+  const layer = edits.layer;
+  const byGlobalId = useGlobalIds && !!layer.globalIdColumn;
+  const table = quoteIdentifier(tableOf(dataset, layer.id));
+  const keyColumn = byGlobalId ? `${quoteIdentifier(layer.globalIdColumn!)}::text` : quoteIdentifier(layer.objectIdColumn);
+  const arrayType = byGlobalId ? 'text[]' : 'bigint[]';
+  const keyOf = (row: unknown[]) => String(byGlobalId ? row[1] : row[0]);
+  const deleted = new Map<string, unknown[]>();
+  const existing = new Map<string, unknown[]>();
+  for (let start = 0; start < keys.length; start += MAX_BATCH_KEYS) {
+    const chunk = keys.slice(start, start + MAX_BATCH_KEYS).map((key) => keyValue(key, byGlobalId));
+    const params = new SqlParams();
+    const condition = `${keyColumn} = ANY(${params.add(chunk)}::${arrayType})`;
+    const filter = edits.deleteFilter ? buildWhere(layer, edits.deleteFilter, params) : '';
+    const extra = filter ? ` AND ${filter.slice('WHERE '.length)}` : '';
+    const rows = await tryBatch(client, `DELETE FROM ${table} WHERE ${condition}${extra} RETURNING ${keyColumns(layer)}`, params.values);
+    if (!rows) return undefined;
+    for (const row of rows) deleted.set(keyOf(row), row);
+    if (extra) {
+      // Keys the filter kept: they exist and are reported as skipped.
+      const left = new SqlParams();
+      const found = await client.query<unknown[]>({
+        text: `SELECT ${keyColumns(layer)} FROM ${table} WHERE ${keyColumn} = ANY(${left.add(chunk)}::${arrayType})`,
+        values: left.values,
+        rowMode: 'array',
+      });
+      for (const row of found.rows) existing.set(keyOf(row), row);
+    }
+  }
+  return keys.map((key) => {
+    const value = keyValue(key, byGlobalId);
+    const id = value === null ? '' : String(value);
+    const row = deleted.get(id);
+    if (row) {
+      deleted.delete(id);
+      return resultOf(row);
+    }
+    const kept = existing.get(id);
+    return kept ? { ...resultOf(kept), skipped: true } : notFound(key, useGlobalIds);
+  });
+}
+
+/**
+ * Updates in one `UPDATE … FROM (VALUES …)` per set of columns written, not one per feature;
+ * each update still gets its own result (updated or not found). Undefined, so the caller goes
+ * item by item, when a key repeats (updates of one feature apply in order), when an update writes
+ * no column, or when a statement fails (the item path finds and reports the failing feature).
+ */
+async function tryUpdateBatches(client: pg.PoolClient, dataset: string, layer: LayerSchema, updates: FeatureUpdate[], useGlobalIds: boolean): Promise<EditResult[] | undefined> {
+  const byGlobalId = useGlobalIds && !!layer.globalIdColumn;
+  const keys = new Set(updates.map((u) => String(keyValue(u.key, byGlobalId))));
+  if (keys.size < updates.length) return undefined;
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < updates.length; i++) {
+    const written = writtenColumns(layer, updates[i]!);
+    if (!written.columns.length && !written.geometry) return undefined;
+    const shape = JSON.stringify(written);
+    groups.set(shape, [...(groups.get(shape) ?? []), i]);
+  }
+  const results: Array<EditResult | undefined> = [];
+  const table = quoteIdentifier(tableOf(dataset, layer.id));
+  for (const [shape, indexes] of groups) {
+    const { columns, geometry } = JSON.parse(shape) as { columns: string[]; geometry: boolean };
+    const schemaColumns = columns.map((name) => layer.columns.find((c) => c.name === name)!);
+    const chunk = Math.max(1, Math.floor(MAX_BATCH_PARAMS / (columns.length + 3)));
+    for (let start = 0; start < indexes.length; start += chunk) {
+      const params = new SqlParams();
+      const rows = indexes.slice(start, start + chunk).map((index) => {
+        const update = updates[index]!;
+        const values = [`${params.add(index)}::integer`, `${params.add(keyValue(update.key, byGlobalId))}::${byGlobalId ? 'text' : 'bigint'}`];
+        for (const column of schemaColumns) values.push(`(${writeColumn(column, params.add(update.values[column.name]))})::${columnType(column)}`);
+        if (geometry) values.push(`(${geometrySql(layer, update, params)})::geometry`);
+        return `(${values.join(', ')})`;
+      });
+      const names = ['i', 'k', ...columns.map((_, n) => `c${n}`), ...(geometry ? ['g'] : [])];
+      const assignments = columns.map((name, n) => `${quoteIdentifier(name)} = v.c${n}`);
+      if (geometry) assignments.push(`${SHAPE} = v.g`);
+      const key = byGlobalId ? `t.${quoteIdentifier(layer.globalIdColumn!)}::text` : `t.${quoteIdentifier(layer.objectIdColumn)}`;
+      const returning = keyColumns(layer).split(', ').map((c) => `t.${c}`).join(', ');
+      const sql = `UPDATE ${table} AS t SET ${assignments.join(', ')} FROM (VALUES ${rows.join(', ')}) AS v(${names.join(', ')})
+        WHERE ${key} = v.k RETURNING v.i, ${returning}`;
+      const updated = await tryBatch(client, sql, params.values);
+      if (!updated) return undefined;
+      for (const row of updated) results[row[0] as number] = resultOf(row.slice(1));
+    }
+  }
+  return updates.map((update, i) => results[i] ?? notFound(update.key, useGlobalIds));
+}
+
+/** The columns an update writes (in schema order) and whether it writes the geometry. */
+function writtenColumns(layer: LayerSchema, update: FeatureUpdate): { columns: string[]; geometry: boolean } {
+  return {
+    columns: layer.columns.filter((c) => c.name in update.values).map((c) => c.name),
+    geometry: !!layer.geometry && update.geometry !== undefined,
+  };
 }
