@@ -29,7 +29,9 @@ import { SqlParams, sridSql } from '../../store/postgres/pg-feature-sql.js';
 /** Internal columns beside the wire-named fields; `t_` keeps them apart from field names. */
 const INTERNAL_COLUMNS =
   'rowid_ AS t_rowid, source AS t_source, path AS t_path, by_value AS t_by_value, raster_type AS t_raster_type, ' +
-  'raster::text AS t_raster, box_xmin AS t_xmin, box_ymin AS t_ymin, box_xmax AS t_xmax, box_ymax AS t_ymax';
+  'raster::text AS t_raster, box_xmin AS t_xmin, box_ymin AS t_ymin, box_xmax AS t_xmax, box_ymax AS t_ymax, ' +
+  // Where clauses may say `Shape IS [NOT] NULL`; a flag answers that without shipping the geometry.
+  'CASE WHEN shape IS NULL THEN NULL ELSE true END AS "Shape"';
 /** The embedded store's bounds columns: `xmin` and `xmax` are system column names here. */
 const BOUNDS_COLUMNS: Record<string, string> = { xmin: 'box_xmin', ymin: 'box_ymin', xmax: 'box_xmax', ymax: 'box_ymax' };
 const PG_INSERT_COLUMNS = INSERT_COLUMNS.map((column) => BOUNDS_COLUMNS[column] ?? column);
