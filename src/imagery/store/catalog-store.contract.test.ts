@@ -128,6 +128,9 @@ describe.each(engines)('catalog store on $name', ({ name, open }) => {
     expect(all[0].shapeWkb?.length).toBeGreaterThan(0);
     expect((await store.queryItems('c1', { where: where('"Flight" > ?', [50]) })).map((i) => i.name)).toEqual(['b']);
     expect((await store.queryItems('c1', { objectIds: [1] })).map((i) => i.name)).toEqual(['a']);
+    // The where compiler lets `Shape` appear only in IS [NOT] NULL; each store must expose it.
+    expect(await store.countItems('c1', { where: where('"Shape" IS NOT NULL', []) })).toBe(2);
+    expect(await store.countItems('c1', { where: where('"Shape" IS NULL', []) })).toBe(0);
     const point = Buffer.from('0101000000000000000000f03f000000000000f03f', 'hex'); // POINT(1 1)
     const geometry = { wkb: point, bbox: { xmin: 1, ymin: 1, xmax: 1, ymax: 1 }, relation: 'intersects' as const };
     expect((await store.queryItems('c1', { geometry })).map((i) => i.name)).toEqual(['a']);
