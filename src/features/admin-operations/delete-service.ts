@@ -13,7 +13,7 @@ export async function deleteServiceHandler(request: FastifyRequest, reply: Fasti
   const match = /^(.+)\.FeatureServer$/i.exec(params.serviceType);
   if (!match) throw ApiError.invalidUrl();
   const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, match[1]!, request.arcgis.principal, request.arcgis.catalog);
-  requireServiceManager(service, request.arcgis.principal, request.arcgis.catalog);
+  requireServiceManager(service, request.arcgis.principal);
   await deleteHostedService(deps, service, { deleteItem: true });
   return sendResource(request, reply, { status: 'success' });
 }

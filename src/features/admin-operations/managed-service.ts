@@ -19,7 +19,7 @@ export interface AdminOperation {
 export async function resolveManaged(request: FastifyRequest, deps: FeatureDeps): Promise<ResolvedService> {
   const params = request.params as { folder?: string; service: string };
   const service = await resolveFeatureService(deps, params.folder ?? HOSTED_FOLDER, params.service, request.arcgis.principal, request.arcgis.catalog);
-  requireServiceManager(service, request.arcgis.principal, request.arcgis.catalog);
+  requireServiceManager(service, request.arcgis.principal);
   return service;
 }
 
