@@ -13,7 +13,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PEERS="${PEERS:-$ROOT/../shared/peers}"
-[ -d "$PEERS/mapserver" ] || PEERS=/work/shared/peers
+[ -d "$PEERS/mapserver" ] || { echo "No peer scripts in $PEERS: set PEERS to the shared/peers folder" >&2; exit 2; }
 OUT="${OUT:-/tmp/tessera-peers}"
 export TESSERA_DIR="$ROOT" REPS="${REPS:-3}"
 what="${1:-both}"
