@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, type-checks, lints, runs every test. With
-# TESSERA_TEST_HTTP_POSTGRES=1 it then runs the HTTP suite a second time on PostgreSQL/PostGIS (the
-# cluster store), in a database of its own. With arguments (test files or vitest options) only the
+# The test command: installs what is missing, type-checks, lints, runs every test, then runs the
+# HTTP suite a second time on PostgreSQL/PostGIS (the cluster store), in a database of its own
+# (TESSERA_TEST_HTTP_POSTGRES=0 skips that second run). With arguments (test files or vitest options) only the
 # first run happens, with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +17,7 @@ rm -f .tmp/vitest.json .tmp/vitest-postgres.json
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json "$@" || status=$?
 
-if [ $# -eq 0 ] && [ "${TESSERA_TEST_HTTP_POSTGRES:-0}" = 1 ]; then
+if [ $# -eq 0 ] && [ "${TESSERA_TEST_HTTP_POSTGRES:-1}" = 1 ]; then
   # Each test server gets a schema of its own in this database; it is made afresh for every run.
   HTTP_PG_URL="${TESSERA_TEST_HTTP_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/tessera_test_http}"
   HTTP_PG_DB="${HTTP_PG_URL##*/}"
