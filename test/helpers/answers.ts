@@ -1,0 +1,139 @@
+/**
+ * The JSON answers the tests read, as the tests read them: the ArcGIS wire shapes with the members
+ * tests look at (all optional where an answer may be an error envelope instead). Give a request its
+ * shape with `server.get<FeatureSet>(...)`, or `readJson<T>(response)` for a raw fetch.
+ */
+
+/** The ArcGIS error envelope's inner object. */
+export interface ArcGISError {
+  code: number;
+  message: string;
+  details: string[];
+  messageCode?: string;
+}
+
+/** An answer that is (or may be) an error envelope. */
+export interface ErrorAnswer {
+  error?: ArcGISError;
+}
+
+export interface SpatialReference {
+  wkid?: number;
+  latestWkid?: number;
+  wkt?: string;
+}
+
+/** Esri JSON geometry: point, multipoint, polyline, polygon or envelope. */
+export interface Geometry {
+  x?: number;
+  y?: number;
+  z?: number;
+  m?: number;
+  points?: number[][];
+  paths?: number[][][];
+  rings?: number[][][];
+  xmin?: number;
+  ymin?: number;
+  xmax?: number;
+  ymax?: number;
+  spatialReference?: SpatialReference;
+}
+
+export type Extent = Required<Pick<Geometry, 'xmin' | 'ymin' | 'xmax' | 'ymax'>> & { spatialReference?: SpatialReference };
+
+export interface Feature {
+  attributes: Record<string, unknown>;
+  geometry?: Geometry;
+}
+
+export interface Field {
+  name: string;
+  type: string;
+  alias?: string;
+  length?: number;
+  domain?: unknown;
+  defaultValue?: unknown;
+  editable?: boolean;
+  nullable?: boolean;
+  sqlType?: string;
+}
+
+/** A layer's or table's `query` answer (feature set, count, ids or extent). */
+export interface FeatureSet extends ErrorAnswer {
+  objectIdFieldName?: string;
+  globalIdFieldName?: string;
+  geometryType?: string;
+  spatialReference?: SpatialReference;
+  fields: Field[];
+  features: Feature[];
+  exceededTransferLimit?: boolean;
+  count: number;
+  objectIds: number[];
+  extent: Extent;
+}
+
+/** One row of an edit answer. */
+export interface EditResult {
+  objectId: number;
+  globalId?: string;
+  success: boolean;
+  error?: { code: number; description: string };
+}
+
+/** A layer's applyEdits / addFeatures / updateFeatures / deleteFeatures answer. */
+export interface EditsAnswer extends ErrorAnswer {
+  addResults: EditResult[];
+  updateResults: EditResult[];
+  deleteResults: EditResult[];
+  attachments?: unknown;
+  success?: boolean;
+}
+
+/** A service's applyEdits answer: one entry per layer. */
+export type ServiceEditsAnswer = Array<EditsAnswer & { id: number }> & ErrorAnswer;
+
+/** A GP job's status (submitJob, jobs/<id>). */
+export interface JobStatus extends ErrorAnswer {
+  jobId: string;
+  jobStatus: string;
+  messages: Array<{ type: string; description: string }>;
+  results: Record<string, { paramUrl: string }>;
+  inputs: Record<string, { paramUrl: string }>;
+  progress?: { type?: string; message?: string; percent?: number };
+}
+
+/** A GP result or input parameter (`jobs/<id>/results/<name>`). */
+export interface JobParameter<V = unknown> extends ErrorAnswer {
+  paramName: string;
+  dataType: string;
+  value: V;
+}
+
+/** The hosted layer a job made: its result parameter's `value`. */
+export interface OutputValue {
+  url: string;
+  itemId: string;
+}
+
+/** A finished job's result parameters by name (`processInfo` and tables: cast `value`). */
+export type JobResults = Record<string, JobParameter<OutputValue>>;
+
+/** A `{ success: true }` kind of answer (admin and portal operations). */
+export interface SuccessAnswer extends ErrorAnswer {
+  success?: boolean;
+  status?: string;
+  id?: string;
+  itemId?: string;
+  folder?: { id: string; title: string };
+  [key: string]: unknown;
+}
+
+/** A folder, service or layer resource's JSON; read member by member, so loosely typed. */
+export interface ResourceJson extends ErrorAnswer {
+  [key: string]: unknown;
+}
+
+/** A JSON body read from a raw `fetch` response, with the shape the test expects. */
+export async function readJson<T = unknown>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
