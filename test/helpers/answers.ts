@@ -12,6 +12,11 @@ export interface ArcGISError {
   messageCode?: string;
 }
 
+/** An answer the test expects to be an error envelope. */
+export interface ErrorEnvelope {
+  error: ArcGISError;
+}
+
 /** An answer that is (or may be) an error envelope. */
 export interface ErrorAnswer {
   error?: ArcGISError;
