@@ -1,7 +1,8 @@
+import { RASTER_ANALYSIS } from '../helpers/analysis-server.js';
+import type { JobParameter, JobResults, JobStatus, OutputValue } from '../helpers/answers.js';
 import type { TestServer } from '../helpers/test-server.js';
-import type { JobParameter, JobResults, JobStatus, OutputValue, SuccessAnswer } from '../helpers/answers.js';
 
-export const RASTER_ANALYSIS = '/rest/services/System/RasterAnalysisTools/GPServer';
+export { RASTER_ANALYSIS, registerFileShare } from '../helpers/analysis-server.js';
 
 export interface FinishedJob {
   jobId: string;
@@ -37,9 +38,4 @@ export async function waitForJob(server: TestServer, task: string, jobId: string
     if (Date.now() > deadline) throw new Error(`job ${jobId} did not finish: ${JSON.stringify(job)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** Registers a server folder as the file share `/fileShares/<name>` through the admin API. */
-export async function registerFileShare(server: TestServer, name: string, folder: string, token: string): Promise<SuccessAnswer> {
-  return server.post<SuccessAnswer>('/admin/data/registerItem', { item: JSON.stringify({ path: `/fileShares/${name}`, type: 'folder', info: { path: folder } }), f: 'json', token });
 }

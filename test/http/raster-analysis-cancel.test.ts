@@ -9,9 +9,9 @@ import { convertRasterToFeature } from '../../src/tasks/convert-raster-to-featur
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { makeTaskContext, runTask } from './imagery-task-context.js';
 import { RASTER_ANALYSIS, waitForJob } from './imagery-http.js';
-import { startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { startDemServer, type DemServer } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 /** An HTTP server on a free loopback port that accepts requests and never answers them. */
 let hanging: Server;
@@ -19,7 +19,7 @@ const sockets = new Set<Socket>();
 let slowBase = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;

@@ -4,13 +4,13 @@ import { copyArgs } from '../../src/tasks/copy-raster.js';
 import { proximityArgs } from '../../src/tasks/calculate-distance.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { RASTER_ANALYSIS } from './imagery-http.js';
-import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) skip = started.reason;
   else env = started;
 }, 180_000);

@@ -3,14 +3,14 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { polygonizeArgs } from '../../src/tasks/convert-raster-to-feature.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { gdalCommand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { gdalCommand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 const GT = [290000, 30, 0, 9120000, 0, -30];
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFeatureStore } from '../../src/features/feature-deps.js';
 import { publishFile } from '../../src/features/publish/publish-file.js';
-import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 let layerUrl = '';
 
@@ -22,7 +22,7 @@ const DISTRICTS = {
 };
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;
