@@ -28,27 +28,31 @@ export interface SpatialReference {
   wkt?: string;
 }
 
-/** Esri JSON geometry: point, multipoint, polyline, polygon or envelope. */
+/**
+ * Esri JSON geometry: point, multipoint, polyline, polygon or envelope. Every member is typed as
+ * present: a test knows which kind it asked for and reads only that kind's members.
+ */
 export interface Geometry {
-  x?: number;
-  y?: number;
+  x: number;
+  y: number;
   z?: number;
   m?: number;
-  points?: number[][];
-  paths?: number[][][];
-  rings?: number[][][];
-  xmin?: number;
-  ymin?: number;
-  xmax?: number;
-  ymax?: number;
-  spatialReference?: SpatialReference;
+  points: number[][];
+  paths: number[][][];
+  rings: number[][][];
+  xmin: number;
+  ymin: number;
+  xmax: number;
+  ymax: number;
+  spatialReference: SpatialReference;
 }
 
-export type Extent = Required<Pick<Geometry, 'xmin' | 'ymin' | 'xmax' | 'ymax'>> & { spatialReference?: SpatialReference };
+export type Extent = Pick<Geometry, 'xmin' | 'ymin' | 'xmax' | 'ymax' | 'spatialReference'>;
 
+/** A feature; `geometry` typed as present (a test that asks for none checks it is undefined). */
 export interface Feature {
   attributes: Record<string, unknown>;
-  geometry?: Geometry;
+  geometry: Geometry;
 }
 
 export interface Field {
@@ -122,6 +126,37 @@ export interface OutputValue {
 
 /** A finished job's result parameters by name (`processInfo` and tables: cast `value`). */
 export type JobResults = Record<string, JobParameter<OutputValue>>;
+
+/** A portal item's JSON (`content/items/<id>`, search results, addItem answers). */
+export interface Item extends ErrorAnswer {
+  id: string;
+  owner: string;
+  title: string;
+  type: string;
+  name?: string | null;
+  url?: string | null;
+  tags: string[];
+  typeKeywords: string[];
+  access: string;
+  ownerFolder?: string | null;
+  snippet?: string | null;
+  description?: string | null;
+  size?: number;
+  created: number;
+  modified: number;
+  [key: string]: unknown;
+}
+
+/** createService's answer. */
+export interface CreatedService extends ErrorAnswer {
+  success?: boolean;
+  itemId: string;
+  serviceItemId?: string;
+  serviceurl: string;
+  encodedServiceURL?: string;
+  name?: string;
+  type?: string;
+}
 
 /** A `{ success: true }` kind of answer (admin and portal operations). */
 export interface SuccessAnswer extends ErrorAnswer {

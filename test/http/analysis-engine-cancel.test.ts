@@ -7,6 +7,7 @@ import { writeRaster } from '../fixtures/raster/write-raster.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { type AnalysisServer, processesMentioning, startAnalysisServer, submitAnalysisJob } from '../helpers/analysis-server.js';
 import { RASTER_ANALYSIS, waitForJob } from './imagery-http.js';
+import type { JobStatus } from '../helpers/answers.js';
 
 let env: AnalysisServer;
 let server: TestServer;
@@ -56,7 +57,7 @@ describe('cancelling an engine run', () => {
     expect(alive()).toEqual([]);
     expect(processesMentioning(job.id)).toEqual([]);
     expect(await catalogStoreFor(server.context.config).getCollection('never')).toBeUndefined();
-    const info = await server.get(`${RASTER_ANALYSIS}/Fill/jobs/${job.id}?f=json&token=${token}`);
+    const info = await server.get<JobStatus>(`${RASTER_ANALYSIS}/Fill/jobs/${job.id}?f=json&token=${token}`);
     expect(info.jobStatus).toBe('esriJobCancelled');
   }, 120_000);
 

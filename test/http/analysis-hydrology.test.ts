@@ -100,7 +100,7 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
       ],
     };
     await analysisResults(server, token, 'Watershed', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inPourPointRasterOrFeatures: pourPoints, pourPointField: 'gauge', outputName: 'ws6' });
-    expect(await readOutputRows(server, 'ws6')).toEqual([7, 7, 7, 9, 9, 9].map((v) => Array(6).fill(v)));
+    expect(await readOutputRows(server, 'ws6')).toEqual([7, 7, 7, 9, 9, 9].map((v) => Array<number>(6).fill(v)));
   });
 
   it('Watershed snaps a pour point to the highest accumulation within snapDistance, as Snap Pour Point', async () => {
@@ -111,7 +111,7 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
     expect((await readOutputRows(server, 'ws_unsnapped')).flat().filter((v) => v !== null)).toEqual([4]);
     // Within 25 m: the valley cells of rows 3–5 (23, 29, 35 cells upstream); the outlet (2, 5) wins: the whole grid.
     await analysisResults(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, snapDistance: 25, outputName: 'ws_snapped' });
-    expect(await readOutputRows(server, 'ws_snapped')).toEqual(Array.from({ length: 6 }, () => Array(6).fill(4)));
+    expect(await readOutputRows(server, 'ws_snapped')).toEqual(Array.from({ length: 6 }, () => Array<number>(6).fill(4)));
   });
 
   it('honours context: extent and cellSize choose the grid, mask blanks cells outside it', async () => {

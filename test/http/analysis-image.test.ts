@@ -91,7 +91,7 @@ describe('TrainClassifier and Classify on the Olinda Landsat 7 scene', () => {
       classifierParameters: { method: 'rt', params: { maxNumTrees: 20, maxTreeDepth: 10 } },
     });
     expect(trained.outputClassifierDefinition.dataType).toBe('GPString');
-    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string);
+    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string) as { classes: unknown[]; model: string };
     expect(definition).toMatchObject({ engine: 'OrfeoToolBox', method: 'RT', otbClassifier: 'rf', bandCount: 6 });
     expect(definition.classes).toEqual([
       { value: 1, name: 'Water', color: [0, 0, 255] },
@@ -133,7 +133,7 @@ describe('TrainClassifier and Classify on the Olinda Landsat 7 scene', () => {
       inputTrainingSampleJSON: trainingSamples(landsat).featureSet,
       classifierParameters: { method },
     });
-    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string);
+    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string) as { classes: unknown[]; model: string };
     expect(definition).toMatchObject({ method: name, otbClassifier: otb });
     expect(definition.model.length).toBeGreaterThan(100);
   }, 120_000);
