@@ -14,6 +14,7 @@ import { fetchStarsFile } from '../test/fixtures/raster/fetch-stars-file.js';
 import { writeRaster } from '../test/fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
 import { registerFileShare, RASTER_ANALYSIS, waitForJob } from '../test/http/imagery-http.js';
+import type { JobStatus } from '../test/helpers/answers.js';
 
 const args = process.argv.slice(2);
 const SIZE = Number(args[args.indexOf('--size') + 1] || 2000) || 2000;
@@ -30,7 +31,7 @@ interface Case {
 async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<number> {
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   const started = performance.now();
-  const submitted = await server.post(`${RASTER_ANALYSIS}/${task}/submitJob`, { ...form, f: 'json', token });
+  const submitted = await server.post<JobStatus>(`${RASTER_ANALYSIS}/${task}/submitJob`, { ...form, f: 'json', token });
   if (!submitted.jobId) throw new Error(JSON.stringify(submitted));
   const job = await waitForJob(server, task, submitted.jobId, token, 1_800_000);
   if (job.jobStatus !== 'esriJobSucceeded') throw new Error(`${task}: ${JSON.stringify(job.messages)}`);

@@ -61,8 +61,9 @@ export async function fetchOnce(url: string, init?: RequestInit): Promise<Respon
   }
 }
 
-export async function post(url: string, form: Record<string, string>): Promise<any> {
-  return (await fetchOnce(url, { method: 'POST', body: new URLSearchParams(form) })).json();
+/** A form POST, its JSON answer (`T` as the caller expects it). */
+export async function post<T = unknown>(url: string, form: Record<string, string>): Promise<T> {
+  return (await (await fetchOnce(url, { method: 'POST', body: new URLSearchParams(form) })).json()) as T;
 }
 
 /** The layer every bench creates through the API (then fills its own way). */
@@ -80,7 +81,7 @@ export const BENCH_LAYER = {
 
 /** createService + addToDefinition of BENCH_LAYER; returns the service's item id. */
 export async function createBenchService(base: string, token: string): Promise<string> {
-  const created = await post(`${base}/sharing/rest/content/users/admin/createService`, {
+  const created = await post<{ itemId?: string }>(`${base}/sharing/rest/content/users/admin/createService`, {
     f: 'json',
     token,
     createParameters: JSON.stringify({ name: 'bench', spatialReference: { wkid: 4326 }, maxRecordCount: 2000 }),

@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PASSWORD, STRIDE, createBenchService, measureSequential, post, readCases, sequentialColumns, startServerProcess } from './feature-reads.js';
+import type { TokenAnswer } from '../test/helpers/test-server.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,7 +70,7 @@ const server = await startServerProcess(dataDir, {
 });
 try {
   await client.query(`SET search_path TO ${SCHEMA}, public`);
-  const token = (await post(`${server.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+  const token = (await post<TokenAnswer>(`${server.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
   const table = await createLayer(server.url, token, client);
   // Named statements: prepared once, as the server's are.
   const names = new Map<string, string>();

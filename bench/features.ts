@@ -43,6 +43,8 @@ import {
   timing,
   type ReadCase,
 } from './feature-reads.js';
+import type { EditsAnswer } from '../test/helpers/answers.js';
+import type { TokenAnswer } from '../test/helpers/test-server.js';
 
 type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -220,13 +222,13 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
     await work();
     return performance.now() - t;
   };
-  const check = (answer: any) => {
+  const check = (answer: EditsAnswer) => {
     if (answer.error || answer.success === false) throw new Error(JSON.stringify(answer).slice(0, 300));
     return answer;
   };
   // Disjoint POP ranges, so every delete removes exactly 10,000 features.
   const [restLow, sqlLow] = [Math.floor(N / 10), Math.floor(N / 5)];
-  const restWhere = await timed(async () => check(await post(`${base}${SERVICE}/deleteFeatures`, { f: 'json', token, where: `POP >= ${restLow} AND POP < ${restLow + 10_000}` })));
+  const restWhere = await timed(async () => check(await post<EditsAnswer>(`${base}${SERVICE}/deleteFeatures`, { f: 'json', token, where: `POP >= ${restLow} AND POP < ${restLow + 10_000}` })));
   const sqlWhere = await timed(() => db.transaction(() => db.prepare('DELETE FROM "layer_0" WHERE ("POP" >= ? AND "POP" < ?)').run(sqlLow, sqlLow + 10_000)).immediate());
   rows.push({ operation: 'deleteFeatures, 10,000 by where', 'SQL ms': round(sqlWhere), 'REST ms': round(restWhere), ratio: round(restWhere / sqlWhere) });
 
@@ -238,7 +240,7 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
     return ids;
   };
   const restIds = await timed(async () => {
-    const answer = check(await post(`${base}${SERVICE}/deleteFeatures`, { f: 'json', token, objectIds: idsOf(Math.floor(N * 0.3)).join(',') }));
+    const answer = check(await post<EditsAnswer>(`${base}${SERVICE}/deleteFeatures`, { f: 'json', token, objectIds: idsOf(Math.floor(N * 0.3)).join(',') }));
     if (answer.deleteResults.length !== 10_000) throw new Error('not every id was deleted');
   });
   const sqlIds = await timed(() =>
@@ -275,7 +277,7 @@ if (args.keep && existsSync(pristine)) {
 async function withServer<T>(cacheMB: number, work: (url: string, pid: number, token: string) => Promise<T>): Promise<T> {
   const { child, url } = await startServerProcess(dataDir, cacheMB);
   try {
-    const token = (await post(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
+    const token = (await post<TokenAnswer>(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
     return await work(url, child.pid!, token);
   } finally {
     child.stdin?.end();
@@ -285,7 +287,7 @@ async function withServer<T>(cacheMB: number, work: (url: string, pid: number, t
 
 try {
   const file = await withServer(0, async (url, _pid, token) => {
-    const existing = args.keep ? await post(`${url}/rest/services/Hosted/bench/FeatureServer`, { f: 'json', token }) : undefined;
+    const existing = args.keep ? await post<{ serviceItemId?: string }>(`${url}/rest/services/Hosted/bench/FeatureServer`, { f: 'json', token }) : undefined;
     return existing?.serviceItemId ? path.join(dataDir, 'features', `${existing.serviceItemId}.sqlite`) : (await createLayer(url, token, dataDir)).file;
   });
   if (args.keep && !existsSync(pristine)) {

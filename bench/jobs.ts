@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startJobsServer, type JobsTestServer } from '../test/fixtures/tasks/jobs-server.js';
+import type { JobStatus } from '../test/helpers/answers.js';
 
 const NO_OP = '/rest/services/Tests/Fixtures/GPServer/NoOp';
 const ADMIN_JOBS = '/admin/services/Tests/Fixtures.GPServer/jobs';
@@ -21,10 +22,18 @@ function summarize(values: number[]): string {
   return `p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms (n=${values.length})`;
 }
 
+/** The admin jobs listing and its statistics, as the bench reads them. */
+interface JobList {
+  total: number;
+  results: unknown[];
+  nextStart: number;
+}
+type JobStatistics = Record<'total' | 'submitted' | 'waiting', number>;
+
 async function submit(server: JobsTestServer, form: Record<string, string> = {}): Promise<string> {
-  const answer = await server.post(`${NO_OP}/submitJob`, { f: 'json', ...form });
+  const answer = await server.post<JobStatus>(`${NO_OP}/submitJob`, { f: 'json', ...form });
   if (!answer.jobId) throw new Error(JSON.stringify(answer));
-  return answer.jobId as string;
+  return answer.jobId;
 }
 
 async function measureLatency(server: JobsTestServer, token: string, count: number): Promise<void> {
@@ -34,12 +43,12 @@ async function measureLatency(server: JobsTestServer, token: string, count: numb
     const started = performance.now();
     const id = await submit(server);
     for (;;) {
-      const job = await server.get(`${NO_OP}/jobs/${id}?f=json&returnMessages=false`);
+      const job = await server.get<JobStatus>(`${NO_OP}/jobs/${id}?f=json&returnMessages=false`);
       if (job.jobStatus === 'esriJobSucceeded') break;
       if (/Failed|TimedOut|Cancelled/.test(job.jobStatus)) throw new Error(JSON.stringify(job));
     }
     client.push(performance.now() - started);
-    const detail = await server.get(`${ADMIN_JOBS}/${id}?f=json&token=${token}`);
+    const detail = await server.get<{ endTime: number; submittedTime: number }>(`${ADMIN_JOBS}/${id}?f=json&token=${token}`);
     serverSide.push(detail.endTime - detail.submittedTime);
   }
   console.log(`submit → succeeded, client (HTTP submit + polls): ${summarize(client)}`);
@@ -57,7 +66,7 @@ async function submitMany(server: JobsTestServer, count: number, form: Record<st
 
 async function waitForAll(server: JobsTestServer, token: string, since: number, count: number): Promise<void> {
   for (;;) {
-    const stats = await server.get(`${ADMIN_JOBS}/query?f=json&token=${token}&startTime=${since}&jobStatus=esriJobSucceeded&number=1`);
+    const stats = await server.get<JobList>(`${ADMIN_JOBS}/query?f=json&token=${token}&startTime=${since}&jobStatus=esriJobSucceeded&number=1`);
     if (stats.total >= count) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -69,7 +78,7 @@ async function measureThroughput(server: JobsTestServer, token: string, count: n
   const started = performance.now();
   const ids = await submitMany(server, count, { logFile });
   const submitted = performance.now();
-  const stats = await server.get(`${ADMIN_JOBS}/statistics?f=json&token=${token}`);
+  const stats = await server.get<JobStatistics>(`${ADMIN_JOBS}/statistics?f=json&token=${token}`);
   await waitForAll(server, token, since, count);
   const drained = performance.now();
   const lines = (await readFile(logFile, 'utf8')).trim().split('\n');
@@ -85,20 +94,20 @@ async function measureThroughput(server: JobsTestServer, token: string, count: n
 }
 
 async function measureListing(server: JobsTestServer, token: string, target: number): Promise<void> {
-  const existing = (await server.get(`${ADMIN_JOBS}/statistics?f=json&token=${token}`)).total as number;
+  const existing = (await server.get<JobStatistics>(`${ADMIN_JOBS}/statistics?f=json&token=${token}`)).total;
   if (existing < target) {
     const since = Date.now();
     await submitMany(server, target - existing, {});
     await waitForAll(server, token, since, target - existing);
   }
   let started = performance.now();
-  const all = await server.get(`${ADMIN_JOBS}/query?f=json&token=${token}&number=${target}`);
+  const all = await server.get<JobList>(`${ADMIN_JOBS}/query?f=json&token=${token}&number=${target}`);
   const onePage = performance.now() - started;
   if (all.results.length !== target) throw new Error(`listed ${all.results.length}`);
   started = performance.now();
   let listed = 0;
   for (let start = 1; start !== -1; ) {
-    const page = await server.get(`${ADMIN_JOBS}/query?f=json&token=${token}&number=1000&start=${start}`);
+    const page = await server.get<JobList>(`${ADMIN_JOBS}/query?f=json&token=${token}&number=1000&start=${start}`);
     listed += page.results.length;
     start = page.nextStart;
   }

@@ -14,6 +14,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { TokenAnswer } from '../test/helpers/test-server.js';
+import { readJson } from '../test/helpers/answers.js';
 
 type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number }; latency: { p50: number }; non2xx: number; errors: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -55,12 +57,12 @@ async function serve(dataDir: string, processes: number): Promise<{ child: Child
   return { child, base };
 }
 
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  return (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json();
+async function post<T = unknown>(url: string, form: Record<string, string>): Promise<T> {
+  return (await (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json()) as T;
 }
 
 async function load(base: string): Promise<void> {
-  const token = (await post(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+  const token = (await post<TokenAnswer>(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
   await post(`${base}/sharing/rest/content/users/admin/createService`, {
     f: 'json',
     token,
@@ -83,7 +85,7 @@ async function load(base: string): Promise<void> {
   }
   // Public, so the measured requests carry no token.
   await post(`${base}/sharing/rest/content/users/admin/shareItems`, { f: 'json', token, everyone: 'true', items: '' }).catch(() => undefined);
-  const item = (await (await fetch(`${base}/sharing/rest/search?q=bench_points&f=json&token=${token}`)).json()).results?.[0];
+  const item = (await readJson<{ results?: Array<{ id: string }> }>(await fetch(`${base}/sharing/rest/search?q=bench_points&f=json&token=${token}`))).results?.[0];
   if (item) await post(`${base}/sharing/rest/content/users/admin/items/${item.id}/share`, { f: 'json', token, everyone: 'true' });
 }
 

@@ -21,6 +21,7 @@ import { viewshedArgs } from '../src/tasks/create-viewshed.js';
 import { gridArgs } from '../src/tasks/interpolate-points.js';
 import { writeRaster } from '../test/fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
+import type { JobStatus } from '../test/helpers/answers.js';
 
 const run = promisify(execFile);
 const SIZE = 2000;
@@ -44,11 +45,11 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 async function runJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<number> {
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   return timed(async () => {
-    const submitted = await server.post(`${RA}/${task}/submitJob`, { ...form, f: 'json', token });
+    const submitted = await server.post<JobStatus>(`${RA}/${task}/submitJob`, { ...form, f: 'json', token });
     if (!submitted.jobId) throw new Error(JSON.stringify(submitted));
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const job = await server.get(`${RA}/${task}/jobs/${submitted.jobId}?f=json&token=${token}&returnMessages=true`);
+      const job = await server.get<JobStatus>(`${RA}/${task}/jobs/${submitted.jobId}?f=json&token=${token}&returnMessages=true`);
       if (job.jobStatus === 'esriJobSucceeded') return;
       if (/Failed|Cancelled|TimedOut/.test(job.jobStatus)) throw new Error(`${task}: ${JSON.stringify(job.messages)}`);
     }

@@ -15,6 +15,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { TokenAnswer } from '../test/helpers/test-server.js';
+import { readJson, type ErrorAnswer } from '../test/helpers/answers.js';
 
 const { values: args } = parseArgs({ options: { queries: { type: 'string', default: '10000' }, exports: { type: 'string', default: '200' }, port: { type: 'string', default: '0' } } });
 const PASSWORD = 'soak-admin-password';
@@ -137,10 +139,10 @@ function polygon(vertices: number): string {
 const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-soak-'));
 const { child, url } = await serve(dataDir);
 try {
-  const token = (await (await fetch(`${url}/sharing/rest/generateToken`, { method: 'POST', body: new URLSearchParams({ username: 'admin', password: PASSWORD, f: 'json' }) })).json()).token as string;
+  const token = (await readJson<TokenAnswer>(await fetch(`${url}/sharing/rest/generateToken`, { method: 'POST', body: new URLSearchParams({ username: 'admin', password: PASSWORD, f: 'json' }) }))).token as string;
   // The demo image collection is made by a job after start-up: wait for its service.
   for (let i = 0; i < 120; i++) {
-    const info = await (await fetch(`${url}/rest/services/Hosted/DemoImagery/ImageServer?f=json&token=${token}`)).json();
+    const info = await readJson<ErrorAnswer>(await fetch(`${url}/rest/services/Hosted/DemoImagery/ImageServer?f=json&token=${token}`));
     if (!info.error) break;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

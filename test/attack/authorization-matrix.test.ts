@@ -196,9 +196,9 @@ describe('authorization matrix over the route table', () => {
       adminToken,
     );
     expect(images.jobStatus, JSON.stringify(images.messages)).toBe('esriJobSucceeded');
-    const folder = await server.post('/sharing/rest/content/users/admin/createFolder', { f: 'json', token: adminToken, title: 'matrix' });
-    const item = await server.post(`/sharing/rest/content/users/admin/${folder.folder.id}/addItem`, { f: 'json', token: adminToken, title: 'M', type: 'CSV', text: 'a\n1' });
-    const exported = await server.get(`/rest/services/Hosted/MatrixImages/ImageServer/exportImage?f=json&bbox=-1,-1,1,1&bboxSR=4326&size=16,16&token=${adminToken}`);
+    const folder = await server.post<{ folder: { id: string } }>('/sharing/rest/content/users/admin/createFolder', { f: 'json', token: adminToken, title: 'matrix' });
+    const item = await server.post<{ id: string }>(`/sharing/rest/content/users/admin/${folder.folder.id}/addItem`, { f: 'json', token: adminToken, title: 'M', type: 'CSV', text: 'a\n1' });
+    const exported = await server.get<{ href?: string }>(`/rest/services/Hosted/MatrixImages/ImageServer/exportImage?f=json&bbox=-1,-1,1,1&bboxSR=4326&size=16,16&token=${adminToken}`);
     const output = /\/rest\/directories\/arcgisoutput\/(.+)$/.exec(String(exported.href))?.[1];
     expect(output, JSON.stringify(exported)).toBeDefined();
     Object.assign(fill, { jobId: images.jobId, folderId: folder.folder.id, itemId: item.id, output: output! });

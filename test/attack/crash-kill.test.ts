@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postForm, serveProcess, type ServedProcess } from '../helpers/serve-process.js';
 import { POINT_FIELDS } from '../http/features-helpers.js';
 import { seededRandom, SEED, sized } from './attack-size.js';
+import type { FeatureSet, SuccessAnswer } from '../helpers/answers.js';
+import type { TokenAnswer } from '../helpers/test-server.js';
 
 const PASSWORD = 'kill-test-password';
 
@@ -21,8 +23,8 @@ describe('kill -9 during edits', () => {
     const rounds = sized(3, 20);
     const size = sized(5000, 10_000);
     running = await serveProcess(dataDir, PASSWORD);
-    let token = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-    const created = await postForm(`${running.url}/sharing/rest/content/users/admin/createService`, {
+    let token = (await postForm<TokenAnswer>(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const created = await postForm<SuccessAnswer>(`${running.url}/sharing/rest/content/users/admin/createService`, {
       f: 'json',
       token,
       outputType: 'featureService',
@@ -45,8 +47,8 @@ describe('kill -9 during edits', () => {
       await new Promise((resolve) => running!.child.once('exit', resolve));
       await edit;
       running = await serveProcess(dataDir, PASSWORD);
-      token = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-      const now = (await postForm(`${running.url}/rest/services/Hosted/Killed/FeatureServer/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' })).count as number;
+      token = (await postForm<TokenAnswer>(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+      const now = (await postForm<FeatureSet>(`${running.url}/rest/services/Hosted/Killed/FeatureServer/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' })).count as number;
       if (now === count) outcomes.rolledBack++;
       else if (now === count + size) outcomes.committed++;
       else outcomes.partial++;

@@ -6,6 +6,7 @@ import { createGridService } from '../http/features-helpers.js';
 import { errorCode, sized } from './attack-size.js';
 import { makeZip } from './zip-file.js';
 import { defaultConfig } from '../../src/config.js';
+import { readJson, type ErrorAnswer } from '../helpers/answers.js';
 
 /**
  * Input abuse: bodies, geometries, JSON depth, file names and archives. Every answer must be
@@ -28,14 +29,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function send(label: string, target: string, body: BodyInit, headers: Record<string, string> = {}): Promise<{ code?: number; json: any }> {
+async function send(label: string, target: string, body: BodyInit, headers: Record<string, string> = {}): Promise<{ code?: number; json: AbuseAnswer }> {
   counts.cases++;
-  let json: any;
+  let json: AbuseAnswer;
   let status = 0;
   try {
     const response = await fetch(`${server.url}${target}`, { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
     status = response.status;
-    json = JSON.parse(await response.text());
+    json = JSON.parse(await response.text()) as AbuseAnswer;
   } catch (error) {
     json = { transport: String(error) };
   }
@@ -43,10 +44,13 @@ async function send(label: string, target: string, body: BodyInit, headers: Reco
   if (status >= 500 || (code ?? 0) >= 500 || json.transport) counts.serverErrors.push(`${label}: ${status} ${JSON.stringify(json).slice(0, 200)}`);
   else if (code !== undefined) counts.refused++;
   else counts.answered++;
-  const info = await fetch(`${server.url}/rest/info?f=json`).then((r) => r.json());
+  const info = await fetch(`${server.url}/rest/info?f=json`).then((r) => readJson<{ currentVersion?: number }>(r));
   expect(info.currentVersion, `${label}: the server stopped answering`).toBeDefined();
   return { code, json };
 }
+
+/** Any answer: an error envelope, an item added, or a transport failure. */
+type AbuseAnswer = ErrorAnswer & { id?: string; transport?: string };
 
 const form = (values: Record<string, string>) => new URLSearchParams(values);
 
@@ -161,7 +165,7 @@ describe('file names and archives', () => {
     for (const name of names) {
       const answer = await upload(`name ${name.slice(0, 20)}`, name, Buffer.from('a,b\n1,2\n'), { type: 'CSV' });
       if (answer.code === undefined) {
-        const item = await server.get(`/sharing/rest/content/items/${answer.json.id}?f=json&token=${token}`);
+        const item = await server.get<{ name?: string }>(`/sharing/rest/content/items/${answer.json.id}?f=json&token=${token}`);
         expect(item.name ?? '').not.toMatch(/[/\\\u0000]|^\.|^$/);
       }
     }
@@ -185,7 +189,7 @@ describe('file names and archives', () => {
       const published = await send(
         `publish ${label}`,
         '/sharing/rest/content/users/admin/publish',
-        form({ f: 'json', token, itemId: added.json.id, filetype: 'shapefile', publishParameters: JSON.stringify({ name: `zip_${label}` }) }),
+        form({ f: 'json', token, itemId: added.json.id!, filetype: 'shapefile', publishParameters: JSON.stringify({ name: `zip_${label}` }) }),
       );
       expect(published.code, `${label}: ${JSON.stringify(published.json)}`).toBe(400);
     }

@@ -9,6 +9,7 @@ import { createGridService } from '../http/features-helpers.js';
 import { registerFileShare, runJob } from '../http/imagery-http.js';
 import { errorCode, seededRandom, SEED, sized } from './attack-size.js';
 import { HOSTILE, mutatedClause, validClause, type Clause, type Row } from './where-clauses.js';
+import type { EditsAnswer, FeatureSet } from '../helpers/answers.js';
 
 /** Tallies printed at the end of each suite. */
 class Tally {
@@ -35,19 +36,22 @@ class Tally {
   }
 }
 
+/** A query or delete answer, an error envelope, or undefined when the body was not JSON. */
+type FuzzAnswer = (Partial<FeatureSet> & Partial<EditsAnswer> & { success?: boolean }) | undefined;
+
 /** Posts a form; the answer, the HTTP status and whether it was JSON. */
-async function postForm(server: TestServer, target: string, form: Record<string, string>): Promise<{ status: number; json: any }> {
+async function postForm(server: TestServer, target: string, form: Record<string, string>): Promise<{ status: number; json: FuzzAnswer }> {
   const response = await fetch(`${server.url}${target}`, { method: 'POST', body: new URLSearchParams(form) });
   const text = await response.text();
   try {
-    return { status: response.status, json: JSON.parse(text) };
+    return { status: response.status, json: JSON.parse(text) as FuzzAnswer };
   } catch {
     return { status: response.status, json: undefined };
   }
 }
 
 /** Checks one answer: JSON, no 5xx, and an error (if any) in the exact ArcGIS envelope. */
-function checkAnswer(tally: Tally, label: string, answer: { status: number; json: any }, success: (json: any) => boolean): 'ok' | 'refused' | 'bad' {
+function checkAnswer(tally: Tally, label: string, answer: { status: number; json: FuzzAnswer }, success: (json: FuzzAnswer) => boolean): 'ok' | 'refused' | 'bad' {
   const code = errorCode(answer.json);
   if (answer.status >= 500 || (code ?? 0) >= 500) {
     tally.serverErrors.push(label);
@@ -89,7 +93,7 @@ describe('where-clause fuzzing on a feature layer', () => {
   /** All rows with their geometry, and a digest of the table without OBJECTID/GlobalID (re-adds renumber). */
   async function readTable(): Promise<{ rows: Row[]; geometries: Map<string, unknown>; digest: string }> {
     const answer = await postForm(server, `${layer}/query`, { f: 'json', token, where: '1=1', outFields: '*', returnGeometry: 'true', resultRecordCount: '1000' });
-    const features = answer.json.features as Array<{ attributes: Row; geometry: unknown }>;
+    const features = answer.json!.features as Array<{ attributes: Row; geometry: unknown }>;
     const rows = features.map((f) => f.attributes);
     const geometries = new Map(features.map((f) => [String(f.attributes.NAME), f.geometry]));
     const content = features
@@ -124,10 +128,10 @@ describe('where-clause fuzzing on a feature layer', () => {
       tally.sent++;
       const answer = await postForm(server, `${layer}/query`, { f: 'json', token, where: clause.text, returnIdsOnly: 'true' });
       const label = `query ${clause.text.slice(0, 120)}`;
-      const outcome = checkAnswer(tally, label, answer, (json) => Array.isArray(json.objectIds));
+      const outcome = checkAnswer(tally, label, answer, (json) => Array.isArray(json!.objectIds));
       if (clause.test) {
         const want = snapshot.filter(clause.test).map((row) => ids.get(row)!);
-        if (outcome !== 'ok' || !same(answer.json.objectIds, want)) tally.wrongAnswers.push(`${label}: ${JSON.stringify(answer.json).slice(0, 200)}`);
+        if (outcome !== 'ok' || !same(answer.json!.objectIds!, want)) tally.wrongAnswers.push(`${label}: ${JSON.stringify(answer.json).slice(0, 200)}`);
       }
       if ('refuse' in clause && clause.refuse && outcome === 'ok') tally.injections.push(`${label}: accepted`);
       if (tally.sent % 100 === 0 && (await readTable()).digest !== digest) tally.injections.push(`${label}: the table changed`);
@@ -146,7 +150,7 @@ describe('where-clause fuzzing on a feature layer', () => {
       const expected = await postForm(server, `${layer}/query`, { f: 'json', token, where: clause.text, returnIdsOnly: 'true' });
       const answer = await postForm(server, `${layer}/deleteFeatures`, { f: 'json', token, where: clause.text });
       // A delete by where answers {"success":true}, as ArcGIS does: what went is read from the table.
-      const outcome = checkAnswer(tally, label, answer, (json) => json.success === true || Array.isArray(json.deleteResults));
+      const outcome = checkAnswer(tally, label, answer, (json) => json!.success === true || Array.isArray(json!.deleteResults));
       const remaining = new Set((await readTable()).rows.map((row) => Number(row.OBJECTID)));
       const deleted = before.rows.map((row) => Number(row.OBJECTID)).filter((id) => !remaining.has(id));
       if (outcome !== 'ok' && deleted.length) tally.injections.push(`${label}: refused, yet ${deleted.length} rows went`);
@@ -154,7 +158,7 @@ describe('where-clause fuzzing on a feature layer', () => {
         const want = before.rows.filter(clause.test).map((row) => Number(row.OBJECTID));
         if (outcome !== 'ok' || !same(deleted, want)) tally.wrongAnswers.push(`${label}: ${JSON.stringify(answer.json).slice(0, 200)}`);
       } else if (outcome === 'ok') {
-        const queried = errorCode(expected.json) === undefined ? (expected.json.objectIds as number[]) : undefined;
+        const queried = errorCode(expected.json) === undefined ? (expected.json!.objectIds as number[]) : undefined;
         if (!queried || !same(deleted, queried)) tally.injections.push(`${label}: deleted ${deleted.length}, the same clause queries ${queried?.length ?? 'an error'}`);
       }
       if ('refuse' in clause && clause.refuse && outcome === 'ok') tally.injections.push(`${label}: accepted`);
@@ -206,7 +210,7 @@ describe('where-clause fuzzing on DeleteImage', () => {
 
   async function catalogRows(): Promise<Row[]> {
     const answer = await postForm(server, catalog, { f: 'json', token, where: '1=1', outFields: 'OBJECTID,Name', returnGeometry: 'false' });
-    return (answer.json.features as Array<{ attributes: Row }>).map((f) => f.attributes);
+    return (answer.json!.features as Array<{ attributes: Row }>).map((f) => f.attributes);
   }
 
   /** Clauses on the catalog's Name and OBJECTID, with their evaluator. */
@@ -253,7 +257,7 @@ describe('where-clause fuzzing on DeleteImage', () => {
       if (errors.some((e) => /unexpected error/i.test(e))) tally.serverErrors.push(`${label}: ${errors[0]}`);
       const after = await catalogRows();
       const deleted = before.filter((row) => !after.some((r) => r.OBJECTID === row.OBJECTID)).map((row) => Number(row.OBJECTID));
-      const queryIds = errorCode(queried.json) === undefined ? (queried.json.objectIds as number[]) : undefined;
+      const queryIds = errorCode(queried.json) === undefined ? (queried.json!.objectIds as number[]) : undefined;
       if (job.jobStatus === 'esriJobSucceeded') tally.answered++;
       else if (job.jobStatus === 'esriJobFailed') tally.refused++;
       else tally.envelopeErrors.push(`${label}: ${job.jobStatus}`);

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readJson, type JobStatus } from '../helpers/answers.js';
+import type { TokenAnswer } from '../helpers/test-server.js';
 
 const BIN = fileURLToPath(new URL('../../bin/tessera.js', import.meta.url));
 const PASSWORD = 'processes-test-password';
@@ -17,8 +19,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  return (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json();
+async function post<T = unknown>(url: string, form: Record<string, string>): Promise<T> {
+  return readJson<T>(await fetch(url, { method: 'POST', body: new URLSearchParams(form) }));
 }
 
 describe('tessera serve --processes 2 on the embedded store', () => {
@@ -61,11 +63,11 @@ describe('tessera serve --processes 2 on the embedded store', () => {
     expect(children(primary.pid!)).toHaveLength(2);
     for (let i = 0; i < 10; i++) expect((await fetch(`${base}/rest/info?f=json`)).status).toBe(200);
 
-    const token = (await post(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const token = (await post<TokenAnswer>(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
     // Jobs that fail fast (no such collection): each one must reach a final state, whichever process took the submit.
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const submitted = await post(`${base}/rest/services/System/RasterAnalysisTools/GPServer/DeleteImageCollection/submitJob`, {
+      const submitted = await post<JobStatus>(`${base}/rest/services/System/RasterAnalysisTools/GPServer/DeleteImageCollection/submitJob`, {
         imageCollection: JSON.stringify({ itemId: `nope${i}` }),
         f: 'json',
         token,
@@ -76,7 +78,7 @@ describe('tessera serve --processes 2 on the embedded store', () => {
     for (const id of ids) {
       let status = '';
       for (const end = Date.now() + 30_000; Date.now() < end && status !== 'esriJobFailed'; await new Promise((r) => setTimeout(r, 100))) {
-        status = (await (await fetch(`${base}/rest/services/System/RasterAnalysisTools/GPServer/DeleteImageCollection/jobs/${id}?f=json&token=${token}`)).json()).jobStatus;
+        status = (await readJson<JobStatus>(await fetch(`${base}/rest/services/System/RasterAnalysisTools/GPServer/DeleteImageCollection/jobs/${id}?f=json&token=${token}`))).jobStatus;
       }
       expect(status).toBe('esriJobFailed');
     }

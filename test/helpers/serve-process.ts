@@ -35,8 +35,8 @@ export async function serveProcess(dataDir: string, adminPassword: string): Prom
   return { child, url };
 }
 
-/** A form POST, its JSON answer. */
-export async function postForm(url: string, form: Record<string, string>): Promise<any> {
+/** A form POST, its JSON answer (`T` as in test-server.ts). */
+export async function postForm<T = unknown>(url: string, form: Record<string, string>): Promise<T> {
   const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
-  return response.json();
+  return (await response.json()) as T;
 }

@@ -1,12 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, runAnalysisJob } from './analysis-engines-http.js';
-import { registerFileShare } from './imagery-http.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, startAnalysisServer } from '../helpers/analysis-server.js';
 
 // 7×7 cells of 10 m; cost 1, except a wall of cost 50 down column 3 with a gap in the last row.
 const GEO = [500000, 10, 0, 4000070, 0, -10];
@@ -17,23 +15,19 @@ const cellOf = (x: number, y: number) => [Math.floor((x - 500000) / 10), Math.fl
 // GRASS and SAGA start-up alone takes seconds on the shared, loaded machine.
 vi.setConfig({ testTimeout: 240_000 });
 
+let env: AnalysisServer;
 let server: TestServer;
 let share: string;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  token = await server.token();
-  share = mkdtempSync(path.join(tmpdir(), 'tessera-paths-'));
+  env = await startAnalysisServer('paths');
+  ({ server, token, share } = env);
   await writeRaster(path.join(share, 'wall.tif'), { width: SIZE, height: SIZE, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', value: (c, r) => (c === 3 && r < 6 ? 50 : 1) });
   await writeRaster(path.join(share, 'flat.tif'), { width: SIZE, height: SIZE, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', value: () => 1 });
-  await registerFileShare(server, 'paths', share, token);
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  rmSync(share, { recursive: true, force: true });
-});
+afterAll(async () => env?.close());
 
 const points = (list: Array<{ col: number; row: number; id: number }>) => ({
   geometryType: 'esriGeometryPoint',
@@ -69,7 +63,7 @@ function grassPath(raster: string, source: [number, number], destination: [numbe
 
 describe('DetermineTravelCostPathAsPolyline over HTTP (GRASS r.cost + r.path)', () => {
   it('traces the least-cost path around the wall as GRASS does run directly, with DestID and PathCost', async () => {
-    const results = await runAnalysisJob(server, token, 'DetermineTravelCostPathAsPolyline', {
+    const results = await analysisResults(server, token, 'DetermineTravelCostPathAsPolyline', {
       inputSourceRasterOrFeatures: points([{ col: 0, row: 3, id: 1 }]),
       inputCostRaster: { uri: '/fileShares/paths/wall.tif' },
       inputDestinationRasterOrFeatures: points([{ col: 6, row: 3, id: 7 }, { col: 6, row: 0, id: 8 }]),
@@ -90,7 +84,7 @@ describe('DetermineTravelCostPathAsPolyline over HTTP (GRASS r.cost + r.path)', 
   });
 
   it('keeps only the cheapest destination with BEST_SINGLE', async () => {
-    const results = await runAnalysisJob(server, token, 'DetermineTravelCostPathAsPolyline', {
+    const results = await analysisResults(server, token, 'DetermineTravelCostPathAsPolyline', {
       inputSourceRasterOrFeatures: points([{ col: 0, row: 3, id: 1 }]),
       inputCostRaster: { uri: '/fileShares/paths/flat.tif' },
       inputDestinationRasterOrFeatures: points([{ col: 6, row: 3, id: 7 }, { col: 2, row: 3, id: 8 }]),
@@ -106,13 +100,13 @@ describe('DetermineTravelCostPathAsPolyline over HTTP (GRASS r.cost + r.path)', 
 
 describe('DetermineTravelCostPathsToDestinations over HTTP (GRASS r.path on a back-link raster)', () => {
   it('marks the cells of the path from each destination, valued by the destination, as GRASS traces them', async () => {
-    await runAnalysisJob(server, token, 'CalculateTravelCost', {
+    await analysisResults(server, token, 'CalculateTravelCost', {
       inputSourceRasterOrFeatures: points([{ col: 0, row: 3, id: 1 }]),
       inputCostRaster: { uri: '/fileShares/paths/wall.tif' },
       outputDistanceName: 'wall_distance',
       outputBacklinkName: 'wall_backlink',
     });
-    const results = await runAnalysisJob(server, token, 'DetermineTravelCostPathsToDestinations', {
+    const results = await analysisResults(server, token, 'DetermineTravelCostPathsToDestinations', {
       inputDestinationRasterOrFeatures: points([{ col: 6, row: 3, id: 7 }]),
       inputCostDistanceRaster: { url: `${server.url}/rest/services/Hosted/wall_distance/ImageServer` },
       inputCostBacklinkRaster: { url: `${server.url}/rest/services/Hosted/wall_backlink/ImageServer` },
@@ -135,7 +129,7 @@ describe('DetermineTravelCostPathsToDestinations over HTTP (GRASS r.path on a ba
 
 describe('DetermineOptimumTravelCostNetwork over HTTP (GRASS r.cost per region, minimum spanning tree)', () => {
   it('joins three regions by the two cheapest links, and lists all three links as the neighbour network', async () => {
-    const results = await runAnalysisJob(server, token, 'DetermineOptimumTravelCostNetwork', {
+    const results = await analysisResults(server, token, 'DetermineOptimumTravelCostNetwork', {
       inputRegionsRasterOrFeatures: points([{ col: 0, row: 0, id: 1 }, { col: 6, row: 0, id: 2 }, { col: 0, row: 6, id: 3 }]),
       inputCostRaster: { uri: '/fileShares/paths/flat.tif' },
       outputOptimumNetworkName: 'network',

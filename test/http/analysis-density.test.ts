@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, runAnalysisJob } from './analysis-engines-http.js';
+import { readOutputRows, analysisResults } from '../helpers/analysis-server.js';
 
 let server: TestServer;
 let token: string;
@@ -36,7 +36,7 @@ function expectedDensity(x: number, y: number, radius: number, weight: (p: (type
 
 describe('CalculateDensity over HTTP with arcgis-rest-js Job', () => {
   it('spreads the count field with the quartic kernel, per square kilometre', async () => {
-    const results = await runAnalysisJob(server, token, 'CalculateDensity', {
+    const results = await analysisResults(server, token, 'CalculateDensity', {
       inputPointOrLineFeatures: featureSet,
       countField: 'people',
       searchDistance: { distance: 0.6, units: 'Kilometers' },
@@ -60,7 +60,7 @@ describe('CalculateDensity over HTTP with arcgis-rest-js Job', () => {
   });
 
   it('counts each point once without a count field, per square mile', async () => {
-    await runAnalysisJob(server, token, 'CalculateDensity', {
+    await analysisResults(server, token, 'CalculateDensity', {
       inputPointOrLineFeatures: featureSet,
       searchDistance: { distance: 600, units: 'Meters' },
       outputCellSize: { distance: 100, units: 'Meters' },
@@ -74,6 +74,6 @@ describe('CalculateDensity over HTTP with arcgis-rest-js Job', () => {
 
   it('fails plainly on geographic features', async () => {
     const geographic = { ...featureSet, spatialReference: { wkid: 4326 }, features: [{ geometry: { x: -117, y: 34 }, attributes: { OBJECTID: 1 } }] };
-    await expect(runAnalysisJob(server, token, 'CalculateDensity', { inputPointOrLineFeatures: geographic, outputName: 'geo_density' })).rejects.toThrow(/projected spatial reference/);
+    await expect(analysisResults(server, token, 'CalculateDensity', { inputPointOrLineFeatures: geographic, outputName: 'geo_density' })).rejects.toThrow(/projected spatial reference/);
   });
 });

@@ -1,22 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ArcGISJobError, JOB_STATUSES } from '@esri/arcgis-rest-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { processesMentioning, submitAnalysisJob } from './analysis-engines-http.js';
-import { RASTER_ANALYSIS, registerFileShare, waitForJob } from './imagery-http.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { type AnalysisServer, processesMentioning, startAnalysisServer, submitAnalysisJob } from '../helpers/analysis-server.js';
+import { RASTER_ANALYSIS, waitForJob } from './imagery-http.js';
+import type { JobStatus } from '../helpers/answers.js';
 
+let env: AnalysisServer;
 let server: TestServer;
 let share: string;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  token = await server.token();
-  share = mkdtempSync(path.join(tmpdir(), 'tessera-cancel-'));
+  env = await startAnalysisServer('big');
+  ({ server, token, share } = env);
   // A 2,000×2,000 rough surface: SAGA needs many seconds to fill it on this machine.
   await writeRaster(path.join(share, 'rough.tif'), {
     width: 2000,
@@ -26,13 +26,9 @@ beforeAll(async () => {
     geoTransform: [500000, 10, 0, 4020000, 0, -10],
     value: (c, r) => Math.sin((r * 2000 + c) * 0.37) * 50 + Math.cos(r / 3) * 30,
   });
-  await registerFileShare(server, 'big', share, token);
 }, 120_000);
 
-afterAll(async () => {
-  await server?.close();
-  rmSync(share, { recursive: true, force: true });
-});
+afterAll(async () => env?.close());
 
 describe('cancelling an engine run', () => {
   it('kills the engine process group and leaves no layer behind', async () => {
@@ -61,7 +57,7 @@ describe('cancelling an engine run', () => {
     expect(alive()).toEqual([]);
     expect(processesMentioning(job.id)).toEqual([]);
     expect(await catalogStoreFor(server.context.config).getCollection('never')).toBeUndefined();
-    const info = await server.get(`${RASTER_ANALYSIS}/Fill/jobs/${job.id}?f=json&token=${token}`);
+    const info = await server.get<JobStatus>(`${RASTER_ANALYSIS}/Fill/jobs/${job.id}?f=json&token=${token}`);
     expect(info.jobStatus).toBe('esriJobCancelled');
   }, 120_000);
 

@@ -1,12 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, readRows, runAnalysisJob } from './analysis-engines-http.js';
-import { registerFileShare } from './imagery-http.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, readRows, startAnalysisServer } from '../helpers/analysis-server.js';
 
 // A 6×6 valley draining south along column 2, 10 m cells: z = 10 + (5 − row) + 3·|col − 2|.
 // Sideways drops (3 m over 10 m) beat diagonal (4 m over 14.1 m) and downstream (1 m over 10 m),
@@ -20,15 +17,15 @@ const EXPECTED_DIRECTIONS = Array.from({ length: 6 }, () => [1, 1, 4, 16, 16, 16
 // Cells flowing in, the cell itself not counted: the outlet gathers the other 35.
 const EXPECTED_ACCUMULATION = [5, 11, 17, 23, 29, 35].map((valley) => [0, 1, valley, 2, 1, 0]);
 
+let env: AnalysisServer;
 let server: TestServer;
 let share: string;
 let token: string;
 const uri = (file: string) => ({ uri: `/fileShares/hydro/${file}` });
 
 beforeAll(async () => {
-  server = await startTestServer();
-  token = await server.token();
-  share = mkdtempSync(path.join(tmpdir(), 'tessera-hydro-'));
+  env = await startAnalysisServer('hydro');
+  ({ server, token, share } = env);
   const spec = { width: 6, height: 6, srs: SRS, geoTransform: GEO, dataType: 'Float32' as const };
   await writeRaster(path.join(share, 'dem6.tif'), { ...spec, value: z });
   await writeRaster(path.join(share, 'pit6.tif'), { ...spec, value: (c, r) => (c === 2 && r === 3 ? 9 : z(c, r)) });
@@ -36,17 +33,13 @@ beforeAll(async () => {
   await writeRaster(path.join(share, 'streams6.tif'), { ...spec, dataType: 'Byte', value: (c) => (c === 2 || c === 3 ? 1 : 0) });
   await writeRaster(path.join(share, 'valley6.tif'), { ...spec, dataType: 'Byte', value: (c) => (c === 2 ? 1 : 0) });
   await writeRaster(path.join(share, 'mask6.tif'), { ...spec, dataType: 'Byte', noData: 0, value: (c) => (c === 0 ? 0 : 1) });
-  await registerFileShare(server, 'hydro', share, token);
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  rmSync(share, { recursive: true, force: true });
-});
+afterAll(async () => env?.close());
 
 describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest-js Job', () => {
   it('FlowDirection writes Esri D8 codes and the percent drop', async () => {
-    const results = await runAnalysisJob(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'fd6', outputDropName: 'drop6' });
+    const results = await analysisResults(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'fd6', outputDropName: 'drop6' });
     expect(results.outputFlowDirectionRaster).toMatchObject({ paramName: 'outputFlowDirectionRaster', dataType: 'GPString', value: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` } });
     expect(results.outputFlowDirectionRaster.value.itemId).toMatch(/^[0-9a-f]{32}$/);
     expect(await readOutputRows(server, 'fd6')).toEqual(EXPECTED_DIRECTIONS);
@@ -66,7 +59,7 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
   }, 30_000);
 
   it('FlowAccumulation counts the cells flowing in, from the FlowDirection layer by URL', async () => {
-    const results = await runAnalysisJob(server, token, 'FlowAccumulation', {
+    const results = await analysisResults(server, token, 'FlowAccumulation', {
       inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` },
       outputName: { serviceProperties: { name: 'acc6' } },
       dataType: 'INTEGER',
@@ -76,7 +69,7 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
   });
 
   it('FlowAccumulation sums a weight raster', async () => {
-    await runAnalysisJob(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inputWeightRaster: uri('streams6.tif'), outputName: 'wacc6' });
+    await analysisResults(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inputWeightRaster: uri('streams6.tif'), outputName: 'wacc6' });
     const rows = await readOutputRows(server, 'wacc6');
     // Weights are 1 in columns 2–3 only: the valley gathers (0,2)'s and each row's column 3.
     expect(rows[0]).toEqual([0, 0, 1, 0, 0, 0]);
@@ -84,7 +77,7 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
   });
 
   it('StreamLink numbers the stretches between junctions', async () => {
-    await runAnalysisJob(server, token, 'StreamLink', { inputStreamRaster: uri('streams6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'links6' });
+    await analysisResults(server, token, 'StreamLink', { inputStreamRaster: uri('streams6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'links6' });
     const n = null;
     // (0,3)→(0,2) is one stretch; every later valley cell is a junction (column 3 joins it).
     expect(await readOutputRows(server, 'links6')).toEqual([
@@ -106,24 +99,24 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
         { geometry: center(2, 5), attributes: { OBJECTID: 2, gauge: 9 } },
       ],
     };
-    await runAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inPourPointRasterOrFeatures: pourPoints, pourPointField: 'gauge', outputName: 'ws6' });
-    expect(await readOutputRows(server, 'ws6')).toEqual([7, 7, 7, 9, 9, 9].map((v) => Array(6).fill(v)));
+    await analysisResults(server, token, 'Watershed', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, inPourPointRasterOrFeatures: pourPoints, pourPointField: 'gauge', outputName: 'ws6' });
+    expect(await readOutputRows(server, 'ws6')).toEqual([7, 7, 7, 9, 9, 9].map((v) => Array<number>(6).fill(v)));
   });
 
   it('Watershed snaps a pour point to the highest accumulation within snapDistance, as Snap Pour Point', async () => {
     const pourPoints = { geometryType: 'esriGeometryPoint', spatialReference: { wkid: 32611 }, features: [{ geometry: center(0, 4), attributes: { OBJECTID: 4 } }] };
     const fd = { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` };
     // Unsnapped, the point sits on a ridge cell nothing flows into: its watershed is itself.
-    await runAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, outputName: 'ws_unsnapped' });
+    await analysisResults(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, outputName: 'ws_unsnapped' });
     expect((await readOutputRows(server, 'ws_unsnapped')).flat().filter((v) => v !== null)).toEqual([4]);
     // Within 25 m: the valley cells of rows 3–5 (23, 29, 35 cells upstream); the outlet (2, 5) wins: the whole grid.
-    await runAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, snapDistance: 25, outputName: 'ws_snapped' });
-    expect(await readOutputRows(server, 'ws_snapped')).toEqual(Array.from({ length: 6 }, () => Array(6).fill(4)));
+    await analysisResults(server, token, 'Watershed', { inputFlowDirectionRaster: fd, inPourPointRasterOrFeatures: pourPoints, snapDistance: 25, outputName: 'ws_snapped' });
+    expect(await readOutputRows(server, 'ws_snapped')).toEqual(Array.from({ length: 6 }, () => Array<number>(6).fill(4)));
   });
 
   it('honours context: extent and cellSize choose the grid, mask blanks cells outside it', async () => {
     const context = { extent: { xmin: 500000, ymin: 4000020, xmax: 500040, ymax: 4000060, spatialReference: { wkid: 32611 } }, cellSize: 10, mask: uri('mask6.tif') };
-    await runAnalysisJob(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'fd_context', context });
+    await analysisResults(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'fd_context', context });
     const rows = await readOutputRows(server, 'fd_context');
     // 4×4 cells: the top-left of the DEM; the mask is NoData in column 0.
     expect(rows).toHaveLength(4);
@@ -132,21 +125,21 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
   });
 
   it('FlowDistance measures down to the valley, horizontally and vertically', async () => {
-    await runAnalysisJob(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), outputName: 'fdh6', distanceType: 'HORIZONTAL' });
+    await analysisResults(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), outputName: 'fdh6', distanceType: 'HORIZONTAL' });
     expect(await readOutputRows(server, 'fdh6')).toEqual(Array.from({ length: 6 }, () => [20, 10, 0, 10, 20, 30]));
-    await runAnalysisJob(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'fdv6' });
+    await analysisResults(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'fdv6' });
     expect(await readOutputRows(server, 'fdv6')).toEqual(Array.from({ length: 6 }, () => [6, 3, 0, 3, 6, 9]));
   });
 
   it('Fill raises the pit to its pour point, as SAGA does run directly; zLimit leaves deeper sinks', async () => {
-    await runAnalysisJob(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'filled6' });
+    await analysisResults(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'filled6' });
     const filled = await readOutputRows(server, 'filled6');
     const expected = Array.from({ length: 6 }, (_, r) => Array.from({ length: 6 }, (_, c) => (c === 2 && r === 3 ? 11 : z(c, r))));
     expect(filled).toEqual(expected);
     const direct = path.join(share, 'saga-filled.tif');
     execFileSync('saga_cmd', ['ta_preprocessor', '4', '-ELEV', path.join(share, 'pit6.tif'), '-FILLED', direct, '-MINSLOPE', '0'], { stdio: 'ignore' });
     expect(filled).toEqual(readRows(direct));
-    await runAnalysisJob(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'limited6', zLimit: 1 });
+    await analysisResults(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'limited6', zLimit: 1 });
     expect((await readOutputRows(server, 'limited6'))[3]![2]).toBe(9);
   }, 90_000);
 });

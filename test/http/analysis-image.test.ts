@@ -1,16 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { meanShiftArgs } from '../../src/tasks/analysis/segment.js';
 import { fetchStarsFile } from '../fixtures/raster/fetch-stars-file.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, readRows, runAnalysisJob } from './analysis-engines-http.js';
-import { registerFileShare } from './imagery-http.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, readRows, startAnalysisServer } from '../helpers/analysis-server.js';
 
+let env: AnalysisServer;
 let server: TestServer;
 let share: string;
 let token: string;
@@ -19,24 +18,19 @@ let landsat: string | null = null;
 beforeAll(async () => {
   const fetched = await fetchStarsFile('L7_ETMs.tif');
   if (!fetched.path) return;
-  server = await startTestServer();
-  token = await server.token();
-  share = mkdtempSync(path.join(tmpdir(), 'tessera-image-'));
+  env = await startAnalysisServer('olinda');
+  ({ server, token, share } = env);
   landsat = path.join(share, 'L7_ETMs.tif');
   copyFileSync(fetched.path, landsat);
-  await registerFileShare(server, 'olinda', share, token);
 }, 180_000);
 
-afterAll(async () => {
-  await server?.close();
-  if (share) rmSync(share, { recursive: true, force: true });
-});
+afterAll(async () => env?.close());
 
 describe('image analysis on the Olinda Landsat 7 scene, over HTTP with arcgis-rest-js Job', () => {
   it('Segment paints the segments OTB LargeScaleMeanShift finds, run directly, with their mean colours', async (t) => {
     if (!landsat) return t.skip();
     const inputs = { spectralDetail: 15.5, spatialDetail: 15, minimumSegmentSizeInPixels: 20, bandIndexes: '3,2,1' };
-    const results = await runAnalysisJob(server, token, 'Segment', { inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' }, outputName: 'segments', ...inputs });
+    const results = await analysisResults(server, token, 'Segment', { inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' }, outputName: 'segments', ...inputs });
     expect(results.outputRaster.value.url).toBe(`${server.url}/rest/services/Hosted/segments/ImageServer`);
     // The engine alone on the same bands and settings.
     const vrt = path.join(share, 'bands.vrt');
@@ -91,19 +85,19 @@ describe('TrainClassifier and Classify on the Olinda Landsat 7 scene', () => {
   it('trains random trees on labelled polygons and classifies as OTB does run directly, with class colours and names', async (t) => {
     if (!landsat) return t.skip();
     const { featureSet } = trainingSamples(landsat);
-    const trained = await runAnalysisJob(server, token, 'TrainClassifier', {
+    const trained = await analysisResults(server, token, 'TrainClassifier', {
       inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' },
       inputTrainingSampleJSON: featureSet,
       classifierParameters: { method: 'rt', params: { maxNumTrees: 20, maxTreeDepth: 10 } },
     });
     expect(trained.outputClassifierDefinition.dataType).toBe('GPString');
-    const definition = JSON.parse(trained.outputClassifierDefinition.value as string);
+    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string) as { classes: unknown[]; model: string };
     expect(definition).toMatchObject({ engine: 'OrfeoToolBox', method: 'RT', otbClassifier: 'rf', bandCount: 6 });
     expect(definition.classes).toEqual([
       { value: 1, name: 'Water', color: [0, 0, 255] },
       { value: 2, name: 'Vegetation', color: [0, 160, 0] },
     ]);
-    const results = await runAnalysisJob(server, token, 'Classify', {
+    const results = await analysisResults(server, token, 'Classify', {
       inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' },
       inputClassifierDefinition: trained.outputClassifierDefinition.value,
       outputName: 'landcover',
@@ -134,12 +128,12 @@ describe('TrainClassifier and Classify on the Olinda Landsat 7 scene', () => {
     ['mlc', 'MLC', 'bayes'],
   ])('trains %s as %s (OTB %s)', async (method, name, otb) => {
     if (!landsat) return; // r-cran-stars not reachable: nothing to train on
-    const trained = await runAnalysisJob(server, token, 'TrainClassifier', {
+    const trained = await analysisResults(server, token, 'TrainClassifier', {
       inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' },
       inputTrainingSampleJSON: trainingSamples(landsat).featureSet,
       classifierParameters: { method },
     });
-    const definition = JSON.parse(trained.outputClassifierDefinition.value as string);
+    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string) as { classes: unknown[]; model: string };
     expect(definition).toMatchObject({ method: name, otbClassifier: otb });
     expect(definition.model.length).toBeGreaterThan(100);
   }, 120_000);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { krigingOptions, type KrigingType } from '../../src/tasks/analysis/interpolate/kriging.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, readRows, runAnalysisJob } from './analysis-engines-http.js';
+import { readOutputRows, readRows, analysisResults } from '../helpers/analysis-server.js';
 
 // 30 samples over 1 km² with a trend in x and y and some noise (a fixed pseudo-random series).
 let seed = 7;
@@ -58,18 +58,18 @@ function expectClose(actual: Array<Array<number | null>>, expected: Array<Array<
 
 describe('InterpolatePoints with kriging over HTTP (SAGA statistics_kriging)', () => {
   it('ordinary kriging (BALANCE) as SAGA run directly, with the standard error layer and cross validation', async () => {
-    const results = await runAnalysisJob(server, token, 'InterpolatePoints', { inputPointFeatures: POINTS, interpolateField: 'z', outputCellSize: 50, outputPredictionError: true, outputName: 'z_ok' });
+    const results = await analysisResults(server, token, 'InterpolatePoints', { inputPointFeatures: POINTS, interpolateField: 'z', outputCellSize: 50, outputPredictionError: true, outputName: 'z_ok' });
     expect(results.outputRaster.value.url).toBe(`${server.url}/rest/services/Hosted/z_ok/ImageServer`);
     expect(results.outputErrorRaster.value.url).toBe(`${server.url}/rest/services/Hosted/z_ok_error/ImageServer`);
-    expect(results.processInfo.value.join(' ')).toMatch(/ordinary kriging.*RMSE/);
+    expect((results.processInfo.value as unknown as string[]).join(' ')).toMatch(/ordinary kriging.*RMSE/);
     const direct = sagaDirect('ORDINARY', 50);
     expectClose(await readOutputRows(server, 'z_ok'), direct.prediction);
     expectClose(await readOutputRows(server, 'z_ok_error'), direct.error);
   });
 
   it('universal kriging (ACCURACY) as SAGA run directly', async () => {
-    const results = await runAnalysisJob(server, token, 'InterpolatePoints', { inputPointFeatures: POINTS, interpolateField: 'z', outputCellSize: 50, optimizeFor: 'ACCURACY', outputName: 'z_uk' });
-    expect(results.processInfo.value.join(' ')).toMatch(/universal kriging/);
+    const results = await analysisResults(server, token, 'InterpolatePoints', { inputPointFeatures: POINTS, interpolateField: 'z', outputCellSize: 50, optimizeFor: 'ACCURACY', outputName: 'z_uk' });
+    expect((results.processInfo.value as unknown as string[]).join(' ')).toMatch(/universal kriging/);
     expectClose(await readOutputRows(server, 'z_uk'), sagaDirect('UNIVERSAL', 50).prediction);
   });
 });

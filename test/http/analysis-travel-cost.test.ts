@@ -1,32 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, runAnalysisJob } from './analysis-engines-http.js';
-import { registerFileShare } from './imagery-http.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, startAnalysisServer } from '../helpers/analysis-server.js';
 
 // 5×5 cells of 10 m; crossing a cell costs 1 + its column per metre.
 const GEO = [500000, 10, 0, 4000050, 0, -10];
 const center = (col: number, row: number) => ({ x: 500005 + 10 * col, y: 4000045 - 10 * row });
 
+let env: AnalysisServer;
 let server: TestServer;
 let share: string;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  token = await server.token();
-  share = mkdtempSync(path.join(tmpdir(), 'tessera-cost-'));
+  env = await startAnalysisServer('cost');
+  ({ server, token, share } = env);
   await writeRaster(path.join(share, 'cost5.tif'), { width: 5, height: 5, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', value: (c) => 1 + c });
-  await registerFileShare(server, 'cost', share, token);
 }, 60_000);
 
-afterAll(async () => {
-  await server?.close();
-  rmSync(share, { recursive: true, force: true });
-});
+afterAll(async () => env?.close());
 
 const sources = (points: Array<{ col: number; row: number; id: number }>) => ({
   geometryType: 'esriGeometryPoint',
@@ -36,7 +29,7 @@ const sources = (points: Array<{ col: number; row: number; id: number }>) => ({
 
 describe('CalculateTravelCost over HTTP with arcgis-rest-js Job (GRASS r.cost)', () => {
   it('accumulates (c₁ + c₂)/2 × distance from the source, with ArcGIS back-link codes', async () => {
-    const results = await runAnalysisJob(server, token, 'CalculateTravelCost', {
+    const results = await analysisResults(server, token, 'CalculateTravelCost', {
       inputSourceRasterOrFeatures: sources([{ col: 0, row: 2, id: 3 }]),
       inputCostRaster: { uri: '/fileShares/cost/cost5.tif' },
       outputDistanceName: 'cost_distance',
@@ -58,7 +51,7 @@ describe('CalculateTravelCost over HTTP with arcgis-rest-js Job (GRASS r.cost)',
   });
 
   it('allocates each cell to its cheapest source by the allocation field, within the maximum', async () => {
-    const results = await runAnalysisJob(server, token, 'CalculateTravelCost', {
+    const results = await analysisResults(server, token, 'CalculateTravelCost', {
       inputSourceRasterOrFeatures: sources([{ col: 0, row: 0, id: 3 }, { col: 4, row: 4, id: 5 }]),
       inputCostRaster: { uri: '/fileShares/cost/cost5.tif' },
       allocationField: 'station',

@@ -5,6 +5,8 @@ import gdal from 'gdal-async';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
 import { postForm, serveProcess, type ServedProcess } from '../helpers/serve-process.js';
+import { readJson, type ErrorAnswer, type JobStatus, type SuccessAnswer } from '../helpers/answers.js';
+import type { TokenAnswer } from '../helpers/test-server.js';
 
 const PASSWORD = 'crash-test-password';
 
@@ -30,10 +32,10 @@ describe('a server killed with SIGKILL in the middle of an ingest', () => {
     rmSync(utmRgb.path);
 
     running = await serveProcess(dataDir, PASSWORD);
-    const token = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-    const registered = await postForm(`${running.url}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token });
+    const token = (await postForm<TokenAnswer>(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const registered = await postForm<SuccessAnswer>(`${running.url}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token });
     expect(registered.status).toBe('success');
-    const submitted = await postForm(`${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/submitJob`, {
+    const submitted = await postForm<JobStatus>(`${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/submitJob`, {
       inputRasters: JSON.stringify({ uri: '/share' }),
       imageCollection: 'crashed',
       rasterType: 'Raster Dataset',
@@ -50,20 +52,20 @@ describe('a server killed with SIGKILL in the middle of an ingest', () => {
     running.child.kill('SIGKILL');
     await new Promise((resolve) => running!.child.once('exit', resolve));
     running = await serveProcess(dataDir, PASSWORD);
-    const fresh = (await postForm(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+    const fresh = (await postForm<TokenAnswer>(`${running.url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
     const jobUrl = `${running.url}/rest/services/System/RasterAnalysisTools/GPServer/CreateImageCollection/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${fresh}`;
-    let job: any;
+    let job: JobStatus | undefined;
     for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
-      job = await (await fetch(jobUrl)).json();
+      job = await readJson<JobStatus>(await fetch(jobUrl));
       if (job.jobStatus === 'esriJobFailed') break;
     }
-    expect(job.jobStatus).toBe('esriJobFailed');
-    expect(job.messages.map((m: any) => m.description).join(' ')).toMatch(/restarted/);
+    expect(job!.jobStatus).toBe('esriJobFailed');
+    expect(job!.messages.map((m) => m.description).join(' ')).toMatch(/restarted/);
     expect(tifsBelow(store)).toEqual([]);
     expect(existsSync(store)).toBe(false);
-    const info = await (await fetch(`${running.url}/rest/services/Hosted/crashed/ImageServer?f=json&token=${fresh}`)).json();
-    expect(info.error.code).toBe(404);
-    const items = await (await fetch(`${running.url}/sharing/rest/search?q=crashed&f=json&token=${fresh}`)).json();
+    const info = await readJson<ErrorAnswer>(await fetch(`${running.url}/rest/services/Hosted/crashed/ImageServer?f=json&token=${fresh}`));
+    expect(info.error!.code).toBe(404);
+    const items = await readJson<{ results?: unknown[] }>(await fetch(`${running.url}/sharing/rest/search?q=crashed&f=json&token=${fresh}`));
     expect(items.results ?? []).toEqual([]);
     expect(readdirSync(share).filter((f) => f.startsWith('big-'))).toHaveLength(12);
   });

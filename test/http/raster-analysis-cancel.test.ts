@@ -9,9 +9,10 @@ import { convertRasterToFeature } from '../../src/tasks/convert-raster-to-featur
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { makeTaskContext, runTask } from './imagery-task-context.js';
 import { RASTER_ANALYSIS, waitForJob } from './imagery-http.js';
-import { startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import type { JobStatus } from '../helpers/answers.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 /** An HTTP server on a free loopback port that accepts requests and never answers them. */
 let hanging: Server;
@@ -19,7 +20,7 @@ const sockets = new Set<Socket>();
 let slowBase = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;
@@ -59,7 +60,7 @@ describe('cancelling analysis jobs', () => {
     if (skip) return;
     const name = `cancelled_${task.toLowerCase()}`;
     const outputParam = task === 'CalculateDistance' ? 'outputDistanceName' : 'outputName';
-    const submitted = await env.server.post(`${RASTER_ANALYSIS}/${task}/submitJob`, {
+    const submitted = await env.server.post<JobStatus>(`${RASTER_ANALYSIS}/${task}/submitJob`, {
       ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
       [outputParam]: name,
       f: 'json',
@@ -68,7 +69,7 @@ describe('cancelling analysis jobs', () => {
     expect(submitted.jobId, JSON.stringify(submitted)).toBeTruthy();
     await waitForJob(env.server, task, submitted.jobId, env.token, 30_000, (job) => job.jobStatus === 'esriJobExecuting');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const cancel = await env.server.post(`${RASTER_ANALYSIS}/${task}/jobs/${submitted.jobId}/cancel`, { f: 'json', token: env.token });
+    const cancel = await env.server.post<JobStatus>(`${RASTER_ANALYSIS}/${task}/jobs/${submitted.jobId}/cancel`, { f: 'json', token: env.token });
     expect(cancel.jobStatus).toMatch(/esriJobCancell?ing|esriJobCancelled/);
     const done = await waitForJob(env.server, task, submitted.jobId, env.token, 30_000);
     expect(done.jobStatus).toBe('esriJobCancelled');

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) skip = started.reason;
   else env = started;
 }, 180_000);

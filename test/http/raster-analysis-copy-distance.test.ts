@@ -4,13 +4,14 @@ import { copyArgs } from '../../src/tasks/copy-raster.js';
 import { proximityArgs } from '../../src/tasks/calculate-distance.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { RASTER_ANALYSIS } from './imagery-http.js';
-import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import type { CreatedService, ErrorEnvelope, Item, ResourceJson } from '../helpers/answers.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) skip = started.reason;
   else env = started;
 }, 180_000);
@@ -30,12 +31,12 @@ describe('CopyRaster over HTTP', () => {
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const value = results.outputRaster.value;
     expect(value.url).toBe(`${env.server.url}/rest/services/Hosted/dem_copy/ImageServer`);
-    const item = await env.server.get(`/sharing/rest/content/items/${value.itemId}?f=json&token=${env.token}`);
+    const item = await env.server.get<Item>(`/sharing/rest/content/items/${value.itemId}?f=json&token=${env.token}`);
     expect(item).toMatchObject({ type: 'Image Service', owner: 'admin', url: value.url });
     const expected = path.join(env.share, 'expected-copy.tif');
     await gdalCommand('gdalwarp', [...copyArgs(60, 'bilinear', clip), env.dem, expected]);
     expectSamePixels(readBand(await outputRasterPath(env.server, 'dem_copy')), readBand(expected));
-    const info = await env.server.get(`/rest/services/Hosted/dem_copy/ImageServer?f=json&token=${env.token}`);
+    const info = await env.server.get<ResourceJson & { pixelSizeX: number }>(`/rest/services/Hosted/dem_copy/ImageServer?f=json&token=${env.token}`);
     expect(info.pixelSizeX).toBeCloseTo(60, 6);
   });
 
@@ -43,7 +44,7 @@ describe('CopyRaster over HTTP', () => {
     if (skip) return ctx.skip();
     const first = await runAnalysisJob(env, 'CopyRaster', { inputRaster: { uri: '/data/dem.tif' }, outputName: 'dem_source' });
     expect(first.status, first.messages.join('\n')).toBe('esriJobSucceeded');
-    const created = await env.server.post(`/sharing/rest/content/users/admin/createService`, {
+    const created = await env.server.post<CreatedService>(`/sharing/rest/content/users/admin/createService`, {
       outputType: 'imageService',
       createParameters: JSON.stringify({ name: 'precreated', description: '', capabilities: 'Image, Metadata', properties: { path: '@', description: '', copyright: '' } }),
       f: 'json',
@@ -62,7 +63,7 @@ describe('CopyRaster over HTTP', () => {
   it('fails naming the parameter when the input is missing or unreadable, leaving nothing behind', async (ctx) => {
     if (skip) return ctx.skip();
     // A missing required input is refused at submit, naming it; no job is made.
-    const missing = await env.server.post(`${RASTER_ANALYSIS}/CopyRaster/submitJob`, { outputName: 'never_made', f: 'json', token: env.token });
+    const missing = await env.server.post<ErrorEnvelope>(`${RASTER_ANALYSIS}/CopyRaster/submitJob`, { outputName: 'never_made', f: 'json', token: env.token });
     expect(missing.error.code).toBe(400);
     expect(JSON.stringify(missing.error)).toMatch(/inputRaster/);
     const unreadable = await runAnalysisJob(env, 'CopyRaster', { inputRaster: { uri: '/data/nothing.tif' }, outputName: 'never_made' });

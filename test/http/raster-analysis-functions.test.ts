@@ -2,14 +2,15 @@ import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import { readJson, type ErrorEnvelope } from '../helpers/answers.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 let demUrl = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;
@@ -161,6 +162,6 @@ describe('GenerateRaster and exportImage share Clip, Mask, CompositeBand and Loc
     expect(badOp.status).toBe('esriJobFailed');
     expect(badOp.messages.join(' ')).toMatch(/'rasterFunction'.*Operation 999/);
     const response = await fetch(`${demUrl}/exportImage?f=json&bbox=0,0,1,1&renderingRule=${encodeURIComponent(JSON.stringify({ rasterFunction: 'CompositeBand', rasterFunctionArguments: { Rasters: [1, 2] } }))}&token=${env.token}`);
-    expect((await response.json()).error.details.join(' ')).toMatch(/CompositeBand Rasters must be rasters/);
+    expect((await readJson<ErrorEnvelope>(response)).error.details.join(' ')).toMatch(/CompositeBand Rasters must be rasters/);
   });
 });

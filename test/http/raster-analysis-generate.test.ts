@@ -1,14 +1,14 @@
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer, type Band } from './raster-analysis-helpers.js';
+import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer, type Band } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 let demUrl = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;

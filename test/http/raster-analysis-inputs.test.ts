@@ -3,13 +3,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFeatureStore } from '../../src/features/feature-deps.js';
 import { publishFile } from '../../src/features/publish/publish-file.js';
-import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import type { SpatialReference } from '../helpers/answers.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) skip = started.reason;
   else env = started;
 }, 180_000);
@@ -46,7 +47,7 @@ describe('analysis inputs and outputs in their other forms', () => {
     await gdalCommand('gdalwarp', ['-q', '-r', 'near', '-t_srs', 'EPSG:3857', env.dem, expected]);
     const actual = readBand(await outputRasterPath(env.server, 'dem_mercator'));
     expectSamePixels({ ...actual, noData: null }, { ...readBand(expected), noData: null });
-    const info = await env.server.get(`/rest/services/Hosted/dem_mercator/ImageServer?f=json&token=${env.token}`);
+    const info = await env.server.get<{ spatialReference: SpatialReference }>(`/rest/services/Hosted/dem_mercator/ImageServer?f=json&token=${env.token}`);
     expect(info.spatialReference.latestWkid ?? info.spatialReference.wkid).toBe(3857);
   });
 

@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rasterizeArgs } from '../../src/tasks/convert-feature-to-raster.js';
 import { viewshedArgs } from '../../src/tasks/create-viewshed.js';
 import { gridArgs } from '../../src/tasks/interpolate-points.js';
-import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { expectSamePixels, gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) skip = started.reason;
   else env = started;
 }, 180_000);
@@ -73,7 +73,7 @@ describe('InterpolatePoints over HTTP', () => {
     const points = { geometryType: 'esriGeometryPoint', spatialReference: SR, fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'temp', type: 'esriFieldTypeDouble' }], features };
     const { status, results, messages } = await runAnalysisJob(env, 'InterpolatePoints', { inputPointFeatures: points, interpolateField: 'temp', optimizeFor: 'SPEED', outputCellSize: 100, numberOfNeighbors: 6, outputName: 'temp_surface' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    expect(results.processInfo.value.join(' ')).toMatch(/inverse distance/);
+    expect((results.processInfo.value as unknown as string[]).join(' ')).toMatch(/inverse distance/);
     const source = path.join(env.share, 'points.json');
     await writeFile(source, JSON.stringify(points));
     const xs = features.map((f) => f.geometry.x);

@@ -3,14 +3,15 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { polygonizeArgs } from '../../src/tasks/convert-raster-to-feature.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { gdalCommand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { gdalCommand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import type { Feature, FeatureSet, Item } from '../helpers/answers.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 const GT = [290000, 30, 0, 9120000, 0, -30];
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;
@@ -31,13 +32,13 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => env?.close());
 
-async function query(name: string, fields: string): Promise<any> {
-  return env.server.get(`/rest/services/Hosted/${name}/FeatureServer/0/query?where=1%3D1&outFields=${fields}&f=json&token=${env.token}`);
+async function query(name: string, fields: string): Promise<FeatureSet> {
+  return env.server.get<FeatureSet>(`/rest/services/Hosted/${name}/FeatureServer/0/query?where=1%3D1&outFields=${fields}&f=json&token=${env.token}`);
 }
 
 /** Area of an Esri JSON polygon (rings: exterior clockwise positive, holes negative). */
 function area(rings: number[][][]): number {
-  return rings.reduce((sum, ring) => sum - ring.reduce((s, [x, y], i) => s + (i ? (ring[i - 1][0] * y - x * ring[i - 1][1]) / 2 : 0), 0), 0);
+  return rings.reduce((sum, ring) => sum - ring.reduce((s, [x, y], i) => s + (i ? (ring[i - 1]![0]! * y! - x! * ring[i - 1]![1]!) / 2 : 0), 0), 0);
 }
 
 describe('ConvertRasterToFeature over HTTP', () => {
@@ -50,16 +51,16 @@ describe('ConvertRasterToFeature over HTTP', () => {
       outputName: 'class_polygons',
     });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const item = await env.server.get(`/sharing/rest/content/items/${results.outputFeatures.value.itemId}?f=json&token=${env.token}`);
+    const item = await env.server.get<Item>(`/sharing/rest/content/items/${results.outputFeatures.value.itemId}?f=json&token=${env.token}`);
     expect(item).toMatchObject({ type: 'Feature Service', owner: 'admin' });
     const expected = path.join(env.share, 'expected-polygons.gpkg');
     await gdalCommand('gdal_polygonize.py', [...polygonizeArgs(), path.join(env.share, 'classes.tif'), expected, 'out', 'gridcode']);
     const dataset = gdal.open(expected);
-    const want = dataset.layers.get(0).features.map((f) => [f.fields.get('gridcode'), Math.round((f.getGeometry() as gdal.Polygon).getArea())]).sort();
+    const want = dataset.layers.get(0).features.map((f) => [f.fields.get('gridcode') as number, Math.round((f.getGeometry() as gdal.Polygon).getArea())]).sort();
     dataset.close();
-    const got = (await query('class_polygons', 'gridcode')).features.map((f: any) => [f.attributes.gridcode, Math.round(area(f.geometry.rings))]).sort();
+    const got = (await query('class_polygons', 'gridcode')).features.map((f) => [f.attributes.gridcode, Math.round(area(f.geometry.rings))]).sort();
     expect(got).toEqual(want);
-    expect(got.map((g: number[]) => g[0]).sort()).toEqual([1, 2, 3]);
+    expect(got.map((g) => g[0]).sort()).toEqual([1, 2, 3]);
   });
 
   it('dissolves into one multipart feature per value, and simplifies', async (ctx) => {
@@ -67,19 +68,19 @@ describe('ConvertRasterToFeature over HTTP', () => {
     const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, createMultipartFeatures: true, outputName: 'class_multipart' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const rows = (await query('class_multipart', 'gridcode')).features;
-    expect(rows.map((f: any) => f.attributes.gridcode).sort()).toEqual([1, 2, 3]);
+    expect(rows.map((f) => f.attributes.gridcode).sort()).toEqual([1, 2, 3]);
     // Class 1 surrounds the island: its area is the left half of rows 1–39 minus 10×10 cells.
-    const one = rows.find((f: any) => f.attributes.gridcode === 1);
-    expect(area(one.geometry.rings)).toBeCloseTo((30 * 39 - 100) * 900, -2);
+    const one = rows.find((f) => f.attributes.gridcode === 1);
+    expect(area(one!.geometry.rings)).toBeCloseTo((30 * 39 - 100) * 900, -2);
   });
 
   it('makes one point per cell with data', async (ctx) => {
     if (skip) return ctx.skip();
     const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, outputType: 'Point', outputName: 'class_points' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const count = await env.server.get(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=grid_code%3D3&returnCountOnly=true&f=json&token=${env.token}`);
+    const count = await env.server.get<FeatureSet>(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=grid_code%3D3&returnCountOnly=true&f=json&token=${env.token}`);
     expect(count.count).toBe(100);
-    const total = await env.server.get(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${env.token}`);
+    const total = await env.server.get<FeatureSet>(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${env.token}`);
     expect(total.count).toBe(60 * 39);
   });
 
@@ -88,9 +89,9 @@ describe('ConvertRasterToFeature over HTTP', () => {
     const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, outputName: 'road_lines' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const rows = (await query('road_lines', 'grid_code')).features;
-    expect(rows.map((f: any) => f.attributes.grid_code).sort()).toEqual([5, 7]);
-    const road = rows.find((f: any) => f.attributes.grid_code === 7);
-    const [first, last] = [road.geometry.paths[0][0], road.geometry.paths[0].at(-1)];
+    expect(rows.map((f) => f.attributes.grid_code).sort()).toEqual([5, 7]);
+    const road = rows.find((f) => f.attributes.grid_code === 7);
+    const [first, last] = [road!.geometry.paths[0]![0]!, road!.geometry.paths[0]!.at(-1)!];
     expect(Math.abs(last[0] - first[0])).toBeCloseTo(27 * 30, 6); // cells 2..29 centre to centre
   });
 
@@ -102,17 +103,17 @@ describe('ConvertRasterToFeature over HTTP', () => {
     expect(cut.status, cut.messages.join('\n')).toBe('esriJobSucceeded');
     const wholeRows = (await query('stairs_whole', 'gridcode')).features;
     const cutRows = (await query('stairs_cut', 'gridcode')).features;
-    expect(Math.max(...wholeRows.map((f: any) => f.geometry.rings.flat().length))).toBeGreaterThan(12);
+    expect(Math.max(...wholeRows.map((f) => f.geometry.rings.flat().length))).toBeGreaterThan(12);
     expect(cutRows.length).toBeGreaterThan(wholeRows.length);
     for (const f of cutRows) expect(f.geometry.rings.flat().length).toBeLessThanOrEqual(12);
-    const areaOf = (rows: any[], code: number) => rows.filter((f) => f.attributes.gridcode === code).reduce((sum, f) => sum + area(f.geometry.rings), 0);
+    const areaOf = (rows: Feature[], code: number) => rows.filter((f) => f.attributes.gridcode === code).reduce((sum, f) => sum + area(f.geometry.rings), 0);
     for (const code of [1, 2]) expect(areaOf(cutRows, code)).toBeCloseTo(areaOf(wholeRows, code), 0);
     const lines = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, maxVerticesPerFeature: 5, outputName: 'road_pieces' });
     expect(lines.status, lines.messages.join('\n')).toBe('esriJobSucceeded');
-    const pieces = (await query('road_pieces', 'grid_code')).features.filter((f: any) => f.attributes.grid_code === 5);
+    const pieces = (await query('road_pieces', 'grid_code')).features.filter((f) => f.attributes.grid_code === 5);
     expect(pieces.length).toBeGreaterThan(1);
     for (const f of pieces) expect(f.geometry.paths[0].length).toBeLessThanOrEqual(5);
-    const length = pieces.reduce((sum: number, f: any) => sum + f.geometry.paths[0].reduce((s: number, p: number[], i: number, all: number[][]) => s + (i ? Math.hypot(p[0] - all[i - 1][0], p[1] - all[i - 1][1]) : 0), 0), 0);
+    const length = pieces.reduce((sum: number, f) => sum + f.geometry.paths[0].reduce((s: number, p: number[], i: number, all: number[][]) => s + (i ? Math.hypot(p[0] - all[i - 1][0], p[1] - all[i - 1][1]) : 0), 0), 0);
     expect(length).toBeCloseTo(21 * 30 * Math.SQRT2, 3); // cells 3..24 on the diagonal, centre to centre
   });
 

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFeatureStore } from '../../src/features/feature-deps.js';
 import { publishFile } from '../../src/features/publish/publish-file.js';
-import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startAnalysisServer, type AnalysisServer } from './raster-analysis-helpers.js';
+import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import type { FeatureSet, Item } from '../helpers/answers.js';
 
-let env: AnalysisServer;
+let env: DemServer;
 let skip = '';
 let layerUrl = '';
 
@@ -22,7 +23,7 @@ const DISTRICTS = {
 };
 
 beforeAll(async () => {
-  const started = await startAnalysisServer();
+  const started = await startDemServer();
   if ('reason' in started) {
     skip = started.reason;
     return;
@@ -114,12 +115,12 @@ describe('ZonalStatisticsAsTable over HTTP', () => {
     });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const table = results.outputTable.value;
-    const item = await env.server.get(`/sharing/rest/content/items/${table.itemId}?f=json&token=${env.token}`);
+    const item = await env.server.get<Item>(`/sharing/rest/content/items/${table.itemId}?f=json&token=${env.token}`);
     expect(item).toMatchObject({ type: 'Feature Service', owner: 'admin' });
-    const rows = await env.server.get(`/rest/services/Hosted/dem_zonal_table/FeatureServer/0/query?where=1%3D1&outFields=*&orderByFields=code&f=json&token=${env.token}`);
-    expect(rows.features.map((f: any) => f.attributes.code)).toEqual([1, 2, 3]);
+    const rows = await env.server.get<FeatureSet>(`/rest/services/Hosted/dem_zonal_table/FeatureServer/0/query?where=1%3D1&outFields=*&orderByFields=code&f=json&token=${env.token}`);
+    expect(rows.features.map((f) => f.attributes.code)).toEqual([1, 2, 3]);
     const { zones, dem } = await expectedZones('1=1');
-    for (const row of rows.features.map((f: any) => f.attributes)) {
+    for (const row of rows.features.map((f) => f.attributes)) {
       const cells = [...zones.keys()].filter((i) => zones[i] === row.code).map((i) => dem.values[i]);
       expect(row.COUNT).toBe(cells.length);
       expect(row.MIN).toBeCloseTo(Math.min(...cells), 4);
