@@ -5,6 +5,8 @@ import { inTransaction, openDatabase, type SqliteDatabase } from '../../store/sq
 import { statementCache } from '../../store/sqlite/statement-cache.js';
 import { catalogSelectList, type CatalogField } from '../catalog-fields.js';
 import {
+  collectionValues,
+  COLLECTION_INSERT_COLUMNS,
   footprintWkt,
   INSERT_COLUMNS,
   INTERNAL_COLUMNS,
@@ -13,6 +15,8 @@ import {
   toItemValues,
   type CatalogQueryRow,
   type CollectionRow,
+  type DataStoreRow,
+  toDataStore,
 } from './catalog-rows.js';
 import type {
   CatalogItem,
@@ -60,24 +64,8 @@ export class SqliteCatalogStore implements CatalogStore {
 
   async createCollection(collection: NewCollection, items: NewCatalogItem[]): Promise<number[]> {
     return inTransaction(this.db, () => {
-      const now = Date.now();
-      this.prepare(
-          `INSERT INTO image_collections (id, name, owner, collection_type, srs_wkt, epsg, properties, summary, job_id, created, modified)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          collection.id,
-          collection.name,
-          collection.owner,
-          collection.collectionType,
-          collection.srsWkt,
-          collection.epsg,
-          JSON.stringify(collection.properties),
-          JSON.stringify(emptySummary()),
-          collection.jobId,
-          now,
-          now,
-        );
+      this.prepare(`INSERT INTO image_collections (${COLLECTION_INSERT_COLUMNS.join(', ')}) VALUES (${COLLECTION_INSERT_COLUMNS.map(() => '?').join(', ')})`)
+        .run(...collectionValues(collection, emptySummary(), Date.now()));
       return this.insertItems(collection.id, items, collection.jobId);
     });
   }
@@ -237,17 +225,4 @@ export class SqliteCatalogStore implements CatalogStore {
       params: [collection.id, ...filter.spatial.params, ...filter.attribute.params],
     };
   }
-}
-
-interface DataStoreRow {
-  path: string;
-  name: string;
-  type: 'folder';
-  local_path: string;
-  info: string;
-  created: number;
-}
-
-function toDataStore(row: DataStoreRow): DataStoreRecord {
-  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
 }

@@ -65,6 +65,25 @@ export async function runPostgresMigrations(pool: pg.Pool, schema: string, folde
   return done;
 }
 
+/**
+ * Runs `work` in a transaction on a connection of its own: COMMIT when it resolves, ROLLBACK when
+ * it throws (the work's error is the one rethrown).
+ */
+export async function inPgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** `$1, $2, …` placeholders for a list, starting after `offset` earlier ones. */
 export function placeholders(count: number, offset = 0): string {
   return Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(', ');

@@ -18,6 +18,8 @@ import {
   type OrderTerm,
   type StatisticsQuery,
 } from '../feature-store.js';
+import { inPgTransaction } from './database.js';
+import { STATISTIC_FUNCTIONS } from '../sql-functions.js';
 import { applyEditsInTransaction } from './pg-feature-edits.js';
 import { buildFeatureJsonSelect, buildFeatureSelect } from './pg-feature-select.js';
 import {
@@ -36,15 +38,6 @@ import {
   tablePatternOf,
 } from './pg-feature-sql.js';
 
-const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], string> = {
-  count: 'count',
-  sum: 'sum',
-  min: 'min',
-  max: 'max',
-  avg: 'avg',
-  stddev: 'stddev_samp',
-  var: 'var_samp',
-};
 /** Aggregates PostgreSQL answers as numeric (sent as text) for integer input: read as doubles. */
 const AS_DOUBLE = new Set(['sum', 'avg', 'stddev', 'var']);
 const GEOMETRY_TYPES: Record<string, string> = { '': 'Geometry', Z: 'GeometryZ', M: 'GeometryM', ZM: 'GeometryZM' };
@@ -213,7 +206,7 @@ export class PgFeatureStore implements FeatureStore {
     const groupColumns = query.groupBy.map((name) => `${readColumn(columns.get(name), quoteIdentifier(name))} AS ${quoteIdentifier(name)}`);
     const statistics = query.statistics.map((s) => {
       const input = s.column === null ? '*' : readColumn(columns.get(s.column), quoteIdentifier(s.column));
-      const value = `${STATISTIC_SQL[s.type]}(${input})`;
+      const value = `${STATISTIC_FUNCTIONS[s.type]}(${input})`;
       return `${AS_DOUBLE.has(s.type) ? `(${value})::double precision` : value} AS ${quoteIdentifier(s.alias)}`;
     });
     const groupBy = groups.length ? `GROUP BY ${groups.join(', ')}` : '';
@@ -283,17 +276,7 @@ export class PgFeatureStore implements FeatureStore {
   }
 
   private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction(this.pool, work);
   }
 }
 
