@@ -25,7 +25,7 @@ import type {
   NewCollection,
 } from './catalog-store.js';
 import { emptySummary } from './catalog-summary.js';
-import { inPgTransaction, openPostgres, placeholders, runPostgresMigrations } from '../../store/postgres/database.js';
+import { cancellable, inPgTransaction, openPostgres, placeholders, runPostgresMigrations } from '../../store/postgres/database.js';
 import { computePgSummary } from './pg-catalog-summary.js';
 import { SqlParams, sridSql } from '../../store/postgres/pg-feature-sql.js';
 import { spatialPredicateSql } from '../../store/sql-functions.js';
@@ -102,20 +102,22 @@ export class PgCatalogStore implements CatalogStore {
     });
   }
 
-  async queryItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
-    const pool = await this.ready;
-    const collection = await this.readCollection(pool, collectionId);
-    const select = selectSql(collection, query, query.returnGeometry ? ', ST_AsBinary(shape) AS t_wkb' : '');
-    const { rows } = await pool.query<Record<string, unknown>>(select.sql, select.params);
-    return rows.map((row) => toItem(row, collection.properties.extraFields));
+  async queryItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogItem[]> {
+    return cancellable(await this.ready, signal, async (client) => {
+      const collection = await this.readCollection(client, collectionId);
+      const select = selectSql(collection, query, query.returnGeometry ? ', ST_AsBinary(shape) AS t_wkb' : '');
+      const { rows } = await client.query<Record<string, unknown>>(select.sql, select.params);
+      return rows.map((row) => toItem(row, collection.properties.extraFields));
+    });
   }
 
-  async countItems(collectionId: string, query: CatalogQuery): Promise<number> {
-    const pool = await this.ready;
-    const collection = await this.readCollection(pool, collectionId);
-    const select = selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*) AS n FROM (${select.sql}) AS counted`, select.params);
-    return Number(rows[0]!.n);
+  async countItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<number> {
+    return cancellable(await this.ready, signal, async (client) => {
+      const collection = await this.readCollection(client, collectionId);
+      const select = selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*) AS n FROM (${select.sql}) AS counted`, select.params);
+      return Number(rows[0]!.n);
+    });
   }
 
   async deleteItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
@@ -139,10 +141,9 @@ export class PgCatalogStore implements CatalogStore {
     });
   }
 
-  async boundary(collectionId: string): Promise<Buffer | null> {
-    const { rows } = await (await this.ready).query<{ wkb: Buffer | null }>(
-      'SELECT ST_AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = $1',
-      [collectionId],
+  async boundary(collectionId: string, signal?: AbortSignal): Promise<Buffer | null> {
+    const { rows } = await cancellable(await this.ready, signal, (client) =>
+      client.query<{ wkb: Buffer | null }>('SELECT ST_AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = $1', [collectionId]),
     );
     return rows[0]?.wkb ?? null;
   }

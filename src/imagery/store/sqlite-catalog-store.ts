@@ -86,14 +86,17 @@ export class SqliteCatalogStore implements CatalogStore {
     });
   }
 
-  async queryItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
+  // Reads here are short statements on the main thread: a hung-up client stops them before they start.
+  async queryItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogItem[]> {
+    signal?.throwIfAborted();
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, query, query.returnGeometry ? ', AsBinary(shape) AS t_wkb' : '');
     const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
     return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
   }
 
-  async countItems(collectionId: string, query: CatalogQuery): Promise<number> {
+  async countItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
     return (this.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
@@ -121,7 +124,8 @@ export class SqliteCatalogStore implements CatalogStore {
     });
   }
 
-  async boundary(collectionId: string): Promise<Buffer | null> {
+  async boundary(collectionId: string, signal?: AbortSignal): Promise<Buffer | null> {
+    signal?.throwIfAborted();
     const row = this.prepare('SELECT AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = ?')
       .get(collectionId) as { wkb: Buffer | null };
     return row.wkb;
