@@ -40,7 +40,7 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.config as never);
   const logger = options.logger ?? createLogger(config.logLevel);
-  // Before any job worker is forked: they inherit GDAL's proxy setting from the environment.
+  // Before any job worker is forked: each is handed GDAL's proxy as it starts.
   await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
   limitGdalCache(config.raster.gdalCacheMB);
   const stores = await openStores(config);

@@ -29,7 +29,7 @@ export async function startWorkerNode(options: WorkerNodeOptions = {}): Promise<
   const config = loadConfig(options.config as never);
   if (config.jobs.concurrency < 1) throw new Error('A worker node needs at least one job worker (TESSERA_JOB_WORKERS).');
   const logger = options.logger ?? createLogger(config.logLevel);
-  // Before any job worker is forked: they inherit GDAL's proxy setting from the environment.
+  // Before any job worker is forked: each is handed GDAL's proxy as it starts.
   await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { access, cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -28,10 +28,7 @@ export interface DemoFiles {
  * already in the cache are not fetched again. Throws with apt's first line when it fails.
  */
 export async function fetchDemoFiles(cacheDir: string): Promise<DemoFiles> {
-  for (const [pkg, files] of Object.entries(DEMO_PACKAGES)) {
-    if ((await Promise.all(files.map((f) => exists(path.join(cacheDir, pkg, path.basename(f)))))).every(Boolean)) continue;
-    await fetchPackage(pkg, files, cacheDir);
-  }
+  for (const [pkg, files] of Object.entries(DEMO_PACKAGES)) await fetchPackageFiles(pkg, files, cacheDir);
   const at = (pkg: string, name: string) => path.join(cacheDir, pkg, name);
   return {
     landsat: at('r-cran-stars', 'L7_ETMs.tif'),
@@ -41,8 +38,16 @@ export async function fetchDemoFiles(cacheDir: string): Promise<DemoFiles> {
   };
 }
 
-async function fetchPackage(pkg: string, files: string[], cacheDir: string): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
+/**
+ * `files` (paths inside the package) of one Debian package, in `<cacheDir>/<pkg>/<basename>`:
+ * fetched with `apt-get download` and unpacked with `dpkg-deb -x` unless all are cached already.
+ * Each lands by rename, so processes fetching at once never see a half-written file.
+ */
+export async function fetchPackageFiles(pkg: string, files: string[], cacheDir: string): Promise<string[]> {
+  const target = path.join(cacheDir, pkg);
+  const kept = files.map((file) => path.join(target, path.basename(file)));
+  if ((await Promise.all(kept.map(exists))).every(Boolean)) return kept;
+  await mkdir(target, { recursive: true });
   const work = await mkdtemp(path.join(cacheDir, `.fetch-${pkg}-`));
   try {
     try {
@@ -56,9 +61,8 @@ async function fetchPackage(pkg: string, files: string[], cacheDir: string): Pro
     const deb = (await readdir(work)).find((f) => f.endsWith('.deb'));
     if (!deb) throw new Error(`apt-get download ${pkg} produced no .deb`);
     await run('dpkg-deb', ['-x', path.join(work, deb), path.join(work, 'x')], { timeout: 60_000 });
-    const target = path.join(cacheDir, pkg);
-    await mkdir(target, { recursive: true });
-    for (const file of files) await cp(path.join(work, 'x', file), path.join(target, path.basename(file)));
+    for (const [i, file] of files.entries()) await rename(path.join(work, 'x', file), kept[i]!);
+    return kept;
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -58,12 +58,12 @@ function unitsFor(sr: SpatialReference | undefined): string {
 }
 
 /** The full layer or table JSON (the ArcGIS REST API Layer / Table resource), with the live extent of its data. */
-export async function buildLayerJson(store: FeatureStore, service: ResolvedService, layer: LayerDefinition): Promise<Record<string, unknown>> {
+export async function buildLayerJson(store: FeatureStore, service: ResolvedService, layer: LayerDefinition, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const model = layerModelOf(service.definition, layer);
   const definition = service.definition;
   const limits = recordLimitsOf(layer, definition.maxRecordCount);
   const sr = model.spatialReference;
-  const { extent } = await store.describeLayer(definition.dataset, model.schema);
+  const { extent } = await store.describeLayer(definition.dataset, model.schema, signal);
   const json: Record<string, unknown> = {
     currentVersion: CURRENT_VERSION,
     id: layer.id,
@@ -131,10 +131,10 @@ export async function buildLayerJson(store: FeatureStore, service: ResolvedServi
 }
 
 /** The service root JSON (the ArcGIS REST API Feature Service resource). */
-export async function buildServiceJson(store: FeatureStore, service: ResolvedService): Promise<Record<string, unknown>> {
+export async function buildServiceJson(store: FeatureStore, service: ResolvedService, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const definition = service.definition;
   const sr = toSpatialReferenceJson(definition.spatialReference);
-  const fullExtent = await serviceExtent(store, service, sr);
+  const fullExtent = await serviceExtent(store, service, sr, signal);
   const layers = allLayers(definition);
   return {
     currentVersion: CURRENT_VERSION,
@@ -177,12 +177,16 @@ export async function buildServiceJson(store: FeatureStore, service: ResolvedSer
 }
 
 /** The union of the layers' extents, in the service SR. */
-async function serviceExtent(store: FeatureStore, service: ResolvedService, sr: SpatialReference): Promise<Extent | null> {
+async function serviceExtent(store: FeatureStore, service: ResolvedService, sr: SpatialReference, signal?: AbortSignal): Promise<Extent | null> {
   const srid = toEpsg(sr);
   let union: Extent | null = null;
   for (const layer of service.definition.layers) {
     const model = layerModelOf(service.definition, layer);
-    const extent = await store.queryExtent(service.definition.dataset, model.schema, {}, srid).catch(() => null);
+    // A layer whose extent cannot be projected is left out; a client that hung up ends the loop.
+    const extent = await store.queryExtent(service.definition.dataset, model.schema, {}, srid, signal).catch(() => {
+      signal?.throwIfAborted();
+      return null;
+    });
     if (!extent) continue;
     union = union
       ? { xmin: Math.min(union.xmin, extent.xmin), ymin: Math.min(union.ymin, extent.ymin), xmax: Math.max(union.xmax, extent.xmax), ymax: Math.max(union.ymax, extent.ymax) }

@@ -29,12 +29,12 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
 
   const serviceRoot = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
-    return sendResource(request, reply, await buildServiceJson(deps.features, service), servicePage(base(request), service));
+    return sendResource(request, reply, await buildServiceJson(deps.features, service, request.arcgis.signal), servicePage(base(request), service));
   };
 
   const layers = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
-    const all = await Promise.all(allLayers(service.definition).map((l) => buildLayerJson(deps.features, service, l)));
+    const all = await Promise.all(allLayers(service.definition).map((l) => buildLayerJson(deps.features, service, l, request.arcgis.signal)));
     const body = { layers: all.filter((l) => l.type !== 'Table'), tables: all.filter((l) => l.type === 'Table') };
     return sendResource(request, reply, body, { ...servicePage(base(request), service), title: `${service.record.name}: layers` });
   };
@@ -42,7 +42,7 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
   const layer = async (request: FastifyRequest, reply: FastifyReply) => {
     const service = await resolveRequestService(deps, request);
     const definition = resolveRequestLayer(service, request);
-    return sendResource(request, reply, await buildLayerJson(deps.features, service, definition), layerPage(base(request), service, definition));
+    return sendResource(request, reply, await buildLayerJson(deps.features, service, definition, request.arcgis.signal), layerPage(base(request), service, definition));
   };
 
   const query = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -17,20 +17,20 @@ const WGS84: SpatialReference = { wkid: 4326 };
  * JSON or GeoJSON), `{count}`, `{objectIdFieldName, objectIds}` or `{extent}`. Footprints come
  * out in `outSR` (default: the collection's SR; GeoJSON: WGS84).
  */
-export async function runCatalogQuery(catalog: CatalogStore, collection: CollectionRecord, request: CatalogQueryRequest, format: 'json' | 'geojson'): Promise<unknown> {
+export async function runCatalogQuery(catalog: CatalogStore, collection: CollectionRecord, request: CatalogQueryRequest, format: 'json' | 'geojson', signal?: AbortSignal): Promise<unknown> {
   const unpaged = { ...request.query, offset: undefined, limit: undefined, orderBy: request.query.orderBy };
-  if (request.returnCountOnly && !request.returnExtentOnly) return { count: await catalog.countItems(collection.id, unpaged) };
+  if (request.returnCountOnly && !request.returnExtentOnly) return { count: await catalog.countItems(collection.id, unpaged, signal) };
   if (request.returnIdsOnly && !request.returnExtentOnly) {
-    const rows = await catalog.queryItems(collection.id, { ...unpaged, returnGeometry: false });
+    const rows = await catalog.queryItems(collection.id, { ...unpaged, returnGeometry: false }, signal);
     return { objectIdFieldName: 'OBJECTID', objectIds: rows.map((row) => row.objectId) };
   }
   const outSR = request.outSR ?? (format === 'geojson' ? WGS84 : undefined);
   if (request.returnExtentOnly) {
-    const rows = await catalog.queryItems(collection.id, { ...unpaged, returnGeometry: false });
+    const rows = await catalog.queryItems(collection.id, { ...unpaged, returnGeometry: false }, signal);
     const extent = extentOf(rows, collection, outSR);
     return request.returnCountOnly ? { count: rows.length, extent } : { extent };
   }
-  const fetched = await catalog.queryItems(collection.id, request.query);
+  const fetched = await catalog.queryItems(collection.id, request.query, signal);
   const exceeded = fetched.length > request.pageSize;
   const rows = fetched.slice(0, request.pageSize);
   const features = rows.map((row) => ({

@@ -19,9 +19,9 @@ const BAND_PRESERVING = new Set(['Stretch', 'Arithmetic', 'Plus', 'Minus', 'Time
  *
  * @example (await collectionKeyProperties(catalog, collection, parseRenderingRule({ rasterFunction: 'Hillshade' }))).DataType // 'Processed'
  */
-export async function collectionKeyProperties(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule | null): Promise<Record<string, unknown>> {
+export async function collectionKeyProperties(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule | null, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const s = collection.summary;
-  const [first] = await catalog.queryItems(collection.id, { limit: 1, returnGeometry: false });
+  const [first] = await catalog.queryItems(collection.id, { limit: 1, returnGeometry: false }, signal);
   const bandNames = first?.raster.bandNames;
   const base: Record<string, unknown> = {
     DataType: collection.collectionType === 'Satellite' ? 'Processed' : 'Generic',

@@ -66,7 +66,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
       return sendResource(request, reply, {}, queryPage(url, service, undefined));
     }
     const parsed = readCatalogQuery(params, collection, MAX_RECORD_COUNT, catalog.dialect);
-    const body = await runCatalogQuery(catalog, collection, parsed, format === 'geojson' ? 'geojson' : 'json');
+    const body = await runCatalogQuery(catalog, collection, parsed, format === 'geojson' ? 'geojson' : 'json', request.arcgis.signal);
     if (format === 'geojson') return sendJson(request, reply, body);
     return sendResource(request, reply, body, queryPage(url, service, body));
   };
@@ -74,7 +74,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
   const keyProperties = async (request: FastifyRequest, reply: FastifyReply) => {
     const { collection } = await resolve(request);
     const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
-    const body = await collectionKeyProperties(catalog, collection, rule);
+    const body = await collectionKeyProperties(catalog, collection, rule, request.arcgis.signal);
     return sendResource(request, reply, body, { title: 'Key Properties' });
   };
 
@@ -82,7 +82,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
     const { service, collection, url } = await resolve(request);
     const raw = (request.params as ServiceParams).rasterId ?? '';
     if (!/^\d+$/.test(raw)) throw ApiError.invalidUrl();
-    const [row] = await catalog.queryItems(collection.id, { objectIds: [Number(raw)], returnGeometry: false });
+    const [row] = await catalog.queryItems(collection.id, { objectIds: [Number(raw)], returnGeometry: false }, request.arcgis.signal);
     if (!row) throw new ApiError(404, 'Raster not found', [`Raster ${raw} does not exist in '${service.name}'.`]);
     const body = { attributes: row.fields, bbox: row.bbox, rasterInfo: { width: row.raster.width, height: row.raster.height, bandCount: row.raster.bandCount, pixelType: row.raster.pixelType } };
     return sendResource(request, reply, body, catalogItemPage(url, service, row.objectId));

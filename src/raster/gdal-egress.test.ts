@@ -6,7 +6,8 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressPolicy } from '../net/public-address.js';
-import { guardGdalEgress } from './gdal-egress.js';
+import { gdalToolEgressEnv, guardGdalEgress } from './gdal-egress.js';
+import { runGdalCommand } from './run-gdal-command.js';
 
 // GDAL resolves and follows redirects itself: its reads go through the egress proxy, which allows
 // the "public" host (127.0.0.2, allowed as TESSERA_PRIVATE_URL_HOSTS would) and nothing else here.
@@ -17,10 +18,12 @@ let host: http.Server;
 let secretBase: string;
 let hostBase: string;
 
-/** Serves `tiff` with range support, as /vsicurl/ wants; `/hop/…` redirects to `target`. */
+/** Serves `tiff` at any `….tif` with range support, as /vsicurl/ wants; `/hop/…` redirects to `target`. */
 function tiffServer(target?: () => string): http.Server {
   return http.createServer((request, response) => {
     if (target && request.url?.startsWith('/hop/')) return void response.writeHead(302, { location: `${target()}/${request.url.slice(5)}` }).end();
+    // Only the .tif itself: GDAL's probes for side-car files (.ovr, .msk) find nothing.
+    if (!request.url?.endsWith('.tif')) return void response.writeHead(404).end();
     const range = /bytes=(\d+)-(\d*)/.exec(request.headers.range ?? '');
     if (!range) return void response.writeHead(200, { 'content-length': tiff.length, 'accept-ranges': 'bytes' }).end(request.method === 'HEAD' ? undefined : tiff);
     const start = Number(range[1]);
@@ -69,5 +72,17 @@ describe('GDAL reads of URLs', () => {
 
   it('do not reach a private address directly', async () => {
     await expect(gdal.openAsync(`/vsicurl/${secretBase}/c.tif`)).rejects.toThrow();
+  });
+});
+
+describe('the proxy setting', () => {
+  it('stays out of the environment other child processes inherit', () => {
+    expect(process.env.GDAL_HTTP_PROXY).toBeUndefined();
+    expect(gdalToolEgressEnv().GDAL_HTTP_PROXY).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('reaches the gdal tools: an allowed host is read, a private one is not', async () => {
+    await runGdalCommand('gdalinfo', [`/vsicurl/${hostBase}/direct/a.tif`]);
+    await expect(runGdalCommand('gdalinfo', [`/vsicurl/${secretBase}/d.tif`])).rejects.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cleanGdalMessage } from './clean-gdal-message.js';
+import { gdalToolEgressEnv } from './gdal-egress.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
 
 export interface GdalCommandOptions {
@@ -22,7 +23,9 @@ const MAX_STDERR = 64 * 1024;
 export function runGdalCommand(program: string, args: string[], options: GdalCommandOptions = {}): Promise<void> {
   throwIfAborted(options.signal);
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
+    // Its URL reads go through this process's egress proxy, as GDAL's in-process ones do.
+    const env = { ...process.env, ...gdalToolEgressEnv() };
+    const child = spawn(program, args, { env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal, killSignal: 'SIGKILL' });
     let stderr = '';
     let spawnError: Error | undefined;
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {

@@ -1,19 +1,16 @@
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { mergeFields } from '../imagery/catalog-fields.js';
-import type { CatalogStore } from '../imagery/store/catalog-store.js';
 import { ingestImages } from './image-collection/ingest-images.js';
 import { readIngestSettings } from './image-collection/ingest-settings.js';
 import { JobJournal } from './image-collection/job-journal.js';
 import { readOutputCollection } from './image-collection/output-collection.js';
-import { publishImageService, requirePublisher } from './image-collection/publish-service.js';
+import { createAndPublishCollection, requirePublisher } from './image-collection/publish-service.js';
 import { readRasterType } from './image-collection/raster-type-param.js';
 import {
   collectionDeps,
   CONTEXT_PARAM,
   describeSrs,
-  extentInWgs84,
   INPUT_RASTERS_PARAM,
-  newCollectionId,
   RASTER_TYPE_PARAM,
   resultParam,
 } from './image-collection/task-deps.js';
@@ -83,56 +80,34 @@ async function runCreateImageCollection(context: TaskContext): Promise<Record<st
   });
   context.signal.throwIfAborted();
   context.progress(96, 'Writing the catalog');
-  const id = newCollectionId();
-  await createCatalog(deps.catalog, output.name, () => deps.catalog.createCollection(
+  const published = await createAndPublishCollection(
     {
-      id,
-      name: output.name,
-      owner,
-      collectionType: rasterType.collectionType ?? 'UAV/UAS',
-      ...describeSrs(ingest.srs),
-      properties: {
-        rasterTypes: [rasterType.name],
-        extraFields: mergeFields(settings.fields, ingest.attributeFields),
-        ...(typeof settings.cellSize === 'number' ? { cellSize: settings.cellSize } : {}),
-        ...(settings.extent ? { clipExtent: settings.extent } : {}),
-        rasterTypeParameters: rasterType.parameters,
-        ...(output.rasterDir ? { rasterDir: output.rasterDir } : {}),
+      collection: {
+        name: output.name,
+        owner,
+        collectionType: rasterType.collectionType ?? 'UAV/UAS',
+        ...describeSrs(ingest.srs),
+        properties: {
+          rasterTypes: [rasterType.name],
+          extraFields: mergeFields(settings.fields, ingest.attributeFields),
+          ...(typeof settings.cellSize === 'number' ? { cellSize: settings.cellSize } : {}),
+          ...(settings.extent ? { clipExtent: settings.extent } : {}),
+          rasterTypeParameters: rasterType.parameters,
+          ...(output.rasterDir ? { rasterDir: output.rasterDir } : {}),
+        },
       },
-      jobId: context.jobId,
-    },
-    ingest.items,
-  ));
-  context.signal.throwIfAborted();
-  const collection = (await deps.catalog.getCollection(id))!;
-  const published = await publishImageService(
-    {
-      name: output.name,
-      collectionId: id,
-      jobId: context.jobId,
-      owner,
-      baseUrl: context.baseUrl,
-      existing: output.existing,
+      items: ingest.items,
+      duplicateMessage: `An image collection named '${output.name}' already exists.`,
+      ...(output.existing ? { existing: output.existing } : {}),
       folderId: await ownFolder(context, output.folderId),
-      extentWgs84: extentInWgs84(collection),
-      spatialReference: String(collection.epsg ?? ''),
     },
+    deps.catalog,
     context,
     journal,
   );
   context.info(`Created image collection '${output.name}' with ${ingest.items.length} image${ingest.items.length === 1 ? '' : 's'}.`);
   context.progress(100, 'Done');
   return { result: { itemId: published.itemId, url: published.url } };
-}
-
-/** Runs the catalog write; a collection of the same name committed meanwhile fails the job plainly. */
-async function createCatalog(catalog: CatalogStore, name: string, write: () => Promise<number[]>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TaskError(`An image collection named '${name}' already exists.`);
-    throw error;
-  }
 }
 
 /** `itemProperties.folderId`, when it is a folder of the submitter; the root folder otherwise. */

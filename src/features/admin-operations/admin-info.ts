@@ -8,9 +8,9 @@ export const adminInfoOperation: AdminOperation = {
   path: '',
   async handle(request, reply, deps) {
     const service = await resolveManaged(request, deps);
-    const layers = await Promise.all(allLayers(service.definition).map((l) => buildLayerJson(deps.features, service, l)));
+    const layers = await Promise.all(allLayers(service.definition).map((l) => buildLayerJson(deps.features, service, l, request.arcgis.signal)));
     const body = {
-      ...(await buildServiceJson(deps.features, service)),
+      ...(await buildServiceJson(deps.features, service, request.arcgis.signal)),
       adminServiceInfo: { name: service.record.name, type: 'FeatureServer', status: 'Started', cacheMaxAge: 0 },
       layers: layers.filter((l) => l.type !== 'Table'),
       tables: layers.filter((l) => l.type === 'Table'),

@@ -1,9 +1,8 @@
 import { ApiError } from '../../errors.js';
-import { param, readParams } from '../../http/operation-params.js';
-import { formatOf, sendResource } from '../../http/respond.js';
+import { param } from '../../http/operation-params.js';
 import { areaOf, summarizeArea } from '../render/collection-statistics.js';
 import { geometryParam, mosaicRuleParam, renderingRuleParam } from './common-params.js';
-import { operationPage, type RenderOperation } from './render-deps.js';
+import { geometryOperation } from './render-deps.js';
 
 /** computeStatisticsHistograms' and computeHistograms' parameters, in the order of their form. */
 export const COMPUTE_PARAMS = {
@@ -22,21 +21,12 @@ export const COMPUTE_PARAMS = {
 };
 
 /** Statistics and histograms of an area (ArcGIS Compute Statistics and Histograms, Compute Histograms). */
-function computeOperation(histogramsOnly: boolean): RenderOperation {
+function computeOperation(histogramsOnly: boolean) {
   const title = histogramsOnly ? 'computeHistograms' : 'computeStatisticsHistograms';
-  return {
-    path: `/${title}`,
-    needs: ['Image'],
-    async handle(request, reply, target, deps) {
-      const params = request.arcgis.params;
-      const page = operationPage(deps, request, target, title, COMPUTE_PARAMS);
-      if (formatOf(request) === 'html' && !params.has('geometry')) return sendResource(request, reply, {}, page);
-      const { geometry: area, mosaicRule, ...options } = readParams(COMPUTE_PARAMS, params, target.collection);
-      const summary = await summarizeArea(deps.catalog, target.collection, area.box, { ...options, rule: mosaicRule, rings: area.rings, signal: request.arcgis.signal });
-      const body = histogramsOnly ? { histograms: summary.histograms } : summary;
-      return sendResource(request, reply, body, page);
-    },
-  };
+  return geometryOperation(title, COMPUTE_PARAMS, async ({ geometry: area, mosaicRule, ...options }, request, target, deps) => {
+    const summary = await summarizeArea(deps.catalog, target.collection, area.box, { ...options, rule: mosaicRule, rings: area.rings, signal: request.arcgis.signal });
+    return histogramsOnly ? { histograms: summary.histograms } : summary;
+  });
 }
 
 export const computeOperations = [computeOperation(false), computeOperation(true)];

@@ -47,8 +47,8 @@ export const downloadOperation: RenderOperation = {
     const { rasterIds, geometry } = readParams(DOWNLOAD_PARAMS, params, target.collection);
     let items: CatalogItem[];
     const area = rasterIds ? undefined : geometry();
-    if (rasterIds) items = await deps.catalog.queryItems(target.collection.id, { objectIds: rasterIds });
-    else if (area) items = await deps.catalog.queryItems(target.collection.id, catalogQueryFor(target.collection, parseMosaicRule(undefined), areaPolygon(area.box), deps.catalog.dialect));
+    if (rasterIds) items = await deps.catalog.queryItems(target.collection.id, { objectIds: rasterIds }, request.arcgis.signal);
+    else if (area) items = await deps.catalog.queryItems(target.collection.id, catalogQueryFor(target.collection, parseMosaicRule(undefined), areaPolygon(area.box), deps.catalog.dialect), request.arcgis.signal);
     else throw ApiError.invalidParameter("'rasterIds' or 'geometry' parameter is required");
     const files = await listRasterFiles(items, target.collection);
     const body = { rasterFiles: files.map(({ id, size, rasterIds }) => ({ id, size, rasterIds })) };
@@ -65,7 +65,7 @@ export const fileOperation: RenderOperation = {
     const id = params.required('id');
     const rasterId = params.int('rasterId') ?? Number(/\/(\d+)\//.exec(id)?.[1]);
     if (!Number.isInteger(rasterId)) throw ApiError.invalidParameter("'rasterId' parameter is required");
-    const [item] = await deps.catalog.queryItems(target.collection.id, { objectIds: [rasterId] });
+    const [item] = await deps.catalog.queryItems(target.collection.id, { objectIds: [rasterId] }, request.arcgis.signal);
     const file = item ? await findRasterFile(item, target.collection, id) : null;
     if (!file) throw new ApiError(404, 'File not found', [`'${id}' is not a file of raster ${rasterId}.`]);
     return reply.type('application/octet-stream').header('content-disposition', `attachment; filename="${path.basename(file).replace(/"/g, '')}"`).send(createReadStream(file));

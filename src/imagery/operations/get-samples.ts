@@ -1,8 +1,7 @@
-import { boolParam, intParam, numberParam, param, readParams } from '../../http/operation-params.js';
-import { formatOf, sendResource } from '../../http/respond.js';
+import { boolParam, intParam, numberParam, param } from '../../http/operation-params.js';
 import { getSamples } from '../render/get-samples.js';
 import { geometryParam, mosaicRuleParam } from './common-params.js';
-import { operationPage, type RenderOperation } from './render-deps.js';
+import { geometryOperation } from './render-deps.js';
 
 /** getSamples' parameters (ArcGIS Get Samples), in the order of its form. */
 export const SAMPLES_PARAMS = {
@@ -14,22 +13,13 @@ export const SAMPLES_PARAMS = {
   outFields: param((params, name) => params.list(name) ?? []),
 };
 
-export const getSamplesOperation: RenderOperation = {
-  path: '/getSamples',
-  needs: ['Image'],
-  async handle(request, reply, target, deps) {
-    const params = request.arcgis.params;
-    const page = operationPage(deps, request, target, 'getSamples', SAMPLES_PARAMS);
-    if (formatOf(request) === 'html' && !params.has('geometry')) return sendResource(request, reply, {}, page);
-    const { geometry: input, mosaicRule, ...options } = readParams(SAMPLES_PARAMS, params, target.collection);
-    const body = await getSamples(deps.catalog, target.collection, {
-      ...options,
-      geometry: input.geometry,
-      rule: mosaicRule,
-      toClient: input.toClient,
-      clientSr: input.clientSrs.json,
-      signal: request.arcgis.signal,
-    });
-    return sendResource(request, reply, body, page);
-  },
-};
+export const getSamplesOperation = geometryOperation('getSamples', SAMPLES_PARAMS, async ({ geometry: input, mosaicRule, ...options }, request, target, deps) =>
+  getSamples(deps.catalog, target.collection, {
+    ...options,
+    geometry: input.geometry,
+    rule: mosaicRule,
+    toClient: input.toClient,
+    clientSr: input.clientSrs.json,
+    signal: request.arcgis.signal,
+  }),
+);

@@ -1,11 +1,10 @@
 import { ApiError } from '../../errors.js';
-import { boolParam, intParam, param, readParams, unlisted } from '../../http/operation-params.js';
-import { formatOf, sendResource } from '../../http/respond.js';
+import { boolParam, intParam, param, unlisted } from '../../http/operation-params.js';
 import { centreOf } from '../render/geometry-params.js';
 import { identify } from '../render/identify.js';
 import { parseRenderingRule } from '../render/raster-functions/rendering-rule.js';
 import { geometryParam, mosaicRuleParam } from './common-params.js';
-import { operationPage, type RenderOperation } from './render-deps.js';
+import { geometryOperation } from './render-deps.js';
 
 /** identify's parameters (ArcGIS Identify, Image Service), in the order of its form. */
 export const IDENTIFY_PARAMS = {
@@ -27,20 +26,11 @@ export const IDENTIFY_PARAMS = {
   maxItemCount: intParam(),
 };
 
-export const identifyOperation: RenderOperation = {
-  path: '/identify',
-  needs: ['Image'],
-  async handle(request, reply, target, deps) {
-    const params = request.arcgis.params;
-    const page = operationPage(deps, request, target, 'identify', IDENTIFY_PARAMS);
-    if (formatOf(request) === 'html' && !params.has('geometry')) return sendResource(request, reply, {}, page);
-    const { geometry, mosaicRule, ...options } = readParams(IDENTIFY_PARAMS, params, target.collection);
-    const { point, location, clientSrs } = geometry;
-    const body = await identify(deps.catalog, target.collection, { x: point[0], y: point[1], rule: mosaicRule }, {
-      ...options,
-      outSrs: clientSrs,
-      location: { x: location[0], y: location[1] },
-    }, request.arcgis.signal);
-    return sendResource(request, reply, body, page);
-  },
-};
+export const identifyOperation = geometryOperation('identify', IDENTIFY_PARAMS, async ({ geometry, mosaicRule, ...options }, request, target, deps) => {
+  const { point, location, clientSrs } = geometry;
+  return identify(deps.catalog, target.collection, { x: point[0], y: point[1], rule: mosaicRule }, {
+    ...options,
+    outSrs: clientSrs,
+    location: { x: location[0], y: location[1] },
+  }, request.arcgis.signal);
+});

@@ -32,7 +32,7 @@ function rasterInfoOperation(part: Part): RenderOperation {
 async function rasterItem(deps: RenderDeps, target: RenderTarget, request: FastifyRequest): Promise<CatalogItem> {
   const raw = (request.params as ServiceParams).rasterId ?? '';
   if (!/^\d+$/.test(raw)) throw ApiError.invalidUrl();
-  const [item] = await deps.catalog.queryItems(target.collection.id, { objectIds: [Number(raw)], returnGeometry: false });
+  const [item] = await deps.catalog.queryItems(target.collection.id, { objectIds: [Number(raw)], returnGeometry: false }, request.arcgis.signal);
   if (!item) throw new ApiError(404, 'Raster not found', [`Raster ${raw} does not exist in '${target.service.name}'.`]);
   return item;
 }

@@ -3,12 +3,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
 import type { HtmlPage } from '../../html/render-page.js';
 import { publicBaseUrl } from '../../http/base-url.js';
-import { formInputs, type ParamSpec } from '../../http/operation-params.js';
+import { formInputs, readParams, type ParamSpec, type ParamValues } from '../../http/operation-params.js';
+import { formatOf, sendResource } from '../../http/respond.js';
 import { CollectionOverviews } from '../render/collection-overview.js';
 import { OutputFiles } from '../render/output-files.js';
 import type { Capability, RenderTarget } from '../render/render-target.js';
 import { TileCache, tileCacheRoot } from '../render/tile-cache.js';
-import type { CatalogStore } from '../store/catalog-store.js';
+import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import { catalogStoreFor } from '../store/open-catalog-store.js';
 
 /** What the ImageServer rendering operations share: the catalog and the files they write. */
@@ -62,5 +63,27 @@ export function operationPage(deps: RenderDeps, request: FastifyRequest, target:
     title,
     breadcrumbs: [{ label: 'ImageServer', href: url }, { label: title }],
     ...(fields ? { form: { action: `${url}/${title}`, method: 'GET' as const, fields } } : {}),
+  };
+}
+
+/**
+ * An operation on an area or point of the image (`geometry`): its directory page has the form,
+ * which the html format shows alone until a geometry is given; `run` answers the parameters read.
+ */
+export function geometryOperation<S extends ParamSpec<CollectionRecord>>(
+  title: string,
+  spec: S,
+  run: (values: ParamValues<S>, request: FastifyRequest, target: RenderTarget, deps: RenderDeps) => Promise<unknown>,
+): RenderOperation {
+  return {
+    path: `/${title}`,
+    needs: ['Image'],
+    async handle(request, reply, target, deps) {
+      const params = request.arcgis.params;
+      const page = operationPage(deps, request, target, title, spec);
+      if (formatOf(request) === 'html' && !params.has('geometry')) return sendResource(request, reply, {}, page);
+      const body = await run(readParams(spec, params, target.collection), request, target, deps);
+      return sendResource(request, reply, body, page);
+    },
   };
 }

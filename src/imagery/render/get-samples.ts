@@ -38,7 +38,7 @@ export async function getSamples(catalog: CatalogStore, collection: CollectionRe
   if (!extent || locations.length === 0) return { samples: [] };
   const bbox = { xmin: extent.xmin, ymin: extent.ymin, xmax: extent.xmax, ymax: extent.ymax };
   const area = bbox.xmin < bbox.xmax && bbox.ymin < bbox.ymax ? areaPolygon(bbox) : { wkb: areaPolygon({ ...bbox, xmax: bbox.xmin + 1e-9, ymax: bbox.ymin + 1e-9 }).wkb, bbox };
-  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, request.rule, area, catalog.dialect));
+  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, request.rule, area, catalog.dialect), request.signal);
   const items = orderMosaicItems(found, request.rule, mosaicView(collection, bbox, request.rule));
   if (request.rule.operation === 'last') items.reverse();
   const values = await sampleItems(items, locations, collection, request.signal);

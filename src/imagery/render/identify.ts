@@ -34,7 +34,7 @@ export interface PointItems {
 export async function itemsAtPoint(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, signal?: AbortSignal): Promise<PointItems> {
   const { x, y, rule } = query;
   const bbox = { xmin: x, ymin: y, xmax: x, ymax: y };
-  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, rule, { wkb: esriToWkb({ x, y })!, bbox }, catalog.dialect));
+  const found = await catalog.queryItems(collection.id, catalogQueryFor(collection, rule, { wkb: esriToWkb({ x, y })!, bbox }, catalog.dialect), signal);
   const items = orderMosaicItems(found, rule, mosaicView(collection, bbox, rule));
   const values = (await sampleItems(items, [[x, y]], collection, signal)).map((perPoint) => perPoint[0]);
   const withData = values.map((v, i) => (v ? i : -1)).filter((i) => i >= 0);

@@ -56,7 +56,7 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const operation = combineOperation(request.rule);
   const pixelSize = request.anyPixelSize ? undefined : ((area.xmax - area.xmin) / grid.width + (area.ymax - area.ymin) / grid.height) / 2;
   const stopWhenCovered = operation === 'first' || operation === 'last';
-  const selection = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered });
+  const selection = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered }, request.signal);
   request.signal?.throwIfAborted();
   const options = { resampling: request.resampling, bandCount, pixelType, signal: request.signal };
   const overview = pixelSize === undefined ? null : overviewFor(request, selection, pixelSize, catalog);

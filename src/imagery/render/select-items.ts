@@ -29,10 +29,10 @@ export interface SelectRequest {
  * (MinPS ≤ size ≤ MaxPS, MaxPS 0 meaning no limit), ordered by the mosaic method, cut once the
  * area is covered and capped at `limit`. Items keep their footprint WKB (`shapeWkb`).
  */
-export async function selectMosaicItems(catalog: CatalogStore, request: SelectRequest): Promise<Selection> {
+export async function selectMosaicItems(catalog: CatalogStore, request: SelectRequest, signal?: AbortSignal): Promise<Selection> {
   const { collection, area, rule } = request;
   const query = catalogQueryFor(collection, rule, areaPolygon(area), catalog.dialect);
-  const found = await catalog.queryItems(collection.id, query);
+  const found = await catalog.queryItems(collection.id, query, signal);
   const visible = found.filter((item) => isDisplayedAt(item, request.pixelSize));
   const ordered = orderMosaicItems(visible, rule, mosaicView(collection, area, rule));
   const { items: selected, coversArea } = request.stopWhenCovered ? takeUntilCovered(ordered, area) : { items: ordered, coversArea: false };

@@ -1,4 +1,4 @@
-import { spatialPredicateSql } from '../../store/sqlite/spatial-predicates.js';
+import { spatialPredicateSql } from '../../store/sql-functions.js';
 import type { SqlPart } from '../../store/sqlite/sql-values.js';
 import type { CatalogQuery } from './catalog-store.js';
 

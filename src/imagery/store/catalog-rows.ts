@@ -1,5 +1,5 @@
 import { STANDARD_FIELDS, type CatalogField } from '../catalog-fields.js';
-import type { CatalogItem, CollectionRecord, ImageRaster, NewCatalogItem } from './catalog-store.js';
+import type { CatalogItem, CollectionRecord, DataStoreRecord, ImageRaster, NewCatalogItem, NewCollection } from './catalog-store.js';
 
 /** An image_collections row. */
 export interface CollectionRow {
@@ -15,6 +15,14 @@ export interface CollectionRow {
   job_id: string | null;
   created: number;
   modified: number;
+}
+
+/** The columns a new image_collections row is written with, in the order of collectionValues. */
+export const COLLECTION_INSERT_COLUMNS = ['id', 'name', 'owner', 'collection_type', 'srs_wkt', 'epsg', 'properties', 'summary', 'job_id', 'created', 'modified'];
+
+export function collectionValues(collection: NewCollection, summary: CollectionRecord['summary'], now: number): unknown[] {
+  const { id, name, owner, collectionType, srsWkt, epsg, properties, jobId } = collection;
+  return [id, name, owner, collectionType, srsWkt, epsg, JSON.stringify(properties), JSON.stringify(summary), jobId, now, now];
 }
 
 export function toCollectionRecord(row: CollectionRow): CollectionRecord {
@@ -144,3 +152,17 @@ export const INSERT_COLUMNS = [
   'raster',
   'attributes',
 ];
+
+/** A data_stores row. */
+export interface DataStoreRow {
+  path: string;
+  name: string;
+  type: 'folder';
+  local_path: string;
+  info: string;
+  created: number;
+}
+
+export function toDataStore(row: DataStoreRow): DataStoreRecord {
+  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
+}

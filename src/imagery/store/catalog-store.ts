@@ -175,14 +175,15 @@ export interface CatalogStore {
   createCollection(collection: NewCollection, items: NewCatalogItem[]): Promise<number[]>;
   /** Adds items atomically, tagged with the job that added them (for rollback). */
   addItems(collectionId: string, items: NewCatalogItem[], jobId: string | null, propertiesPatch?: Partial<CollectionProperties>): Promise<number[]>;
-  queryItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]>;
-  countItems(collectionId: string, query: CatalogQuery): Promise<number>;
+  /** `signal`: the request's; when it aborts (the client hung up) the query stops. */
+  queryItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogItem[]>;
+  countItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<number>;
   /** Deletes the rows the query selects; returns them (callers remove by-value copies after). */
   deleteItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]>;
   /** Deletes the collection and all its rows; returns the rows. */
   deleteCollection(collectionId: string): Promise<CatalogItem[]>;
   /** The union of the footprints as WKB, or null when the catalog is empty. */
-  boundary(collectionId: string): Promise<Buffer | null>;
+  boundary(collectionId: string, signal?: AbortSignal): Promise<Buffer | null>;
   /** Undoes a job: its rows, and its collection when the job created it. Returns the removed rows. */
   removeJobWork(jobId: string): Promise<{ collections: string[]; items: CatalogItem[] }>;
 

@@ -19,8 +19,7 @@ export function computeSummary(db: SqliteDatabase, collectionId: string): Collec
          FROM catalog_items WHERE collection_id = ?`,
     )
     .get(collectionId) as Record<string, number | null>;
-  const itemCount = Number(totals.n);
-  if (itemCount === 0) return emptySummary();
+  if (Number(totals.n) === 0) return emptySummary();
   const common = db
     .prepare(
       `SELECT json_extract(raster, '$.pixelType') AS pixelType, json_extract(raster, '$.dataType') AS dataType, count(*) AS n
@@ -33,22 +32,8 @@ export function computeSummary(db: SqliteDatabase, collectionId: string): Collec
          FROM catalog_items WHERE collection_id = ? ORDER BY json_extract(raster, '$.bandCount') DESC, object_id LIMIT 1`,
     )
     .get(collectionId) as { ci: string | null; noData: number | null };
-  return {
-    itemCount,
-    extent: { xmin: totals.xmin!, ymin: totals.ymin!, xmax: totals.xmax!, ymax: totals.ymax! },
-    // LowPS is in the collection's units already (images in other CRSs were measured there).
-    pixelSizeX: totals.low,
-    pixelSizeY: totals.low,
-    minPixelSize: totals.low,
-    maxPixelSize: totals.high,
-    bandCount: Number(totals.bands ?? 0),
-    pixelType: common.pixelType,
-    dataType: common.dataType,
-    noData: widest.noData,
-    statistics: combineStatistics(db, collectionId),
-    uncompressedSize: Math.round(Number(totals.pixels ?? 0) * (BYTES_PER_PIXEL[common.pixelType] ?? 1)),
-    colorInterpretations: widest.ci ? (JSON.parse(widest.ci) as string[]) : [],
-  };
+  const ci = widest.ci ? (JSON.parse(widest.ci) as string[]) : null;
+  return summaryOf({ totals, common, widest: { ci, noData: widest.noData } }, combineStatistics(db, collectionId));
 }
 
 /**
@@ -69,7 +54,47 @@ function combineStatistics(db: SqliteDatabase, collectionId: string): BandStatis
               json_each(w.raster, '$.statistics') AS s
         GROUP BY band ORDER BY band`,
     )
-    .all(collectionId) as Array<{ band: number; min: number; max: number; mean: number; m2: number }>;
+    .all(collectionId) as PooledBandRow[];
+  return pooledStatistics(rows);
+}
+
+/** What both stores' summary queries return: totals over the rows, the commonest pixel type, the widest image. */
+export interface SummaryRows {
+  totals: Record<string, number | null>;
+  common: { pixelType: string; dataType: string };
+  widest: { ci: string[] | null; noData: number | null };
+}
+
+/** The summary from the rows of the summary queries (`totals.n` > 0). */
+export function summaryOf({ totals, common, widest }: SummaryRows, statistics: BandStatistics[] | null): CollectionSummary {
+  return {
+    itemCount: Number(totals.n),
+    extent: { xmin: totals.xmin!, ymin: totals.ymin!, xmax: totals.xmax!, ymax: totals.ymax! },
+    // LowPS is in the collection's units already (images in other CRSs were measured there).
+    pixelSizeX: totals.low,
+    pixelSizeY: totals.low,
+    minPixelSize: totals.low,
+    maxPixelSize: totals.high,
+    bandCount: Number(totals.bands ?? 0),
+    pixelType: common.pixelType,
+    dataType: common.dataType,
+    noData: typeof widest.noData === 'number' ? widest.noData : null,
+    statistics,
+    uncompressedSize: Math.round(Number(totals.pixels ?? 0) * (BYTES_PER_PIXEL[common.pixelType] ?? 1)),
+    colorInterpretations: Array.isArray(widest.ci) ? widest.ci : [],
+  };
+}
+
+/** Per band: the sums the summary queries pool (`m2`: the pixel-weighted mean of squares). */
+export interface PooledBandRow {
+  min: number;
+  max: number;
+  mean: number;
+  m2: number;
+}
+
+/** Band statistics of the union from the pooled sums; null when no image has statistics. */
+export function pooledStatistics(rows: PooledBandRow[]): BandStatistics[] | null {
   if (rows.length === 0) return null;
   return rows.map((r) => ({ min: r.min, max: r.max, mean: r.mean, stddev: Math.sqrt(Math.max(0, r.m2 - r.mean * r.mean)) }));
 }

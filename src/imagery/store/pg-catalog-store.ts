@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { Config } from '../../config.js';
 import { STANDARD_FIELDS, type CatalogField } from '../catalog-fields.js';
 import {
+  collectionValues,
+  COLLECTION_INSERT_COLUMNS,
   footprintWkt,
   INSERT_COLUMNS,
   toCatalogItem,
@@ -9,6 +11,8 @@ import {
   toItemValues,
   type CatalogQueryRow,
   type CollectionRow,
+  type DataStoreRow,
+  toDataStore,
 } from './catalog-rows.js';
 import type {
   CatalogItem,
@@ -19,12 +23,12 @@ import type {
   DataStoreRecord,
   NewCatalogItem,
   NewCollection,
-  SpatialRelation,
 } from './catalog-store.js';
 import { emptySummary } from './catalog-summary.js';
-import { openPostgres, runPostgresMigrations } from '../../store/postgres/database.js';
+import { cancellable, inPgTransaction, openPostgres, placeholders, runPostgresMigrations } from '../../store/postgres/database.js';
 import { computePgSummary } from './pg-catalog-summary.js';
 import { SqlParams, sridSql } from '../../store/postgres/pg-feature-sql.js';
+import { spatialPredicateSql } from '../../store/sql-functions.js';
 
 /** Internal columns beside the wire-named fields; `t_` keeps them apart from field names. */
 const INTERNAL_COLUMNS =
@@ -35,16 +39,6 @@ const INTERNAL_COLUMNS =
 /** The embedded store's bounds columns: `xmin` and `xmax` are system column names here. */
 const BOUNDS_COLUMNS: Record<string, string> = { xmin: 'box_xmin', ymin: 'box_ymin', xmax: 'box_xmax', ymax: 'box_ymax' };
 const PG_INSERT_COLUMNS = INSERT_COLUMNS.map((column) => BOUNDS_COLUMNS[column] ?? column);
-
-/** PostGIS predicate per relation, the query geometry first, as the embedded catalog reads them. */
-const PREDICATES: Record<Exclude<SpatialRelation, 'envelopeIntersects'>, string> = {
-  intersects: 'ST_Intersects',
-  contains: 'ST_Contains',
-  within: 'ST_Within',
-  crosses: 'ST_Crosses',
-  overlaps: 'ST_Overlaps',
-  touches: 'ST_Touches',
-};
 
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -87,23 +81,9 @@ export class PgCatalogStore implements CatalogStore {
 
   async createCollection(collection: NewCollection, items: NewCatalogItem[]): Promise<number[]> {
     return this.transaction(async (client) => {
-      const now = Date.now();
       await client.query(
-        `INSERT INTO image_collections (id, name, owner, collection_type, srs_wkt, epsg, properties, summary, job_id, created, modified)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [
-          collection.id,
-          collection.name,
-          collection.owner,
-          collection.collectionType,
-          collection.srsWkt,
-          collection.epsg,
-          JSON.stringify(collection.properties),
-          JSON.stringify(emptySummary()),
-          collection.jobId,
-          now,
-          now,
-        ],
+        `INSERT INTO image_collections (${COLLECTION_INSERT_COLUMNS.join(', ')}) VALUES (${placeholders(COLLECTION_INSERT_COLUMNS.length)})`,
+        collectionValues(collection, emptySummary(), Date.now()),
       );
       return this.insertItems(client, collection.id, items, collection.jobId);
     });
@@ -122,20 +102,22 @@ export class PgCatalogStore implements CatalogStore {
     });
   }
 
-  async queryItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
-    const pool = await this.ready;
-    const collection = await this.readCollection(pool, collectionId);
-    const select = selectSql(collection, query, query.returnGeometry ? ', ST_AsBinary(shape) AS t_wkb' : '');
-    const { rows } = await pool.query<Record<string, unknown>>(select.sql, select.params);
-    return rows.map((row) => toItem(row, collection.properties.extraFields));
+  async queryItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogItem[]> {
+    return cancellable(await this.ready, signal, async (client) => {
+      const collection = await this.readCollection(client, collectionId);
+      const select = selectSql(collection, query, query.returnGeometry ? ', ST_AsBinary(shape) AS t_wkb' : '');
+      const { rows } = await client.query<Record<string, unknown>>(select.sql, select.params);
+      return rows.map((row) => toItem(row, collection.properties.extraFields));
+    });
   }
 
-  async countItems(collectionId: string, query: CatalogQuery): Promise<number> {
-    const pool = await this.ready;
-    const collection = await this.readCollection(pool, collectionId);
-    const select = selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*) AS n FROM (${select.sql}) AS counted`, select.params);
-    return Number(rows[0]!.n);
+  async countItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<number> {
+    return cancellable(await this.ready, signal, async (client) => {
+      const collection = await this.readCollection(client, collectionId);
+      const select = selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*) AS n FROM (${select.sql}) AS counted`, select.params);
+      return Number(rows[0]!.n);
+    });
   }
 
   async deleteItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
@@ -159,10 +141,9 @@ export class PgCatalogStore implements CatalogStore {
     });
   }
 
-  async boundary(collectionId: string): Promise<Buffer | null> {
-    const { rows } = await (await this.ready).query<{ wkb: Buffer | null }>(
-      'SELECT ST_AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = $1',
-      [collectionId],
+  async boundary(collectionId: string, signal?: AbortSignal): Promise<Buffer | null> {
+    const { rows } = await cancellable(await this.ready, signal, (client) =>
+      client.query<{ wkb: Buffer | null }>('SELECT ST_AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = $1', [collectionId]),
     );
     return rows[0]?.wkb ?? null;
   }
@@ -269,18 +250,7 @@ export class PgCatalogStore implements CatalogStore {
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await (await this.ready).connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction(await this.ready, work);
   }
 }
 
@@ -316,7 +286,7 @@ function selectSql(collection: CollectionRecord, query: CatalogQuery, extraColum
     const { bbox, wkb, relation } = query.geometry;
     const srid = sridSql(collection.epsg ?? 0);
     spatial += ` AND shape && ST_MakeEnvelope(${params.add(bbox.xmin)}, ${params.add(bbox.ymin)}, ${params.add(bbox.xmax)}, ${params.add(bbox.ymax)}, ${srid})`;
-    if (relation !== 'envelopeIntersects') spatial += ` AND ${PREDICATES[relation]}(ST_GeomFromWKB(${params.add(wkb)}, ${srid}), shape)`;
+    if (relation !== 'envelopeIntersects') spatial += ` AND ${spatialPredicateSql(relation, `ST_GeomFromWKB(${params.add(wkb)}, ${srid})`, 'shape')}`;
   }
   const conditions: string[] = [];
   if (query.where) conditions.push(`(${params.embed(query.where)})`);
@@ -336,17 +306,4 @@ function selectSql(collection: CollectionRecord, query: CatalogQuery, extraColum
 function toItem(row: Record<string, unknown>, extra: readonly CatalogField[]): CatalogItem {
   for (const [key, value] of Object.entries(row)) if (value instanceof Date) row[key] = value.getTime();
   return toCatalogItem(row as CatalogQueryRow, extra);
-}
-
-interface DataStoreRow {
-  path: string;
-  name: string;
-  type: 'folder';
-  local_path: string;
-  info: string;
-  created: number;
-}
-
-function toDataStore(row: DataStoreRow): DataStoreRecord {
-  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
 }

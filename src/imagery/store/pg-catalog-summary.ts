@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { BYTES_PER_PIXEL, emptySummary } from './catalog-summary.js';
+import { emptySummary, pooledStatistics, summaryOf, type PooledBandRow } from './catalog-summary.js';
 import type { BandStatistics, CollectionSummary } from './catalog-store.js';
 
 /**
@@ -17,8 +17,7 @@ export async function computePgSummary(client: pg.PoolClient, collectionId: stri
       [collectionId],
     )
   ).rows[0] as Record<string, number | null>;
-  const itemCount = Number(totals.n);
-  if (itemCount === 0) return emptySummary();
+  if (Number(totals.n) === 0) return emptySummary();
   const common = (
     await client.query(
       `SELECT raster->>'pixelType' AS "pixelType", raster->>'dataType' AS "dataType", count(*) AS n
@@ -33,21 +32,7 @@ export async function computePgSummary(client: pg.PoolClient, collectionId: stri
       [collectionId],
     )
   ).rows[0] as { ci: string[] | null; noData: number | null };
-  return {
-    itemCount,
-    extent: { xmin: totals.xmin!, ymin: totals.ymin!, xmax: totals.xmax!, ymax: totals.ymax! },
-    pixelSizeX: totals.low,
-    pixelSizeY: totals.low,
-    minPixelSize: totals.low,
-    maxPixelSize: totals.high,
-    bandCount: Number(totals.bands ?? 0),
-    pixelType: common.pixelType,
-    dataType: common.dataType,
-    noData: typeof widest.noData === 'number' ? widest.noData : null,
-    statistics: await combineStatistics(client, collectionId),
-    uncompressedSize: Math.round(Number(totals.pixels ?? 0) * (BYTES_PER_PIXEL[common.pixelType] ?? 1)),
-    colorInterpretations: Array.isArray(widest.ci) ? widest.ci : [],
-  };
+  return summaryOf({ totals, common, widest }, await combineStatistics(client, collectionId));
 }
 
 /** Per band: min of mins, max of maxes, pixel-weighted mean, pooled standard deviation. */
@@ -65,11 +50,5 @@ async function combineStatistics(client: pg.PoolClient, collectionId: string): P
       GROUP BY band ORDER BY band`,
     [collectionId],
   );
-  if (rows.length === 0) return null;
-  return (rows as Array<{ min: number; max: number; mean: number; m2: number }>).map((r) => ({
-    min: r.min,
-    max: r.max,
-    mean: r.mean,
-    stddev: Math.sqrt(Math.max(0, r.m2 - r.mean * r.mean)),
-  }));
+  return pooledStatistics(rows as PooledBandRow[]);
 }

@@ -5,6 +5,8 @@ import { inTransaction, openDatabase, type SqliteDatabase } from '../../store/sq
 import { statementCache } from '../../store/sqlite/statement-cache.js';
 import { catalogSelectList, type CatalogField } from '../catalog-fields.js';
 import {
+  collectionValues,
+  COLLECTION_INSERT_COLUMNS,
   footprintWkt,
   INSERT_COLUMNS,
   INTERNAL_COLUMNS,
@@ -13,6 +15,8 @@ import {
   toItemValues,
   type CatalogQueryRow,
   type CollectionRow,
+  type DataStoreRow,
+  toDataStore,
 } from './catalog-rows.js';
 import type {
   CatalogItem,
@@ -60,24 +64,8 @@ export class SqliteCatalogStore implements CatalogStore {
 
   async createCollection(collection: NewCollection, items: NewCatalogItem[]): Promise<number[]> {
     return inTransaction(this.db, () => {
-      const now = Date.now();
-      this.prepare(
-          `INSERT INTO image_collections (id, name, owner, collection_type, srs_wkt, epsg, properties, summary, job_id, created, modified)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          collection.id,
-          collection.name,
-          collection.owner,
-          collection.collectionType,
-          collection.srsWkt,
-          collection.epsg,
-          JSON.stringify(collection.properties),
-          JSON.stringify(emptySummary()),
-          collection.jobId,
-          now,
-          now,
-        );
+      this.prepare(`INSERT INTO image_collections (${COLLECTION_INSERT_COLUMNS.join(', ')}) VALUES (${COLLECTION_INSERT_COLUMNS.map(() => '?').join(', ')})`)
+        .run(...collectionValues(collection, emptySummary(), Date.now()));
       return this.insertItems(collection.id, items, collection.jobId);
     });
   }
@@ -98,14 +86,17 @@ export class SqliteCatalogStore implements CatalogStore {
     });
   }
 
-  async queryItems(collectionId: string, query: CatalogQuery): Promise<CatalogItem[]> {
+  // Reads here are short statements on the main thread: a hung-up client stops them before they start.
+  async queryItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogItem[]> {
+    signal?.throwIfAborted();
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, query, query.returnGeometry ? ', AsBinary(shape) AS t_wkb' : '');
     const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
     return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
   }
 
-  async countItems(collectionId: string, query: CatalogQuery): Promise<number> {
+  async countItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, { ...query, orderBy: undefined, offset: undefined, limit: undefined }, '');
     return (this.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
@@ -133,7 +124,8 @@ export class SqliteCatalogStore implements CatalogStore {
     });
   }
 
-  async boundary(collectionId: string): Promise<Buffer | null> {
+  async boundary(collectionId: string, signal?: AbortSignal): Promise<Buffer | null> {
+    signal?.throwIfAborted();
     const row = this.prepare('SELECT AsBinary(ST_Union(shape)) AS wkb FROM catalog_items WHERE collection_id = ?')
       .get(collectionId) as { wkb: Buffer | null };
     return row.wkb;
@@ -237,17 +229,4 @@ export class SqliteCatalogStore implements CatalogStore {
       params: [collection.id, ...filter.spatial.params, ...filter.attribute.params],
     };
   }
-}
-
-interface DataStoreRow {
-  path: string;
-  name: string;
-  type: 'folder';
-  local_path: string;
-  info: string;
-  created: number;
-}
-
-function toDataStore(row: DataStoreRow): DataStoreRecord {
-  return { path: row.path, name: row.name, type: row.type, localPath: row.local_path, info: JSON.parse(row.info) as DataStoreRecord['info'], created: row.created };
 }

@@ -4,10 +4,14 @@
  */
 import type { Config } from '../../config.js';
 import { ApiError } from '../../errors.js';
+import { adoptGdalEgress } from '../../raster/gdal-egress.js';
 import { openStores, type Stores } from '../../store/index.js';
 import { importTask } from '../gp-registry.js';
 import { TaskError, type TaskContext } from '../task.js';
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
+
+// GDAL's URL reads go through the parent's egress proxy (raster/gdal-egress.ts).
+adoptGdalEgress();
 
 let stores: Promise<Stores> | undefined;
 let current: { jobId: string; controller: AbortController } | undefined;

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
+import { jobWorkerEgressEnv } from '../../raster/gdal-egress.js';
 import type { FromWorker, ToWorker, WorkerOutcome } from './worker-protocol.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -59,6 +60,7 @@ export class WorkerProcess {
   static spawn(logger: Logger): WorkerProcess {
     const child = fork(WORKER_ENTRY, [], {
       execArgv: ['--import', tsxLoader()],
+      env: { ...process.env, ...jobWorkerEgressEnv() },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',

@@ -65,6 +65,49 @@ export async function runPostgresMigrations(pool: pg.Pool, schema: string, folde
   return done;
 }
 
+/**
+ * Runs `work` in a transaction on a connection of its own: COMMIT when it resolves, ROLLBACK when
+ * it throws (the work's error is the one rethrown).
+ */
+export async function inPgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Runs `work` (queries on one connection of the pool) so that it stops when `signal` aborts (a
+ * client hung up): PostgreSQL is asked to cancel the running statement (pg_cancel_backend) and
+ * the connection is dropped, not handed back to the pool, so a late cancel can never reach
+ * another query. Rejects with the signal's reason then.
+ */
+export async function cancellable<T>(pool: pg.Pool, signal: AbortSignal | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  signal?.throwIfAborted();
+  const client = await pool.connect();
+  // The backend's process id, from the connection's BackendKeyData (not in pg's typings).
+  const backend = (client as pg.PoolClient & { processID?: number | null }).processID;
+  const cancel = () => void pool.query('SELECT pg_cancel_backend($1)', [backend]).catch(() => undefined);
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    return await work(client);
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    client.release(signal?.aborted);
+  }
+}
+
 /** `$1, $2, …` placeholders for a list, starting after `offset` earlier ones. */
 export function placeholders(count: number, offset = 0): string {
   return Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(', ');

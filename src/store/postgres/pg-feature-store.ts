@@ -18,6 +18,8 @@ import {
   type OrderTerm,
   type StatisticsQuery,
 } from '../feature-store.js';
+import { cancellable, inPgTransaction } from './database.js';
+import { STATISTIC_FUNCTIONS } from '../sql-functions.js';
 import { applyEditsInTransaction } from './pg-feature-edits.js';
 import { buildFeatureJsonSelect, buildFeatureSelect } from './pg-feature-select.js';
 import {
@@ -36,15 +38,6 @@ import {
   tablePatternOf,
 } from './pg-feature-sql.js';
 
-const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], string> = {
-  count: 'count',
-  sum: 'sum',
-  min: 'min',
-  max: 'max',
-  avg: 'avg',
-  stddev: 'stddev_samp',
-  var: 'var_samp',
-};
 /** Aggregates PostgreSQL answers as numeric (sent as text) for integer input: read as doubles. */
 const AS_DOUBLE = new Set(['sum', 'avg', 'stddev', 'var']);
 const GEOMETRY_TYPES: Record<string, string> = { '': 'Geometry', Z: 'GeometryZ', M: 'GeometryM', ZM: 'GeometryZM' };
@@ -147,65 +140,64 @@ export class PgFeatureStore implements FeatureStore {
    * The extent is a scan of the layer (ST_Extent), so it is kept per layer with the data version
    * it was computed at: layer metadata requests scan only after a write.
    */
-  async describeLayer(dataset: string, schema: LayerSchema): Promise<LayerDescription> {
+  async describeLayer(dataset: string, schema: LayerSchema, signal?: AbortSignal): Promise<LayerDescription> {
     if (!schema.geometry) return { extent: null };
     const key = `${dataset}/${schema.id}`;
-    const version = await this.dataVersion(dataset);
+    const version = await this.dataVersion(dataset, signal);
     const hit = this.extents.get(key);
     if (hit?.version === version) return { extent: hit.extent };
-    const extent = await this.extentOf(dataset, schema, '', new SqlParams());
+    const extent = await this.extentOf(dataset, schema, '', new SqlParams(), signal);
     if (this.extents.size >= MAX_CACHED_EXTENTS) this.extents.clear();
     this.extents.set(key, { version, extent });
     return { extent };
   }
 
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
-    signal?.throwIfAborted();
     const select = buildFeatureSelect(tableOf(dataset, schema.id), schema, query);
-    const rows = await this.rows(select.sql, select.params);
+    const rows = await this.rows(select.sql, select.params, signal);
     return query.geometry ? { rows, geometryFormat: select.geometry === 'xy' ? 'xy' : 'wkb' } : { rows };
   }
 
-  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape): Promise<FeatureJsonPage | undefined> {
+  async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined> {
     const select = buildFeatureJsonSelect(tableOf(dataset, schema.id), schema, query, shape);
     if (!select) return undefined;
-    const [[count, json, more]] = (await this.rows(select.sql, select.params)) as [[number, string | null, boolean]];
+    const [[count, json, more]] = (await this.rows(select.sql, select.params, signal)) as [[number, string | null, boolean]];
     return { json: json ? Buffer.from(json) : EMPTY, count, more };
   }
 
-  async dataVersion(dataset: string): Promise<string> {
-    const row = (await this.rows('SELECT created, version FROM feature_datasets WHERE name = $1', [dataset]))[0];
+  async dataVersion(dataset: string, signal?: AbortSignal): Promise<string> {
+    const row = (await this.rows('SELECT created, version FROM feature_datasets WHERE name = $1', [dataset], signal))[0];
     if (!row) throw new FeatureStoreError(`Dataset ${dataset} does not exist`);
     return `${row[0]}.${row[1]}`;
   }
 
-  async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[]): Promise<number> {
+  async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[], signal?: AbortSignal): Promise<number> {
     const params = new SqlParams();
     const where = buildWhere(schema, filter, params);
     const table = quoteIdentifier(tableOf(dataset, schema.id));
     const sql = distinctColumns?.length
       ? `SELECT count(*) FROM (SELECT DISTINCT ${distinctColumns.map(quoteIdentifier).join(', ')} FROM ${table} ${where}) AS d`
       : `SELECT count(*) FROM ${table} ${where}`;
-    return (await this.rows(sql, params.values))[0]![0] as number;
+    return (await this.rows(sql, params.values, signal))[0]![0] as number;
   }
 
-  async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[]): Promise<number[]> {
+  async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[], signal?: AbortSignal): Promise<number[]> {
     const params = new SqlParams();
     const where = buildWhere(schema, filter, params);
     const sql = `SELECT ${quoteIdentifier(schema.objectIdColumn)} FROM ${quoteIdentifier(tableOf(dataset, schema.id))} ${where} ${buildOrderBy(orderBy, schema.objectIdColumn)}`;
-    return (await this.rows(sql, params.values)).map((row) => row[0] as number);
+    return (await this.rows(sql, params.values, signal)).map((row) => row[0] as number);
   }
 
-  async queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number): Promise<Extent | null> {
+  async queryExtent(dataset: string, schema: LayerSchema, filter: FeatureFilter, srid?: number, signal?: AbortSignal): Promise<Extent | null> {
     if (!schema.geometry) return null;
     const params = new SqlParams();
     const where = buildWhere(schema, filter, params);
-    const extent = await this.extentOf(dataset, schema, where, params);
+    const extent = await this.extentOf(dataset, schema, where, params, signal);
     if (!extent || srid === undefined || srid === schema.geometry.srid) return extent;
-    return this.transformExtent(extent, schema.geometry.srid, srid);
+    return this.transformExtent(extent, schema.geometry.srid, srid, signal);
   }
 
-  async queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery): Promise<FeatureRows> {
+  async queryStatistics(dataset: string, schema: LayerSchema, query: StatisticsQuery, signal?: AbortSignal): Promise<FeatureRows> {
     const params = new SqlParams();
     const where = buildWhere(schema, query, params);
     const columns = columnsOf(schema);
@@ -213,14 +205,14 @@ export class PgFeatureStore implements FeatureStore {
     const groupColumns = query.groupBy.map((name) => `${readColumn(columns.get(name), quoteIdentifier(name))} AS ${quoteIdentifier(name)}`);
     const statistics = query.statistics.map((s) => {
       const input = s.column === null ? '*' : readColumn(columns.get(s.column), quoteIdentifier(s.column));
-      const value = `${STATISTIC_SQL[s.type]}(${input})`;
+      const value = `${STATISTIC_FUNCTIONS[s.type]}(${input})`;
       return `${AS_DOUBLE.has(s.type) ? `(${value})::double precision` : value} AS ${quoteIdentifier(s.alias)}`;
     });
     const groupBy = groups.length ? `GROUP BY ${groups.join(', ')}` : '';
     const having = query.having ? `HAVING ${params.embed(query.having)}` : '';
     const order = query.orderBy?.length ? buildOrderBy(query.orderBy, '') : groups.length ? `ORDER BY ${groups.join(', ')}` : '';
     const sql = `SELECT ${[...groupColumns, ...statistics].join(', ')} FROM ${quoteIdentifier(tableOf(dataset, schema.id))} ${where} ${groupBy} ${having} ${order} ${buildLimit(query.limit, query.offset, params)}`;
-    return { rows: await this.rows(sql, params.values) };
+    return { rows: await this.rows(sql, params.values, signal) };
   }
 
   async applyEdits(dataset: string, edits: LayerEdits[], options: EditOptions): Promise<EditOutcome> {
@@ -243,32 +235,34 @@ export class PgFeatureStore implements FeatureStore {
    * sending ever new query shapes cannot grow every connection without bound. Bad values and
    * geometries become client errors.
    */
-  private async rows(text: string, values: unknown[]): Promise<unknown[][]> {
+  private async rows(text: string, values: unknown[], signal?: AbortSignal): Promise<unknown[][]> {
     let name = this.named.get(text);
     if (name === undefined && this.named.size < MAX_NAMED_STATEMENTS) {
       name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
       this.named.set(text, name);
     }
     try {
-      return (await this.pool.query<unknown[]>({ ...(name ? { name } : {}), text, values, rowMode: 'array' })).rows;
+      const query = { ...(name ? { name } : {}), text, values, rowMode: 'array' as const };
+      if (!signal) return (await this.pool.query<unknown[]>(query)).rows;
+      return (await cancellable(this.pool, signal, (client) => client.query<unknown[]>(query))).rows;
     } catch (error) {
       if ((error as { code?: string }).code === '42P01') throw new FeatureStoreError('The layer does not exist');
       throw asClientError(error);
     }
   }
 
-  private async extentOf(dataset: string, schema: LayerSchema, where: string, params: SqlParams): Promise<Extent | null> {
+  private async extentOf(dataset: string, schema: LayerSchema, where: string, params: SqlParams, signal?: AbortSignal): Promise<Extent | null> {
     const sql = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(${SHAPE}) AS e FROM ${quoteIdentifier(tableOf(dataset, schema.id))} ${where}) AS x`;
-    const row = (await this.rows(sql, params.values))[0] as Array<number | null>;
+    const row = (await this.rows(sql, params.values, signal))[0] as Array<number | null>;
     return row[0] === null ? null : { xmin: row[0]!, ymin: row[1]!, xmax: row[2]!, ymax: row[3]! };
   }
 
   /** Projects an extent by way of its densified outline, so curved edges in the target are covered. */
-  private async transformExtent(extent: Extent, from: number, to: number): Promise<Extent | null> {
+  private async transformExtent(extent: Extent, from: number, to: number, signal?: AbortSignal): Promise<Extent | null> {
     const step = Math.max(extent.xmax - extent.xmin, extent.ymax - extent.ymin) / 32 || 1;
     const sql = `SELECT ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g) FROM
       (SELECT ST_Transform(ST_Segmentize(ST_MakeEnvelope($1, $2, $3, $4, ${sridSql(from)}), $5), ${sridSql(to)}) AS g) AS x`;
-    const row = (await this.rows(sql, [extent.xmin, extent.ymin, extent.xmax, extent.ymax, step]))[0] as Array<number | null>;
+    const row = (await this.rows(sql, [extent.xmin, extent.ymin, extent.xmax, extent.ymax, step], signal))[0] as Array<number | null>;
     return row[0] === null ? null : { xmin: row[0]!, ymin: row[1]!, xmax: row[2]!, ymax: row[3]! };
   }
 
@@ -283,17 +277,7 @@ export class PgFeatureStore implements FeatureStore {
   }
 
   private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction(this.pool, work);
   }
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { JobEvent, JobFilter, JobMessage, JobProgress, JobQueue, JobRecord, JobState, NewJob } from '../job-queue.js';
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import { numberPlaceholders } from '../rows/item-query.js';
+import { inPgTransaction } from './database.js';
 import type { JobDispatch } from './pg-job-dispatch.js';
 import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
 
@@ -33,18 +34,7 @@ export class PgJobQueue implements JobQueue {
   }
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction(this.pool, work);
   }
 
   private notify(client: pg.PoolClient, event: JobEvent): Promise<unknown> {

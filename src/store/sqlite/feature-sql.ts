@@ -9,7 +9,7 @@ import {
 } from '../feature-store.js';
 import { bufferedGeometrySql } from './buffer-filter.js';
 import type { FeatureDataset } from './feature-dataset.js';
-import { spatialPredicateSql } from './spatial-predicates.js';
+import { spatialPredicateSql } from '../sql-functions.js';
 import { sridSql, toSqlValue, type SqlPart } from './sql-values.js';
 
 export { sridSql, toSqlValue, type SqlPart };

@@ -21,6 +21,7 @@ import {
   type StatisticsQuery,
 } from '../feature-store.js';
 import { openDatabase } from './database.js';
+import { STATISTIC_FUNCTIONS } from '../sql-functions.js';
 import { applyEditsInTransaction } from './feature-edits.js';
 import { FeatureDataset } from './feature-dataset.js';
 import { buildFeatureJsonSelect, buildFeatureSelect, withoutLastObject } from './feature-select.js';
@@ -29,15 +30,6 @@ import { readRtreeExtent } from './rtree-extent.js';
 import { ThreadPool } from '../../thread-pool.js';
 
 const SQL_TYPES: Record<ColumnSchema['type'], string> = { integer: 'INTEGER', real: 'REAL', text: 'TEXT', blob: 'BLOB' };
-const STATISTIC_SQL: Record<StatisticsQuery['statistics'][number]['type'], string> = {
-  count: 'count',
-  sum: 'sum',
-  min: 'min',
-  max: 'max',
-  avg: 'avg',
-  stddev: 'StdDev_Samp',
-  var: 'Var_Samp',
-};
 const MAX_OPEN_DATASETS = 64;
 const EMPTY = Buffer.alloc(0);
 /**
@@ -256,7 +248,7 @@ export class SqliteFeatureStore implements FeatureStore {
     const where = buildWhere(handle, schema, query);
     const groups = query.groupBy.map(quoteIdentifier);
     const statistics = query.statistics.map(
-      (s) => `${STATISTIC_SQL[s.type]}(${s.column === null ? '*' : quoteIdentifier(s.column)}) AS ${quoteIdentifier(s.alias)}`,
+      (s) => `${STATISTIC_FUNCTIONS[s.type]}(${s.column === null ? '*' : quoteIdentifier(s.column)}) AS ${quoteIdentifier(s.alias)}`,
     );
     const groupBy = groups.length ? `GROUP BY ${groups.join(', ')}` : '';
     const having = query.having ? `HAVING ${query.having.sql}` : '';

@@ -8,7 +8,6 @@ import { publishFile, publishFileInto } from '../../features/publish/publish-fil
 import type { ResolvedService } from '../../features/service-access.js';
 import type { FeatureServiceDefinition } from '../../features/service-definition.js';
 import { HOSTED_FOLDER } from '../../imagery/image-service-definition.js';
-import type { CatalogStore } from '../../imagery/store/catalog-store.js';
 import { catalogStoreFor } from '../../imagery/store/open-catalog-store.js';
 import { TaskError, type TaskContext } from '../../jobs/task.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
@@ -21,9 +20,9 @@ import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { overviewLevels } from '../../raster/write-overviews.js';
 import { describeRaster } from '../image-collection/ingest-image.js';
 import { JobJournal } from '../image-collection/job-journal.js';
-import { publishImageService } from '../image-collection/publish-service.js';
+import { createAndPublishCollection } from '../image-collection/publish-service.js';
 import { jobRasterDir } from '../../imagery/raster-store.js';
-import { describeSrs, extentInWgs84, newCollectionId } from '../image-collection/task-deps.js';
+import { describeSrs } from '../image-collection/task-deps.js';
 import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import type { OutputName } from './output-name.js';
 
@@ -56,13 +55,12 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
     const footprint = await computeFootprint(stored, info.srsWkt, { signal: context.signal });
     const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
     const coarsest = Math.max(1, ...info.overviewFactors);
-    const id = newCollectionId();
     const raster = await describeRaster(info, stored);
     context.signal.throwIfAborted();
-    await createCollection(catalog, output, () =>
-      catalog.createCollection(
-        { id, name: output.name, owner, collectionType: 'Raster Dataset', ...describeSrs(info.srsWkt!), properties: { rasterTypes: ['Raster Dataset'], extraFields: [], description }, jobId: context.jobId },
-        [
+    return await createAndPublishCollection(
+      {
+        collection: { name: output.name, owner, collectionType: 'Raster Dataset', ...describeSrs(info.srsWkt), properties: { rasterTypes: ['Raster Dataset'], extraFields: [], description } },
+        items: [
           {
             name: output.name,
             footprint: footprint.rings.length > 0 ? footprint.rings : boxRings(info.extent!),
@@ -78,22 +76,12 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
             raster,
           },
         ],
-      ),
-    );
-    const collection = (await catalog.getCollection(id))!;
-    return await publishImageService(
-      {
-        name: output.name,
-        collectionId: id,
-        jobId: context.jobId,
-        owner,
-        baseUrl: context.baseUrl,
+        duplicateMessage: `'${output.param}': an image service named '${output.name}' already exists.`,
         ...(output.existing ? { existing: output.existing } : {}),
         folderId: await ownFolder(context, output.folderId),
-        extentWgs84: extentInWgs84(collection),
-        spatialReference: String(collection.epsg ?? ''),
         description,
       },
+      catalog,
       context,
       journal,
     );
@@ -203,15 +191,6 @@ function readFeatureEntries(scratchDir: string): FeatureEntry[] {
 function requireOwner(principal: Principal | null): string {
   if (!principal) throw new TaskError('Analysis outputs are hosted services: sign in to run this task.');
   return principal.username;
-}
-
-async function createCollection(catalog: CatalogStore, output: OutputName, write: () => Promise<number[]>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TaskError(`'${output.param}': an image service named '${output.name}' already exists.`);
-    throw error;
-  }
 }
 
 function boxRings(e: { xmin: number; ymin: number; xmax: number; ymax: number }): [number, number][][] {

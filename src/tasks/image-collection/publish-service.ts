@@ -1,14 +1,15 @@
 import type { Principal } from '../../auth/principal.js';
 import type { Config } from '../../config.js';
 import { DEFAULT_CAPABILITIES, HOSTED_FOLDER, imageServiceDefinition, imageServiceUrl, type ImageServiceDefinition } from '../../imagery/image-service-definition.js';
-import type { Bounds } from '../../imagery/store/catalog-store.js';
-import { TaskError } from '../../jobs/task.js';
+import type { Bounds, CatalogStore, NewCatalogItem, NewCollection } from '../../imagery/store/catalog-store.js';
+import { TaskError, type TaskContext } from '../../jobs/task.js';
 import { newItemId } from '../../portal/item-service.js';
 import { removeItemFiles } from '../../portal/item-files.js';
 import type { Stores } from '../../store/index.js';
 import type { ItemRecord } from '../../store/item-store.js';
 import type { ServiceRecord } from '../../store/service-store.js';
 import type { JobJournal } from './job-journal.js';
+import { extentInWgs84, newCollectionId } from './task-deps.js';
 
 /** Type keywords of a hosted dynamic imagery layer made from an image collection. */
 const TYPE_KEYWORDS = ['Data', 'Service', 'Image Service', 'Dynamic Imagery Layer', 'Hosted Service', 'Image Collection', 'ArcGIS Server'];
@@ -71,6 +72,54 @@ export async function publishImageService(
     await deps.stores.items.create(imageServiceItem(itemId, request, url, extent, now));
   }
   return { itemId, url };
+}
+
+/** A collection a job makes and publishes; its id and job id are given here. */
+export interface HostedCollection {
+  collection: Omit<NewCollection, 'id' | 'jobId'>;
+  items: NewCatalogItem[];
+  /** The job's failure message when a collection of the same name was committed meanwhile. */
+  duplicateMessage: string;
+  existing?: PublishRequest['existing'];
+  folderId: string | null;
+  description?: string;
+}
+
+/**
+ * Writes a new collection and its catalog rows (one transaction), then publishes it with its
+ * item (publishImageService). CreateImageCollection and the raster analysis outputs end so.
+ */
+export async function createAndPublishCollection(
+  hosted: HostedCollection,
+  catalog: CatalogStore,
+  context: Pick<TaskContext, 'jobId' | 'baseUrl' | 'signal' | 'stores' | 'config'>,
+  journal: JobJournal,
+): Promise<{ itemId: string | null; url: string }> {
+  const id = newCollectionId();
+  try {
+    await catalog.createCollection({ ...hosted.collection, id, jobId: context.jobId }, hosted.items);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new TaskError(hosted.duplicateMessage);
+    throw error;
+  }
+  context.signal.throwIfAborted();
+  const collection = (await catalog.getCollection(id))!;
+  return publishImageService(
+    {
+      name: hosted.collection.name,
+      collectionId: id,
+      jobId: context.jobId,
+      owner: hosted.collection.owner,
+      baseUrl: context.baseUrl,
+      ...(hosted.existing ? { existing: hosted.existing } : {}),
+      folderId: hosted.folderId,
+      extentWgs84: extentInWgs84(collection),
+      spatialReference: String(collection.epsg ?? ''),
+      ...(hosted.description !== undefined ? { description: hosted.description } : {}),
+    },
+    context,
+    journal,
+  );
 }
 
 function imageServiceItem(id: string, request: PublishRequest, url: string, extent: number[][] | null, now: number): ItemRecord {
