@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 // Loaded on first use: the SDK is ~20 MiB of RSS that a server without an S3 store never needs.
@@ -78,6 +80,18 @@ export async function copyObject(from: string, to: string): Promise<void> {
   const target = parseVsis3Path(to);
   const { client, CopyObjectCommand } = await s3();
   await client.send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource: encodeURI(`${source.bucket}/${source.key}`) }));
+}
+
+/**
+ * Uploads a local file (or bytes) as one `/vsis3/` object, byte for byte: results that are
+ * already cloud-optimized need no re-encoding through GDAL. One PUT (S3 takes up to 5 GiB).
+ */
+export async function putObject(from: string | Buffer, to: string): Promise<void> {
+  const target = parseVsis3Path(to);
+  const { client, PutObjectCommand } = await s3();
+  const body = typeof from === 'string' ? createReadStream(from) : from;
+  const length = typeof from === 'string' ? (await stat(from)).size : from.length;
+  await client.send(new PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: body, ContentLength: length }));
 }
 
 /** Keys of every object under a prefix. */

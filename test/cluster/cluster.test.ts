@@ -1,146 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import gdal from 'gdal-async';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import { FIXTURES, RASTER_TOOLS, get, mkdirp, post, startCluster, token, waitFor, type Cluster } from './harness.js';
 
 /**
- * A cluster on loopback: PostgreSQL/PostGIS (one schema), s3rver as the raster store, two
- * HTTP-only nodes (A, B) and one worker-only node (W), each its own process with its own data
- * directory. Nothing a request needs may live on one node's disk.
+ * A cluster on loopback (./harness.ts): PostgreSQL/PostGIS, s3rver as the raster store, two
+ * HTTP-only nodes (A, B) and one worker-only node (W). Nothing a request needs may live on one
+ * node's disk.
  */
-const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NODE = fileURLToPath(new URL('./cluster-node.ts', import.meta.url));
-const S3RVER = fileURLToPath(new URL('../../node_modules/s3rver/bin/s3rver.js', import.meta.url));
-const PASSWORD = 'cluster-test-password';
-const BUCKET = 'tessera';
-const FIXTURES = '/rest/services/Tests/Fixtures/GPServer';
-const RASTER_TOOLS = '/rest/services/System/RasterAnalysisTools/GPServer';
-
-const schema = `test_${randomBytes(6).toString('hex')}`;
-const root = mkdtempSync(path.join(tmpdir(), 'tessera-cluster-'));
-const children = new Set<ChildProcess>();
-let env: Record<string, string>;
-let s3Dir: string;
+let cluster: Cluster;
 let a: string;
 let b: string;
-let worker: ChildProcess;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts a process and resolves with the first line of its stdout that passes `ready`. */
-function start(args: string[], extraEnv: Record<string, string>, ready: (line: string) => boolean): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${output}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split('\n').find(ready);
-      if (line) {
-        clearTimeout(timer);
-        resolve({ child, line });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}): ${output}`)));
-  });
-}
-
-async function startNode(role: 'serve' | 'worker', name: string, workers: number): Promise<{ child: ChildProcess; url?: string }> {
-  const dataDir = path.join(root, name);
-  const { child, line } = await start(['--import', 'tsx', NODE, role], { ...env, TESSERA_DATA_DIR: dataDir, TESSERA_JOB_WORKERS: String(workers) }, (l) =>
-    l.startsWith('{'),
-  );
-  return { child, url: (JSON.parse(line) as { url?: string }).url };
-}
-
-async function post(url: string, form: Record<string, string>): Promise<any> {
-  return (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json();
-}
-
-async function get(url: string): Promise<any> {
-  return (await fetch(url)).json();
-}
-
-async function token(base: string): Promise<string> {
-  return (await post(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 60_000): Promise<T> {
-  let value = await read();
-  for (const end = Date.now() + ms; !done(value) && Date.now() < end; value = await read()) await new Promise((r) => setTimeout(r, 100));
-  return value;
-}
-
-function s3Objects(prefix: string): string[] {
-  const dir = path.join(s3Dir, BUCKET, prefix);
-  try {
-    return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('._S3rver_object'));
-  } catch {
-    return [];
-  }
-}
-
-async function sql(text: string, values: unknown[] = []): Promise<any[]> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(`SET search_path TO ${schema}, public`);
-    return (await client.query(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+let worker: Cluster['worker'];
+let root: string;
+const sql = (text: string, values: unknown[] = []) => cluster.sql(text, values);
+const s3Objects = (prefix: string) => cluster.s3Objects(prefix);
+const startNode = (role: 'serve' | 'worker', name: string, workers: number) => cluster.startNode(role, name, workers);
 
 beforeAll(async () => {
-  s3Dir = path.join(root, 's3');
-  const s3Port = await freePort();
-  await start([S3RVER, '-d', s3Dir, '-a', '127.0.0.1', '-p', String(s3Port), '--no-vhost-buckets', '--configure-bucket', BUCKET], {}, (l) =>
-    l.includes('listening'),
-  );
-  env = {
-    TESSERA_STORE: 'postgres',
-    TESSERA_POSTGRES_URL: POSTGRES_URL,
-    TESSERA_POSTGRES_SCHEMA: schema,
-    TESSERA_RASTER_STORE: `s3://${BUCKET}/cluster`,
-    TESSERA_ADMIN_PASSWORD: PASSWORD,
-    TESSERA_DEMO: 'false',
-    AWS_S3_ENDPOINT: `127.0.0.1:${s3Port}`,
-    AWS_HTTPS: 'NO',
-    AWS_VIRTUAL_HOSTING: 'FALSE',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REGION: 'us-east-1',
-  };
-  // A first (it creates the administrator), then B and the worker node together.
-  a = (await startNode('serve', 'a', 0)).url!;
-  const [nodeB, nodeW] = await Promise.all([startNode('serve', 'b', 0), startNode('worker', 'w', 2)]);
-  b = nodeB.url!;
-  worker = nodeW.child;
+  cluster = await startCluster();
+  ({ a, b, worker, root } = cluster);
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_boss CASCADE`);
-  await client.end();
-  rmSync(root, { recursive: true, force: true });
+  await cluster?.stop();
 });
 
 describe('a cluster of two HTTP nodes and a worker node', () => {
@@ -339,8 +224,3 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     expect(done.jobStatus).toBe('esriJobSucceeded');
   });
 });
-
-function mkdirp(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
