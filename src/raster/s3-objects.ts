@@ -61,6 +61,9 @@ async function s3(): Promise<{ client: S3Client } & Sdk> {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint ? { endpoint: /^https?:\/\//.test(endpoint) ? endpoint : `${https ? 'https' : 'http'}://${endpoint}` } : {}),
     forcePathStyle: /^(no|false|off)$/i.test(env.AWS_VIRTUAL_HOSTING ?? 'TRUE'),
+    // Checksums only where S3 requires them: an uploaded stream otherwise goes out `aws-chunked`
+    // with a trailing checksum, which S3-compatible stores such as s3rver keep as the bytes.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
   });
   return { ...loaded, client };
 }
