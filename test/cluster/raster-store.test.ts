@@ -43,7 +43,7 @@ beforeAll(async () => {
   expect(registered.status).toBe('success');
   // An http(s) source: a file server with ranges, as GDAL's /vsicurl/ reads.
   const served = mkdirp(path.join(cluster.root, 'served'));
-  await copyFile(tiffs.mercatorFloat.path, path.join(served, 'remote.tif'));
+  await copyFile(tiffs.utmRgb.path, path.join(served, 'remote.tif'));
   files = createServer((request, response) => serveFile(served, request.url ?? '/', request.headers.range, request.method ?? 'GET', response));
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
   filesBase = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
@@ -57,7 +57,7 @@ beforeAll(async () => {
     forcePathStyle: true,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
-  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sources/wgs84-dem.tif', Body: readFileSync(tiffs.wgs84Dem.path) }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sources/utm-rgb.tif', Body: readFileSync(tiffs.utmRgb.path) }));
 }, 180_000);
 
 afterAll(async () => {
@@ -83,17 +83,19 @@ async function runTask(base: string, task: string, params: Record<string, unknow
   );
 }
 
+const lock = (id: number | undefined): string =>
+  id === undefined ? '' : `&mosaicRule=${encodeURIComponent(JSON.stringify({ mosaicMethod: 'esriMosaicLockRaster', lockRasterIds: [id] }))}`;
 const messages = (job: any): string => JSON.stringify(job.messages);
 const rowsOf = (name: string) =>
-  cluster.sql('SELECT i.path, i.by_value FROM catalog_items i JOIN image_collections c ON c.id = i.collection_id WHERE c.name = $1', [name]);
+  cluster.sql('SELECT i.object_id, i.path, i.by_value FROM catalog_items i JOIN image_collections c ON c.id = i.collection_id WHERE c.name = $1', [name]);
 const objects = (prefix: string) => cluster.s3Objects(prefix).map((f) => f.replace(/\._S3rver_object$/, ''));
 
 /** exportImage of a service's full extent from `base`: true when some pixel has data. */
-async function rendersSomething(base: string, t: string, name: string): Promise<boolean> {
+async function rendersSomething(base: string, t: string, name: string, lockRasterId?: number): Promise<boolean> {
   const info = await get(`${base}/rest/services/Hosted/${name}/ImageServer?f=json&token=${t}`);
   expect(info.extent, JSON.stringify(info)).toBeDefined();
   const { xmin, ymin, xmax, ymax } = info.extent;
-  const image = await fetch(`${base}/rest/services/Hosted/${name}/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=64,48&format=png&f=image&token=${t}`);
+  const image = await fetch(`${base}/rest/services/Hosted/${name}/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=64,48&format=png&f=image&token=${t}${lock(lockRasterId)}`);
   expect(image.headers.get('content-type')).toBe('image/png');
   const dataset = gdal.open(Buffer.from(await image.arrayBuffer()));
   try {
@@ -107,30 +109,31 @@ async function rendersSomething(base: string, t: string, name: string): Promise<
 describe('adding images by reference with an S3 raster store', () => {
   it('references a shared data-store file, an http URL and an s3:// object in place, renders them on B, and its deletion leaves the sources', async () => {
     const job = await runTask(a, 'CreateImageCollection', {
-      inputRasters: { uris: [`/share/${path.basename(tiffs.utmRgb.path)}`, `${filesBase}/remote.tif`, `s3://${BUCKET}/sources/wgs84-dem.tif`], byref: true },
+      inputRasters: { uris: [`/share/${path.basename(tiffs.utmRgb.path)}`, `${filesBase}/remote.tif`, `s3://${BUCKET}/sources/utm-rgb.tif`], byref: true },
       imageCollection: 'byref_s3',
       rasterType: 'Raster Dataset',
       context: { outSR: { wkid: 3857 } },
     });
     expect(job.jobStatus, messages(job)).toBe('esriJobSucceeded');
     const rows = await rowsOf('byref_s3');
-    expect(rows).toHaveLength(3);
-    expect(rows).toEqual(
+    expect(rows.map((r) => ({ path: r.path, by_value: r.by_value }))).toEqual(
       expect.arrayContaining([
         { path: `/vsicurl/${filesBase}/remote.tif`, by_value: 0 },
-        { path: `/vsis3/${BUCKET}/sources/wgs84-dem.tif`, by_value: 0 },
+        { path: `/vsis3/${BUCKET}/sources/utm-rgb.tif`, by_value: 0 },
         { path: tiffs.utmRgb.path, by_value: 0 },
       ]),
     );
+    expect(rows).toHaveLength(3);
     // Nothing was copied: the store holds no object of this collection.
     expect(objects(`${STORE_PREFIX}/byref_s3`)).toEqual([]);
-    expect(await rendersSomething(b, tokenB, 'byref_s3')).toBe(true);
+    // Each source, alone, is drawn by B from where it lives.
+    for (const row of rows) expect(await rendersSomething(b, tokenB, 'byref_s3', Number(row.object_id)), row.path).toBe(true);
 
     const removed = await runTask(b, 'DeleteImageCollection', { imageCollection: 'byref_s3' });
     expect(removed.jobStatus, messages(removed)).toBe('esriJobSucceeded');
     expect(await rowsOf('byref_s3')).toEqual([]);
     expect(existsSync(tiffs.utmRgb.path)).toBe(true);
-    expect(objects('sources')).toEqual(['wgs84-dem.tif']);
+    expect(objects('sources')).toEqual(['utm-rgb.tif']);
     expect((await fetch(`${filesBase}/remote.tif`)).status).toBe(200);
   }, 240_000);
 
