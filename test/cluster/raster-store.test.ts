@@ -156,6 +156,13 @@ describe('adding images by reference with an S3 raster store', () => {
     expect(recipe).not.toMatch(/relativeToVRT="1"/i);
     expect(await rendersSomething(b, tokenB, 'landsat_ref')).toBe(true);
 
+    // DeleteImage removes the row's recipe object, never the band files it names.
+    const deleted = await runTask(b, 'DeleteImage', { imageCollection: 'landsat_ref', where: '1=1' });
+    expect(deleted.jobStatus, messages(deleted)).toBe('esriJobSucceeded');
+    expect(await rowsOf('landsat_ref')).toEqual([]);
+    expect(objects(`${STORE_PREFIX}/landsat_ref`).map((k) => `${STORE_PREFIX}/landsat_ref/${k}`)).not.toContain(key);
+    expect(existsSync(path.join(landsatFolder, `${path.basename(landsatFolder)}_B1.TIF`))).toBe(true);
+
     const removed = await runTask(b, 'DeleteImageCollection', { imageCollection: 'landsat_ref' });
     expect(removed.jobStatus, messages(removed)).toBe('esriJobSucceeded');
     expect(objects(`${STORE_PREFIX}/landsat_ref`)).toEqual([]);
