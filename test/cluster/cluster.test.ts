@@ -22,7 +22,7 @@ const startNode = (role: 'serve' | 'worker', name: string, workers: number) => c
 beforeAll(async () => {
   cluster = await startCluster();
   ({ a, b, worker, root } = cluster);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await cluster?.stop();

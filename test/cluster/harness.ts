@@ -62,7 +62,7 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     child.once('exit', () => children.delete(child));
     let output = '';
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${output}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${output}`)), 120_000);
       child.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         const line = output.split('\n').find(ready);

@@ -58,7 +58,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sources/utm-rgb.tif', Body: readFileSync(tiffs.utmRgb.path) }));
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
