@@ -1,4 +1,3 @@
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Principal } from '../../auth/principal.js';
@@ -19,10 +18,18 @@ import type { RasterInfo } from '../../raster/raster-info.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { overviewLevels } from '../../raster/write-overviews.js';
 import { describeRaster } from '../image-collection/ingest-image.js';
+<<<<<<< HEAD
 import { JobJournal } from '../image-collection/job-journal.js';
 import { createAndPublishCollection } from '../image-collection/publish-service.js';
 import { jobRasterDir } from '../../imagery/raster-store.js';
 import { describeSrs } from '../image-collection/task-deps.js';
+=======
+import { JobJournal, type JournalEntry } from '../image-collection/job-journal.js';
+import { publishImageService } from '../image-collection/publish-service.js';
+import { isObjectStore, jobRasterDir } from '../../imagery/raster-store.js';
+import { putObject } from '../../raster/s3-objects.js';
+import { describeSrs, extentInWgs84, newCollectionId } from '../image-collection/task-deps.js';
+>>>>>>> 77eb423e76a7397c268517a0ce48584de8d57ffd
 import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import type { OutputName } from './output-name.js';
 
@@ -47,15 +54,25 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
   const catalog = catalogStoreFor(context.config);
   const dir = jobRasterDir(context.config, output.name, context.jobId);
   await journal.record({ type: 'rasterDir', path: dir });
-  await mkdir(dir, { recursive: true });
-  const stored = path.join(dir, `${output.name}.tif`);
+  // Object storage: the COG is finished in scratch, read there, then uploaded as it is.
+  const remote = isObjectStore(context.config);
+  const stored = path.posix.join(dir, `${output.name}.tif`);
+  const local = remote ? path.join(context.scratchDir, 'stored', `${output.name}.tif`) : stored;
+  await mkdir(path.dirname(local), { recursive: true });
   try {
-    const info = await storeRaster(file, stored, context.signal);
+    const info = await storeRaster(file, local, context.signal);
     if (!info.srsWkt || !info.geoTransform) throw new TaskError(`'${output.param}': the result has no georeference.`);
-    const footprint = await computeFootprint(stored, info.srsWkt, { signal: context.signal });
+    const footprint = await computeFootprint(local, info.srsWkt, { signal: context.signal });
     const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
     const coarsest = Math.max(1, ...info.overviewFactors);
+<<<<<<< HEAD
     const raster = await describeRaster(info, stored);
+=======
+    const id = newCollectionId();
+    const raster = await describeRaster(info, local);
+    context.signal.throwIfAborted();
+    if (remote) await putObject(local, stored);
+>>>>>>> 77eb423e76a7397c268517a0ce48584de8d57ffd
     context.signal.throwIfAborted();
     return await createAndPublishCollection(
       {
@@ -111,9 +128,8 @@ async function storeRaster(file: string, stored: string, signal: AbortSignal): P
   return inspectRaster(stored, { signal });
 }
 
-/** Entries of the analysis journal: feature services this job created or filled. */
-type FeatureEntry = { type: 'featureServiceCreated'; name: string; since: number } | { type: 'featureServiceFilled'; name: string };
-const FEATURE_JOURNAL = 'analysis-features.jsonl';
+/** Entries of the job journal for feature services this job created or filled. */
+type FeatureEntry = Extract<JournalEntry, { type: 'featureServiceCreated' | 'featureServiceFilled' }>;
 
 /**
  * Publishes a vector file (GeoPackage, GeoJSON, CSV) as a hosted feature layer or table owned by
@@ -125,12 +141,12 @@ export async function publishFeatureOutput(file: string, format: 'geopackage' | 
   context.signal.throwIfAborted();
   if (output.existing) {
     const { service: record, item } = output.existing;
-    recordFeatureEntry(context.scratchDir, { type: 'featureServiceFilled', name: record.name });
+    await JobJournal.open(context).record({ type: 'featureServiceFilled', name: record.name });
     const service: ResolvedService = { record, definition: record.definition as unknown as FeatureServiceDefinition, ...(item ? { item } : {}) };
     await publishFileInto(deps, service, file, format);
     return { url: `${context.baseUrl}/rest/services/${HOSTED_FOLDER}/${record.name}/FeatureServer`, itemId: item?.id ?? record.itemId };
   }
-  recordFeatureEntry(context.scratchDir, { type: 'featureServiceCreated', name: output.name, since: Date.now() });
+  await JobJournal.open(context).record({ type: 'featureServiceCreated', name: output.name, since: Date.now() });
   const created = await publishFile(deps, {
     owner,
     file,
@@ -151,7 +167,8 @@ export async function publishFeatureOutput(file: string, format: 'geopackage' | 
  */
 export async function rollbackAnalysis(context: Pick<TaskContext, 'jobId' | 'scratchDir' | 'config' | 'stores'>): Promise<void> {
   await undoImageCollectionJob(context);
-  const entries = readFeatureEntries(context.scratchDir);
+  // From the shared journal in a cluster: the node undoing a killed node's job has no scratch of it.
+  const entries = (await JobJournal.read(context)).filter((e): e is FeatureEntry => e.type === 'featureServiceCreated' || e.type === 'featureServiceFilled');
   if (entries.length === 0) return;
   const deps = ensureFeatureStoreFor(context.config, context.stores);
   for (const entry of entries.reverse()) {
@@ -164,27 +181,6 @@ export async function rollbackAnalysis(context: Pick<TaskContext, 'jobId' | 'scr
       if (ids.length > 0) await deleteFromServiceDefinition(deps, service, ids);
     }
   }
-}
-
-function recordFeatureEntry(scratchDir: string, entry: FeatureEntry): void {
-  mkdirSync(scratchDir, { recursive: true });
-  appendFileSync(path.join(scratchDir, FEATURE_JOURNAL), `${JSON.stringify(entry)}\n`);
-}
-
-function readFeatureEntries(scratchDir: string): FeatureEntry[] {
-  let text = '';
-  try {
-    text = readFileSync(path.join(scratchDir, FEATURE_JOURNAL), 'utf8');
-  } catch {
-    return [];
-  }
-  return text.split('\n').flatMap((line) => {
-    try {
-      return line.trim() ? [JSON.parse(line) as FeatureEntry] : [];
-    } catch {
-      return [];
-    }
-  });
 }
 
 /** Outputs are hosted services: they need a signed-in owner. */

@@ -36,6 +36,8 @@ export interface IngestTarget {
   /** COG compression instead of the automatic choice (analysis results must stay lossless). */
   compression?: CogCompression;
   signal: AbortSignal;
+  /** By reference to object storage: where every node reads a recipe read here from scratch. */
+  sharedPath?: (file: string) => string;
 }
 
 /** Displayed up to this many times the coarsest overview's pixel size (MaxPS). */
@@ -80,7 +82,8 @@ async function ingestByReference(plan: ImagePlan, target: IngestTarget, linked?:
   let rings: Rings = (await computeFootprint(file, target.srs, { maxSize: target.footprintGrid, signal: target.signal })).rings;
   if (target.extent) rings = clipRings(rings, target.extent);
   if (rings.length === 0) return null;
-  return toRow(plan, { path: file, byValue: linked !== undefined, info, footprint: rings, pixelSize: pixelSizeIn(info, target.srs, rings) });
+  const stored = target.sharedPath ? target.sharedPath(file) : file;
+  return toRow(plan, { path: stored, read: file, byValue: linked !== undefined, info, footprint: rings, pixelSize: pixelSizeIn(info, target.srs, rings) });
 }
 
 /**
@@ -132,6 +135,8 @@ function pixelSizeIn(info: RasterInfo, srs: SrsInput, rings: Rings): number {
 
 interface Ingested {
   path: string;
+  /** Where statistics are read when not at `path` (a recipe still in scratch). */
+  read?: string;
   byValue: boolean;
   info: RasterInfo;
   footprint: Rings;
@@ -141,7 +146,7 @@ interface Ingested {
 async function toRow(plan: ImagePlan, done: Ingested): Promise<NewCatalogItem> {
   const { info } = done;
   const coarsest = Math.max(1, ...info.overviewFactors);
-  const raster = await describeRaster(info, done.path, plan.bandNames);
+  const raster = await describeRaster(info, done.read ?? done.path, plan.bandNames);
   const attributes = { ...plan.attributes };
   return {
     name: plan.name,

@@ -16,8 +16,10 @@ import type { IngestSettings } from './ingest-settings.js';
 import type { JobJournal } from './job-journal.js';
 import { planImages, type ImagePlan } from './plan-images.js';
 import type { RasterTypeSpec } from './raster-type-param.js';
-import { isObjectStore, jobRasterDir } from '../../imagery/raster-store.js';
+import { isOwnedFile, jobRasterDir } from '../../imagery/raster-store.js';
+import type { Config } from '../../config.js';
 import { runPool } from './run-pool.js';
+import { shareRecipes } from './shared-recipes.js';
 
 export interface IngestRequest {
   context: Pick<TaskContext, 'jobId' | 'scratchDir' | 'config' | 'signal' | 'progress' | 'warning' | 'info'>;
@@ -55,13 +57,17 @@ export async function ingestImages(request: IngestRequest): Promise<IngestResult
   if (!outputDir.startsWith('/vsis3/')) await mkdir(outputDir, { recursive: true });
   const byRef = request.inputs.byRef && !request.inputs.inputs.some((i) => i.kind === 'raster' && i.fromItem);
   if (request.inputs.byRef && !byRef) context.warning('Portal items are always copied into the raster store; byref applies to url and uri inputs only.');
-  if (byRef && isObjectStore(context.config)) throw new TaskError('Adding images by reference is not supported yet with an S3 raster store; add them by value.');
-  const recipeDir = byRef ? path.join(outputDir, 'recipes') : path.join(context.scratchDir, 'recipes');
+  if (byRef) refuseOwnedSources(request.inputs, context.config);
+  // By reference, recipes must outlive the job: in the collection's folder, or (object storage,
+  // where raster types cannot write) in scratch first and uploaded once planned.
+  const objectStore = outputDir.startsWith('/vsis3/');
+  const recipeDir = byRef && !objectStore ? path.join(outputDir, 'recipes') : path.join(context.scratchDir, 'recipes');
   await mkdir(recipeDir, { recursive: true });
   context.progress(2, 'Reading the inputs');
   const rasterType = await resolveElevationInputs(request.rasterType, request.deps, recipeDir);
   const plans = await planImages(request.inputs.inputs, rasterType, { catalog: request.catalog, recipeDir, parallelism: settings.parallelism, signal: context.signal });
   if (plans.length === 0) throw new TaskError('The inputs hold no images to add.');
+  const sharedPath = byRef && objectStore ? await shareRecipes(recipeDir, path.posix.join(outputDir, 'recipes')) : undefined;
   const srs = request.srs === 'derive' ? await deriveUtmZone(plans[0], context.signal) : request.srs;
   const target: IngestTarget = {
     config: context.config,
@@ -73,6 +79,7 @@ export async function ingestImages(request: IngestRequest): Promise<IngestResult
     compression: settings.compression,
     footprintGrid: settings.footprintGrid,
     signal: context.signal,
+    ...(sharedPath ? { sharedPath } : {}),
   };
   if (settings.cellSize !== undefined) {
     if (byRef) context.warning('context.cellSize is ignored for images added by reference (they are read at their own resolution).');
@@ -96,6 +103,18 @@ export async function ingestImages(request: IngestRequest): Promise<IngestResult
   const items = rows.filter((row): row is NewCatalogItem => row !== null);
   if (items.length === 0) throw new TaskError(`None of the images has valid pixels${target.extent ? ' inside context.extent' : ''}.`);
   return { items, srs, attributeFields: inferAttributeFields(items) };
+}
+
+/**
+ * A source inside the raster store is a file some collection owns: referencing it would let
+ * this collection's deletion remove it (or that collection's deletion break this one).
+ */
+function refuseOwnedSources(inputs: ResolvedInputs, config: Config): void {
+  for (const input of inputs.inputs) {
+    if (input.kind === 'raster' && isOwnedFile(config, input.source)) {
+      throw new TaskError(`Input '${input.label}' lies inside the server's raster store: give the image collection it belongs to, or add it by value.`);
+    }
+  }
 }
 
 /** `<name>.tif` per plan, made unique within the job (two folders may hold the same file name). */

@@ -17,6 +17,10 @@ export type JournalEntry =
   | { type: 'serviceUpdated'; folder: string; name: string; previous: ImageServiceDefinition }
   /** A portal item this job creates, with an id chosen up front. */
   | { type: 'itemCreated'; id: string }
+  /** An analysis result published as a new hosted feature service (deleted if created since). */
+  | { type: 'featureServiceCreated'; name: string; since: number }
+  /** An analysis result loaded into a feature service the portal pre-created (emptied again). */
+  | { type: 'featureServiceFilled'; name: string }
   /** A deletion committed: from here on a rollback finishes the work instead of undoing it. */
   | { type: 'deleteCommitted'; files: string[]; folders: string[]; root?: string; service?: { folder: string; name: string }; itemId?: string | null };
 
