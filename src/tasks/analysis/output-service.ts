@@ -18,18 +18,11 @@ import type { RasterInfo } from '../../raster/raster-info.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { overviewLevels } from '../../raster/write-overviews.js';
 import { describeRaster } from '../image-collection/ingest-image.js';
-<<<<<<< HEAD
-import { JobJournal } from '../image-collection/job-journal.js';
-import { createAndPublishCollection } from '../image-collection/publish-service.js';
-import { jobRasterDir } from '../../imagery/raster-store.js';
-import { describeSrs } from '../image-collection/task-deps.js';
-=======
 import { JobJournal, type JournalEntry } from '../image-collection/job-journal.js';
-import { publishImageService } from '../image-collection/publish-service.js';
+import { createAndPublishCollection } from '../image-collection/publish-service.js';
 import { isObjectStore, jobRasterDir } from '../../imagery/raster-store.js';
 import { putObject } from '../../raster/s3-objects.js';
-import { describeSrs, extentInWgs84, newCollectionId } from '../image-collection/task-deps.js';
->>>>>>> 77eb423e76a7397c268517a0ce48584de8d57ffd
+import { describeSrs } from '../image-collection/task-deps.js';
 import { undoImageCollectionJob } from '../image-collection/undo-job.js';
 import type { OutputName } from './output-name.js';
 
@@ -65,14 +58,9 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
     const footprint = await computeFootprint(local, info.srsWkt, { signal: context.signal });
     const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
     const coarsest = Math.max(1, ...info.overviewFactors);
-<<<<<<< HEAD
-    const raster = await describeRaster(info, stored);
-=======
-    const id = newCollectionId();
     const raster = await describeRaster(info, local);
     context.signal.throwIfAborted();
     if (remote) await putObject(local, stored);
->>>>>>> 77eb423e76a7397c268517a0ce48584de8d57ffd
     context.signal.throwIfAborted();
     return await createAndPublishCollection(
       {
