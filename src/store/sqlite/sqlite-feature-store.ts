@@ -23,7 +23,8 @@ import {
 import { openDatabase } from './database.js';
 import { applyEditsInTransaction } from './feature-edits.js';
 import { FeatureDataset } from './feature-dataset.js';
-import { buildFeatureJsonSelect, buildFeatureSelect, withoutLastObject } from './feature-select.js';
+import { buildFeatureJsonSelect, buildFeatureSelect } from './feature-select.js';
+import { withoutLastObject } from '../feature-json-page.js';
 import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf, toSqlValue } from './feature-sql.js';
 import { readRtreeExtent } from './rtree-extent.js';
 import { ThreadPool } from '../../thread-pool.js';
