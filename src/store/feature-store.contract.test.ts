@@ -148,6 +148,11 @@ describe.each(engines)('feature store on $name', ({ name, open }) => {
     expect(await store.queryFeatureJson!('ds', SCHEMA, { ...query, where: where('1 = 0', []) }, shape)).toEqual({ json: Buffer.alloc(0), count: 0, more: false });
     const rounded = await store.queryFeatureJson!('ds', SCHEMA, { columns: [], geometry: { srid: 3857 }, limit: 1 }, { ...shape, attributeKeys: [], precision: 1 });
     expect((JSON.parse(rounded!.json.toString()) as { geometry: unknown }).geometry).toEqual({ x: 111319.5, y: 111325.1 });
+    // Member names past PostgreSQL's 63-byte identifiers come out whole, as text alike.
+    const long = `Ä${'n'.repeat(70)}`;
+    const named = await store.queryFeatureJson!('ds', SCHEMA, { columns: ['OBJECTID', 'NAME'], limit: 1 }, { ...shape, attributeKeys: ['OBJECTID', long] });
+    const short = await store.queryFeatureJson!('ds', SCHEMA, { columns: ['OBJECTID', 'NAME'], limit: 1 }, { ...shape, attributeKeys: ['OBJECTID', 'N'] });
+    expect(named!.json.toString()).toBe(short!.json.toString().replace('"N":', `${JSON.stringify(long)}:`));
   });
 
   it('leaves rows it cannot render as JSON to the caller', async () => {

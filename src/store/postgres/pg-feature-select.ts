@@ -1,4 +1,7 @@
 import type { FeatureJsonShape, FeatureQuery, LayerSchema } from '../feature-store.js';
+
+/** PostgreSQL's longest identifier (NAMEDATALEN - 1): longer column aliases are cut. */
+const MAX_IDENTIFIER_BYTES = 63;
 import { SHAPE, SqlParams, buildLimit, buildOrderBy, buildWhere, columnsOf, quoteIdentifier, readColumn, sridSql } from './pg-feature-sql.js';
 
 export interface FeatureSelect {
@@ -28,10 +31,13 @@ export function buildFeatureSelect(table: string, schema: LayerSchema, query: Fe
 }
 
 /**
- * The same selection as one row `[count, objects joined by commas, more]`, each row rendered by
+ * The same selection as one row `[count, objects joined by commas]`, each row rendered by
  * PostgreSQL as a compact JSON object (see FeatureJsonShape): no row arrays to build in
- * JavaScript. One row past the page is read to tell whether more match. Only for attribute
- * columns JSON can hold (no BLOBs) and 2-D points or no geometry; undefined otherwise.
+ * JavaScript. The caller reads one row past the page to tell whether more match, and drops its
+ * object (withoutLastObject). Attributes are one `row_to_json` of the columns renamed to their
+ * keys (the same text as `to_json` of each value, for a fraction of the calls); keys longer than
+ * an identifier may be (63 bytes) are written one by one instead. Only for attribute columns JSON
+ * can hold (no BLOBs) and 2-D points or no geometry; undefined otherwise.
  */
 export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape) {
   const columns = columnsOf(schema);
@@ -43,25 +49,21 @@ export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query
   const params = new SqlParams();
   const selected = query.columns.map((c, i) => `${readColumn(columns.get(c), quoteIdentifier(c))} AS c${i}`);
   if (withGeometry) selected.push(`${shapeExpression(schema, query.geometry!, params)} AS g`);
-  const pageSize = query.limit;
-  const inner = pagedSelect(table, schema, query, selected, params, pageSize === undefined ? undefined : pageSize + 1);
+  const inner = pagedSelect(table, schema, query, selected, params, query.limit);
 
-  const attributes = shape.attributeKeys.map((key, i) => `${text(`${i === 0 ? '' : ','}${JSON.stringify(key)}:`)} || ${json(`c${i}`)}`);
-  let object = `${text(`{${JSON.stringify(shape.attributesKey)}:{`)}${attributes.length ? ` || ${attributes.join(' || ')}` : ''} || '}'`;
+  const asRow = shape.attributeKeys.every((key) => Buffer.byteLength(key) <= MAX_IDENTIFIER_BYTES);
+  const attributes = asRow
+    ? 'row_to_json(a)::text'
+    : `'{' || ${shape.attributeKeys.map((key, i) => `${text(`${i === 0 ? '' : ','}${JSON.stringify(key)}:`)} || ${json(`c${i}`)}`).join(' || ') || "''"} || '}'`;
+  let object = `${text(`{${JSON.stringify(shape.attributesKey)}:`)} || ${attributes}`;
   if (withGeometry) {
     const x = json(coordinate('ST_X(g)', shape.precision));
     const y = json(coordinate('ST_Y(g)', shape.precision));
     object += ` || ${text(`,${JSON.stringify(shape.geometryKey)}:`)} || CASE WHEN g IS NULL THEN 'null' ELSE '{"x":' || ${x} || ',"y":' || ${y} || '}' END`;
   }
   object += ` || '}'`;
-  const limit = pageSize === undefined ? undefined : params.add(pageSize);
-  const page = limit ? `string_agg(j, ',') FILTER (WHERE n <= ${limit}::bigint)` : `string_agg(j, ',')`;
-  const count = limit ? `least(count(*), ${limit}::bigint)` : 'count(*)';
-  const more = limit ? `count(*) > ${limit}::bigint` : 'false';
-  return {
-    sql: `SELECT ${count}, ${page}, ${more} FROM (SELECT row_number() OVER () AS n, ${object} AS j FROM (${inner}) AS s) AS r`,
-    params: params.values,
-  };
+  const renamed = asRow ? `, LATERAL (SELECT ${shape.attributeKeys.map((key, i) => `s.c${i} AS ${quoteIdentifier(key)}`).join(', ')}) AS a` : '';
+  return { sql: `SELECT count(*)::integer, string_agg(${object}, ',') FROM (${inner}) AS s${renamed}`, params: params.values };
 }
 
 function pagedSelect(table: string, schema: LayerSchema, query: FeatureQuery, selected: string[], params: SqlParams, limit: number | undefined): string {

@@ -20,6 +20,7 @@ import {
 } from '../feature-store.js';
 import { cancellable, inPgTransaction } from './database.js';
 import { STATISTIC_FUNCTIONS } from '../sql-functions.js';
+import { withoutLastObject } from '../feature-json-page.js';
 import { applyEditsInTransaction } from './pg-feature-edits.js';
 import { buildFeatureJsonSelect, buildFeatureSelect } from './pg-feature-select.js';
 import {
@@ -159,10 +160,14 @@ export class PgFeatureStore implements FeatureStore {
   }
 
   async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined> {
-    const select = buildFeatureJsonSelect(tableOf(dataset, schema.id), schema, query, shape);
+    const pageSize = query.limit;
+    // One row past the page tells whether more match, without counting them all.
+    const select = buildFeatureJsonSelect(tableOf(dataset, schema.id), schema, pageSize === undefined ? query : { ...query, limit: pageSize + 1 }, shape);
     if (!select) return undefined;
-    const [[count, json, more]] = (await this.rows(select.sql, select.params, signal)) as [[number, string | null, boolean]];
-    return { json: json ? Buffer.from(json) : EMPTY, count, more };
+    const [[count, text]] = (await this.rows(select.sql, select.params, signal)) as [[number, string | null]];
+    const json = text ? Buffer.from(text) : EMPTY;
+    if (pageSize === undefined || count <= pageSize) return { json, count, more: false };
+    return { json: pageSize === 0 ? EMPTY : withoutLastObject(json, shape), count: pageSize, more: true };
   }
 
   async dataVersion(dataset: string, signal?: AbortSignal): Promise<string> {

@@ -58,16 +58,6 @@ export function buildFeatureJsonSelect(handle: FeatureDataset, schema: LayerSche
   };
 }
 
-/**
- * Drops the last object of a page rendered as above. Each object starts with `{"<attributesKey>":`
- * and no object contains `,{"` (members are `,"key":value`; quotes inside strings are escaped), so
- * the last `,{"<attributesKey>":` is where the last object begins.
- */
-export function withoutLastObject(json: Buffer, shape: FeatureJsonShape): Buffer {
-  const start = json.lastIndexOf(`,{${JSON.stringify(shape.attributesKey)}:`, undefined, 'utf8');
-  return json.subarray(0, Math.max(0, start));
-}
-
 function pagedSelect(handle: FeatureDataset, schema: LayerSchema, query: FeatureQuery, selected: string[]): SqlPart {
   const where = buildWhere(handle, schema, query);
   const distinct = query.distinct ? 'DISTINCT ' : '';
