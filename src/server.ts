@@ -14,6 +14,8 @@ import { limitGdalCache } from './raster/gdal-cache.js';
 import { openStores } from './store/index.js';
 import { addressPolicy } from './net/public-address.js';
 import { guardGdalEgress } from './raster/gdal-egress.js';
+import { warmFormBodyThreads } from './http/form-body.js';
+import { warmGeometryThreads } from './geometry/decode-off-thread.js';
 import { GP_SERVICES } from './tasks/index.js';
 
 export interface RunningServer {
@@ -34,6 +36,12 @@ export interface StartOptions {
   extraRoutes?: RoutePlugin[];
   /** GP services besides the built-in ones (test fixtures), and job timings to shorten. */
   jobs?: { services?: GPServiceSpec[]; timings?: Partial<JobTimings> };
+  /**
+   * Start the worker threads (large forms, large geometries, spatial reads) once listening, so the
+   * first heavy request does not wait for them: some 0.7 s of CPU each. Default on; test servers,
+   * many per run, leave them to first use.
+   */
+  warmThreads?: boolean;
 }
 
 /** Opens the stores, ensures an administrator, and listens. Used by the CLI and by the tests. */
@@ -51,6 +59,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   context.jobs = await startJobs(context, [...GP_SERVICES, ...(options.jobs?.services ?? [])], options.jobs?.timings);
   const app = await buildApp(context, options.extraRoutes);
   await app.listen({ port: config.port, host: config.host });
+  if (options.warmThreads !== false) {
+    warmFormBodyThreads();
+    warmGeometryThreads();
+    stores.features.warm?.();
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

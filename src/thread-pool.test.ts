@@ -21,4 +21,12 @@ describe('ThreadPool', () => {
     await expect(spinning).rejects.toThrow();
     expect(await pool.run({ value: 'after' })).toEqual({ echo: 'after' });
   });
+
+  it('starts a thread ahead of the first task (warm), which that task then uses', async () => {
+    const warmed = new ThreadPool(new URL('../test/fixtures/threads/echo-entry.ts', import.meta.url), 1);
+    warmed.warm();
+    warmed.warm(); // one thread, however often it is warmed
+    expect(await warmed.run({ value: 'first' })).toEqual({ echo: 'first' });
+    await warmed.close();
+  });
 });

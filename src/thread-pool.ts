@@ -41,7 +41,7 @@ interface Slot {
 /**
  * A few worker threads running one TypeScript entry (through tsx), for CPU-heavy work that must not
  * hold the event loop: the other clients' requests keep flowing meanwhile. Threads start on first
- * use and stay; one task per thread at a time, the rest wait in order. A task whose signal aborts
+ * use (or one ahead of it: `warm`) and stay; one task per thread at a time, the rest wait in order. A task whose signal aborts
  * ends its thread (the only way to stop a running SQLite or GEOS call); a new one takes its place.
  * The entry answers `{ id, …message }` with a ThreadReply.
  */
@@ -77,6 +77,11 @@ export class ThreadPool {
       this.queue.push(task);
       this.dispatch();
     });
+  }
+
+  /** Starts one thread ahead of the first task, so that task does not wait for tsx to load the entry. */
+  warm(): void {
+    if (!this.closed && this.slots.length === 0) this.spawn();
   }
 
   async close(): Promise<void> {

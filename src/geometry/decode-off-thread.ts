@@ -9,6 +9,16 @@ export const OFF_THREAD_GEOMETRY_CHARS = 256 * 1024;
 
 let pool: ThreadPool | undefined;
 
+function decodePool(): ThreadPool {
+  pool ??= new ThreadPool(new URL('./decode-worker.ts', import.meta.url), 2);
+  return pool;
+}
+
+/** Starts a geometry-decoding thread now (at server start), not with the first large geometry. */
+export function warmGeometryThreads(): void {
+  decodePool().warm();
+}
+
 /**
  * decodeGeometryText, on a worker thread when the text is large: a 200,000-vertex polygon takes
  * a few hundred milliseconds to parse, check and encode, which other clients' requests would wait
@@ -16,9 +26,8 @@ let pool: ThreadPool | undefined;
  */
 export async function decodeGeometryOffThread(text: string, geometryType?: unknown, signal?: AbortSignal): Promise<EncodedGeometryParam | undefined> {
   if (text.length < OFF_THREAD_GEOMETRY_CHARS) return decodeGeometryText(text, geometryType);
-  pool ??= new ThreadPool(new URL('./decode-worker.ts', import.meta.url), 2);
   try {
-    const encoded = await pool.run<EncodedGeometryParam | undefined>({ text, geometryType }, signal ? { signal } : {});
+    const encoded = await decodePool().run<EncodedGeometryParam | undefined>({ text, geometryType }, signal ? { signal } : {});
     return encoded;
   } catch (error) {
     if (error instanceof Error && error.name === 'GeometryError') throw new GeometryError(error.message);

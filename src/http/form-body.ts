@@ -7,6 +7,16 @@ const OFF_THREAD_BYTES = 256 * 1024;
 
 let pool: ThreadPool | undefined;
 
+function formPool(): ThreadPool {
+  pool ??= new ThreadPool(new URL('./form-body-worker.ts', import.meta.url), 2);
+  return pool;
+}
+
+/** Starts a form-decoding thread now (at server start), not with the first large form. */
+export function warmFormBodyThreads(): void {
+  formPool().warm();
+}
+
 /** A form body's fields, as @fastify/formbody gave them (repeated keys as arrays), without the key cap. */
 export function parseFormText(text: string): Record<string, string | string[]> {
   return { ...parse(text, '&', '=', { maxKeys: 0 }) } as Record<string, string | string[]>;
@@ -20,9 +30,8 @@ export function parseFormText(text: string): Record<string, string | string[]> {
 export function registerFormBody(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, async (_request: unknown, body: Buffer) => {
     if (body.length < OFF_THREAD_BYTES) return parseFormText(body.toString());
-    pool ??= new ThreadPool(new URL('./form-body-worker.ts', import.meta.url), 2);
     // The body's own ArrayBuffer moves to the thread when it holds nothing else; else a copy does.
     const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Buffer.from(body);
-    return pool.run({ bytes: whole }, { transfer: [whole.buffer as ArrayBuffer] });
+    return formPool().run({ bytes: whole }, { transfer: [whole.buffer as ArrayBuffer] });
   });
 }

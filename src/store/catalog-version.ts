@@ -1,16 +1,16 @@
 /**
  * The version of the catalog (users, folders, items, services) that caches of it are keyed on.
- * A reader is made per request: on PostgreSQL it asks the database once, on first use, so a
- * request costs one round trip however many look-ups it makes, and it still sees an edit another
- * node committed before the request arrived. This process's own writes move the version at
- * once, also within the request that makes them.
+ * A reader is made per request: it asks the database once, on first use (PostgreSQL: one round
+ * trip; SQLite: the file's data_version), so a request sees an edit another node or process
+ * committed before it arrived, however many look-ups it makes. This process's own writes are
+ * counted in memory and move the version at once, also within the request that makes them.
  */
 export type CatalogReader = () => Promise<string>;
 
 export class CatalogVersion {
   private localWrites = 0;
 
-  /** `read` answers the database's version: cheap (SQLite) or one round trip (PostgreSQL). */
+  /** `read` answers what other writers committed; `oncePerReader`: read it once per reader (request). */
   constructor(
     private readonly read: () => Promise<string> | string,
     private readonly oncePerReader: boolean,

@@ -10,13 +10,14 @@ import { openStores, type Stores } from './index.js';
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** One suite, every engine: what callers rely on must hold for each store implementation. */
-const engines: Array<{ name: string; open: () => Promise<{ stores: Stores; drop: () => Promise<void> }> }> = [
+const engines: Array<{ name: string; open: () => Promise<{ stores: Stores; config: Config; drop: () => Promise<void> }> }> = [
   {
     name: 'sqlite',
     open: async () => {
       const dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-store-'));
-      const stores = await openStores({ ...defaultConfig(), dataDir });
-      return { stores, drop: () => rm(dataDir, { recursive: true, force: true }) };
+      const config = { ...defaultConfig(), dataDir };
+      const stores = await openStores(config);
+      return { stores, config, drop: () => rm(dataDir, { recursive: true, force: true }) };
     },
   },
   {
@@ -27,6 +28,7 @@ const engines: Array<{ name: string; open: () => Promise<{ stores: Stores; drop:
       const stores = await openStores(config);
       return {
         stores,
+        config,
         drop: async () => {
           const client = new pg.Client({ connectionString: POSTGRES_URL });
           await client.connect();
@@ -40,9 +42,10 @@ const engines: Array<{ name: string; open: () => Promise<{ stores: Stores; drop:
 
 describe.each(engines)('core stores on $name', ({ open }) => {
   let stores: Stores;
+  let config: Config;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    ({ stores, drop } = await open());
+    ({ stores, config, drop } = await open());
   });
   afterAll(async () => {
     await stores.close();
@@ -56,6 +59,22 @@ describe.each(engines)('core stores on $name', ({ open }) => {
     await stores.users.bumpTokenVersion('ANA');
     expect(await stores.users.get('Ana')).toMatchObject({ role: 'administrator', tokenVersion: 1 });
     expect(await stores.users.count()).toBe(1);
+  });
+
+  it("moves the catalog version with this process's writes at once, and with another's by the next request", async () => {
+    const request = stores.catalogReader();
+    const before = await request();
+    await stores.items.createFolder({ id: 'f-version', owner: 'Ana', title: 'Version', created: Date.now() });
+    const afterOwn = await request();
+    expect(afterOwn).not.toBe(before);
+    const other = await openStores(config); // another process on the same data (a job worker)
+    try {
+      await other.items.deleteFolder('f-version');
+    } finally {
+      await other.close();
+    }
+    expect(await request()).toBe(afterOwn); // one request reads the others' commits once
+    expect(await stores.catalogReader()()).not.toBe(afterOwn);
   });
 
   it('keeps settings', async () => {

@@ -51,6 +51,8 @@ export interface FeatureStore {
    * otherwise failures are reported per item and the rest is committed.
    */
   applyEdits(dataset: string, edits: LayerEdits[], options: EditOptions): Promise<EditOutcome>;
+  /** Starts ahead what the first heavy read would start (reader threads); absent where there is nothing to start. */
+  warm?(): void;
   close(): Promise<void>;
 }
 

@@ -59,17 +59,23 @@ export function systemDatabasePath(config: Config): string {
   return path.join(config.dataDir, 'tessera.sqlite');
 }
 
+/** The methods that change the catalog (users, items and folders, services), which move its version. */
+const USER_WRITES: Array<keyof UserStore & string> = ['create', 'update', 'bumpTokenVersion', 'delete'];
+const ITEM_WRITES: Array<keyof ItemStore & string> = ['create', 'update', 'delete', 'createFolder', 'deleteFolder'];
+const SERVICE_WRITES: Array<keyof ServiceStore & string> = ['create', 'update', 'delete'];
+
 export async function openStores(config: Config): Promise<Stores> {
   if (config.store.kind === 'postgres') return openPostgresStores(config);
   const db = openDatabase(systemDatabasePath(config), { migrations: SYSTEM_MIGRATIONS });
   const features = openSqliteFeatureStore(config);
-  // This connection's change count (our own writes) and data_version (other processes' commits).
-  const stamp = db.prepare('SELECT total_changes(), data_version FROM pragma_data_version()').raw(true);
-  const version = new CatalogVersion(() => (stamp.get() as unknown[]).join('.'), false);
+  // This process's writes count in memory; data_version, read once per request, moves with the
+  // commits of the other processes on the file (job workers, `--processes` siblings).
+  const otherCommits = db.prepare('SELECT data_version FROM pragma_data_version()').pluck();
+  const version = new CatalogVersion(() => String(otherCommits.get()), true);
   return {
-    users: new SqliteUserStore(db),
-    items: new SqliteItemStore(db),
-    services: new SqliteServiceStore(db),
+    users: countingWrites(new SqliteUserStore(db), version, USER_WRITES),
+    items: countingWrites(new SqliteItemStore(db), version, ITEM_WRITES),
+    services: countingWrites(new SqliteServiceStore(db), version, SERVICE_WRITES),
     settings: new SqliteSettingsStore(db),
     loginFailures: new SqliteLoginFailureStore(db),
     publishJobs: new SqlitePublishJobStore(db),
@@ -98,9 +104,9 @@ async function openPostgresStores(config: Config): Promise<Stores> {
     return String(rows[0]![0]);
   }, true);
   return {
-    users: countingWrites(new PgUserStore(pool), version, ['create', 'update', 'bumpTokenVersion', 'delete']),
-    items: countingWrites(new PgItemStore(pool), version, ['create', 'update', 'delete', 'createFolder', 'deleteFolder']),
-    services: countingWrites(new PgServiceStore(pool), version, ['create', 'update', 'delete']),
+    users: countingWrites(new PgUserStore(pool), version, USER_WRITES),
+    items: countingWrites(new PgItemStore(pool), version, ITEM_WRITES),
+    services: countingWrites(new PgServiceStore(pool), version, SERVICE_WRITES),
     settings: new PgSettingsStore(pool),
     loginFailures: new PgLoginFailureStore(pool),
     publishJobs: new PgPublishJobStore(pool),

@@ -61,6 +61,8 @@ export async function startTestServer(config: Partial<Config> = {}): Promise<Tes
   const server = await startServer({
     config: { port: 0, host: '127.0.0.1', dataDir, demo: false, demoPackages: false, admin: ADMIN, ...(store.store ? { store: store.store } : {}), ...config },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    // Many servers per run on a shared machine: threads start on first use, as before.
+    warmThreads: false,
   });
   const get = async <T>(pathAndQuery: string, headers: Record<string, string> = {}): Promise<T> => {
     const response = await fetch(`${server.url}${pathAndQuery}`, { headers });

@@ -314,11 +314,20 @@ export class SqliteFeatureStore implements FeatureStore {
     return this.options.offThread !== false && (filter.spatial?.wkb.byteLength ?? 0) > OFF_THREAD_WKB_BYTES;
   }
 
+  /** Starts a reader thread now when reads may go to threads, so the first heavy read does not wait for it. */
+  warm(): void {
+    if (this.options.offThread !== false) this.readPool().warm();
+  }
+
+  private readPool(): ThreadPool {
+    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || undefined);
+    return readPool;
+  }
+
   /** Runs one read on the pool's thread, with its errors and blobs as this thread would have them. */
   private async offThread<T>(method: OffThreadRead, args: unknown[], signal: AbortSignal | undefined): Promise<T> {
-    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || undefined);
     try {
-      return asBuffers(await readPool.run({ dir: this.dir, method, args }, signal ? { signal } : {})) as T;
+      return asBuffers(await this.readPool().run({ dir: this.dir, method, args }, signal ? { signal } : {})) as T;
     } catch (error) {
       if (error instanceof Error && error.name === 'FeatureStoreError') throw new FeatureStoreError(error.message);
       throw error;
