@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -55,6 +55,7 @@ async function runJob(server: TestServer, token: string, task: string, params: R
   });
 }
 
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 const gdal = (program: string, args: string[]) => run(program, args, { maxBuffer: 1 << 24 });
 
 async function main(): Promise<void> {
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
     await writeRaster(file('dem.tif'), { width: SIZE, height: SIZE, dataType: 'Float32', srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => 500 + 200 * Math.sin(c / 150) * Math.cos(r / 210) + 0.02 * c });
     await writeRaster(file('classes.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', noData: 0, srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => 1 + ((Math.floor(c / 100) * 7 + Math.floor(r / 100) * 3) % 9) });
     const sources = new Set([[300, 400], [1500, 200], [1000, 1700], [1800, 1800]].map(([c, r]) => r * SIZE + c));
-    await writeRaster(file('sources.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => (sources.has(r * SIZE + c) ? 1 : 0) });
+    // NoData 0: the job's sources are the cells with data, GDAL's the cells of value 1: the same four.
+    await writeRaster(file('sources.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', noData: 0, srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => (sources.has(r * SIZE + c) ? 1 : 0) });
     let seed = 3;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const extent = { xmin: GT[0], ymin: GT[3] - SIZE * CELL, xmax: GT[0] + SIZE * CELL, ymax: GT[3] };
@@ -112,7 +114,8 @@ async function main(): Promise<void> {
     ];
     // A first job starts the worker process (module loading): not part of any task's time.
     await runJob(server, token, 'CopyRaster', { inputRaster: { uri: '/bench/sources.tif' }, outputName: 'bench_warm_up' });
-    console.log(`\n${'task'.padEnd(24)} ${'job (s)'.padStart(8)} ${'GDAL (s)'.padStart(9)} ${'ratio'.padStart(6)}`);
+    console.log(`\nload average ${load()} (the machine is shared: figures are best of ${REPEAT})`);
+    console.log(`${'task'.padEnd(24)} ${'job (s)'.padStart(8)} ${'GDAL (s)'.padStart(9)} ${'ratio'.padStart(6)}`);
     for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.task))) {
       let gdalMs = Infinity;
       let jobMs = Infinity;
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
       }
       console.log(`${c.task.padEnd(24)} ${(jobMs / 1000).toFixed(2).padStart(8)} ${(gdalMs / 1000).toFixed(2).padStart(9)} ${(jobMs / gdalMs).toFixed(2).padStart(6)}${c.note ? `  (${c.note})` : ''}`);
     }
+    console.log(`load average ${load()}`);
   } finally {
     await server.close();
     await rm(share, { recursive: true, force: true });
