@@ -120,19 +120,23 @@ const noSources = () => new TaskError("'inputSourceRasterOrFeatures' has no sour
  */
 async function sourceCellsMask(source: string, work: string, signal: AbortSignal): Promise<{ targets: string; any: boolean } | undefined> {
   const dataset = await gdal.openAsync(source);
-  let any = false;
   try {
     const band = await dataset.bands.getAsync(1);
     if (isFloatType(band.dataType ?? 'Float32')) return undefined;
     const { x: width, y: height } = await dataset.rasterSizeAsync;
     const mask = band.getMaskBand();
-    any = !mask || (await mask.pixels.readAsync(0, 0, width, height, new Uint8Array(width * height))).some((v) => v !== 0);
+    const any = !mask || (await mask.pixels.readAsync(0, 0, width, height, new Uint8Array(width * height))).some((v) => v !== 0);
+    signal.throwIfAborted();
+    // `gdal_translate -of VRT -b mask`, in this process: a recipe, no pixels written.
+    const targets = path.join(work, 'source-cells.vrt');
+    const vrt = await gdal.translateAsync(targets, dataset, ['-of', 'VRT', '-b', 'mask']).catch(() => {
+      throw new TaskError("'inputSourceRasterOrFeatures': its cells with data could not be read.");
+    });
+    vrt.close();
+    return { targets, any };
   } finally {
     dataset.close();
   }
-  const targets = path.join(work, 'source-cells.vrt');
-  await gdalStep('Reading the sources', () => runGdalCommand('gdal_translate', ['-q', '-of', 'VRT', '-b', 'mask', source, targets], { signal }));
-  return { targets, any };
 }
 
 /** gdal_proximity.py arguments (exported for the tests and the bench, which run the same); `value`: the target cells' value. */
