@@ -4,12 +4,15 @@
  * polled every 50 ms, as a client sees it) against the GDAL command(s) the task runs, alone, on
  * the same input. The job's extra is input resolution, the worker hand-off, the lossless COG
  * move into the raster store with overviews, footprint and statistics, and publishing.
+ * CPU seconds beside wall seconds: on a shared machine the wall time swings with the load, the
+ * CPU time (job worker and its GDAL commands against the GDAL commands alone) much less.
  * Options: `--repeat N` (default 3; the best of N runs of each, as the machine is shared) and
  * `--only Task1,Task2`.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -36,13 +39,39 @@ const argValue = (name: string) => {
 const REPEAT = Math.max(1, Number(argValue('--repeat') ?? 3));
 const ONLY = argValue('--only')?.split(',');
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
+/** Wall time and CPU time of the work done by child processes (job workers and the GDAL commands they or we run). */
+async function timed(work: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
+  const cpu = childCpuMs();
   const started = performance.now();
   await work();
-  return performance.now() - started;
+  return { ms: performance.now() - started, cpuMs: childCpuMs() - cpu };
 }
 
-async function runJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<number> {
+/**
+ * CPU milliseconds of this process's children (a job worker's own, and its finished GDAL
+ * commands'), and of the children it has reaped (our GDAL commands): the figure a shared machine
+ * disturbs least. Linux /proc; NaN elsewhere. The HTTP side (this process) is not counted.
+ */
+function childCpuMs(): number {
+  const ticks = (stat: string, from: number, to: number) => stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(from, to).reduce((sum, v) => sum + Number(v), 0);
+  try {
+    let total = ticks(readFileSync('/proc/self/stat', 'utf8'), 13, 15);
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) total += ticks(stat, 11, 15);
+    }
+    return total * 10; // USER_HZ is 100
+  } catch {
+    return Number.NaN;
+  }
+}
+
+async function runJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; cpuMs: number }> {
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   return timed(async () => {
     const submitted = await server.post<JobStatus>(`${RA}/${task}/submitJob`, { ...form, f: 'json', token });
@@ -56,6 +85,7 @@ async function runJob(server: TestServer, token: string, task: string, params: R
   });
 }
 
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 const gdal = (program: string, args: string[]) => run(program, args, { maxBuffer: 1 << 24 });
 
 async function main(): Promise<void> {
@@ -69,7 +99,8 @@ async function main(): Promise<void> {
     await writeRaster(file('dem.tif'), { width: SIZE, height: SIZE, dataType: 'Float32', srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => 500 + 200 * Math.sin(c / 150) * Math.cos(r / 210) + 0.02 * c });
     await writeRaster(file('classes.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', noData: 0, srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => 1 + ((Math.floor(c / 100) * 7 + Math.floor(r / 100) * 3) % 9) });
     const sources = new Set([[300, 400], [1500, 200], [1000, 1700], [1800, 1800]].map(([c, r]) => r * SIZE + c));
-    await writeRaster(file('sources.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => (sources.has(r * SIZE + c) ? 1 : 0) });
+    // NoData 0: the job's sources are the cells with data, GDAL's the cells of value 1: the same four.
+    await writeRaster(file('sources.tif'), { width: SIZE, height: SIZE, dataType: 'Byte', noData: 0, srs: SRS, geoTransform: GT, creationOptions: ['TILED=YES'], value: (c, r) => (sources.has(r * SIZE + c) ? 1 : 0) });
     let seed = 3;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const extent = { xmin: GT[0], ymin: GT[3] - SIZE * CELL, xmax: GT[0] + SIZE * CELL, ymax: GT[3] };
@@ -113,18 +144,22 @@ async function main(): Promise<void> {
     ];
     // A first job starts the worker process (module loading): not part of any task's time.
     await runJob(server, token, 'CopyRaster', { inputRaster: { uri: '/bench/sources.tif' }, outputName: 'bench_warm_up' });
-    console.log(`\n${'task'.padEnd(24)} ${'job (s)'.padStart(8)} ${'GDAL (s)'.padStart(9)} ${'ratio'.padStart(6)}`);
+    console.log(`\nload average ${load()} (the machine is shared: figures are best of ${REPEAT})`);
+    console.log(`${'task'.padEnd(24)} ${'job (s)'.padStart(8)} ${'GDAL (s)'.padStart(9)} ${'ratio'.padStart(6)}   ${'job CPU (s)'.padStart(11)} ${'GDAL CPU (s)'.padStart(12)} ${'ratio'.padStart(6)}`);
     for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.task))) {
-      let gdalMs = Infinity;
-      let jobMs = Infinity;
+      const best = { gdal: { ms: Infinity, cpuMs: Infinity }, job: { ms: Infinity, cpuMs: Infinity } };
       for (let i = 0; i < REPEAT; i++) {
-        gdalMs = Math.min(gdalMs, await timed(c.gdal));
+        const g = await timed(c.gdal);
         const name = `bench_${c.task.toLowerCase()}_${i}`;
         const nameParam = c.task === 'CalculateDistance' ? { outputDistanceName: name } : { outputName: name };
-        jobMs = Math.min(jobMs, await runJob(server, token, c.task, { ...c.params, ...nameParam }));
+        const j = await runJob(server, token, c.task, { ...c.params, ...nameParam });
+        for (const [key, m] of [['gdal', g], ['job', j]] as const) best[key] = { ms: Math.min(best[key].ms, m.ms), cpuMs: Math.min(best[key].cpuMs, m.cpuMs) };
       }
-      console.log(`${c.task.padEnd(24)} ${(jobMs / 1000).toFixed(2).padStart(8)} ${(gdalMs / 1000).toFixed(2).padStart(9)} ${(jobMs / gdalMs).toFixed(2).padStart(6)}${c.note ? `  (${c.note})` : ''}`);
+      const s = (ms: number, width: number) => (ms / 1000).toFixed(2).padStart(width);
+      const { gdal: g, job: j } = best;
+      console.log(`${c.task.padEnd(24)} ${s(j.ms, 8)} ${s(g.ms, 9)} ${(j.ms / g.ms).toFixed(2).padStart(6)}   ${s(j.cpuMs, 11)} ${s(g.cpuMs, 12)} ${(j.cpuMs / g.cpuMs).toFixed(2).padStart(6)}${c.note ? `  (${c.note})` : ''}`);
     }
+    console.log(`load average ${load()}`);
   } finally {
     await server.close();
     await rm(share, { recursive: true, force: true });

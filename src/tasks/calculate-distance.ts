@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
+import gdal from 'gdal-async';
+import { isFloatType } from '../raster/pixel-type.js';
 import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { applyMask, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readChoice, readPositive, workFolder } from './analysis/analysis-task.js';
@@ -74,20 +76,29 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
     signal,
   });
   context.progress(10, 'Finding the sources');
-  const grid = await readGrid(sources.source);
-  if (!grid.valid.includes(1)) throw new TaskError("'inputSourceRasterOrFeatures' has no source cells in the analysis extent.");
   const barrierValue = inputs.inputBarrierRasterOrFeatures;
-  const barriers = barrierValue ? await barrierCells('inputBarrierRasterOrFeatures', barrierValue, grid, { deps, work, signal }) : undefined;
-  context.progress(20, 'Calculating distance');
   let files: Record<string, string>;
-  if (method === 'PLANAR' && !barriers) {
-    const targets = path.join(work, 'sources.tif');
-    await writeGrid(targets, grid, [grid.valid], 'Byte');
+  const direct = method === 'PLANAR' && !barrierValue && outputs.length === 1 ? await sourceCellsMask(sources.source, work, signal) : undefined;
+  if (direct) {
+    // Distance alone from an integer raster: gdal_proximity reads its cells with data straight from it.
+    if (!direct.any) throw noSources();
+    context.progress(20, 'Calculating distance');
     files = { outputDistanceRaster: path.join(work, 'distance.tif') };
-    await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance), targets, files.outputDistanceRaster], { signal }));
-    if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
+    await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance, '255'), direct.targets, files.outputDistanceRaster], { signal }));
   } else {
-    files = await writeComputedOutputs(grid, { barriers, geodesic: method === 'GEODESIC', maxDistance }, outputs.map(([r]) => r), work);
+    const grid = await readGrid(sources.source);
+    if (!grid.valid.includes(1)) throw noSources();
+    const barriers = barrierValue ? await barrierCells('inputBarrierRasterOrFeatures', barrierValue, grid, { deps, work, signal }) : undefined;
+    context.progress(20, 'Calculating distance');
+    if (method === 'PLANAR' && !barriers) {
+      const targets = path.join(work, 'sources.tif');
+      await writeGrid(targets, grid, [grid.valid], 'Byte');
+      files = { outputDistanceRaster: path.join(work, 'distance.tif') };
+      await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance), targets, files.outputDistanceRaster], { signal }));
+      if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
+    } else {
+      files = await writeComputedOutputs(grid, { barriers, geodesic: method === 'GEODESIC', maxDistance }, outputs.map(([r]) => r), work);
+    }
   }
   const results: Record<string, OutputValue> = {};
   for (const [i, [result, name]] of outputs.entries()) {
@@ -99,9 +110,38 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
   return results;
 }
 
-/** gdal_proximity.py arguments (exported for the tests and the bench, which run the same). */
-export function proximityArgs(maxDistance: number | undefined): string[] {
-  const args = ['-q', '-values', '1', '-distunits', 'GEO', '-ot', 'Float32', '-co', 'TILED=YES'];
+const noSources = () => new TaskError("'inputSourceRasterOrFeatures' has no source cells in the analysis extent.");
+
+/**
+ * The cells with data of an integer raster as a VRT of its mask band (255 with data, 0 without),
+ * for gdal_proximity to read directly, and whether there is any: no pass through memory and no
+ * copy written, which were most of the job's time besides gdal_proximity. Undefined for floats,
+ * whose NaN cells count as no data although the mask band says otherwise (readGrid).
+ */
+async function sourceCellsMask(source: string, work: string, signal: AbortSignal): Promise<{ targets: string; any: boolean } | undefined> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    const band = await dataset.bands.getAsync(1);
+    if (isFloatType(band.dataType ?? 'Float32')) return undefined;
+    const { x: width, y: height } = await dataset.rasterSizeAsync;
+    const mask = band.getMaskBand();
+    const any = !mask || (await mask.pixels.readAsync(0, 0, width, height, new Uint8Array(width * height))).some((v) => v !== 0);
+    signal.throwIfAborted();
+    // `gdal_translate -of VRT -b mask`, in this process: a recipe, no pixels written.
+    const targets = path.join(work, 'source-cells.vrt');
+    const vrt = await gdal.translateAsync(targets, dataset, ['-of', 'VRT', '-b', 'mask']).catch(() => {
+      throw new TaskError("'inputSourceRasterOrFeatures': its cells with data could not be read.");
+    });
+    vrt.close();
+    return { targets, any };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** gdal_proximity.py arguments (exported for the tests and the bench, which run the same); `value`: the target cells' value. */
+export function proximityArgs(maxDistance: number | undefined, value = '1'): string[] {
+  const args = ['-q', '-values', value, '-distunits', 'GEO', '-ot', 'Float32', '-co', 'TILED=YES'];
   if (maxDistance !== undefined) args.push('-maxdist', String(maxDistance), '-nodata', String(OUTPUT_NODATA.Float32));
   return args;
 }

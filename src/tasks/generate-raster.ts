@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ApiError } from '../errors.js';
-import { parseRenderingRule, type RenderingRule } from '../imagery/render/raster-functions/rendering-rule.js';
+import { parseRenderingRule, ruleReadsStatistics, type RenderingRule } from '../imagery/render/raster-functions/rendering-rule.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { inspectRaster } from '../raster/inspect-raster.js';
 import { runGdalCommand } from '../raster/run-gdal-command.js';
@@ -49,8 +49,10 @@ async function runGenerateRaster(context: TaskContext): Promise<Record<string, u
   const raster = rasters[0];
   const prepared = await gdalStep('Reading the input rasters', () => prepareRasters(rasters, env, work, signal));
   const sources = await gdalStep('Aligning the input rasters', () => alignToFirst(prepared, work, signal));
-  // The statistics exportImage would use: the service's own, or (for a file) the same estimate an ingest makes.
-  const statistics = raster.statistics && !changesGrid(env) ? raster.statistics : await computeBandStatistics(sources[0]);
+  // The statistics exportImage would use: the service's own, or (for a file) the same estimate an
+  // ingest makes; only for chains whose functions read them (Stretch, Colormap).
+  let statistics = raster.statistics && !changesGrid(env) ? raster.statistics : null;
+  if (!statistics && ruleReadsStatistics(rule)) statistics = await computeBandStatistics(sources[0]);
   context.progress(10, `Running ${rule.name}`);
   const file = path.join(work, 'generated.tif');
   await gdalStep(`Running ${rule.name}`, () => applyRasterFunction(sources, rule, statistics, file)).catch((error: unknown) => {

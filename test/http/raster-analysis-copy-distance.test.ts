@@ -109,6 +109,25 @@ describe('CalculateDistance over HTTP', () => {
     expect(allocation.values[0 * 200 + 199]).toBe(allocation.noData); // beyond 2500 m
   });
 
+  it('gives distance alone from an integer raster with gdal_proximity reading its cells with data, and fails when it has none', async (ctx) => {
+    if (skip) return ctx.skip();
+    const GT = [290000, 30, 0, 9120000, 0, -30];
+    const at: Record<number, number> = { [20 * 200 + 30]: 5, [100 * 200 + 150]: 0, [140 * 200 + 10]: 9 };
+    // 0 is a value here (a source), -1 the NoData.
+    await writeRaster(path.join(env.share, 'int-sources.tif'), { width: 200, height: 150, dataType: 'Int16', noData: -1, srs: 'EPSG:31985', geoTransform: GT, creationOptions: ['TILED=YES', 'BLOCKXSIZE=64', 'BLOCKYSIZE=64'], value: (c, r) => at[r * 200 + c] ?? -1 });
+    const { status, messages } = await runAnalysisJob(env, 'CalculateDistance', { inputSourceRasterOrFeatures: { uri: '/data/int-sources.tif' }, maximumDistance: 2500, outputDistanceName: 'dist_only' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const targets = path.join(env.share, 'int-targets.tif');
+    await writeRaster(targets, { width: 200, height: 150, dataType: 'Byte', srs: 'EPSG:31985', geoTransform: GT, value: (c, r) => (at[r * 200 + c] !== undefined ? 1 : 0) });
+    const expected = path.join(env.share, 'expected-dist-only.tif');
+    await gdalCommand('gdal_proximity.py', [...proximityArgs(2500), targets, expected]);
+    expectSamePixels(readBand(await outputRasterPath(env.server, 'dist_only')), readBand(expected));
+    await writeRaster(path.join(env.share, 'no-sources.tif'), { width: 50, height: 40, dataType: 'Byte', noData: 0, srs: 'EPSG:31985', geoTransform: GT, value: () => 0 });
+    const none = await runAnalysisJob(env, 'CalculateDistance', { inputSourceRasterOrFeatures: { uri: '/data/no-sources.tif' }, outputDistanceName: 'dist_none' });
+    expect(none.status).toBe('esriJobFailed');
+    expect(none.messages.join(' ')).toMatch(/'inputSourceRasterOrFeatures' has no source cells/);
+  });
+
   it('goes around barrier cells (a wall with a gap) and beside them keeps the straight-line distance', async (ctx) => {
     if (skip) return ctx.skip();
     const GT = [290000, 30, 0, 9120000, 0, -30];

@@ -5,10 +5,8 @@ import { applyRenderingRule, clipsToShape, ruleMargin, type RenderingRule } from
 import { expandGrid, groundCellSize } from '../../imagery/render/render-grid.js';
 import { resolveSrs } from '../../imagery/render/srs-cache.js';
 import { toPixelType } from '../../raster/pixel-type.js';
+import { GMF_ALL_VALID, GMF_PER_DATASET } from '../../raster/read-reduced.js';
 import { writeOverviews } from '../../raster/write-overviews.js';
-
-// GDAL mask flag (gdal.h): one mask for all bands.
-const GMF_PER_DATASET = 0x02;
 
 /**
  * Runs a rendering rule over a whole raster with the very functions exportImage uses, on the
@@ -89,7 +87,8 @@ async function readBlock(dataset: gdal.Dataset, width: number, height: number, m
     if (band.colorInterpretation === 'Alpha') continue;
     bands.push(await readInto(band, new array(w * h), width, height, margin));
   }
-  const maskBand = first.getMaskBand();
+  // An all-valid mask is 255 everywhere: filled here rather than read.
+  const maskBand = first.getMaskFlags() & GMF_ALL_VALID ? null : first.getMaskBand();
   const mask = new Uint8Array(w * h);
   if (maskBand) await readInto(maskBand, mask, width, height, margin);
   else for (let row = 0; row < height; row++) mask.fill(255, (row + margin) * w + margin, (row + margin) * w + margin + width);

@@ -12,11 +12,9 @@ import { TaskError, type TaskContext } from '../../jobs/task.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
-import { isFloatType } from '../../raster/pixel-type.js';
+import { addInternalOverviews } from '../../raster/internal-overviews.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
-import { runGdalCommand } from '../../raster/run-gdal-command.js';
-import { overviewLevels } from '../../raster/write-overviews.js';
 import { describeRaster } from '../image-collection/ingest-image.js';
 import { JobJournal, type JournalEntry } from '../image-collection/job-journal.js';
 import { createAndPublishCollection } from '../image-collection/publish-service.js';
@@ -98,21 +96,13 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
 
 /**
  * Puts a result into the raster store without touching its pixels. A tiled GeoTIFF (what the
- * tasks write) is moved in and given internal overviews (average for floats, nearest for
- * integer classes and counts); anything else is copied as a lossless COG. Moving instead of
+ * tasks write) gets internal overviews in place (average for floats, nearest for integer classes
+ * and counts) and is moved in; anything else is copied as a lossless COG. Moving instead of
  * re-encoding halves a job's time on large grids (bench/raster-analysis.ts).
  */
 async function storeRaster(file: string, stored: string, signal: AbortSignal): Promise<RasterInfo> {
-  const source = await inspectRaster(file, { signal });
-  const tiled = source.driver === 'GTiff' && source.blockSize.width < source.width && source.blockSize.width % 16 === 0;
-  if (!tiled) return convertToCog(file, stored, { compression: 'DEFLATE' }, signal);
+  if (!(await addInternalOverviews(file, signal))) return convertToCog(file, stored, { compression: 'DEFLATE' }, signal);
   await rename(file, stored).catch(async () => copyFile(file, stored));
-  const levels = overviewLevels(source.width, source.height).map(String);
-  // Writers that hold the pixels in memory made the overviews already (raster/write-overviews.ts).
-  if (levels.length > 0 && source.overviewFactors.length === 0) {
-    const resampling = isFloatType(source.dataType) ? 'average' : 'nearest';
-    await runGdalCommand('gdaladdo', ['-q', '-r', resampling, '--config', 'COMPRESS_OVERVIEW', 'DEFLATE', stored, ...levels], { signal });
-  }
   return inspectRaster(stored, { signal });
 }
 

@@ -20,6 +20,7 @@ const NAMED_RAMPS: Record<string, Array<[number, Rgb]>> = {
  */
 export const colormapFunction: RasterFunction = {
   description: 'Maps pixel values to colours: explicit entries, a named colormap or a color ramp.',
+  readsStatistics: true,
   apply: (block, args, context) => applyColormap(block, args, context),
 };
 

@@ -47,40 +47,35 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
   const z2 = light.z * light.z;
   const sx = 8 * light.cellX;
   const sy = 8 * light.cellY;
+  const shadeOf = (a: number, b: number, c: number, d: number, f: number, g: number, h: number, k: number): number => {
+    const dzdx = (c + 2 * f + k - (a + 2 * d + g)) / sx;
+    const dzdy = (g + 2 * h + k - (a + 2 * b + c)) / sy;
+    const value = (cosZenith + ax * dzdx + ay * dzdy) / Math.sqrt(1 + z2 * (dzdx * dzdx + dzdy * dzdy));
+    return value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
+  };
+  // Cells with data: the mask set and the value a number. Edge cells, and cells beside one
+  // without data, take the slow path (missing neighbours take the centre's value).
+  const valid = new Uint8Array(width * height);
+  for (let i = 0; i < valid.length; i++) valid[i] = mask[i] !== 0 && elevation[i] === elevation[i] ? 1 : 0;
   const at = (col: number, row: number, fallback: number): number => {
     if (col < 0 || row < 0 || col >= width || row >= height) return fallback;
     const i = row * width + col;
-    return mask[i] === 0 || Number.isNaN(elevation[i]) ? fallback : elevation[i];
+    return valid[i] === 0 ? fallback : elevation[i];
   };
+  const edge = (col: number, row: number, e: number): number =>
+    shadeOf(at(col - 1, row - 1, e), at(col, row - 1, e), at(col + 1, row - 1, e), at(col - 1, row, e), at(col + 1, row, e), at(col - 1, row + 1, e), at(col, row + 1, e), at(col + 1, row + 1, e));
   for (let row = 0; row < height; row++) {
+    const inner = row > 0 && row < height - 1;
     for (let col = 0; col < width; col++) {
       const i = row * width + col;
-      const e = elevation[i];
-      if (mask[i] === 0 || Number.isNaN(e)) continue;
-      let a: number, b: number, c: number, d: number, f: number, g: number, h: number, k: number;
-      const interior = row > 0 && col > 0 && row < height - 1 && col < width - 1;
-      if (interior && mask[i - width - 1] && mask[i - width] && mask[i - width + 1] && mask[i - 1] && mask[i + 1] && mask[i + width - 1] && mask[i + width] && mask[i + width + 1]) {
-        a = elevation[i - width - 1];
-        b = elevation[i - width];
-        c = elevation[i - width + 1];
-        d = elevation[i - 1];
-        f = elevation[i + 1];
-        g = elevation[i + width - 1];
-        h = elevation[i + width];
-        k = elevation[i + width + 1];
-        if (Number.isNaN(a + b + c + d + f + g + h + k)) [a, b, c, d, f, g, h, k] = neighbours(at, col, row, e);
-      } else [a, b, c, d, f, g, h, k] = neighbours(at, col, row, e);
-      const dzdx = (c + 2 * f + k - (a + 2 * d + g)) / sx;
-      const dzdy = (g + 2 * h + k - (a + 2 * b + c)) / sy;
-      const value = (cosZenith + ax * dzdx + ay * dzdy) / Math.sqrt(1 + z2 * (dzdx * dzdx + dzdy * dzdy));
-      out[i] = value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
+      if (valid[i] === 0) continue;
       outMask[i] = mask[i];
+      const up = i - width;
+      const down = i + width;
+      if (inner && col > 0 && col < width - 1 && (valid[up - 1] & valid[up] & valid[up + 1] & valid[i - 1] & valid[i + 1] & valid[down - 1] & valid[down] & valid[down + 1]) === 1) {
+        out[i] = shadeOf(elevation[up - 1], elevation[up], elevation[up + 1], elevation[i - 1], elevation[i + 1], elevation[down - 1], elevation[down], elevation[down + 1]);
+      } else out[i] = edge(col, row, elevation[i]);
     }
   }
   return { width, height, bands: [out], mask: outMask, pixelType: 'U8' };
-}
-
-/** The 3×3 neighbours of a cell (a, b, c / d, f / g, h, k); missing ones take the centre's value. */
-function neighbours(at: (col: number, row: number, fallback: number) => number, col: number, row: number, e: number): number[] {
-  return [at(col - 1, row - 1, e), at(col, row - 1, e), at(col + 1, row - 1, e), at(col - 1, row, e), at(col + 1, row, e), at(col - 1, row + 1, e), at(col, row + 1, e), at(col + 1, row + 1, e)];
 }

@@ -22,6 +22,8 @@ export type FunctionArguments = Record<string, unknown>;
 export interface RasterFunction {
   description: string;
   margin?: (args: FunctionArguments) => number;
+  /** True when it reads `context.statistics` (the others are never given them, so none are computed). */
+  readsStatistics?: boolean;
   apply: (block: PixelBlock, args: FunctionArguments, context: FunctionContext, outputPixelType?: string) => PixelBlock;
 }
 

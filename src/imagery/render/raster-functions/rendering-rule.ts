@@ -160,6 +160,16 @@ function sourceBlock(index: number, context: FunctionContext): PixelBlock {
   return block;
 }
 
+/**
+ * True when a function of the chain that is given the statistics (one reading the block itself,
+ * see applyRenderingRule) uses them: GenerateRaster computes statistics of its input only then.
+ */
+export function ruleReadsStatistics(rule: RenderingRule | null): boolean {
+  if (!rule) return false;
+  if (!rule.input && !rule.source && FUNCTIONS[rule.name].readsStatistics) return true;
+  return ruleReadsStatistics(rule.input ?? null) || (rule.rasters ?? []).some((ref) => 'rule' in ref && ruleReadsStatistics(ref.rule));
+}
+
 /** True when the chain ends in a Clip keeping the inside of a shape (the output may shrink to it). */
 export function clipsToShape(rule: RenderingRule | null): boolean {
   return Boolean(rule && rule.name === 'Clip' && isInsideClip(rule.args));

@@ -31,6 +31,7 @@ const BINS = 1024;
  */
 export const stretchFunction: RasterFunction = {
   description: 'Stretches pixel values to 0–255 (none, standard deviation, histogram equalization, min-max, percent clip, sigmoid).',
+  readsStatistics: true,
   apply: (block, args, context, outputPixelType) => stretchBlock(block, args, context, outputPixelType ?? 'U8'),
 };
 

@@ -1,0 +1,57 @@
+import gdal from 'gdal-async';
+import { openRaster } from './inspect-raster.js';
+import { isFloatType } from './pixel-type.js';
+import { throwIfAborted } from './raster-error.js';
+import { overviewLevels } from './write-overviews.js';
+
+/**
+ * Gives a tiled GeoTIFF a tool wrote (gdalwarp, gdal_rasterize, gdal_proximity…) its internal
+ * overviews in this process: `average` for floats, `nearest` for integer classes and counts,
+ * ZSTD level 1 as the writers that hold pixels in memory use (write-overviews.ts). The same GDAL
+ * code as `gdaladdo`, without starting it: on a busy machine starting the process cost as much as
+ * the overviews (bench/raster-analysis.ts). Runs on the libuv pool.
+ * Returns false, touching nothing, when the file is not a tiled GeoTIFF (it needs a COG copy).
+ */
+export async function addInternalOverviews(file: string, signal?: AbortSignal): Promise<boolean> {
+  throwIfAborted(signal);
+  const layout = await readLayout(file);
+  if (!layout) return false;
+  const levels = overviewLevels(layout.width, layout.height);
+  // Writers that hold the pixels in memory made the overviews already.
+  if (levels.length === 0 || layout.hasOverviews) return true;
+  throwIfAborted(signal);
+  const dataset = await gdal.openAsync(file, 'r+');
+  try {
+    await withOverviewCompression(() => dataset.buildOverviewsAsync(layout.float ? 'AVERAGE' : 'NEAREST', levels));
+    await dataset.flushAsync();
+  } finally {
+    dataset.close();
+  }
+  return true;
+}
+
+/** Size, pixel kind and overviews of a tiled GeoTIFF (read-only open); null for anything else. */
+async function readLayout(file: string): Promise<{ width: number; height: number; float: boolean; hasOverviews: boolean } | null> {
+  const dataset = await openRaster(file);
+  try {
+    const band = await dataset.bands.getAsync(1);
+    const { x: width, y: height } = await dataset.rasterSizeAsync;
+    const block = band.blockSize;
+    if (dataset.driver.description !== 'GTiff' || block.x >= width || block.x % 16 !== 0) return null;
+    return { width, height, float: isFloatType(band.dataType ?? ''), hasOverviews: band.overviews.count() > 0 };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** GDAL reads the overview compression from configuration options: set for the call, then restored. */
+async function withOverviewCompression<T>(work: () => Promise<T>): Promise<T> {
+  const settings = { COMPRESS_OVERVIEW: 'ZSTD', ZSTD_LEVEL_OVERVIEW: '1' };
+  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, gdal.config.get(key)]));
+  for (const [key, value] of Object.entries(settings)) gdal.config.set(key, value);
+  try {
+    return await work();
+  } finally {
+    for (const [key, value] of Object.entries(previous)) gdal.config.set(key, value);
+  }
+}
