@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ORIGIN, demoPixel } from '../../src/imagery/demo.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare, runJob } from '../http/imagery-http.js';
@@ -135,16 +136,29 @@ async function expectNoErrors(sdk: SdkPage, allowMissingTiles = false): Promise<
 }
 
 describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
-  it('loads and draws the demo collection, identifies a pixel, shows a legend', async () => {
+  it('loads and draws the demo collection, identifies the source pixel, switches a rendering rule, shows a legend', async () => {
     const sdk = await showLayer('DemoImagery');
     const shot = await viewScreenshot(sdk.page);
     expect(paintedPixels(shot)).toBeGreaterThan(shot.width * shot.height * 0.5);
-    const identified = await sdk.page.evaluate(async () => {
-      const { layer, view } = window as any;
-      const result = await layer.identify({ geometry: view.center });
+    const [gx, gy] = [100, 150];
+    const identified = await sdk.page.evaluate(async (at) => {
+      const { layer, arcgis: a } = window as any;
+      const result = await layer.identify({ geometry: new a.Point({ x: at.x, y: at.y, spatialReference: { wkid: 3857 } }) });
       return result.value as string;
-    });
+    }, { x: DEMO_ORIGIN.x + (gx + 0.5) * DEMO_ORIGIN.pixel, y: DEMO_ORIGIN.y - (gy + 0.5) * DEMO_ORIGIN.pixel });
     expect(identified).toMatch(/^\d+ \d+ \d+$/); // ArcGIS joins band values with spaces
+    // The generated tile's values, to the error of the JPEG COG CreateImageCollection stores.
+    const source = demoPixel(gx, gy);
+    identified.split(' ').map(Number).forEach((v, b) => expect(Math.abs(v - source[b]!), `${identified} for ${source}`).toBeLessThan(8));
+    await sdk.page.evaluate(() => {
+      const { layer, arcgis } = window as any;
+      layer.rasterFunction = new arcgis.RasterFunction({ functionName: 'ExtractBand', functionArguments: { BandIDs: [0] } });
+    });
+    await redrawn(sdk);
+    const ruled = await viewScreenshot(sdk.page);
+    expect(paintedPixels(ruled)).toBeGreaterThan(ruled.width * ruled.height * 0.5);
+    expect(Buffer.compare(Buffer.from(shot.data), Buffer.from(ruled.data))).not.toBe(0);
+    expect(sdk.requests.some((r) => r.path.endsWith('/exportImage') && /ExtractBand/.test(r.params.get('renderingRule') ?? ''))).toBe(true);
     await sdk.page.evaluate(async () => {
       const { view, arcgis } = window as any;
       const legend = new arcgis.Legend({ view, container: document.createElement('div') });
