@@ -11,7 +11,7 @@ const MARKER = 'demo.imagery.created';
 export const DEMO_COLLECTION = 'DemoImagery';
 const TILE = 256;
 // Four tiles of 256 × 256 at 40 m over the Alps (Web Mercator), a synthetic relief shading.
-const ORIGIN = { x: 800_000, y: 5_900_000, pixel: 40 };
+export const DEMO_ORIGIN = { x: 800_000, y: 5_900_000, pixel: 40 };
 
 /**
  * The demo image collection of a first start: four generated GeoTIFF tiles uploaded as portal
@@ -67,27 +67,36 @@ async function shareWhenDone(context: AppContext, jobId: string, isClosed: () =>
   if (service.itemId) await context.stores.items.update(service.itemId, { access: 'public' });
 }
 
-/** A smooth synthetic landscape: hills shaded from the north-west, green valleys, white tops. */
+/** One demo tile of the 2 × 2 grid. */
 async function writeDemoTile(file: string, column: number, row: number): Promise<void> {
   const dataset = await gdal.drivers.get('GTiff').createAsync(file, TILE, TILE, 3, gdal.GDT_Byte, ['TILED=YES', 'COMPRESS=DEFLATE']);
-  const x0 = ORIGIN.x + column * TILE * ORIGIN.pixel;
-  const y0 = ORIGIN.y - row * TILE * ORIGIN.pixel;
-  dataset.geoTransform = [x0, ORIGIN.pixel, 0, y0, 0, -ORIGIN.pixel];
+  const x0 = DEMO_ORIGIN.x + column * TILE * DEMO_ORIGIN.pixel;
+  const y0 = DEMO_ORIGIN.y - row * TILE * DEMO_ORIGIN.pixel;
+  dataset.geoTransform = [x0, DEMO_ORIGIN.pixel, 0, y0, 0, -DEMO_ORIGIN.pixel];
   dataset.srs = gdal.SpatialReference.fromEPSG(3857);
   const bands = [new Uint8Array(TILE * TILE), new Uint8Array(TILE * TILE), new Uint8Array(TILE * TILE)];
   for (let j = 0; j < TILE; j++) {
     for (let i = 0; i < TILE; i++) {
-      const gx = column * TILE + i;
-      const gy = row * TILE + j;
-      const height = Math.sin(gx / 37) * Math.cos(gy / 53) + 0.5 * Math.sin((gx + gy) / 23);
-      const shade = 0.6 + 0.4 * Math.cos(gx / 37) * Math.cos(gy / 53);
-      const snow = height > 1 ? 1 : 0;
+      const [r, g, b] = demoPixel(column * TILE + i, row * TILE + j);
       const k = i + j * TILE;
-      bands[0]![k] = Math.round(snow ? 235 * shade : (90 + 60 * height) * shade);
-      bands[1]![k] = Math.round(snow ? 240 * shade : (130 + 50 * height) * shade);
-      bands[2]![k] = Math.round(snow ? 250 * shade : (70 + 30 * height) * shade);
+      bands[0]![k] = r;
+      bands[1]![k] = g;
+      bands[2]![k] = b;
     }
   }
   for (let b = 0; b < 3; b++) await dataset.bands.get(b + 1).pixels.writeAsync(0, 0, TILE, TILE, bands[b]!);
   dataset.close();
+}
+
+/**
+ * The demo's RGB at a pixel of the whole 512 × 512 grid (column gx, row gy from DEMO_ORIGIN): a
+ * smooth synthetic landscape, hills shaded from the north-west, green valleys, white tops.
+ */
+export function demoPixel(gx: number, gy: number): [number, number, number] {
+  const height = Math.sin(gx / 37) * Math.cos(gy / 53) + 0.5 * Math.sin((gx + gy) / 23);
+  const shade = 0.6 + 0.4 * Math.cos(gx / 37) * Math.cos(gy / 53);
+  const snow = height > 1;
+  return snow
+    ? [Math.round(235 * shade), Math.round(240 * shade), Math.round(250 * shade)]
+    : [Math.round((90 + 60 * height) * shade), Math.round((130 + 50 * height) * shade), Math.round((70 + 30 * height) * shade)];
 }

@@ -1,5 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SERVICE } from '../../src/features/demo.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService } from '../http/features-helpers.js';
 import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, type SdkPage } from './arcgis-sdk.js';
@@ -8,14 +9,15 @@ import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, ty
  * The ArcGIS Maps SDK for JavaScript's FeatureLayer against a private hosted feature service (the
  * 100-point grid), signed in through IdentityManager.registerToken as an app does after OAuth:
  * load, draw (pbf), popups, counts, extents, the statistics smart mapping and charts send,
- * clustering, and applyEdits round trips. Every request is recorded; none may answer an error.
+ * clustering, and applyEdits round trips; and the public demo layer (WorldPlaces), anonymously.
+ * Every request is recorded; none may answer an error.
  */
 let server: TestServer;
 let browser: Browser;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demo: true });
   token = await server.token();
   await createGridService(server, token, 'sdkgrid');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -36,13 +38,17 @@ const DRAWN = `window.drawn = async () => {
   }
 }`;
 
-async function showLayer(): Promise<SdkPage> {
+/**
+ * Opens a MapView with one FeatureLayer, zoomed to its extent, and waits until drawn: the private
+ * grid service, signed in, unless another layer URL is given (then anonymous).
+ */
+async function showLayer(url = `${server.url}/rest/services/Hosted/sdkgrid/FeatureServer/0`, signIn = true): Promise<SdkPage> {
   const sdk = await openSdkPage(browser, server.url);
   await sdk.page.evaluate(DRAWN);
   await sdk.page.evaluate(
     async ({ services, url, token }) => {
       const a = (window as any).arcgis;
-      a.IdentityManager.registerToken({ server: services, token, userId: 'admin', expires: Date.now() + 3_600_000, ssl: false });
+      if (token) a.IdentityManager.registerToken({ server: services, token, userId: 'admin', expires: Date.now() + 3_600_000, ssl: false });
       const layer = new a.FeatureLayer({ url, outFields: ['*'], popupTemplate: { title: '{NAME}', content: 'Population {POP}' } });
       const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }) });
       Object.assign(window, { view, layer });
@@ -51,7 +57,7 @@ async function showLayer(): Promise<SdkPage> {
       await view.goTo(layer.fullExtent.clone().expand(1.2));
       await (window as any).drawn();
     },
-    { services: `${server.url}/rest/services`, url: `${server.url}/rest/services/Hosted/sdkgrid/FeatureServer/0`, token },
+    { services: `${server.url}/rest/services`, url, token: signIn ? token : undefined },
   );
   await sdk.settle();
   return sdk;
@@ -142,6 +148,29 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
     expect(edits).toMatchObject({ addError: null, updateError: null, deleteError: null, attributes: { NAME: 'sdk', POP: 1001, CAT: 'C' }, after: 100 });
     expect(edits.x).toBeCloseTo(4.5, 6);
     expect(sdk.requests.filter((r) => r.path.endsWith('/applyEdits'))).toHaveLength(3);
+    await expectNoErrors(sdk);
+    await sdk.close();
+  }, 300_000);
+
+  it('draws the demo layer anonymously, counts it, and fills a popup from it', async () => {
+    const sdk = await showLayer(`${server.url}/rest/services/Hosted/${DEMO_SERVICE}/FeatureServer/0`, false);
+    expect(sdk.requests.some((r) => r.path.endsWith(`/${DEMO_SERVICE}/FeatureServer/0/query`) && r.params.get('f') === 'pbf')).toBe(true);
+    const shot = await viewScreenshot(sdk.page);
+    expect(paintedPixels(shot)).toBeGreaterThan(20);
+    const expected = await server.get(`/rest/services/Hosted/${DEMO_SERVICE}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
+    const result = await sdk.page.evaluate(async () => {
+      const { layer, view, arcgis: a } = window as any;
+      const timeout = (what: string) => new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 20_000));
+      const count = await layer.queryFeatureCount();
+      const at = new a.Point({ x: 18.4241, y: -33.9249, spatialReference: { wkid: 4326 } }); // Cape Town
+      await Promise.race([view.openPopup({ location: at }), timeout('openPopup')]);
+      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(at)), timeout('fetchFeatures')]);
+      const graphics: any[] = await Promise.race([fetched.allGraphicsPromise, timeout('allGraphicsPromise')]) as any[];
+      return { count, names: graphics.map((f: any) => f.attributes.NAME) };
+    });
+    expect(expected.count).toBeGreaterThan(0);
+    expect(result.count).toBe(expected.count);
+    expect(result.names).toContain('Cape Town');
     await expectNoErrors(sdk);
     await sdk.close();
   }, 300_000);

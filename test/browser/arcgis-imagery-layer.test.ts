@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ORIGIN, demoPixel } from '../../src/imagery/demo.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare, runJob } from '../http/imagery-http.js';
@@ -60,7 +61,12 @@ afterAll(async () => {
 
 /**
  * Opens a MapView with one ImageryLayer (or ImageryTileLayer) over the service, zoomed to its
- * extent, and waits until drawn. The view is in the layer's SR unless `viewWkid` is given.
+ * extent, and waits until drawn. The view is in the layer's SR unless `viewWkid` is given: then
+ * the view is made ready in that SR before the layer is added, as with a basemap. A view whose
+ * SR is forced and whose only layer is in another SR needs that layer's extent projected before
+ * it is ready, and the SDK does it with whichever loads first, its projection engine or the
+ * geometry service at utility.arcgisonline.com (`esriConfig.geometryServiceUrl`); offline the
+ * service call fails and the view never becomes ready, which is how these cases used to hang.
  */
 async function showLayer(name: string, options: Record<string, unknown> = {}, type: 'ImageryLayer' | 'ImageryTileLayer' = 'ImageryLayer', viewWkid?: number): Promise<SdkPage> {
   const sdk = await openSdkPage(browser, server.url);
@@ -68,12 +74,16 @@ async function showLayer(name: string, options: Record<string, unknown> = {}, ty
   await sdk.page.evaluate(
     async ({ url, options, type, viewWkid }) => {
       const a = (window as any).arcgis;
+      const bounded = (window as any).bounded;
       const layer = new a[type]({ url, ...options });
-      const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }), ...(viewWkid ? { spatialReference: { wkid: viewWkid } } : {}) });
+      const map = new a.Map({ layers: viewWkid ? [] : [layer] });
+      const view = new a.MapView({ container: 'view', map, ...(viewWkid ? { spatialReference: { wkid: viewWkid }, extent: { xmin: -1e6, ymin: -1e6, xmax: 1e6, ymax: 1e6, spatialReference: { wkid: viewWkid } } } : {}) });
       Object.assign(window, { view, layer });
-      await layer.load();
-      await view.when();
-      await view.goTo(layer.fullExtent);
+      await bounded(layer.load(), 'layer.load()');
+      await bounded(view.when(), 'view.when()');
+      if (viewWkid) map.add(layer);
+      // goTo projects the layer's extent with the SDK's own projection engine.
+      await bounded(view.goTo(layer.fullExtent), 'view.goTo()');
       await (window as any).drawn();
     },
     { url: `${server.url}/rest/services/Hosted/${name}/ImageServer`, options, type, viewWkid },
@@ -83,15 +93,30 @@ async function showLayer(name: string, options: Record<string, unknown> = {}, ty
 }
 
 /**
- * `window.drawn()`: resolves once the layer view has stopped updating for half a second (it is
- * briefly idle before its first fetch starts).
+ * `window.bounded(promise, what)`: the promise, or an error naming what did not finish in time.
+ * `window.drawn()`: resolves once the view and the layer view have stopped updating for half a
+ * second (the layer view is briefly idle before its first fetch starts); fails after two minutes
+ * (the machine may be loaded) instead of hanging.
  */
-const DRAWN = `window.drawn = async () => {
-  const { view, layer, arcgis } = window;
-  const layerView = await view.whenLayerView(layer);
+const DRAWN = `window.bounded = (promise, what, ms = 120000) => Promise.race([
+  promise,
+  new Promise((_, reject) => setTimeout(() => reject(new Error(what + ' did not finish in ' + ms + ' ms: ' + window.viewState())), ms)),
+]);
+window.viewState = () => {
+  const { view, layer } = window;
+  return JSON.stringify({
+    view: view && { ready: view.ready, updating: view.updating, sr: view.spatialReference?.wkid, center: view.center?.toJSON(), scale: view.scale, fatalError: String(view.fatalError ?? '') },
+    layer: layer && { loaded: layer.loaded, loadError: String(layer.loadError ?? ''), sr: layer.spatialReference?.wkid },
+  });
+};
+window.drawn = async () => {
+  const { view, layer } = window;
+  const layerView = await window.bounded(view.whenLayerView(layer), 'view.whenLayerView()');
+  const deadline = Date.now() + 120000;
   for (let quiet = 0; quiet < 5; ) {
+    if (Date.now() > deadline) throw new Error('still updating after 120 s: view.updating ' + view.updating + ', layerView.updating ' + layerView.updating);
     await new Promise((r) => setTimeout(r, 100));
-    quiet = layerView.updating ? 0 : quiet + 1;
+    quiet = view.updating || layerView.updating ? 0 : quiet + 1;
   }
 }`;
 
@@ -111,16 +136,29 @@ async function expectNoErrors(sdk: SdkPage, allowMissingTiles = false): Promise<
 }
 
 describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
-  it('loads and draws the demo collection, identifies a pixel, shows a legend', async () => {
+  it('loads and draws the demo collection, identifies the source pixel, switches a rendering rule, shows a legend', async () => {
     const sdk = await showLayer('DemoImagery');
     const shot = await viewScreenshot(sdk.page);
     expect(paintedPixels(shot)).toBeGreaterThan(shot.width * shot.height * 0.5);
-    const identified = await sdk.page.evaluate(async () => {
-      const { layer, view } = window as any;
-      const result = await layer.identify({ geometry: view.center });
+    const [gx, gy] = [100, 150];
+    const identified = await sdk.page.evaluate(async (at) => {
+      const { layer, arcgis: a } = window as any;
+      const result = await layer.identify({ geometry: new a.Point({ x: at.x, y: at.y, spatialReference: { wkid: 3857 } }) });
       return result.value as string;
-    });
+    }, { x: DEMO_ORIGIN.x + (gx + 0.5) * DEMO_ORIGIN.pixel, y: DEMO_ORIGIN.y - (gy + 0.5) * DEMO_ORIGIN.pixel });
     expect(identified).toMatch(/^\d+ \d+ \d+$/); // ArcGIS joins band values with spaces
+    // The generated tile's values, to the error of the JPEG COG CreateImageCollection stores.
+    const source = demoPixel(gx, gy);
+    identified.split(' ').map(Number).forEach((v, b) => expect(Math.abs(v - source[b]!), `${identified} for ${source}`).toBeLessThan(8));
+    await sdk.page.evaluate(() => {
+      const { layer, arcgis } = window as any;
+      layer.rasterFunction = new arcgis.RasterFunction({ functionName: 'ExtractBand', functionArguments: { BandIDs: [0] } });
+    });
+    await redrawn(sdk);
+    const ruled = await viewScreenshot(sdk.page);
+    expect(paintedPixels(ruled)).toBeGreaterThan(ruled.width * ruled.height * 0.5);
+    expect(Buffer.compare(Buffer.from(shot.data), Buffer.from(ruled.data))).not.toBe(0);
+    expect(sdk.requests.some((r) => r.path.endsWith('/exportImage') && /ExtractBand/.test(r.params.get('renderingRule') ?? ''))).toBe(true);
     await sdk.page.evaluate(async () => {
       const { view, arcgis } = window as any;
       const legend = new arcgis.Legend({ view, container: document.createElement('div') });
@@ -236,30 +274,52 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
       await sdk.close();
     }, 300_000);
   }
-  // A collection in UTM advertises its tiling scheme in UTM: drawn from tiles, and by exportImage.
-  for (const [type, viewWkid] of [['ImageryTileLayer', undefined], ['ImageryLayer', undefined]] as const) {
-    it(`draws the UTM collection as an ${type} in a view in ${viewWkid ?? 'its own SR'}, each colour where the source has it`, async () => {
+  // A collection in UTM advertises its tiling scheme in UTM. The SDK draws it from those tiles and
+  // by exportImage, in a view in the collection's SR and in a Web Mercator view: the tiles it
+  // reprojects itself, exportImage the server reprojects (bboxSR and imageSR 3857).
+  for (const [type, viewWkid] of [['ImageryTileLayer', undefined], ['ImageryLayer', undefined], ['ImageryTileLayer', 3857], ['ImageryLayer', 3857]] as const) {
+    it(`draws the UTM collection as an ${type} in a view in ${viewWkid ?? 'its own SR'}, each colour where the source has it, identify gives the source's values`, async () => {
       const sdk = await showLayer('sdkutm', {}, type, viewWkid);
       const info = sdk.requests.find((r) => r.path === '/rest/services/Hosted/sdkutm/ImageServer')?.json as any;
       expect(info.tileInfo.spatialReference.wkid).toBe(32633);
       const used = sdk.requests.filter((r) => (type === 'ImageryTileLayer' ? /\/tile\/\d+\/\d+\/\d+$/ : /\/exportImage$/).test(r.path));
       expect(used.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+      if (type === 'ImageryLayer') {
+        // The SDK asks for pictures in the view's SR; the server reprojects.
+        const sr = JSON.stringify(viewWkid ?? 32633);
+        expect(used.every((r) => [r.params.get('bboxSR'), r.params.get('imageSR')].every((p) => (p ?? '').includes(sr) || (viewWkid === 3857 && (p ?? '').includes('102100'))))).toBe(true);
+      }
       const shot = await viewScreenshot(sdk.page);
       // Where the middle of each quadrant is on screen, per the view.
       const quarter = UTM.size / 4;
       const places = [[quarter, quarter], [3 * quarter, quarter], [quarter, 3 * quarter], [3 * quarter, 3 * quarter]].map(([c, r]) => ({
         x: UTM.x0 + (c! + 0.5) * UTM.pixel, y: UTM.y0 - (r! + 0.5) * UTM.pixel, rgb: utmColour(c!, r!),
       }));
-      const screen: Array<{ x: number; y: number }> = await sdk.page.evaluate((points) => {
-        const { view, arcgis: a } = window as any;
-        return points.map((p) => view.toScreen(new a.Point({ x: p.x, y: p.y, spatialReference: { wkid: 32633 } })));
+      const found: Array<{ screen: { x: number; y: number }; value: unknown }> = await sdk.page.evaluate(async (points) => {
+        const { view, layer, arcgis: a, bounded } = window as any;
+        const out = [];
+        for (const p of points) {
+          const point = new a.Point({ x: p.x, y: p.y, spatialReference: { wkid: 32633 } });
+          // ImageryLayer.identify asks the server; ImageryTileLayer.identify reads its own tiles.
+          const identified = await bounded(layer.identify(layer.type === 'imagery' ? { geometry: point } : point), 'identify');
+          out.push({ screen: view.toScreen(point), value: identified.value });
+        }
+        return out;
       }, places);
       for (const [i, place] of places.entries()) {
-        const { x, y } = screen[i]!;
+        const { x, y } = found[i]!.screen;
         const at = (Math.round(y) * shot.width + Math.round(x)) * 4;
-        const found = [shot.data[at]!, shot.data[at + 1]!, shot.data[at + 2]!];
-        for (let b = 0; b < 3; b++) expect(Math.abs(found[b]! - place.rgb[b]!), `${found} for ${place.rgb} at ${x},${y}`).toBeLessThan(24);
+        const painted = [shot.data[at]!, shot.data[at + 1]!, shot.data[at + 2]!];
+        for (let b = 0; b < 3; b++) expect(Math.abs(painted[b]! - place.rgb[b]!), `${painted} for ${place.rgb} at ${x},${y}`).toBeLessThan(24);
+        // The source's values, to JPEG's error: CreateImageCollection stores 8-bit RGB as JPEG
+        // COGs, which ImageryLayer.identify reads on the server (band values joined by spaces),
+        // and ImageryTileLayer.identify reads the values from its tiles, JPEG in a MIXED cache.
+        const value = found[i]!.value;
+        const bands = typeof value === 'string' ? value.split(' ').map(Number) : Array.from(value as number[], Number);
+        for (let b = 0; b < 3; b++) expect(Math.abs(bands[b]! - place.rgb[b]!), `${String(value)} for ${place.rgb}`).toBeLessThan(8);
       }
+      await sdk.settle();
+      if (type === 'ImageryLayer') expect(sdk.requests.filter((r) => r.path.endsWith('/identify')).length).toBeGreaterThanOrEqual(places.length);
       await expectNoErrors(sdk, true);
       await sdk.close();
     }, 300_000);
