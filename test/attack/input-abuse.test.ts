@@ -50,7 +50,7 @@ async function send(label: string, target: string, body: BodyInit, headers: Reco
 }
 
 /** Any answer: an error envelope, an item added, or a transport failure. */
-type AbuseAnswer = ErrorAnswer & { id?: string; transport?: string };
+type AbuseAnswer = Partial<ErrorAnswer> & { id?: string; transport?: string };
 
 const form = (values: Record<string, string>) => new URLSearchParams(values);
 

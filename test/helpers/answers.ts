@@ -12,14 +12,15 @@ export interface ArcGISError {
   messageCode?: string;
 }
 
-/** An answer the test expects to be an error envelope. */
-export interface ErrorEnvelope {
-  error: ArcGISError;
-}
+/** An answer the test expects to be an error envelope and nothing else. */
+export type ErrorEnvelope = ErrorAnswer;
 
-/** An answer that is (or may be) an error envelope. */
+/**
+ * An answer that may be an error envelope. `error` is typed as present, as geometry members are:
+ * a test reads it when it expects an error and otherwise checks that it is undefined.
+ */
 export interface ErrorAnswer {
-  error?: ArcGISError;
+  error: ArcGISError;
 }
 
 export interface SpatialReference {
@@ -86,7 +87,8 @@ export interface EditResult {
   objectId: number;
   globalId?: string;
   success: boolean;
-  error?: { code: number; description: string };
+  /** Typed as present: read when the test expects the row to fail. */
+  error: { code: number; description: string };
 }
 
 /** A layer's applyEdits / addFeatures / updateFeatures / deleteFeatures answer. */
@@ -96,6 +98,7 @@ export interface EditsAnswer extends ErrorAnswer {
   deleteResults: EditResult[];
   attachments?: unknown;
   success?: boolean;
+  editMoment?: number;
 }
 
 /** A service's applyEdits answer: one entry per layer. */
@@ -147,6 +150,15 @@ export interface Item extends ErrorAnswer {
   [key: string]: unknown;
 }
 
+/** A portal user (`community/self`, `community/users/<name>`). */
+export interface UserJson extends ErrorAnswer {
+  username: string;
+  fullName?: string;
+  role: string;
+  privileges?: string[];
+  [key: string]: unknown;
+}
+
 /** createService's answer. */
 export interface CreatedService extends ErrorAnswer {
   success?: boolean;
@@ -158,6 +170,24 @@ export interface CreatedService extends ErrorAnswer {
   type?: string;
 }
 
+/** A query answer with `f=geojson`. */
+export interface GeoJsonAnswer extends ErrorAnswer {
+  type: string;
+  features: Array<{ type: string; id?: number | string; properties: Record<string, unknown>; geometry: { type: string; coordinates: number[][][] } }>;
+  [key: string]: unknown;
+}
+
+/** A folder of the services directory (`rest/services/Hosted`). */
+export interface FolderJson extends ErrorAnswer {
+  folders: string[];
+  services: Array<{ name: string; type: string }>;
+}
+
+/** publish's answer: one entry per service made. */
+export interface PublishAnswer extends ErrorAnswer {
+  services: Array<{ type: string; status: string; serviceurl: string; serviceItemId: string; error?: ArcGISError; [key: string]: unknown }>;
+}
+
 /** A `{ success: true }` kind of answer (admin and portal operations). */
 export interface SuccessAnswer extends ErrorAnswer {
   success?: boolean;
@@ -165,6 +195,41 @@ export interface SuccessAnswer extends ErrorAnswer {
   id?: string;
   itemId?: string;
   folder?: { id: string; title: string };
+  [key: string]: unknown;
+}
+
+/** A feature or image service's JSON (`FeatureServer?f=json`); other members read as unknown. */
+export interface ServiceJson extends ErrorAnswer {
+  currentVersion: number;
+  serviceItemId?: string;
+  capabilities: string;
+  maxRecordCount: number;
+  spatialReference: SpatialReference;
+  initialExtent: Extent;
+  fullExtent: Extent;
+  extent: Extent;
+  layers: Array<{ id: number; name: string; geometryType?: string; [key: string]: unknown }>;
+  tables: Array<{ id: number; name: string; [key: string]: unknown }>;
+  editingInfo?: { lastEditDate?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A layer's or table's JSON (`FeatureServer/0?f=json`); other members read as unknown. */
+export interface LayerJson extends ErrorAnswer {
+  id: number;
+  name: string;
+  type: string;
+  geometryType: string;
+  objectIdField: string;
+  globalIdField?: string;
+  fields: Field[];
+  capabilities: string;
+  maxRecordCount: number;
+  extent: Extent;
+  advancedQueryCapabilities: Record<string, boolean>;
+  supportedQueryFormats: string;
+  drawingInfo: { renderer: unknown; [key: string]: unknown };
+  editingInfo?: { lastEditDate?: number; [key: string]: unknown };
   [key: string]: unknown;
 }
 

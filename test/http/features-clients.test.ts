@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { addFeatures, applyEdits, deleteFeatures, queryFeatures, updateFeatures } from '@esri/arcgis-rest-feature-service';
-import { ArcGISIdentityManager } from '@esri/arcgis-rest-request';
+import { ArcGISIdentityManager, type IPoint } from '@esri/arcgis-rest-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService } from './features-helpers.js';
+import type { FeatureSet, ServiceJson } from '../helpers/answers.js';
 
 const run = promisify(execFile);
 
@@ -28,12 +29,12 @@ describe('@esri/arcgis-rest-feature-service', () => {
     const url = `${server.url}${path}/0`;
     const authentication = await session();
 
-    const page = (await queryFeatures({ url, where: 'POP < 5', outFields: ['NAME', 'POP'], orderByFields: 'POP', authentication })) as any;
-    expect(page.features.map((f: any) => f.attributes.NAME)).toEqual(['p0_0', 'p1_0', 'p2_0', 'p3_0', 'p4_0']);
-    const counted = (await queryFeatures({ url, where: "CAT = 'A'", returnCountOnly: true, authentication })) as any;
+    const page = (await queryFeatures({ url, where: 'POP < 5', outFields: ['NAME', 'POP'], orderByFields: 'POP', authentication })) as FeatureSet;
+    expect(page.features.map((f) => f.attributes.NAME)).toEqual(['p0_0', 'p1_0', 'p2_0', 'p3_0', 'p4_0']);
+    const counted = (await queryFeatures({ url, where: "CAT = 'A'", returnCountOnly: true, authentication })) as FeatureSet;
     expect(counted.count).toBe(50);
 
-    const added = await addFeatures({ url, features: [{ attributes: { NAME: 'rest-js', POP: 500 }, geometry: { x: 30, y: 30 } as any }], authentication });
+    const added = await addFeatures({ url, features: [{ attributes: { NAME: 'rest-js', POP: 500 }, geometry: { x: 30, y: 30 } as IPoint }], authentication });
     expect(added.addResults[0]).toMatchObject({ objectId: 101, success: true });
     const updated = await updateFeatures({ url, features: [{ attributes: { OBJECTID: 101, POP: 501 } }], authentication });
     expect(updated.updateResults[0]).toMatchObject({ objectId: 101, success: true });
@@ -41,13 +42,13 @@ describe('@esri/arcgis-rest-feature-service', () => {
     expect(deleted.deleteResults.map((r) => r.success)).toEqual([true, true]);
     const edits = await applyEdits({
       url,
-      adds: [{ attributes: { NAME: 'batch' }, geometry: { x: 1, y: 1 } as any }],
+      adds: [{ attributes: { NAME: 'batch' }, geometry: { x: 1, y: 1 } as IPoint }],
       updates: [{ attributes: { OBJECTID: 2, NAME: 'renamed' } }],
       deletes: [3],
       authentication,
     });
     expect(edits.addResults[0].success && edits.updateResults[0].success && edits.deleteResults[0].success).toBe(true);
-    const after = (await queryFeatures({ url, where: '1=1', returnCountOnly: true, authentication })) as any;
+    const after = (await queryFeatures({ url, where: '1=1', returnCountOnly: true, authentication })) as FeatureSet;
     expect(after.count).toBe(99);
   });
 
@@ -61,7 +62,7 @@ describe('@esri/arcgis-rest-feature-service', () => {
 describe('GDAL ESRIJSON driver', () => {
   it('reads a layer through the query endpoint, paging past maxRecordCount', async () => {
     const path = await createGridService(server, token, 'for_gdal', { maxRecordCount: 30 });
-    const itemId = (await server.get(`${path}?f=json&token=${token}`)).serviceItemId;
+    const itemId = (await server.get<ServiceJson>(`${path}?f=json&token=${token}`)).serviceItemId;
     await server.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: true });
     const source = `ESRIJSON:${server.url}${path}/0/query?where=1=1&outFields=*&f=json`;
     const summary = await run('ogrinfo', ['-ro', '-al', '-so', source, '-oo', 'FEATURE_SERVER_PAGING=YES']);

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createService, POINT_FIELDS, query } from './features-helpers.js';
+import { readJson, type CreatedService, type EditsAnswer, type ErrorEnvelope, type FolderJson, type Item, type LayerJson, type PublishAnswer, type ResourceJson, type ServiceJson, type SuccessAnswer } from '../helpers/answers.js';
 
 const run = promisify(execFile);
 
@@ -41,13 +42,13 @@ async function addItem(file: string, type: string, owner = 'admin', ownerToken =
   form.set('title', path.basename(file));
   form.set('file', new Blob([await readFile(file)]), path.basename(file));
   const response = await fetch(`${server.url}/sharing/rest/content/users/${owner}/addItem`, { method: 'POST', body: form });
-  const body = await response.json();
+  const body = await readJson<SuccessAnswer>(response);
   if (!body.success) throw new Error(`addItem failed: ${JSON.stringify(body)}`);
-  return body.id;
+  return body.id!;
 }
 
 async function publish(itemId: string, filetype: string, publishParameters: Record<string, unknown>) {
-  return server.post('/sharing/rest/content/users/admin/publish', {
+  return server.post<PublishAnswer>('/sharing/rest/content/users/admin/publish', {
     f: 'json',
     token,
     itemId,
@@ -59,18 +60,18 @@ async function publish(itemId: string, filetype: string, publishParameters: Reco
 
 describe('createService and addToDefinition', () => {
   it('creates a Feature Service item and an empty service in Hosted', async () => {
-    const created = await server.post('/sharing/rest/content/users/admin/createService', {
+    const created = await server.post<CreatedService>('/sharing/rest/content/users/admin/createService', {
       f: 'json',
       token,
       outputType: 'featureService',
       createParameters: JSON.stringify({ name: 'empty one', capabilities: 'Query,Create', maxRecordCount: 500, spatialReference: { wkid: 102100 } }),
     });
     expect(created).toMatchObject({ success: true, name: 'empty_one', type: 'Feature Service', serviceurl: `${server.url}/rest/services/Hosted/empty_one/FeatureServer` });
-    const item = await server.get(`/sharing/rest/content/items/${created.itemId}?f=json&token=${token}`);
+    const item = await server.get<Item>(`/sharing/rest/content/items/${created.itemId}?f=json&token=${token}`);
     expect(item).toMatchObject({ type: 'Feature Service', owner: 'admin', url: created.serviceurl });
-    const root = await server.get(`/rest/services/Hosted/empty_one/FeatureServer?f=json&token=${token}`);
+    const root = await server.get<ServiceJson>(`/rest/services/Hosted/empty_one/FeatureServer?f=json&token=${token}`);
     expect(root).toMatchObject({ capabilities: 'Create,Query,Editing', maxRecordCount: 500, layers: [], tables: [], spatialReference: { wkid: 102100, latestWkid: 3857 } });
-    const folder = await server.get(`/rest/services/Hosted?f=json&token=${token}`);
+    const folder = await server.get<FolderJson>(`/rest/services/Hosted?f=json&token=${token}`);
     expect(folder.services).toContainEqual({ name: 'Hosted/empty_one', type: 'FeatureServer' });
   });
 
@@ -79,24 +80,24 @@ describe('createService and addToDefinition', () => {
       layers: [{ name: 'Points', geometryType: 'esriGeometryPoint', fields: POINT_FIELDS, spatialReference: { wkid: 102100 } }],
       tables: [{ name: 'Owners', fields: [{ name: 'OWNER', type: 'esriFieldTypeString' }] }],
     });
-    const root = await server.get(`${url}?f=json&token=${token}`);
+    const root = await server.get<ServiceJson>(`${url}?f=json&token=${token}`);
     expect(root.layers).toEqual([{ id: 0, name: 'Points', parentLayerId: -1, defaultVisibility: true, subLayerIds: null, minScale: 0, maxScale: 0, geometryType: 'esriGeometryPoint' }]);
     expect(root.tables).toEqual([{ id: 1, name: 'Owners' }]);
-    const table = await server.get(`${url}/1?f=json&token=${token}`);
+    const table = await server.get<LayerJson>(`${url}/1?f=json&token=${token}`);
     expect(table).toMatchObject({ type: 'Table', geometryType: null, objectIdField: 'OBJECTID', globalIdField: '' });
   });
 
   it('refuses bad definitions with 400 and creates nothing', async () => {
-    await server.post('/sharing/rest/content/users/admin/createService', { f: 'json', token, createParameters: '{"name":"badlayers"}' });
+    await server.post<CreatedService>('/sharing/rest/content/users/admin/createService', { f: 'json', token, createParameters: '{"name":"badlayers"}' });
     const bad = async (layer: unknown) =>
-      (await server.post('/rest/admin/services/Hosted/badlayers/FeatureServer/addToDefinition', { f: 'json', token, addToDefinition: JSON.stringify({ layers: [layer] }) })).error;
+      (await server.post<ErrorEnvelope>('/rest/admin/services/Hosted/badlayers/FeatureServer/addToDefinition', { f: 'json', token, addToDefinition: JSON.stringify({ layers: [layer] }) })).error;
     expect((await bad({ name: 'x', geometryType: 'esriGeometryPoint', fields: [{ name: 'A', type: 'esriFieldTypeWhatever' }] })).code).toBe(400);
     expect((await bad({ name: 'x', geometryType: 'esriGeometryPoint', fields: [{ name: 'A', type: 'esriFieldTypeString' }, { name: 'a', type: 'esriFieldTypeString' }] })).code).toBe(400);
     expect((await bad({ name: 'x', geometryType: 'esriGeometryPoint', fields: [{ name: 'bad name;', type: 'esriFieldTypeString' }] })).code).toBe(400);
     expect((await bad({ name: 'x', geometryType: 'esriGeometryMultipatch' })).code).toBe(400);
     expect((await bad({ name: 'x', geometryType: 'esriGeometryPoint', extent: { xmin: 0, ymin: 0, xmax: 1, ymax: 1, spatialReference: { wkid: 123456 } } })).code).toBe(400);
-    expect((await server.get(`/rest/services/Hosted/badlayers/FeatureServer?f=json&token=${token}`)).layers).toEqual([]);
-    const duplicate = await server.post('/sharing/rest/content/users/admin/createService', { f: 'json', token, createParameters: '{"name":"BADLAYERS"}' });
+    expect((await server.get<ServiceJson>(`/rest/services/Hosted/badlayers/FeatureServer?f=json&token=${token}`)).layers).toEqual([]);
+    const duplicate = await server.post<CreatedService>('/sharing/rest/content/users/admin/createService', { f: 'json', token, createParameters: '{"name":"BADLAYERS"}' });
     expect(duplicate.error.code).toBe(400);
   });
 
@@ -107,17 +108,17 @@ describe('createService and addToDefinition', () => {
     });
     const admin = '/rest/admin/services/Hosted/changing/FeatureServer';
     expect(await server.post(`${admin}/0/addToDefinition`, { f: 'json', token, addToDefinition: '{"fields":[{"name":"B","type":"esriFieldTypeInteger"}]}' })).toEqual({ success: true });
-    const added = await server.post(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{"A":"x","B":7}}]' });
+    const added = await server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{"A":"x","B":7}}]' });
     expect(added.addResults[0].success).toBe(true);
     expect(await server.post(`${admin}/0/deleteFromDefinition`, { f: 'json', token, deleteFromDefinition: '{"fields":[{"name":"A"}]}' })).toEqual({ success: true });
     expect(await server.post(`${admin}/updateDefinition`, { f: 'json', token, updateDefinition: '{"description":"now","layers":[{"id":0,"name":"Renamed"}]}' })).toEqual({ success: true });
-    const layer = await server.get(`${url}/0?f=json&token=${token}`);
+    const layer = await server.get<LayerJson>(`${url}/0?f=json&token=${token}`);
     expect(layer.name).toBe('Renamed');
     expect(layer.fields.map((f: { name: string }) => f.name)).toEqual(['OBJECTID', 'B']);
     expect((await query(server, `${url}/0/query`, { f: 'json', token, where: '1=1', outFields: '*' })).features[0].attributes).toEqual({ OBJECTID: 1, B: 7 });
     expect(await server.post(`${admin}/deleteFromDefinition`, { f: 'json', token, deleteFromDefinition: '{"tables":[{"id":1}]}' })).toEqual({ success: true });
-    expect((await server.get(`${url}?f=json&token=${token}`)).tables).toEqual([]);
-    const info = await server.get(`${admin}?f=json&token=${token}`);
+    expect((await server.get<ServiceJson>(`${url}?f=json&token=${token}`)).tables).toEqual([]);
+    const info = await server.get<ResourceJson>(`${admin}?f=json&token=${token}`);
     expect(info.adminServiceInfo).toMatchObject({ name: 'changing', type: 'FeatureServer' });
   });
 
@@ -127,7 +128,7 @@ describe('createService and addToDefinition', () => {
     const plainToken = await server.token('plain', 'plain-pw');
     const pubToken = await server.token('pub', 'pub-pw');
     const create = (owner: string, t?: string) =>
-      server.post(`/sharing/rest/content/users/${owner}/createService`, { f: 'json', ...(t ? { token: t } : {}), createParameters: `{"name":"by_${owner}_${t ? t.slice(-4) : 'anon'}"}` });
+      server.post<CreatedService>(`/sharing/rest/content/users/${owner}/createService`, { f: 'json', ...(t ? { token: t } : {}), createParameters: `{"name":"by_${owner}_${t ? t.slice(-4) : 'anon'}"}` });
     expect((await create('plain', plainToken)).error.code).toBe(403);
     expect((await create('admin', pubToken)).error.code).toBe(403);
     expect((await create('pub')).error.code).toBe(499);
@@ -135,7 +136,7 @@ describe('createService and addToDefinition', () => {
     // An administrator may create for someone else; the service is theirs.
     const forPub = await create('pub', token);
     expect(forPub.success).toBe(true);
-    const addLayer = await server.post(`/rest/admin/services/Hosted/${forPub.name}/FeatureServer/addToDefinition`, { f: 'json', token: plainToken, addToDefinition: '{"layers":[]}' });
+    const addLayer = await server.post<SuccessAnswer>(`/rest/admin/services/Hosted/${forPub.name}/FeatureServer/addToDefinition`, { f: 'json', token: plainToken, addToDefinition: '{"layers":[]}' });
     expect(addLayer.error.code).toBe(403);
   });
 });
@@ -147,9 +148,9 @@ describe('publish', () => {
     const published = await publish(await addItem(file, 'GeoJson'), 'geojson', { name: 'places_geojson' });
     expect(published.services[0]).toMatchObject({ type: 'Feature Service', status: 'completed', serviceurl: `${server.url}/rest/services/Hosted/places_geojson/FeatureServer` });
     const url = '/rest/services/Hosted/places_geojson/FeatureServer';
-    const layer = await server.get(`${url}/0?f=json&token=${token}`);
+    const layer = await server.get<LayerJson>(`${url}/0?f=json&token=${token}`);
     expect(layer).toMatchObject({ geometryType: 'esriGeometryPoint', extent: { xmin: 10, ymin: 50, xmax: 11, ymax: 51, spatialReference: { wkid: 4326 } } });
-    expect(layer.fields.map((f: any) => [f.name, f.type])).toEqual([
+    expect(layer.fields.map((f) => [f.name, f.type])).toEqual([
       ['OBJECTID', 'esriFieldTypeOID'],
       ['name', 'esriFieldTypeString'],
       ['rank', 'esriFieldTypeInteger'],
@@ -158,7 +159,7 @@ describe('publish', () => {
       ['tags', 'esriFieldTypeString'],
     ]);
     const result = await query(server, `${url}/0/query`, { f: 'json', token, where: '1=1', outFields: '*', orderByFields: 'rank' });
-    expect(result.features.map((f: any) => f.attributes)).toEqual([
+    expect(result.features.map((f) => f.attributes)).toEqual([
       { OBJECTID: 1, name: 'Alpha', rank: 1, area: 1.5, opened: Date.UTC(2020, 2, 4, 5, 6, 7), tags: '["a","b"]' },
       { OBJECTID: 2, name: 'Beta', rank: 2, area: 2.5, opened: null, tags: null },
       { OBJECTID: 3, name: 'Gamma', rank: 3, area: null, opened: null, tags: null },
@@ -173,7 +174,7 @@ describe('publish', () => {
     const itemId = await addItem(file, 'CSV');
     await publish(itemId, 'csv', { name: 'stations' });
     const result = await query(server, '/rest/services/Hosted/stations/FeatureServer/0/query', { f: 'json', token, where: 'reading > 8', outFields: '*' });
-    expect(result.fields.map((f: any) => [f.name, f.type])).toEqual([
+    expect(result.fields.map((f) => [f.name, f.type])).toEqual([
       ['OBJECTID', 'esriFieldTypeOID'],
       ['id', 'esriFieldTypeInteger'],
       ['station', 'esriFieldTypeString'],
@@ -202,7 +203,7 @@ describe('publish', () => {
     await run('ogr2ogr', ['-f', 'ESRI Shapefile', '-t_srs', 'EPSG:32631', zip, geojson]);
     await publish(await addItem(zip, 'Shapefile'), 'shapefile', { name: 'parcels' });
     const url = '/rest/services/Hosted/parcels/FeatureServer/0';
-    const layer = await server.get(`${url}?f=json&token=${token}`);
+    const layer = await server.get<ServiceJson>(`${url}?f=json&token=${token}`);
     expect(layer).toMatchObject({ geometryType: 'esriGeometryPolygon', sourceSpatialReference: { wkid: 32631 } });
     expect(layer.extent.xmin).toBeCloseTo(500000, 0);
     const inWgs84 = await query(server, `${url}/query`, { f: 'json', token, where: "parcel = 'P-1'", outSR: 4326, outFields: 'parcel,value' });
@@ -223,12 +224,12 @@ describe('publish', () => {
     await run('ogr2ogr', ['-f', 'GPKG', '-update', gpkg, towns, '-nln', 'towns']);
     await run('ogr2ogr', ['-f', 'GPKG', '-update', gpkg, notes, '-nln', 'notes']);
     await publish(await addItem(gpkg, 'GeoPackage'), 'geoPackage', { name: 'network' });
-    const root = await server.get(`/rest/services/Hosted/network/FeatureServer?f=json&token=${token}`);
-    expect(root.layers.map((l: any) => [l.name, l.geometryType])).toEqual([
+    const root = await server.get<ServiceJson>(`/rest/services/Hosted/network/FeatureServer?f=json&token=${token}`);
+    expect(root.layers.map((l) => [l.name, l.geometryType])).toEqual([
       ['roads', 'esriGeometryPolyline'],
       ['towns', 'esriGeometryPoint'],
     ]);
-    expect(root.tables.map((t: any) => t.name)).toEqual(['notes']);
+    expect(root.tables.map((t) => t.name)).toEqual(['notes']);
     const note = await query(server, `/rest/services/Hosted/network/FeatureServer/${root.tables[0].id}/query`, { f: 'json', token, where: '1=1', outFields: 'note' });
     expect(note.features).toEqual([{ attributes: { note: 'hello' } }]);
   });
@@ -238,7 +239,7 @@ describe('publish', () => {
     await writeFile(file, 'this is not json');
     const result = await publish(await addItem(file, 'GeoJson'), 'geojson', { name: 'broken' });
     expect(result.error.code).toBe(400);
-    expect((await server.get(`/rest/services/Hosted/broken/FeatureServer?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<ServiceJson>(`/rest/services/Hosted/broken/FeatureServer?f=json&token=${token}`)).error.code).toBe(404);
   });
 
   it('imports a file from the command line into the running server', async () => {
@@ -257,17 +258,17 @@ describe('publish', () => {
 describe('deleting hosted services', () => {
   it('removes the service with its item (portal delete) and the data', async () => {
     const url = await createService(server, token, 'doomed', { layers: [{ name: 'P', geometryType: 'esriGeometryPoint', fields: [] }] });
-    const itemId = (await server.get(`${url}?f=json&token=${token}`)).serviceItemId;
+    const itemId = (await server.get<ServiceJson>(`${url}?f=json&token=${token}`)).serviceItemId;
     expect(await server.post(`/sharing/rest/content/users/admin/items/${itemId}/delete`, { f: 'json', token })).toMatchObject({ success: true });
-    expect((await server.get(`${url}?f=json&token=${token}`)).error.code).toBe(404);
-    expect((await server.get(`/rest/services/Hosted?f=json&token=${token}`)).services).not.toContainEqual({ name: 'Hosted/doomed', type: 'FeatureServer' });
+    expect((await server.get<ServiceJson>(`${url}?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<FolderJson>(`/rest/services/Hosted?f=json&token=${token}`)).services).not.toContainEqual({ name: 'Hosted/doomed', type: 'FeatureServer' });
   });
 
   it('removes the service and its item through the admin delete', async () => {
     const url = await createService(server, token, 'doomed2', { layers: [] });
-    const itemId = (await server.get(`${url}?f=json&token=${token}`)).serviceItemId;
+    const itemId = (await server.get<ServiceJson>(`${url}?f=json&token=${token}`)).serviceItemId;
     expect(await server.post('/rest/admin/services/Hosted/doomed2.FeatureServer/delete', { f: 'json', token })).toEqual({ status: 'success' });
-    expect((await server.get(`${url}?f=json&token=${token}`)).error.code).toBe(404);
-    expect((await server.get(`/sharing/rest/content/items/${itemId}?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<ServiceJson>(`${url}?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<Item>(`/sharing/rest/content/items/${itemId}?f=json&token=${token}`)).error.code).toBe(404);
   });
 });

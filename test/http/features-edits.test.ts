@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService, createService, gridId, query, POINT_FIELDS } from './features-helpers.js';
+import type { EditsAnswer, ServiceEditsAnswer, ServiceJson } from '../helpers/answers.js';
 
 let server: TestServer;
 let token: string;
@@ -22,7 +23,7 @@ const count = async (url: string, where = '1=1') => (await query(server, `${url}
 describe('addFeatures and updateFeatures', () => {
   it('adds features with new ids and GlobalIDs, in input order', async () => {
     const url = await freshGrid();
-    const result = await server.post(`${url}/0/addFeatures`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/addFeatures`, {
       f: 'json',
       token,
       features: JSON.stringify([
@@ -45,7 +46,7 @@ describe('addFeatures and updateFeatures', () => {
 
   it('reports per-feature errors with rollbackOnFailure=false and keeps the rest', async () => {
     const url = await freshGrid();
-    const result = await server.post(`${url}/0/addFeatures`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/addFeatures`, {
       f: 'json',
       token,
       rollbackOnFailure: false,
@@ -57,7 +58,7 @@ describe('addFeatures and updateFeatures', () => {
         { attributes: { NAME: 'ok2' } },
       ]),
     });
-    expect(result.addResults.map((r: any) => [r.success, r.error?.code])).toEqual([
+    expect(result.addResults.map((r) => [r.success, r.error?.code])).toEqual([
       [true, undefined],
       [false, 1016],
       [false, 1016],
@@ -70,7 +71,7 @@ describe('addFeatures and updateFeatures', () => {
 
   it('rolls everything back with rollbackOnFailure=true (the default)', async () => {
     const url = await freshGrid();
-    const result = await server.post(`${url}/0/addFeatures`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/addFeatures`, {
       f: 'json',
       token,
       features: JSON.stringify([{ attributes: { NAME: 'ok' } }, { attributes: { POP: 1.5 } }]),
@@ -82,7 +83,7 @@ describe('addFeatures and updateFeatures', () => {
   it('updates only the attributes sent, and the geometry when given', async () => {
     const url = await freshGrid();
     const id = gridId(5, 5);
-    const result = await server.post(`${url}/0/updateFeatures`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/updateFeatures`, {
       f: 'json',
       token,
       rollbackOnFailure: false,
@@ -102,7 +103,7 @@ describe('addFeatures and updateFeatures', () => {
 
   it('refuses geometry updates when allowGeometryUpdates is false', async () => {
     const url = await freshGrid({ allowGeometryUpdates: false });
-    const result = await server.post(`${url}/0/updateFeatures`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/updateFeatures`, {
       f: 'json',
       token,
       rollbackOnFailure: false,
@@ -124,7 +125,7 @@ describe('addFeatures and updateFeatures', () => {
         },
       ],
     });
-    const result = await server.post(`${url}/0/addFeatures`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/addFeatures`, {
       f: 'json',
       token,
       rollbackOnFailure: false,
@@ -135,7 +136,7 @@ describe('addFeatures and updateFeatures', () => {
         { attributes: { INSPECTOR: 'cy', SCORE: 11 } },
       ]),
     });
-    expect(result.addResults.map((r: any) => r.error?.code ?? 0)).toEqual([0, 1001, 1016, 1016]);
+    expect(result.addResults.map((r) => r.error?.code ?? 0)).toEqual([0, 1001, 1016, 1016]);
     const stored = await query(server, `${url}/0/query`, { f: 'json', token, where: '1=1', outFields: 'STATUS' });
     expect(stored.features).toEqual([{ attributes: { STATUS: 0 } }]);
   });
@@ -144,7 +145,7 @@ describe('addFeatures and updateFeatures', () => {
 describe('applyEdits', () => {
   it('applies adds, updates and deletes in one request', async () => {
     const url = await freshGrid();
-    const result = await server.post(`${url}/0/applyEdits`, {
+    const result = await server.post<EditsAnswer>(`${url}/0/applyEdits`, {
       f: 'json',
       token,
       adds: JSON.stringify([{ attributes: { NAME: 'a' }, geometry: { x: 1, y: 1 } }]),
@@ -162,22 +163,22 @@ describe('applyEdits', () => {
   it('identifies features by GlobalID with useGlobalIds', async () => {
     const url = await freshGrid();
     const guid = '{11111111-2222-3333-4444-555555555555}';
-    const added = await server.post(`${url}/0/applyEdits`, {
+    const added = await server.post<EditsAnswer>(`${url}/0/applyEdits`, {
       f: 'json',
       token,
       useGlobalIds: true,
       adds: JSON.stringify([{ attributes: { GlobalID: guid.toLowerCase().slice(1, -1), NAME: 'g' }, geometry: { x: 1, y: 1 } }]),
     });
     expect(added.addResults).toEqual([{ objectId: 101, globalId: guid, success: true }]);
-    const duplicate = await server.post(`${url}/0/applyEdits`, {
+    const duplicate = await server.post<EditsAnswer>(`${url}/0/applyEdits`, {
       f: 'json',
       token,
       useGlobalIds: true,
       rollbackOnFailure: false,
       adds: JSON.stringify([{ attributes: { GlobalID: guid, NAME: 'again' } }, { attributes: { NAME: 'none' } }]),
     });
-    expect(duplicate.addResults.map((r: any) => r.error?.code)).toEqual([1022, 1020]);
-    const changed = await server.post(`${url}/0/applyEdits`, {
+    expect(duplicate.addResults.map((r) => r.error?.code)).toEqual([1022, 1020]);
+    const changed = await server.post<EditsAnswer>(`${url}/0/applyEdits`, {
       f: 'json',
       token,
       useGlobalIds: true,
@@ -193,7 +194,7 @@ describe('applyEdits', () => {
       layers: [{ name: 'Points', geometryType: 'esriGeometryPoint', fields: POINT_FIELDS }],
       tables: [{ name: 'Notes', fields: [{ name: 'TEXT', type: 'esriFieldTypeString' }] }],
     });
-    const ok = await server.post(`${url}/applyEdits`, {
+    const ok = await server.post<ServiceEditsAnswer>(`${url}/applyEdits`, {
       f: 'json',
       token,
       returnEditMoment: true,
@@ -206,7 +207,7 @@ describe('applyEdits', () => {
     expect(ok[0]).toMatchObject({ id: 0, addResults: [{ objectId: 1, success: true }], updateResults: [], deleteResults: [] });
     expect(ok[1]).toMatchObject({ id: 1, addResults: [{ objectId: 1, success: true }] });
     expect(typeof ok[0].editMoment).toBe('number');
-    const failed = await server.post(`${url}/applyEdits`, {
+    const failed = await server.post<ServiceEditsAnswer>(`${url}/applyEdits`, {
       f: 'json',
       token,
       edits: JSON.stringify([
@@ -216,20 +217,20 @@ describe('applyEdits', () => {
     });
     expect(failed.error).toMatchObject({ code: 400, details: ['Object is missing.', 'Operation rolled back.'] });
     expect(await count(url)).toBe(1);
-    const unknown = await server.post(`${url}/applyEdits`, { f: 'json', token, edits: JSON.stringify([{ id: 7, adds: [] }]) });
+    const unknown = await server.post<ServiceEditsAnswer>(`${url}/applyEdits`, { f: 'json', token, edits: JSON.stringify([{ id: 7, adds: [] }]) });
     expect(unknown.error.message).toBe('Layer not found.');
   });
 
   it('answers {"success":true} with returnEditResults=false', async () => {
     const url = await freshGrid();
-    const result = await server.post(`${url}/0/applyEdits`, { f: 'json', token, deletes: '1', returnEditResults: false });
+    const result = await server.post<EditsAnswer>(`${url}/0/applyEdits`, { f: 'json', token, deletes: '1', returnEditResults: false });
     expect(result).toEqual({ success: true });
   });
 
   it('never loses an edit under concurrent editors', async () => {
     const url = await freshGrid();
     const editors = Array.from({ length: 24 }, (_, i) =>
-      server.post(`${url}/0/applyEdits`, {
+      server.post<EditsAnswer>(`${url}/0/applyEdits`, {
         f: 'json',
         token,
         adds: JSON.stringify(Array.from({ length: 10 }, (_, j) => ({ attributes: { NAME: `c${i}_${j}`, POP: i }, geometry: { x: i, y: j } }))),
@@ -237,7 +238,7 @@ describe('applyEdits', () => {
       }),
     );
     const results = await Promise.all(editors);
-    const added = results.flatMap((r) => r.addResults.map((a: any) => a.objectId));
+    const added = results.flatMap((r) => r.addResults.map((a) => a.objectId));
     expect(new Set(added).size).toBe(240);
     expect(await count(url, "NAME LIKE 'c%'")).toBe(240);
     expect(await count(url, "NAME LIKE 'u%'")).toBe(24);
@@ -245,12 +246,12 @@ describe('applyEdits', () => {
 });
 
 describe('deleteFeatures (seed 004)', () => {
-  const del = (url: string, form: Record<string, string | number | boolean>) => server.post(`${url}/0/deleteFeatures`, { f: 'json', token, ...form });
+  const del = (url: string, form: Record<string, string | number | boolean>) => server.post<EditsAnswer>(`${url}/0/deleteFeatures`, { f: 'json', token, ...form });
 
   it('deletes by objectIds with per-id results, globalIds included', async () => {
     const url = await freshGrid();
     const result = await del(url, { objectIds: '37, 46' });
-    expect(result.deleteResults.map((r: any) => [r.objectId, r.success])).toEqual([
+    expect(result.deleteResults.map((r) => [r.objectId, r.success])).toEqual([
       [37, true],
       [46, true],
     ]);
@@ -288,7 +289,7 @@ describe('deleteFeatures (seed 004)', () => {
     expect(await count(url, 'POP < 20')).toBe(8);
     // all three.
     const all = await del(url, { objectIds: `${gridId(2, 5)},${gridId(3, 5)},${gridId(2, 9)}`, where: 'POP > 50', geometry: '0,0,9,6' });
-    expect(all.deleteResults.map((r: any) => r.objectId)).toEqual([gridId(2, 5), gridId(3, 5)]);
+    expect(all.deleteResults.map((r) => r.objectId)).toEqual([gridId(2, 5), gridId(3, 5)]);
     expect(await count(url)).toBe(100 - 2 - 10 - 2);
   });
 
@@ -331,7 +332,7 @@ describe('deleteFeatures (seed 004)', () => {
   it('needs objectIds, where or geometry, and POST', async () => {
     const url = await freshGrid();
     expect((await del(url, {})).error.code).toBe(400);
-    const viaGet = await server.get(`${url}/0/deleteFeatures?f=json&where=1%3D1&token=${token}`);
+    const viaGet = await server.get<EditsAnswer>(`${url}/0/deleteFeatures?f=json&where=1%3D1&token=${token}`);
     expect(viaGet.error.code).toBe(405);
     expect(await count(url)).toBe(100);
   });
@@ -350,7 +351,7 @@ describe('who may edit', () => {
     const pubToken = await server.token('pub1', 'pub1-pw');
     const userToken = await server.token('viewer1', 'viewer1-pw');
     const url = await createService(server, pubToken, `owned_${++serial}`, { layers: [{ name: 'P', geometryType: 'esriGeometryPoint', fields: POINT_FIELDS }] }, {}, 'pub1');
-    const add = (t?: string) => server.post(`${url}/0/addFeatures`, { f: 'json', ...(t ? { token: t } : {}), features: '[{"attributes":{"NAME":"x"}}]' });
+    const add = (t?: string) => server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', ...(t ? { token: t } : {}), features: '[{"attributes":{"NAME":"x"}}]' });
     expect((await add(pubToken)).addResults[0].success).toBe(true);
     expect((await add(token)).addResults[0].success).toBe(true);
     expect((await add(userToken)).error.code).toBe(403);
@@ -361,9 +362,9 @@ describe('who may edit', () => {
     await server.addUser('viewer2', 'user');
     const userToken = await server.token('viewer2', 'viewer2-pw');
     const url = await freshGrid();
-    const item = (await server.get(`${url}?f=json&token=${token}`)).serviceItemId;
+    const item = (await server.get<ServiceJson>(`${url}?f=json&token=${token}`)).serviceItemId;
     await server.post(`/sharing/rest/content/users/admin/items/${item}/share`, { f: 'json', token, everyone: true });
-    const add = (t?: string) => server.post(`${url}/0/addFeatures`, { f: 'json', ...(t ? { token: t } : {}), features: '[{"attributes":{"NAME":"x"}}]' });
+    const add = (t?: string) => server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', ...(t ? { token: t } : {}), features: '[{"attributes":{"NAME":"x"}}]' });
     expect((await add(userToken)).addResults[0].success).toBe(true);
     expect((await add()).error.code).toBe(499);
     const name = url.split('/')[4];
@@ -373,11 +374,11 @@ describe('who may edit', () => {
 
   it('refuses operations the capabilities leave out', async () => {
     const url = await createService(server, token, `readonly_${++serial}`, { layers: [{ name: 'P', geometryType: 'esriGeometryPoint', fields: POINT_FIELDS }] }, { capabilities: 'Query' });
-    const result = await server.post(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{}}]' });
+    const result = await server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{}}]' });
     expect(result.error).toMatchObject({ code: 400, message: 'Requested operation is not supported by this service.' });
     const name = url.split('/')[4];
     await server.post(`/rest/admin/services/Hosted/${name}/FeatureServer/updateDefinition`, { f: 'json', token, updateDefinition: '{"capabilities":"Query,Create"}' });
-    expect((await server.post(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{}}]' })).addResults[0].success).toBe(true);
-    expect((await server.post(`${url}/0/deleteFeatures`, { f: 'json', token, where: '1=1' })).error.code).toBe(400);
+    expect((await server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{}}]' })).addResults[0].success).toBe(true);
+    expect((await server.post<EditsAnswer>(`${url}/0/deleteFeatures`, { f: 'json', token, where: '1=1' })).error.code).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 import type { TestServer } from '../helpers/test-server.js';
+import type { CreatedService, EditsAnswer, FeatureSet, SuccessAnswer } from '../helpers/answers.js';
 
 /** Fields of the test points layer. */
 export const POINT_FIELDS = [
@@ -33,14 +34,14 @@ export async function createService(
   parameters: Record<string, unknown> = {},
   owner = 'admin',
 ): Promise<string> {
-  const created = await server.post(`/sharing/rest/content/users/${owner}/createService`, {
+  const created = await server.post<CreatedService>(`/sharing/rest/content/users/${owner}/createService`, {
     f: 'json',
     token,
     outputType: 'featureService',
     createParameters: JSON.stringify({ name, spatialReference: { wkid: 4326 }, ...parameters }),
   });
   if (!created.success) throw new Error(`createService failed: ${JSON.stringify(created)}`);
-  const added = await server.post(`/rest/admin/services/Hosted/${name}/FeatureServer/addToDefinition`, {
+  const added = await server.post<SuccessAnswer>(`/rest/admin/services/Hosted/${name}/FeatureServer/addToDefinition`, {
     f: 'json',
     token,
     addToDefinition: JSON.stringify(addToDefinition),
@@ -58,15 +59,15 @@ export async function createGridService(server: TestServer, token: string, name:
     { layers: [{ name: 'Grid', geometryType: 'esriGeometryPoint', fields: POINT_FIELDS, extent: { xmin: 0, ymin: 0, xmax: 9, ymax: 9, spatialReference: { wkid: 4326 } } }] },
     parameters,
   );
-  const added = await server.post(`${url}/0/addFeatures`, { f: 'json', token, features: JSON.stringify(gridFeatures()) });
+  const added = await server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', token, features: JSON.stringify(gridFeatures()) });
   if (added.addResults?.length !== 100) throw new Error(`addFeatures failed: ${JSON.stringify(added).slice(0, 300)}`);
   return url;
 }
 
-/** GET with query parameters (token included when given), parsed as JSON. */
-export function query(server: TestServer, path: string, params: Record<string, string | number | boolean>): Promise<any> {
+/** GET with query parameters (token included when given), parsed as JSON (a feature set unless `T` says otherwise). */
+export function query<T = FeatureSet>(server: TestServer, path: string, params: Record<string, string | number | boolean>): Promise<T> {
   const search = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
-  return server.get(`${path}?${search}`);
+  return server.get<T>(`${path}?${search}`);
 }
 
 export function ids(result: { features: Array<{ attributes: Record<string, unknown> }> }, field = 'OBJECTID'): number[] {

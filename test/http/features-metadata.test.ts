@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService, createService } from './features-helpers.js';
+import type { FeatureSet, LayerJson, ServiceJson } from '../helpers/answers.js';
 
 let server: TestServer;
 let token: string;
@@ -15,7 +16,7 @@ afterAll(async () => server.close());
 
 describe('service root', () => {
   it('has the keys of spec §2', async () => {
-    const root = await server.get(`${grid}?f=json&token=${token}`);
+    const root = await server.get<ServiceJson>(`${grid}?f=json&token=${token}`);
     expect(root).toMatchObject({
       currentVersion: 11.3,
       serviceDescription: 'Grid of points',
@@ -50,10 +51,10 @@ describe('service root', () => {
       { layers: [{ name: 'Empty', geometryType: 'esriGeometryPolygon', extent: { xmin: 1, ymin: 2, xmax: 3, ymax: 4, spatialReference: { wkid: 102100 } } }] },
       { spatialReference: { wkid: 102100, latestWkid: 3857 } },
     );
-    const root = await server.get(`${url}?f=json&token=${token}`);
+    const root = await server.get<ServiceJson>(`${url}?f=json&token=${token}`);
     expect(root.units).toBe('esriMeters');
     expect(root.spatialReference).toEqual({ wkid: 102100, latestWkid: 3857 });
-    const layer = await server.get(`${url}/0?f=json&token=${token}`);
+    const layer = await server.get<LayerJson>(`${url}/0?f=json&token=${token}`);
     expect(layer.extent).toEqual({ xmin: 1, ymin: 2, xmax: 3, ymax: 4, spatialReference: { wkid: 102100, latestWkid: 3857 } });
     expect(layer.supportsApplyEditsWithGlobalIds).toBe(false);
   });
@@ -61,7 +62,7 @@ describe('service root', () => {
 
 describe('layer JSON', () => {
   it('has the keys of spec §3', async () => {
-    const layer = await server.get(`${grid}/0?f=json&token=${token}`);
+    const layer = await server.get<LayerJson>(`${grid}/0?f=json&token=${token}`);
     expect(layer).toMatchObject({
       currentVersion: 11.3,
       id: 0,
@@ -109,8 +110,8 @@ describe('layer JSON', () => {
   });
 
   it('describes fields completely (spec §3.1)', async () => {
-    const layer = await server.get(`${grid}/0?f=json&token=${token}`);
-    const byName = Object.fromEntries(layer.fields.map((f: any) => [f.name, f]));
+    const layer = await server.get<LayerJson>(`${grid}/0?f=json&token=${token}`);
+    const byName = Object.fromEntries(layer.fields.map((f) => [f.name, f]));
     expect(byName.OBJECTID).toEqual({ name: 'OBJECTID', type: 'esriFieldTypeOID', alias: 'OBJECTID', sqlType: 'sqlTypeOther', nullable: false, editable: false, domain: null, defaultValue: null });
     expect(byName.GlobalID).toEqual({ name: 'GlobalID', type: 'esriFieldTypeGlobalID', alias: 'GlobalID', sqlType: 'sqlTypeOther', length: 38, nullable: false, editable: false, domain: null, defaultValue: null });
     expect(byName.NAME).toEqual({ name: 'NAME', type: 'esriFieldTypeString', alias: 'Name', sqlType: 'sqlTypeNVarchar', length: 40, nullable: true, editable: true, domain: null, defaultValue: null });
@@ -118,15 +119,15 @@ describe('layer JSON', () => {
   });
 
   it('lists all layers and tables at /layers', async () => {
-    const all = await server.get(`${grid}/layers?f=json&token=${token}`);
+    const all = await server.get<ServiceJson>(`${grid}/layers?f=json&token=${token}`);
     expect(all.layers).toHaveLength(1);
-    expect(all.layers[0]).toMatchObject({ id: 0, name: 'Grid', fields: expect.any(Array) });
+    expect(all.layers[0]).toMatchObject({ id: 0, name: 'Grid', fields: expect.any(Array) as unknown });
     expect(all.tables).toEqual([]);
   });
 
   it('answers unknown layers and services with 404 and other types with their own', async () => {
-    expect((await server.get(`${grid}/7?f=json&token=${token}`)).error.code).toBe(404);
-    expect((await server.get(`/rest/services/Hosted/nothing/FeatureServer?f=json&token=${token}`)).error).toEqual({
+    expect((await server.get<LayerJson>(`${grid}/7?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<ServiceJson>(`/rest/services/Hosted/nothing/FeatureServer?f=json&token=${token}`)).error).toEqual({
       code: 404,
       message: 'Service not found',
       details: ["Service 'Hosted/nothing' of type 'FeatureServer' does not exist or is inaccessible."],
@@ -138,14 +139,14 @@ describe('access', () => {
   it('hides private services from anonymous callers (499) and other users (403), follows item sharing', async () => {
     await server.addUser('other', 'user');
     const otherToken = await server.token('other', 'other-pw');
-    expect((await server.get(`${grid}?f=json`)).error.code).toBe(499);
-    expect((await server.get(`${grid}?f=json&token=${otherToken}`)).error.code).toBe(403);
-    const itemId = (await server.get(`${grid}?f=json&token=${token}`)).serviceItemId;
+    expect((await server.get<ServiceJson>(`${grid}?f=json`)).error.code).toBe(499);
+    expect((await server.get<ServiceJson>(`${grid}?f=json&token=${otherToken}`)).error.code).toBe(403);
+    const itemId = (await server.get<ServiceJson>(`${grid}?f=json&token=${token}`)).serviceItemId;
     await server.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, org: true });
-    expect((await server.get(`${grid}?f=json&token=${otherToken}`)).currentVersion).toBe(11.3);
-    expect((await server.get(`${grid}?f=json`)).error.code).toBe(499);
+    expect((await server.get<ServiceJson>(`${grid}?f=json&token=${otherToken}`)).currentVersion).toBe(11.3);
+    expect((await server.get<ServiceJson>(`${grid}?f=json`)).error.code).toBe(499);
     await server.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: true });
-    expect((await server.get(`${grid}/0/query?f=json&where=1=1&returnCountOnly=true`)).count).toBe(100);
+    expect((await server.get<FeatureSet>(`${grid}/0/query?f=json&where=1=1&returnCountOnly=true`)).count).toBe(100);
   });
 });
 
@@ -165,12 +166,12 @@ describe('demo content', () => {
   it('creates a public points layer on first start when demo is on, once', async () => {
     const demo = await startTestServer({ demo: true });
     try {
-      const root = await demo.get('/rest/services/Hosted/WorldPlaces/FeatureServer?f=json');
+      const root = await demo.get<ServiceJson>('/rest/services/Hosted/WorldPlaces/FeatureServer?f=json');
       expect(root.layers[0]).toMatchObject({ name: 'Places', geometryType: 'esriGeometryPoint' });
       expect(root.capabilities).toBe('Query');
-      const count = await demo.get('/rest/services/Hosted/WorldPlaces/FeatureServer/0/query?where=CAPITAL%3D1&returnCountOnly=true&f=json');
+      const count = await demo.get<FeatureSet>('/rest/services/Hosted/WorldPlaces/FeatureServer/0/query?where=CAPITAL%3D1&returnCountOnly=true&f=json');
       expect(count.count).toBeGreaterThan(20);
-      const tokyo = await demo.get("/rest/services/Hosted/WorldPlaces/FeatureServer/0/query?where=NAME%3D'Tokyo'&outSR=4326&f=json");
+      const tokyo = await demo.get<FeatureSet>("/rest/services/Hosted/WorldPlaces/FeatureServer/0/query?where=NAME%3D'Tokyo'&outSR=4326&f=json");
       expect(tokyo.features[0].geometry.x).toBeCloseTo(139.6917, 6);
     } finally {
       await demo.close();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/sqlite/database.js';
 import { startTestServer, TEST_STORE, type TestServer } from '../helpers/test-server.js';
 import { createGridService, gridId } from './features-helpers.js';
+import type { EditsAnswer, FeatureSet, ServiceJson, SuccessAnswer } from '../helpers/answers.js';
 
 let server: TestServer;
 let token: string;
@@ -22,7 +23,10 @@ async function fetchQuery(params: Record<string, string>, headers: Record<string
   return { status: response.status, etag: response.headers.get('etag'), text: await response.text() };
 }
 
-const countOf = async (where: string) => JSON.parse((await fetchQuery({ where, returnCountOnly: 'true' })).text).count as number;
+/** A query answer's text, parsed. */
+const parseAnswer = (text: string) => JSON.parse(text) as FeatureSet;
+
+const countOf = async (where: string) => parseAnswer((await fetchQuery({ where, returnCountOnly: 'true' })).text).count as number;
 
 describe('query answers are cached until the data changes', () => {
   it('answers a repeated query with the same bytes and entity tag, and 304 to If-None-Match', async () => {
@@ -31,7 +35,7 @@ describe('query answers are cached until the data changes', () => {
     const second = await fetchQuery(params);
     expect(first.etag).toMatch(/^"[\w-]+"$/);
     expect(second).toEqual(first);
-    expect(JSON.parse(first.text).features).toHaveLength(30);
+    expect(parseAnswer(first.text).features).toHaveLength(30);
     const revalidated = await fetchQuery(params, { 'if-none-match': first.etag! });
     expect(revalidated.status).toBe(304);
     expect(revalidated.text).toBe('');
@@ -44,24 +48,24 @@ describe('query answers are cached until the data changes', () => {
   it('never serves an answer older than an edit made through the API', async () => {
     const params = { where: "CAT = 'A'", outFields: 'OBJECTID,NAME' };
     const before = await fetchQuery(params);
-    expect(JSON.parse(before.text).features).toHaveLength(50);
-    const deleted = await server.post(`${grid}/0/deleteFeatures`, { f: 'json', token, objectIds: String(gridId(0, 0)) });
+    expect(parseAnswer(before.text).features).toHaveLength(50);
+    const deleted = await server.post<EditsAnswer>(`${grid}/0/deleteFeatures`, { f: 'json', token, objectIds: String(gridId(0, 0)) });
     expect(deleted.deleteResults[0].success).toBe(true);
     const after = await fetchQuery(params);
-    expect(JSON.parse(after.text).features).toHaveLength(49);
+    expect(parseAnswer(after.text).features).toHaveLength(49);
     expect(after.etag).not.toBe(before.etag);
     expect((await fetchQuery(params, { 'if-none-match': before.etag! })).status).toBe(200);
   });
 
   it('sees writes another process commits to the dataset', async () => {
     const before = await countOf('POP >= 0');
-    const service = await server.get(`${grid}?f=json&token=${token}`);
+    const service = await server.get<ServiceJson>(`${grid}?f=json&token=${token}`);
     if (TEST_STORE === 'postgres') {
-      await server.sql(`DELETE FROM "fd_${service.serviceItemId}_0" WHERE "POP" = 99`);
+      await server.sql(`DELETE FROM "fd_${service.serviceItemId!}_0" WHERE "POP" = 99`);
       expect(await countOf('POP >= 0')).toBe(before - 1);
       return;
     }
-    const db = openDatabase(path.join(server.dataDir, 'features', `${service.serviceItemId}.sqlite`), { spatialite: true });
+    const db = openDatabase(path.join(server.dataDir, 'features', `${service.serviceItemId!}.sqlite`), { spatialite: true });
     try {
       db.prepare('DELETE FROM layer_0 WHERE "POP" = 99').run();
     } finally {
@@ -72,14 +76,14 @@ describe('query answers are cached until the data changes', () => {
 
   it('follows a change of the layer definition', async () => {
     const params = { where: 'POP = 5', outFields: 'NAME' };
-    expect(JSON.parse((await fetchQuery(params)).text).fields[0].alias).toBe('Name');
-    const updated = await server.post(`/rest/admin/services/Hosted/cached/FeatureServer/0/updateDefinition`, {
+    expect(parseAnswer((await fetchQuery(params)).text).fields[0].alias).toBe('Name');
+    const updated = await server.post<SuccessAnswer>(`/rest/admin/services/Hosted/cached/FeatureServer/0/updateDefinition`, {
       f: 'json',
       token,
       updateDefinition: JSON.stringify({ fields: [{ name: 'NAME', alias: 'Place name' }] }),
     });
     expect(updated.success).toBe(true);
-    expect(JSON.parse((await fetchQuery(params)).text).fields[0].alias).toBe('Place name');
+    expect(parseAnswer((await fetchQuery(params)).text).fields[0].alias).toBe('Place name');
   });
 
   it('wraps a cached answer for each JSONP callback', async () => {
@@ -87,12 +91,12 @@ describe('query answers are cached until the data changes', () => {
     await fetchQuery(params);
     const wrapped = await fetchQuery({ ...params, callback: 'show' });
     expect(wrapped.text).toMatch(/^show\(\{.*\}\);$/s);
-    expect(JSON.parse(wrapped.text.slice(5, -2)).features[0].attributes.POP).toBe(7);
+    expect(parseAnswer(wrapped.text.slice(5, -2)).features[0].attributes.POP).toBe(7);
   });
 
   it('does not keep answers that depend on the clock', async () => {
     const answer = await fetchQuery({ where: 'WHEN < CURRENT_DATE', returnCountOnly: 'true' });
     expect(answer.etag).toBeNull();
-    expect(JSON.parse(answer.text).count).toBeGreaterThan(90);
+    expect(parseAnswer(answer.text).count).toBeGreaterThan(90);
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFeatureCollectionPbf } from '../../src/features/encoders/pbf/decode-feature-collection-pbf.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService, createService, gridId, ids, query } from './features-helpers.js';
+import type { ErrorEnvelope, Feature, FeatureSet, GeoJsonAnswer, LayerJson } from '../helpers/answers.js';
 
 let server: TestServer;
 let token: string;
@@ -144,7 +145,7 @@ describe('ids, counts, extents, distinct values', () => {
 describe('orderByFields and paging', () => {
   it('orders by several fields and validates them', async () => {
     const result = await q({ where: 'POP < 20', outFields: 'CAT,POP', orderByFields: 'CAT DESC, POP DESC', resultRecordCount: 3, returnGeometry: false });
-    expect(result.features.map((f: any) => f.attributes)).toEqual([
+    expect(result.features.map((f) => f.attributes)).toEqual([
       { CAT: 'B', POP: 19 },
       { CAT: 'B', POP: 17 },
       { CAT: 'B', POP: 15 },
@@ -200,7 +201,7 @@ describe('spatial filters', () => {
     const filter = { rings: [[[1, 1], [1, 3], [3, 3], [3, 1], [1, 1]]] };
     const labels = async (layer: number, spatialRel: string, geometry: unknown = filter, geometryType = 'esriGeometryPolygon') => {
       const result = await q({ geometry: JSON.stringify(geometry), geometryType, spatialRel, outFields: 'LABEL', returnGeometry: false }, layer, shapes);
-      return result.features.map((f: any) => f.attributes.LABEL).sort();
+      return result.features.map((f) => f.attributes.LABEL).sort();
     };
     expect(await labels(0, 'esriSpatialRelIntersects')).toEqual(['covering', 'inside', 'overlapping', 'touching']);
     expect(await labels(0, 'esriSpatialRelContains')).toEqual(['inside']);
@@ -239,7 +240,7 @@ describe('spatial filters', () => {
     expect((await near({ distance: 400_000 })).objectIds).toEqual(expected); // feet, ArcGIS Enterprise's default
     expect((await near({ distance: 100, units: 'esriSRUnit_Kilometer' })).objectIds).toEqual([gridId(0, 0)]);
     expect((await near({ distance: 120_000, units: 'esriSRUnit_Meter', inSR: 3857 })).objectIds).toEqual(expected);
-    const layer = await server.get(`${grid}/0?f=json&token=${token}`);
+    const layer = await server.get<LayerJson>(`${grid}/0?f=json&token=${token}`);
     expect(layer.advancedQueryCapabilities.supportsQueryWithDistance).toBe(true);
   });
 
@@ -307,7 +308,7 @@ describe('statistics', () => {
       { statisticType: 'var', onStatisticField: 'POP', outStatisticFieldName: 'V' },
     ]);
     const result = await q({ where: 'POP < 10', outStatistics, groupByFieldsForStatistics: 'CAT', orderByFields: 'TOTAL DESC' });
-    expect(result.fields.map((f: any) => [f.name, f.type])).toEqual([
+    expect(result.fields.map((f) => [f.name, f.type])).toEqual([
       ['CAT', 'esriFieldTypeString'],
       ['N', 'esriFieldTypeInteger'],
       ['TOTAL', 'esriFieldTypeInteger'],
@@ -317,7 +318,7 @@ describe('statistics', () => {
       ['SD', 'esriFieldTypeDouble'],
       ['V', 'esriFieldTypeDouble'],
     ]);
-    const [b, a] = result.features.map((f: any) => f.attributes);
+    const [b, a] = result.features.map((f) => f.attributes);
     expect(b).toMatchObject({ CAT: 'B', N: 5, TOTAL: 25, LOW: 1, HIGH: 9, MEAN: 1.25 });
     expect(a).toMatchObject({ CAT: 'A', N: 5, TOTAL: 20, LOW: 0, HIGH: 8, MEAN: 1 });
     expect(a.V).toBeCloseTo(10, 10);
@@ -328,14 +329,14 @@ describe('statistics', () => {
     const outStatistics = JSON.stringify([{ statisticType: 'count', onStatisticField: 'OBJECTID', outStatisticFieldName: 'N' }]);
     const groups = (havingClause: string) =>
       q({ where: 'POP < 15', outStatistics, groupByFieldsForStatistics: 'CAT', orderByFields: 'CAT', havingClause }).then((r) =>
-        r.error ? r : r.features.map((f: any) => [f.attributes.CAT, f.attributes.N]),
+        r.error ? r : r.features.map((f) => [f.attributes.CAT, f.attributes.N]),
       );
     // POP < 15: A has 0,2,4,6,8,10,12,14 (8 rows, sum 56), B has 1,3,…,13 (7 rows, sum 49).
     expect(await groups('COUNT(*) > 7')).toEqual([['A', 8]]);
     expect(await groups('SUM(POP) < 50 OR MAX(POP) = 14')).toEqual([['A', 8], ['B', 7]]);
     expect(await groups("cat = 'B' AND AVG(RATIO) > 0")).toEqual([['B', 7]]);
     expect(await groups('COUNT(DISTINCT NAME) BETWEEN 1 AND 7')).toEqual([['B', 7]]);
-    const layer = await server.get(`${grid}/0?f=json&token=${token}`);
+    const layer = await server.get<LayerJson>(`${grid}/0?f=json&token=${token}`);
     expect(layer.advancedQueryCapabilities.supportsHavingClause).toBe(true);
   });
 
@@ -355,7 +356,7 @@ describe('statistics', () => {
 
   it('invents names, pages groups, and refuses bad statistics', async () => {
     const grouped = await q({ outStatistics: JSON.stringify([{ statisticType: 'sum', onStatisticField: 'POP' }]), groupByFieldsForStatistics: 'NAME', orderByFields: 'NAME', resultRecordCount: 2 });
-    expect(grouped.fields.map((f: any) => f.name)).toEqual(['NAME', 'SUM_POP']);
+    expect(grouped.fields.map((f) => f.name)).toEqual(['NAME', 'SUM_POP']);
     expect(grouped.features).toHaveLength(2);
     expect(grouped.exceededTransferLimit).toBe(true);
     expect((await q({ outStatistics: JSON.stringify([{ statisticType: 'sum', onStatisticField: 'NAME' }]) })).error.code).toBe(400);
@@ -375,7 +376,7 @@ describe('formats and single features', () => {
   });
 
   it('writes GeoJSON polygons with RFC 7946 winding', async () => {
-    const result = await query(server, `${shapes}/0/query`, { f: 'geojson', token, where: "LABEL = 'far'" });
+    const result = await query<GeoJsonAnswer>(server, `${shapes}/0/query`, { f: 'geojson', token, where: "LABEL = 'far'" });
     const ring = result.features[0].geometry.coordinates[0];
     const area = ring.slice(0, -1).reduce((sum: number, p: number[], i: number) => sum + (ring[i + 1][0] - p[0]) * (ring[i + 1][1] + p[1]), 0);
     expect(area).toBeLessThan(0);
@@ -385,8 +386,8 @@ describe('formats and single features', () => {
     const response = await fetch(`${server.url}${grid}/0/query?where=POP<3&outFields=POP&f=pbf&token=${token}`);
     expect(response.headers.get('content-type')).toBe('application/x-protobuf');
     const decoded = decodeFeatureCollectionPbf(new Uint8Array(await response.arrayBuffer()));
-    const set = decoded.queryResult as any;
-    expect(set.features.map((f: any) => f.attributes.POP)).toEqual([0, 1, 2]);
+    const set = decoded.queryResult as unknown as FeatureSet;
+    expect(set.features.map((f) => f.attributes.POP)).toEqual([0, 1, 2]);
     expect(set.features[2].geometry.x).toBeCloseTo(2, 6);
     const count = await fetch(`${server.url}${grid}/0/query?where=1=1&returnCountOnly=true&f=pbf&token=${token}`);
     expect(decodeFeatureCollectionPbf(new Uint8Array(await count.arrayBuffer())).queryResult).toEqual({ count: 100 });
@@ -402,15 +403,15 @@ describe('formats and single features', () => {
   });
 
   it('answers every read operation as POST too', async () => {
-    const viaPost = await server.post(`${grid}/0/query`, { f: 'json', token, where: 'POP = 4', outFields: 'POP' });
+    const viaPost = await server.post<FeatureSet>(`${grid}/0/query`, { f: 'json', token, where: 'POP = 4', outFields: 'POP' });
     expect(viaPost.features[0].attributes.POP).toBe(4);
   });
 
   it('serves one feature at /<layer>/<objectId>', async () => {
-    const feature = await server.get(`${grid}/0/${gridId(4, 4)}?f=json&token=${token}`);
+    const feature = await server.get<{ feature: Feature }>(`${grid}/0/${gridId(4, 4)}?f=json&token=${token}`);
     expect(feature.feature.attributes).toMatchObject({ OBJECTID: gridId(4, 4), NAME: 'p4_4', POP: 44 });
     expect(feature.feature.geometry).toEqual({ x: 4, y: 4 });
-    expect((await server.get(`${grid}/0/99999?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<ErrorEnvelope>(`${grid}/0/99999?f=json&token=${token}`)).error.code).toBe(404);
   });
 
   it('wraps JSONP and refuses unknown formats', async () => {
