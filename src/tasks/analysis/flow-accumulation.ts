@@ -21,8 +21,8 @@ import { rollbackAnalysis } from './output-service.js';
  * - MFD: SAGA's "Multiple Flow Direction based on Maximum Downslope Gradient" (Qin et al.: the
  *   flow-partition exponent 8.9·min(tanβmax, 1) + 1.1, ArcGIS's MFD) over the surface an MFD
  *   FlowDirection result carries as band 2.
- * The type comes from `flowDirectionType`, or when that is not given from the tag FlowDirection
- * put on its result (hydrology/flow-type.ts).
+ * The type is `flowDirectionType`, except that with D8 (the default) a raster FlowDirection
+ * tagged MFD or DINF (hydrology/flow-type.ts) is read as that type.
  */
 export const flowAccumulation: TaskDefinition = {
   name: 'FlowAccumulation',
@@ -47,11 +47,11 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
   const dataType = readChoice('dataType', inputs.dataType, ['FLOAT', 'INTEGER'], 'FLOAT');
   const [directions, weights] = (await readInputGrids(job, ['inputFlowDirectionRaster', ...(isGiven(inputs.inputWeightRaster) ? ['inputWeightRaster'] : [])])) as unknown as [InputGrid, InputGrid | undefined];
   const tag = await readFlowTag(directions.source);
-  const type = isGiven(inputs.flowDirectionType) ? (readChoice('flowDirectionType', inputs.flowDirectionType, FLOW_TYPES, 'D8') as FlowType) : (tag.type ?? 'D8');
-  // An MFD raster's band 1 holds D8 codes, so D8 reads it; the other mixes read nonsense.
-  if (tag.type && tag.type !== type && !(tag.type === 'MFD' && type === 'D8')) {
-    throw new TaskError(`'inputFlowDirectionRaster' is a ${tag.type} flow direction raster; set flowDirectionType to ${tag.type}.`);
-  }
+  const asked = readChoice('flowDirectionType', inputs.flowDirectionType, FLOW_TYPES, 'D8') as FlowType;
+  // D8 is the default, so a tagged MFD or DINF raster is read as what it is; asking for MFD or
+  // DINF on a raster tagged otherwise fails (angles read as codes, or no surface to split over).
+  const type = asked === 'D8' && tag.type ? tag.type : asked;
+  if (tag.type && tag.type !== type) throw new TaskError(`'inputFlowDirectionRaster' is a ${tag.type} flow direction raster; set flowDirectionType to ${tag.type}.`);
   context.progress(20, `Accumulating flow (${type})`);
   let values: Float64Array;
   if (type === 'MFD') values = await sagaMfd(job, directions, tag.bands, weights);
