@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       task: 'DetermineTravelCostPathAsPolyline',
       params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), inputDestinationRasterOrFeatures: { geometryType: 'esriGeometryPoint', spatialReference: { wkt: info.coordinateSystem.wkt }, features: [{ geometry: { x: x0 + 10.5 * cell, y: y0 - 1990.5 * cell }, attributes: { OBJECTID: 1 } }] }, outputPolylineName: 'b_path' },
       engine: [
-        grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ogr input=p output=${file('path.gpkg')} format=GPKG --quiet`),
+        grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ascii input=p output=${file('path.txt')} format=standard --quiet`),
       ],
       engineLabel: 'GRASS r.cost + r.path (one run; the task exports the directions and runs r.path in a second)',
     },
@@ -135,8 +135,15 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const label = c.label ?? c.task;
     if (ONLY && !ONLY.includes(c.task) && !ONLY.includes(label)) continue;
-    const job = await timeJob(server, token, c.task, c.params);
-    const engine = await timeEngine(c.engine, share);
+    let job: number;
+    let engine: number;
+    try {
+      job = await timeJob(server, token, c.task, c.params);
+      engine = await timeEngine(c.engine, share);
+    } catch (error) {
+      console.log(`${label.padEnd(22)} failed: ${String(error).split('\n')[0]}`);
+      continue;
+    }
     console.log(`${label.padEnd(22)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine / 1000).toFixed(2).padStart(7)} s   ratio ${(job / engine).toFixed(2)}×   (${c.engineLabel})`);
   }
   await server.close();
