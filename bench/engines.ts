@@ -2,10 +2,12 @@
  * Analysis engines bench: `node --import tsx bench/engines.ts [--size 2000] [--only Fill,Segment]`.
  * For each engine-backed Raster Analysis task on a size×size DEM or image, prints the job's time
  * (HTTP submit → esriJobSucceeded, publishing the hosted layer included) beside the engine's
- * command alone on the same input, and their ratio (goal ≤ 1.3×). FlowDirection and
- * FlowAccumulation run no engine (D8 in the worker); GRASS r.watershed is shown for scale.
+ * command alone on the same input, and their ratio (goal ≤ 1.3×). FlowDirection D8/MFD and
+ * FlowAccumulation D8/DINF run no engine (in the worker); the engine shown is for scale.
+ * `--only` takes task names or labels (`FlowAccumulation MFD`).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +24,8 @@ const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split('
 
 interface Case {
   task: string;
+  /** What the line says (default: the task), e.g. `FlowDirection DINF`. */
+  label?: string;
   params: Record<string, unknown>;
   /** The engine alone on the same input: [program, args] run in sequence. */
   engine: Array<[string, string[]]>;
@@ -38,11 +42,18 @@ async function timeJob(server: TestServer, token: string, task: string, params: 
   return performance.now() - started;
 }
 
-function timeEngine(steps: Array<[string, string[]]>, cwd: string): number {
+/**
+ * The engine alone, run without blocking this process: the test server lives here too, and a
+ * synchronous run longer than its keep-alive timeout (72 s) left a pooled socket that the server
+ * closed just as the next job's submit went out on it (ECONNRESET, CalculateDensity after Nibble).
+ */
+async function timeEngine(steps: Array<[string, string[]]>, cwd: string): Promise<number> {
   const started = performance.now();
-  for (const [program, programArgs] of steps) execFileSync(program, programArgs, { stdio: 'ignore', cwd, env: { ...process.env, TMPDIR: cwd, GRASS_OVERWRITE: '1' } });
+  for (const [program, programArgs] of steps) await execFileAsync(program, programArgs, { cwd, env: { ...process.env, TMPDIR: cwd, GRASS_OVERWRITE: '1' }, maxBuffer: 64 * 1024 * 1024 });
   return performance.now() - started;
 }
+
+const execFileAsync = promisify(execFile);
 
 const grass = (location: string, script: string): [string, string[]] => ['grass', ['--tmp-location', location, '--exec', 'bash', '-c', script]];
 
@@ -79,6 +90,16 @@ async function main(): Promise<void> {
     { task: 'FlowDirection', params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fdir' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; the task runs D8 in the worker)' },
     { task: 'FlowAccumulation', params: { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/b_fdir/ImageServer` }, outputName: 'b_facc' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; the task runs D8 in the worker)' },
     {
+      task: 'FlowDirection',
+      label: 'FlowDirection DINF',
+      params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fdinf', flowDirectionType: 'DINF' },
+      engine: [['saga_cmd', ['ta_morphometry', '0', '-ELEVATION', file('dem.tif'), '-SLOPE', file('slope.tif'), '-ASPECT', file('aspect.tif'), '-METHOD', '1', '-UNIT_SLOPE', '2', '-UNIT_ASPECT', '1']]],
+      engineLabel: 'saga_cmd Slope, Aspect (Tarboton facets)',
+    },
+    { task: 'FlowAccumulation', label: 'FlowAccumulation DINF', params: { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/b_fdinf/ImageServer` }, outputName: 'b_faccdinf' }, engine: [['saga_cmd', ['ta_hydrology', '0', '-ELEVATION', file('dem.tif'), '-FLOW', file('flowdinf.tif'), '-METHOD', '3', '-FLOW_UNIT', '0']]], engineLabel: 'saga_cmd Flow Accumulation D-inf (for scale; the task splits the angles in the worker)' },
+    { task: 'FlowDirection', label: 'FlowDirection MFD', params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fmfd', flowDirectionType: 'MFD' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; D8 codes + the surface band, no engine)' },
+    { task: 'FlowAccumulation', label: 'FlowAccumulation MFD', params: { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/b_fmfd/ImageServer` }, outputName: 'b_faccmfd', flowDirectionType: 'MFD' }, engine: [['saga_cmd', ['ta_hydrology', '0', '-ELEVATION', file('dem.tif'), '-FLOW', file('flowmfd.tif'), '-METHOD', '6', '-FLOW_UNIT', '0']]], engineLabel: 'saga_cmd Flow Accumulation, Qin et al. MFD' },
+    {
       task: 'CalculateTravelCost',
       params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), outputDistanceName: 'b_cost', outputBacklinkName: 'b_back' },
       engine: [grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.out.gdal input=acc output=${file('acc.tif')} type=Float64 --quiet && r.out.gdal input=dir output=${file('dir.tif')} type=Float32 --quiet`)],
@@ -88,7 +109,7 @@ async function main(): Promise<void> {
       task: 'DetermineTravelCostPathAsPolyline',
       params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), inputDestinationRasterOrFeatures: { geometryType: 'esriGeometryPoint', spatialReference: { wkt: info.coordinateSystem.wkt }, features: [{ geometry: { x: x0 + 10.5 * cell, y: y0 - 1990.5 * cell }, attributes: { OBJECTID: 1 } }] }, outputPolylineName: 'b_path' },
       engine: [
-        grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ogr input=p output=${file('path.gpkg')} format=GPKG --quiet`),
+        grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ascii input=p output=${file('path.txt')} format=standard --quiet`),
       ],
       engineLabel: 'GRASS r.cost + r.path (one run; the task exports the directions and runs r.path in a second)',
     },
@@ -113,10 +134,18 @@ async function main(): Promise<void> {
   ];
   console.log(`Analysis engines on ${SIZE}×${SIZE} cells (one run each; the machine is shared, so expect noise)`);
   for (const c of cases) {
-    if (ONLY && !ONLY.includes(c.task)) continue;
-    const job = await timeJob(server, token, c.task, c.params);
-    const engine = timeEngine(c.engine, share);
-    console.log(`${c.task.padEnd(20)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine / 1000).toFixed(2).padStart(7)} s   ratio ${(job / engine).toFixed(2)}×   (${c.engineLabel})`);
+    const label = c.label ?? c.task;
+    if (ONLY && !ONLY.includes(c.task) && !ONLY.includes(label)) continue;
+    let job: number;
+    let engine: number;
+    try {
+      job = await timeJob(server, token, c.task, c.params);
+      engine = await timeEngine(c.engine, share);
+    } catch (error) {
+      console.log(`${label.padEnd(22)} failed: ${String(error).split('\n')[0]}`);
+      continue;
+    }
+    console.log(`${label.padEnd(22)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine / 1000).toFixed(2).padStart(7)} s   ratio ${(job / engine).toFixed(2)}×   (${c.engineLabel})`);
   }
   await server.close();
   rmSync(share, { recursive: true, force: true });

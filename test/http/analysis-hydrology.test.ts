@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { analysisResults, type AnalysisServer, readOutputRows, readRows, startAnalysisServer } from '../helpers/analysis-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, readRows, startAnalysisServer, submitAnalysisJob } from '../helpers/analysis-server.js';
 
 // A 6×6 valley draining south along column 2, 10 m cells: z = 10 + (5 − row) + 3·|col − 2|.
 // Sideways drops (3 m over 10 m) beat diagonal (4 m over 14.1 m) and downstream (1 m over 10 m),
@@ -130,6 +130,55 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
     await analysisResults(server, token, 'FlowDistance', { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif'), inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'fdv6' });
     expect(await readOutputRows(server, 'fdv6')).toEqual(Array.from({ length: 6 }, () => [6, 3, 0, 3, 6, 9]));
   });
+
+  it('FlowDirection DINF writes Tarboton angles (counter-clockwise from east) as SAGA computes them inside the grid', async () => {
+    const side = (Math.atan(1 / 3) * 180) / Math.PI; // 18.43°: 1 m down-valley for 3 m sideways
+    const results = await analysisResults(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'dinf6', outputDropName: 'dinfdrop6', flowDirectionType: 'DINF' });
+    expect(results.outputFlowDirectionRaster.value.url).toBe(`${server.url}/rest/services/Hosted/dinf6/ImageServer`);
+    const angles = await readOutputRows(server, 'dinf6');
+    const expected = Array.from({ length: 6 }, (_, r) => (r < 5 ? [360 - side, 360 - side, 270, 180 + side, 180 + side, 180 + side] : [0, 0, 270, 180, 180, 180]));
+    angles.forEach((row, r) => row.forEach((a, c) => expect(a).toBeCloseTo(expected[r]![c]!, 4)));
+    // SAGA's "maximum triangle slope (Tarboton 1997)" run directly: aspect clockwise from north.
+    const aspect = path.join(share, 'saga-aspect.tif');
+    execFileSync('saga_cmd', ['ta_morphometry', '0', '-ELEVATION', path.join(share, 'dem6.tif'), '-SLOPE', path.join(share, 'saga-slope.tif'), '-ASPECT', aspect, '-METHOD', '1', '-UNIT_ASPECT', '1'], { stdio: 'ignore' });
+    const direct = readRows(aspect);
+    for (let r = 1; r < 5; r++) for (let c = 1; c < 5; c++) expect(angles[r]![c]).toBeCloseTo((((90 - direct[r]![c]!) % 360) + 360) % 360, 4);
+    const drops = await readOutputRows(server, 'dinfdrop6');
+    expect(drops[2]![0]).toBeCloseTo(100 * Math.hypot(0.3, 0.1), 3);
+    expect(drops[5]![2]).toBe(0);
+  }, 90_000);
+
+  it('FlowAccumulation splits D-infinity flow between the two neighbours of each angle (the raster says it holds angles)', async () => {
+    const east = (45 - (Math.atan(1 / 3) * 180) / Math.PI) / 45; // share of a west-slope cell going east
+    await analysisResults(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/dinf6/ImageServer` }, outputName: 'dinfacc6' });
+    const acc = await readOutputRows(server, 'dinfacc6');
+    expect(acc[0]![0]).toBe(0);
+    expect(acc[0]![1]).toBeCloseTo(east, 4);
+    expect(acc[2]![1]).toBeCloseTo(1, 4); // (2,0)'s east share plus (1,0)'s south-east share
+    expect(acc[5]![2]).toBeCloseTo(35, 3); // nothing leaves before the outlet
+    // Angles are no MFD raster: the job says what the raster is.
+    const job = await submitAnalysisJob(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/dinf6/ImageServer` }, outputName: 'dinf_as_mfd', flowDirectionType: 'MFD' });
+    await expect(job.waitForCompletion()).rejects.toThrow();
+    expect(JSON.stringify((await job.getJobInfo()).messages)).toContain('set flowDirectionType to DINF');
+  }, 90_000);
+
+  it('FlowDirection MFD shows D8 codes and carries the surface; FlowAccumulation MFD is SAGA\'s Qin et al. MFD run directly, less the cell itself', async () => {
+    await analysisResults(server, token, 'FlowDirection', { inputSurfaceRaster: uri('dem6.tif'), outputFlowDirectionName: 'mfd6', flowDirectionType: 'MFD' });
+    expect(await readOutputRows(server, 'mfd6')).toEqual(EXPECTED_DIRECTIONS);
+    await analysisResults(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/mfd6/ImageServer` }, outputName: 'mfdacc6', flowDirectionType: 'MFD' });
+    const acc = await readOutputRows(server, 'mfdacc6');
+    const direct = path.join(share, 'saga-mfd.tif');
+    execFileSync('saga_cmd', ['ta_hydrology', '0', '-ELEVATION', path.join(share, 'dem6.tif'), '-FLOW', direct, '-METHOD', '6', '-FLOW_UNIT', '0'], { stdio: 'ignore' });
+    readRows(direct).forEach((row, r) => row.forEach((v, c) => expect(acc[r]![c]).toBeCloseTo(v! - 1, 4)));
+    expect(acc[0]![0]).toBe(0); // a ridge corner: nothing flows in
+    // Flow spreads: side cells get some of their neighbours' flow, the valley gathers most of it.
+    expect(acc[2]![1]).toBeGreaterThan(0.9);
+    for (let r = 1; r < 6; r++) expect(acc[r]![2]).toBeGreaterThan(acc[r - 1]![2]! + 2);
+    // A D8 raster has no surface to split MFD flow over.
+    const job = await submitAnalysisJob(server, token, 'FlowAccumulation', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/fd6/ImageServer` }, outputName: 'd8_as_mfd', flowDirectionType: 'MFD' });
+    await expect(job.waitForCompletion()).rejects.toThrow();
+    expect(JSON.stringify((await job.getJobInfo()).messages)).toContain('set flowDirectionType to D8');
+  }, 90_000);
 
   it('Fill raises the pit to its pour point, as SAGA does run directly; zLimit leaves deeper sinks', async () => {
     await analysisResults(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'filled6' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
+import { segmentLabels } from '../../src/tasks/analysis/image/segment-majority.js';
 import { meanShiftArgs } from '../../src/tasks/analysis/segment.js';
 import { fetchStarsFile } from '../fixtures/raster/fetch-stars-file.js';
 import type { TestServer } from '../helpers/test-server.js';
@@ -14,6 +15,7 @@ let server: TestServer;
 let share: string;
 let token: string;
 let landsat: string | null = null;
+let segmentsPath: string | undefined;
 
 beforeAll(async () => {
   const fetched = await fetchStarsFile('L7_ETMs.tif');
@@ -52,6 +54,8 @@ describe('image analysis on the Olinda Landsat 7 scene, over HTTP with arcgis-re
     });
     expect(sums.size).toBeGreaterThan(50);
     for (const { sum, n, colour } of sums.values()) expect(Math.abs(colour! - sum / n)).toBeLessThanOrEqual(0.5 + 1e-9);
+    const catalog = catalogStoreFor(server.context.config);
+    segmentsPath = (await catalog.queryItems((await catalog.getCollection('segments'))!.id, {}))[0]!.path;
   }, 180_000);
 });
 
@@ -138,3 +142,56 @@ describe('TrainClassifier and Classify on the Olinda Landsat 7 scene', () => {
     expect(definition.model.length).toBeGreaterThan(100);
   }, 120_000);
 });
+
+describe('object-based TrainClassifier and Classify: one sample per segment of the Segment result', () => {
+  it('trains on the segments the polygons cover and classifies whole segments, as OTB ZonalStatistics + VectorClassifier run directly', async (t) => {
+    if (!landsat) return t.skip();
+    // The Segment test above published 'segments' (mean colours of bands 4, 3, 2).
+    const segmentedRaster = { url: `${server.url}/rest/services/Hosted/segments/ImageServer` };
+    const trained = await analysisResults(server, token, 'TrainClassifier', {
+      inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' },
+      inputTrainingSampleJSON: trainingSamples(landsat).featureSet,
+      segmentedRaster,
+      segmentAttributes: 'COLOR;MEAN;STD',
+      classifierParameters: { method: 'rt', params: { maxNumTrees: 20, maxTreeDepth: 10 } },
+    });
+    const definition = JSON.parse(trained.outputClassifierDefinition.value as unknown as string) as { model: string };
+    const fields = [0, 1, 2, 3, 4, 5].map((b) => `mean_${b}`).concat([0, 1, 2, 3, 4, 5].map((b) => `stdev_${b}`));
+    expect(definition).toMatchObject({ engine: 'OrfeoToolBox', method: 'RT', bandCount: 6, segmentFeatures: fields });
+    await analysisResults(server, token, 'Classify', { inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' }, inputClassifierDefinition: trained.outputClassifierDefinition.value, additionalInputRaster: segmentedRaster, outputName: 'landcover_segments' });
+    const classified = (await readOutputRows(server, 'landcover_segments')).flat();
+    // The engine alone: the segments as labels, their statistics, the same model.
+    const painted = [1, 2, 3].map((b) => Float64Array.from(readRows(segmentedFile(), b).flat() as number[]));
+    const { labels, count } = segmentLabels(painted, 349, 352);
+    const labelFile = path.join(share, 'direct-labels.tif');
+    const source = gdal.open(landsat);
+    const out = gdal.drivers.get('GTiff').create(labelFile, 349, 352, 1, 'Int32');
+    out.geoTransform = source.geoTransform;
+    out.srs = source.srs;
+    out.bands.get(1).pixels.write(0, 0, 349, 352, labels);
+    out.close();
+    source.close();
+    const stats = path.join(share, 'direct-stats.shp');
+    execFileSync('otbcli_ZonalStatistics', ['-in', landsat, '-inzone', 'labelimage', '-inzone.labelimage.in', labelFile, '-out.vector.filename', stats], { stdio: 'ignore' });
+    const model = path.join(share, 'segment-model.txt');
+    writeFileSync(model, definition.model);
+    const predicted = path.join(share, 'direct-predicted.shp');
+    execFileSync('otbcli_VectorClassifier', ['-in', stats, '-model', model, '-feat', ...fields, '-cfield', 'predicted', '-out', predicted], { stdio: 'ignore' });
+    const classOf = new Map<number, number>();
+    const dataset = gdal.open(predicted);
+    for (const feature of dataset.layers.get(0).features) classOf.set(feature.fields.get('polygon_id') as number, feature.fields.get('predicted') as number);
+    dataset.close();
+    expect(classOf.size).toBe(count);
+    expect(classified).toEqual([...labels].map((label) => classOf.get(label)));
+    // Whole segments, both classes present.
+    const perSegment = new Map<number, Set<number | null>>();
+    labels.forEach((label, i) => perSegment.set(label, (perSegment.get(label) ?? new Set()).add(classified[i]!)));
+    for (const set of perSegment.values()) expect(set.size).toBe(1);
+    for (const v of [1, 2]) expect(classified.filter((x) => x === v).length).toBeGreaterThan(100);
+  }, 240_000);
+});
+
+/** The raster behind the hosted 'segments' layer. */
+function segmentedFile(): string {
+  return segmentsPath!;
+}

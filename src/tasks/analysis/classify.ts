@@ -4,7 +4,8 @@ import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/tas
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
 import { engineRasters, publishEngineFile, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
-import { countBands, readBands, readGrid } from './hydrology/grid.js';
+import { countBands, readBands, readGrid, type Grid } from './hydrology/grid.js';
+import { describeSegments, readSegmentRows } from './image/segment-features.js';
 import { classifyBySegment } from './image/segment-majority.js';
 import { readClassifierDefinition } from './image/classifier-definition.js';
 import { writeClassRaster } from './image/write-class-raster.js';
@@ -14,7 +15,8 @@ import { rollbackAnalysis } from './output-service.js';
  * Classify (raster-analysis.md §8): applies a TrainClassifier definition to a raster with Orfeo
  * ToolBox's ImageClassifier. The classified raster carries the classes' colours (colour table);
  * their names are in the layer's description (the raster-store copy keeps no category names).
- * With `additionalInputRaster` (a Segment result) each segment takes its pixels' majority class.
+ * With `additionalInputRaster` (a Segment result) each segment takes its pixels' majority class;
+ * a definition trained on segments classifies the segments themselves (classifySegments).
  */
 export const classify: TaskDefinition = {
   name: 'Classify',
@@ -44,21 +46,27 @@ async function runClassify(context: TaskContext): Promise<Record<string, unknown
   await mkdir(dir, { recursive: true });
   const model = path.join(dir, 'model.txt');
   await writeFile(model, definition.model);
-  const classified = path.join(dir, 'classified.tif');
-  context.progress(10, 'Classifying (Orfeo ToolBox)');
-  await runOtb({
-    task: 'Classify',
-    app: 'ImageClassifier',
-    args: ['-in', raster, '-model', model, '-out', classified, 'uint8'],
-    scratchDir: context.scratchDir,
-    signal: context.signal,
-    onProgress: (fraction) => context.progress(10 + fraction * 70, 'Classifying (Orfeo ToolBox)'),
-  });
-  const grid = await readGrid(classified);
-  if (segmented) {
-    const segments = await readBands(segmented, Array.from({ length: await countBands(segmented) }, (_, i) => i + 1));
-    if (segments[0]!.width !== grid.width || segments[0]!.height !== grid.height) throw new TaskError("'additionalInputRaster' must cover the input raster cell for cell.");
-    grid.values = classifyBySegment(grid.values, segments.map((band) => band.values), grid.width, grid.height);
+  let grid: Grid;
+  if (definition.segmentFeatures) {
+    if (!segmented) throw new TaskError('This classifier was trained on segments: give the segmented raster as additionalInputRaster.');
+    grid = await classifySegments(context, raster, segmented, model, definition.segmentFeatures);
+  } else {
+    const classified = path.join(dir, 'classified.tif');
+    context.progress(10, 'Classifying (Orfeo ToolBox)');
+    await runOtb({
+      task: 'Classify',
+      app: 'ImageClassifier',
+      args: ['-in', raster, '-model', model, '-out', classified, 'uint8'],
+      scratchDir: context.scratchDir,
+      signal: context.signal,
+      onProgress: (fraction) => context.progress(10 + fraction * 70, 'Classifying (Orfeo ToolBox)'),
+    });
+    grid = await readGrid(classified);
+    if (segmented) {
+      const segments = await readBands(segmented, Array.from({ length: await countBands(segmented) }, (_, i) => i + 1));
+      if (segments[0]!.width !== grid.width || segments[0]!.height !== grid.height) throw new TaskError("'additionalInputRaster' must cover the input raster cell for cell.");
+      grid.values = classifyBySegment(grid.values, segments.map((band) => band.values), grid.width, grid.height);
+    }
   }
   const out = path.join(context.scratchDir, 'results', 'classified.tif');
   await mkdir(path.dirname(out), { recursive: true });
@@ -67,4 +75,35 @@ async function runClassify(context: TaskContext): Promise<Record<string, unknown
   const outputRaster = await publishEngineFile(job, 'outputName', out, `Classified (${definition.method}). Classes: ${definition.classes.map((c) => `${c.value} ${c.name}`).join(', ')}.`);
   context.progress(100, 'Done');
   return { outputRaster };
+}
+
+/**
+ * Object-based classification: OTB's ZonalStatistics describes each segment of the segmented
+ * raster from the input's bands, VectorClassifier applies the model to those rows, and every cell
+ * of a segment takes the segment's class.
+ */
+async function classifySegments(context: TaskContext, raster: string, segmented: string, model: string, fields: string[]): Promise<Grid> {
+  const dir = path.join(context.scratchDir, 'otb');
+  context.progress(10, 'Describing the segments (Orfeo ToolBox ZonalStatistics)');
+  const segments = await describeSegments(raster, segmented, 'additionalInputRaster', dir, {
+    task: 'Classify',
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(10 + fraction * 40, 'Describing the segments (Orfeo ToolBox ZonalStatistics)'),
+  });
+  const predicted = path.join(dir, 'segment-classes.shp');
+  context.progress(55, 'Classifying the segments (Orfeo ToolBox VectorClassifier)');
+  await runOtb({
+    task: 'Classify',
+    app: 'VectorClassifier',
+    args: ['-in', segments.statsFile, '-model', model, '-feat', ...fields, '-cfield', 'predicted', '-out', predicted],
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(55 + fraction * 25, 'Classifying the segments (Orfeo ToolBox VectorClassifier)'),
+  });
+  const classOf = new Float64Array(segments.count + 1).fill(NaN);
+  for (const row of await readSegmentRows(predicted, ['predicted'])) classOf[row.label] = row.values[0]!;
+  const grid = await readGrid(raster);
+  grid.values = Float64Array.from(segments.labels, (label) => (label === 0 ? NaN : classOf[label]!));
+  return grid;
 }

@@ -1,15 +1,28 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
-import { startEngineJob } from './engine-job.js';
+import { startEngineJob, type EngineJob } from './engine-job.js';
+import { runSaga } from './engines/run-saga.js';
+import { dinfAccumulation } from './hydrology/flow-direction-dinf.js';
 import { flowAccumulation as accumulate } from './hydrology/flow-kernels.js';
+import { FLOW_TYPES, readFlowTag, type FlowType } from './hydrology/flow-type.js';
+import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import type { Grid } from './hydrology/grid.js';
-import { readInputGrids } from './hydrology/read-input-grid.js';
+import { readInputGrids, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
 /**
- * FlowAccumulation (raster-analysis.md §8): cells (or summed weights) flowing into each cell
- * under an Esri D8 direction raster, the cell itself not counted, as ArcGIS does.
+ * FlowAccumulation (raster-analysis.md §8): cells (or summed weights) flowing into each cell,
+ * the cell itself not counted, as ArcGIS does.
+ * - D8: over the Esri codes of band 1;
+ * - DINF: over D-infinity angles, each cell's flow split between the two neighbours its angle
+ *   falls between (Tarboton 1997);
+ * - MFD: SAGA's "Multiple Flow Direction based on Maximum Downslope Gradient" (Qin et al.: the
+ *   flow-partition exponent 8.9·min(tanβmax, 1) + 1.1, ArcGIS's MFD) over the surface an MFD
+ *   FlowDirection result carries as band 2.
+ * The type is `flowDirectionType`, except that with D8 (the default) a raster FlowDirection
+ * tagged MFD or DINF (hydrology/flow-type.ts) is read as that type.
  */
 export const flowAccumulation: TaskDefinition = {
   name: 'FlowAccumulation',
@@ -20,7 +33,7 @@ export const flowAccumulation: TaskDefinition = {
     outputNameParam('outputName', 'Output Name'),
     rasterInputParam('inputWeightRaster', 'Input Weight Raster', false),
     choiceParam('dataType', 'Data Type', ['FLOAT', 'INTEGER'], 'FLOAT'),
-    choiceParam('flowDirectionType', 'Flow Direction Type', ['D8', 'MFD', 'DINF'], 'D8'),
+    choiceParam('flowDirectionType', 'Flow Direction Type', [...FLOW_TYPES], 'D8'),
     ANALYSIS_CONTEXT_PARAM,
     rasterResultParam(),
   ],
@@ -32,15 +45,56 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
   const { inputs } = context;
   const job = await startEngineJob(context, ['outputName']);
   const dataType = readChoice('dataType', inputs.dataType, ['FLOAT', 'INTEGER'], 'FLOAT');
-  const type = readChoice('flowDirectionType', inputs.flowDirectionType, ['D8', 'MFD', 'DINF'], 'D8');
-  if (type !== 'D8') throw new TaskError(`flowDirectionType '${type}' is not supported by this server yet; use D8.`);
-  const [directions, weights] = (await readInputGrids(job, ['inputFlowDirectionRaster', ...(isGiven(inputs.inputWeightRaster) ? ['inputWeightRaster'] : [])])) as unknown as [Grid, Grid | undefined];
-  context.progress(20, 'Accumulating flow');
-  let values = accumulate(directions, weights);
+  const [directions, weights] = (await readInputGrids(job, ['inputFlowDirectionRaster', ...(isGiven(inputs.inputWeightRaster) ? ['inputWeightRaster'] : [])])) as unknown as [InputGrid, InputGrid | undefined];
+  const tag = await readFlowTag(directions.source);
+  const asked = readChoice('flowDirectionType', inputs.flowDirectionType, FLOW_TYPES, 'D8') as FlowType;
+  // D8 is the default, so a tagged MFD or DINF raster is read as what it is; asking for MFD or
+  // DINF on a raster tagged otherwise fails (angles read as codes, or no surface to split over).
+  const type = asked === 'D8' && tag.type ? tag.type : asked;
+  if (tag.type && tag.type !== type) throw new TaskError(`'inputFlowDirectionRaster' is a ${tag.type} flow direction raster; set flowDirectionType to ${tag.type}.`);
+  context.progress(20, `Accumulating flow (${type})`);
+  let values: Float64Array;
+  if (type === 'MFD') values = await sagaMfd(job, directions, tag.bands, weights);
+  else if (type === 'DINF') values = dinfAccumulation(directions, weights);
+  else values = accumulate(directions, weights);
   if (dataType === 'INTEGER') values = values.map((v) => (Number.isNaN(v) ? v : Math.round(v)));
   context.signal.throwIfAborted();
   context.progress(60, 'Publishing');
-  const outputRaster = await publishGrid(job, 'outputName', directions, values, dataType === 'INTEGER' ? 'Int32' : 'Float32', 'Flow accumulation');
+  const outputRaster = await publishGrid(job, 'outputName', directions, values, dataType === 'INTEGER' ? 'Int32' : 'Float32', `Flow accumulation (${type})`);
   context.progress(100, 'Done');
   return { outputRaster };
+}
+
+/** SAGA's Qin et al. MFD accumulation over the surface in band 2, less each cell's own weight. */
+async function sagaMfd(job: EngineJob, directions: InputGrid, bands: number, weights: Grid | undefined): Promise<Float64Array> {
+  const { context } = job;
+  if (bands < 2) {
+    throw new TaskError("flowDirectionType MFD needs an MFD flow direction raster from this server's FlowDirection (flowDirectionType MFD): it carries the surface the flow is split over.");
+  }
+  const dir = path.join(context.scratchDir, 'saga');
+  await mkdir(dir, { recursive: true });
+  const surfaceFile = path.join(dir, 'surface.tif');
+  const surface = await readGrid(directions.source, 2);
+  await writeGrid(surfaceFile, surface, surface.values, 'Float32', true);
+  const options: Record<string, string | number> = { ELEVATION: surfaceFile, FLOW: path.join(dir, 'flow.tif'), METHOD: 6, FLOW_UNIT: 0 };
+  if (weights) {
+    options.WEIGHTS = path.join(dir, 'weights.tif');
+    await writeGrid(options.WEIGHTS, weights, weights.values, 'Float32', true);
+  }
+  await runSaga({
+    task: 'FlowAccumulation',
+    library: 'ta_hydrology',
+    tool: '0',
+    options,
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(20 + fraction * 40, 'Accumulating flow (MFD, SAGA)'),
+  });
+  // SAGA counts the cell itself; ArcGIS does not.
+  const flow = (await readGrid(String(options.FLOW))).values;
+  for (let i = 0; i < flow.length; i++) {
+    const own = weights ? weights.values[i]! : 1;
+    flow[i] = Number.isNaN(directions.values[i]!) ? NaN : flow[i]! - (Number.isNaN(own) ? 0 : own);
+  }
+  return flow;
 }

@@ -1,17 +1,26 @@
-import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice, readFlag } from './analysis-params.js';
-import { startEngineJob } from './engine-job.js';
+import { publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
+import { runSaga } from './engines/run-saga.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
+import { dinfAngles } from './hydrology/flow-direction-dinf.js';
+import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
+import { readGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid } from './hydrology/read-input-grid.js';
+import { readInputGrid, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
-const FLOW_TYPES = ['D8', 'MFD', 'DINF'] as const;
-
 /**
- * FlowDirection (raster-analysis.md §8): Esri D8 codes (1 east … 128 north-east) and, when
- * `outputDropName` is given, the percent drop along each direction. `forceFlow` (true or
- * FORCE) makes edge cells always flow out of the raster, as ArcGIS does.
+ * FlowDirection (raster-analysis.md §8). `flowDirectionType`:
+ * - D8: Esri codes (1 east … 128 north-east);
+ * - DINF: Tarboton's D-infinity angle, degrees counter-clockwise from east, from SAGA's
+ *   "maximum triangle slope (Tarboton 1997)" (see hydrology/flow-direction-dinf.ts);
+ * - MFD: what ArcGIS shows of an MFD raster (the D8 codes) with the surface as band 2, from which
+ *   FlowAccumulation runs SAGA's multiple flow direction of Qin et al. (hydrology/flow-type.ts).
+ * `outputDropName` adds the percent drop along each direction. `forceFlow` (true or FORCE)
+ * makes edge cells always flow out of the raster, as ArcGIS does.
  */
 export const flowDirection: TaskDefinition = {
   name: 'FlowDirection',
@@ -34,19 +43,47 @@ export const flowDirection: TaskDefinition = {
 async function runFlowDirection(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
   const job = await startEngineJob(context, ['outputFlowDirectionName', 'outputDropName']);
-  const type = readChoice('flowDirectionType', inputs.flowDirectionType, FLOW_TYPES, 'D8');
-  if (type !== 'D8') throw new TaskError(`flowDirectionType '${type}' is not supported by this server yet; use D8.`);
+  const type = readChoice('flowDirectionType', inputs.flowDirectionType, FLOW_TYPES, 'D8') as FlowType;
+  const forceFlow = readFlag(inputs.forceFlow, ['FORCE']);
   const surface = await readInputGrid(job, 'inputSurfaceRaster');
-  context.progress(20, 'Computing D8 flow directions');
-  const result = flowDirectionD8(surface, readFlag(inputs.forceFlow, ['FORCE']));
+  context.progress(20, `Computing ${type} flow directions`);
+  const result = type === 'DINF' ? await sagaDinf(job, surface, forceFlow) : flowDirectionD8(surface, forceFlow);
   context.signal.throwIfAborted();
   context.progress(60, 'Publishing');
+  const file = path.join(context.scratchDir, 'results', 'outputFlowDirectionName.tif');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFlowDirections(file, surface, result.directions, type, surface.values);
   const outputs: Record<string, unknown> = {
-    outputFlowDirectionRaster: await publishGrid(job, 'outputFlowDirectionName', surface, result.directions, 'Int16', 'D8 flow direction'),
+    outputFlowDirectionRaster: await publishEngineFile(job, 'outputFlowDirectionName', file, DESCRIPTIONS[type]),
   };
   if (isGiven(inputs.outputDropName)) {
     outputs.outputDropRaster = await publishGrid(job, 'outputDropName', surface, result.drops, 'Float32', 'Percent drop along the flow direction');
   }
   context.progress(100, 'Done');
   return outputs;
+}
+
+const DESCRIPTIONS: Record<FlowType, string> = {
+  D8: 'D8 flow direction',
+  DINF: 'D-infinity flow direction (degrees counter-clockwise from east)',
+  MFD: 'MFD flow direction (band 1: D8 codes for display; band 2: the surface, for Flow Accumulation)',
+};
+
+/** D-infinity angles and drops: SAGA's Tarboton facets, edge cells redone by the worker. */
+async function sagaDinf(job: EngineJob, surface: InputGrid, forceFlow: boolean): Promise<{ directions: Float64Array; drops: Float64Array }> {
+  const { context } = job;
+  const dir = path.join(context.scratchDir, 'saga');
+  const aspect = path.join(dir, 'aspect.tif');
+  const slope = path.join(dir, 'slope.tif');
+  await runSaga({
+    task: 'FlowDirection',
+    library: 'ta_morphometry',
+    tool: '0',
+    options: { ELEVATION: surface.source, SLOPE: slope, ASPECT: aspect, METHOD: 1, UNIT_SLOPE: 2, UNIT_ASPECT: 1 },
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(20 + fraction * 30, 'Computing D-infinity flow directions (SAGA)'),
+  });
+  const { angles, drops } = dinfAngles(surface, (await readGrid(aspect)).values, (await readGrid(slope)).values, forceFlow);
+  return { directions: angles, drops };
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { RasterError } from '../../raster/raster-error.js';
@@ -9,12 +9,15 @@ import { runOtb } from './engines/run-otb.js';
 import { countBands, readGrid } from './hydrology/grid.js';
 import { resolveFeatureInput } from './feature-input.js';
 import { defaultColor, METHODS, type ClassifierDefinition, type ClassInfo } from './image/classifier-definition.js';
+import { describeSegments, readSegmentRows, segmentFeatureFields, writeTrainingTable } from './image/segment-features.js';
+import { segmentMajority } from './image/segment-majority.js';
 import { readPoints, type InputPoint } from './read-points.js';
 
 /**
- * TrainClassifier (raster-analysis.md §8): trains a pixel classifier on labelled polygons with
- * Orfeo ToolBox's TrainImagesClassifier — random trees (`rt`), SVM (`svm`) or maximum likelihood
- * (`mlc`, OTB's normal Bayes classifier) — on every band of the input. The result is JSON text
+ * TrainClassifier (raster-analysis.md §8): trains a classifier on labelled polygons with Orfeo
+ * ToolBox — random trees (`rt`), SVM (`svm`) or maximum likelihood (`mlc`, OTB's normal Bayes
+ * classifier): per pixel on every band of the input (TrainImagesClassifier), or, with
+ * `segmentedRaster`, per segment on the `segmentAttributes` statistics (trainOnSegments). The result is JSON text
  * carrying the trained model, for Classify. Samples name their class in `classvalue` (or
  * `value`), with `classname` and optional `red`/`green`/`blue` fields, as ArcGIS training
  * samples do.
@@ -38,9 +41,9 @@ export const trainClassifier: TaskDefinition = {
 async function runTrainClassifier(context: TaskContext): Promise<Record<string, unknown>> {
   const { inputs } = context;
   const { method, params } = readClassifierParameters(inputs.classifierParameters);
-  if (isGiven(inputs.segmentedRaster)) context.warning('segmentedRaster is not used by this server yet: the classifier is trained on pixels.');
+  const bySegment = isGiven(inputs.segmentedRaster);
   const job = await startEngineJob(context, []);
-  const [raster] = (await engineRasters(job, ['inputRaster'])) as [string];
+  const [raster, segmented] = (await engineRasters(job, ['inputRaster', ...(bySegment ? ['segmentedRaster'] : [])])) as [string, string | undefined];
   const samples = await resolveFeatureInput('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, job.deps, job.work);
   // Only the attributes are used here; OTB reads the polygons themselves.
   const features = await readPoints('inputTrainingSampleJSON', samples.source);
@@ -56,35 +59,42 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
     throw error;
   });
   const modelFile = path.join(dir, 'model.txt');
-  context.progress(10, `Training (${method.method}, Orfeo ToolBox)`);
-  await runOtb({
-    task: 'TrainClassifier',
-    app: 'TrainImagesClassifier',
-    args: [
-      '-io.il', raster,
-      '-io.vd', vector,
-      '-sample.vfn', classField,
-      '-sample.mt', String(params.maxSampleClass ?? 1000),
-      '-sample.vtr', '0.3',
-      '-classifier', method.otb,
-      ...classifierArgs(method.otb, params),
-      '-rand', '1',
-      '-io.out', modelFile,
-    ],
-    scratchDir: context.scratchDir,
-    signal: context.signal,
-    onProgress: (fraction) => context.progress(10 + fraction * 80, `Training (${method.method}, Orfeo ToolBox)`),
-  });
+  const bandCount = await countBands(raster);
+  let segmentFeatures: string[] | undefined;
+  if (segmented) {
+    segmentFeatures = await trainOnSegments({ context, raster, segmented, vector, classField, bandCount, method: method.otb, params, modelFile });
+  } else {
+    context.progress(10, `Training (${method.method}, Orfeo ToolBox)`);
+    await runOtb({
+      task: 'TrainClassifier',
+      app: 'TrainImagesClassifier',
+      args: [
+        '-io.il', raster,
+        '-io.vd', vector,
+        '-sample.vfn', classField,
+        '-sample.mt', String(params.maxSampleClass ?? 1000),
+        '-sample.vtr', '0.3',
+        '-classifier', method.otb,
+        ...classifierArgs(method.otb, params),
+        '-rand', '1',
+        '-io.out', modelFile,
+      ],
+      scratchDir: context.scratchDir,
+      signal: context.signal,
+      onProgress: (fraction) => context.progress(10 + fraction * 80, `Training (${method.method}, Orfeo ToolBox)`),
+    });
+  }
   const definition: ClassifierDefinition = {
     classifierDefinitionVersion: 1,
     engine: 'OrfeoToolBox',
     method: method.method,
     otbClassifier: method.otb,
-    bandCount: await countBands(raster),
+    bandCount,
     classes,
+    ...(segmentFeatures ? { segmentFeatures } : {}),
     model: await readFile(modelFile, 'utf8'),
   };
-  context.info(`Trained a ${method.method} classifier on ${classes.length} classes.`);
+  context.info(`Trained a ${method.method} classifier on ${classes.length} classes${segmentFeatures ? `, one sample per segment (${segmentFeatures.join(', ')})` : ''}.`);
   context.progress(100, 'Done');
   return { outputClassifierDefinition: JSON.stringify(definition) };
 }
@@ -135,4 +145,61 @@ function readClasses(features: InputPoint[], classField: string): ClassInfo[] {
   }
   if (classes.size < 2) throw new TaskError('The training samples must hold at least two classes.');
   return [...classes.values()].sort((a, b) => a.value - b.value);
+}
+
+interface SegmentTraining {
+  context: TaskContext;
+  raster: string;
+  segmented: string;
+  vector: string;
+  classField: string;
+  bandCount: number;
+  method: ClassifierDefinition['otbClassifier'];
+  params: Params;
+  modelFile: string;
+}
+
+/**
+ * Object-based training: every segment of `segmentedRaster` that training polygons cover takes
+ * the class most of its covered cells have; OTB's ZonalStatistics describes the segments
+ * (`segmentAttributes`) and TrainVectorClassifier learns from one row per segment. Returns the
+ * feature fields, which Classify computes the same way.
+ */
+async function trainOnSegments(run: SegmentTraining): Promise<string[]> {
+  const { context } = run;
+  const dir = path.join(context.scratchDir, 'otb');
+  await mkdir(dir, { recursive: true });
+  const { fields, unsupported } = segmentFeatureFields(context.inputs.segmentAttributes, run.bandCount);
+  if (unsupported.length > 0) context.warning(`Segment attributes ${unsupported.join(' and ')} are not computed by Orfeo ToolBox's ZonalStatistics and were left out.`);
+  context.progress(5, 'Describing the segments (Orfeo ToolBox ZonalStatistics)');
+  const segments = await describeSegments(run.raster, run.segmented, 'segmentedRaster', dir, {
+    task: 'TrainClassifier',
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(5 + fraction * 45, 'Describing the segments (Orfeo ToolBox ZonalStatistics)'),
+  });
+  // The training polygons on the segments' grid: each covered cell votes for its segment's class.
+  const grid = await readGrid(run.raster);
+  const [x0, dx, , y0, , dy] = grid.geoTransform as [number, number, number, number, number, number];
+  const sampleCells = path.join(dir, 'sample-classes.tif');
+  await runGdalCommand('gdal_rasterize', ['-q', '-a', run.classField, '-ot', 'Int16', '-init', '0', '-a_nodata', '0', '-te', String(x0), String(y0 + grid.height * dy), String(x0 + grid.width * dx), String(y0), '-ts', String(grid.width), String(grid.height), run.vector, sampleCells], { signal: context.signal });
+  const votes = segmentMajority((await readGrid(sampleCells)).values, segments.labels, segments.count);
+  const classOf = new Map<number, number>();
+  votes.forEach((value, label) => {
+    if (!Number.isNaN(value)) classOf.set(label, value);
+  });
+  if (new Set(classOf.values()).size < 2) throw new TaskError('The training polygons must cover segments of at least two classes.');
+  const table = path.join(dir, 'segment-samples.geojson');
+  const count = await writeTrainingTable(table, await readSegmentRows(segments.statsFile, fields), fields, classOf);
+  context.info(`${count} of ${segments.count} segments are training samples.`);
+  context.progress(60, 'Training on segments (Orfeo ToolBox TrainVectorClassifier)');
+  await runOtb({
+    task: 'TrainClassifier',
+    app: 'TrainVectorClassifier',
+    args: ['-io.vd', table, '-feat', ...fields, '-cfield', 'classvalue', '-classifier', run.method, ...classifierArgs(run.method, run.params), '-rand', '1', '-io.out', run.modelFile],
+    scratchDir: context.scratchDir,
+    signal: context.signal,
+    onProgress: (fraction) => context.progress(60 + fraction * 30, 'Training on segments (Orfeo ToolBox TrainVectorClassifier)'),
+  });
+  return fields;
 }

@@ -20,6 +20,8 @@ export interface ClassifierDefinition {
   bandCount: number;
   classes: ClassInfo[];
   model: string;
+  /** Object-based (trained with `segmentedRaster`): the per-segment statistics the model reads. */
+  segmentFeatures?: string[];
 }
 
 /** ArcGIS method names (`classifierParameters.method`) and their OTB classifiers. */

@@ -1,38 +1,59 @@
 /**
- * Classification by segment, as ArcGIS classifies a segmented raster: every segment (a
- * 4-connected run of cells sharing all band values of the segmented raster, which Segment paints
- * with the segment's mean colour) takes the class most of its pixels got. NoData pixels (NaN in
- * any band) keep their own class.
+ * The segments of a segmented raster (which Segment paints with each segment's mean colour):
+ * 4-connected runs of cells sharing all band values, numbered 1, 2 … in row order; 0 where any
+ * band is NoData (NaN). Returns the labels and how many segments there are.
  */
-export function classifyBySegment(classes: Float64Array, segmentBands: Float64Array[], width: number, height: number): Float64Array {
+export function segmentLabels(segmentBands: Float64Array[], width: number, height: number): { labels: Int32Array; count: number } {
   const n = width * height;
-  const label = new Int32Array(n).fill(-1);
-  const out = Float64Array.from(classes);
+  const labels = new Int32Array(n);
   const same = (a: number, b: number) => segmentBands.every((band) => band[a] === band[b]);
   const stack: number[] = [];
+  let count = 0;
   for (let seed = 0; seed < n; seed++) {
-    if (label[seed] !== -1 || segmentBands.some((band) => Number.isNaN(band[seed]!))) continue;
-    const members: number[] = [];
-    label[seed] = seed;
+    if (labels[seed] !== 0 || segmentBands.some((band) => Number.isNaN(band[seed]!))) continue;
+    labels[seed] = ++count;
     stack.push(seed);
     while (stack.length > 0) {
       const cell = stack.pop()!;
-      members.push(cell);
       const row = Math.floor(cell / width);
       const col = cell % width;
       for (const next of [col > 0 ? cell - 1 : -1, col < width - 1 ? cell + 1 : -1, row > 0 ? cell - width : -1, row < height - 1 ? cell + width : -1]) {
-        if (next >= 0 && label[next] === -1 && same(seed, next)) {
-          label[next] = seed;
+        if (next >= 0 && labels[next] === 0 && same(seed, next)) {
+          labels[next] = count;
           stack.push(next);
         }
       }
     }
-    const votes = new Map<number, number>();
-    for (const cell of members) if (!Number.isNaN(classes[cell]!)) votes.set(classes[cell]!, (votes.get(classes[cell]!) ?? 0) + 1);
+  }
+  return { labels, count };
+}
+
+/**
+ * Each segment's majority value among its cells (NaN values not voting; ties to the lower
+ * value), indexed by label; NaN for segments with no votes.
+ */
+export function segmentMajority(values: Float64Array, labels: Int32Array, count: number): Float64Array {
+  const votes = Array.from({ length: count + 1 }, () => new Map<number, number>());
+  for (let i = 0; i < labels.length; i++) {
+    const v = values[i]!;
+    if (labels[i] === 0 || Number.isNaN(v)) continue;
+    const tally = votes[labels[i]!]!;
+    tally.set(v, (tally.get(v) ?? 0) + 1);
+  }
+  return Float64Array.from(votes, (tally) => {
     let winner = NaN;
     let most = 0;
-    for (const [value, count] of votes) if (count > most || (count === most && value < winner)) [winner, most] = [value, count];
-    for (const cell of members) out[cell] = winner;
-  }
-  return out;
+    for (const [value, n] of tally) if (n > most || (n === most && value < winner)) [winner, most] = [value, n];
+    return winner;
+  });
+}
+
+/**
+ * Classification by segment, as ArcGIS classifies a segmented raster: every segment takes the
+ * class most of its pixels got. NoData pixels (NaN in any band) keep their own class.
+ */
+export function classifyBySegment(classes: Float64Array, segmentBands: Float64Array[], width: number, height: number): Float64Array {
+  const { labels, count } = segmentLabels(segmentBands, width, height);
+  const winners = segmentMajority(classes, labels, count);
+  return Float64Array.from(classes, (c, i) => (labels[i] === 0 ? c : winners[labels[i]!]!));
 }
