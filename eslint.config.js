@@ -25,11 +25,15 @@ export default tseslint.config(
   },
   // `any` flowing unchecked, everywhere: production code, tests and benches read JSON answers
   // through typed helpers (`server.get<T>()`, the answer shapes in test/helpers/answers.ts).
-  // Still to do, so left out here: test/browser and the test/http files below.
+  // Still to do, so left out here: test/browser, the test/http files below and the cluster tests
+  // (their shared harness came in untyped beside the typing; ~170 hits).
   {
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     ignores: [
       'test/browser/**',
+      'test/cluster/cluster.test.ts',
+      'test/cluster/harness.ts',
+      'test/cluster/raster-store.test.ts',
       'test/http/admin-jobs.test.ts',
       'test/http/auth-federation.test.ts',
       'test/http/auth-tokens.test.ts',
