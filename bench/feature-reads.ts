@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { createRandom as mulberry32 } from '../src/where/where-cases.fixture.js';
 
 export const PASSWORD = 'bench-admin-password';
 export const SERVICE = '/rest/services/Hosted/bench/FeatureServer/0';
@@ -29,15 +30,8 @@ export function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same seeded generator the where-clause cases use, so a bench run draws the same every time.
+export { mulberry32 };
 
 /** The bench server (bench/features-server.ts) in its own process, with extra environment. */
 export async function startServerProcess(dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
