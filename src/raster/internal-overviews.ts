@@ -44,14 +44,26 @@ async function readLayout(file: string): Promise<{ width: number; height: number
   }
 }
 
-/** GDAL reads the overview compression from configuration options: set for the call, then restored. */
-async function withOverviewCompression<T>(work: () => Promise<T>): Promise<T> {
-  const settings = { COMPRESS_OVERVIEW: 'ZSTD', ZSTD_LEVEL_OVERVIEW: '1' };
-  const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, gdal.config.get(key)]));
-  for (const [key, value] of Object.entries(settings)) gdal.config.set(key, value);
-  try {
-    return await work();
-  } finally {
-    for (const [key, value] of Object.entries(previous)) gdal.config.set(key, value);
-  }
+/** The builds of this process, one after another (see withOverviewCompression). */
+let overviewBuilds: Promise<unknown> = Promise.resolve();
+
+/**
+ * GDAL reads the overview compression from configuration options, which are process-wide, and
+ * gdal-async's buildOverviews takes no per-call options: set for the call, then restored. Builds
+ * are chained so that two at once in one process never see each other's settings.
+ */
+function withOverviewCompression<T>(work: () => Promise<T>): Promise<T> {
+  const run = async (): Promise<T> => {
+    const settings = { COMPRESS_OVERVIEW: 'ZSTD', ZSTD_LEVEL_OVERVIEW: '1' };
+    const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, gdal.config.get(key)]));
+    for (const [key, value] of Object.entries(settings)) gdal.config.set(key, value);
+    try {
+      return await work();
+    } finally {
+      for (const [key, value] of Object.entries(previous)) gdal.config.set(key, value);
+    }
+  };
+  const result = overviewBuilds.then(run, run);
+  overviewBuilds = result.catch(() => undefined);
+  return result;
 }
