@@ -242,3 +242,83 @@ export interface ResourceJson extends ErrorAnswer {
 export async function readJson<T = unknown>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+// U1 shapes
+
+/**
+ * generateToken's answer as a test reads it: `token` and `expires` typed as present (a test that
+ * expects a refusal reads `error` instead).
+ */
+export interface TokenReply extends ErrorAnswer {
+  token: string;
+  expires: number;
+  ssl?: boolean;
+}
+
+/** publish's answer when the publish runs as a job (large files): each service names its job. */
+export interface AsyncPublishAnswer extends ErrorAnswer {
+  services: Array<PublishAnswer['services'][number] & { jobId: string }>;
+}
+
+/** The status of an item's publish job (`content/users/<user>/items/<id>/status?jobId=…`). */
+export interface PublishStatus extends ErrorAnswer {
+  status: string;
+  statusMessage?: string;
+  itemId?: string;
+}
+
+/** An image service's JSON (`ImageServer?f=json`, with or without a rendering rule). */
+export interface ImageServiceJson extends ServiceJson {
+  pixelType: string;
+  bandCount: number;
+  minValues: number[];
+  maxValues: number[];
+}
+
+/** An ImageServer's `identify` answer. */
+export interface IdentifyAnswer extends ErrorAnswer {
+  objectId: number;
+  name: string;
+  /** Band values joined by spaces, or `NoData`. */
+  value: string;
+  location: { x: number; y: number; spatialReference: SpatialReference };
+  properties: { Values: string[]; [key: string]: unknown };
+  /** Typed as present: null with returnCatalogItems=false, which a test checks as such. */
+  catalogItems: { features: Feature[]; [key: string]: unknown };
+  catalogItemVisibilities: number[];
+}
+
+/** An ImageServer's `getSamples` answer. */
+export interface SamplesAnswer extends ErrorAnswer {
+  samples: Array<{
+    locationId: number;
+    location: { x: number; y: number; spatialReference?: SpatialReference };
+    value: string;
+    /** Absent where there is no data. */
+    rasterId?: number;
+    resolution?: number;
+    attributes: Record<string, unknown>;
+  }>;
+}
+
+/** One band's statistics (`statistics`, `computeStatisticsHistograms`). */
+export interface BandStatisticsJson {
+  min: number;
+  max: number;
+  mean: number;
+  standardDeviation: number;
+  count: number;
+  skipX?: number;
+  skipY?: number;
+  [key: string]: unknown;
+}
+
+/** An ImageServer's (or one raster's) `statistics` answer. */
+export interface StatisticsAnswer extends ErrorAnswer {
+  statistics: BandStatisticsJson[];
+}
+
+/** An ImageServer's (or one raster's) `histograms` / `computeHistograms` answer. */
+export interface HistogramsAnswer extends ErrorAnswer {
+  histograms: Array<{ size: number; min: number; max: number; counts: number[] }>;
+}

@@ -1,5 +1,6 @@
 import { ArcGISIdentityManager, request } from '@esri/arcgis-rest-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorAnswer } from '../helpers/answers.js';
 import { ADMIN, startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer;
@@ -14,12 +15,12 @@ describe('token exchange for server URLs', () => {
     const serverUrl = `${server.url}/rest/services`;
     const token = await session.getToken(`${serverUrl}/System/RasterAnalysisTools/GPServer`);
     expect(token).toMatch(/\./);
-    const catalog = await request(serverUrl, { authentication: session, httpMethod: 'GET' });
+    const catalog: unknown = await request(serverUrl, { authentication: session, httpMethod: 'GET' });
     expect(catalog).toHaveProperty('currentVersion');
   });
 
   it('refuses the exchange with a bad portal token', async () => {
-    const body = await server.post('/sharing/rest/generateToken', { token: 'bad.token', serverUrl: server.url, f: 'json' });
+    const body = await server.post<ErrorAnswer>('/sharing/rest/generateToken', { token: 'bad.token', serverUrl: server.url, f: 'json' });
     expect(body.error.code).toBe(498);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJson, type ErrorAnswer } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService } from './features-helpers.js';
 
@@ -23,7 +24,7 @@ describe('cache headers', () => {
 
   it('sends "Token Required" with no-store, so the answer signed in is fetched afresh', async () => {
     const anonymous = await get(`${layer}?f=json`);
-    expect((await anonymous.json()).error.code).toBe(499);
+    expect((await readJson<ErrorAnswer>(anonymous)).error.code).toBe(499);
     expect(anonymous.headers.get('cache-control')).toBe('no-store');
     expect(anonymous.headers.get('vary')).toMatch(/X-Esri-Authorization, Authorization/);
   });
@@ -36,7 +37,7 @@ describe('cache headers', () => {
       [`/sharing/rest/portals/self?f=json&token=${token}`, {}],
     ] as const) {
       const response = await get(path, headers);
-      expect((await response.json()).error, path).toBeUndefined();
+      expect((await readJson<ErrorAnswer>(response)).error, path).toBeUndefined();
       expect(response.headers.get('cache-control'), path).toBe('private, no-store');
       expect(response.headers.get('vary'), path).toMatch(/X-Esri-Authorization, Authorization/);
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJson, type ErrorAnswer, type ResourceJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer;
@@ -9,7 +10,7 @@ afterAll(async () => server.close());
 
 describe('rest/info and the catalog', () => {
   it('answers rest/info with version and token service', async () => {
-    const info = await server.get('/rest/info?f=json');
+    const info = await server.get<ResourceJson>('/rest/info?f=json');
     expect(info.currentVersion).toBe(11.3);
     expect(info.owningSystemUrl).toBe(server.url);
     expect(info.authInfo).toEqual({
@@ -42,7 +43,7 @@ describe('rest/info and the catalog', () => {
   it('wraps JSONP when callback is given, and refuses a non-identifier callback', async () => {
     const text = await (await fetch(`${server.url}/rest/info?f=json&callback=cb`)).text();
     expect(text).toMatch(/^cb\(\{.*\}\);$/);
-    const bad = await server.get('/rest/info?f=json&callback=alert(1)');
+    const bad = await server.get<ErrorAnswer>('/rest/info?f=json&callback=alert(1)');
     expect(bad.error.code).toBe(400);
   });
 
@@ -59,12 +60,12 @@ describe('errors', () => {
   });
 
   it('answers an unsupported f with a 400 envelope', async () => {
-    const body = await server.get('/rest/info?f=kmz');
+    const body = await server.get<ErrorAnswer>('/rest/info?f=kmz');
     expect(body.error.code).toBe(400);
   });
 
   it('answers an unknown folder with a 404 envelope', async () => {
-    const body = await server.get('/rest/services/NoSuchFolder?f=json');
+    const body = await server.get<ErrorAnswer>('/rest/services/NoSuchFolder?f=json');
     expect(body.error).toMatchObject({ code: 404, details: ["Folder 'NoSuchFolder' does not exist."] });
   });
 
@@ -74,7 +75,7 @@ describe('errors', () => {
       headers: { 'content-type': 'application/json' },
       body: '{not json',
     });
-    const body = await response.json();
+    const body = await readJson<ErrorAnswer>(response);
     expect(body.error.code).toBe(400);
     expect(JSON.stringify(body)).not.toMatch(/at .*\.js:\d+/);
   });
@@ -108,6 +109,6 @@ describe('uploads', () => {
     form.append('file', new Blob([Buffer.alloc(1024 * 1024)]), 'big.bin');
     form.append('f', 'json');
     const response = await fetch(`${server.url}/sharing/rest/content/users/admin/addItem?token=forged.token`, { method: 'POST', body: form });
-    expect((await response.json()).error.code).toBe(498);
+    expect((await readJson<ErrorAnswer>(response)).error.code).toBe(498);
   });
 });

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDemoFiles } from '../../src/demo/demo-packages.js';
 import { REAL_DEMO } from '../../src/demo/real-demo.js';
+import type { FeatureSet, FolderJson, IdentifyAnswer, ImageServiceJson, ServiceJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const run = promisify(execFile);
@@ -32,7 +33,7 @@ beforeAll(async () => {
   if (unreachable) return;
   server = await startTestServer({ dataDir, demo: true, demoPackages: true });
   await waitFor(async () => {
-    const services = await server.get('/rest/services/Hosted?f=json');
+    const services = await server.get<FolderJson>('/rest/services/Hosted?f=json');
     const names = ((services.services ?? []) as Array<{ name: string }>).map((s) => s.name);
     return names.includes(`Hosted/${REAL_DEMO.landsat}`) && names.includes(`Hosted/${REAL_DEMO.elevation}`);
   }, 240_000);
@@ -54,26 +55,26 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void>
 
 describe.skipIf(unreachable !== null)('the real demo', () => {
   it('publishes the 470 Olinda census polygons, editable, and the 177 countries, read-only', async () => {
-    const olinda = await server.get(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
+    const olinda = await server.get<unknown>(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
     expect(olinda).toEqual({ count: 470 });
-    const olindaService = await server.get(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer?f=json`);
+    const olindaService = await server.get<ServiceJson>(`/rest/services/Hosted/${REAL_DEMO.olinda}/FeatureServer?f=json`);
     expect(olindaService.capabilities).toContain('Update');
-    const countries = await server.get(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
+    const countries = await server.get<unknown>(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
     expect(countries).toEqual({ count: 177 });
-    const brazil = await server.get(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer/0/query?where=${encodeURIComponent("iso_a3='BRA'")}&outFields=name,continent&returnGeometry=false&f=json`);
+    const brazil = await server.get<FeatureSet>(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer/0/query?where=${encodeURIComponent("iso_a3='BRA'")}&outFields=name,continent&returnGeometry=false&f=json`);
     expect(brazil.features[0].attributes).toMatchObject({ name: 'Brazil', continent: 'South America' });
-    const countriesService = await server.get(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer?f=json`);
+    const countriesService = await server.get<ServiceJson>(`/rest/services/Hosted/${REAL_DEMO.countries}/FeatureServer?f=json`);
     expect(countriesService.capabilities).toBe('Query');
   });
 
   it('serves the Landsat scene with the pixel values of the source file, as natural colour', async () => {
-    const info = await server.get(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer?f=json`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer?f=json`);
     expect(info).toMatchObject({ bandCount: 6, pixelType: 'U8' });
     const source = path.join(dataDir, 'cache', 'demo-packages', 'r-cran-stars', 'L7_ETMs.tif');
     const [x, y] = [290_000, 9_115_000];
     const expected = (await run('gdallocationinfo', ['-valonly', '-geoloc', source, String(x), String(y)])).stdout.trim().split(/\s+/).join(' ');
     const geometry = encodeURIComponent(JSON.stringify({ x, y, spatialReference: { wkid: 31985 } }));
-    const identify = await server.get(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer/identify?geometry=${geometry}&geometryType=esriGeometryPoint&returnCatalogItems=false&f=json`);
+    const identify = await server.get<IdentifyAnswer>(`/rest/services/Hosted/${REAL_DEMO.landsat}/ImageServer/identify?geometry=${geometry}&geometryType=esriGeometryPoint&returnCatalogItems=false&f=json`);
     expect(identify.value).toBe(expected);
     // Natural colour: the exported PNG of that one source pixel is red, green, blue = bands 3, 2, 1.
     const [col, row] = [Math.floor((x - info.extent.xmin) / 28.5), Math.floor((info.extent.ymax - y) / 28.5)];
@@ -86,7 +87,7 @@ describe.skipIf(unreachable !== null)('the real demo', () => {
   });
 
   it('serves the Olinda DEM as an elevation service that renders as a hillshade', async () => {
-    const info = await server.get(`/rest/services/Hosted/${REAL_DEMO.elevation}/ImageServer?f=json`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/${REAL_DEMO.elevation}/ImageServer?f=json`);
     expect(info).toMatchObject({ bandCount: 1, pixelType: 'F32' });
     const rule = encodeURIComponent(JSON.stringify({ rasterFunction: 'Hillshade' }));
     const { xmin, ymin, xmax, ymax } = info.extent;
@@ -105,7 +106,7 @@ describe.skipIf(unreachable !== null)('the real demo', () => {
         page.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
         page.on('pageerror', (error) => errors.push(error.message));
         await page.goto(`${server.url}/rest/services/Hosted/${target}?f=html`);
-        await page.waitForFunction(() => (window as any).tesseraMap?.ready === true, undefined, { timeout: 30_000 });
+        await page.waitForFunction(() => (window as Window & { tesseraMap?: { ready?: boolean } }).tesseraMap?.ready === true, undefined, { timeout: 30_000 });
         await page.waitForTimeout(500);
         const shot = await page.locator('#map-preview').screenshot({ type: 'png' });
         await writeFile(path.join(ARTEFACTS, `${target.split('/')[0]}.png`), shot);
@@ -123,7 +124,7 @@ describe.skipIf(unreachable !== null)('the real demo', () => {
 
   it('is made once, and the packages are kept in the data directory cache', async () => {
     expect(await server.context.stores.settings.get('demo.packages.created')).toBeTruthy();
-    const hosted = await server.get('/rest/services/Hosted?f=json');
+    const hosted = await server.get<FolderJson>('/rest/services/Hosted?f=json');
     expect(hosted.services.filter((s: { name: string }) => s.name.startsWith('Hosted/Olinda')).length).toBe(3);
   });
 });

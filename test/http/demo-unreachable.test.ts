@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { readJson, type FolderJson } from '../helpers/answers.js';
 
 let server: RunningServer | undefined;
 let dataDir: string;
@@ -31,7 +32,7 @@ it('starts without the real demo, saying so in one line, when apt-get cannot fet
   expect(notices[0]).toMatch(/^Starting without the Olinda demo data: apt-get download r-cran-stars failed: .+$/);
   expect(notices[0]).not.toContain('\n');
   // The server serves; the quick demo is there, the real one is not.
-  const hosted = await (await fetch(`${server.url}/rest/services/Hosted?f=json`)).json();
+  const hosted = await readJson<FolderJson>(await fetch(`${server.url}/rest/services/Hosted?f=json`));
   const names = hosted.services.map((s: { name: string }) => s.name);
   expect(names).toContain('Hosted/WorldPlaces');
   expect(names).not.toContain('Hosted/Olinda');

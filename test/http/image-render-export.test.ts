@@ -3,8 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorAnswer, Extent } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { decodeImage, makeOverlapImages, publishTestCollection, referenceWarp, type OverlapImages } from './image-render-collection.js';
+
+/** exportImage's answer with f=json. */
+interface ExportImageAnswer {
+  href: string;
+  width: number;
+  height: number;
+  extent: Extent;
+  scale: number;
+}
 
 let server: TestServer;
 let dir: string;
@@ -147,7 +157,7 @@ describe('exportImage against GDAL warping the same sources', () => {
     const image = await exportPixels(nativeQuery({ bandIds: '2,1,0' }));
     const reference = await referenceWarp([images.b, images.c, images.a], NATIVE);
     expect(agreement(image, { bands: [reference.bands[2], reference.bands[1], reference.bands[0]], alpha: reference.alpha })).toBeGreaterThan(0.995);
-    const error = await server.get(`${service}/exportImage?f=json&bbox=${NATIVE.bbox.join(',')}&bandIds=3`);
+    const error = await server.get<ErrorAnswer>(`${service}/exportImage?f=json&bbox=${NATIVE.bbox.join(',')}&bandIds=3`);
     expect(error.error.code).toBe(400);
   });
 
@@ -169,7 +179,7 @@ describe('exportImage against GDAL warping the same sources', () => {
 
 describe('exportImage answers', () => {
   it('describes the image with f=json and serves it from a short-lived href', async () => {
-    const body = await server.get(`${service}/exportImage?f=json&bbox=500000,4100000,500300,4100300&size=300,150&format=png`);
+    const body = await server.get<ExportImageAnswer>(`${service}/exportImage?f=json&bbox=500000,4100000,500300,4100300&size=300,150&format=png`);
     expect(body.width).toBe(300);
     expect(body.height).toBe(150);
     // Widened around the centre so pixels are square (adjustAspectRatio defaults to true).
@@ -221,17 +231,17 @@ describe('exportImage answers', () => {
   });
 
   it('refuses a missing bbox, a bad format and sizes beyond the limits', async () => {
-    expect((await server.get(`${service}/exportImage?f=json`)).error.code).toBe(400);
-    expect((await server.get(`${service}/exportImage?f=json&bbox=0,0,1,1&format=webp`)).error.code).toBe(400);
-    expect((await server.get(`${service}/exportImage?f=json&bbox=0,0,1,1&size=20000,100`)).error.code).toBe(400);
-    expect((await server.get(`${service}/exportImage?f=json&bbox=0,0,1,1&mosaicRule={"mosaicMethod":"esriMosaicNope"}`)).error.code).toBe(400);
-    expect((await server.get(`${service}/exportImage?f=json&bbox=0,0,1,1&mosaicRule={"where":"Nope = 1"}`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/exportImage?f=json`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/exportImage?f=json&bbox=0,0,1,1&format=webp`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/exportImage?f=json&bbox=0,0,1,1&size=20000,100`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/exportImage?f=json&bbox=0,0,1,1&mosaicRule={"mosaicMethod":"esriMosaicNope"}`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/exportImage?f=json&bbox=0,0,1,1&mosaicRule={"where":"Nope = 1"}`)).error.code).toBe(400);
   });
 
   it('gives a transparent image outside the data, and a 400 with validateExtent', async () => {
     const image = await exportPixels({ bbox: '0,0,100,100', size: '20,20' });
     expect(image.data.filter((_, i) => i % 4 === 3).every((a) => a === 0)).toBe(true);
-    expect((await server.get(`${service}/exportImage?f=json&bbox=0,0,100,100&validateExtent=true`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/exportImage?f=json&bbox=0,0,100,100&validateExtent=true`)).error.code).toBe(400);
   });
 
   it('filters items with the mosaic rule where clause', async () => {

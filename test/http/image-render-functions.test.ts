@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorAnswer } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { decodeImage, publishTestCollection, referenceWarp, writeTiledRaster } from './image-render-collection.js';
 
@@ -140,7 +141,7 @@ describe('rendering rules', () => {
   });
 
   it('refuses unknown functions and bad expressions', async () => {
-    const get = (rule: object) => server.get(`/rest/services/Hosted/ms/ImageServer/exportImage?f=json&bbox=${MS_GRID.bbox.join(',')}&renderingRule=${encodeURIComponent(JSON.stringify(rule))}`);
+    const get = (rule: object) => server.get<ErrorAnswer>(`/rest/services/Hosted/ms/ImageServer/exportImage?f=json&bbox=${MS_GRID.bbox.join(',')}&renderingRule=${encodeURIComponent(JSON.stringify(rule))}`);
     expect((await get({ rasterFunction: 'Nope' })).error.code).toBe(400);
     expect((await get({ rasterFunction: 'BandArithmetic', rasterFunctionArguments: { Method: 0, BandIndexes: 'B1 + process.exit()' } })).error.code).toBe(400);
     expect((await get({ rasterFunction: 'BandArithmetic', rasterFunctionArguments: { Method: 0, BandIndexes: 'B9 * 2' } })).error.code).toBe(400);

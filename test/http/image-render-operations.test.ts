@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogItem, NewCatalogItem } from '../../src/imagery/store/catalog-store.js';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
+import type { ErrorAnswer, HistogramsAnswer, IdentifyAnswer, ResourceJson, SamplesAnswer, StatisticsAnswer } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { decodeImage, makeOverlapImages, publishTestCollection, referenceWarp, type OverlapImages } from './image-render-collection.js';
 
@@ -34,21 +36,21 @@ const point = (x: number, y: number, sr: object = { wkid: 32611 }) => encodeURIC
 
 describe('identify', () => {
   it('gives the top item value (NorthWest: A over C over B) and every item value under the point', async () => {
-    const body = await server.get(`${service}/identify?f=json&geometry=${point(500170, 4100130)}&geometryType=esriGeometryPoint`);
+    const body = await server.get<IdentifyAnswer>(`${service}/identify?f=json&geometry=${point(500170, 4100130)}&geometryType=esriGeometryPoint`);
     expect(body.objectId).toBe(0);
     expect(body.name).toBe('Pixel');
     expect(body.value).toBe('200 60 40');
     expect(body.location).toEqual({ x: 500170, y: 4100130, spatialReference: { wkid: 32611 } });
-    expect(body.catalogItems.features.map((f: any) => f.attributes.OBJECTID)).toEqual([1, 3, 2]);
+    expect(body.catalogItems.features.map((f) => f.attributes.OBJECTID)).toEqual([1, 3, 2]);
     expect(body.properties.Values).toEqual(['200 60 40', '90 110 230', '70 210 90']);
     expect(body.catalogItemVisibilities).toEqual([1, 0, 0]);
   });
 
   it('reduces with the mosaic operation, and says NoData outside the images', async () => {
-    const max = await server.get(`${service}/identify?f=json&geometry=${point(500170, 4100130)}&mosaicRule=${encodeURIComponent('{"mosaicOperation":"MT_MAX"}')}`);
+    const max = await server.get<IdentifyAnswer>(`${service}/identify?f=json&geometry=${point(500170, 4100130)}&mosaicRule=${encodeURIComponent('{"mosaicOperation":"MT_MAX"}')}`);
     expect(max.value).toBe('200 210 230');
     expect(max.catalogItemVisibilities).toEqual([1, 1, 1]);
-    const outside = await server.get(`${service}/identify?f=json&geometry=${point(499000, 4099000)}`);
+    const outside = await server.get<IdentifyAnswer>(`${service}/identify?f=json&geometry=${point(499000, 4099000)}`);
     expect(outside.value).toBe('NoData');
     expect(outside.catalogItems.features).toEqual([]);
   });
@@ -57,7 +59,7 @@ describe('identify', () => {
     const to3857 = new gdal.CoordinateTransformation(gdal.SpatialReference.fromEPSG(32611), gdal.SpatialReference.fromEPSG(3857));
     const p = to3857.transformPoint(500170.5, 4100130.5);
     const rule = encodeURIComponent(JSON.stringify({ rasterFunction: 'NDVI', rasterFunctionArguments: { VisibleBandID: 0, InfraredBandID: 1 } }));
-    const body = await server.get(`${service}/identify?f=json&geometry=${point(p.x, p.y, { wkid: 102100 })}&renderingRule=${rule}&returnCatalogItems=false`);
+    const body = await server.get<IdentifyAnswer>(`${service}/identify?f=json&geometry=${point(p.x, p.y, { wkid: 102100 })}&renderingRule=${rule}&returnCatalogItems=false`);
     // A's pixel (col 170, row 169) there: red 235, NIR 95 → (95 - 235) / 330 × 100 + 100 ≈ 58.
     expect(body.value).toBe('58');
     expect(body.location.spatialReference).toEqual({ wkid: 102100, latestWkid: 3857 });
@@ -68,8 +70,8 @@ describe('identify', () => {
 describe('getSamples', () => {
   it('samples along a line and returns raster ids, resolution and attributes', async () => {
     const line = encodeURIComponent(JSON.stringify({ paths: [[[500010.5, 4100289.5], [500290.5, 4100289.5]]], spatialReference: { wkid: 32611 } }));
-    const body = await server.get(`${service}/getSamples?f=json&geometry=${line}&geometryType=esriGeometryPolyline&sampleCount=3&outFields=Name`);
-    expect(body.samples.map((s: any) => [s.locationId, s.location.x, s.value, s.rasterId, s.resolution, s.attributes.Name])).toEqual([
+    const body = await server.get<SamplesAnswer>(`${service}/getSamples?f=json&geometry=${line}&geometryType=esriGeometryPolyline&sampleCount=3&outFields=Name`);
+    expect(body.samples.map((s) => [s.locationId, s.location.x, s.value, s.rasterId, s.resolution, s.attributes.Name])).toEqual([
       [0, 500010.5, '200 60 40', 1, 1, 'A'],
       [1, 500150.5, '220 80 60', 1, 1, 'A'],
       [2, 500290.5, '200 60 40', 1, 1, 'A'],
@@ -78,8 +80,8 @@ describe('getSamples', () => {
 
   it('returns one sample per item with returnFirstValueOnly=false, and NoData where there is none', async () => {
     const points = encodeURIComponent(JSON.stringify({ points: [[500170, 4100130], [499000, 4099000]], spatialReference: { wkid: 32611 } }));
-    const body = await server.get(`${service}/getSamples?f=json&geometry=${points}&geometryType=esriGeometryMultipoint&returnFirstValueOnly=false`);
-    expect(body.samples.map((s: any) => [s.locationId, s.rasterId, s.value])).toEqual([
+    const body = await server.get<SamplesAnswer>(`${service}/getSamples?f=json&geometry=${points}&geometryType=esriGeometryMultipoint&returnFirstValueOnly=false`);
+    expect(body.samples.map((s) => [s.locationId, s.rasterId, s.value])).toEqual([
       [0, 1, '200 60 40'],
       [0, 3, '90 110 230'],
       [0, 2, '70 210 90'],
@@ -88,21 +90,21 @@ describe('getSamples', () => {
   });
 
   it('grids an area', async () => {
-    const body = await server.get(`${service}/getSamples?f=json&geometry=500000,4100200,500100,4100300&geometryType=esriGeometryEnvelope&sampleCount=25`);
+    const body = await server.get<SamplesAnswer>(`${service}/getSamples?f=json&geometry=500000,4100200,500100,4100300&geometryType=esriGeometryEnvelope&sampleCount=25`);
     expect(body.samples).toHaveLength(25);
-    expect(body.samples.every((s: any) => s.rasterId === 1)).toBe(true);
+    expect(body.samples.every((s) => s.rasterId === 1)).toBe(true);
   });
 });
 
 describe('statistics and histograms', () => {
   it('reports collection statistics (ingest figures) and histograms (computed and cached)', async () => {
-    const { statistics } = await server.get(`${service}/statistics?f=json`);
+    const { statistics } = await server.get<StatisticsAnswer>(`${service}/statistics?f=json`);
     expect(statistics).toHaveLength(3);
-    expect(statistics[0]).toMatchObject({ min: expect.any(Number), max: expect.any(Number), skipX: expect.any(Number), count: expect.any(Number) });
+    expect(statistics[0]).toMatchObject({ min: expect.any(Number) as unknown, max: expect.any(Number) as unknown, skipX: expect.any(Number) as unknown, count: expect.any(Number) as unknown });
     // Ingest statistics are read from overviews: close to the true 50…239.
     expect(statistics[0].min).toBeGreaterThanOrEqual(50);
     expect(statistics[0].max).toBeGreaterThan(230);
-    const { histograms } = await server.get(`${service}/histograms?f=json`);
+    const { histograms } = await server.get<HistogramsAnswer>(`${service}/histograms?f=json`);
     expect(histograms).toHaveLength(3);
     expect(histograms[0]).toMatchObject({ size: 256, min: -0.5, max: 255.5 });
     expect(histograms[0].counts.reduce((a: number, b: number) => a + b, 0)).toBe(statistics[0].count);
@@ -110,25 +112,25 @@ describe('statistics and histograms', () => {
 
   it('computes statistics and histograms over an area', async () => {
     const geometry = encodeURIComponent(JSON.stringify({ xmin: 500000, ymin: 4100200, xmax: 500100, ymax: 4100300, spatialReference: { wkid: 32611 } }));
-    const body = await server.get(`${service}/computeStatisticsHistograms?f=json&geometry=${geometry}&geometryType=esriGeometryEnvelope`);
+    const body = await server.get<StatisticsAnswer & HistogramsAnswer>(`${service}/computeStatisticsHistograms?f=json&geometry=${geometry}&geometryType=esriGeometryEnvelope`);
     expect(body.statistics[0]).toMatchObject({ min: 200, max: 239 });
     expect(body.statistics[0].count).toBe(10000);
     expect(body.histograms[1].counts[60]).toBeGreaterThan(0);
-    const only = await server.get(`${service}/computeHistograms?f=json&geometry=${geometry}`);
+    const only = await server.get<HistogramsAnswer>(`${service}/computeHistograms?f=json&geometry=${geometry}`);
     expect(Object.keys(only)).toEqual(['histograms']);
-    expect((await server.get(`${service}/computeHistograms?f=json`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/computeHistograms?f=json`)).error.code).toBe(400);
   });
 });
 
 describe('raster info', () => {
   it('describes one catalog item', async () => {
-    const info = await server.get(`${service}/1/info?f=json`);
+    const info = await server.get<ResourceJson>(`${service}/1/info?f=json`);
     expect(info).toMatchObject({ width: 300, height: 200, bandCount: 3, pixelType: 'U8', pixelSizeX: 1, pixelSizeY: 1 });
     expect(info.extent).toEqual({ xmin: 500000, ymin: 4100100, xmax: 500300, ymax: 4100300, spatialReference: { wkid: 32611 } });
-    expect((await server.get(`${service}/1/info/keyProperties?f=json`)).LowCellSize).toBe(1);
-    const { histograms } = await server.get(`${service}/3/info/histograms?f=json`);
+    expect((await server.get<ResourceJson>(`${service}/1/info/keyProperties?f=json`)).LowCellSize).toBe(1);
+    const { histograms } = await server.get<HistogramsAnswer>(`${service}/3/info/histograms?f=json`);
     expect(histograms[2].counts.slice(0, 200).every((c: number) => c === 0)).toBe(true); // C's blue is 200…239
-    expect((await server.get(`${service}/99/info?f=json`)).error.code).toBe(404);
+    expect((await server.get<ErrorAnswer>(`${service}/99/info?f=json`)).error.code).toBe(404);
   });
 });
 
@@ -141,7 +143,7 @@ describe('tiles', () => {
   };
 
   it('renders tiles in the service SR like exportImage, caches them on disk, and starts afresh when the catalog changes', async () => {
-    expect((await server.get(`${service}?f=json`)).tileInfo).toMatchObject({ origin: ORIGIN, spatialReference: { wkid: 32611 } });
+    expect((await server.get<ResourceJson>(`${service}?f=json`)).tileInfo).toMatchObject({ origin: ORIGIN, spatialReference: { wkid: 32611 } });
     const { row, col, span } = tileOf(17);
     const tile = await fetch(`${server.url}${service}/tile/17/${row}/${col}`);
     expect(tile.status).toBe(200);
@@ -181,8 +183,8 @@ describe('tiles', () => {
 
   it('answers 404 for tiles without data or outside the scheme, and a blank PNG with blankTile', async () => {
     expect((await fetch(`${server.url}${service}/tile/3/0/0`)).status).toBe(404); // a real 404 for tile clients, with the envelope
-    expect((await server.get(`${service}/tile/3/0/0`)).error.code).toBe(404);
-    expect((await server.get(`${service}/tile/40/0/0`)).error.code).toBe(404);
+    expect((await server.get<ErrorAnswer>(`${service}/tile/3/0/0`)).error.code).toBe(404);
+    expect((await server.get<ErrorAnswer>(`${service}/tile/40/0/0`)).error.code).toBe(404);
     const blank = await fetch(`${server.url}${service}/tile/3/0/0?blankTile=true`);
     expect(blank.headers.get('content-type')).toBe('image/png');
     const image = await decodeImage(await blank.arrayBuffer());
@@ -201,7 +203,7 @@ describe('items placed by GCPs', () => {
     source.close();
     const { path: gcpService } = await publishTestCollection(server, 'gcp', 32611, [{ path: gcpFile, name: 'gcp' }]);
     // Column 30, row 20 → value 51; its centre at 510061, 4100159.
-    const body = await server.get(`${gcpService}/identify?f=json&geometry=${point(510061, 4100159)}`);
+    const body = await server.get<IdentifyAnswer>(`${gcpService}/identify?f=json&geometry=${point(510061, 4100159)}`);
     expect(body.value).toBe('51');
     expect(body.properties.Values).toEqual(['51']);
     const image = await decodeImage(await (await fetch(`${server.url}${gcpService}/exportImage?f=image&format=png32&bbox=510000,4100000,510200,4100200&size=100,100&interpolation=RSP_NearestNeighbor`)).arrayBuffer());
@@ -244,25 +246,25 @@ describe('collection overview', () => {
 
 describe('download and file', () => {
   it('needs the Download capability unless the caller owns the service', async () => {
-    expect((await server.get(`${service}/download?f=json&rasterIds=1`)).error.code).toBe(400);
+    expect((await server.get<ErrorAnswer>(`${service}/download?f=json&rasterIds=1`)).error.code).toBe(400);
     const token = await server.token();
-    const body = await server.get(`${service}/download?f=json&rasterIds=1,3&token=${token}`);
+    const body = await server.get<ResourceJson>(`${service}/download?f=json&rasterIds=1,3&token=${token}`);
     expect(body.rasterFiles).toEqual([
-      { id: 'ops/1/a.tif', size: expect.any(Number), rasterIds: [1] },
-      { id: 'ops/3/c.tif', size: expect.any(Number), rasterIds: [3] },
+      { id: 'ops/1/a.tif', size: expect.any(Number) as unknown, rasterIds: [1] },
+      { id: 'ops/3/c.tif', size: expect.any(Number) as unknown, rasterIds: [3] },
     ]);
     const file = await fetch(`${server.url}${service}/file?id=ops/1/a.tif&rasterId=1&token=${token}`);
     expect(Buffer.from(await file.arrayBuffer()).equals(await readFile(images.a))).toBe(true);
-    expect((await server.get(`${service}/file?id=ops/1/..%2F..%2Fetc%2Fpasswd&rasterId=1&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<ErrorAnswer>(`${service}/file?id=ops/1/..%2F..%2Fetc%2Fpasswd&rasterId=1&token=${token}`)).error.code).toBe(404);
   });
 });
 
-function toNewItem(row: any) {
-  const coordinates = (gdal.Geometry.fromWKT(`POLYGON((${row.bbox.xmin} ${row.bbox.ymin}, ${row.bbox.xmin} ${row.bbox.ymax}, ${row.bbox.xmax} ${row.bbox.ymax}, ${row.bbox.xmax} ${row.bbox.ymin}, ${row.bbox.xmin} ${row.bbox.ymin}))`).toObject() as any).coordinates;
+function toNewItem(row: CatalogItem): Omit<NewCatalogItem, 'name'> {
+  const { coordinates } = gdal.Geometry.fromWKT(`POLYGON((${row.bbox.xmin} ${row.bbox.ymin}, ${row.bbox.xmin} ${row.bbox.ymax}, ${row.bbox.xmax} ${row.bbox.ymax}, ${row.bbox.xmax} ${row.bbox.ymin}, ${row.bbox.xmin} ${row.bbox.ymin}))`).toObject() as { coordinates: [number, number][][] };
   return {
     footprint: coordinates,
-    lowPs: row.fields.LowPS,
-    highPs: row.fields.HighPS,
+    lowPs: row.fields.LowPS as number,
+    highPs: row.fields.HighPS as number,
     rasterType: row.rasterType,
     source: row.source,
     path: row.path,

@@ -35,7 +35,7 @@ describe('image collections under hostile input', () => {
   });
 
   it('queries the catalog with Shape IS NOT NULL', async () => {
-    const count = await server.get(`/rest/services/Hosted/hostile/ImageServer/query?where=${encodeURIComponent('Shape IS NOT NULL')}&returnCountOnly=true&f=json&token=${token}`);
+    const count = await server.get<unknown>(`/rest/services/Hosted/hostile/ImageServer/query?where=${encodeURIComponent('Shape IS NOT NULL')}&returnCountOnly=true&f=json&token=${token}`);
     expect(count).toEqual({ count: 2 });
   });
 
@@ -53,7 +53,7 @@ describe('image collections under hostile input', () => {
   it('deletes with Shape IS NOT NULL, as the README lists', async () => {
     const job = await runJob(server, 'DeleteImage', { imageCollection: { itemId }, where: 'Shape IS NOT NULL' }, token);
     expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
-    const count = await server.get(`/rest/services/Hosted/hostile/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
+    const count = await server.get<unknown>(`/rest/services/Hosted/hostile/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
     expect(count).toEqual({ count: 0 });
   });
 });
@@ -120,7 +120,7 @@ describe('URL inputs that redirect', () => {
   it('reads the allowed host, and refuses its redirect to a private address', async () => {
     const job = await runJob(server, 'AddImage', { imageCollection: { itemId }, inputRasters: { urls: [`${hostBase}/hop/wgs84-dem.tif`] }, rasterType: 'Raster Dataset' }, token);
     expect(job.jobStatus).toBe('esriJobFailed');
-    const count = await server.get(`/rest/services/Hosted/redirects/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
+    const count = await server.get<unknown>(`/rest/services/Hosted/redirects/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
     expect(count).toEqual({ count: 1 });
   });
 });

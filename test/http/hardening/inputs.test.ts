@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJson, type EditsAnswer, type ErrorAnswer, type FeatureSet, type FolderJson, type ServiceJson, type SuccessAnswer } from '../../helpers/answers.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { createGridService } from '../features-helpers.js';
 import { defaultConfig } from '../../../src/config.js';
@@ -14,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-const query = (form: Record<string, string | number>) => server.post(`${url}/0/query`, { f: 'json', token, ...form });
+const query = (form: Record<string, string | number>) => server.post<FeatureSet>(`${url}/0/query`, { f: 'json', token, ...form });
 const deep = (levels: number, inner = '1') => '['.repeat(levels) + inner + ']'.repeat(levels);
 
 describe('where clauses inside the documented limits run, or are a 400', () => {
@@ -49,7 +50,7 @@ describe('deeply nested JSON', () => {
   ] as const) {
     it(`is a 400 in ${name}`, async () => {
       const target = operation === 'applyEdits' ? `${url}/0/applyEdits` : `${url}/0/query`;
-      const answer = await server.post(target, { f: 'json', token, [name]: deep(10_000) });
+      const answer = await server.post<ErrorAnswer>(target, { f: 'json', token, [name]: deep(10_000) });
       expect(answer.error?.code).toBe(400);
     });
   }
@@ -60,7 +61,7 @@ describe('deeply nested JSON', () => {
       headers: { 'content-type': 'application/json' },
       body: `{"objectIds":${deep(10_000)}}`,
     });
-    expect((await response.json()).error.code).toBe(400);
+    expect((await readJson<ErrorAnswer>(response)).error.code).toBe(400);
   });
 });
 
@@ -83,7 +84,7 @@ describe('geometry caps', () => {
 
 describe('coordinates of edits', () => {
   const add = (geometry: unknown) =>
-    server.post(`${url}/0/addFeatures`, { f: 'json', token, rollbackOnFailure: 'false', features: JSON.stringify([{ attributes: { NAME: 'bad' }, geometry }]) });
+    server.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', token, rollbackOnFailure: 'false', features: JSON.stringify([{ attributes: { NAME: 'bad' }, geometry }]) });
 
   it.each([
     [{ x: 1e39, y: 0 }],
@@ -92,7 +93,7 @@ describe('coordinates of edits', () => {
     [{ x: 0, y: 'Infinity' }],
   ])('refuses %j with a per-feature error, and the extent stays', async (geometry) => {
     const answer = await add(geometry);
-    expect(answer.addResults).toMatchObject([{ success: false, error: { code: 1015, description: expect.stringMatching(/^Geometry could not be set: Invalid geometry/) } }]);
+    expect(answer.addResults).toMatchObject([{ success: false, error: { code: 1015, description: expect.stringMatching(/^Geometry could not be set: Invalid geometry/) as unknown } }]);
     const extent = await query({ where: '1=1', returnExtentOnly: 'true' });
     expect(extent.extent).toMatchObject({ xmin: 0, ymin: 0, xmax: 9, ymax: 9 });
   });
@@ -122,13 +123,13 @@ describe('portal', () => {
   it('lists an org-shared service for the members who can query it', async () => {
     await server.addUser('member', 'user');
     const memberToken = await server.token('member', 'member-pw');
-    const service = await server.get(`${url}?f=json&token=${token}`);
+    const service = await server.get<ServiceJson>(`${url}?f=json&token=${token}`);
     const itemId = service.serviceItemId as string;
     expect(itemId).toEqual(expect.any(String));
-    const shared = await server.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, org: 'true' });
+    const shared = await server.post<SuccessAnswer>(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, org: 'true' });
     expect(shared.notSharedWith ?? []).toEqual([]);
     expect((await query({ where: '1=1', returnCountOnly: 'true', token: memberToken })).count).toBe(100);
-    const listing = await server.get(`/rest/services/Hosted?f=json&token=${memberToken}`);
+    const listing = await server.get<FolderJson>(`/rest/services/Hosted?f=json&token=${memberToken}`);
     expect(listing.services).toContainEqual({ name: 'Hosted/Hardening', type: 'FeatureServer' });
   });
 });
@@ -171,9 +172,9 @@ describe('large filter geometries, decoded and tested on worker threads', () => 
   it('deletes by a large geometry exactly what it selects', async () => {
     const other = await createGridService(server, token, 'HardeningDelete');
     const large = square(5000);
-    const deleted = await server.post(`${other}/0/deleteFeatures`, { f: 'json', token, geometry: large, geometryType: 'esriGeometryPolygon', spatialRel: 'esriSpatialRelContains' });
+    const deleted = await server.post<unknown>(`${other}/0/deleteFeatures`, { f: 'json', token, geometry: large, geometryType: 'esriGeometryPolygon', spatialRel: 'esriSpatialRelContains' });
     expect(deleted).toEqual({ success: true });
-    const left = await server.post(`${other}/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' });
+    const left = await server.post<FeatureSet>(`${other}/0/query`, { f: 'json', token, where: '1=1', returnCountOnly: 'true' });
     expect(left.count).toBe(100 - 16);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/config.js';
+import { readJson, type AsyncPublishAnswer, type Item, type PublishStatus } from '../../helpers/answers.js';
 import { startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 let server: TestServer;
@@ -20,17 +21,17 @@ describe('publishing a large file', () => {
     form.set('type', 'GeoJson');
     form.set('title', 'big');
     form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })]), 'big.geojson');
-    const item = await (await fetch(`${server.url}/sharing/rest/content/users/admin/addItem`, { method: 'POST', body: form })).json();
-    const published = await server.post('/sharing/rest/content/users/admin/publish', { f: 'json', token, itemId: item.id, filetype: 'geojson', publishParameters: JSON.stringify({ name: 'big_async' }) });
+    const item = await readJson<Item>(await fetch(`${server.url}/sharing/rest/content/users/admin/addItem`, { method: 'POST', body: form }));
+    const published = await server.post<AsyncPublishAnswer>('/sharing/rest/content/users/admin/publish', { f: 'json', token, itemId: item.id, filetype: 'geojson', publishParameters: JSON.stringify({ name: 'big_async' }) });
     const service = published.services[0];
-    expect(service).toMatchObject({ status: 'processing', jobId: expect.any(String), serviceurl: `${server.url}/rest/services/Hosted/big_async/FeatureServer` });
-    let status: any;
+    expect(service).toMatchObject({ status: 'processing', jobId: expect.any(String) as unknown, serviceurl: `${server.url}/rest/services/Hosted/big_async/FeatureServer` });
+    let status: PublishStatus | undefined;
     for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-      status = await server.get(`/sharing/rest/content/users/admin/items/${service.serviceItemId}/status?jobId=${service.jobId}&f=json&token=${token}`);
+      status = await server.get<PublishStatus>(`/sharing/rest/content/users/admin/items/${service.serviceItemId}/status?jobId=${service.jobId}&f=json&token=${token}`);
       if (status.status !== 'processing') break;
     }
     expect(status).toEqual({ status: 'completed', statusMessage: 'completed', itemId: service.serviceItemId });
-    const count = await server.get(`/rest/services/Hosted/big_async/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
+    const count = await server.get<unknown>(`/rest/services/Hosted/big_async/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
     expect(count).toEqual({ count: 3000 });
   });
 });

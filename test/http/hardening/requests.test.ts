@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJson, type ErrorAnswer, type ResourceJson, type TokenReply, type UserJson } from '../../helpers/answers.js';
 import { ADMIN, startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { defaultConfig } from '../../../src/config.js';
 
@@ -15,13 +16,13 @@ beforeAll(async () => {
 });
 afterAll(async () => server.close());
 
-async function postRaw(target: string, body: string | FormData, headers: Record<string, string> = {}) {
+async function postRaw<T = unknown>(target: string, body: string | FormData, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${target}`, {
     method: 'POST',
     body,
     headers: typeof body === 'string' ? { 'content-type': 'application/x-www-form-urlencoded', ...headers } : headers,
   });
-  return { status: response.status, connection: response.headers.get('connection'), json: await response.json() };
+  return { status: response.status, connection: response.headers.get('connection'), json: await readJson<T>(response) };
 }
 
 describe('body limits per route', () => {
@@ -30,7 +31,7 @@ describe('body limits per route', () => {
     const answer = await postRaw('/rest/info', body);
     expect(answer.json).toEqual(TOO_LARGE);
     expect(answer.connection).toBe('close');
-    expect((await server.get('/rest/info?f=json')).currentVersion).toBeDefined();
+    expect((await server.get<ResourceJson>('/rest/info?f=json')).currentVersion).toBeDefined();
   });
 
   it('refuses JSON bodies over the limit too', async () => {
@@ -41,7 +42,7 @@ describe('body limits per route', () => {
   it('gives edit operations their own, larger limit', async () => {
     const token = await server.token();
     const body = `f=json&token=${token}&features=${encodeURIComponent(JSON.stringify([{ attributes: { pad: 'x'.repeat(1.5 * 1024 * 1024) } }]))}`;
-    const edits = await postRaw('/rest/services/Hosted/Nothing/FeatureServer/0/addFeatures', body);
+    const edits = await postRaw<ErrorAnswer>('/rest/services/Hosted/Nothing/FeatureServer/0/addFeatures', body);
     expect(edits.json.error.code).not.toBe(413);
     const huge = `f=json&token=${token}&features=${'x'.repeat(3.5 * 1024 * 1024)}`;
     expect((await postRaw('/rest/services/Hosted/Nothing/FeatureServer/0/addFeatures', huge)).json).toEqual(TOO_LARGE);
@@ -80,18 +81,18 @@ describe('body limits per route', () => {
 
 describe('forwarded addresses', () => {
   it('ignores X-Forwarded-For by default, so an IP-bound token cannot be replayed from elsewhere', async () => {
-    const { token } = await server.post('/sharing/rest/generateToken', { username: 'ana', password: 'ana-pw', client: 'ip', ip: '10.9.9.9', f: 'json' });
-    const self = await server.get(`/sharing/rest/community/self?f=json&token=${token}`, { 'X-Forwarded-For': '10.9.9.9' });
+    const { token } = await server.post<TokenReply>('/sharing/rest/generateToken', { username: 'ana', password: 'ana-pw', client: 'ip', ip: '10.9.9.9', f: 'json' });
+    const self = await server.get<unknown>(`/sharing/rest/community/self?f=json&token=${token}`, { 'X-Forwarded-For': '10.9.9.9' });
     expect(self).toEqual(INVALID_TOKEN);
-    const minted = await server.post('/sharing/rest/generateToken', { username: 'ana', password: 'ana-pw', client: 'requestip', f: 'json' }, { 'X-Forwarded-For': '10.9.9.9' });
-    expect((await server.get(`/sharing/rest/community/self?f=json&token=${minted.token}`)).username).toBe('ana');
+    const minted = await server.post<TokenReply>('/sharing/rest/generateToken', { username: 'ana', password: 'ana-pw', client: 'requestip', f: 'json' }, { 'X-Forwarded-For': '10.9.9.9' });
+    expect((await server.get<UserJson>(`/sharing/rest/community/self?f=json&token=${minted.token}`)).username).toBe('ana');
   });
 
   it('believes it from configured proxies only (TESSERA_TRUST_PROXY)', async () => {
     const proxied = await startTestServer({ trustProxy: '127.0.0.1' });
     try {
-      const { token } = await proxied.post('/sharing/rest/generateToken', { ...ADMIN, client: 'ip', ip: '10.9.9.9', f: 'json' });
-      expect((await proxied.get(`/sharing/rest/community/self?f=json&token=${token}`, { 'X-Forwarded-For': '10.9.9.9' })).username).toBe('admin');
+      const { token } = await proxied.post<TokenReply>('/sharing/rest/generateToken', { ...ADMIN, client: 'ip', ip: '10.9.9.9', f: 'json' });
+      expect((await proxied.get<UserJson>(`/sharing/rest/community/self?f=json&token=${token}`, { 'X-Forwarded-For': '10.9.9.9' })).username).toBe('admin');
       expect(await proxied.get(`/sharing/rest/community/self?f=json&token=${token}`)).toEqual(INVALID_TOKEN);
     } finally {
       await proxied.close();
@@ -104,7 +105,7 @@ describe('login throttling', () => {
     const proxied = await startTestServer({ trustProxy: '127.0.0.1' });
     try {
       const attempt = (password: string, ip: string) =>
-        proxied.post('/sharing/rest/generateToken', { username: 'admin', password, f: 'json' }, { 'X-Forwarded-For': ip });
+        proxied.post<TokenReply>('/sharing/rest/generateToken', { username: 'admin', password, f: 'json' }, { 'X-Forwarded-For': ip });
       await Promise.all(Array.from({ length: 10 }, () => attempt('wrong', '10.0.0.66')));
       expect((await attempt(ADMIN.password, '10.0.0.66')).error.details).toEqual(['Too many invalid logon attempts. Try again later.']);
       expect((await attempt(ADMIN.password, '10.0.0.7')).token).toEqual(expect.any(String));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../src/config.js';
+import { readJson, type AsyncPublishAnswer, type Item, type PublishStatus, type TokenReply } from '../../helpers/answers.js';
 import { ADMIN, startTestServer, type TestServer } from '../../helpers/test-server.js';
 
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -37,7 +38,7 @@ describe.each(modes)('state shared by two servers on $name', ({ store: storeOf }
 
   it('throttles logons guessed on one server on the other too, for that address only', async () => {
     const attempt = (server: TestServer, password: string, ip: string) =>
-      server.post('/sharing/rest/generateToken', { username: 'admin', password, f: 'json' }, { 'X-Forwarded-For': ip });
+      server.post<TokenReply>('/sharing/rest/generateToken', { username: 'admin', password, f: 'json' }, { 'X-Forwarded-For': ip });
     await Promise.all(Array.from({ length: 10 }, () => attempt(a, 'wrong', '10.0.0.66')));
     expect((await attempt(b, ADMIN.password, '10.0.0.66')).error.details).toEqual(['Too many invalid logon attempts. Try again later.']);
     expect((await attempt(b, ADMIN.password, '10.0.0.7')).token).toEqual(expect.any(String));
@@ -52,14 +53,14 @@ describe.each(modes)('state shared by two servers on $name', ({ store: storeOf }
     form.set('type', 'GeoJson');
     form.set('title', 'shared');
     form.set('file', new Blob([JSON.stringify({ type: 'FeatureCollection', features })]), 'shared.geojson');
-    const item = await (await fetch(`${a.url}/sharing/rest/content/users/admin/addItem`, { method: 'POST', body: form })).json();
-    const published = await a.post('/sharing/rest/content/users/admin/publish', { f: 'json', token, itemId: item.id, filetype: 'geojson', publishParameters: JSON.stringify({ name: 'shared_async' }) });
+    const item = await readJson<Item>(await fetch(`${a.url}/sharing/rest/content/users/admin/addItem`, { method: 'POST', body: form }));
+    const published = await a.post<AsyncPublishAnswer>('/sharing/rest/content/users/admin/publish', { f: 'json', token, itemId: item.id, filetype: 'geojson', publishParameters: JSON.stringify({ name: 'shared_async' }) });
     const service = published.services[0];
-    expect(service).toMatchObject({ status: 'processing', jobId: expect.any(String) });
+    expect(service).toMatchObject({ status: 'processing', jobId: expect.any(String) as unknown });
     const statusOn = (server: TestServer, jobId: string) =>
-      server.get(`/sharing/rest/content/users/admin/items/${service.serviceItemId}/status?jobId=${jobId}&f=json&token=${token}`);
+      server.get<PublishStatus>(`/sharing/rest/content/users/admin/items/${service.serviceItemId}/status?jobId=${jobId}&f=json&token=${token}`);
     // 5,000 features take far longer to load than one status request: b must know the job is running.
-    let status: any = await statusOn(b, service.jobId);
+    let status = await statusOn(b, service.jobId);
     expect(status).toEqual({ status: 'processing', statusMessage: 'processing', itemId: service.serviceItemId });
     for (const end = Date.now() + 60_000; status.status === 'processing' && Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
       status = await statusOn(b, service.jobId);
