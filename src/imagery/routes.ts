@@ -75,7 +75,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
   const keyProperties = async (request: FastifyRequest, reply: FastifyReply) => {
     const { collection } = await resolve(request);
     const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
-    const body = await collectionKeyProperties(catalog, collection, rule, request.arcgis.signal);
+    const body = await collectionKeyProperties(catalog, collection, rule, request.arcgis.signal, requestRuleRasters(context, catalog, request));
     return sendResource(request, reply, body, { title: 'Key Properties' });
   };
 

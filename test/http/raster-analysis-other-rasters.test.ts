@@ -198,6 +198,13 @@ describe('Rasters given as another image service', () => {
     const stack = readMasked(await outputRasterPath(env.server, 'or_stack'));
     expect(mismatches(stack, { ...dem, bands: [dem.bands[0]!, dem.bands[0]!] })).toBe(0);
     expect(mismatches(await exportOk(demUrl, stack, { rasterFunction: 'CompositeBand', rasterFunctionArguments: { Rasters: ['$$', twinUrl] } }), stack)).toBe(0);
+    // identify with the rule: the service's value plus its twin's at a cell centre.
+    const [x0, cx, , y0, , cy] = dem.geoTransform;
+    const [col, row] = [40, 60];
+    const rule = { rasterFunction: 'Local', rasterFunctionArguments: { Operation: 1, Rasters: ['$$', { url: twinUrl }] } };
+    const query = new URLSearchParams({ f: 'json', geometryType: 'esriGeometryPoint', geometry: JSON.stringify({ x: x0 + (col + 0.5) * cx, y: y0 + (row + 0.5) * cy }), renderingRule: JSON.stringify(rule), token: env.token });
+    const identified = await readJson<{ value: string }>(await fetch(`${demUrl}/identify?${query}`));
+    expect(Number(identified.value)).toBeCloseTo(2 * dem.bands[0]![row * dem.width + col]!, 3);
     // A single catalog item of the twin (…/ImageServer/1) reads the same pixels.
     const item = await exportOk(demUrl, dem, { rasterFunction: 'Local', rasterFunctionArguments: { Operation: 1, Rasters: ['$$', `${twinUrl}/1`] } });
     expect(mismatches(item, doubled, 1e-3)).toBe(0);
