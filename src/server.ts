@@ -38,8 +38,8 @@ export interface StartOptions {
   jobs?: { services?: GPServiceSpec[]; timings?: Partial<JobTimings> };
   /**
    * Start the worker threads (large forms, large geometries, spatial reads) once listening, so the
-   * first heavy request does not wait for them: some 0.7 s of CPU each. Default on; test servers,
-   * many per run, leave them to first use.
+   * first heavy request does not wait for them: some 0.7 s of CPU each; and the job workers, with
+   * every task's code imported. Default on; test servers, many per run, leave them to first use.
    */
   warmThreads?: boolean;
 }
@@ -63,6 +63,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     warmFormBodyThreads();
     warmGeometryThreads();
     stores.features.warm?.();
+    context.jobs.warmWorkers();
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

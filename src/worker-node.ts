@@ -35,6 +35,8 @@ export async function startWorkerNode(options: WorkerNodeOptions = {}): Promise<
   const auth = await AuthService.create(stores, config);
   const context: AppContext = { config, stores, auth, logger, itemHooks: [], onClose: [] };
   context.jobs = await startJobs(context, [...GP_SERVICES, ...(options.jobs?.services ?? [])], options.jobs?.timings);
+  // No HTTP to wait for: the workers start, and load every task's code, at once.
+  context.jobs.warmWorkers();
   return {
     context,
     close: async () => {

@@ -1,5 +1,6 @@
 import type { RenderingRule } from './render/raster-functions/rendering-rule.js';
 import { ruleOutput } from './render/rule-output.js';
+import type { RuleRasterResolver } from './render/rule-rasters.js';
 import type { CatalogStore, CollectionRecord } from './store/catalog-store.js';
 
 // Functions whose output is meant for display as is (U8 grey or colours), not for analysis.
@@ -19,7 +20,7 @@ const BAND_PRESERVING = new Set(['Stretch', 'Arithmetic', 'Plus', 'Minus', 'Time
  *
  * @example (await collectionKeyProperties(catalog, collection, parseRenderingRule({ rasterFunction: 'Hillshade' }))).DataType // 'Processed'
  */
-export async function collectionKeyProperties(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule | null, signal?: AbortSignal): Promise<Record<string, unknown>> {
+export async function collectionKeyProperties(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule | null, signal?: AbortSignal, rasters?: RuleRasterResolver): Promise<Record<string, unknown>> {
   const s = collection.summary;
   const [first] = await catalog.queryItems(collection.id, { limit: 1, returnGeometry: false }, signal);
   const bandNames = first?.raster.bandNames;
@@ -31,7 +32,7 @@ export async function collectionKeyProperties(catalog: CatalogStore, collection:
     ...(bandNames?.length ? { BandProperties: bandNames.map((name) => ({ BandName: name })) } : {}),
   };
   if (!rule) return base;
-  const output = await ruleOutput(catalog, collection, rule);
+  const output = await ruleOutput(catalog, collection, rule, rasters);
   const { BandProperties: _, ...rest } = base;
   const bands = bandsAfter(rule, base.BandProperties as unknown[] | undefined);
   return {

@@ -12,6 +12,7 @@ import { runCatalogQuery } from './catalog-query-result.js';
 import { clientMetadataRoutes } from './client-metadata-routes.js';
 import { parseRenderingRule } from './render/raster-functions/rendering-rule.js';
 import { ruleOutput, ruleServiceInfo } from './render/rule-output.js';
+import { requestRuleRasters } from './render/rule-rasters.js';
 import { imageServiceDefinition } from './image-service-definition.js';
 import { collectionKeyProperties } from './key-properties.js';
 import { catalogItemPage, queryPage, servicePage } from './image-service-pages.js';
@@ -54,7 +55,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
     const page = { ...servicePage(base, url, service), map: servicePreview(base, url, collection) };
     // The SDK reads the service JSON again with the rule it switched to: describe the rule's output.
     const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
-    const ruled = rule ? ruleServiceInfo(await ruleOutput(catalog, collection, rule)) : {};
+    const ruled = rule ? ruleServiceInfo(await ruleOutput(catalog, collection, rule, requestRuleRasters(context, catalog, request))) : {};
     return sendResource(request, reply, { ...buildServiceInfo(service, collection), ...renderServiceInfo(collection), ...ruled }, page);
   };
 
@@ -74,7 +75,7 @@ export async function imageryRoutes(app: FastifyInstance, context: AppContext): 
   const keyProperties = async (request: FastifyRequest, reply: FastifyReply) => {
     const { collection } = await resolve(request);
     const rule = parseRenderingRule(request.arcgis.params.json('renderingRule'));
-    const body = await collectionKeyProperties(catalog, collection, rule, request.arcgis.signal);
+    const body = await collectionKeyProperties(catalog, collection, rule, request.arcgis.signal, requestRuleRasters(context, catalog, request));
     return sendResource(request, reply, body, { title: 'Key Properties' });
   };
 

@@ -66,6 +66,11 @@ export class JobService {
     return this.starting;
   }
 
+  /** Starts the job workers and loads the tasks' code in them ahead of the first job (JobRunner.warmWorkers). */
+  warmWorkers(): void {
+    this.runner.warmWorkers();
+  }
+
   /**
    * Checks inputs (400 naming the parameter; no job is created) and queues the job. Returns
    * at once: the job runs in a worker process.

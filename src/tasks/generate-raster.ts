@@ -116,7 +116,8 @@ async function alignToFirst(sources: string[], work: string, signal: AbortSignal
       const same = info.width === first.width && info.height === first.height && info.geoTransform?.every((v, k) => Math.abs(v - first.geoTransform![k]) < 1e-9) && info.srsWkt === first.srsWkt;
       if (same) return source;
       const file = path.join(work, `aligned-${i}.vrt`);
-      const args = ['-q', '-of', 'VRT', '-overwrite', '-r', 'near', '-te', String(e.xmin), String(e.ymin), String(e.xmax), String(e.ymax), '-ts', String(first.width), String(first.height)];
+      // An alpha band marks the cells the input does not cover as no data (a ClippingRaster's footprint).
+      const args = ['-q', '-of', 'VRT', '-overwrite', '-r', 'near', '-dstalpha', '-te', String(e.xmin), String(e.ymin), String(e.xmax), String(e.ymax), '-ts', String(first.width), String(first.height)];
       if (first.srsWkt) args.push('-t_srs', first.srsWkt);
       await runGdalCommand('gdalwarp', [...args, source, file], { signal });
       return file;

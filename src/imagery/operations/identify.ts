@@ -5,6 +5,7 @@ import { identify } from '../render/identify.js';
 import { parseRenderingRule } from '../render/raster-functions/rendering-rule.js';
 import { geometryParam, mosaicRuleParam } from './common-params.js';
 import { geometryOperation } from './render-deps.js';
+import { requestRuleRasters } from '../render/rule-rasters.js';
 
 /** identify's parameters (ArcGIS Identify, Image Service), in the order of its form. */
 export const IDENTIFY_PARAMS = {
@@ -30,6 +31,7 @@ export const identifyOperation = geometryOperation('identify', IDENTIFY_PARAMS, 
   const { point, location, clientSrs } = geometry;
   return identify(deps.catalog, target.collection, { x: point[0], y: point[1], rule: mosaicRule }, {
     ...options,
+    rasters: requestRuleRasters(deps.context, deps.catalog, request),
     outSrs: clientSrs,
     location: { x: location[0], y: location[1] },
   }, request.arcgis.signal);

@@ -8,6 +8,7 @@ import { encodeRaster } from './encode-raster.js';
 import { isRasterFormat, type ExportRequest } from './export-params.js';
 import { buildGrid, type RenderGrid } from './render-grid.js';
 import { renderPixels } from './render-pixels.js';
+import type { RuleRasterResolver } from './rule-rasters.js';
 import { moveBounds, resolveSrs } from './srs-cache.js';
 import { toDisplay } from './to-display.js';
 
@@ -26,7 +27,7 @@ export interface ExportResult {
  *
  * @example const { image } = await exportImage(catalog, collection, readExportRequest(params));
  */
-export async function exportImage(catalog: CatalogStore, collection: CollectionRecord, request: ExportRequest, overviews?: CollectionOverviews, signal?: AbortSignal): Promise<ExportResult> {
+export async function exportImage(catalog: CatalogStore, collection: CollectionRecord, request: ExportRequest, overviews?: CollectionOverviews, signal?: AbortSignal, rasters?: RuleRasterResolver): Promise<ExportResult> {
   const collectionSrs = resolveSrs(collection);
   const bboxSrs = request.bboxSR ? resolveSrs(request.bboxSR, 'bboxSR') : collectionSrs;
   const imageSrs = request.imageSR ? resolveSrs(request.imageSR, 'imageSR') : collectionSrs;
@@ -48,6 +49,7 @@ export async function exportImage(catalog: CatalogStore, collection: CollectionR
     noDataMatchAll: request.noDataMatchAll,
     overviews,
     signal,
+    rasters,
   });
   const itemIds = rendered.items.map((item) => item.objectId);
   if (isRasterFormat(request.format)) {

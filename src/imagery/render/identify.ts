@@ -4,6 +4,7 @@ import type { MosaicRule } from './mosaic-rule.js';
 import { orderMosaicItems } from './order-items.js';
 import type { RenderingRule } from './raster-functions/rendering-rule.js';
 import { renderPixels } from './render-pixels.js';
+import type { RuleRasterResolver } from './rule-rasters.js';
 import { sampleItems } from './sample-items.js';
 import { catalogQueryFor, mosaicView } from './select-items.js';
 import { resolveSrs, type ResolvedSrs } from './srs-cache.js';
@@ -71,6 +72,8 @@ export function formatValue(values: ArrayLike<number> | null): string {
 
 export interface IdentifyOptions {
   renderingRule: RenderingRule | null;
+  /** Finds the other rasters the rule names. */
+  rasters?: RuleRasterResolver;
   returnGeometry: boolean;
   returnCatalogItems: boolean;
   returnPixelValues: boolean;
@@ -89,7 +92,7 @@ export interface IdentifyOptions {
 export async function identify(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, options: IdentifyOptions, signal?: AbortSignal): Promise<Record<string, unknown>> {
   const at = await itemsAtPoint(catalog, collection, query, signal);
   let value = at.mosaic;
-  if (options.renderingRule && at.items.length > 0) value = await processedValue(catalog, collection, query, at.items[0], options.renderingRule, signal);
+  if (options.renderingRule && at.items.length > 0) value = await processedValue(catalog, collection, query, at.items[0], options.renderingRule, signal, options.rasters);
   const limit = options.maxItemCount ?? at.items.length;
   const listed = at.items.slice(0, limit);
   const collectionSrs = resolveSrs(collection);
@@ -114,7 +117,7 @@ export async function identify(catalog: CatalogStore, collection: CollectionReco
   };
 }
 
-async function processedValue(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, top: CatalogItem, renderingRule: RenderingRule, signal?: AbortSignal): Promise<number[] | null> {
+async function processedValue(catalog: CatalogStore, collection: CollectionRecord, query: PointQuery, top: CatalogItem, renderingRule: RenderingRule, signal?: AbortSignal, rasters?: RuleRasterResolver): Promise<number[] | null> {
   const size = Number(top.fields.LowPS) || 1;
   const grid = {
     bbox: { xmin: query.x - size / 2, xmax: query.x + size / 2, ymin: query.y - size / 2, ymax: query.y + size / 2 },
@@ -122,6 +125,6 @@ async function processedValue(catalog: CatalogStore, collection: CollectionRecor
     height: 1,
     srs: resolveSrs(collection),
   };
-  const { block } = await renderPixels(catalog, { collection, grid, mosaicRule: query.rule, renderingRule, resampling: 'near', anyPixelSize: true, signal });
+  const { block } = await renderPixels(catalog, { collection, grid, mosaicRule: query.rule, renderingRule, resampling: 'near', anyPixelSize: true, signal, rasters });
   return block.mask[0] === 0 ? null : block.bands.map((band) => band[0]);
 }

@@ -4,6 +4,7 @@ import { DEFAULT_MOSAIC_RULE } from './mosaic-rule.js';
 import type { RenderingRule } from './raster-functions/rendering-rule.js';
 import { squarePixels } from './render-grid.js';
 import { renderPixels } from './render-pixels.js';
+import type { RuleRasterResolver } from './rule-rasters.js';
 import { resolveSrs } from './srs-cache.js';
 
 /** What a rendering rule makes of a collection: its bands, pixel type, statistics and histograms. */
@@ -27,7 +28,9 @@ const cache = new Map<string, Promise<RuleOutput>>();
  *
  * @example (await ruleOutput(catalog, collection, parseRenderingRule({ rasterFunction: 'NDVI' }))).pixelType // 'F32'
  */
-export function ruleOutput(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule): Promise<RuleOutput> {
+export function ruleOutput(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule, rasters?: RuleRasterResolver): Promise<RuleOutput> {
+  // Rules reading other rasters depend on what the caller may see: never cached.
+  if (rule.rasterInputs) return computeRuleOutput(catalog, collection, rule, rasters);
   const key = `${collection.id}:${collection.modified}:${JSON.stringify(rule)}`;
   let found = cache.get(key);
   if (!found) {
@@ -39,7 +42,7 @@ export function ruleOutput(catalog: CatalogStore, collection: CollectionRecord, 
   return found;
 }
 
-async function computeRuleOutput(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule): Promise<RuleOutput> {
+async function computeRuleOutput(catalog: CatalogStore, collection: CollectionRecord, rule: RenderingRule, rasters?: RuleRasterResolver): Promise<RuleOutput> {
   const extent = collection.summary.extent ?? { xmin: 0, ymin: 0, xmax: 1, ymax: 1 };
   const spanX = extent.xmax - extent.xmin;
   const spanY = extent.ymax - extent.ymin;
@@ -47,7 +50,7 @@ async function computeRuleOutput(catalog: CatalogStore, collection: CollectionRe
   const width = Math.max(1, Math.round(spanX / cell));
   const height = Math.max(1, Math.round(spanY / cell));
   const grid = { bbox: squarePixels(extent, width, height), width, height, srs: resolveSrs(collection) };
-  const { block } = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: rule, resampling: 'near', anyPixelSize: true });
+  const { block } = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: rule, resampling: 'near', anyPixelSize: true, rasters });
   const { statistics, histograms } = summarizeBlock(block, 1);
   return { bandCount: block.bands.length, pixelType: block.pixelType, statistics, histograms };
 }

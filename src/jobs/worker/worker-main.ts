@@ -6,7 +6,7 @@ import type { Config } from '../../config.js';
 import { ApiError } from '../../errors.js';
 import { adoptGdalEgress } from '../../raster/gdal-egress.js';
 import { openStores, type Stores } from '../../store/index.js';
-import { importTask } from '../gp-registry.js';
+import { importTask, type TaskModuleRef } from '../gp-registry.js';
 import { TaskError, type TaskContext } from '../task.js';
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
 
@@ -15,6 +15,10 @@ adoptGdalEgress();
 
 let stores: Promise<Stores> | undefined;
 let current: { jobId: string; controller: AbortController } | undefined;
+/** Task modules still to import while idle (`preload`). */
+let preloading: TaskModuleRef[] = [];
+let preloader: Promise<void> | undefined;
+let preloaded = 0;
 
 function send(message: FromWorker): void {
   process.send?.(message);
@@ -67,6 +71,26 @@ async function run(job: WorkerJob): Promise<void> {
   }
   // After an abort the parent retires this process; leaving promptly saves it the grace period.
   if (controller.signal.aborted) process.exit(0);
+  preload();
+}
+
+/**
+ * Imports the queued task modules one at a time while no job runs: a job that arrives meets at
+ * most the import under way (its own module's import joins it if it is the same), and the rest
+ * wait until the worker is idle again. A module that fails to import is left to its job to report.
+ */
+function preload(): void {
+  if (preloader || current) return;
+  preloader = (async () => {
+    while (preloading.length > 0 && !current) {
+      const ref = preloading.shift()!;
+      if (await importTask(ref).then(() => true, () => false)) preloaded++;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (preloading.length === 0) send({ type: 'preloaded', count: preloaded });
+    }
+  })().finally(() => {
+    preloader = undefined;
+  });
 }
 
 async function rollback(job: WorkerJob): Promise<void> {
@@ -95,6 +119,10 @@ function killProcessGroup(): void {
 process.on('message', (message: ToWorker) => {
   if (message.type === 'run') void run(message.job);
   else if (message.type === 'rollback') void rollback(message.job);
+  else if (message.type === 'preload') {
+    preloading = [...message.tasks];
+    preload();
+  }
   else if (message.type === 'abort') {
     if (current?.jobId === message.jobId) current.controller.abort();
     // The job ended just before the abort arrived: the parent retires this worker anyway.

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import { jobWorkerEgressEnv } from '../../raster/gdal-egress.js';
+import type { TaskModuleRef } from '../gp-registry.js';
 import type { FromWorker, ToWorker, WorkerOutcome } from './worker-protocol.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
@@ -29,6 +30,9 @@ export class WorkerProcess {
   readonly ready: Promise<void>;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
+  /** Resolves with how many modules imported once a `preload` list is done. */
+  readonly preloaded: Promise<number>;
+  private onPreloaded: ((count: number) => void) | undefined;
   private alive = true;
   private listener: ((message: FromWorker) => void) | undefined;
   private onExit: ((code: number | null, signal: string | null) => void) | undefined;
@@ -45,9 +49,11 @@ export class WorkerProcess {
         resolve();
       });
     });
+    this.preloaded = new Promise((resolve) => (this.onPreloaded = resolve));
     this.ready = new Promise((resolve, reject) => {
       const onMessage = (message: FromWorker) => {
         if (message.type === 'ready') resolve();
+        else if (message.type === 'preloaded') this.onPreloaded?.(message.count);
         else this.listener?.(message);
       };
       child.on('message', onMessage);
@@ -94,6 +100,11 @@ export class WorkerProcess {
       if (!this.alive) return finish({ kind: 'crashed', exitCode: this.child.exitCode, signal: this.child.signalCode });
       this.send(message);
     });
+  }
+
+  /** Has the (idle) worker import these task modules in the background. */
+  preload(tasks: TaskModuleRef[]): void {
+    this.send({ type: 'preload', tasks });
   }
 
   /**

@@ -18,11 +18,15 @@ export type ToWorker =
   | { type: 'run'; job: WorkerJob }
   | { type: 'rollback'; job: WorkerJob }
   /** Aborts the task's signal; the worker exits once the task has settled. */
-  | { type: 'abort'; jobId: string };
+  | { type: 'abort'; jobId: string }
+  /** Imports these task modules while idle, so a first job of a kind does not pay for it. */
+  | { type: 'preload'; tasks: TaskModuleRef[] };
 
 /** Worker → parent. The last four end a `run` or `rollback`. */
 export type FromWorker =
   | { type: 'ready' }
+  /** The `preload` list is done: how many of its modules imported. */
+  | { type: 'preloaded'; count: number }
   | { type: 'message'; jobId: string; level: 'informative' | 'warning'; text: string }
   | { type: 'progress'; jobId: string; percent?: number; message: string }
   | { type: 'succeeded'; jobId: string; results: Record<string, unknown> }

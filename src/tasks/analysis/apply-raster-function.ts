@@ -114,7 +114,7 @@ async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt:
       const band = await out.bands.getAsync(b + 1);
       await band.pixels.writeAsync(0, 0, block.width, block.height, block.bands[b] as never);
     }
-    const masked = block.mask.some((v) => v === 0);
+    const masked = block.mask.indexOf(0) >= 0;
     if (!masked) await writeOverviews(out, block.bands, block.width, block.height, !pixelTypeInfo(block.pixelType).integer, null);
     if (masked) {
       const first = await out.bands.getAsync(1);

@@ -10,20 +10,25 @@ type Ring = Array<[number, number]>;
 /**
  * Clip: `ClipType` (or `ClippingType`) 1 keeps the pixels whose centre is inside
  * `ClippingGeometry` (a polygon or an envelope, in its own spatial reference; the grid's when it
- * has none), 2 keeps those outside; the others become no data. Without a geometry, `Extent`
- * is the clip. Values and pixel type are unchanged.
+ * has none), 2 keeps those outside; the others become no data. Without a geometry,
+ * `ClippingRaster` (another raster, or a function of one) is the clip: the cells where it has
+ * valid pixels once drawn on the grid (nearest neighbour), i.e. its extent less its no data, as
+ * the Clip function's "clipping raster" footprint; else `Extent` is the clip. Values and pixel
+ * type are unchanged.
  */
 export const clipFunction: RasterFunction = {
   description: 'Keeps the pixels inside (ClipType 1) or outside (ClipType 2) a polygon or extent.',
   apply: (block, args, context) => {
-    if (args.ClippingRaster !== undefined && args.ClippingRaster !== null && args.ClippingGeometry === undefined) {
-      throw invalid('ClippingRaster is not supported; give ClippingGeometry');
-    }
-    const geometry = (args.ClippingGeometry ?? args.Extent) as Record<string, unknown> | undefined;
-    if (!geometry || typeof geometry !== 'object') throw invalid('Clip needs ClippingGeometry (a polygon or an envelope)');
     const clipType = numberArg(args, 'ClipType', numberArg(args, 'ClippingType', 1));
     if (clipType !== 1 && clipType !== 2) throw invalid('ClipType must be 1 (keep inside) or 2 (keep outside)');
-    const inside = insideMask(ringsOf(geometry), geometry.spatialReference as SpatialReference | undefined, context.grid, block);
+    let inside: Uint8Array;
+    if (context.clipping && !args.ClippingGeometry) {
+      inside = Uint8Array.from(context.clipping.mask, (v) => (v === 0 ? 0 : 1));
+    } else {
+      const geometry = (args.ClippingGeometry ?? args.Extent) as Record<string, unknown> | undefined;
+      if (!geometry || typeof geometry !== 'object') throw invalid('Clip needs ClippingGeometry (a polygon or an envelope) or ClippingRaster');
+      inside = insideMask(ringsOf(geometry), geometry.spatialReference as SpatialReference | undefined, context.grid, block);
+    }
     const mask = new Uint8Array(block.mask.length);
     const keep = clipType === 1 ? 1 : 0;
     for (let i = 0; i < mask.length; i++) mask[i] = inside[i] === keep ? block.mask[i] : 0;

@@ -12,8 +12,10 @@ export interface FunctionContext {
   grid: RenderGrid;
   /** The `Rasters` argument evaluated (CompositeBand, Local): blocks on the grid, or constants. */
   rasters?: Array<PixelBlock | number>;
-  /** More input rasters on the grid, by source index (GenerateRaster; 0 is the block itself). */
+  /** More input rasters on the grid, by source index (0 is the block itself). */
   sources?: PixelBlock[];
+  /** Clip's `ClippingRaster` evaluated on the grid: its valid pixels are the clip. */
+  clipping?: PixelBlock;
 }
 
 export type FunctionArguments = Record<string, unknown>;

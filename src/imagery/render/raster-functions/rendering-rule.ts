@@ -18,7 +18,8 @@ export type RasterRef = { rule: RenderingRule } | { source: number } | { constan
 
 /**
  * A parsed rendering rule. Its `Raster` argument is `input` (a function), else input raster
- * `source` (GenerateRaster's extra inputs), else the block itself; `rasters` is its `Rasters`.
+ * `source` (GenerateRaster's extra inputs), else the block itself; `rasters` is its `Rasters`,
+ * `clippingRaster` Clip's `ClippingRaster`.
  */
 export interface RenderingRule {
   name: string;
@@ -27,14 +28,25 @@ export interface RenderingRule {
   input?: RenderingRule;
   source?: number;
   rasters?: RasterRef[];
+  clippingRaster?: RasterRef;
+  /**
+   * On the outermost rule parsed without a `source` option (exportImage and the other on-the-fly
+   * operations): the other rasters the chain names (`{"url"}`, `{"itemId"}`, a service URL),
+   * input `i + 1` being `rasterInputs[i]` (0 is the service's own pixels).
+   */
+  rasterInputs?: unknown[];
 }
 
 /**
  * How raster values other than functions and `$$` become inputs: GenerateRaster numbers them
- * (0 is the block itself); exportImage has no resolver, and its only raster is the service's.
+ * itself (0 is the block itself, resolved as task inputs). Without it (the on-the-fly
+ * operations), a value that names a raster (`{"url"}`, `{"itemId"}`, `{"uri"}`, a URL) becomes input
+ * 1, 2… listed in the rule's `rasterInputs`, for the operation to resolve and draw on its grid.
  */
 export interface RuleOptions {
   source?: (value: unknown) => number;
+  /** Set for the numbering above: only values that name a raster are inputs. */
+  external?: boolean;
 }
 
 const extractBandFunction: RasterFunction = {
@@ -87,6 +99,20 @@ export const RASTER_FUNCTION_INFOS = [
  * @example parseRenderingRule({ rasterFunction: 'Hillshade', rasterFunctionArguments: { ZFactor: 2 } })
  */
 export function parseRenderingRule(value: unknown, options: RuleOptions = {}, depth = 0): RenderingRule | null {
+  if (depth === 0 && !options.source) {
+    const rasterInputs: unknown[] = [];
+    const keys: string[] = [];
+    const source = (entry: unknown): number => {
+      const key = JSON.stringify(entry);
+      let index = keys.indexOf(key);
+      if (index < 0) index = keys.push(key) - 1;
+      rasterInputs[index] = entry;
+      return index + 1;
+    };
+    const rule = parseRenderingRule(value, { source, external: true }, 0);
+    if (rule && rasterInputs.length > 0) rule.rasterInputs = rasterInputs;
+    return rule;
+  }
   if (value === undefined || value === null || value === '' || value === '$$') return null;
   if (typeof value !== 'object' || Array.isArray(value) || depth > 10) throw invalid('it must be a JSON object');
   const input = value as Record<string, unknown>;
@@ -102,13 +128,19 @@ export function parseRenderingRule(value: unknown, options: RuleOptions = {}, de
   if (isFunction(args.Raster)) {
     const nested = parseRenderingRule(args.Raster, options, depth + 1);
     if (nested) rule.input = nested;
-  } else if (options.source && args.Raster !== undefined && args.Raster !== null && args.Raster !== '' && args.Raster !== '$$') {
+  } else if (options.source && args.Raster !== undefined && args.Raster !== null && args.Raster !== '' && args.Raster !== '$$' && (!isExternal(options) || namesRaster(args.Raster))) {
     const source = options.source(args.Raster);
     if (source !== 0) rule.source = source;
   }
   if (args.Rasters !== undefined && args.Rasters !== null) {
     const list = Array.isArray(args.Rasters) ? args.Rasters : [args.Rasters];
     rule.rasters = list.map((entry) => parseRasterRef(entry, options, depth));
+  }
+  // Clip's other raster (a geometry, when both are given, is the clip).
+  if (known.name === 'Clip' && args.ClippingRaster !== undefined && args.ClippingRaster !== null && args.ClippingRaster !== '' && !args.ClippingGeometry) {
+    const ref = parseRasterRef(args.ClippingRaster, options, depth);
+    if ('constant' in ref) throw invalid('ClippingRaster must be a raster');
+    rule.clippingRaster = ref;
   }
   if (typeof input.outputPixelType === 'string' && input.outputPixelType !== '' && input.outputPixelType.toUpperCase() !== 'UNKNOWN') {
     if (!isSupportedPixelType(input.outputPixelType)) throw invalid(`outputPixelType ${input.outputPixelType} is not supported`);
@@ -128,14 +160,30 @@ function parseRasterRef(entry: unknown, options: RuleOptions, depth: number): Ra
     const rule = parseRenderingRule(entry, options, depth + 1);
     return rule ? { rule } : { source: 0 };
   }
-  if (!options.source) throw invalid('Rasters entries must be "$$", raster functions or constants');
+  if (!options.source || (isExternal(options) && !namesRaster(entry))) throw invalid('Rasters entries must be "$$", raster functions, constants or rasters ({"url"}, {"itemId"}, {"uri"} or an image service URL)');
   return { source: options.source(entry) };
+}
+
+function isExternal(options: RuleOptions): boolean {
+  return options.external === true;
+}
+
+/**
+ * True for a value naming a raster in a task's §2.1 forms: an object with `url`, `itemId` or
+ * `uri`, or a URL or service path as text. Anything else keeps its old on-the-fly meaning (the
+ * service's own pixels), so rules that worked before draw as before.
+ */
+export function namesRaster(value: unknown): boolean {
+  if (typeof value === 'string') return /^https?:\/\//i.test(value.trim()) || /\/ImageServer(\/\d+)?\/?$/i.test(value.trim());
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  return ['url', 'itemId', 'itemid', 'uri'].some((key) => typeof (value as Record<string, unknown>)[key] === 'string' && (value as Record<string, string>)[key] !== '');
 }
 
 /** Extra pixels the chain reads around the grid (a Hillshade over a Hillshade reads two). */
 export function ruleMargin(rule: RenderingRule | null): number {
   if (!rule) return 0;
-  const inner = [ruleMargin(rule.input ?? null), ...(rule.rasters ?? []).map((ref) => ('rule' in ref ? ruleMargin(ref.rule) : 0))];
+  const refs = [...(rule.rasters ?? []), ...(rule.clippingRaster ? [rule.clippingRaster] : [])];
+  const inner = [ruleMargin(rule.input ?? null), ...refs.map((ref) => ('rule' in ref ? ruleMargin(ref.rule) : 0))];
   return (FUNCTIONS[rule.name].margin?.(rule.args) ?? 0) + Math.max(...inner);
 }
 
@@ -147,10 +195,10 @@ export function ruleMargin(rule: RenderingRule | null): number {
 export function applyRenderingRule(block: PixelBlock, rule: RenderingRule | null, context: FunctionContext): PixelBlock {
   if (!rule) return block;
   const source = rule.input ? applyRenderingRule(block, rule.input, context) : rule.source ? sourceBlock(rule.source, context) : block;
-  const own: FunctionContext = { ...context, statistics: rule.input || rule.source ? null : context.statistics, rasters: undefined };
-  if (rule.rasters) {
-    own.rasters = rule.rasters.map((ref) => ('constant' in ref ? ref.constant : 'rule' in ref ? applyRenderingRule(block, ref.rule, context) : ref.source ? sourceBlock(ref.source, context) : block));
-  }
+  const own: FunctionContext = { ...context, statistics: rule.input || rule.source ? null : context.statistics, rasters: undefined, clipping: undefined };
+  const evaluate = (ref: RasterRef): PixelBlock | number => ('constant' in ref ? ref.constant : 'rule' in ref ? applyRenderingRule(block, ref.rule, context) : ref.source ? sourceBlock(ref.source, context) : block);
+  if (rule.rasters) own.rasters = rule.rasters.map(evaluate);
+  if (rule.clippingRaster) own.clipping = evaluate(rule.clippingRaster) as PixelBlock;
   return FUNCTIONS[rule.name].apply(source, rule.args, own, rule.outputPixelType);
 }
 
@@ -167,7 +215,8 @@ function sourceBlock(index: number, context: FunctionContext): PixelBlock {
 export function ruleReadsStatistics(rule: RenderingRule | null): boolean {
   if (!rule) return false;
   if (!rule.input && !rule.source && FUNCTIONS[rule.name].readsStatistics) return true;
-  return ruleReadsStatistics(rule.input ?? null) || (rule.rasters ?? []).some((ref) => 'rule' in ref && ruleReadsStatistics(ref.rule));
+  const refs = [...(rule.rasters ?? []), ...(rule.clippingRaster ? [rule.clippingRaster] : [])];
+  return ruleReadsStatistics(rule.input ?? null) || refs.some((ref) => 'rule' in ref && ruleReadsStatistics(ref.rule));
 }
 
 /** True when the chain ends in a Clip keeping the inside of a shape (the output may shrink to it). */
