@@ -4,6 +4,7 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 import { readJson, type ErrorEnvelope } from '../helpers/answers.js';
+import { readMasked, type Masked } from '../helpers/masked-raster.js';
 
 let env: DemServer;
 let skip = '';
@@ -21,35 +22,6 @@ beforeAll(async () => {
   demUrl = copy.results.outputRaster.value.url;
 }, 180_000);
 afterAll(async () => env?.close());
-
-/** Every band of a raster with NaN where GDAL's mask (nodata or mask band) says no data. */
-interface Masked {
-  width: number;
-  height: number;
-  geoTransform: number[];
-  bands: Float64Array[];
-}
-
-function readMasked(file: string): Masked {
-  const dataset = gdal.open(file);
-  try {
-    const { x: width, y: height } = dataset.rasterSize;
-    const bands: Float64Array[] = [];
-    for (let b = 1; b <= dataset.bands.count(); b++) {
-      const band = dataset.bands.get(b);
-      if (band.colorInterpretation === 'Alpha') continue;
-      const values = new Float64Array(width * height);
-      band.pixels.read(0, 0, width, height, values);
-      const mask = new Uint8Array(width * height);
-      band.getMaskBand()!.pixels.read(0, 0, width, height, mask);
-      for (let i = 0; i < values.length; i++) if (mask[i] === 0) values[i] = Number.NaN;
-      bands.push(values);
-    }
-    return { width, height, geoTransform: dataset.geoTransform!, bands };
-  } finally {
-    dataset.close();
-  }
-}
 
 /** exportImage of the DEM service with `rule`, on the grid of `like` (nearest neighbour, TIFF). */
 async function exportLike(like: Masked, rule: object): Promise<Masked> {

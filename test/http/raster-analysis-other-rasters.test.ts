@@ -3,6 +3,7 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gdalCommand, outputRasterPath, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
 import { readJson, type ErrorEnvelope } from '../helpers/answers.js';
+import { readMasked, type Masked } from '../helpers/masked-raster.js';
 
 /**
  * Rules that read another raster: Clip's `ClippingRaster`, and `Raster`/`Rasters` given as another
@@ -55,35 +56,6 @@ function writeClippingRaster(demFile: string, file: string): string {
   out.close();
   dem.close();
   return file;
-}
-
-interface Masked {
-  width: number;
-  height: number;
-  geoTransform: number[];
-  /** Band values, NaN where GDAL's mask says no data. */
-  bands: Float64Array[];
-}
-
-function readMasked(file: string): Masked {
-  const dataset = gdal.open(file);
-  try {
-    const { x: width, y: height } = dataset.rasterSize;
-    const bands: Float64Array[] = [];
-    for (let b = 1; b <= dataset.bands.count(); b++) {
-      const band = dataset.bands.get(b);
-      if (band.colorInterpretation === 'Alpha') continue;
-      const values = new Float64Array(width * height);
-      band.pixels.read(0, 0, width, height, values);
-      const mask = new Uint8Array(width * height);
-      band.getMaskBand()!.pixels.read(0, 0, width, height, mask);
-      for (let i = 0; i < values.length; i++) if (mask[i] === 0) values[i] = Number.NaN;
-      bands.push(values);
-    }
-    return { width, height, geoTransform: dataset.geoTransform!, bands };
-  } finally {
-    dataset.close();
-  }
 }
 
 /** exportImage of `serviceUrl` with `rule` on the grid of `like` (nearest neighbour, TIFF); the error envelope when it fails. */
