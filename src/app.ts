@@ -83,7 +83,9 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) aborted.abort(new DOMException('The client closed the connection', 'AbortError'));
     });
-    request.arcgis = emptyRequestState(aborted.signal, context.stores.catalogReader());
+    // Multipart requests authenticate while their upload streams in: they never speculate.
+    const speculative = request.routeOptions.config?.speculativeCatalog === true && !request.isMultipart();
+    request.arcgis = emptyRequestState(aborted.signal, context.stores.catalogReader({ speculative }));
   });
   app.addHook('preValidation', async (request) => decodeRequest(context, request));
   // Time spent in the server (standard Server-Timing, shown by browsers' developer tools; the

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '../http/base-url.js';
+import { confirmedRead } from '../http/confirmed-read.js';
 import { ApiError } from '../errors.js';
 import { formatOf, sendResource } from '../http/respond.js';
 import { queryResultBody } from './encoders/esri-json.js';
@@ -45,7 +46,8 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     return sendResource(request, reply, await buildLayerJson(deps.features, service, definition, request.arcgis.signal), layerPage(base(request), service, definition));
   };
 
-  const query = async (request: FastifyRequest, reply: FastifyReply) => {
+  /** How a query is answered, worked out before anything is sent (see confirmedRead). */
+  const answerQuery = async (request: FastifyRequest): Promise<(reply: FastifyReply) => FastifyReply> => {
     const service = await resolveRequestService(deps, request);
     const definition = resolveRequestLayer(service, request);
     requireCapability(service, definition, 'Query');
@@ -54,23 +56,27 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     const token = params.string('token');
     // The bare query page (only f and token given) shows the form, as the ArcGIS directory does.
     if (format === 'html' && params.entries().every(([key]) => key === 'f' || key === 'token')) {
-      return sendResource(request, reply, {}, queryPage(base(request), service, definition, token));
+      return (reply) => sendResource(request, reply, {}, queryPage(base(request), service, definition, token));
     }
     // Read before the query runs: an edit landing in between can only file a newer answer under an older key.
     const key = format === 'html' ? undefined : await answerKey(deps, request, service, definition, format);
     const hit = key ? deps.answers?.get(key) : undefined;
-    if (hit) return sendQueryAnswer(request, reply, hit);
+    if (hit) return (reply) => sendQueryAnswer(request, reply, hit);
     const queryRequest = readQueryRequest(params, layerModelOf(service.definition, definition));
     const result = await runLayerQuery(deps, request, service, definition, queryRequest, format);
-    if (format === 'html') return sendResource(request, reply, {}, queryPage(base(request), service, definition, token, queryResultBody(result)));
+    if (format === 'html') return (reply) => sendResource(request, reply, {}, queryPage(base(request), service, definition, token, queryResultBody(result)));
     const answer = encodeQueryAnswer(request, result, format);
-    if (!key || !deps.answers) return sendQueryAnswer(request, reply, answer);
+    if (!key || !deps.answers) return (reply) => sendQueryAnswer(request, reply, answer);
+    // The key names the definition revision and data version the answer was made from: true
+    // whatever the catalog version turns out to be.
     const kept = { ...answer, etag: etagOf(key) };
     deps.answers.set(key, kept);
-    return sendQueryAnswer(request, reply, kept);
+    return (reply) => sendQueryAnswer(request, reply, kept);
   };
 
-  const feature = async (request: FastifyRequest, reply: FastifyReply) => {
+  const query = async (request: FastifyRequest, reply: FastifyReply) => (await confirmedRead(request, () => answerQuery(request)))(reply);
+
+  const answerFeature = async (request: FastifyRequest): Promise<(reply: FastifyReply) => FastifyReply> => {
     const service = await resolveRequestService(deps, request);
     const definition = resolveRequestLayer(service, request);
     requireCapability(service, definition, 'Query');
@@ -80,15 +86,18 @@ export async function serviceRoutes(app: FastifyInstance, deps: FeatureDeps): Pr
     const result = await runLayerQuery(deps, request, service, definition, queryRequest, 'json');
     const body = queryResultBody(result) as { features: unknown[] };
     if (body.features.length === 0) throw new ApiError(404, 'Feature not found.', [`Feature ${objectId} does not exist.`]);
-    return sendResource(request, reply, { feature: body.features[0] }, { ...layerPage(base(request), service, definition), title: `Feature ${objectId}` });
+    return (reply) => sendResource(request, reply, { feature: body.features[0] }, { ...layerPage(base(request), service, definition), title: `Feature ${objectId}` });
   };
+
+  const feature = async (request: FastifyRequest, reply: FastifyReply) => (await confirmedRead(request, () => answerFeature(request)))(reply);
 
   for (const prefix of SERVICE_BASES) {
     app.route({ method: READ_METHODS, url: prefix, handler: serviceRoot });
     app.route({ method: READ_METHODS, url: `${prefix}/layers`, handler: layers });
     app.route({ method: READ_METHODS, url: `${prefix}/:layerId`, handler: layer });
-    app.route({ method: READ_METHODS, url: `${prefix}/:layerId/query`, handler: query });
-    app.route({ method: READ_METHODS, url: `${prefix}/:layerId/:objectId`, handler: feature });
+    // Read-only and redone when the catalog moved: they need not wait for its version (see confirmedRead).
+    app.route({ method: READ_METHODS, url: `${prefix}/:layerId/query`, handler: query, config: { speculativeCatalog: true } });
+    app.route({ method: READ_METHODS, url: `${prefix}/:layerId/:objectId`, handler: feature, config: { speculativeCatalog: true } });
   }
 }
 

@@ -46,13 +46,17 @@ export async function decodeRequest(context: AppContext, request: FastifyRequest
   state.bodyKeys = new Set(Object.keys(body ?? {}).map((key) => key.toLowerCase()));
   checkGeometryLimits(state.params, context.config.limits);
   const found = findToken(request, state.params, state.bodyKeys);
-  if (found) {
-    state.principal = await context.auth.authenticate(
-      found.token,
-      { referer: request.headers.referer, ip: request.ip },
-      found.source,
-      state.catalog,
-    );
+  if (!found) return;
+  const authenticate = async () => {
+    state.principal = await context.auth.authenticate(found.token, { referer: request.headers.referer, ip: request.ip }, found.source, state.catalog);
+  };
+  state.reauthenticate = authenticate;
+  try {
+    await authenticate();
+  } catch (error) {
+    // Refused by a token user cached for a speculated catalog version that proved wrong: ask again.
+    if (!state.catalog || (await state.catalog.confirm())) throw error;
+    await authenticate();
   }
 }
 

@@ -24,6 +24,8 @@ export interface RequestState {
   signal: AbortSignal;
   /** The catalog version for this request's cached look-ups (token user, service): read once. */
   catalog?: CatalogReader;
+  /** Resolves the request's token again (set by decodeRequest): after a speculative catalog version proved wrong. */
+  reauthenticate?: () => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -33,6 +35,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** `f` when the request names none: 'html' where the documents say "The default response format is html". */
     defaultFormat?: 'html';
+    /**
+     * Read-only routes that redo their work when the catalog moved (see confirmedRead): their
+     * requests take the catalog version this process read last and confirm it concurrently.
+     */
+    speculativeCatalog?: boolean;
   }
 }
 

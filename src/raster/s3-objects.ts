@@ -85,16 +85,78 @@ export async function copyObject(from: string, to: string): Promise<void> {
   await client.send(new CopyObjectCommand({ Bucket: target.bucket, Key: target.key, CopySource: encodeURI(`${source.bucket}/${source.key}`) }));
 }
 
+/** Objects larger than this go up in parts of this size (S3 wants 5 MiB to 5 GiB a part, at most 10,000 parts). */
+export const MULTIPART_PART_BYTES = 64 * 1024 * 1024;
+const MAX_PARTS = 10_000;
+/** Parts in flight at once. */
+const PART_CONCURRENCY = 4;
+
+export interface PutOptions {
+  /** Part size, and the size above which the upload is multipart (default MULTIPART_PART_BYTES). */
+  partBytes?: number;
+  /** Stops the upload: parts not sent are not sent, and the multipart upload is aborted. */
+  signal?: AbortSignal;
+}
+
 /**
  * Uploads a local file (or bytes) as one `/vsis3/` object, byte for byte: results that are
- * already cloud-optimized need no re-encoding through GDAL. One PUT (S3 takes up to 5 GiB).
+ * already cloud-optimized need no re-encoding through GDAL. Up to `partBytes` in one PUT; larger
+ * in a multipart upload (a few parts at a time, each read from the file as it goes), which is
+ * aborted when a part fails or `signal` aborts, so the store keeps no orphaned parts (and the
+ * object is never half there: it appears when the upload completes). Answers how many parts
+ * it took (1: a single PUT).
  */
-export async function putObject(from: string | Buffer, to: string): Promise<void> {
+export async function putObject(from: string | Buffer, to: string, options: PutOptions = {}): Promise<{ parts: number }> {
   const target = parseVsis3Path(to);
-  const { client, PutObjectCommand } = await s3();
-  const body = typeof from === 'string' ? createReadStream(from) : from;
+  const sdk = await s3();
+  const { client } = sdk;
   const length = typeof from === 'string' ? (await stat(from)).size : from.length;
-  await client.send(new PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: body, ContentLength: length }));
+  const partBytes = Math.max(options.partBytes ?? MULTIPART_PART_BYTES, Math.ceil(length / MAX_PARTS), 1);
+  const slice = (start: number, size: number) =>
+    typeof from !== 'string' ? from.subarray(start, start + size) : size === 0 ? Buffer.alloc(0) : createReadStream(from, { start, end: start + size - 1 });
+  options.signal?.throwIfAborted();
+  if (length <= partBytes) {
+    await client.send(new sdk.PutObjectCommand({ Bucket: target.bucket, Key: target.key, Body: slice(0, length), ContentLength: length }), { abortSignal: options.signal });
+    return { parts: 1 };
+  }
+  const where = { Bucket: target.bucket, Key: target.key };
+  const { UploadId } = await client.send(new sdk.CreateMultipartUploadCommand(where), { abortSignal: options.signal });
+  const count = Math.ceil(length / partBytes);
+  const etags: string[] = new Array<string>(count);
+  try {
+    let next = 0;
+    const sendParts = async () => {
+      for (let part = next++; part < count; part = next++) {
+        options.signal?.throwIfAborted();
+        const start = part * partBytes;
+        const size = Math.min(partBytes, length - start);
+        const sent = await client.send(
+          new sdk.UploadPartCommand({ ...where, UploadId, PartNumber: part + 1, Body: slice(start, size), ContentLength: size }),
+          { abortSignal: options.signal },
+        );
+        etags[part] = sent.ETag!;
+      }
+    };
+    // A failing part stops the others taking new ones (next moves past the end); the abort waits
+    // for those in flight, so no part lands after it.
+    const senders = await Promise.allSettled(
+      Array.from({ length: Math.min(PART_CONCURRENCY, count) }, () =>
+        sendParts().catch((error: unknown) => {
+          next = count;
+          throw error;
+        }),
+      ),
+    );
+    const failed = senders.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    options.signal?.throwIfAborted();
+    await client.send(new sdk.CompleteMultipartUploadCommand({ ...where, UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) } }));
+  } catch (error) {
+    // Best effort (some S3-compatible stores, s3rver among them, do not implement it).
+    await client.send(new sdk.AbortMultipartUploadCommand({ ...where, UploadId })).catch(() => undefined);
+    throw error;
+  }
+  return { parts: count };
 }
 
 /** Keys of every object under a prefix. */

@@ -17,6 +17,62 @@ describe('catalog version', () => {
     expect(reads).toBe(2);
   });
 
+  it('a speculative reader answers the last version read at once and confirms it against the committed one', async () => {
+    let committed = 7;
+    let reads = 0;
+    const version = new CatalogVersion(async () => {
+      reads++;
+      return String(committed);
+    }, true, true);
+    // Nothing read yet: nothing to guess, so it waits for the database.
+    const first = version.reader({ speculative: true });
+    expect(await first()).toBe('7:0');
+    expect(await first.confirm()).toBe(true);
+
+    committed = 8;
+    const second = version.reader({ speculative: true });
+    // The guess (7) while the committed version (8) is read alongside…
+    expect(await second()).toBe('7:0');
+    expect(reads).toBe(2);
+    // …which confirm() finds moved: from then on the reader answers the committed one.
+    expect(await second.confirm()).toBe(false);
+    expect(await second()).toBe('8:0');
+    expect(await second.confirm()).toBe(true);
+
+    const third = version.reader({ speculative: true });
+    expect(await third()).toBe('8:0');
+    expect(await third.confirm()).toBe(true);
+    expect(reads).toBe(3);
+  });
+
+  it('a reader that does not speculate always confirms; an unread speculative one too', async () => {
+    const version = new CatalogVersion(async () => '1', true, true);
+    expect(await version.reader().confirm()).toBe(true);
+    await version.reader()();
+    expect(await version.reader({ speculative: true }).confirm()).toBe(true);
+  });
+
+  it('a failed read of a speculative reader reaches confirm(), not the process', async () => {
+    let fail = false;
+    const version = new CatalogVersion(async () => {
+      if (fail) throw new Error('database gone');
+      return '1';
+    }, true, true);
+    await version.reader()();
+    fail = true;
+    const reader = version.reader({ speculative: true });
+    expect(await reader()).toBe('1:0');
+    await expect(reader.confirm()).rejects.toThrow('database gone');
+  });
+
+  it('does not guess where reading is cheap (SQLite: speculates off)', async () => {
+    let committed = 1;
+    const version = new CatalogVersion(() => String(committed), true);
+    await version.reader()();
+    committed = 2;
+    expect(await version.reader({ speculative: true })()).toBe('2:0');
+  });
+
   it('reads every time when reading is cheap (SQLite)', async () => {
     let reads = 0;
     const reader = new CatalogVersion(() => String(++reads), false).reader();

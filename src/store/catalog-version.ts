@@ -4,16 +4,37 @@
  * trip; SQLite: the file's data_version), so a request sees an edit another node or process
  * committed before it arrived, however many look-ups it makes. This process's own writes are
  * counted in memory and move the version at once, also within the request that makes them.
+ *
+ * A speculative reader (read-only requests that can redo their work: feature queries) does not
+ * wait for that round trip: it answers the version this process read last and reads the
+ * committed one meanwhile, on another connection, alongside the request's own queries. Before
+ * the request answers, `confirm()` compares the two: equal, every cached look-up the request
+ * made was true at a moment after it arrived (versions only grow); different, the reader
+ * answers the committed version from then on and the request redoes its work with it.
  */
-export type CatalogReader = () => Promise<string>;
+export interface CatalogReader {
+  (): Promise<string>;
+  /**
+   * True when the version this reader answered is the one committed when it was first asked
+   * (always true for a reader that does not speculate); false when it had moved: the request
+   * must redo what it looked up (the reader now answers the committed version).
+   */
+  confirm(): Promise<boolean>;
+}
 
 export class CatalogVersion {
   private localWrites = 0;
+  /** The version this process last read from the database: what a speculative reader guesses. */
+  private lastRead: string | undefined;
 
-  /** `read` answers what other writers committed; `oncePerReader`: read it once per reader (request). */
+  /**
+   * `read` answers what other writers committed; `oncePerReader`: read it once per reader
+   * (request); `speculates`: speculative readers may guess (reading costs a round trip).
+   */
   constructor(
     private readonly read: () => Promise<string> | string,
     private readonly oncePerReader: boolean,
+    private readonly speculates = false,
   ) {}
 
   /** Called by the stores after each write of theirs. */
@@ -21,13 +42,31 @@ export class CatalogVersion {
     this.localWrites++;
   }
 
-  reader(): CatalogReader {
-    if (!this.oncePerReader) return async () => `${await this.read()}:${this.localWrites}`;
+  reader(options: { speculative?: boolean } = {}): CatalogReader {
+    if (!this.oncePerReader) return Object.assign(async () => `${await this.read()}:${this.localWrites}`, { confirm: async () => true });
     let version: Promise<string> | undefined;
-    return async () => {
-      version ??= Promise.resolve(this.read());
-      return `${await version}:${this.localWrites}`;
+    let guess: string | undefined;
+    const start = () => {
+      const read = Promise.resolve(this.read()).then((value) => (this.lastRead = value));
+      if (options.speculative && this.speculates && this.lastRead !== undefined) {
+        guess = this.lastRead;
+        // Awaited by confirm(); a request that fails before it must not leave an unhandled rejection.
+        read.catch(() => undefined);
+      }
+      return read;
     };
+    const reader = async () => {
+      version ??= start();
+      return `${guess ?? (await version)}:${this.localWrites}`;
+    };
+    const confirm = async () => {
+      if (guess === undefined || version === undefined) return true;
+      const committed = await version;
+      if (committed === guess) return true;
+      guess = undefined;
+      return false;
+    };
+    return Object.assign(reader, { confirm });
   }
 }
 

@@ -47,8 +47,11 @@ export interface Stores {
   postgres?: pg.Pool;
   /** Job journals shared by every node (PostgreSQL store only; embedded jobs keep theirs in scratch). */
   journal?: JournalStore;
-  /** A reader of the catalog's version for one request (see catalog-version.ts). */
-  catalogReader(): CatalogReader;
+  /**
+   * A reader of the catalog's version for one request (see catalog-version.ts); `speculative`
+   * for read-only requests that confirm it before answering and redo their work when it moved.
+   */
+  catalogReader(options?: { speculative?: boolean }): CatalogReader;
   close(): Promise<void>;
 }
 
@@ -81,7 +84,7 @@ export async function openStores(config: Config): Promise<Stores> {
     publishJobs: new SqlitePublishJobStore(db),
     features,
     systemDb: db,
-    catalogReader: () => version.reader(),
+    catalogReader: (options) => version.reader(options),
     close: async () => {
       await features.close();
       db.close();
@@ -102,7 +105,7 @@ async function openPostgresStores(config: Config): Promise<Stores> {
   const version = new CatalogVersion(async () => {
     const { rows } = await pool.query<string[]>({ name: 'catalog_version', text: 'SELECT version FROM catalog_version', rowMode: 'array' });
     return String(rows[0]![0]);
-  }, true);
+  }, true, true);
   return {
     users: countingWrites(new PgUserStore(pool), version, USER_WRITES),
     items: countingWrites(new PgItemStore(pool), version, ITEM_WRITES),
@@ -113,7 +116,7 @@ async function openPostgresStores(config: Config): Promise<Stores> {
     features: new PgFeatureStore(pool),
     postgres: pool,
     journal: new PgJournalStore(pool),
-    catalogReader: () => version.reader(),
+    catalogReader: (options) => version.reader(options),
     close: () => pool.end(),
   };
 }

@@ -29,6 +29,11 @@ let files: Server;
 let filesBase: string;
 let hanging: Server;
 const sockets = new Set<Socket>();
+/** Serves the shared folder until `closedWhen` (checked per request) answers true; then holds requests. */
+let gated: Server;
+let gatedBase: string;
+let closedWhen: () => Promise<boolean> = async () => false;
+let held = 0;
 let s3: S3Client;
 
 beforeAll(async () => {
@@ -47,6 +52,15 @@ beforeAll(async () => {
   files = createServer((request, response) => serveFile(served, request.url ?? '/', request.headers.range, request.method ?? 'GET', response));
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
   filesBase = `http://127.0.0.1:${(files.address() as { port: number }).port}`;
+  gated = createServer((request, response) => {
+    void closedWhen().then((closed) => {
+      if (closed) held++;
+      else serveFile(share, request.url ?? '/', request.headers.range, request.method ?? 'GET', response);
+    });
+  });
+  gated.on('connection', (socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => gated.listen(0, '127.0.0.1', resolve));
+  gatedBase = `http://127.0.0.1:${(gated.address() as { port: number }).port}`;
   hanging = createServer(() => undefined);
   hanging.on('connection', (socket) => sockets.add(socket));
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
@@ -62,7 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
-  for (const server of [files, hanging]) {
+  for (const server of [files, hanging, gated]) {
     server?.closeAllConnections();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
   }
@@ -217,6 +231,60 @@ describe('raster analysis with an S3 raster store', () => {
     expect(objects(`${STORE_PREFIX}/cancelled_s3`)).toEqual([]);
     expect((await get(`${a}/rest/services/Hosted/cancelled_s3/ImageServer?f=json&token=${tokenA}`)).error?.code).toBe(404);
   }, 120_000);
+});
+
+describe('a worker node killed with -9 during an analysis', () => {
+  it('ends the job failed and removes what it had published (S3 object, catalog, service, item) from the shared journal', async () => {
+    // CalculateDistance with two outputs publishes them one after the other, each after applying
+    // the mask (read over HTTP anew by each gdalwarp). Once the first output's service exists the
+    // mask's server holds its requests: the job sits between its two outputs, one of them
+    // published, when its node is killed.
+    const [first, second] = ['killed_distance', 'killed_allocation'];
+    closedWhen = async () => (await cluster.sql("SELECT 1 FROM services WHERE name = $1 AND type = 'ImageServer'", [first])).length > 0;
+    const submitted = await post(`${a}${RASTER_TOOLS}/CalculateDistance/submitJob`, {
+      inputSourceRasterOrFeatures: JSON.stringify({ uri: `/share/${path.basename(tiffs.utmRgb.path)}` }),
+      outputDistanceName: first,
+      outputAllocationName: second,
+      context: JSON.stringify({ mask: { url: `${gatedBase}/${path.basename(tiffs.utmRgb.path)}` } }),
+      f: 'json',
+      token: tokenA,
+    });
+    expect(submitted.jobId, JSON.stringify(submitted)).toBeTruthy();
+    const jobUrl = (base: string, t: string) => `${base}${RASTER_TOOLS}/CalculateDistance/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${t}`;
+    const waiting = await waitFor(async () => ({ held, job: await get(jobUrl(b, tokenB)) }), (w) => w.held > 0 || !['esriJobSubmitted', 'esriJobWaiting', 'esriJobExecuting'].includes(w.job.jobStatus), 120_000);
+    expect(waiting.held, messages(waiting.job)).toBeGreaterThan(0);
+    expect(waiting.job.jobStatus).toBe('esriJobExecuting');
+    // The first output is out: its COG in S3, its collection, service and item.
+    expect(objects(`${STORE_PREFIX}/${first}`)).toHaveLength(1);
+    expect(await rowsOf(first)).toHaveLength(1);
+    const items = async () => (await get(`${a}/sharing/rest/search?q=${first}&f=json&token=${tokenA}`)).results ?? [];
+    expect(await items()).toHaveLength(1);
+
+    const worker = cluster.worker;
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    for (const socket of sockets) socket.destroy();
+    // No worker node is up: an HTTP node notices the stale heartbeat and undoes the job.
+    const job = await waitFor(() => get(jobUrl(b, tokenB)), (j) => !['esriJobSubmitted', 'esriJobWaiting', 'esriJobExecuting'].includes(j.jobStatus), 60_000);
+    expect(job.jobStatus).toBe('esriJobFailed');
+    expect(messages(job)).toMatch(/restarted/);
+    expect(objects(`${STORE_PREFIX}/${first}`)).toEqual([]);
+    expect(objects(`${STORE_PREFIX}/${second}`)).toEqual([]);
+    expect(await rowsOf(first)).toEqual([]);
+    for (const name of [first, second]) expect((await get(`${a}/rest/services/Hosted/${name}/ImageServer?f=json&token=${tokenA}`)).error?.code, name).toBe(404);
+    expect(await items()).toEqual([]);
+
+    // Back up, the worker node runs the same analysis to the end (the mask now served).
+    closedWhen = async () => false;
+    cluster.worker = (await cluster.startNode('worker', 'w', 2)).child;
+    const again = await runTask(a, 'CalculateDistance', {
+      inputSourceRasterOrFeatures: { uri: `/share/${path.basename(tiffs.utmRgb.path)}` },
+      outputDistanceName: first,
+      context: { mask: { url: `${gatedBase}/${path.basename(tiffs.utmRgb.path)}` } },
+    });
+    expect(again.jobStatus, messages(again)).toBe('esriJobSucceeded');
+    expect(objects(`${STORE_PREFIX}/${first}`)).toHaveLength(1);
+  }, 300_000);
 });
 
 /** A static file server answering HEAD and byte ranges (what GDAL's /vsicurl/ asks for). */

@@ -58,7 +58,7 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
     const coarsest = Math.max(1, ...info.overviewFactors);
     const raster = await describeRaster(info, local);
     context.signal.throwIfAborted();
-    if (remote) await putObject(local, stored);
+    if (remote) await putObject(local, stored, { signal: context.signal });
     context.signal.throwIfAborted();
     return await createAndPublishCollection(
       {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../src/config.js';
 import { readJson, type AsyncPublishAnswer, type Item, type PublishStatus, type TokenReply } from '../../helpers/answers.js';
 import { ADMIN, startTestServer, type TestServer } from '../../helpers/test-server.js';
+import { createService } from '../features-helpers.js';
 
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -42,6 +43,37 @@ describe.each(modes)('state shared by two servers on $name', ({ store: storeOf }
     await Promise.all(Array.from({ length: 10 }, () => attempt(a, 'wrong', '10.0.0.66')));
     expect((await attempt(b, ADMIN.password, '10.0.0.66')).error.details).toEqual(['Too many invalid logon attempts. Try again later.']);
     expect((await attempt(b, ADMIN.password, '10.0.0.7')).token).toEqual(expect.any(String));
+  });
+
+  it('answers a feature query on one server by the catalog as the other left it: a new field, new sharing, a revoked token', async () => {
+    // A query may take the catalog version its server read last and confirm it alongside its own
+    // SQL (store/catalog-version.ts): whatever B changed before A's next query must show there.
+    const token = await a.token();
+    const url = await createService(a, token, 'shared_catalog', { layers: [{ name: 'P', geometryType: 'esriGeometryPoint', fields: [{ name: 'A', type: 'esriFieldTypeString' }] }] });
+    const added = await a.post(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{"A":"x"},"geometry":{"x":1,"y":2}}]' });
+    expect(added.addResults[0].success).toBe(true);
+    const query = (server: TestServer, params: string) => server.get(`${url}/0/query?where=1%3D1&f=json&${params}`);
+    const feature = (server: TestServer, params: string) => server.get(`${url}/0/1?f=json&${params}`);
+    // A answers, so it holds the service and the token's user for the catalog version it read.
+    expect((await query(a, `outFields=*&token=${token}`)).features[0].attributes).toEqual({ OBJECTID: 1, A: 'x' });
+    expect((await query(a, 'outFields=A')).error.code).toBe(499);
+    expect((await feature(a, `token=${token}`)).feature.attributes).toEqual({ OBJECTID: 1, A: 'x' });
+
+    const admin = '/rest/admin/services/Hosted/shared_catalog/FeatureServer';
+    expect(await b.post(`${admin}/0/addToDefinition`, { f: 'json', token, addToDefinition: '{"fields":[{"name":"B","type":"esriFieldTypeInteger"}]}' })).toEqual({ success: true });
+    expect((await query(a, `outFields=A,B&token=${token}`)).features[0].attributes).toEqual({ A: 'x', B: null });
+    expect((await feature(a, `token=${token}`)).feature.attributes).toEqual({ OBJECTID: 1, A: 'x', B: null });
+
+    const itemId = (await a.get(`${url}?f=json&token=${token}`)).serviceItemId as string;
+    expect((await b.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: true })).notSharedWith).toEqual([]);
+    expect((await query(a, 'outFields=A')).features[0].attributes).toEqual({ A: 'x' });
+
+    await b.addUser('reader_shared', 'user');
+    const readerToken = await b.token('reader_shared', 'reader_shared-pw');
+    expect((await query(a, `outFields=A&token=${readerToken}`)).features).toHaveLength(1);
+    await b.context.stores.users.bumpTokenVersion('reader_shared');
+    expect((await query(a, `outFields=A&token=${readerToken}`)).error.code).toBe(498);
+    expect((await feature(a, `token=${readerToken}`)).error.code).toBe(498);
   });
 
   it('answers the status of a publish started on the other server', async () => {
