@@ -4,7 +4,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PixelBlock } from './pixel-block.js';
-import { datasetLevels, levelWindow, readWindows, type LevelWindow } from './read-windows.js';
+import { cutByUpper, datasetLevels, levelWindow, readWindows, type LevelWindow } from './read-windows.js';
 import type { RenderGrid } from './render-grid.js';
 import { resolveSrs } from './srs-cache.js';
 import { warpDatasets, type Resampling } from './warp-items.js';
@@ -122,5 +122,16 @@ describe('readWindows: whole-pixel windows without the warper', () => {
     expect(levelWindow(levels, grid(-3.25, 99.75, 1, 10, 10), 'near', true)).toEqual({ window: { overview: -1, srcCol: 0, srcRow: 0, col: 3, row: 0, width: 7, height: 10 } });
     expect(levelWindow(levels, grid(200.25, 99.75, 1, 10, 10), 'near', true)).toEqual({ window: null });
     expect(levelWindow(levels, grid(0, 100, 1, 10, 10), 'bilinear', false)).toBeNull(); // floats: the warper's weights
+  });
+
+  it('cuts each window by the ones above it when a rectangle is left, and says when one is not', () => {
+    const w = (col: number, row: number, width: number, height: number): LevelWindow => ({ overview: -1, srcCol: 100 + col, srcRow: 200 + row, col, row, width, height });
+    // Side by side, the top one (last) overlapping the bottom one's right edge: the bottom one loses its overlap.
+    expect(cutByUpper([w(0, 0, 60, 50), w(50, 0, 50, 50)])).toEqual([w(0, 0, 50, 50), w(50, 0, 50, 50)]);
+    expect(cutByUpper([w(0, 10, 60, 40), w(0, 0, 60, 20)])).toEqual([w(0, 20, 60, 30), w(0, 0, 60, 20)]);
+    expect(cutByUpper([w(10, 10, 20, 20), w(0, 0, 60, 50)])).toEqual([null, w(0, 0, 60, 50)]);
+    expect(cutByUpper([w(0, 0, 20, 20), w(30, 30, 10, 10)])).toEqual([w(0, 0, 20, 20), w(30, 30, 10, 10)]);
+    expect(cutByUpper([w(0, 0, 60, 50), w(50, 40, 50, 50)])).toBeNull(); // an L would be left
+    expect(cutByUpper([w(0, 0, 60, 50), w(20, 0, 10, 50)])).toBeNull(); // two pieces
   });
 });

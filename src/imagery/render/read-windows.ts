@@ -1,5 +1,5 @@
 import type gdal from 'gdal-async';
-import { emptyBlock, type BandArray, type PixelBlock } from './pixel-block.js';
+import { emptyBlock, type PixelBlock } from './pixel-block.js';
 import type { RenderGrid } from './render-grid.js';
 import type { Resampling, WarpOptions } from './warp-items.js';
 
@@ -93,6 +93,15 @@ function nearEdge(at: number): boolean {
 
 /** The levels of an open dataset: full resolution, then its overviews (first band's), with their grids. */
 export function datasetLevels(dataset: gdal.Dataset): SourceLevel[] {
+  let levels = knownLevels.get(dataset);
+  if (!levels) knownLevels.set(dataset, (levels = readLevels(dataset)));
+  return levels;
+}
+
+/** Per pooled handle: a file's levels do not change while it is open. */
+const knownLevels = new WeakMap<gdal.Dataset, SourceLevel[]>();
+
+function readLevels(dataset: gdal.Dataset): SourceLevel[] {
   const gt = dataset.geoTransform;
   if (!gt || gt[2] !== 0 || gt[4] !== 0) return [];
   const { x: width, y: height } = dataset.rasterSize;
@@ -112,41 +121,79 @@ export function datasetLevels(dataset: gdal.Dataset): SourceLevel[] {
  * The same pixels as `warpDatasets` (nearest, or bilinear/cubic at whole-pixel offsets) for
  * north-up sources in the grid's SR without mask, nodata or alpha whose `levelWindow` exists:
  * each source's window is read as it is stored, no resampling and no warper (a plain RasterIO of
- * the level's blocks), in parallel, then painted bottom to top. The cheapest way to draw a view
- * at the source's resolution: `warpDatasets` computes and checks a source coordinate per pixel.
+ * the level's blocks) straight into the block's bands, then marked as data. The cheapest way to
+ * draw a view at the source's resolution: `warpDatasets` computes and checks a source coordinate
+ * per pixel, and copies its result once more. Windows are first cut by the ones above them
+ * (`datasets` go bottom to top); disjoint windows are read in parallel, overlapping ones in
+ * painting order.
  *
  * @example const block = await readWindows([bottom, top], windows, grid, { resampling: 'near', bandCount: 3, pixelType: 'U8' });
  */
 export async function readWindows(datasets: gdal.Dataset[], windows: Array<LevelWindow | null>, grid: RenderGrid, options: WarpOptions): Promise<PixelBlock> {
   const bandCount = Math.min(options.bandCount, ...datasets.map((dataset) => dataset.bands.count()));
   const block = emptyBlock(grid.width, grid.height, bandCount, options.pixelType);
-  const Typed = block.bands[0]?.constructor as (new (length: number) => BandArray) | undefined;
-  const parts = await Promise.all(
-    datasets.map(async (dataset, i) => {
-      const window = windows[i];
-      if (!window || !Typed) return null;
-      const bands: BandArray[] = [];
-      for (let b = 1; b <= bandCount; b++) {
-        options.signal?.throwIfAborted();
-        const band = dataset.bands.get(b);
-        const level = window.overview < 0 ? band : band.overviews.get(window.overview);
-        const data = new Typed(window.width * window.height);
-        await level.pixels.readAsync(window.srcCol, window.srcRow, window.width, window.height, data as Uint8Array);
-        bands.push(data);
-      }
-      return { window, bands };
-    }),
-  );
-  for (const part of parts) {
-    if (!part) continue;
-    const { window, bands } = part;
-    for (let r = 0; r < window.height; r++) {
-      const to = (window.row + r) * grid.width + window.col;
-      const from = r * window.width;
-      bands.forEach((band, b) => block.bands[b].set(band.subarray(from, from + window.width) as never, to));
-      block.mask.fill(255, to, to + window.width);
+  const cut = cutByUpper(windows);
+  const read = async (i: number, window: LevelWindow) => {
+    const dataset = datasets[i];
+    for (let b = 0; b < bandCount; b++) {
+      options.signal?.throwIfAborted();
+      const band = dataset.bands.get(b + 1);
+      const level = window.overview < 0 ? band : band.overviews.get(window.overview);
+      const target = block.bands[b];
+      const bytes = target.BYTES_PER_ELEMENT;
+      await level.pixels.readAsync(window.srcCol, window.srcRow, window.width, window.height, target as Uint8Array, {
+        offset: window.row * grid.width + window.col,
+        line_space: grid.width * bytes,
+        pixel_space: bytes,
+      });
     }
-  }
+  };
+  const parts = (cut ?? windows).flatMap((window, i) => (window ? [{ i, window }] : []));
+  if (cut) await Promise.all(parts.map(({ i, window }) => read(i, window)));
+  else for (const { i, window } of parts) await read(i, window);
   if (options.alpha === false) block.mask.fill(255);
+  else for (const { window } of parts) for (let r = window.row; r < window.row + window.height; r++) block.mask.fill(255, r * grid.width + window.col, r * grid.width + window.col + window.width);
   return block;
+}
+
+/**
+ * Each window less what the windows above it (later in the list) cover, when that leaves a
+ * rectangle (or nothing): then no two overlap. Null when some overlap cannot be cut away.
+ */
+export function cutByUpper(windows: Array<LevelWindow | null>): Array<LevelWindow | null> | null {
+  const out: Array<LevelWindow | null> = [];
+  for (let i = 0; i < windows.length; i++) {
+    let window = windows[i];
+    for (let j = i + 1; j < windows.length && window; j++) {
+      const upper = windows[j];
+      if (!upper) continue;
+      const next = cut(window, upper);
+      if (next === undefined) return null;
+      window = next;
+    }
+    out.push(window);
+  }
+  return out;
+}
+
+/** `lower` less `upper`: itself when apart, null when covered, undefined when two pieces or an L would be left. */
+function cut(lower: LevelWindow, upper: LevelWindow): LevelWindow | null | undefined {
+  const x = span(lower.col, lower.width, upper.col, upper.width);
+  const y = span(lower.row, lower.height, upper.row, upper.height);
+  if (x === 'apart' || y === 'apart') return lower;
+  if (x === 'covered' && y === 'covered') return null;
+  if (y === 'covered' && typeof x === 'object') return { ...lower, col: x.start, width: x.length, srcCol: lower.srcCol + x.start - lower.col };
+  if (x === 'covered' && typeof y === 'object') return { ...lower, row: y.start, height: y.length, srcRow: lower.srcRow + y.start - lower.row };
+  return undefined;
+}
+
+/** One axis of `cut`: the part of [a, a + n) outside [b, b + m) when it is one interval. */
+function span(a: number, n: number, b: number, m: number): 'apart' | 'covered' | 'split' | { start: number; length: number } {
+  const end = a + n;
+  const upperEnd = b + m;
+  if (upperEnd <= a || b >= end) return 'apart';
+  if (b <= a && upperEnd >= end) return 'covered';
+  if (b <= a) return { start: upperEnd, length: end - upperEnd };
+  if (upperEnd >= end) return { start: a, length: b - a };
+  return 'split';
 }
