@@ -2,13 +2,6 @@ import { createRequire } from 'node:module';
 
 /** glibc's mallopt parameter (malloc.h). */
 const M_ARENA_MAX = -8;
-const M_MMAP_THRESHOLD = -3;
-/**
- * Allocations from this size up get their own mapping, returned to the system when freed: the
- * planes, decoded blocks and warp buffers of a render. glibc's threshold otherwise climbs to the
- * largest block freed (up to 32 MiB), and those buffers stay in the arenas until the next trim.
- */
-const MMAP_FROM_BYTES = 128 * 1024;
 const TRIM_EVERY_MS = 1_000;
 
 /**
@@ -29,7 +22,6 @@ export function boundNativeMemory(): () => void {
     return () => undefined;
   }
   libc.mallopt(M_ARENA_MAX, 2);
-  libc.mallopt(M_MMAP_THRESHOLD, MMAP_FROM_BYTES);
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
