@@ -29,4 +29,14 @@ describe('ThreadPool', () => {
     expect(await warmed.run({ value: 'first' })).toEqual({ echo: 'first' });
     await warmed.close();
   });
+
+  it('ends a thread idle for its idleMs, and starts one again for the next task', async () => {
+    const idle = new ThreadPool(new URL('../test/fixtures/threads/echo-entry.ts', import.meta.url), 1, 300);
+    expect(await idle.run({ value: 1 })).toEqual({ echo: 1 });
+    expect(idle.threads).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(idle.threads).toBe(0);
+    expect(await idle.run({ value: 2 })).toEqual({ echo: 2 });
+    await idle.close();
+  });
 });

@@ -4,7 +4,8 @@ import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catal
 import { combineBlocks, type CombineOperation } from './combine-blocks.js';
 import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import type { MosaicRule } from './mosaic-rule.js';
-import { emptyBlock, type PixelBlock } from './pixel-block.js';
+import { emptyBlock, pixelTypeInfo, type PixelBlock } from './pixel-block.js';
+import { datasetLevels, levelWindow, readWindows, type LevelWindow } from './read-windows.js';
 import type { RenderGrid } from './render-grid.js';
 import { overviewLevelFor, type CollectionOverview, type CollectionOverviews } from './collection-overview.js';
 import { collectionPixelType, dataBandCount } from './collection-pixels.js';
@@ -82,6 +83,8 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
         const painted = operation === 'first' ? [...datasets].reverse() : datasets;
         const allValid = datasets.every(isAllValid);
         const alpha = !(selection.coversArea && drawn.length === items.length && allValid);
+        const windows = allValid && sameGridSrs(drawn, grid) ? wholePixelWindows(painted, grid, request.resampling, pixelType) : null;
+        if (windows) return { block: await readWindows(painted, windows, grid, { ...options, alpha }), items: drawn };
         const draw = allValid && canResample(drawn, grid, request.resampling) ? resampleDatasets : warpDatasets;
         return { block: await draw(painted, grid, { ...options, alpha }), items: drawn };
       }
@@ -146,6 +149,37 @@ function canResample(items: CatalogItem[], grid: RenderGrid, resampling: Resampl
       return false;
     }
   });
+}
+
+/** Every item north-up in the grid's SR, with one band count (what the reads without the warper need). */
+function sameGridSrs(items: CatalogItem[], grid: RenderGrid): boolean {
+  const bandCount = items[0]?.raster.bandCount;
+  return items.every(({ raster }) => {
+    const gt = raster.geoTransform;
+    if (!gt || gt[2] !== 0 || gt[4] !== 0 || raster.bandCount !== bandCount) return false;
+    try {
+      return isSameSrs(resolveSrs({ srsWkt: raster.srsWkt, epsg: raster.epsg }), grid.srs);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The whole-pixel window of every dataset when each has a level whose pixels are the grid's and
+ * stores the output's pixel type (read-windows.ts), else null (the resampled reads or the warper
+ * draw the view). Sync getters on handles this render holds alone, no I/O.
+ */
+function wholePixelWindows(datasets: gdal.Dataset[], grid: RenderGrid, resampling: Resampling, pixelType: string): Array<LevelWindow | null> | null {
+  const type = pixelTypeInfo(pixelType);
+  const windows: Array<LevelWindow | null> = [];
+  for (const dataset of datasets) {
+    if (dataset.bands.get(1).dataType !== type.gdal) return null;
+    const found = levelWindow(datasetLevels(dataset), grid, resampling, type.integer);
+    if (!found) return null;
+    windows.push(found.window);
+  }
+  return windows;
 }
 
 /** A grid pixel `ratio` times the source's is drawn 1:1 from a level, or enlarged. */
