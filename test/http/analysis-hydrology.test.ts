@@ -180,6 +180,61 @@ describe('hydrology tasks on a hand-checked 6×6 DEM, over HTTP with arcgis-rest
     expect(JSON.stringify((await job.getJobInfo()).messages)).toContain('set flowDirectionType to D8');
   }, 90_000);
 
+  it('FlowDistance follows DINF and MFD rasters as what they are tagged; statisticsType picks among the paths', async () => {
+    const hosted = (name: string) => ({ url: `${server.url}/rest/services/Hosted/${name}/ImageServer` });
+    const common = { inputStreamRaster: uri('valley6.tif'), inputSurfaceRaster: uri('dem6.tif') };
+    const run = async (name: string, params: Record<string, unknown>) => {
+      await analysisResults(server, token, 'FlowDistance', { ...common, ...params, outputName: name });
+      return readOutputRows(server, name);
+    };
+    // DINF: a side cell next to the valley sends 59 % east (10 m, 3 m down) and 41 % south-east
+    // into the valley (14.1 m, 4 m down); the bottom row flows straight into it.
+    const east = (45 - (Math.atan(1 / 3) * 180) / Math.PI) / 45;
+    const diagonal = 10 * Math.SQRT2;
+    const dinfMin = await run('fd_dinf_min', { inputFlowDirectionRaster: hosted('dinf6'), distanceType: 'HORIZONTAL' });
+    const dinfMax = await run('fd_dinf_max', { inputFlowDirectionRaster: hosted('dinf6'), flowDirectionType: 'DINF', distanceType: 'HORIZONTAL', statisticsType: 'MAXIMUM' });
+    const dinfMean = await run('fd_dinf_mean', { inputFlowDirectionRaster: hosted('dinf6'), distanceType: 'VERTICAL', statisticsType: 'WEIGHTED_MEAN' });
+    for (let r = 0; r < 5; r++) {
+      for (const c of [1, 3]) {
+        expect(dinfMin[r]![c]).toBeCloseTo(10, 4);
+        expect(dinfMax[r]![c]).toBeCloseTo(diagonal, 4);
+        expect(dinfMean[r]![c]).toBeCloseTo(east * 3 + (1 - east) * 4, 4);
+      }
+      expect(dinfMin[r]![2]).toBe(0);
+      expect(dinfMin[r]![0]).toBeCloseTo(20, 4);
+    }
+    expect(dinfMax[5]![1]).toBeCloseTo(10, 4);
+    // MFD: column 1 drains east, south-east, north-east and south. The shortest path is 10 m
+    // east; the longest runs south down column 1 to the bottom row, then north-east (14.1 m).
+    // Vertically the nearest is 2 m (north-east, one row up the valley); the farthest, the outlet.
+    const mfdMin = await run('fd_mfd_min', { inputFlowDirectionRaster: hosted('mfd6'), distanceType: 'HORIZONTAL' });
+    expect(mfdMin).toEqual(Array.from({ length: 6 }, () => [20, 10, 0, 10, 20, 30]).map((row) => row.map((v) => expect.closeTo(v, 4) as number)));
+    const mfdMax = await run('fd_mfd_max', { inputFlowDirectionRaster: hosted('mfd6'), flowDirectionType: 'MFD', distanceType: 'HORIZONTAL', statisticsType: 'MAXIMUM' });
+    for (let r = 0; r < 6; r++) expect(mfdMax[r]![1]).toBeCloseTo(10 * (5 - r) + diagonal, 4);
+    const vMin = await run('fd_mfd_vmin', { inputFlowDirectionRaster: hosted('mfd6'), statisticsType: 'MINIMUM' });
+    const vMax = await run('fd_mfd_vmax', { inputFlowDirectionRaster: hosted('mfd6'), statisticsType: 'MAXIMUM' });
+    const vMean = await run('fd_mfd_vmean', { inputFlowDirectionRaster: hosted('mfd6'), statisticsType: 'WEIGHTED_MEAN' });
+    expect(vMin.map((row) => row[1])).toEqual([3, 2, 2, 2, 2, 2].map((v) => expect.closeTo(v, 4) as number));
+    expect(vMax.map((row) => row[1])).toEqual([8, 7, 6, 5, 4, 3].map((v) => expect.closeTo(v, 4) as number));
+    for (let r = 0; r < 6; r++) {
+      expect(vMean[r]![1]).toBeGreaterThan(vMin[r]![1]!);
+      expect(vMean[r]![1]).toBeLessThan(vMax[r]![1]!);
+    }
+    // Angles read as MFD, or a D8 raster read as DINF: the job says what the raster is.
+    const job = await submitAnalysisJob(server, token, 'FlowDistance', { ...common, inputFlowDirectionRaster: hosted('fd6'), flowDirectionType: 'DINF', outputName: 'fd_d8_as_dinf' });
+    await expect(job.waitForCompletion()).rejects.toThrow();
+    expect(JSON.stringify((await job.getJobInfo()).messages)).toContain('set flowDirectionType to D8');
+  }, 180_000);
+
+  it('Watershed, as ArcGIS, takes D8 directions only: a DINF or MFD raster is refused by name', async () => {
+    const pourPoints = { geometryType: 'esriGeometryPoint', spatialReference: { wkid: 32611 }, features: [{ geometry: center(2, 5), attributes: { OBJECTID: 1 } }] };
+    for (const type of ['dinf6', 'mfd6']) {
+      const job = await submitAnalysisJob(server, token, 'Watershed', { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/${type}/ImageServer` }, inPourPointRasterOrFeatures: pourPoints, outputName: `ws_${type}` });
+      await expect(job.waitForCompletion()).rejects.toThrow();
+      expect(JSON.stringify((await job.getJobInfo()).messages)).toContain(`is a ${type === 'dinf6' ? 'DINF' : 'MFD'} flow direction raster`);
+    }
+  }, 90_000);
+
   it('Fill raises the pit to its pour point, as SAGA does run directly; zLimit leaves deeper sinks', async () => {
     await analysisResults(server, token, 'Fill', { inputSurfaceRaster: uri('pit6.tif'), outputName: 'filled6' });
     const filled = await readOutputRows(server, 'filled6');

@@ -1,4 +1,5 @@
 import { rangeOf } from '../../geometry/bounds-of.js';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
@@ -62,10 +63,15 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const cell = grid.geoTransform[1]!;
   context.info(`Kernel radius ${round(radius * metersPerUnit)} m, cell size ${round(cell * metersPerUnit)} m, ${grid.width}×${grid.height} cells.`);
   const geojson = path.join(job.work, 'points.geojson');
-  await runGdalCommand('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', srs.toWKT(), geojson, features.source], { signal: context.signal }).catch((error: unknown) => {
-    if (error instanceof RasterError) throw new TaskError(`'inputPointOrLineFeatures' could not be read: ${error.message}`);
-    throw error;
-  });
+  if (facts.singlePoints) {
+    // The points are in memory, projected already: written as they are, without starting ogr2ogr.
+    await writeFile(geojson, pointsGeoJson(points, countField));
+  } else {
+    await runGdalCommand('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', srs.toWKT(), geojson, features.source], { signal: context.signal }).catch((error: unknown) => {
+      if (error instanceof RasterError) throw new TaskError(`'inputPointOrLineFeatures' could not be read: ${error.message}`);
+      throw error;
+    });
+  }
   const out = path.join(context.scratchDir, 'saga', 'density.tif');
   context.progress(10, 'Kernel density (SAGA)');
   await runSaga({
@@ -99,6 +105,12 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const outputRaster = await publishGrid(job, 'outputName', grid, values, 'Float32', `Density per ${area.name}`);
   context.progress(100, 'Done');
   return { outputRaster };
+}
+
+/** Points as a GeoJSON FeatureCollection (the count field their only property) for SAGA. */
+function pointsGeoJson(points: InputPoint[], countField: string | undefined): string {
+  const features = points.map((p) => JSON.stringify({ type: 'Feature', properties: countField ? { [countField]: p.attributes[countField] ?? null } : {}, geometry: { type: 'Point', coordinates: [p.x, p.y] } }));
+  return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
 }
 
 function projectedSrs(wkt: string | null): gdal.SpatialReference {

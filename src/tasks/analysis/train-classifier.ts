@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { RasterError } from '../../raster/raster-error.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
@@ -52,7 +53,7 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
   const classes = readClasses(features, classField);
   const dir = path.join(context.scratchDir, 'otb');
   const wktFile = path.join(job.work, 'raster.wkt');
-  await writeFile(wktFile, (await readGrid(raster)).srsWkt ?? '');
+  await writeFile(wktFile, await readSrsWkt(raster));
   const vector = path.join(job.work, 'samples.gpkg');
   await runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples', vector, samples.source], { signal: context.signal }).catch((error: unknown) => {
     if (error instanceof RasterError) throw new TaskError(`'inputTrainingSampleJSON' could not be read: ${error.message}`);
@@ -100,6 +101,16 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
 }
 
 type Params = { maxSampleClass?: number; maxNumTrees?: number; maxTreeDepth?: number };
+
+/** The raster's SRS as WKT ('' when it has none), without reading its pixels. */
+async function readSrsWkt(raster: string): Promise<string> {
+  const dataset = await gdal.openAsync(raster);
+  try {
+    return (await dataset.srsAsync)?.toWKT() ?? '';
+  } finally {
+    dataset.close();
+  }
+}
 
 function readClassifierParameters(value: unknown): { method: (typeof METHODS)[string]; params: Params } {
   let parsed = value;

@@ -12,6 +12,8 @@ export interface VectorFacts {
   featureCount: number;
   /** Points or multipoints only (OGR's flat geometry type). */
   points: boolean;
+  /** Single points only (no multipoints). */
+  singlePoints: boolean;
 }
 
 export async function readVectorFacts(param: string, features: AnalysisFeatures): Promise<VectorFacts> {
@@ -36,6 +38,7 @@ export async function readVectorFacts(param: string, features: AnalysisFeatures)
       srsWkt: layer.srs?.toWKT() ?? null,
       featureCount: layer.features.count(),
       points: [gdal.wkbPoint, gdal.wkbMultiPoint].includes((layer.geomType & 0x7fffffff) % 1000),
+      singlePoints: (layer.geomType & 0x7fffffff) % 1000 === gdal.wkbPoint,
     };
   } finally {
     dataset.close();

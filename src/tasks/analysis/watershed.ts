@@ -2,6 +2,7 @@ import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/tas
 import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam, readNumber } from './analysis-params.js';
 import { startEngineJob } from './engine-job.js';
 import { flowAccumulation as accumulate, watershed as delineate } from './hydrology/flow-kernels.js';
+import { readFlowTag } from './hydrology/flow-type.js';
 import { snapPourPoints } from './hydrology/pour-points.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -12,6 +13,8 @@ import { readCostAndSources } from './travel-cost/source-cells.js';
  * pour point's value. Pour points are a raster (its non-NoData cells) or point features.
  * `snapDistance` (map units) first moves each pour point to the cell of highest flow
  * accumulation within that distance, as ArcGIS's Snap Pour Point.
+ * ArcGIS's Watershed takes D8 directions only, so a raster FlowDirection tagged DINF or MFD
+ * (hydrology/flow-type.ts) is refused, naming its type, rather than read as codes.
  */
 export const watershed: TaskDefinition = {
   name: 'Watershed',
@@ -35,6 +38,8 @@ async function runWatershed(context: TaskContext): Promise<Record<string, unknow
   const job = await startEngineJob(context, ['outputName']);
   const field = typeof inputs.pourPointField === 'string' && inputs.pourPointField ? inputs.pourPointField : undefined;
   const { cost: directions, sources } = await readCostAndSources(job, 'inputFlowDirectionRaster', 'inPourPointRasterOrFeatures', field);
+  const { type } = await readFlowTag(directions.source);
+  if (type && type !== 'D8') throw new TaskError(`'inputFlowDirectionRaster' is a ${type} flow direction raster; Watershed reads D8 directions only (FlowDirection with flowDirectionType D8), as ArcGIS's.`);
   if (!sources.some((v) => !Number.isNaN(v))) throw new TaskError('No pour point lies on the flow direction raster.');
   const snapDistance = readNumber('snapDistance', typeof inputs.snapDistance === 'object' && inputs.snapDistance ? (inputs.snapDistance as { distance?: unknown }).distance : inputs.snapDistance, 0)!;
   const pourPoints = snapDistance > 0 ? snapPourPoints(directions, sources, accumulate(directions), snapDistance) : sources;
