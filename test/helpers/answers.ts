@@ -242,3 +242,82 @@ export interface ResourceJson extends ErrorAnswer {
 export async function readJson<T = unknown>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+// U2 shapes
+
+/** addItem's answer. */
+export interface AddItemAnswer extends ErrorAnswer {
+  success?: boolean;
+  id: string;
+  folder?: string | null;
+}
+
+/** A portal folder as listings and createFolder/delete answers give it. */
+export interface PortalFolder {
+  username: string;
+  id: string;
+  title: string;
+  created?: number;
+}
+
+/** A user's content listing (`content/users/<name>[/<folder>]`). */
+export interface UserContent extends ErrorAnswer {
+  username: string;
+  total: number;
+  start: number;
+  num: number;
+  nextStart: number;
+  currentFolder: PortalFolder | null;
+  items: Item[];
+  folders: PortalFolder[];
+}
+
+/** The portal's `search` answer. */
+export interface SearchAnswer extends ErrorAnswer {
+  query: string;
+  total: number;
+  start: number;
+  num: number;
+  nextStart: number;
+  results: Item[];
+}
+
+/** deleteItems' answer: one row per item. */
+export interface DeleteItemsAnswer extends ErrorAnswer {
+  results: Array<{ itemId: string; success: boolean; error?: { code: number; message: string } }>;
+}
+
+/** `portals/self`; other members read as unknown. */
+export interface PortalSelf extends ErrorAnswer {
+  id: string;
+  user?: UserJson;
+  [key: string]: unknown;
+}
+
+/** A GP parameter as a task's JSON describes it. */
+export interface GPParameterInfo {
+  name: string;
+  dataType: string;
+  direction: string;
+  parameterType: string;
+  [key: string]: unknown;
+}
+
+/** A GP task's JSON (`GPServer/<task>?f=json`). */
+export interface GPTaskJson extends ErrorAnswer {
+  name: string;
+  parameters: GPParameterInfo[];
+  [key: string]: unknown;
+}
+
+/** A GP service's JSON (`GPServer?f=json`). */
+export interface GPServiceJson extends ErrorAnswer {
+  tasks: string[];
+  [key: string]: unknown;
+}
+
+/** A synchronous `execute` answer, or a job's `results` listing. */
+export interface GPResultsAnswer<V = unknown> extends ErrorAnswer {
+  results: Array<JobParameter<V>>;
+  messages: Array<{ type: string; description: string }>;
+}
