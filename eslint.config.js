@@ -31,9 +31,6 @@ export default tseslint.config(
     files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     ignores: [
       'test/browser/**',
-      'test/cluster/cluster.test.ts',
-      'test/cluster/harness.ts',
-      'test/cluster/raster-store.test.ts',
       'test/http/admin-jobs.test.ts',
       'test/http/auth-federation.test.ts',
       'test/http/auth-tokens.test.ts',
