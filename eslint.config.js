@@ -57,8 +57,6 @@ export default tseslint.config(
       'test/http/jobs-queue.test.ts',
       'test/http/jobs-restart.test.ts',
       'test/http/portal-arcgis-rest-js.test.ts',
-      'test/http/python-api-replay.test.ts',
-      'test/http/qgis-replay.test.ts',
       'test/http/seed-admin-job-delete.test.ts',
       'test/http/seed-create-image-collection.test.ts',
       'test/http/seed-delete-features.test.ts',

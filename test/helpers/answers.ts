@@ -291,6 +291,7 @@ export interface DeleteItemsAnswer extends ErrorAnswer {
 export interface PortalSelf extends ErrorAnswer {
   id: string;
   user?: UserJson;
+  helperServices: Record<string, { url: string }>;
   [key: string]: unknown;
 }
 
@@ -320,4 +321,29 @@ export interface GPServiceJson extends ErrorAnswer {
 export interface GPResultsAnswer<V = unknown> extends ErrorAnswer {
   results: Array<JobParameter<V>>;
   messages: Array<{ type: string; description: string }>;
+}
+
+/** `sharing/rest/info` or `rest/info`. */
+export interface InfoAnswer extends ErrorAnswer {
+  owningSystemUrl?: string;
+  authInfo: { tokenServicesUrl: string; isTokenBasedSecurity: boolean; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A cached service's tiling scheme (`tileInfo`). */
+export interface TileInfo {
+  rows: number;
+  cols: number;
+  origin: { x: number; y: number };
+  spatialReference: SpatialReference;
+  lods: Array<{ level: number; resolution: number; scale: number }>;
+  [key: string]: unknown;
+}
+
+/** An image service's JSON (`ImageServer?f=json`); other members read as unknown. */
+export interface ImageServiceJson extends ServiceJson {
+  name: string;
+  bandCount: number;
+  singleFusedMapCache?: boolean;
+  tileInfo: TileInfo;
 }
