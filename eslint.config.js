@@ -50,8 +50,6 @@ export default tseslint.config(
       'test/http/imagery-collections.test.ts',
       'test/http/imagery-data-stores.test.ts',
       'test/http/imagery-failures.test.ts',
-      'test/http/imagery-query.test.ts',
-      'test/http/imagery-raster-types.test.ts',
       'test/http/item-lifecycle.test.ts',
       'test/http/jobs-arcgis-rest-js.test.ts',
       'test/http/jobs-queue.test.ts',

@@ -347,3 +347,10 @@ export interface ImageServiceJson extends ServiceJson {
   singleFusedMapCache?: boolean;
   tileInfo: TileInfo;
 }
+
+/** An image service's `keyProperties` (members as ArcGIS spells them). */
+export interface KeyPropertiesJson extends ErrorAnswer {
+  DataType?: string;
+  BandProperties?: Array<{ BandName: string; [key: string]: unknown }>;
+  [key: string]: unknown;
+}
