@@ -47,7 +47,6 @@ export default tseslint.config(
       'test/http/image-render-export.test.ts',
       'test/http/image-render-functions.test.ts',
       'test/http/image-render-operations.test.ts',
-      'test/http/imagery-collections.test.ts',
       'test/http/imagery-data-stores.test.ts',
       'test/http/imagery-failures.test.ts',
       'test/http/item-lifecycle.test.ts',

@@ -346,6 +346,8 @@ export interface ImageServiceJson extends ServiceJson {
   bandCount: number;
   singleFusedMapCache?: boolean;
   tileInfo: TileInfo;
+  /** The catalog's fields. */
+  fields: Field[];
 }
 
 /** An image service's `keyProperties` (members as ArcGIS spells them). */
