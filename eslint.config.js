@@ -51,8 +51,6 @@ export default tseslint.config(
       'test/http/imagery-failures.test.ts',
       'test/http/item-lifecycle.test.ts',
       'test/http/jobs-arcgis-rest-js.test.ts',
-      'test/http/jobs-queue.test.ts',
-      'test/http/jobs-restart.test.ts',
       'test/http/portal-arcgis-rest-js.test.ts',
       'test/http/seed-admin-job-delete.test.ts',
       'test/http/seed-create-image-collection.test.ts',
