@@ -53,7 +53,6 @@ export default tseslint.config(
       'test/http/jobs-arcgis-rest-js.test.ts',
       'test/http/portal-arcgis-rest-js.test.ts',
       'test/http/seed-admin-job-delete.test.ts',
-      'test/http/seed-delete-features.test.ts',
       'test/http/seed-delete-image-collection.test.ts',
       'test/http/seed-delete-image.test.ts',
     ],
