@@ -356,3 +356,8 @@ export interface KeyPropertiesJson extends ErrorAnswer {
   BandProperties?: Array<{ BandName: string; [key: string]: unknown }>;
   [key: string]: unknown;
 }
+
+/** The data store's item listings (`admin/data/items/<kind>`, `admin/data/findItems`). */
+export interface DataItems extends ErrorAnswer {
+  items: Array<{ path: string; type?: string; info?: Record<string, unknown>; [key: string]: unknown }>;
+}
