@@ -47,10 +47,6 @@ export default tseslint.config(
       'test/http/image-render-export.test.ts',
       'test/http/image-render-functions.test.ts',
       'test/http/image-render-operations.test.ts',
-      'test/http/portal-arcgis-rest-js.test.ts',
-      'test/http/seed-admin-job-delete.test.ts',
-      'test/http/seed-delete-image-collection.test.ts',
-      'test/http/seed-delete-image.test.ts',
     ],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'error',

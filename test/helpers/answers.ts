@@ -361,3 +361,11 @@ export interface KeyPropertiesJson extends ErrorAnswer {
 export interface DataItems extends ErrorAnswer {
   items: Array<{ path: string; type?: string; info?: Record<string, unknown>; [key: string]: unknown }>;
 }
+
+/** An administrator API answer in its own shape: `{status: 'success'}` or `{status: 'error', messages, code}`. */
+export interface AdminStatus {
+  status: string;
+  messages?: string[];
+  code?: number;
+  [key: string]: unknown;
+}
