@@ -3,6 +3,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import type { EditsAnswer, ErrorEnvelope, FeatureSet, JobStatus, SearchAnswer, ServiceJson, SuccessAnswer } from '../helpers/answers.js';
 import { FIXTURES, RASTER_TOOLS, get, mkdirp, post, startCluster, token, waitFor, type Cluster } from './harness.js';
 
 /**
@@ -31,7 +32,7 @@ afterAll(async () => {
 describe('a cluster of two HTTP nodes and a worker node', () => {
   it('publishes a feature service on A, edits it on B and never answers stale on either', async () => {
     const tokenA = await token(a);
-    const created = await post(`${a}/sharing/rest/content/users/admin/createService`, {
+    const created = await post<SuccessAnswer>(`${a}/sharing/rest/content/users/admin/createService`, {
       f: 'json',
       token: tokenA,
       outputType: 'featureService',
@@ -39,7 +40,7 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     });
     expect(created.success).toBe(true);
     const layer = { name: 'Points', geometryType: 'esriGeometryPoint', fields: [{ name: 'NAME', type: 'esriFieldTypeString', length: 20 }] };
-    const added = await post(`${a}/rest/admin/services/Hosted/shared_points/FeatureServer/addToDefinition`, {
+    const added = await post<SuccessAnswer>(`${a}/rest/admin/services/Hosted/shared_points/FeatureServer/addToDefinition`, {
       f: 'json',
       token: tokenA,
       addToDefinition: JSON.stringify({ layers: [layer] }),
@@ -47,29 +48,29 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     expect(added.success).toBe(true);
     const tokenB = await token(b);
     const layerPath = '/rest/services/Hosted/shared_points/FeatureServer/0';
-    const count = async (base: string, t: string) => (await get(`${base}${layerPath}/query?where=1%3D1&returnCountOnly=true&f=json&token=${t}`)).count;
+    const count = async (base: string, t: string) => (await get<FeatureSet>(`${base}${layerPath}/query?where=1%3D1&returnCountOnly=true&f=json&token=${t}`)).count;
     // Both nodes answer (and cache) the empty layer first.
     expect([await count(a, tokenA), await count(b, tokenB)]).toEqual([0, 0]);
-    const edit = await post(`${b}${layerPath}/applyEdits`, {
+    const edit = await post<EditsAnswer>(`${b}${layerPath}/applyEdits`, {
       f: 'json',
       token: tokenB,
       adds: JSON.stringify([{ attributes: { NAME: 'one' }, geometry: { x: 1, y: 2 } }, { attributes: { NAME: 'two' }, geometry: { x: 3, y: 4 } }]),
     });
-    expect(edit.addResults.map((r: any) => r.success)).toEqual([true, true]);
+    expect(edit.addResults.map((r) => r.success)).toEqual([true, true]);
     expect([await count(a, tokenA), await count(b, tokenB)]).toEqual([2, 2]);
-    const names = await get(`${a}${layerPath}/query?where=NAME%3D'two'&outFields=NAME&f=json&token=${tokenA}`);
-    expect(names.features.map((f: any) => f.attributes.NAME)).toEqual(['two']);
+    const names = await get<FeatureSet>(`${a}${layerPath}/query?where=NAME%3D'two'&outFields=NAME&f=json&token=${tokenA}`);
+    expect(names.features.map((f) => f.attributes.NAME)).toEqual(['two']);
   });
 
   it('runs a job submitted on A on the worker node; its record answers the same on B', async () => {
-    const submitted = await post(`${a}${FIXTURES}/InstantSuccess/submitJob`, { text: 'hello', f: 'json' });
+    const submitted = await post<JobStatus>(`${a}${FIXTURES}/InstantSuccess/submitJob`, { text: 'hello', f: 'json' });
     expect(submitted.jobId).toMatch(/^j[0-9a-f]{32}$/);
     const job = await waitFor(
-      () => get(`${b}${FIXTURES}/InstantSuccess/jobs/${submitted.jobId}?f=json`),
+      () => get<JobStatus>(`${b}${FIXTURES}/InstantSuccess/jobs/${submitted.jobId}?f=json`),
       (j) => j.jobStatus === 'esriJobSucceeded',
     );
     expect(job.jobStatus).toBe('esriJobSucceeded');
-    const onA = await get(`${a}${FIXTURES}/InstantSuccess/jobs/${submitted.jobId}?f=json`);
+    const onA = await get<unknown>(`${a}${FIXTURES}/InstantSuccess/jobs/${submitted.jobId}?f=json`);
     expect(onA).toEqual(job);
     // A and B have no job workers: the worker node ran it.
     const [row] = await sql('SELECT worker_pid FROM jobs WHERE id = $1', [submitted.jobId]);
@@ -77,8 +78,8 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
   });
 
   it('cancels from B a job running on the worker node, and the administrator deletes one from A', async () => {
-    const pidsOf = (job: any) => {
-      const text = (job.messages ?? []).map((m: any) => m.description).find((d: string) => d.startsWith('pids'));
+    const pidsOf = (job: JobStatus) => {
+      const text = (job.messages ?? []).map((m) => m.description).find((d: string) => d.startsWith('pids'));
       const match = /worker=(\d+) child=(\d+)/.exec(text ?? '');
       return match ? { worker: Number(match[1]), child: Number(match[2]) } : undefined;
     };
@@ -92,24 +93,24 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     };
     const jobUrl = (base: string, id: string) => `${base}${FIXTURES}/SleepUntilCancelled/jobs/${id}?f=json&returnMessages=true`;
     const [first, second] = [
-      await post(`${a}${FIXTURES}/SleepUntilCancelled/submitJob`, { f: 'json' }),
-      await post(`${a}${FIXTURES}/SleepUntilCancelled/submitJob`, { f: 'json' }),
+      await post<JobStatus>(`${a}${FIXTURES}/SleepUntilCancelled/submitJob`, { f: 'json' }),
+      await post<JobStatus>(`${a}${FIXTURES}/SleepUntilCancelled/submitJob`, { f: 'json' }),
     ];
-    const running = await waitFor(() => get(jobUrl(b, first.jobId)), (j) => j.jobStatus === 'esriJobExecuting' && pidsOf(j) !== undefined);
+    const running = await waitFor(() => get<JobStatus>(jobUrl(b, first.jobId)), (j) => j.jobStatus === 'esriJobExecuting' && pidsOf(j) !== undefined);
     const pids = pidsOf(running)!;
     expect(alive(pids.child)).toBe(true);
-    const cancel = await post(`${b}${FIXTURES}/SleepUntilCancelled/jobs/${first.jobId}/cancel`, { f: 'json' });
+    const cancel = await post<JobStatus>(`${b}${FIXTURES}/SleepUntilCancelled/jobs/${first.jobId}/cancel`, { f: 'json' });
     expect(['esriJobCancelling', 'esriJobCancelled']).toContain(cancel.jobStatus);
-    const cancelled = await waitFor(() => get(jobUrl(a, first.jobId)), (j) => j.jobStatus === 'esriJobCancelled');
+    const cancelled = await waitFor(() => get<JobStatus>(jobUrl(a, first.jobId)), (j) => j.jobStatus === 'esriJobCancelled');
     expect(cancelled.jobStatus).toBe('esriJobCancelled');
     // NOTIFY reaches the worker node: its engine process is gone (no test asserts a time).
     expect(alive(pids.child)).toBe(false);
 
-    await waitFor(() => get(jobUrl(b, second.jobId)), (j) => j.jobStatus === 'esriJobExecuting' && pidsOf(j) !== undefined);
+    await waitFor(() => get<JobStatus>(jobUrl(b, second.jobId)), (j) => j.jobStatus === 'esriJobExecuting' && pidsOf(j) !== undefined);
     const tokenA = await token(a);
-    const deleted = await post(`${a}/admin/services/Tests/Fixtures.GPServer/jobs/${second.jobId}/delete`, { f: 'json', token: tokenA });
+    const deleted = await post<SuccessAnswer>(`${a}/admin/services/Tests/Fixtures.GPServer/jobs/${second.jobId}/delete`, { f: 'json', token: tokenA });
     expect(deleted.status).toBe('success');
-    const gone = await get(jobUrl(b, second.jobId));
+    const gone = await get<ErrorEnvelope>(jobUrl(b, second.jobId));
     expect(gone.error).toMatchObject({ code: 400, details: [`Job '${second.jobId}' does not exist or is inaccessible.`] });
     expect(await sql('SELECT id FROM jobs WHERE id = $1', [second.jobId])).toEqual([]);
   });
@@ -118,9 +119,9 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     const share = path.join(root, 'share');
     const { utmRgb } = await makeGeoTiffs(mkdirp(share));
     const tokenA = await token(a);
-    const registered = await post(`${a}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token: tokenA });
+    const registered = await post<SuccessAnswer>(`${a}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token: tokenA });
     expect(registered.status).toBe('success');
-    const submitted = await post(`${a}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
+    const submitted = await post<JobStatus>(`${a}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
       inputRasters: JSON.stringify({ uri: `/share/${path.basename(utmRgb.path)}` }),
       imageCollection: 'in_s3',
       rasterType: 'Raster Dataset',
@@ -130,15 +131,15 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     });
     const tokenB = await token(b);
     const job = await waitFor(
-      () => get(`${b}${RASTER_TOOLS}/CreateImageCollection/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${tokenB}`),
+      () => get<JobStatus>(`${b}${RASTER_TOOLS}/CreateImageCollection/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${tokenB}`),
       (j) => j.jobStatus === 'esriJobSucceeded' || j.jobStatus === 'esriJobFailed',
     );
     expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
     expect(s3Objects('cluster/in_s3').filter((f) => f.includes('.tif'))).toHaveLength(1);
     // The catalog row lives in PostgreSQL and points at the object in S3.
     const rows = await sql('SELECT path FROM catalog_items');
-    expect(rows.map((r) => r.path)).toEqual([expect.stringMatching(/^\/vsis3\/tessera\/cluster\/in_s3\/j[0-9a-f]{32}\/.+\.tif$/)]);
-    const info = await get(`${b}/rest/services/Hosted/in_s3/ImageServer?f=json&token=${tokenB}`);
+    expect(rows.map((r) => r.path)).toEqual([expect.stringMatching(/^\/vsis3\/tessera\/cluster\/in_s3\/j[0-9a-f]{32}\/.+\.tif$/) as string]);
+    const info = await get<ServiceJson>(`${b}/rest/services/Hosted/in_s3/ImageServer?f=json&token=${tokenB}`);
     expect(info.extent).toBeDefined();
     const { xmin, ymin, xmax, ymax } = info.extent;
     const image = await fetch(`${b}/rest/services/Hosted/in_s3/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=64,48&format=png&f=image&token=${tokenB}`);
@@ -151,7 +152,7 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
 
     // Another collection from this one copies its objects server-side; deleting the original
     // through B removes only the original's objects.
-    const copy = await post(`${b}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
+    const copy = await post<JobStatus>(`${b}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
       // The URL as the submitting node names it (behind a load balancer every node shares TESSERA_PUBLIC_URL).
       inputRasters: JSON.stringify({ url: `${b}/rest/services/Hosted/in_s3/ImageServer` }),
       imageCollection: 'copy_s3',
@@ -161,13 +162,13 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
       token: tokenB,
     });
     const copied = await waitFor(
-      () => get(`${a}${RASTER_TOOLS}/CreateImageCollection/jobs/${copy.jobId}?f=json&returnMessages=true&token=${tokenA}`),
+      () => get<JobStatus>(`${a}${RASTER_TOOLS}/CreateImageCollection/jobs/${copy.jobId}?f=json&returnMessages=true&token=${tokenA}`),
       (j) => j.jobStatus === 'esriJobSucceeded' || j.jobStatus === 'esriJobFailed',
     );
     expect(copied.jobStatus, JSON.stringify(copied.messages)).toBe('esriJobSucceeded');
-    const removal = await post(`${b}${RASTER_TOOLS}/DeleteImageCollection/submitJob`, { imageCollection: 'in_s3', f: 'json', token: tokenB });
+    const removal = await post<JobStatus>(`${b}${RASTER_TOOLS}/DeleteImageCollection/submitJob`, { imageCollection: 'in_s3', f: 'json', token: tokenB });
     const removed = await waitFor(
-      () => get(`${a}${RASTER_TOOLS}/DeleteImageCollection/jobs/${removal.jobId}?f=json&returnMessages=true&token=${tokenA}`),
+      () => get<JobStatus>(`${a}${RASTER_TOOLS}/DeleteImageCollection/jobs/${removal.jobId}?f=json&returnMessages=true&token=${tokenA}`),
       (j) => j.jobStatus === 'esriJobSucceeded' || j.jobStatus === 'esriJobFailed',
     );
     expect(removed.jobStatus, JSON.stringify(removed.messages)).toBe('esriJobSucceeded');
@@ -185,8 +186,8 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     source.close();
     rmSync(utmRgb.path);
     const tokenA = await token(a);
-    await post(`${a}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/big', type: 'folder', info: { path: share } }), f: 'json', token: tokenA });
-    const submitted = await post(`${a}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
+    await post<unknown>(`${a}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/big', type: 'folder', info: { path: share } }), f: 'json', token: tokenA });
+    const submitted = await post<JobStatus>(`${a}${RASTER_TOOLS}/CreateImageCollection/submitJob`, {
       inputRasters: JSON.stringify({ uri: '/big' }),
       imageCollection: 'killed',
       rasterType: 'Raster Dataset',
@@ -202,13 +203,13 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     await new Promise((resolve) => worker.once('exit', resolve));
     // No worker node is up: an HTTP node notices the stale heartbeat and undoes the job.
     const jobUrl = `${b}${RASTER_TOOLS}/CreateImageCollection/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${await token(b)}`;
-    const job = await waitFor(() => get(jobUrl), (j) => j.jobStatus === 'esriJobFailed', 30_000);
+    const job = await waitFor(() => get<JobStatus>(jobUrl), (j) => j.jobStatus === 'esriJobFailed', 30_000);
     expect(job.jobStatus).toBe('esriJobFailed');
-    expect(job.messages.map((m: any) => m.description).join(' ')).toMatch(/restarted/);
+    expect(job.messages.map((m) => m.description).join(' ')).toMatch(/restarted/);
     expect(s3Objects('cluster/killed')).toEqual([]);
-    const info = await get(`${a}/rest/services/Hosted/killed/ImageServer?f=json&token=${tokenA}`);
+    const info = await get<ErrorEnvelope>(`${a}/rest/services/Hosted/killed/ImageServer?f=json&token=${tokenA}`);
     expect(info.error.code).toBe(404);
-    const items = await get(`${a}/sharing/rest/search?q=killed&f=json&token=${tokenA}`);
+    const items = await get<SearchAnswer>(`${a}/sharing/rest/search?q=killed&f=json&token=${tokenA}`);
     expect(items.results ?? []).toEqual([]);
 
     // The job's scratch folder stayed on the killed node's disk until that node came back.
@@ -217,8 +218,8 @@ describe('a cluster of two HTTP nodes and a worker node', () => {
     worker = (await startNode('worker', 'w', 2)).child;
     // Its start-up (in the background of the node's start) removes it.
     expect(await waitFor(async () => existsSync(scratch), (exists) => !exists, 10_000)).toBe(false);
-    const next = await post(`${b}${FIXTURES}/InstantSuccess/submitJob`, { text: 'again', f: 'json' });
-    const done = await waitFor(() => get(`${a}${FIXTURES}/InstantSuccess/jobs/${next.jobId}?f=json`), (j) => j.jobStatus === 'esriJobSucceeded');
+    const next = await post<JobStatus>(`${b}${FIXTURES}/InstantSuccess/submitJob`, { text: 'again', f: 'json' });
+    const done = await waitFor(() => get<JobStatus>(`${a}${FIXTURES}/InstantSuccess/jobs/${next.jobId}?f=json`), (j) => j.jobStatus === 'esriJobSucceeded');
     expect(done.jobStatus).toBe('esriJobSucceeded');
   }, 180_000);
 });

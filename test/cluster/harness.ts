@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { TokenAnswer } from '../helpers/test-server.js';
 
 /**
  * A cluster on loopback for the tests in this folder: PostgreSQL/PostGIS (a schema of its own),
@@ -36,7 +37,8 @@ export interface Cluster {
   startNode(role: 'serve' | 'worker', name: string, workers: number): Promise<{ child: ChildProcess; url?: string }>;
   /** s3rver's files of the objects under `prefix` of the bucket (they are files on its disk). */
   s3Objects(prefix: string): string[];
-  sql(text: string, values?: unknown[]): Promise<any[]>;
+  /** Rows of a query on the cluster's schema, `R` their shape as the test reads them. */
+  sql<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   stop(): Promise<void>;
 }
 
@@ -100,12 +102,12 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     );
     return { child, url: (JSON.parse(line) as { url?: string }).url };
   };
-  const sql = async (text: string, values: unknown[] = []) => {
+  const sql = async <R = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<R[]> => {
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     try {
       await client.query(`SET search_path TO ${schema}, public`);
-      return (await client.query(text, values)).rows as any[];
+      return (await client.query<Record<string, unknown>>(text, values)).rows as R[];
     } finally {
       await client.end();
     }
@@ -138,16 +140,18 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
   }
 }
 
-export async function post(url: string, form: Record<string, string>): Promise<any> {
-  return (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json();
+/** A form POST, its JSON answer; `T` is its shape as the test reads it (as in test/helpers/test-server.ts). */
+export async function post<T = any>(url: string, form: Record<string, string>): Promise<T> {
+  return (await (await fetch(url, { method: 'POST', body: new URLSearchParams(form) })).json()) as T;
 }
 
-export async function get(url: string): Promise<any> {
-  return (await fetch(url)).json();
+/** A GET, its JSON answer (`T` as for `post`). */
+export async function get<T = any>(url: string): Promise<T> {
+  return (await (await fetch(url)).json()) as T;
 }
 
 export async function token(base: string): Promise<string> {
-  return (await post(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
+  return (await post<TokenAnswer>(`${base}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json' })).token as string;
 }
 
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 60_000): Promise<T> {

@@ -8,6 +8,7 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs, type GeoTiffFixtures } from '../fixtures/raster/make-geotiffs.js';
 import { makeLandsat8Scene } from '../fixtures/raster/make-landsat-scene.js';
+import type { ErrorAnswer, JobStatus, ServiceJson, SuccessAnswer } from '../helpers/answers.js';
 import { BUCKET, RASTER_TOOLS, STORE_PREFIX, get, mkdirp, post, startCluster, token, waitFor, type Cluster } from './harness.js';
 
 /**
@@ -44,7 +45,7 @@ beforeAll(async () => {
   share = mkdirp(path.join(cluster.root, 'share'));
   tiffs = await makeGeoTiffs(share);
   landsatFolder = (await makeLandsat8Scene(mkdirp(path.join(share, 'landsat')))).folder;
-  const registered = await post(`${a}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token: tokenA });
+  const registered = await post<SuccessAnswer>(`${a}/admin/data/registerItem`, { item: JSON.stringify({ path: '/fileShares/share', type: 'folder', info: { path: share } }), f: 'json', token: tokenA });
   expect(registered.status).toBe('success');
   // An http(s) source: a file server with ranges, as GDAL's /vsicurl/ reads.
   const served = mkdirp(path.join(cluster.root, 'served'));
@@ -85,13 +86,13 @@ afterAll(async () => {
 }, 60_000);
 
 /** Submits a raster task on `base` and waits for its end on the other HTTP node. */
-async function runTask(base: string, task: string, params: Record<string, unknown>): Promise<any> {
+async function runTask(base: string, task: string, params: Record<string, unknown>): Promise<JobStatus> {
   const [t, other, otherToken] = base === a ? [tokenA, b, tokenB] : [tokenB, a, tokenA];
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  const submitted = await post(`${base}${RASTER_TOOLS}/${task}/submitJob`, { ...form, f: 'json', token: t });
+  const submitted = await post<JobStatus>(`${base}${RASTER_TOOLS}/${task}/submitJob`, { ...form, f: 'json', token: t });
   expect(submitted.jobId, JSON.stringify(submitted)).toBeTruthy();
   return waitFor(
-    () => get(`${other}${RASTER_TOOLS}/${task}/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${otherToken}`),
+    () => get<JobStatus>(`${other}${RASTER_TOOLS}/${task}/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${otherToken}`),
     (j) => ['esriJobSucceeded', 'esriJobFailed', 'esriJobCancelled'].includes(j.jobStatus),
     120_000,
   );
@@ -99,14 +100,14 @@ async function runTask(base: string, task: string, params: Record<string, unknow
 
 const lock = (id: number | undefined): string =>
   id === undefined ? '' : `&mosaicRule=${encodeURIComponent(JSON.stringify({ mosaicMethod: 'esriMosaicLockRaster', lockRasterIds: [id] }))}`;
-const messages = (job: any): string => JSON.stringify(job.messages);
+const messages = (job: JobStatus): string => JSON.stringify(job.messages);
 const rowsOf = (name: string) =>
-  cluster.sql('SELECT i.object_id, i.path, i.by_value FROM catalog_items i JOIN image_collections c ON c.id = i.collection_id WHERE c.name = $1', [name]);
+  cluster.sql<{ object_id: number | string; path: string; by_value: number }>('SELECT i.object_id, i.path, i.by_value FROM catalog_items i JOIN image_collections c ON c.id = i.collection_id WHERE c.name = $1', [name]);
 const objects = (prefix: string) => cluster.s3Objects(prefix).map((f) => f.replace(/\._S3rver_object$/, ''));
 
 /** exportImage of a service's full extent from `base`: true when some pixel has data. */
 async function rendersSomething(base: string, t: string, name: string, lockRasterId?: number): Promise<boolean> {
-  const info = await get(`${base}/rest/services/Hosted/${name}/ImageServer?f=json&token=${t}`);
+  const info = await get<ServiceJson>(`${base}/rest/services/Hosted/${name}/ImageServer?f=json&token=${t}`);
   expect(info.extent, JSON.stringify(info)).toBeDefined();
   const { xmin, ymin, xmax, ymax } = info.extent;
   const image = await fetch(`${base}/rest/services/Hosted/${name}/ImageServer/exportImage?bbox=${xmin},${ymin},${xmax},${ymax}&size=64,48&format=png&f=image&token=${t}${lock(lockRasterId)}`);
@@ -221,15 +222,15 @@ describe('raster analysis with an S3 raster store', () => {
 
   it('cancels from B an analysis running on the worker node: no service and no object is left', async () => {
     const slow = `http://127.0.0.1:${(hanging.address() as { port: number }).port}/slow.tif`;
-    const submitted = await post(`${a}${RASTER_TOOLS}/CopyRaster/submitJob`, { inputRaster: JSON.stringify({ url: slow }), outputName: 'cancelled_s3', f: 'json', token: tokenA });
+    const submitted = await post<JobStatus>(`${a}${RASTER_TOOLS}/CopyRaster/submitJob`, { inputRaster: JSON.stringify({ url: slow }), outputName: 'cancelled_s3', f: 'json', token: tokenA });
     const jobUrl = (base: string, t: string) => `${base}${RASTER_TOOLS}/CopyRaster/jobs/${submitted.jobId}?f=json&token=${t}`;
-    await waitFor(() => get(jobUrl(b, tokenB)), (j) => j.jobStatus === 'esriJobExecuting');
-    const cancel = await post(`${b}${RASTER_TOOLS}/CopyRaster/jobs/${submitted.jobId}/cancel`, { f: 'json', token: tokenB });
+    await waitFor(() => get<JobStatus>(jobUrl(b, tokenB)), (j) => j.jobStatus === 'esriJobExecuting');
+    const cancel = await post<JobStatus>(`${b}${RASTER_TOOLS}/CopyRaster/jobs/${submitted.jobId}/cancel`, { f: 'json', token: tokenB });
     expect(['esriJobCancelling', 'esriJobCancelled']).toContain(cancel.jobStatus);
-    const job = await waitFor(() => get(jobUrl(a, tokenA)), (j) => j.jobStatus === 'esriJobCancelled');
+    const job = await waitFor(() => get<JobStatus>(jobUrl(a, tokenA)), (j) => j.jobStatus === 'esriJobCancelled');
     expect(job.jobStatus).toBe('esriJobCancelled');
     expect(objects(`${STORE_PREFIX}/cancelled_s3`)).toEqual([]);
-    expect((await get(`${a}/rest/services/Hosted/cancelled_s3/ImageServer?f=json&token=${tokenA}`)).error?.code).toBe(404);
+    expect((await get<Partial<ErrorAnswer>>(`${a}/rest/services/Hosted/cancelled_s3/ImageServer?f=json&token=${tokenA}`)).error?.code).toBe(404);
   }, 120_000);
 });
 

@@ -269,10 +269,15 @@ export interface PublishStatus extends ErrorAnswer {
 
 /** An image service's JSON (`ImageServer?f=json`, with or without a rendering rule). */
 export interface ImageServiceJson extends ServiceJson {
+  name: string;
   pixelType: string;
   bandCount: number;
   minValues: number[];
   maxValues: number[];
+  singleFusedMapCache?: boolean;
+  tileInfo: TileInfo;
+  /** The catalog's fields. */
+  fields: Field[];
 }
 
 /** An ImageServer's `identify` answer. */
@@ -321,4 +326,121 @@ export interface StatisticsAnswer extends ErrorAnswer {
 /** An ImageServer's (or one raster's) `histograms` / `computeHistograms` answer. */
 export interface HistogramsAnswer extends ErrorAnswer {
   histograms: Array<{ size: number; min: number; max: number; counts: number[] }>;
+}
+
+// U2 shapes
+
+/** addItem's answer. */
+export interface AddItemAnswer extends ErrorAnswer {
+  success?: boolean;
+  id: string;
+  folder?: string | null;
+}
+
+/** A portal folder as listings and createFolder/delete answers give it. */
+export interface PortalFolder {
+  username: string;
+  id: string;
+  title: string;
+  created?: number;
+}
+
+/** A user's content listing (`content/users/<name>[/<folder>]`). */
+export interface UserContent extends ErrorAnswer {
+  username: string;
+  total: number;
+  start: number;
+  num: number;
+  nextStart: number;
+  currentFolder: PortalFolder | null;
+  items: Item[];
+  folders: PortalFolder[];
+}
+
+/** The portal's `search` answer. */
+export interface SearchAnswer extends ErrorAnswer {
+  query: string;
+  total: number;
+  start: number;
+  num: number;
+  nextStart: number;
+  results: Item[];
+}
+
+/** deleteItems' answer: one row per item. */
+export interface DeleteItemsAnswer extends ErrorAnswer {
+  results: Array<{ itemId: string; success: boolean; error?: { code: number; message: string } }>;
+}
+
+/** `portals/self`; other members read as unknown. */
+export interface PortalSelf extends ErrorAnswer {
+  id: string;
+  user?: UserJson;
+  helperServices: Record<string, { url: string }>;
+  [key: string]: unknown;
+}
+
+/** A GP parameter as a task's JSON describes it. */
+export interface GPParameterInfo {
+  name: string;
+  dataType: string;
+  direction: string;
+  parameterType: string;
+  [key: string]: unknown;
+}
+
+/** A GP task's JSON (`GPServer/<task>?f=json`). */
+export interface GPTaskJson extends ErrorAnswer {
+  name: string;
+  parameters: GPParameterInfo[];
+  [key: string]: unknown;
+}
+
+/** A GP service's JSON (`GPServer?f=json`). */
+export interface GPServiceJson extends ErrorAnswer {
+  tasks: string[];
+  [key: string]: unknown;
+}
+
+/** A synchronous `execute` answer, or a job's `results` listing. */
+export interface GPResultsAnswer<V = unknown> extends ErrorAnswer {
+  results: Array<JobParameter<V>>;
+  messages: Array<{ type: string; description: string }>;
+}
+
+/** `sharing/rest/info` or `rest/info`. */
+export interface InfoAnswer extends ErrorAnswer {
+  owningSystemUrl?: string;
+  authInfo: { tokenServicesUrl: string; isTokenBasedSecurity: boolean; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** A cached service's tiling scheme (`tileInfo`). */
+export interface TileInfo {
+  rows: number;
+  cols: number;
+  origin: { x: number; y: number };
+  spatialReference: SpatialReference;
+  lods: Array<{ level: number; resolution: number; scale: number }>;
+  [key: string]: unknown;
+}
+
+/** An image service's `keyProperties` (members as ArcGIS spells them). */
+export interface KeyPropertiesJson extends ErrorAnswer {
+  DataType?: string;
+  BandProperties?: Array<{ BandName: string; [key: string]: unknown }>;
+  [key: string]: unknown;
+}
+
+/** The data store's item listings (`admin/data/items/<kind>`, `admin/data/findItems`). */
+export interface DataItems extends ErrorAnswer {
+  items: Array<{ path: string; type?: string; info?: Record<string, unknown>; [key: string]: unknown }>;
+}
+
+/** An administrator API answer in its own shape: `{status: 'success'}` or `{status: 'error', messages, code}`. */
+export interface AdminStatus {
+  status: string;
+  messages?: string[];
+  code?: number;
+  [key: string]: unknown;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs, type GeoTiffFixtures } from '../fixtures/raster/make-geotiffs.js';
+import type { FeatureSet, GeoJsonAnswer, ImageServiceJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare, runJob } from './imagery-http.js';
 
@@ -43,9 +44,9 @@ describe('image collections over HTTP', () => {
     );
     expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
     const url = `${server.url}/rest/services/Hosted/threecrs/ImageServer`;
-    expect(job.results.result).toEqual({ paramName: 'result', dataType: 'GPString', value: { itemId: expect.stringMatching(/^[0-9a-f]{32}$/), url } });
+    expect(job.results.result).toEqual({ paramName: 'result', dataType: 'GPString', value: { itemId: expect.stringMatching(/^[0-9a-f]{32}$/) as string, url } });
 
-    const info = await server.get(`/rest/services/Hosted/threecrs/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/threecrs/ImageServer?f=json&token=${token}`);
     expect(info).toMatchObject({
       name: 'threecrs',
       spatialReference: { wkid: 102100, latestWkid: 3857 },
@@ -59,12 +60,12 @@ describe('image collections over HTTP', () => {
     expect(info.pixelSizeX).toBeGreaterThan(0);
     expect(info.fields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['OBJECTID', 'Shape', 'Name', 'MinPS', 'MaxPS', 'LowPS', 'HighPS', 'Category', 'CenterX', 'ZOrder']));
 
-    const query = await server.get(`/rest/services/Hosted/threecrs/ImageServer/query?where=1%3D1&outFields=Name,LowPS&orderByFields=Name&f=json&token=${token}`);
-    expect(query.features.map((f: any) => f.attributes.Name)).toEqual(['mercator-float', 'utm-rgb', 'wgs84-dem']);
+    const query = await server.get<FeatureSet>(`/rest/services/Hosted/threecrs/ImageServer/query?where=1%3D1&outFields=Name,LowPS&orderByFields=Name&f=json&token=${token}`);
+    expect(query.features.map((f) => f.attributes.Name)).toEqual(['mercator-float', 'utm-rgb', 'wgs84-dem']);
     expect(query.features[0].geometry.rings[0].length).toBeGreaterThan(3);
     expect(query.spatialReference).toEqual({ wkid: 102100, latestWkid: 3857 });
 
-    const geojson = await server.get(`/rest/services/Hosted/threecrs/ImageServer/query?where=Name%3D'utm-rgb'&outFields=*&f=geojson&token=${token}`);
+    const geojson = await server.get<GeoJsonAnswer>(`/rest/services/Hosted/threecrs/ImageServer/query?where=Name%3D'utm-rgb'&outFields=*&f=geojson&token=${token}`);
     expect(geojson.type).toBe('FeatureCollection');
     const [lon, lat] = geojson.features[0].geometry.coordinates[0][0];
     expect(lon).toBeCloseTo(-117, 0);
@@ -100,13 +101,13 @@ describe('image collections over HTTP', () => {
     );
     expect(added.jobStatus, JSON.stringify(added.messages)).toBe('esriJobSucceeded');
     expect(added.results.result.value).toEqual({ url: created.results.result.value.url, itemId: created.results.result.value.itemId });
-    const query = await server.get(`/rest/services/Hosted/byref/ImageServer/query?where=1%3D1&outFields=OBJECTID,Name&returnGeometry=false&f=json&token=${token}`);
-    expect(query.features.map((f: any) => f.attributes)).toEqual([
+    const query = await server.get<FeatureSet>(`/rest/services/Hosted/byref/ImageServer/query?where=1%3D1&outFields=OBJECTID,Name&returnGeometry=false&f=json&token=${token}`);
+    expect(query.features.map((f) => f.attributes)).toEqual([
       { OBJECTID: 1, Name: 'utm-rgb' },
       { OBJECTID: 2, Name: 'wgs84-dem' },
       { OBJECTID: 3, Name: 'mercator-float' },
     ]);
-    const info = await server.get(`/rest/services/Hosted/byref/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/byref/ImageServer?f=json&token=${token}`);
     expect(info).toMatchObject({ imageCollectionType: 'Aerial', spatialReference: { wkid: 32611 } });
     // The extent grew to hold the images added in other CRSs.
     expect(info.extent.xmax - info.extent.xmin).toBeGreaterThan(2400);
@@ -133,7 +134,7 @@ describe('image collections over HTTP', () => {
     const one = await runJob(server, 'DeleteImage', { imageCollection: { itemId }, where: "Name = 'utm-rgb'" }, token);
     expect(one.jobStatus, JSON.stringify(one.messages)).toBe('esriJobSucceeded');
     expect(one.results.result).toEqual({ paramName: 'result', dataType: 'GPString', value: { url: created.results.result.value.url } });
-    expect(copies()).toEqual([expect.stringMatching(/wgs84-dem\.tif$/)]);
+    expect(copies()).toEqual([expect.stringMatching(/wgs84-dem\.tif$/) as string]);
 
     const none = await runJob(server, 'DeleteImage', { imageCollection: { itemId }, where: 'OBJECTID = 99' }, token);
     expect(none.jobStatus).toBe('esriJobSucceeded');
@@ -142,10 +143,10 @@ describe('image collections over HTTP', () => {
     const all = await runJob(server, 'DeleteImage', { imageCollection: { itemId }, where: '1=1' }, token);
     expect(all.jobStatus).toBe('esriJobSucceeded');
     expect(copies()).toEqual([]);
-    const info = await server.get(`/rest/services/Hosted/deleting/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/deleting/ImageServer?f=json&token=${token}`);
     expect(info.name).toBe('deleting');
     expect(info.bandCount).toBe(0);
-    const count = await server.get(`/rest/services/Hosted/deleting/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
+    const count = await server.get<FeatureSet>(`/rest/services/Hosted/deleting/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
     expect(count).toEqual({ count: 0 });
     expect(filesBelow(share).sort()).toEqual(['mercator-float.tif', 'utm-rgb.tif', 'wgs84-dem.tif']);
   });
@@ -162,7 +163,7 @@ describe('image collections over HTTP', () => {
     const deleted = await runJob(server, 'DeleteImageCollection', { imageCollection: { url } }, token);
     expect(deleted.jobStatus, JSON.stringify(deleted.messages)).toBe('esriJobSucceeded');
     expect(deleted.results.result).toEqual({ paramName: 'result', dataType: 'GPBoolean', value: true });
-    expect((await server.get(`/rest/services/Hosted/doomed/ImageServer?f=json&token=${token}`)).error.code).toBe(404);
+    expect((await server.get<ImageServiceJson>(`/rest/services/Hosted/doomed/ImageServer?f=json&token=${token}`)).error.code).toBe(404);
     expect(await server.context.stores.items.get(itemId)).toBeUndefined();
     expect(existsSync(path.join(server.dataDir, 'rasters', 'doomed'))).toBe(false);
     expect(filesBelow(share)).toContain('utm-rgb.tif');

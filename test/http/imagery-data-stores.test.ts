@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDataStorePath } from '../../src/imagery/data-stores.js';
+import type { DataItems } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare } from './imagery-http.js';
 
@@ -26,12 +27,12 @@ describe('admin data stores', () => {
     const registered = await registerFileShare(server, 'imagery', share, token);
     expect(registered).toMatchObject({ status: 'success', path: '/fileShares/imagery', type: 'folder', info: { path: share } });
     expect((await registerFileShare(server, 'imagery', share, token)).status).toBe('error');
-    const listing = await server.get(`/admin/data/items/fileShares?f=json&token=${token}`);
+    const listing = await server.get<DataItems>(`/admin/data/items/fileShares?f=json&token=${token}`);
     expect(listing.items.map((i: { path: string }) => i.path)).toEqual(['/fileShares/imagery']);
-    expect((await server.get(`/admin/data/findItems?parentPath=/fileShares&f=json&token=${token}`)).items).toHaveLength(1);
-    expect(await server.get(`/admin/data/items/fileShares/imagery?f=json&token=${token}`)).toMatchObject({ path: '/fileShares/imagery' });
-    expect(await server.post('/admin/data/unregisterItem', { itemPath: '/fileShares/imagery', f: 'json', token })).toEqual({ status: 'success' });
-    expect((await server.get(`/admin/data/items/fileShares?f=json&token=${token}`)).items).toEqual([]);
+    expect((await server.get<DataItems>(`/admin/data/findItems?parentPath=/fileShares&f=json&token=${token}`)).items).toHaveLength(1);
+    expect(await server.get<unknown>(`/admin/data/items/fileShares/imagery?f=json&token=${token}`)).toMatchObject({ path: '/fileShares/imagery' });
+    expect(await server.post<unknown>('/admin/data/unregisterItem', { itemPath: '/fileShares/imagery', f: 'json', token })).toEqual({ status: 'success' });
+    expect((await server.get<DataItems>(`/admin/data/items/fileShares?f=json&token=${token}`)).items).toEqual([]);
   });
 
   it('refuses non-administrators, tokens in the URL of a POST, missing folders and the data directory', async () => {

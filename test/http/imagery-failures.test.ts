@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { makeBadRasters } from '../fixtures/raster/make-bad-rasters.js';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import type { JobStatus } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { RASTER_ANALYSIS, registerFileShare, runJob, waitForJob } from './imagery-http.js';
 
@@ -77,7 +78,7 @@ describe('image collection jobs that fail leave nothing behind', () => {
     const job = await runJob(server, 'DeleteImage', { imageCollection: { url: created.results.result.value.url }, where: 'NoSuchField = 1' }, token);
     expect(job.jobStatus).toBe('esriJobFailed');
     expect(job.messages.map((m) => m.description).join(' ')).toMatch(/'where' is invalid.*NoSuchField/i);
-    const count = await server.get(`/rest/services/Hosted/keep/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
+    const count = await server.get<unknown>(`/rest/services/Hosted/keep/ImageServer/query?where=1%3D1&returnCountOnly=true&f=json&token=${token}`);
     expect(count).toEqual({ count: 1 });
     expect(storedFiles(server, 'keep').filter((f) => f.endsWith('.tif'))).toHaveLength(1);
   });
@@ -93,12 +94,12 @@ describe('image collection jobs that fail leave nothing behind', () => {
       rasterType: 'Raster Dataset',
       context: JSON.stringify({ outSR: { wkid: 3857 }, parallelProcessingFactor: 1 }),
     };
-    const submitted = await server.post(`${RASTER_ANALYSIS}/CreateImageCollection/submitJob`, { ...form, f: 'json', token });
+    const submitted = await server.post<JobStatus>(`${RASTER_ANALYSIS}/CreateImageCollection/submitJob`, { ...form, f: 'json', token });
     // Wait until some images are in the raster store, then cancel.
     const deadline = Date.now() + 60_000;
     while (storedFiles(server, 'cancelled').filter((f) => f.endsWith('.tif')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(storedFiles(server, 'cancelled').length).toBeGreaterThan(0);
-    const cancel = await server.post(`${RASTER_ANALYSIS}/CreateImageCollection/jobs/${submitted.jobId}/cancel`, { f: 'json', token });
+    const cancel = await server.post<JobStatus>(`${RASTER_ANALYSIS}/CreateImageCollection/jobs/${submitted.jobId}/cancel`, { f: 'json', token });
     expect(cancel.jobStatus).toMatch(/esriJobCancell?ing|esriJobCancelled/);
     const job = await waitForJob(server, 'CreateImageCollection', submitted.jobId, token, 60_000, (j) => j.jobStatus === 'esriJobCancelled');
     expect(job.jobStatus).toBe('esriJobCancelled');

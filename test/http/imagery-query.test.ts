@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { createImageCollection } from '../../src/tasks/create-image-collection.js';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import type { ErrorEnvelope, FeatureSet, FolderJson, GeoJsonAnswer } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { makeTaskContext, runTask } from './imagery-task-context.js';
 
@@ -12,7 +13,7 @@ describe('ImageServer info and catalog query', () => {
   let server: TestServer;
   let token: string;
   let share: string;
-  const q = (query: string) => server.get(`/rest/services/Hosted/cat/ImageServer/query?${query}&token=${token}`);
+  const q = <T = FeatureSet>(query: string) => server.get<T>(`/rest/services/Hosted/cat/ImageServer/query?${query}&token=${token}`);
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -49,11 +50,11 @@ describe('ImageServer info and catalog query', () => {
   it('filters by geometry in another spatial reference and by objectIds', async () => {
     // A point inside the UTM image, given in UTM 11N coordinates.
     const point = await q('geometry=501200,3799000&geometryType=esriGeometryPoint&inSR=32611&outFields=Name&returnGeometry=false&f=json');
-    expect(point.features.map((f: any) => f.attributes.Name)).toEqual(['utm-rgb']);
+    expect(point.features.map((f) => f.attributes.Name)).toEqual(['utm-rgb']);
     const none = await q(`geometry=${encodeURIComponent(JSON.stringify({ xmin: 0, ymin: 0, xmax: 1, ymax: 1, spatialReference: { wkid: 4326 } }))}&f=json`);
     expect(none.features).toEqual([]);
     const ids = await q('objectIds=1,3&outFields=OBJECTID&returnGeometry=false&f=json');
-    expect(ids.features.map((f: any) => f.attributes.OBJECTID)).toEqual([1, 3]);
+    expect(ids.features.map((f) => f.attributes.OBJECTID)).toEqual([1, 3]);
   });
 
   it('returns footprints in outSR, GeoJSON in WGS84, and extra fields', async () => {
@@ -61,14 +62,14 @@ describe('ImageServer info and catalog query', () => {
     expect(mercator.spatialReference).toMatchObject({ latestWkid: 3857 });
     expect(Math.abs(mercator.features[0].geometry.rings[0][0][0])).toBeGreaterThan(1e7);
     expect(mercator.features[0].attributes).toHaveProperty('Flight', null);
-    expect(mercator.fields.find((f: any) => f.name === 'Category').domain.name).toBe('MosaicCatalogItemCategoryDomain');
-    const geojson = await q('where=1%3D1&outFields=Name&f=geojson');
-    expect(geojson.features.map((f: any) => f.id)).toEqual([1, 2, 3]);
+    expect((mercator.fields.find((f) => f.name === 'Category')!.domain as { name: string }).name).toBe('MosaicCatalogItemCategoryDomain');
+    const geojson = await q<GeoJsonAnswer>('where=1%3D1&outFields=Name&f=geojson');
+    expect(geojson.features.map((f) => f.id)).toEqual([1, 2, 3]);
     expect(geojson.features[0].geometry.type).toBe('Polygon');
   });
 
   it('refuses unknown fields with the query error envelope', async () => {
-    expect((await q('where=Nope%3D1&f=json')).error).toMatchObject({ code: 400, details: expect.arrayContaining(["'where' parameter is invalid"]) });
+    expect((await q('where=Nope%3D1&f=json')).error).toMatchObject({ code: 400, details: expect.arrayContaining(["'where' parameter is invalid"]) as string[] });
     expect((await q('where=1%3D1&outFields=Nope&f=json')).error).toMatchObject({ code: 400 });
     expect((await q('where=1%3D1&orderByFields=Name%20SIDEWAYS&f=json')).error).toMatchObject({ code: 400 });
   });
@@ -78,12 +79,12 @@ describe('ImageServer info and catalog query', () => {
     expect(await page.text()).toContain('cat (ImageServer)');
     const form = await fetch(`${server.url}/rest/services/Hosted/cat/ImageServer/query?f=html&token=${token}`);
     expect(await form.text()).toContain('<form');
-    const item = await server.get(`/rest/services/Hosted/cat/ImageServer/2?f=json&token=${token}`);
+    const item = await server.get<{ attributes: Record<string, unknown> }>(`/rest/services/Hosted/cat/ImageServer/2?f=json&token=${token}`);
     expect(item.attributes).toMatchObject({ OBJECTID: 2, Name: 'wgs84-dem' });
-    expect((await server.get(`/rest/services/Hosted/cat/ImageServer/99?f=json&token=${token}`)).error.code).toBe(404);
-    expect(await server.get(`/rest/services/Hosted/cat/ImageServer/keyProperties?f=json&token=${token}`)).toMatchObject({ DataType: 'Generic' });
-    expect((await server.get('/rest/services/Hosted/cat/ImageServer?f=json')).error.code).toBe(499);
-    const listing = await server.get(`/rest/services/Hosted?f=json&token=${token}`);
+    expect((await server.get<ErrorEnvelope>(`/rest/services/Hosted/cat/ImageServer/99?f=json&token=${token}`)).error.code).toBe(404);
+    expect(await server.get<unknown>(`/rest/services/Hosted/cat/ImageServer/keyProperties?f=json&token=${token}`)).toMatchObject({ DataType: 'Generic' });
+    expect((await server.get<ErrorEnvelope>('/rest/services/Hosted/cat/ImageServer?f=json')).error.code).toBe(499);
+    const listing = await server.get<FolderJson>(`/rest/services/Hosted?f=json&token=${token}`);
     expect(listing.services).toContainEqual({ name: 'Hosted/cat', type: 'ImageServer' });
   });
 });

@@ -9,6 +9,7 @@ import { makeLandsat7Scene } from '../fixtures/raster/make-landsat7-scene.js';
 import { makeLandsat8Scene, type LandsatSceneFixture } from '../fixtures/raster/make-landsat-scene.js';
 import { makeSentinel2Safe, type Sentinel2Fixture } from '../fixtures/raster/make-sentinel2-safe.js';
 import { makeUavFrames, type UavFramesFixture } from '../fixtures/raster/make-uav-frames.js';
+import { readJson, type AddItemAnswer, type FeatureSet, type ImageServiceJson, type KeyPropertiesJson, type SuccessAnswer } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare, runJob } from './imagery-http.js';
 
@@ -21,9 +22,9 @@ async function uploadItem(server: TestServer, token: string, file: string, folde
   form.set('title', path.basename(file));
   form.set('file', new Blob([readFileSync(file)]), path.basename(file));
   const target = folderId ? `/sharing/rest/content/users/admin/${folderId}/addItem` : '/sharing/rest/content/users/admin/addItem';
-  const response = await (await fetch(`${server.url}${target}`, { method: 'POST', body: form })).json();
+  const response = await readJson<AddItemAnswer>(await fetch(`${server.url}${target}`, { method: 'POST', body: form }));
   if (!response.success) throw new Error(JSON.stringify(response));
-  return response.id as string;
+  return response.id;
 }
 
 describe('raster types and input forms', () => {
@@ -69,23 +70,23 @@ describe('raster types and input forms', () => {
     expect(job.jobStatus, messages(job)).toBe('esriJobSucceeded');
     const items = await rows('landsat8');
     expect(items.length).toBeGreaterThan(0);
-    expect(items[0].fields).toMatchObject({ SensorName: expect.stringMatching(/Landsat/), AcquisitionDate: expect.any(Number), CloudCover: expect.any(Number) });
+    expect(items[0].fields).toMatchObject({ SensorName: expect.stringMatching(/Landsat/) as string, AcquisitionDate: expect.any(Number) as number, CloudCover: expect.any(Number) as number });
     expect(items[0].raster.bandCount).toBeGreaterThan(1);
-    const info = await server.get(`/rest/services/Hosted/landsat8/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/landsat8/ImageServer?f=json&token=${token}`);
     expect(info).toMatchObject({ imageCollectionType: 'Satellite', rasterTypeInfos: [{ name: 'Landsat 8' }], pixelType: 'U16' });
-    const dated = await server.get(`/rest/services/Hosted/landsat8/ImageServer/query?where=${encodeURIComponent("AcquisitionDate > DATE '2020-01-01'")}&returnCountOnly=true&f=json&token=${token}`);
+    const dated = await server.get<FeatureSet>(`/rest/services/Hosted/landsat8/ImageServer/query?where=${encodeURIComponent("AcquisitionDate > DATE '2020-01-01'")}&returnCountOnly=true&f=json&token=${token}`);
     expect(dated.count).toBe(items.length);
   });
 
   it('reports key properties that follow a rendering rule: band names through ExtractBand, none after NDVI, Thematic after Remap', async () => {
-    const keys = (rule?: unknown) => server.get(`/rest/services/Hosted/landsat8/ImageServer/keyProperties?f=json&token=${token}${rule ? `&renderingRule=${encodeURIComponent(JSON.stringify(rule))}` : ''}`);
-    const info = await server.get(`/rest/services/Hosted/landsat8/ImageServer?f=json&token=${token}`);
+    const keys = (rule?: unknown) => server.get<KeyPropertiesJson>(`/rest/services/Hosted/landsat8/ImageServer/keyProperties?f=json&token=${token}${rule ? `&renderingRule=${encodeURIComponent(JSON.stringify(rule))}` : ''}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/landsat8/ImageServer?f=json&token=${token}`);
     const plain = await keys();
     expect(plain).toMatchObject({ DataType: 'Processed', ImageCollectionType: 'Satellite' });
-    const names = plain.BandProperties.map((b: { BandName: string }) => b.BandName);
+    const names = plain.BandProperties!.map((b: { BandName: string }) => b.BandName);
     expect(names).toHaveLength(info.bandCount);
     const extracted = await keys({ rasterFunction: 'ExtractBand', rasterFunctionArguments: { BandIDs: [3, 2, 1] } });
-    expect(extracted.BandProperties.map((b: { BandName: string }) => b.BandName)).toEqual([names[3], names[2], names[1]]);
+    expect(extracted.BandProperties!.map((b: { BandName: string }) => b.BandName)).toEqual([names[3], names[2], names[1]]);
     const ndvi = await keys({ rasterFunction: 'NDVI', rasterFunctionArguments: { VisibleBandID: 3, InfraredBandID: 4 } });
     expect(ndvi.DataType).toBe('Generic');
     expect(ndvi.BandProperties).toBeUndefined();
@@ -168,15 +169,15 @@ describe('raster types and input forms', () => {
   });
 
   it('takes every image item of a portal folder (folderId)', async () => {
-    const folder = await server.post('/sharing/rest/content/users/admin/createFolder', { title: 'tiffs', f: 'json', token });
+    const folder = await server.post<SuccessAnswer>('/sharing/rest/content/users/admin/createFolder', { title: 'tiffs', f: 'json', token });
     const dir = mkdtempSync(path.join(tmpdir(), 'tessera-items-'));
     const tiffs = await makeGeoTiffs(dir);
-    await uploadItem(server, token, tiffs.utmRgb.path, folder.folder.id);
-    await uploadItem(server, token, tiffs.wgs84Dem.path, folder.folder.id);
+    await uploadItem(server, token, tiffs.utmRgb.path, folder.folder!.id);
+    await uploadItem(server, token, tiffs.wgs84Dem.path, folder.folder!.id);
     const job = await runJob(
       server,
       'CreateImageCollection',
-      { inputRasters: { folderId: folder.folder.id }, imageCollection: 'fromfolder', rasterType: 'Raster Dataset', context: { outSR: 4326 } },
+      { inputRasters: { folderId: folder.folder!.id }, imageCollection: 'fromfolder', rasterType: 'Raster Dataset', context: { outSR: 4326 } },
       token,
     );
     rmSync(dir, { recursive: true, force: true });
@@ -187,9 +188,9 @@ describe('raster types and input forms', () => {
   it('refuses a folderId of another user, and one of no folder', async () => {
     await server.addUser('stranger', 'publisher');
     const stranger = await server.token('stranger', 'stranger-pw');
-    const folder = await server.post('/sharing/rest/content/users/admin/createFolder', { title: 'private-tiffs', f: 'json', token });
+    const folder = await server.post<SuccessAnswer>('/sharing/rest/content/users/admin/createFolder', { title: 'private-tiffs', f: 'json', token });
     const attempts: Array<[string, string]> = [
-      [folder.folder.id, stranger],
+      [folder.folder!.id, stranger],
       ['ffffffffffffffffffffffffffffffff', token],
     ];
     for (const [index, [folderId, caller]] of attempts.entries()) {
@@ -210,7 +211,7 @@ describe('raster types and input forms', () => {
       token,
     );
     expect(job.jobStatus, messages(job)).toBe('esriJobSucceeded');
-    const info = await server.get(`/rest/services/Hosted/stars/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/stars/ImageServer?f=json&token=${token}`);
     expect(info).toMatchObject({ bandCount: 6, pixelType: 'U8', spatialReference: { wkid: 31985 } });
     expect(info.pixelSizeX).toBeCloseTo(28.5, 1);
 
@@ -225,6 +226,6 @@ describe('raster types and input forms', () => {
     expect(typed.jobStatus, messages(typed)).toBe('esriJobSucceeded');
     const items = await rows('stars');
     expect(items.length).toBeGreaterThan(1);
-    expect(items[items.length - 1]).toMatchObject({ rasterType: 'Landsat 7 ETM+', fields: { SensorName: expect.stringMatching(/Landsat/) } });
+    expect(items[items.length - 1]).toMatchObject({ rasterType: 'Landsat 7 ETM+', fields: { SensorName: expect.stringMatching(/Landsat/) as string } });
   });
 });

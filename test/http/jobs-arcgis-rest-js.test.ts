@@ -1,5 +1,6 @@
 import { ApiKeyManager, ArcGISJobError, Job, JOB_STATUSES } from '@esri/arcgis-rest-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobParameter, JobStatus } from '../helpers/answers.js';
 import { startJobsServer, type JobsTestServer } from '../fixtures/tasks/jobs-server.js';
 
 // The Job class of arcgis-rest-js is a real client: submit, poll, read every result.
@@ -25,7 +26,7 @@ describe('@esri/arcgis-rest-request Job', () => {
     expect(job.id).toMatch(/^j[0-9a-f]{32}$/);
     const info = await job.waitForCompletion();
     expect(info.status).toBe(JOB_STATUSES.Success);
-    const results = await job.getAllResults();
+    const results = (await job.getAllResults()) as Record<string, JobParameter>;
     expect(results.result.value).toMatchObject({ echo: 'from rest-js', count: 2, options: { nested: true }, submitter: 'ana' });
     expect(results.echoCount).toEqual({ paramName: 'echoCount', dataType: 'GPLong', value: 2 });
     expect(await job.getResult('echoCount')).toMatchObject({ value: 2 });
@@ -45,7 +46,7 @@ describe('@esri/arcgis-rest-request Job', () => {
   it('cancels a running job', async () => {
     const job = await Job.submitJob({ url: `${server.url}/rest/services/Tests/Fixtures/GPServer/SleepUntilCancelled`, params: {}, pollingRate: 50 });
     await server.waitForJob(`/rest/services/Tests/Fixtures/GPServer/SleepUntilCancelled/jobs/${job.id}?f=json`, (j) => j.jobStatus === 'esriJobExecuting');
-    const answer = await job.cancelJob();
+    const answer = (await job.cancelJob()) as JobStatus;
     expect(['esriJobCancelling', 'esriJobCancelled']).toContain(answer.jobStatus);
     // rest-js gives up as soon as it sees Cancelling; the job then reaches Cancelled.
     const failure = await job.waitForCompletion().catch((error: unknown) => error);

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rollbackMarkerPath } from '../fixtures/tasks/rollback-marker.js';
+import { readJson, type JobStatus } from '../helpers/answers.js';
 import { FIXTURES, isAlive, pidsFrom, startJobsServer, type JobsTestServer } from '../fixtures/tasks/jobs-server.js';
 
 const SERVE = fileURLToPath(new URL('../fixtures/tasks/serve-fixtures.ts', import.meta.url));
@@ -33,20 +34,20 @@ describe('a server killed with jobs queued and executing', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'tessera-restart-'));
     const first = spawn(process.execPath, ['--import', 'tsx', SERVE, dataDir, '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const line = await new Promise<string>((resolve) => createInterface({ input: first.stdout! }).once('line', resolve));
-    const url = JSON.parse(line).url as string;
-    const get = async (target: string) => (await fetch(`${url}${target}`)).json();
+    const url = (JSON.parse(line) as { url: string }).url;
+    const get = async <T>(target: string) => (await (await fetch(`${url}${target}`)).json()) as T;
     const submit = async (task: string, form: Record<string, string> = {}) =>
-      (await (await fetch(`${url}${FIXTURES}/${task}/submitJob`, { method: 'POST', body: new URLSearchParams({ f: 'json', ...form }) })).json()).jobId as string;
+      (await readJson<JobStatus>(await fetch(`${url}${FIXTURES}/${task}/submitJob`, { method: 'POST', body: new URLSearchParams({ f: 'json', ...form }) }))).jobId;
 
     const sleeping = await submit('SleepUntilCancelled');
     const retryable = await submit('SlowRetryable', { ms: '6000' });
     const queued = [await submit('InstantSuccess', { text: 'a' }), await submit('InstantSuccess', { text: 'b' })];
     const running = await Promise.all(
       [`SleepUntilCancelled/jobs/${sleeping}`, `SlowRetryable/jobs/${retryable}`].map((job) =>
-        until(() => get(`${FIXTURES}/${job}?f=json`), (j: any) => j.jobStatus === 'esriJobExecuting' && pidsFrom(j).worker !== undefined),
+        until(() => get<JobStatus>(`${FIXTURES}/${job}?f=json`), (j) => j.jobStatus === 'esriJobExecuting' && pidsFrom(j).worker !== undefined),
       ),
     );
-    for (const id of queued) expect((await get(`${FIXTURES}/InstantSuccess/jobs/${id}?f=json`)).jobStatus).toBe('esriJobWaiting');
+    for (const id of queued) expect((await get<JobStatus>(`${FIXTURES}/InstantSuccess/jobs/${id}?f=json`)).jobStatus).toBe('esriJobWaiting');
     const pids = running.map(pidsFrom);
 
     first.kill('SIGKILL');
@@ -56,21 +57,21 @@ describe('a server killed with jobs queued and executing', () => {
 
     restarted = await startJobsServer({ dataDir });
     const jobUrl = (task: string, id: string) => `${FIXTURES}/${task}/jobs/${id}?f=json`;
-    const failed = await restarted.waitForJob(jobUrl('SleepUntilCancelled', sleeping));
+    const failed = await restarted.waitForJob<JobStatus>(jobUrl('SleepUntilCancelled', sleeping));
     expect(failed.jobStatus).toBe('esriJobFailed');
-    expect(failed.messages.map((m: any) => m.description)).toContain('The server restarted while this job was running, so it could not finish.');
+    expect(failed.messages.map((m) => m.description)).toContain('The server restarted while this job was running, so it could not finish.');
     expect(existsSync(rollbackMarkerPath(dataDir, sleeping))).toBe(true);
     expect(existsSync(path.join(dataDir, 'jobs', sleeping))).toBe(false);
 
-    const retried = await restarted.waitForJob(jobUrl('SlowRetryable', retryable));
+    const retried = await restarted.waitForJob<JobStatus>(jobUrl('SlowRetryable', retryable));
     expect(retried.jobStatus).toBe('esriJobSucceeded');
-    expect(retried.messages.map((m: any) => m.description)).toContain(
+    expect(retried.messages.map((m) => m.description)).toContain(
       'The server restarted while this job was running; it was queued to run again from the start.',
     );
     const token = await restarted.token();
-    const detail = await restarted.get(`/admin/services/Tests/Fixtures.GPServer/jobs/${retryable}?f=json&token=${token}`);
+    const detail = await restarted.get<{ attempts: number }>(`/admin/services/Tests/Fixtures.GPServer/jobs/${retryable}?f=json&token=${token}`);
     expect(detail.attempts).toBe(2);
 
-    for (const id of queued) expect((await restarted.waitForJob(jobUrl('InstantSuccess', id))).jobStatus).toBe('esriJobSucceeded');
+    for (const id of queued) expect((await restarted.waitForJob<JobStatus>(jobUrl('InstantSuccess', id))).jobStatus).toBe('esriJobSucceeded');
   });
 });

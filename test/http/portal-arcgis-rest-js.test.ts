@@ -1,3 +1,4 @@
+import type { PortalSelf, UserJson } from '../helpers/answers.js';
 import { ArcGISIdentityManager, request } from '@esri/arcgis-rest-request';
 import {
   createFolder,
@@ -31,12 +32,12 @@ describe('@esri/arcgis-rest-request', () => {
   it('signs in and reads community/self and the user', async () => {
     expect(session.username).toBe('ana');
     expect(session.tokenExpires.getTime()).toBeGreaterThan(Date.now());
-    const me = await request(`${portal}/community/self`, { authentication: session });
+    const me = (await request(`${portal}/community/self`, { authentication: session })) as UserJson;
     expect(me).toMatchObject({ username: 'ana', role: 'org_publisher', orgId: '0123456789ABCDEF' });
     expect(me.privileges).toContain('portal:user:createItem');
     const user = await getUser({ username: 'ana', authentication: session });
     expect(user.username).toBe('ana');
-    const portalSelf = await session.getPortal();
+    const portalSelf = (await session.getPortal()) as PortalSelf;
     expect(portalSelf).toMatchObject({ isPortal: true, supportsOAuth: false, user: { username: 'ana' } });
   });
 
@@ -65,7 +66,7 @@ describe('@esri/arcgis-rest-portal', () => {
       file: new File([bytes], 'points.csv', { type: 'text/csv' }),
       authentication: session,
     } as never);
-    expect(created).toMatchObject({ success: true, id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(created).toMatchObject({ success: true, id: expect.stringMatching(/^[0-9a-f]{32}$/) as string });
 
     const item = await getItem(created.id, { authentication: session });
     expect(item).toMatchObject({

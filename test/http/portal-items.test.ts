@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePrincipal } from '../../src/auth/principal.js';
 import { itemDataPath, resolveItem, resolveItemData } from '../../src/portal/item-service.js';
+import type { AddItemAnswer, DeleteItemsAnswer, ErrorEnvelope, Item, PortalSelf, SearchAnswer, SuccessAnswer, UserContent, UserJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer;
@@ -26,17 +27,17 @@ afterAll(async () => server.close());
 const sharing = (rest: string) => `${server.url}/sharing/rest${rest}`;
 
 /** POSTs multipart/form-data the way browsers and arcgis-rest-js do. */
-async function postForm(url: string, fields: Record<string, string>, file?: { blob: Blob; name: string }): Promise<any> {
+async function postForm<T = SuccessAnswer>(url: string, fields: Record<string, string>, file?: { blob: Blob; name: string }): Promise<T> {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
   if (file) form.append('file', file.blob, file.name);
   const response = await fetch(url, { method: 'POST', body: form });
-  return response.json();
+  return (await response.json()) as T;
 }
 
 async function addItem(token: string, user: string, fields: Record<string, string>, file?: { blob: Blob; name: string }, folder?: string) {
   const url = sharing(`/content/users/${user}${folder ? `/${folder}` : ''}/addItem`);
-  return postForm(url, { f: 'json', token, ...fields }, file);
+  return postForm<AddItemAnswer>(url, { f: 'json', token, ...fields }, file);
 }
 
 async function sha256OfStream(body: ReadableStream<Uint8Array>): Promise<string> {
@@ -60,7 +61,7 @@ describe('upload and download', () => {
   it('round-trips a small file byte for byte', async () => {
     const bytes = Buffer.from('name,value\nü,1\n');
     const added = await addItem(ana, 'ana', { title: 'Small CSV', type: 'CSV', tags: 'a,b' }, { blob: new Blob([bytes]), name: 'small.csv' });
-    expect(added).toEqual({ success: true, id: expect.stringMatching(/^[0-9a-f]{32}$/), folder: null });
+    expect(added).toEqual({ success: true, id: expect.stringMatching(/^[0-9a-f]{32}$/) as string, folder: null });
     expect(await readFile(path.join(server.dataDir, 'items', added.id, 'small.csv'))).toEqual(bytes);
 
     const response = await fetch(sharing(`/content/items/${added.id}/data?token=${ana}`));
@@ -68,7 +69,7 @@ describe('upload and download', () => {
     expect(response.headers.get('content-disposition')).toBe(`attachment; filename="small.csv"; filename*=UTF-8''small.csv`);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes);
 
-    const item = await server.get(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`);
+    const item = await server.get<Item>(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`);
     expect(item).toMatchObject({ id: added.id, owner: 'ana', title: 'Small CSV', type: 'CSV', name: 'small.csv', size: bytes.length, tags: ['a', 'b'], access: 'private', ownerFolder: null });
   });
 
@@ -102,9 +103,9 @@ describe('upload and download', () => {
     for (const file of added) expect(file).toMatch(/^(items\/[0-9a-f]{32}\/[^/]+|tessera\.sqlite.*|tmp\/.*)$/);
     expect(existsSync(path.join(server.dataDir, '..', 'evil.txt'))).toBe(false);
     for (const id of ids) {
-      const item = await server.get(`/sharing/rest/content/items/${id}?f=json&token=${ana}`);
+      const item = await server.get<Item>(`/sharing/rest/content/items/${id}?f=json&token=${ana}`);
       expect(item.name).not.toMatch(/[/\\\u0000-\u001f]|^\.\.?$/);
-      expect(Buffer.byteLength(item.name)).toBeLessThanOrEqual(200);
+      expect(Buffer.byteLength(item.name!)).toBeLessThanOrEqual(200);
       expect(await (await fetch(sharing(`/content/items/${id}/data?token=${ana}`))).text()).toBe('x');
     }
   });
@@ -116,16 +117,16 @@ describe('upload and download', () => {
     expect(await data.json()).toEqual({ operationalLayers: [] });
 
     const service = await addItem(ana, 'ana', { title: 'Service', type: 'Feature Service', url: 'https://example.org/arcgis/rest/services/x/FeatureServer' });
-    const item = await server.get(`/sharing/rest/content/items/${service.id}?f=json&token=${ana}`);
+    const item = await server.get<Item>(`/sharing/rest/content/items/${service.id}?f=json&token=${ana}`);
     expect(item.url).toBe('https://example.org/arcgis/rest/services/x/FeatureServer');
-    const none = await server.get(`/sharing/rest/content/items/${service.id}/data?f=json&token=${ana}`);
+    const none = await server.get<ErrorEnvelope>(`/sharing/rest/content/items/${service.id}/data?f=json&token=${ana}`);
     expect(none.error.code).toBe(404);
   });
 
   it('refuses an item without a type, and GET for addItem', async () => {
     const missing = await addItem(ana, 'ana', { title: 'No type' });
     expect(missing.error).toMatchObject({ code: 400, details: ["'type' parameter is required"] });
-    const get = await server.get(`/sharing/rest/content/users/ana/addItem?f=json&token=${ana}&title=x&type=y`);
+    const get = await server.get<ErrorEnvelope>(`/sharing/rest/content/users/ana/addItem?f=json&token=${ana}&title=x&type=y`);
     expect(get.error.code).toBe(405);
   });
 });
@@ -135,43 +136,43 @@ describe('update and delete', () => {
     const added = await addItem(ana, 'ana', { title: 'Before', type: 'CSV' }, { blob: new Blob(['old']), name: 'old.csv' });
     const updated = await postForm(sharing(`/content/users/ana/items/${added.id}/update`), { f: 'json', token: ana, title: 'After', tags: 'x', snippet: 's' }, { blob: new Blob(['new!']), name: 'new.csv' });
     expect(updated).toEqual({ success: true, id: added.id });
-    const item = await server.get(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`);
+    const item = await server.get<Item>(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`);
     expect(item).toMatchObject({ title: 'After', tags: ['x'], snippet: 's', name: 'new.csv', size: 4 });
     expect(item.modified).toBeGreaterThanOrEqual(item.created);
     expect(existsSync(path.join(server.dataDir, 'items', added.id, 'old.csv'))).toBe(false);
     expect(await (await fetch(sharing(`/content/items/${added.id}/data?token=${ana}`))).text()).toBe('new!');
 
-    const metadataOnly = await server.post(`/sharing/rest/content/users/ana/items/${added.id}/update`, { f: 'json', token: ana, description: 'd' });
+    const metadataOnly = await server.post<SuccessAnswer>(`/sharing/rest/content/users/ana/items/${added.id}/update`, { f: 'json', token: ana, description: 'd' });
     expect(metadataOnly.success).toBe(true);
-    expect((await server.get(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`)).name).toBe('new.csv');
+    expect((await server.get<Item>(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`)).name).toBe('new.csv');
   });
 
   it('deletes the item and its files', async () => {
     const added = await addItem(ana, 'ana', { title: 'Doomed', type: 'CSV' }, { blob: new Blob(['bye']), name: 'doomed.csv' });
     expect(existsSync(path.join(server.dataDir, 'items', added.id))).toBe(true);
-    const deleted = await server.post(`/sharing/rest/content/users/ana/items/${added.id}/delete`, { f: 'json', token: ana });
+    const deleted = await server.post<SuccessAnswer>(`/sharing/rest/content/users/ana/items/${added.id}/delete`, { f: 'json', token: ana });
     expect(deleted).toEqual({ success: true, itemId: added.id });
     expect(existsSync(path.join(server.dataDir, 'items', added.id))).toBe(false);
-    const gone = await server.get(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`);
+    const gone = await server.get<Item>(`/sharing/rest/content/items/${added.id}?f=json&token=${ana}`);
     expect(gone.error).toMatchObject({ code: 404, message: 'Item does not exist or is inaccessible.' });
   });
 
   it('lets only the owner or an administrator change an item', async () => {
     const added = await addItem(ana, 'ana', { title: 'Mine', type: 'CSV', access: 'public' });
-    const byBob = await server.post(`/sharing/rest/content/users/ana/items/${added.id}/update`, { f: 'json', token: bob, title: 'Hijacked' });
+    const byBob = await server.post<SuccessAnswer>(`/sharing/rest/content/users/ana/items/${added.id}/update`, { f: 'json', token: bob, title: 'Hijacked' });
     expect(byBob.error.code).toBe(403);
-    const viaBobsUrl = await server.post(`/sharing/rest/content/users/bob/items/${added.id}/delete`, { f: 'json', token: bob });
+    const viaBobsUrl = await server.post<SuccessAnswer>(`/sharing/rest/content/users/bob/items/${added.id}/delete`, { f: 'json', token: bob });
     expect(viaBobsUrl.error.code).toBe(403);
-    const byAdmin = await server.post(`/sharing/rest/content/users/ana/items/${added.id}/update`, { f: 'json', token: admin, title: 'Fixed' });
+    const byAdmin = await server.post<SuccessAnswer>(`/sharing/rest/content/users/ana/items/${added.id}/update`, { f: 'json', token: admin, title: 'Fixed' });
     expect(byAdmin.success).toBe(true);
-    const deleteGet = await server.get(`/sharing/rest/content/users/ana/items/${added.id}/delete?f=json&token=${ana}`);
+    const deleteGet = await server.get<ErrorEnvelope>(`/sharing/rest/content/users/ana/items/${added.id}/delete?f=json&token=${ana}`);
     expect(deleteGet.error.code).toBe(405);
   });
 
   it('deletes several items at once', async () => {
     const a = await addItem(ana, 'ana', { title: 'A', type: 'CSV' });
     const b = await addItem(ana, 'ana', { title: 'B', type: 'CSV' });
-    const result = await server.post('/sharing/rest/content/users/ana/deleteItems', { f: 'json', token: ana, items: `${a.id},${b.id},ffffffffffffffffffffffffffffffff` });
+    const result = await server.post<DeleteItemsAnswer>('/sharing/rest/content/users/ana/deleteItems', { f: 'json', token: ana, items: `${a.id},${b.id},ffffffffffffffffffffffffffffffff` });
     expect(result.results).toEqual([
       { itemId: a.id, success: true },
       { itemId: b.id, success: true },
@@ -184,33 +185,33 @@ describe('folders and user content', () => {
   it('creates folders, lists content by folder, moves and deletes', async () => {
     await server.addUser('cleo', 'user');
     const cleo = await server.token('cleo', 'cleo-pw');
-    const created = await server.post('/sharing/rest/content/users/cleo/createFolder', { f: 'json', token: cleo, title: 'Rasters' });
-    expect(created).toEqual({ success: true, folder: { username: 'cleo', id: expect.stringMatching(/^[0-9a-f]{32}$/), title: 'Rasters' } });
-    const folderId = created.folder.id;
-    const duplicate = await server.post('/sharing/rest/content/users/cleo/createFolder', { f: 'json', token: cleo, title: 'rasters' });
+    const created = await server.post<SuccessAnswer>('/sharing/rest/content/users/cleo/createFolder', { f: 'json', token: cleo, title: 'Rasters' });
+    expect(created).toEqual({ success: true, folder: { username: 'cleo', id: expect.stringMatching(/^[0-9a-f]{32}$/) as string, title: 'Rasters' } });
+    const folderId = created.folder!.id;
+    const duplicate = await server.post<SuccessAnswer>('/sharing/rest/content/users/cleo/createFolder', { f: 'json', token: cleo, title: 'rasters' });
     expect(duplicate.error.code).toBe(400);
 
     const inFolder = await addItem(cleo, 'cleo', { title: 'In folder', type: 'Image' }, undefined, folderId);
     expect(inFolder.folder).toBe(folderId);
     const atRoot = await addItem(cleo, 'cleo', { title: 'At root', type: 'Image' });
 
-    const root = await server.get(`/sharing/rest/content/users/cleo?f=json&token=${cleo}`);
+    const root = await server.get<UserContent>(`/sharing/rest/content/users/cleo?f=json&token=${cleo}`);
     expect(root).toMatchObject({ username: 'cleo', total: 1, start: 1, num: 10, nextStart: -1, currentFolder: null });
-    expect(root.items.map((i: any) => i.id)).toEqual([atRoot.id]);
-    expect(root.folders).toEqual([{ username: 'cleo', id: folderId, title: 'Rasters', created: expect.any(Number) }]);
+    expect(root.items.map((i) => i.id)).toEqual([atRoot.id]);
+    expect(root.folders).toEqual([{ username: 'cleo', id: folderId, title: 'Rasters', created: expect.any(Number) as number }]);
 
-    const folder = await server.get(`/sharing/rest/content/users/cleo/${folderId}?f=json&token=${cleo}`);
+    const folder = await server.get<UserContent>(`/sharing/rest/content/users/cleo/${folderId}?f=json&token=${cleo}`);
     expect(folder.currentFolder).toMatchObject({ id: folderId, title: 'Rasters' });
-    expect(folder.items.map((i: any) => i.id)).toEqual([inFolder.id]);
+    expect(folder.items.map((i) => i.id)).toEqual([inFolder.id]);
     expect(folder.items[0].ownerFolder).toBe(folderId);
 
-    const moved = await server.post(`/sharing/rest/content/users/cleo/items/${atRoot.id}/move`, { f: 'json', token: cleo, folder: folderId });
+    const moved = await server.post<SuccessAnswer>(`/sharing/rest/content/users/cleo/items/${atRoot.id}/move`, { f: 'json', token: cleo, folder: folderId });
     expect(moved).toEqual({ success: true, itemId: atRoot.id, owner: 'cleo', folder: folderId });
-    expect((await server.get(`/sharing/rest/content/users/cleo/${folderId}?f=json&token=${cleo}`)).total).toBe(2);
+    expect((await server.get<UserContent>(`/sharing/rest/content/users/cleo/${folderId}?f=json&token=${cleo}`)).total).toBe(2);
 
-    const deleted = await server.post(`/sharing/rest/content/users/cleo/${folderId}/delete`, { f: 'json', token: cleo });
+    const deleted = await server.post<SuccessAnswer>(`/sharing/rest/content/users/cleo/${folderId}/delete`, { f: 'json', token: cleo });
     expect(deleted).toEqual({ success: true, folder: { username: 'cleo', id: folderId, title: 'Rasters' } });
-    const after = await server.get(`/sharing/rest/content/users/cleo?f=json&token=${cleo}`);
+    const after = await server.get<UserContent>(`/sharing/rest/content/users/cleo?f=json&token=${cleo}`);
     expect(after).toMatchObject({ total: 0, folders: [] });
   });
 
@@ -218,19 +219,19 @@ describe('folders and user content', () => {
     await server.addUser('dora', 'user');
     const dora = await server.token('dora', 'dora-pw');
     for (let i = 0; i < 3; i++) await addItem(dora, 'dora', { title: `D${i}`, type: 'CSV' });
-    const first = await server.get(`/sharing/rest/content/users/dora?f=json&num=2&token=${dora}`);
+    const first = await server.get<UserContent>(`/sharing/rest/content/users/dora?f=json&num=2&token=${dora}`);
     expect(first).toMatchObject({ total: 3, start: 1, num: 2, nextStart: 3 });
-    const second = await server.get(`/sharing/rest/content/users/dora?f=json&num=2&start=3&token=${dora}`);
+    const second = await server.get<UserContent>(`/sharing/rest/content/users/dora?f=json&num=2&start=3&token=${dora}`);
     expect(second).toMatchObject({ total: 3, start: 3, nextStart: -1 });
     expect(second.items).toHaveLength(1);
   });
 
   it('shows content to the user and administrators only', async () => {
-    expect((await server.get('/sharing/rest/content/users/ana?f=json')).error.code).toBe(499);
-    expect((await server.get(`/sharing/rest/content/users/ana?f=json&token=${bob}`)).error.code).toBe(403);
-    expect((await server.get(`/sharing/rest/content/users/ana?f=json&token=${admin}`)).username).toBe('ana');
-    expect((await server.get(`/sharing/rest/content/users/nobody?f=json&token=${admin}`)).error.code).toBe(404);
-    expect((await server.get(`/sharing/rest/content/users/ana/ffffffffffffffffffffffffffffffff?f=json&token=${ana}`)).error.code).toBe(404);
+    expect((await server.get<ErrorEnvelope>('/sharing/rest/content/users/ana?f=json')).error.code).toBe(499);
+    expect((await server.get<UserContent>(`/sharing/rest/content/users/ana?f=json&token=${bob}`)).error.code).toBe(403);
+    expect((await server.get<UserContent>(`/sharing/rest/content/users/ana?f=json&token=${admin}`)).username).toBe('ana');
+    expect((await server.get<ErrorEnvelope>(`/sharing/rest/content/users/nobody?f=json&token=${admin}`)).error.code).toBe(404);
+    expect((await server.get<ErrorEnvelope>(`/sharing/rest/content/users/ana/ffffffffffffffffffffffffffffffff?f=json&token=${ana}`)).error.code).toBe(404);
   });
 });
 
@@ -242,7 +243,7 @@ describe('visibility', () => {
     privateId = (await addItem(ana, 'ana', { title: 'Vis private', type: 'CSV', text: 'p' })).id;
     publicId = (await addItem(ana, 'ana', { title: 'Vis public', type: 'CSV', text: 'q', access: 'public' })).id;
     orgId = (await addItem(ana, 'ana', { title: 'Vis org', type: 'CSV', text: 'o' })).id;
-    const shared = await server.post(`/sharing/rest/content/users/ana/items/${orgId}/share`, { f: 'json', token: ana, org: true, everyone: false });
+    const shared = await server.post<unknown>(`/sharing/rest/content/users/ana/items/${orgId}/share`, { f: 'json', token: ana, org: true, everyone: false });
     expect(shared).toEqual({ notSharedWith: [], itemId: orgId });
   });
 
@@ -256,18 +257,18 @@ describe('visibility', () => {
     ['other user, org', () => orgId, () => bob, 200],
   ])('%s', async (_label, id, token, expected) => {
     const query = token() ? `&token=${token()}` : '';
-    const item = await server.get(`/sharing/rest/content/items/${id()}?f=json${query}`);
-    const data = await server.get(`/sharing/rest/content/items/${id()}/data?f=json${query}`).catch(() => ({}));
+    const item = await server.get<Item>(`/sharing/rest/content/items/${id()}?f=json${query}`);
+    const data = await server.get<Partial<ErrorEnvelope>>(`/sharing/rest/content/items/${id()}/data?f=json${query}`).catch((): Partial<ErrorEnvelope> => ({}));
     if (expected === 200) {
       expect(item.id).toBe(id());
     } else {
       expect(item.error.code).toBe(expected);
-      expect((data as any).error.code).toBe(expected);
+      expect(data.error!.code).toBe(expected);
     }
   });
 
   it('says 404 for an id that is not an item id', async () => {
-    expect((await server.get('/sharing/rest/content/items/..%2F..%2Fetc?f=json')).error.code).toBe(404);
+    expect((await server.get<ErrorEnvelope>('/sharing/rest/content/items/..%2F..%2Fetc?f=json')).error.code).toBe(404);
   });
 });
 
@@ -282,10 +283,10 @@ describe('search', () => {
   });
 
   const search = async (q: string, extra = '', token = '') => {
-    const result = await server.get(`/sharing/rest/search?f=json&q=${encodeURIComponent(q)}${extra}${token ? `&token=${token}` : ''}`);
+    const result = await server.get<SearchAnswer>(`/sharing/rest/search?f=json&q=${encodeURIComponent(q)}${extra}${token ? `&token=${token}` : ''}`);
     return result;
   };
-  const titles = (result: any) => result.results.map((r: any) => r.title).sort();
+  const titles = (result: SearchAnswer) => result.results.map((r) => r.title).sort();
 
   it.each([
     ['owner:sam', ['Elevation', 'Rivers', 'Roads of Paris']],
@@ -308,7 +309,7 @@ describe('search', () => {
   it('finds by id', async () => {
     const all = await search('owner:sam');
     const id = all.results[0].id;
-    expect((await search(`id:${id}`)).results.map((r: any) => r.id)).toEqual([id]);
+    expect((await search(`id:${id}`)).results.map((r) => r.id)).toEqual([id]);
   });
 
   it('shows private items to their owner and administrators only', async () => {
@@ -319,10 +320,10 @@ describe('search', () => {
 
   it('pages and sorts', async () => {
     const first = await search('owner:sam', '&num=2&sortField=title&sortOrder=desc');
-    expect(first.results.map((r: any) => r.title)).toEqual(['Roads of Paris', 'Rivers']);
+    expect(first.results.map((r) => r.title)).toEqual(['Roads of Paris', 'Rivers']);
     expect(first).toMatchObject({ total: 3, start: 1, num: 2, nextStart: 3 });
     const second = await search('owner:sam', '&num=2&start=3&sortField=title&sortOrder=desc');
-    expect(second.results.map((r: any) => r.title)).toEqual(['Elevation']);
+    expect(second.results.map((r) => r.title)).toEqual(['Elevation']);
     expect(second.nextStart).toBe(-1);
   });
 });
@@ -331,7 +332,7 @@ describe('HTML pages', () => {
   it('links user content to items, data, folders and the next page', async () => {
     await server.addUser('hana', 'user');
     const hana = await server.token('hana', 'hana-pw');
-    await server.post('/sharing/rest/content/users/hana/createFolder', { f: 'json', token: hana, title: 'Html folder' });
+    await server.post<SuccessAnswer>('/sharing/rest/content/users/hana/createFolder', { f: 'json', token: hana, title: 'Html folder' });
     const added = await addItem(hana, 'hana', { title: 'Html <item>', type: 'CSV' }, { blob: new Blob(['1']), name: 'h.csv' });
     await addItem(hana, 'hana', { title: 'Second', type: 'CSV' });
     const html = await (await fetch(sharing(`/content/users/hana?f=html&num=1&token=${hana}`))).text();
@@ -358,7 +359,7 @@ describe('item service for tasks', () => {
   it('resolves items and folders to files, text and URLs with the caller’s rights', async () => {
     await server.addUser('tess', 'user');
     const tess = await server.token('tess', 'tess-pw');
-    const folder = (await server.post('/sharing/rest/content/users/tess/createFolder', { f: 'json', token: tess, title: 'Inputs' })).folder;
+    const folder = (await server.post<SuccessAnswer>('/sharing/rest/content/users/tess/createFolder', { f: 'json', token: tess, title: 'Inputs' })).folder!;
     const file = await addItem(tess, 'tess', { title: 'Scene', type: 'Image' }, { blob: new Blob(['pixels']), name: 'scene.tif' }, folder.id);
     const text = await addItem(tess, 'tess', { title: 'Notes', type: 'Text', text: 'hello' }, undefined, folder.id);
     const service = await addItem(tess, 'tess', { title: 'Svc', type: 'Image Service', url: 'https://x/ImageServer', access: 'public' });
@@ -378,30 +379,30 @@ describe('item service for tasks', () => {
 
 describe('portal and users', () => {
   it('answers the sharing root, info and portals/self', async () => {
-    expect(await server.get('/sharing/rest?f=json')).toEqual({ currentVersion: '2024.1' });
-    expect(await server.get('/sharing/rest/info?f=json')).toEqual({
+    expect(await server.get<unknown>('/sharing/rest?f=json')).toEqual({ currentVersion: '2024.1' });
+    expect(await server.get<unknown>('/sharing/rest/info?f=json')).toEqual({
       owningSystemUrl: server.url,
       authInfo: { tokenServicesUrl: `${server.url}/sharing/rest/generateToken`, isTokenBasedSecurity: true },
     });
-    const anonymous = await server.get('/sharing/rest/portals/self?f=json');
-    expect(anonymous).toMatchObject({ id: '0123456789ABCDEF', isPortal: true, supportsOAuth: false, helperServices: { rasterAnalytics: { url: expect.stringMatching(/\/rest\/services\/System\/RasterAnalysisTools\/GPServer$/) } }, currentVersion: '2024.1' });
+    const anonymous = await server.get<PortalSelf>('/sharing/rest/portals/self?f=json');
+    expect(anonymous).toMatchObject({ id: '0123456789ABCDEF', isPortal: true, supportsOAuth: false, helperServices: { rasterAnalytics: { url: expect.stringMatching(/\/rest\/services\/System\/RasterAnalysisTools\/GPServer$/) as string } }, currentVersion: '2024.1' });
     expect(anonymous.user).toBeUndefined();
-    const signedIn = await server.get(`/sharing/rest/portals/self?f=json&token=${ana}`);
+    const signedIn = await server.get<PortalSelf>(`/sharing/rest/portals/self?f=json&token=${ana}`);
     expect(signedIn.user).toMatchObject({ username: 'ana', role: 'org_publisher' });
-    expect((await server.get('/sharing/rest/portals/nope?f=json')).error.code).toBe(404);
+    expect((await server.get<ErrorEnvelope>('/sharing/rest/portals/nope?f=json')).error.code).toBe(404);
   });
 
   it('shows a user’s role and privileges to themself and administrators only', async () => {
-    const own = await server.get(`/sharing/rest/community/users/ana?f=json&token=${ana}`);
+    const own = await server.get<UserJson>(`/sharing/rest/community/users/ana?f=json&token=${ana}`);
     expect(own).toMatchObject({ username: 'ana', role: 'org_publisher', orgId: '0123456789ABCDEF' });
     expect(own.privileges).toContain('portal:publisher:publishImagery');
-    const other = await server.get(`/sharing/rest/community/users/ana?f=json&token=${bob}`);
+    const other = await server.get<UserJson>(`/sharing/rest/community/users/ana?f=json&token=${bob}`);
     expect(other.username).toBe('ana');
     expect(other.privileges).toBeUndefined();
     expect(other.email).toBeUndefined();
-    expect((await server.get(`/sharing/rest/community/self?f=json&token=${admin}`)).role).toBe('org_admin');
-    expect((await server.get(`/sharing/rest/community/self?f=json&token=${bob}`)).role).toBe('org_user');
-    expect((await server.get('/sharing/rest/community/users/ana?f=json')).error.code).toBe(499);
-    expect((await server.get(`/sharing/rest/community/users/nobody?f=json&token=${bob}`)).error.code).toBe(404);
+    expect((await server.get<UserJson>(`/sharing/rest/community/self?f=json&token=${admin}`)).role).toBe('org_admin');
+    expect((await server.get<UserJson>(`/sharing/rest/community/self?f=json&token=${bob}`)).role).toBe('org_user');
+    expect((await server.get<UserJson>('/sharing/rest/community/users/ana?f=json')).error.code).toBe(499);
+    expect((await server.get<UserJson>(`/sharing/rest/community/users/nobody?f=json&token=${bob}`)).error.code).toBe(404);
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
+import type { FeatureSet, ImageServiceJson, LayerJson, ServiceJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService } from './features-helpers.js';
 import { decodeImage } from './image-render-collection.js';
@@ -69,7 +70,7 @@ afterAll(async () => {
 /** QGIS sends its token in a header (auth configuration), never in the URL. */
 const headers = () => ({ 'X-Esri-Authorization': `Bearer ${token}` });
 const get = (pathAndQuery: string) => fetch(`${server.url}${pathAndQuery}`, { headers: headers() });
-const json = async (pathAndQuery: string) => (await get(pathAndQuery)).json();
+const json = async <T>(pathAndQuery: string) => (await (await get(pathAndQuery)).json()) as T;
 
 for (const source of [WGS84, UTM]) {
   describe(`QGIS image service requests on a collection in EPSG:${source.epsg}`, () => {
@@ -79,7 +80,7 @@ for (const source of [WGS84, UTM]) {
     const points = [[half / 2, half / 2], [half * 1.5, half / 2], [half / 2, half * 1.5], [half * 1.5, half * 1.5]].map(([c, r]) => sample(source, Math.floor(c!), Math.floor(r!)));
 
     it('advertises a tiling scheme in the service SR and draws from its tiles: each colour where the source has it', async () => {
-      const info = await json(`${service}?f=json`);
+      const info = await json<ImageServiceJson>(`${service}?f=json`);
       expect(info.spatialReference.wkid).toBe(source.epsg);
       expect(info.singleFusedMapCache).toBe(true);
       expect(info.tileInfo.spatialReference.wkid).toBe(info.spatialReference.wkid);
@@ -87,8 +88,8 @@ for (const source of [WGS84, UTM]) {
         // ArcGIS's cache origin for UTM and Transverse Mercator references; ArcGIS Online's scales in metres.
         expect(info.tileInfo.origin).toEqual({ x: -5120900, y: 9998100 });
         expect(info.tileInfo.lods[0]).toEqual({ level: 0, resolution: 156543.03392800014, scale: 591657527.591555 });
-        expect(info.tileInfo.lods.at(-1).resolution).toBeLessThanOrEqual(source.pixel);
-        expect(info.tileInfo.lods.at(-2).resolution).toBeGreaterThan(source.pixel);
+        expect(info.tileInfo.lods.at(-1)!.resolution).toBeLessThanOrEqual(source.pixel);
+        expect(info.tileInfo.lods.at(-2)!.resolution).toBeGreaterThan(source.pixel);
       }
       // QGIS: tile indexes from tileInfo's origin and LOD resolutions, in the layer's CRS units.
       const { origin, lods, rows } = info.tileInfo;
@@ -109,7 +110,7 @@ for (const source of [WGS84, UTM]) {
         }
       }
       // A tile where there is no data is a real 404: QGIS stops asking and draws nothing there.
-      const last = lods.at(-1);
+      const last = lods.at(-1)!;
       const empty = await get(`${service}/tile/${last.level}/0/0`);
       expect(empty.status).toBe(404);
     });
@@ -134,17 +135,17 @@ describe('QGIS feature layer requests', () => {
   const layer = '/rest/services/Hosted/qgisgrid/FeatureServer/0';
 
   it('reads ids, then blocks of 100 objectIds, then ids in an envelope without inSR', async () => {
-    const serviceInfo = await json('/rest/services/Hosted/qgisgrid/FeatureServer?f=json');
+    const serviceInfo = await json<ServiceJson>('/rest/services/Hosted/qgisgrid/FeatureServer?f=json');
     expect(serviceInfo.layers[0].id).toBe(0);
-    const layerInfo = await json(`${layer}?f=json`);
+    const layerInfo = await json<LayerJson>(`${layer}?f=json`);
     expect(layerInfo.objectIdField).toBe('OBJECTID');
-    const ids = await json(`${layer}/query?where=1%3D1&returnIdsOnly=true&f=json`);
+    const ids = await json<FeatureSet>(`${layer}/query?where=1%3D1&returnIdsOnly=true&f=json`);
     expect(ids.objectIds).toHaveLength(100);
     const block = ids.objectIds.slice(0, 100).join(',');
-    const features = await json(`${layer}/query?objectIds=${block}&returnGeometry=true&outFields=*&returnM=false&returnZ=false&outSR=4326&f=json`);
+    const features = await json<FeatureSet>(`${layer}/query?objectIds=${block}&returnGeometry=true&outFields=*&returnM=false&returnZ=false&outSR=4326&f=json`);
     expect(features.features).toHaveLength(100);
-    expect(features.features[0].geometry).toEqual({ x: expect.any(Number), y: expect.any(Number) });
-    const inBox = await json(`${layer}/query?where=1%3D1&returnIdsOnly=true&geometry=2.5,2.5,4.5,3.5&geometryType=esriGeometryEnvelope&spatialRel=esriSpatialRelEnvelopeIntersects&f=json`);
+    expect(features.features[0].geometry).toEqual({ x: expect.any(Number) as number, y: expect.any(Number) as number });
+    const inBox = await json<FeatureSet>(`${layer}/query?where=1%3D1&returnIdsOnly=true&geometry=2.5,2.5,4.5,3.5&geometryType=esriGeometryEnvelope&spatialRel=esriSpatialRelEnvelopeIntersects&f=json`);
     expect(inBox.objectIds.sort((a: number, b: number) => a - b)).toEqual([34, 35]);
   });
 });

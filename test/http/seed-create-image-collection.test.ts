@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { makeGeoTiffs } from '../fixtures/raster/make-geotiffs.js';
+import { readJson, type AddItemAnswer, type CreatedService, type ErrorEnvelope, type ImageServiceJson, type Item, type JobParameter, type OutputValue } from '../helpers/answers.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { RASTER_ANALYSIS, runJob, waitForJob } from './imagery-http.js';
 import { startShareServer } from './seed-image-collection-helpers.js';
@@ -30,9 +31,9 @@ describe('seed conformance: CreateImageCollection', () => {
     const form = new FormData();
     for (const [k, v] of Object.entries({ f: 'json', token, type: 'Image', title: path.basename(file), ...extra })) form.set(k, v);
     form.set('file', new Blob([readFileSync(file)]), path.basename(file));
-    const response = await (await fetch(`${server.url}/sharing/rest/content/users/admin/addItem`, { method: 'POST', body: form })).json();
+    const response = await readJson<AddItemAnswer>(await fetch(`${server.url}/sharing/rest/content/users/admin/addItem`, { method: 'POST', body: form }));
     if (!response.success) throw new Error(JSON.stringify(response));
-    return response.id as string;
+    return response.id;
   }
 
   let stop: () => Promise<void>;
@@ -42,17 +43,17 @@ describe('seed conformance: CreateImageCollection', () => {
   afterAll(async () => stop?.());
 
   it('the ArcGIS API for Python flow: isServiceNameAvailable, createService(imageService), then the job fills that service', async () => {
-    const available = await server.get(`/sharing/rest/portals/self/isServiceNameAvailable?name=pyout&serviceType=Image%20Service&f=json&token=${token}`);
+    const available = await server.get<unknown>(`/sharing/rest/portals/self/isServiceNameAvailable?name=pyout&serviceType=Image%20Service&f=json&token=${token}`);
     expect(available).toEqual({ available: true });
-    const created = await server.post('/sharing/rest/content/users/admin/createService', {
+    const created = await server.post<CreatedService>('/sharing/rest/content/users/admin/createService', {
       f: 'json',
       token,
       outputType: 'imageService',
       createParameters: JSON.stringify({ name: 'pyout', description: '', capabilities: 'Image, Metadata', properties: { path: '@', description: '', copyright: '' } }),
     });
     expect(created).toMatchObject({ success: true, type: 'Image Service', name: 'pyout', serviceurl: `${server.url}/rest/services/Hosted/pyout/ImageServer` });
-    expect(await server.get(`/sharing/rest/portals/self/isServiceNameAvailable?name=pyout&serviceType=Image%20Service&f=json&token=${token}`)).toEqual({ available: false });
-    const item = await server.get(`/sharing/rest/content/items/${created.itemId}?f=json&token=${token}`);
+    expect(await server.get<unknown>(`/sharing/rest/portals/self/isServiceNameAvailable?name=pyout&serviceType=Image%20Service&f=json&token=${token}`)).toEqual({ available: false });
+    const item = await server.get<Item>(`/sharing/rest/content/items/${created.itemId}?f=json&token=${token}`);
     expect(item).toMatchObject({ type: 'Image Service', url: created.serviceurl, owner: 'admin' });
 
     const job = await runJob(
@@ -68,11 +69,11 @@ describe('seed conformance: CreateImageCollection', () => {
     );
     expect(job.jobStatus, messages(job)).toBe('esriJobSucceeded');
     expect(job.results.result).toEqual({ paramName: 'result', dataType: 'GPString', value: { itemId: created.itemId, url: created.serviceurl } });
-    const info = await server.get(`/rest/services/Hosted/pyout/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/pyout/ImageServer?f=json&token=${token}`);
     expect(info).toMatchObject({ name: 'pyout', bandCount: 3, spatialReference: { wkid: 32611 } });
     expect(await rows('pyout')).toHaveLength(1);
     // A second createService with the same name is refused.
-    const again = await server.post('/sharing/rest/content/users/admin/createService', { f: 'json', token, outputType: 'imageService', createParameters: JSON.stringify({ name: 'pyout' }) });
+    const again = await server.post<ErrorEnvelope>('/sharing/rest/content/users/admin/createService', { f: 'json', token, outputType: 'imageService', createParameters: JSON.stringify({ name: 'pyout' }) });
     expect(again.error).toBeDefined();
   });
 
@@ -106,10 +107,10 @@ describe('seed conformance: CreateImageCollection', () => {
     for (const suffix of ['', '/results', '/results/result']) {
       const html = await fetch(`${server.url}${task}/jobs/${jobId}${suffix}?token=${token}`);
       expect(html.headers.get('content-type'), suffix).toMatch(/text\/html/);
-      const json = await server.get(`${task}/jobs/${jobId}${suffix}?f=json&token=${token}`);
+      const json = await server.get<Partial<ErrorEnvelope>>(`${task}/jobs/${jobId}${suffix}?f=json&token=${token}`);
       expect(json.error, suffix).toBeUndefined();
     }
-    const done = await server.get(`${task}/jobs/${jobId}/results/result?f=json&token=${token}`);
+    const done = await server.get<JobParameter<OutputValue>>(`${task}/jobs/${jobId}/results/result?f=json&token=${token}`);
     expect(done.value.url).toBe(`${server.url}/rest/services/Hosted/htmlcol/ImageServer`);
   });
 
@@ -119,7 +120,7 @@ describe('seed conformance: CreateImageCollection', () => {
     const a = await uploadItem(tiffs.utmRgb.path);
     const b = await uploadItem(tiffs.wgs84Dem.path);
     const publicItem = await uploadItem(tiffs.mercatorFloat.path, { access: 'public' });
-    await server.post(`/sharing/rest/content/users/admin/items/${publicItem}/share`, { f: 'json', token, everyone: 'true' });
+    await server.post<unknown>(`/sharing/rest/content/users/admin/items/${publicItem}/share`, { f: 'json', token, everyone: 'true' });
     rmSync(dir, { recursive: true, force: true });
     const fileUrl = `${server.url}/sharing/rest/content/items/${publicItem}/data`;
     const forms: Array<[string, Record<string, unknown>, number, boolean]> = [
@@ -179,7 +180,7 @@ describe('seed conformance: CreateImageCollection', () => {
     const folder = path.join(share, 'oc_uri');
     for (const row of made) expect(row.path.startsWith(`${folder}${path.sep}`), row.path).toBe(true);
     expect(existsSync(path.join(server.dataDir, 'rasters', 'oc_uri'))).toBe(false);
-    const info = await server.get(`/rest/services/Hosted/oc_uri/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/oc_uri/ImageServer?f=json&token=${token}`);
     expect(info.bandCount).toBe(3);
 
     const removed = await runJob(server, 'DeleteImage', { imageCollection: { uri: 'oc_uri' }, where: "Name = 'utm-rgb'" }, token);
@@ -213,10 +214,10 @@ describe('seed conformance: CreateImageCollection', () => {
     const base = { inputRasters: '{"uri":"/share/utm-rgb.tif"}', imageCollection: 'refused', rasterType: 'Raster Dataset', f: 'json', token };
     for (const missing of ['inputRasters', 'imageCollection', 'rasterType']) {
       const { [missing]: _dropped, ...params } = base as Record<string, string>;
-      const answer = await server.post(`${task}/submitJob`, params);
+      const answer = await server.post<Partial<ErrorEnvelope>>(`${task}/submitJob`, params);
       expect(answer.error?.code, missing).toBe(400);
     }
-    expect((await server.post(`${task}/submitJob`, { ...base, inputRasters: '{"uri": ' })).error?.code).toBe(400);
+    expect((await server.post<Partial<ErrorEnvelope>>(`${task}/submitJob`, { ...base, inputRasters: '{"uri": ' })).error?.code).toBe(400);
     const duplicate = await runJob(server, 'CreateImageCollection', { inputRasters: { uri: '/share/utm-rgb.tif' }, imageCollection: 'itemids', rasterType: 'Raster Dataset' }, token);
     expect(duplicate.jobStatus).toBe('esriJobFailed');
     expect(messages(duplicate)).toMatch(/already exists/);

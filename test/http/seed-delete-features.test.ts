@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EditsAnswer, ErrorEnvelope, LayerJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService, gridId, query } from './features-helpers.js';
 
@@ -14,7 +15,7 @@ describe('seed conformance: deleteFeatures', () => {
   let n = 0;
 
   const fresh = async () => `${await createGridService(server, token, `del${++n}`)}/0`;
-  const del = (layer: string, params: Record<string, string | number | boolean>) => server.post(`${layer}/deleteFeatures`, { f: 'json', token, ...params });
+  const del = (layer: string, params: Record<string, string | number | boolean>) => server.post<EditsAnswer>(`${layer}/deleteFeatures`, { f: 'json', token, ...params });
   const count = async (layer: string, where = '1=1') => (await query(server, `${layer}/query`, { f: 'json', token, where, returnCountOnly: true })).count as number;
   const remainingIds = async (layer: string) =>
     ((await query(server, `${layer}/query`, { f: 'json', token, where: '1=1', returnIdsOnly: true })).objectIds as number[]).sort((a, b) => a - b);
@@ -45,11 +46,11 @@ describe('seed conformance: deleteFeatures', () => {
     const layer = await fresh();
     const result = await del(layer, { objectIds: '3, 4', rollbackOnFailure: false });
     expect(result.deleteResults).toEqual([
-      { objectId: 3, globalId: expect.stringMatching(/^\{[0-9A-F-]{36}\}$/), success: true },
-      { objectId: 4, globalId: expect.stringMatching(/^\{[0-9A-F-]{36}\}$/), success: true },
+      { objectId: 3, globalId: expect.stringMatching(/^\{[0-9A-F-]{36}\}$/) as string, success: true },
+      { objectId: 4, globalId: expect.stringMatching(/^\{[0-9A-F-]{36}\}$/) as string, success: true },
     ]);
     const missing = await del(layer, { objectIds: '5,9999', rollbackOnFailure: false });
-    expect(missing.deleteResults[1]).toEqual({ objectId: 9999, success: false, error: { code: 1011, description: expect.any(String) } });
+    expect(missing.deleteResults[1]).toEqual({ objectId: 9999, success: false, error: { code: 1011, description: expect.any(String) as string } });
     expect(await count(layer)).toBe(97);
   });
 
@@ -140,7 +141,7 @@ describe('seed conformance: deleteFeatures', () => {
 
   it('gdbVersion applies only to versioned layers: ignored here (isDataVersioned is false)', async () => {
     const layer = await fresh();
-    const info = await server.get(`${layer}?f=json&token=${token}`);
+    const info = await server.get<LayerJson>(`${layer}?f=json&token=${token}`);
     expect(info.isDataVersioned).toBe(false);
     expect((await del(layer, { where: 'POP < 5', gdbVersion: 'SDE.DEFAULT' })).error).toBeUndefined();
     expect(await count(layer)).toBe(95);
@@ -168,7 +169,7 @@ describe('seed conformance: deleteFeatures', () => {
 
   it('is POST only: a GET with f=json is refused and deletes nothing', async () => {
     const layer = await fresh();
-    const result = await server.get(`${layer}/deleteFeatures?f=json&token=${token}&where=1%3D1`);
+    const result = await server.get<ErrorEnvelope>(`${layer}/deleteFeatures?f=json&token=${token}&where=1%3D1`);
     expect(result.error).toBeDefined();
     expect(await count(layer)).toBe(100);
   });

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorEnvelope } from '../helpers/answers.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { RASTER_ANALYSIS, runJob, waitForJob } from './imagery-http.js';
 import { collectionState, makeCollection, messagesOf, startShareServer } from './seed-image-collection-helpers.js';
@@ -33,8 +34,8 @@ describe('seed conformance: DeleteImageCollection', () => {
       expect(job.jobStatus, `${form}: ${messagesOf(job)}`).toBe('esriJobSucceeded');
       expect(job.results.result).toEqual({ paramName: 'result', dataType: 'GPBoolean', value: true });
       expect(await collectionState(server, name), form).toEqual(gone);
-      expect((await server.get(`/sharing/rest/content/items/${made.itemId}?f=json&token=${token}`)).error).toBeDefined();
-      expect((await server.get(`/rest/services/Hosted/${name}/ImageServer?f=json&token=${token}`)).error).toBeDefined();
+      expect((await server.get<Partial<ErrorEnvelope>>(`/sharing/rest/content/items/${made.itemId}?f=json&token=${token}`)).error).toBeDefined();
+      expect((await server.get<Partial<ErrorEnvelope>>(`/rest/services/Hosted/${name}/ImageServer?f=json&token=${token}`)).error).toBeDefined();
     }
     expect(readdirSync(share).sort()).toEqual(['mercator-float.tif', 'utm-rgb.tif', 'wgs84-dem.tif']);
   });
@@ -68,7 +69,7 @@ describe('seed conformance: DeleteImageCollection', () => {
       expect(job.jobStatus, JSON.stringify(imageCollection)).toBe('esriJobFailed');
       expect(await collectionState(server, name)).toEqual(before);
     }
-    const missing = await server.post(`${RASTER_ANALYSIS}/DeleteImageCollection/submitJob`, { f: 'json', token });
+    const missing = await server.post<Partial<ErrorEnvelope>>(`${RASTER_ANALYSIS}/DeleteImageCollection/submitJob`, { f: 'json', token });
     expect(missing.error?.code).toBe(400);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorEnvelope, ImageServiceJson } from '../helpers/answers.js';
 import type { TestServer } from '../helpers/test-server.js';
 import { RASTER_ANALYSIS, runJob, waitForJob } from './imagery-http.js';
 import { collectionState, makeCollection, messagesOf, startShareServer } from './seed-image-collection-helpers.js';
@@ -56,7 +57,7 @@ describe('seed conformance: DeleteImage', () => {
     expect(job.jobStatus, messagesOf(job)).toBe('esriJobSucceeded');
     expect(await collectionState(server, name)).toEqual({ rows: [], files: [], service: true, item: true });
     expect(sources()).toEqual(['mercator-float.tif', 'utm-rgb.tif', 'wgs84-dem.tif']);
-    const info = await server.get(`/rest/services/Hosted/${name}/ImageServer?f=json&token=${token}`);
+    const info = await server.get<ImageServiceJson>(`/rest/services/Hosted/${name}/ImageServer?f=json&token=${token}`);
     expect(info.name).toBe(name);
   });
 
@@ -78,16 +79,16 @@ describe('seed conformance: DeleteImage', () => {
     const jobId = /(j[0-9a-f]{32})/.exec(await html.text())![1]!;
     expect((await waitForJob(server, 'DeleteImage', jobId, token)).jobStatus).toBe('esriJobSucceeded');
     body.set('f', 'json');
-    expect(await (await fetch(`${server.url}${RASTER_ANALYSIS}/DeleteImage/submitJob`, { method: 'POST', body })).json()).toEqual({ jobId: expect.stringMatching(/^j/), jobStatus: 'esriJobSubmitted' });
+    expect(await (await fetch(`${server.url}${RASTER_ANALYSIS}/DeleteImage/submitJob`, { method: 'POST', body })).json()).toEqual({ jobId: expect.stringMatching(/^j/) as string, jobStatus: 'esriJobSubmitted' });
   });
 
   it('bad input changes nothing: missing where, unknown field, injection, a missing collection, malformed JSON', async () => {
     const name = `di${++n}`;
     const made = await makeCollection(server, token, name);
     const before = await collectionState(server, name);
-    const missing = await server.post(`${RASTER_ANALYSIS}/DeleteImage/submitJob`, { f: 'json', token, imageCollection: JSON.stringify({ url: made.url }) });
+    const missing = await server.post<Partial<ErrorEnvelope>>(`${RASTER_ANALYSIS}/DeleteImage/submitJob`, { f: 'json', token, imageCollection: JSON.stringify({ url: made.url }) });
     expect(missing.error?.code).toBe(400);
-    const malformed = await server.post(`${RASTER_ANALYSIS}/DeleteImage/submitJob`, { f: 'json', token, imageCollection: '{"url": ', where: '1=1' });
+    const malformed = await server.post<Partial<ErrorEnvelope>>(`${RASTER_ANALYSIS}/DeleteImage/submitJob`, { f: 'json', token, imageCollection: '{"url": ', where: '1=1' });
     expect(malformed.error?.code).toBe(400);
     for (const where of ['NOPE = 1', "Name = 'x'; DELETE FROM catalog --", "Name = '' OR 1=1 --", 'OBJECTID IN (SELECT 1)', '(((']) {
       const job = await runJob(server, 'DeleteImage', { imageCollection: { url: made.url }, where }, token);
