@@ -21,6 +21,7 @@ import { imageRenderRoutes } from './imagery/render-routes.js';
 import { imageryRoutes } from './imagery/routes.js';
 import { gpRoutes } from './jobs/routes.js';
 import { portalRoutes } from './portal/routes.js';
+import { inFlight } from './in-flight.js';
 
 /** A capability's routes; registered by `buildApp` as a Fastify plugin of its own. */
 export type RoutePlugin = (app: FastifyInstance, context: AppContext) => Promise<void>;
@@ -79,8 +80,10 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
   app.decorateRequest('arcgis', null as never);
   app.addHook('onRequest', async (request, reply) => {
     const aborted = new AbortController();
+    inFlight.enter();
     // The response closed before it was all written: the client went away, so stop its work.
     reply.raw.once('close', () => {
+      inFlight.leave();
       if (!reply.raw.writableFinished) aborted.abort(new DOMException('The client closed the connection', 'AbortError'));
     });
     request.arcgis = emptyRequestState(aborted.signal, context.stores.catalogReader());
