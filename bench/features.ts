@@ -50,12 +50,18 @@ type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { av
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const { values: args } = parseArgs({
-  options: { points: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' }, keep: { type: 'string' } },
+  options: {
+    points: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '10' },
+    keep: { type: 'string' },
+    scaling: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '2' },
+  },
 });
 const N = Number(args.points);
 const SECONDS = Number(args.seconds);
-async function startServerProcess(dataDir: string, cacheMB: number) {
-  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB) });
+async function startServerProcess(dataDir: string, cacheMB: number, env: Record<string, string> = {}) {
+  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB), ...env });
 }
 
 /** Creates the service through the API and bulk-loads N points through the FeatureStore. */
@@ -122,13 +128,13 @@ interface Load {
   cpuMs: number;
 }
 
-/** 8 connections for SECONDS over the given request paths (cycled), with the server's CPU use. */
-async function measureLoad(base: string, pid: number, pathOf: (i: number) => string): Promise<Load> {
+/** `connections` (8 unless told) for SECONDS over the given request paths (cycled), with the server's CPU use. */
+async function measureLoad(base: string, pid: number, pathOf: (i: number) => string, connections = 8): Promise<Load> {
   let next = 0;
   const cpuBefore = await processCpuMs(pid);
   const load = await autocannon({
     url: base,
-    connections: 8,
+    connections,
     duration: SECONDS,
     requests: [{ setupRequest: (request: { path: string }) => ({ ...request, path: pathOf(next++) }) }],
   });
@@ -266,6 +272,51 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
   return rows;
 }
 
+/**
+ * `--scaling`: the page and the envelope filter (answer cache off, every request distinct) at 1
+ * and at 4 connections, with pages and counts kept on the event loop (TESSERA_READ_SPILL=false)
+ * and spilled to a free reader thread when other requests are in flight (the default), the two
+ * servers taking turns `--rounds` times in one run; beside them the sequential ratio over the SQL.
+ */
+async function measureScaling(db: SqliteDatabase): Promise<void> {
+  const cases = readCases().filter((c) => c.name.startsWith('(a)') || c.name.startsWith('(c)'));
+  const rows: Array<Record<string, number | string>> = [];
+  for (let turn = 0; turn < Number(args.rounds); turn++) {
+    for (const spill of ['false', 'true']) {
+      await withServer(
+        0,
+        async (url, pid, token) => {
+          for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
+          for (const c of cases) {
+            const sequential = await measureSequential(url, token, c, sqliteRunner(db), 100, 7 + turn);
+            const paths = pathsOf(url, token, c, 11 + turn, 60_000);
+            const one = await measureLoad(url, pid, (i) => paths[i % paths.length]!, 1);
+            const four = await measureLoad(url, pid, (i) => paths[(i + 30_000) % paths.length]!, 4);
+            rows.push({
+              round: turn,
+              spill,
+              operation: c.name,
+              'SQL p50 ms': round(sequential.sql.p50),
+              'REST p50 ms': round(sequential.rest.p50),
+              'ratio (p50)': round(sequential.rest.p50 / sequential.sql.p50),
+              'server ratio': round(sequential.server.p50 / sequential.sql.p50),
+              'req/s c=1': one.rate,
+              'req/s c=4': four.rate,
+              'c=4 ÷ c=1': round(four.rate / one.rate),
+              'CPU ms/req c=1': one.cpuMs,
+              'CPU ms/req c=4': four.cpuMs,
+              errors: one.errors + four.errors,
+            });
+          }
+        },
+        { TESSERA_READ_SPILL: spill },
+      );
+    }
+  }
+  console.log('Scaling, answer cache off (spill: pages and counts to a free reader thread when requests overlap):');
+  console.table(rows);
+}
+
 const dataDir = args.keep ? path.resolve(args.keep) : await mkdtemp(path.join(tmpdir(), 'tessera-bench-features-'));
 const pristine = path.join(dataDir, 'pristine.sqlite');
 if (args.keep && existsSync(pristine)) {
@@ -274,8 +325,8 @@ if (args.keep && existsSync(pristine)) {
   await copyFile(pristine, path.join(dataDir, 'features', layerFile!));
 }
 /** Runs `work` against a server over the data directory, with the answer cache of the given size. */
-async function withServer<T>(cacheMB: number, work: (url: string, pid: number, token: string) => Promise<T>): Promise<T> {
-  const { child, url } = await startServerProcess(dataDir, cacheMB);
+async function withServer<T>(cacheMB: number, work: (url: string, pid: number, token: string) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+  const { child, url } = await startServerProcess(dataDir, cacheMB, env);
   try {
     const token = (await post<TokenAnswer>(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
     return await work(url, child.pid!, token);
@@ -296,6 +347,11 @@ try {
     copy.close();
   }
   const db = openDatabase(file, { spatialite: true });
+  if (args.scaling) {
+    await measureScaling(db);
+    db.close();
+    process.exit(0);
+  }
   const reads = await withServer(0, async (url, pid, token) => {
     // Warm both paths (page cache, statement caches) with other draws than the measured ones.
     for (const c of readCases()) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);

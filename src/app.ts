@@ -21,6 +21,7 @@ import { imageRenderRoutes } from './imagery/render-routes.js';
 import { imageryRoutes } from './imagery/routes.js';
 import { gpRoutes } from './jobs/routes.js';
 import { portalRoutes } from './portal/routes.js';
+import { inFlight } from './in-flight.js';
 
 /** A capability's routes; registered by `buildApp` as a Fastify plugin of its own. */
 export type RoutePlugin = (app: FastifyInstance, context: AppContext) => Promise<void>;
@@ -79,6 +80,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
   app.decorateRequest('arcgis', null as never);
   app.addHook('onRequest', async (request, reply) => {
     const aborted = new AbortController();
+    countInFlight(reply);
     // The response closed before it was all written: the client went away, so stop its work.
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) aborted.abort(new DOMException('The client closed the connection', 'AbortError'));
@@ -91,6 +93,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
   // Time spent in the server (standard Server-Timing, shown by browsers' developer tools; the
   // benches read it to tell server time from the client's).
   app.addHook('onSend', (_request, reply, payload, done) => {
+    leaveInFlight(reply);
     reply.header('server-timing', `app;dur=${reply.elapsedTime.toFixed(2)}`);
     done(null, payload);
   });
@@ -120,4 +123,20 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     );
   }
   return app;
+}
+
+const counted = new WeakSet<object>();
+
+/**
+ * Counts the request in flight (src/in-flight.ts) until its answer is being sent: a client whose
+ * answer is written may ask again before the socket's write completes, and it is no other client.
+ */
+function countInFlight(reply: { raw: object & { once(event: 'close', listener: () => void): unknown } }): void {
+  inFlight.enter();
+  counted.add(reply.raw);
+  reply.raw.once('close', () => leaveInFlight(reply));
+}
+
+function leaveInFlight(reply: { raw: object }): void {
+  if (counted.delete(reply.raw)) inFlight.leave();
 }

@@ -65,6 +65,7 @@ const SCHEMA: Record<string, Rule> = {
   },
   'features.queryCacheMB': atLeast(0, 'TESSERA_QUERY_CACHE_MB'),
   'features.readThreads': integer(0, 64, 'TESSERA_READ_THREADS'),
+  'features.spillReads': flag('TESSERA_READ_SPILL'),
   // GDAL needs a few blocks per open raster to read at all; beyond a few GB is not a cache but a leak.
   'raster.gdalCacheMB': integer(8, 65536, 'TESSERA_GDAL_CACHE_MB'),
   demo: flag('TESSERA_DEMO'),

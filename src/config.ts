@@ -25,9 +25,10 @@ export interface Config {
   rasterStore: string;
   /**
    * Memory for encoded query answers, kept until the data changes (0: no caching); reader threads
-   * for every SQLite page and count (0: only heavy spatial filters go to threads).
+   * for every SQLite page and count (0: only heavy spatial filters go to threads, and pages and
+   * counts when other requests are in flight and a thread is free, unless `spillReads` is off).
    */
-  features: { queryCacheMB: number; readThreads: number };
+  features: { queryCacheMB: number; readThreads: number; spillReads: boolean };
   /** GDAL's block cache (decoded raster blocks) per process, in MB. */
   raster: { gdalCacheMB: number };
   /** Create the demo feature layer and image collection on first start. */
@@ -82,7 +83,7 @@ export function defaultConfig(): Config {
     jobs: { concurrency: Math.max(1, availableParallelism()), timeLimitSeconds: 6 * 3600, retentionMinutes: 360 },
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
-    features: { queryCacheMB: 64, readThreads: 0 },
+    features: { queryCacheMB: 64, readThreads: 0, spillReads: true },
     raster: { gdalCacheMB: 64 },
     demo: true,
     demoPackages: true,
@@ -138,7 +139,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
   if (env.TESSERA_POSTGRES_URL) out.store = { ...out.store, postgresUrl: env.TESSERA_POSTGRES_URL };
   if (env.TESSERA_POSTGRES_SCHEMA) out.store = { ...out.store, postgresSchema: env.TESSERA_POSTGRES_SCHEMA };
   if (env.TESSERA_RASTER_STORE !== undefined) out.rasterStore = env.TESSERA_RASTER_STORE;
-  const features = { queryCacheMB: int('TESSERA_QUERY_CACHE_MB'), readThreads: int('TESSERA_READ_THREADS') };
+  const features = {
+    queryCacheMB: int('TESSERA_QUERY_CACHE_MB'),
+    readThreads: int('TESSERA_READ_THREADS'),
+    spillReads: env.TESSERA_READ_SPILL ? env.TESSERA_READ_SPILL !== 'false' : undefined,
+  };
   if (Object.values(features).some((v) => v !== undefined)) out.features = features as Config['features'];
   if (env.TESSERA_GDAL_CACHE_MB) out.raster = { gdalCacheMB: int('TESSERA_GDAL_CACHE_MB') };
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';

@@ -93,6 +93,11 @@ export class ThreadPool {
     });
   }
 
+  /** Whether a task given now would start at once: a thread is free (or one more may start) and none wait. */
+  get idle(): boolean {
+    return !this.closed && this.queue.length === 0 && (this.slots.length < this.size || this.slots.some((s) => !s.task));
+  }
+
   /** Starts one thread ahead of the first task, so that task does not wait for tsx to load the entry. */
   warm(): void {
     if (!this.closed && this.slots.length === 0) this.rest(this.spawn());

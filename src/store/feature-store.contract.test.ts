@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { esriToWkb } from '../geometry/wkb.js';
 import type { FeatureStore, FeatureWrite, LayerSchema } from './feature-store.js';
 import { openDatabase } from './sqlite/database.js';
+import { inFlight } from '../in-flight.js';
 import { SqliteFeatureStore } from './sqlite/sqlite-feature-store.js';
 import { openPostgres, runPostgresMigrations } from './postgres/database.js';
 import { PgFeatureStore } from './postgres/pg-feature-store.js';
@@ -23,8 +24,10 @@ interface Engine {
 }
 
 /** One suite, every engine: what the features capability relies on must hold for each store. */
-const engines: Array<{ name: 'sqlite' | 'sqlite, read threads' | 'postgres'; open: () => Promise<Engine> }> = [
+const engines: Array<{ name: 'sqlite' | 'sqlite, read threads' | 'sqlite, spilled reads' | 'postgres'; open: () => Promise<Engine> }> = [
   { name: 'sqlite', open: () => openSqlite(0) },
+  // Other requests in flight: pages and counts go to a free reader thread (features.spillReads).
+  { name: 'sqlite, spilled reads', open: () => openSqlite(0, true) },
   // Pages and counts on read threads with their own connections must see what the store wrote.
   { name: 'sqlite, read threads', open: () => openSqlite(2) },
   {
@@ -373,8 +376,10 @@ describe('PostgreSQL migrations', () => {
   });
 });
 
-async function openSqlite(readThreads: number): Promise<Engine> {
+async function openSqlite(readThreads: number, busy = false): Promise<Engine> {
   const dir = await mkdtemp(path.join(tmpdir(), 'feature-store-'));
+  // As if this and another request were being answered: what the store reads to spill a read.
+  if (busy) for (let i = 0; i < 2; i++) inFlight.enter();
   const store = new SqliteFeatureStore(dir, { readThreads });
   const others: FeatureStore[] = [];
   return {
@@ -392,6 +397,7 @@ async function openSqlite(readThreads: number): Promise<Engine> {
     drop: async () => {
       for (const other of others) await other.close();
       await store.close();
+      if (busy) for (let i = 0; i < 2; i++) inFlight.leave();
       await rm(dir, { recursive: true, force: true });
     },
   };

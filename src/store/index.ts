@@ -138,6 +138,6 @@ export async function openJobQueueStore(
 
 /** Hosted feature data of the embedded store: SpatiaLite files under `<dataDir>/features`, one per service. */
 function openSqliteFeatureStore(config: Config): FeatureStore {
-  return new SqliteFeatureStore(path.join(config.dataDir, 'features'), { readThreads: config.features.readThreads });
+  return new SqliteFeatureStore(path.join(config.dataDir, 'features'), { readThreads: config.features.readThreads, spillReads: config.features.spillReads });
 }
 

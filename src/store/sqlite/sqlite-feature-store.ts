@@ -29,6 +29,7 @@ import { withoutLastObject } from '../feature-json-page.js';
 import { SHAPE, buildOrderBy, buildWhere, limitParams, quoteIdentifier, spatialIndexOf, sridSql, tableOf, toSqlValue } from './feature-sql.js';
 import { readRtreeExtent } from './rtree-extent.js';
 import { ThreadPool } from '../../thread-pool.js';
+import { inFlight } from '../../in-flight.js';
 
 const SQL_TYPES: Record<ColumnSchema['type'], string> = { integer: 'INTEGER', real: 'REAL', text: 'TEXT', blob: 'BLOB' };
 const MAX_OPEN_DATASETS = 64;
@@ -64,7 +65,7 @@ export class SqliteFeatureStore implements FeatureStore {
    */
   constructor(
     private readonly dir: string,
-    private readonly options: { offThread?: boolean; readThreads?: number } = {},
+    private readonly options: { offThread?: boolean; readThreads?: number; spillReads?: boolean } = {},
   ) {}
 
   async createDataset(dataset: string): Promise<void> {
@@ -182,7 +183,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
     signal?.throwIfAborted();
-    if (this.isHeavy(query)) return this.offThread('queryFeatures', [dataset, schema, query], signal);
+    if (this.isHeavy(query) || (await this.spills())) return this.offThread('queryFeatures', [dataset, schema, query], signal);
     const handle = this.datasetOf(dataset);
     const select = buildFeatureSelect(handle, schema, query);
     const rows = handle.prepareRaw(select.sql).all(...select.params) as unknown[][];
@@ -191,7 +192,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async queryFeatureJson(dataset: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape, signal?: AbortSignal): Promise<FeatureJsonPage | undefined> {
     signal?.throwIfAborted();
-    if (this.isHeavy(query) || this.readsOnThreads()) return this.offThread('queryFeatureJson', [dataset, schema, query, shape], signal);
+    if (this.isHeavy(query) || this.readsOnThreads() || (await this.spills())) return this.offThread('queryFeatureJson', [dataset, schema, query, shape], signal);
     const handle = this.datasetOf(dataset);
     const pageSize = query.limit ?? -1;
     // One row past the page tells whether more match, without counting them all.
@@ -209,7 +210,7 @@ export class SqliteFeatureStore implements FeatureStore {
 
   async countFeatures(dataset: string, schema: LayerSchema, filter: FeatureFilter, distinctColumns?: string[], signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
-    if (this.isHeavy(filter) || this.readsOnThreads()) return this.offThread('countFeatures', [dataset, schema, filter, distinctColumns], signal);
+    if (this.isHeavy(filter) || this.readsOnThreads() || (await this.spills())) return this.offThread('countFeatures', [dataset, schema, filter, distinctColumns], signal);
     const handle = this.datasetOf(dataset);
     const where = buildWhere(handle, schema, filter);
     const table = quoteIdentifier(tableOf(schema.id));
@@ -308,6 +309,20 @@ export class SqliteFeatureStore implements FeatureStore {
 
   private readsOnThreads(): boolean {
     return this.options.offThread !== false && (this.options.readThreads ?? 0) > 0;
+  }
+
+  /**
+   * A page or count goes to a reader thread when other requests are being answered too and a
+   * thread is free: a lone client keeps the event loop's quicker path (no hand-off), several use
+   * another core (issue 18). `spillReads: false` keeps them on the event loop.
+   */
+  private async spills(): Promise<boolean> {
+    if (this.options.offThread === false || this.options.spillReads === false) return false;
+    // One turn of the event loop first: requests other clients have sent meanwhile are read and
+    // counted (each runs up to here without a pause, so none would see another otherwise).
+    await new Promise((resolve) => setImmediate(resolve));
+    const spill = inFlight.requests > 1 && this.readPool().idle;
+    return spill;
   }
 
   private isHeavy(filter: FeatureFilter): boolean {
