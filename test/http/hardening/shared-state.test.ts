@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../../../src/config.js';
-import { readJson, type AsyncPublishAnswer, type Item, type PublishStatus, type TokenReply } from '../../helpers/answers.js';
+import { readJson, type AsyncPublishAnswer, type EditsAnswer, type ErrorAnswer, type Feature, type FeatureSet, type Item, type PublishStatus, type ServiceJson, type TokenReply } from '../../helpers/answers.js';
 import { ADMIN, startTestServer, type TestServer } from '../../helpers/test-server.js';
 import { createService } from '../features-helpers.js';
 
@@ -50,10 +50,10 @@ describe.each(modes)('state shared by two servers on $name', ({ store: storeOf }
     // SQL (store/catalog-version.ts): whatever B changed before A's next query must show there.
     const token = await a.token();
     const url = await createService(a, token, 'shared_catalog', { layers: [{ name: 'P', geometryType: 'esriGeometryPoint', fields: [{ name: 'A', type: 'esriFieldTypeString' }] }] });
-    const added = await a.post(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{"A":"x"},"geometry":{"x":1,"y":2}}]' });
+    const added = await a.post<EditsAnswer>(`${url}/0/addFeatures`, { f: 'json', token, features: '[{"attributes":{"A":"x"},"geometry":{"x":1,"y":2}}]' });
     expect(added.addResults[0].success).toBe(true);
-    const query = (server: TestServer, params: string) => server.get(`${url}/0/query?where=1%3D1&f=json&${params}`);
-    const feature = (server: TestServer, params: string) => server.get(`${url}/0/1?f=json&${params}`);
+    const query = (server: TestServer, params: string) => server.get<FeatureSet>(`${url}/0/query?where=1%3D1&f=json&${params}`);
+    const feature = (server: TestServer, params: string) => server.get<ErrorAnswer & { feature: Feature }>(`${url}/0/1?f=json&${params}`);
     // A answers, so it holds the service and the token's user for the catalog version it read.
     expect((await query(a, `outFields=*&token=${token}`)).features[0].attributes).toEqual({ OBJECTID: 1, A: 'x' });
     expect((await query(a, 'outFields=A')).error.code).toBe(499);
@@ -64,8 +64,8 @@ describe.each(modes)('state shared by two servers on $name', ({ store: storeOf }
     expect((await query(a, `outFields=A,B&token=${token}`)).features[0].attributes).toEqual({ A: 'x', B: null });
     expect((await feature(a, `token=${token}`)).feature.attributes).toEqual({ OBJECTID: 1, A: 'x', B: null });
 
-    const itemId = (await a.get(`${url}?f=json&token=${token}`)).serviceItemId as string;
-    expect((await b.post(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: true })).notSharedWith).toEqual([]);
+    const itemId = (await a.get<ServiceJson>(`${url}?f=json&token=${token}`)).serviceItemId!;
+    expect((await b.post<ErrorAnswer & { notSharedWith: string[] }>(`/sharing/rest/content/users/admin/items/${itemId}/share`, { f: 'json', token, everyone: true })).notSharedWith).toEqual([]);
     expect((await query(a, 'outFields=A')).features[0].attributes).toEqual({ A: 'x' });
 
     await b.addUser('reader_shared', 'user');
