@@ -8,7 +8,7 @@ import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeGeoTiffs, type GeoTiffFixtures } from '../fixtures/raster/make-geotiffs.js';
 import { makeLandsat8Scene } from '../fixtures/raster/make-landsat-scene.js';
-import type { ErrorAnswer, JobStatus, ServiceJson, SuccessAnswer } from '../helpers/answers.js';
+import type { ErrorAnswer, JobStatus, SearchAnswer, ServiceJson, SuccessAnswer } from '../helpers/answers.js';
 import { BUCKET, RASTER_TOOLS, STORE_PREFIX, get, mkdirp, post, startCluster, token, waitFor, type Cluster } from './harness.js';
 
 /**
@@ -242,7 +242,7 @@ describe('a worker node killed with -9 during an analysis', () => {
     // published, when its node is killed.
     const [first, second] = ['killed_distance', 'killed_allocation'];
     closedWhen = async () => (await cluster.sql("SELECT 1 FROM services WHERE name = $1 AND type = 'ImageServer'", [first])).length > 0;
-    const submitted = await post(`${a}${RASTER_TOOLS}/CalculateDistance/submitJob`, {
+    const submitted = await post<JobStatus>(`${a}${RASTER_TOOLS}/CalculateDistance/submitJob`, {
       inputSourceRasterOrFeatures: JSON.stringify({ uri: `/share/${path.basename(tiffs.utmRgb.path)}` }),
       outputDistanceName: first,
       outputAllocationName: second,
@@ -252,13 +252,13 @@ describe('a worker node killed with -9 during an analysis', () => {
     });
     expect(submitted.jobId, JSON.stringify(submitted)).toBeTruthy();
     const jobUrl = (base: string, t: string) => `${base}${RASTER_TOOLS}/CalculateDistance/jobs/${submitted.jobId}?f=json&returnMessages=true&token=${t}`;
-    const waiting = await waitFor(async () => ({ held, job: await get(jobUrl(b, tokenB)) }), (w) => w.held > 0 || !['esriJobSubmitted', 'esriJobWaiting', 'esriJobExecuting'].includes(w.job.jobStatus), 120_000);
+    const waiting = await waitFor(async () => ({ held, job: await get<JobStatus>(jobUrl(b, tokenB)) }), (w) => w.held > 0 || !['esriJobSubmitted', 'esriJobWaiting', 'esriJobExecuting'].includes(w.job.jobStatus), 120_000);
     expect(waiting.held, messages(waiting.job)).toBeGreaterThan(0);
     expect(waiting.job.jobStatus).toBe('esriJobExecuting');
     // The first output is out: its COG in S3, its collection, service and item.
     expect(objects(`${STORE_PREFIX}/${first}`)).toHaveLength(1);
     expect(await rowsOf(first)).toHaveLength(1);
-    const items = async () => (await get(`${a}/sharing/rest/search?q=${first}&f=json&token=${tokenA}`)).results ?? [];
+    const items = async () => (await get<SearchAnswer>(`${a}/sharing/rest/search?q=${first}&f=json&token=${tokenA}`)).results ?? [];
     expect(await items()).toHaveLength(1);
 
     const worker = cluster.worker;
@@ -266,13 +266,13 @@ describe('a worker node killed with -9 during an analysis', () => {
     await new Promise((resolve) => worker.once('exit', resolve));
     for (const socket of sockets) socket.destroy();
     // No worker node is up: an HTTP node notices the stale heartbeat and undoes the job.
-    const job = await waitFor(() => get(jobUrl(b, tokenB)), (j) => !['esriJobSubmitted', 'esriJobWaiting', 'esriJobExecuting'].includes(j.jobStatus), 60_000);
+    const job = await waitFor(() => get<JobStatus>(jobUrl(b, tokenB)), (j) => !['esriJobSubmitted', 'esriJobWaiting', 'esriJobExecuting'].includes(j.jobStatus), 60_000);
     expect(job.jobStatus).toBe('esriJobFailed');
     expect(messages(job)).toMatch(/restarted/);
     expect(objects(`${STORE_PREFIX}/${first}`)).toEqual([]);
     expect(objects(`${STORE_PREFIX}/${second}`)).toEqual([]);
     expect(await rowsOf(first)).toEqual([]);
-    for (const name of [first, second]) expect((await get(`${a}/rest/services/Hosted/${name}/ImageServer?f=json&token=${tokenA}`)).error?.code, name).toBe(404);
+    for (const name of [first, second]) expect((await get<Partial<ErrorAnswer>>(`${a}/rest/services/Hosted/${name}/ImageServer?f=json&token=${tokenA}`)).error?.code, name).toBe(404);
     expect(await items()).toEqual([]);
 
     // Back up, the worker node runs the same analysis to the end (the mask now served).
