@@ -23,10 +23,11 @@ import type Legend from '@arcgis/core-5/widgets/Legend.js';
  * the serialized function.
  *
  * The ArcGIS Maps SDK's types come from the 5.x dev dependency (`@arcgis/core-5`), not from the
- * 4.x one the `main` project runs: 4.x declares its whole API in one 7 MB `interfaces.d.ts`, which
- * the TypeScript project service typescript-eslint uses does not load (it skips files over 4 MB),
- * so under eslint every 4.x type is an error type. The tests only use members both have; a
- * type check against 4.x is `tsc` with `@arcgis/core-5/*` mapped to `@arcgis/core/*` in `paths`.
+ * 4.x one the `main` project runs: 4.x's per-module declarations reach its one `interfaces.d.ts`
+ * through an extensionless `import "../interfaces"`, which NodeNext resolution does not resolve in
+ * that ESM package, so under our tsconfig every 4.x type is unresolved (`any` to tsc, an error type
+ * to eslint). The tests use members both versions have: against 4.x they type-check with
+ * `"moduleResolution": "Bundler"` and `"paths": { "@arcgis/core-5/*": ["<node_modules>/@arcgis/core/*"] }`.
  */
 
 /** The SDK modules the harness bundle puts on `window.arcgis` (ENTRY in arcgis-sdk.ts). */
