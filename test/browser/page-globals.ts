@@ -89,7 +89,7 @@ declare global {
     /** Resolves once the view's layer has stopped drawing (the SDK tests' DRAWN script). */
     drawn(): Promise<void>;
     /** The promise, or an error naming what did not finish in `ms` (arcgis-imagery-layer.test.ts). */
-    bounded<T>(promise: Promise<T>, what: string, ms?: number): Promise<T>;
+    bounded<T>(promise: T, what: string, ms?: number): Promise<Awaited<T>>;
     /** The view's and layer's state as JSON, for error messages (arcgis-imagery-layer.test.ts). */
     viewState(): string;
     /** The Services Directory's map preview (src/directory/assets/map-preview.js). */

@@ -242,3 +242,13 @@ export interface ResourceJson extends ErrorAnswer {
 export async function readJson<T = unknown>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
+
+// U3 shapes
+
+/** An image service's JSON (`ImageServer?f=json`), with its tiling scheme; other members read as unknown. */
+export interface ImageServiceJson extends ErrorAnswer {
+  spatialReference: SpatialReference;
+  extent: Extent;
+  tileInfo: { spatialReference: SpatialReference; [key: string]: unknown };
+  [key: string]: unknown;
+}
