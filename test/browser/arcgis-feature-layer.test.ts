@@ -1,9 +1,13 @@
+import type Point from '@arcgis/core-5/geometry/Point.js';
+import type FeatureLayer from '@arcgis/core-5/layers/FeatureLayer.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SERVICE } from '../../src/features/demo.js';
+import type { Extent as ExtentJson, FeatureSet } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { createGridService } from '../http/features-helpers.js';
 import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, type SdkPage } from './arcgis-sdk.js';
+import './page-globals.js';
 
 /**
  * The ArcGIS Maps SDK for JavaScript's FeatureLayer against a private hosted feature service (the
@@ -15,6 +19,14 @@ import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, ty
 let server: TestServer;
 let browser: Browser;
 let token: string;
+
+/** A grid feature's attributes (`Graphic.attributes` is `any` in the SDK's types). */
+interface GridAttributes {
+  OBJECTID: number;
+  NAME: string;
+  POP: number;
+  CAT: string;
+}
 
 beforeAll(async () => {
   server = await startTestServer({ demo: true });
@@ -47,15 +59,15 @@ async function showLayer(url = `${server.url}/rest/services/Hosted/sdkgrid/Featu
   await sdk.page.evaluate(DRAWN);
   await sdk.page.evaluate(
     async ({ services, url, token }) => {
-      const a = (window as any).arcgis;
+      const a = window.arcgis;
       if (token) a.IdentityManager.registerToken({ server: services, token, userId: 'admin', expires: Date.now() + 3_600_000, ssl: false });
       const layer = new a.FeatureLayer({ url, outFields: ['*'], popupTemplate: { title: '{NAME}', content: 'Population {POP}' } });
       const view = new a.MapView({ container: 'view', map: new a.Map({ layers: [layer] }) });
       Object.assign(window, { view, layer });
       await layer.load();
       await view.when();
-      await view.goTo(layer.fullExtent.clone().expand(1.2));
-      await (window as any).drawn();
+      await view.goTo(layer.fullExtent!.clone().expand(1.2));
+      await window.drawn();
     },
     { services: `${server.url}/rest/services`, url, token: signIn ? token : undefined },
   );
@@ -77,7 +89,8 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
     expect(paintedPixels(shot)).toBeGreaterThan(100);
 
     const result = await sdk.page.evaluate(async () => {
-      const { layer, view, arcgis: a } = window as any;
+      const { view, arcgis: a } = window;
+      const layer = window.layer as FeatureLayer;
       const count = await layer.queryFeatureCount({ where: "CAT = 'A'" });
       const extent = await layer.queryExtent();
       const stats = await a.summaryStatistics({ layer, field: 'POP', view });
@@ -88,12 +101,12 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
       return {
         count,
         extentCount: extent.count,
-        extent: extent.extent.toJSON(),
+        extent: extent.extent!.toJSON() as ExtentJson,
         stats: { min: stats.min, max: stats.max, avg: stats.avg, count: stats.count },
-        unique: unique.uniqueValueInfos.map((u: any) => [u.value, u.count]).sort(),
-        bins: bins.bins.reduce((n: number, b: any) => n + b.count, 0),
+        unique: unique.uniqueValueInfos.map((u) => [u.value, u.count]).sort(),
+        bins: bins.bins.reduce((n, b) => n + b.count, 0),
         smartType: smart.renderer.type,
-        names: pageOfFeatures.features.map((f: any) => f.attributes.NAME),
+        names: pageOfFeatures.features.map((f) => (f.attributes as GridAttributes).NAME),
       };
     });
     expect(result.count).toBe(50);
@@ -110,38 +123,42 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
   it('opens a popup, clusters, and round-trips applyEdits', async () => {
     const sdk = await showLayer();
     const popup = await sdk.page.evaluate(async () => {
-      const { layer, view, arcgis: a } = window as any;
+      const { view, arcgis: a } = window;
+      const layer = window.layer as FeatureLayer;
       const at = new a.Point({ x: 3, y: 4, spatialReference: { wkid: 4326 } });
-      const timeout = (what: string) => new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 20_000));
+      const timeout = (what: string) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 20_000));
       // What a click does: the popup fetches the features under the pointer from the server.
       await Promise.race([view.openPopup({ location: at }), timeout('openPopup')]);
-      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(at)), timeout('fetchFeatures')]);
-      const graphics: any[] = await Promise.race([fetched.allGraphicsPromise, timeout('allGraphicsPromise')]) as any[];
-      const names = graphics.map((f: any) => f.attributes.NAME);
+      const fetched = await Promise.race([view.popup!.fetchFeatures(view.toScreen(at)!), timeout('fetchFeatures')]);
+      const graphics = await Promise.race([fetched.allGraphicsPromise, timeout('allGraphicsPromise')]);
+      const names = graphics.map((f) => (f.attributes as GridAttributes).NAME);
       view.closePopup();
       layer.featureReduction = { type: 'cluster', clusterRadius: '60px' };
-      await Promise.race([(window as any).drawn(), timeout('clustering')]);
+      await Promise.race([window.drawn(), timeout('clustering')]);
       return names;
     });
     expect(popup).toContain('p3_4');
 
     const edits = await sdk.page.evaluate(async () => {
-      const { layer, arcgis: a } = window as any;
+      const a = window.arcgis;
+      const layer = window.layer as FeatureLayer;
       const added = await layer.applyEdits({
         addFeatures: [new a.Graphic({ geometry: new a.Point({ x: 4.5, y: 4.5, spatialReference: { wkid: 4326 } }), attributes: { NAME: 'sdk', POP: 1000, CAT: 'C' } })],
       });
-      const id = added.addFeatureResults[0].objectId;
+      const id = added.addFeatureResults[0].objectId!;
       const updated = await layer.applyEdits({ updateFeatures: [new a.Graphic({ attributes: { OBJECTID: id, POP: 1001 } })] });
       const read = await layer.queryFeatures({ objectIds: [id], outFields: ['NAME', 'POP', 'CAT'], returnGeometry: true });
       const deleted = await layer.applyEdits({ deleteFeatures: [{ objectId: id }] });
       const after = await layer.queryFeatureCount();
       const f = read.features[0];
+      const attributes = f.attributes as GridAttributes;
+      const point = f.geometry as Point;
       return {
         addError: added.addFeatureResults[0].error?.message ?? null,
         updateError: updated.updateFeatureResults[0].error?.message ?? null,
         deleteError: deleted.deleteFeatureResults[0].error?.message ?? null,
-        attributes: { NAME: f.attributes.NAME, POP: f.attributes.POP, CAT: f.attributes.CAT },
-        x: f.geometry.longitude ?? f.geometry.x,
+        attributes: { NAME: attributes.NAME, POP: attributes.POP, CAT: attributes.CAT },
+        x: point.longitude ?? point.x,
         after,
       };
     });
@@ -157,16 +174,17 @@ describe('ArcGIS Maps SDK for JavaScript: FeatureLayer', () => {
     expect(sdk.requests.some((r) => r.path.endsWith(`/${DEMO_SERVICE}/FeatureServer/0/query`) && r.params.get('f') === 'pbf')).toBe(true);
     const shot = await viewScreenshot(sdk.page);
     expect(paintedPixels(shot)).toBeGreaterThan(20);
-    const expected = await server.get(`/rest/services/Hosted/${DEMO_SERVICE}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
+    const expected = await server.get<FeatureSet>(`/rest/services/Hosted/${DEMO_SERVICE}/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json`);
     const result = await sdk.page.evaluate(async () => {
-      const { layer, view, arcgis: a } = window as any;
-      const timeout = (what: string) => new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 20_000));
+      const { view, arcgis: a } = window;
+      const layer = window.layer as FeatureLayer;
+      const timeout = (what: string) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 20_000));
       const count = await layer.queryFeatureCount();
       const at = new a.Point({ x: 18.4241, y: -33.9249, spatialReference: { wkid: 4326 } }); // Cape Town
       await Promise.race([view.openPopup({ location: at }), timeout('openPopup')]);
-      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(at)), timeout('fetchFeatures')]);
-      const graphics: any[] = await Promise.race([fetched.allGraphicsPromise, timeout('allGraphicsPromise')]) as any[];
-      return { count, names: graphics.map((f: any) => f.attributes.NAME) };
+      const fetched = await Promise.race([view.popup!.fetchFeatures(view.toScreen(at)!), timeout('fetchFeatures')]);
+      const graphics = await Promise.race([fetched.allGraphicsPromise, timeout('allGraphicsPromise')]);
+      return { count, names: graphics.map((f) => (f.attributes as { NAME: string }).NAME) };
     });
     expect(expected.count).toBeGreaterThan(0);
     expect(result.count).toBe(expected.count);

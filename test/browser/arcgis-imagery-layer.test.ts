@@ -1,13 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type ImageryLayer from '@arcgis/core-5/layers/ImageryLayer.js';
+import type ImageryTileLayer from '@arcgis/core-5/layers/ImageryTileLayer.js';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORIGIN, demoPixel } from '../../src/imagery/demo.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
+import type { ImageServiceJson } from '../helpers/answers.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { registerFileShare, runJob } from '../http/imagery-http.js';
 import { CHROMIUM, CHROMIUM_ARGS, openSdkPage, paintedPixels, viewScreenshot, type SdkPage } from './arcgis-sdk.js';
+import './page-globals.js';
 
 /**
  * The ArcGIS Maps SDK for JavaScript's ImageryLayer against the server: the demo collection (RGB,
@@ -49,7 +53,7 @@ beforeAll(async () => {
     expect(job.jobStatus, JSON.stringify(job.messages)).toBe('esriJobSucceeded');
     await server.context.stores.services.update('Hosted', name, 'ImageServer', { access: 'public' });
   }
-  for (let i = 0; i < 240 && (await server.get('/rest/services/Hosted/DemoImagery/ImageServer?f=json')).error; i++) await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < 240 && (await server.get<ImageServiceJson>('/rest/services/Hosted/DemoImagery/ImageServer?f=json')).error; i++) await new Promise((r) => setTimeout(r, 500));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 240_000);
 
@@ -73,8 +77,8 @@ async function showLayer(name: string, options: Record<string, unknown> = {}, ty
   await sdk.page.evaluate(DRAWN);
   await sdk.page.evaluate(
     async ({ url, options, type, viewWkid }) => {
-      const a = (window as any).arcgis;
-      const bounded = (window as any).bounded;
+      const a = window.arcgis;
+      const bounded = window.bounded;
       const layer = new a[type]({ url, ...options });
       const map = new a.Map({ layers: viewWkid ? [] : [layer] });
       const view = new a.MapView({ container: 'view', map, ...(viewWkid ? { spatialReference: { wkid: viewWkid }, extent: { xmin: -1e6, ymin: -1e6, xmax: 1e6, ymax: 1e6, spatialReference: { wkid: viewWkid } } } : {}) });
@@ -83,8 +87,8 @@ async function showLayer(name: string, options: Record<string, unknown> = {}, ty
       await bounded(view.when(), 'view.when()');
       if (viewWkid) map.add(layer);
       // goTo projects the layer's extent with the SDK's own projection engine.
-      await bounded(view.goTo(layer.fullExtent), 'view.goTo()');
-      await (window as any).drawn();
+      await bounded(view.goTo(layer.fullExtent!), 'view.goTo()');
+      await window.drawn();
     },
     { url: `${server.url}/rest/services/Hosted/${name}/ImageServer`, options, type, viewWkid },
   );
@@ -124,7 +128,7 @@ window.drawn = async () => {
 async function redrawn(sdk: SdkPage): Promise<void> {
   await sdk.page.evaluate(async () => {
     await new Promise((r) => setTimeout(r, 300));
-    await (window as any).drawn();
+    await window.drawn();
   });
   await sdk.settle();
 }
@@ -142,7 +146,8 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     expect(paintedPixels(shot)).toBeGreaterThan(shot.width * shot.height * 0.5);
     const [gx, gy] = [100, 150];
     const identified = await sdk.page.evaluate(async (at) => {
-      const { layer, arcgis: a } = window as any;
+      const a = window.arcgis;
+      const layer = window.layer as ImageryLayer;
       const result = await layer.identify({ geometry: new a.Point({ x: at.x, y: at.y, spatialReference: { wkid: 3857 } }) });
       return result.value as string;
     }, { x: DEMO_ORIGIN.x + (gx + 0.5) * DEMO_ORIGIN.pixel, y: DEMO_ORIGIN.y - (gy + 0.5) * DEMO_ORIGIN.pixel });
@@ -151,7 +156,8 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     const source = demoPixel(gx, gy);
     identified.split(' ').map(Number).forEach((v, b) => expect(Math.abs(v - source[b]!), `${identified} for ${source}`).toBeLessThan(8));
     await sdk.page.evaluate(() => {
-      const { layer, arcgis } = window as any;
+      const arcgis = window.arcgis;
+      const layer = window.layer as ImageryLayer;
       layer.rasterFunction = new arcgis.RasterFunction({ functionName: 'ExtractBand', functionArguments: { BandIDs: [0] } });
     });
     await redrawn(sdk);
@@ -160,7 +166,7 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     expect(Buffer.compare(Buffer.from(shot.data), Buffer.from(ruled.data))).not.toBe(0);
     expect(sdk.requests.some((r) => r.path.endsWith('/exportImage') && /ExtractBand/.test(r.params.get('renderingRule') ?? ''))).toBe(true);
     await sdk.page.evaluate(async () => {
-      const { view, arcgis } = window as any;
+      const { view, arcgis } = window;
       const legend = new arcgis.Legend({ view, container: document.createElement('div') });
       await arcgis.reactiveUtils.whenOnce(() => legend.activeLayerInfos.length > 0);
       await new Promise((r) => setTimeout(r, 1500));
@@ -181,14 +187,16 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
 
     const [col, row] = [10, 20];
     const value = await sdk.page.evaluate(async (at) => {
-      const { layer, arcgis } = window as any;
+      const arcgis = window.arcgis;
+      const layer = window.layer as ImageryLayer;
       const result = await layer.identify({ geometry: new arcgis.Point({ x: at.x, y: at.y, spatialReference: { wkid: 4326 } }) });
       return result.value as string;
     }, { x: DEM.x0 + (col + 0.5) * DEM.pixel, y: DEM.y0 - (row + 0.5) * DEM.pixel });
     expect(Number(value)).toBe(demValue(col, row));
 
     await sdk.page.evaluate(() => {
-      const { layer, arcgis } = window as any;
+      const arcgis = window.arcgis;
+      const layer = window.layer as ImageryLayer;
       layer.rasterFunction = new arcgis.RasterFunction({ functionName: 'Hillshade', functionArguments: { Azimuth: 315, Altitude: 45, ZFactor: 10000 } });
     });
     await redrawn(sdk);
@@ -208,11 +216,12 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
     const sdk = await showLayer('sdkdem', { format: 'lerc', popupTemplate: { title: 'DEM', content: '{Raster.ServicePixelValue}' } });
     const [col, row] = [30, 40];
     const result = await sdk.page.evaluate(async (at) => {
-      const { layer, view, arcgis: a } = window as any;
+      const { view, arcgis: a } = window;
+      const layer = window.layer as ImageryLayer;
       layer.mosaicRule = new a.MosaicRule({ method: 'lock-raster', lockRasterIds: [1] });
-      await (window as any).drawn();
+      await window.drawn();
       // Everything above the threshold turns red: the SDK runs this on the decoded LERC block.
-      layer.pixelFilter = (data: any) => {
+      layer.pixelFilter = (data) => {
         const block = data.pixelBlock;
         if (!block) return;
         const values = block.pixels[0];
@@ -224,18 +233,18 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
         block.statistics = [{ minValue: 0, maxValue: 255 }, { minValue: 0, maxValue: 255 }, { minValue: 0, maxValue: 255 }];
       };
       await new Promise((r) => setTimeout(r, 300));
-      await (window as any).drawn();
+      await window.drawn();
       const point = new a.Point({ x: at.x, y: at.y, spatialReference: { wkid: 4326 } });
-      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('popup timed out')), 30_000));
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('popup timed out')), 30_000));
       await Promise.race([view.openPopup({ location: point }), timeout]);
-      const fetched = await Promise.race([view.popup.fetchFeatures(view.toScreen(point)), timeout]);
-      const graphics: any[] = (await Promise.race([fetched.allGraphicsPromise, timeout])) as any[];
+      const fetched = await Promise.race([view.popup!.fetchFeatures(view.toScreen(point)!), timeout]);
+      const graphics = await Promise.race([fetched.allGraphicsPromise, timeout]);
       // What the SDK's histogram and statistics widgets ask for an area.
       const area = { geometry: layer.fullExtent };
       const computed = await layer.computeStatisticsHistograms(area);
       const histograms = await layer.computeHistograms(area);
       return {
-        popup: graphics.map((g) => g.attributes?.['Raster.ServicePixelValue']),
+        popup: graphics.map((g) => (g.attributes as Record<string, unknown> | null | undefined)?.['Raster.ServicePixelValue']),
         min: computed.statistics[0].min,
         max: computed.statistics[0].max,
         bins: histograms.histograms[0].counts.length,
@@ -265,8 +274,8 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
       // The view snaps to the scheme's levels (none finer than the data), so the data may cover
       // less than the view: compare with the data's own footprint on screen.
       const footprint = await sdk.page.evaluate(() => {
-        const { view, layer } = window as any;
-        const e = layer.fullExtent;
+        const { view, layer } = window;
+        const e = layer.fullExtent!;
         return Math.min(view.width, e.width / view.resolution) * Math.min(view.height, e.height / view.resolution);
       });
       expect(paintedPixels(shot)).toBeGreaterThan(footprint * 0.8);
@@ -280,7 +289,7 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
   for (const [type, viewWkid] of [['ImageryTileLayer', undefined], ['ImageryLayer', undefined], ['ImageryTileLayer', 3857], ['ImageryLayer', 3857]] as const) {
     it(`draws the UTM collection as an ${type} in a view in ${viewWkid ?? 'its own SR'}, each colour where the source has it, identify gives the source's values`, async () => {
       const sdk = await showLayer('sdkutm', {}, type, viewWkid);
-      const info = sdk.requests.find((r) => r.path === '/rest/services/Hosted/sdkutm/ImageServer')?.json as any;
+      const info = sdk.requests.find((r) => r.path === '/rest/services/Hosted/sdkutm/ImageServer')?.json as ImageServiceJson;
       expect(info.tileInfo.spatialReference.wkid).toBe(32633);
       const used = sdk.requests.filter((r) => (type === 'ImageryTileLayer' ? /\/tile\/\d+\/\d+\/\d+$/ : /\/exportImage$/).test(r.path));
       expect(used.filter((r) => r.status === 200).length).toBeGreaterThan(0);
@@ -296,13 +305,14 @@ describe('ArcGIS Maps SDK for JavaScript: ImageryLayer', () => {
         x: UTM.x0 + (c! + 0.5) * UTM.pixel, y: UTM.y0 - (r! + 0.5) * UTM.pixel, rgb: utmColour(c!, r!),
       }));
       const found: Array<{ screen: { x: number; y: number }; value: unknown }> = await sdk.page.evaluate(async (points) => {
-        const { view, layer, arcgis: a, bounded } = window as any;
-        const out = [];
+        const { view, arcgis: a, bounded } = window;
+        const layer = window.layer as ImageryLayer | ImageryTileLayer;
+        const out: Array<{ screen: { x: number; y: number }; value: unknown }> = [];
         for (const p of points) {
           const point = new a.Point({ x: p.x, y: p.y, spatialReference: { wkid: 32633 } });
           // ImageryLayer.identify asks the server; ImageryTileLayer.identify reads its own tiles.
-          const identified = await bounded(layer.identify(layer.type === 'imagery' ? { geometry: point } : point), 'identify');
-          out.push({ screen: view.toScreen(point), value: identified.value });
+          const identified = await bounded(layer.type === 'imagery' ? layer.identify({ geometry: point }) : layer.identify(point), 'identify');
+          out.push({ screen: view.toScreen(point)!, value: identified.value });
         }
         return out;
       }, places);

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page, Request } from 'playwright-core';
+import './page-globals.js';
 
 /**
  * The ArcGIS Maps SDK for JavaScript (`@arcgis/core`) in headless Chromium against a real server.
@@ -22,9 +23,9 @@ const require = createRequire(import.meta.url);
 const CORE_DIR = process.env.TESSERA_ARCGIS_CORE
   ? path.join(process.env.TESSERA_ARCGIS_CORE, '@arcgis', 'core')
   : path.dirname(require.resolve(`${process.env.TESSERA_ARCGIS_CORE_PACKAGE ?? '@arcgis/core'}/package.json`));
-export const CORE_VERSION: string = require(path.join(CORE_DIR, 'package.json')).version;
+export const CORE_VERSION = (require(path.join(CORE_DIR, 'package.json')) as { version: string }).version;
 
-// What the pages use, on `window.arcgis`.
+// What the pages use, on `window.arcgis` (typed as ArcgisSdk in page-globals.ts).
 const ENTRY = `
 import esriConfig from '@arcgis/core/config.js';
 import EsriMap from '@arcgis/core/Map.js';
@@ -165,9 +166,9 @@ export async function openSdkPage(browser: Browser, serverUrl: string, viewport 
   };
 
   await page.goto(`${app}/`, { timeout: 120_000 });
-  await page.waitForFunction(() => (window as unknown as { arcgisReady?: boolean }).arcgisReady === true, undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => window.arcgisReady === true, undefined, { timeout: 60_000 });
   await page.evaluate((assets) => {
-    const { esriConfig } = (window as unknown as { arcgis: any }).arcgis;
+    const { esriConfig } = window.arcgis;
     esriConfig.assetsPath = assets;
     esriConfig.request.timeout = 30_000;
   }, `${app}/assets`);
@@ -223,9 +224,8 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8">
 /** The screenshot MapView.takeScreenshot() gives, as raw RGBA with its size. */
 export async function viewScreenshot(page: Page): Promise<{ data: Uint8Array; width: number; height: number }> {
   return page.evaluate(async () => {
-    const view = (window as unknown as { view: any }).view;
-    const shot = await view.takeScreenshot({ format: 'png' });
-    return { data: Array.from(shot.data.data as Uint8ClampedArray), width: shot.data.width, height: shot.data.height };
+    const shot = await window.view.takeScreenshot({ format: 'png' });
+    return { data: Array.from(shot.data.data), width: shot.data.width, height: shot.data.height };
   }).then((s) => ({ data: Uint8Array.from(s.data), width: s.width, height: s.height }));
 }
 

@@ -4,6 +4,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, startJobsServer, type JobsTestServer } from '../fixtures/tasks/jobs-server.js';
+import type { JobStatus } from '../helpers/answers.js';
+import './page-globals.js';
 
 /**
  * The Services Directory in headless Chromium against a real server with the quick demo: each
@@ -46,7 +48,7 @@ async function open(url: string): Promise<{ page: Page; errors: string[] }> {
 }
 
 async function waitForMap(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as any).tesseraMap?.ready === true, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => window.tesseraMap?.ready === true, undefined, { timeout: 20_000 });
   await page.waitForTimeout(300);
 }
 
@@ -63,7 +65,7 @@ async function drawnPixels(page: Page, name: string): Promise<number> {
 }
 
 async function clickAt(page: Page, lat: number, lng: number): Promise<void> {
-  const point = await page.evaluate(([la, ln]) => (window as any).tesseraMap.map.latLngToContainerPoint([la, ln]), [lat, lng]);
+  const point = await page.evaluate(([la, ln]) => window.tesseraMap!.map.latLngToContainerPoint([la, ln]), [lat, lng]);
   const box = (await page.locator('#map-preview').boundingBox())!;
   await page.mouse.click(box.x + point.x, box.y + point.y);
 }
@@ -82,7 +84,7 @@ describe('Services Directory pages in Chromium', () => {
   it('a feature layer page maps the layer and opens a popup on click', async () => {
     const { page, errors } = await open(`${server.url}/rest/services/Hosted/WorldPlaces/FeatureServer/0?f=html`);
     await waitForMap(page);
-    await page.waitForFunction(() => (window as any).tesseraMap.map.getZoom() >= 1);
+    await page.waitForFunction(() => window.tesseraMap!.map.getZoom() >= 1);
     expect(await drawnPixels(page, 'feature-layer')).toBeGreaterThan(200);
     await clickAt(page, -33.8688, 151.2093); // Sydney, alone on its side of the map
     await page.locator('.leaflet-popup-content').waitFor({ timeout: 10_000 });
@@ -108,7 +110,7 @@ describe('Services Directory pages in Chromium', () => {
     const { page, errors } = await open(`${server.url}/rest/services/Hosted/DemoImagery/ImageServer?f=html`);
     await waitForMap(page);
     expect(await drawnPixels(page, 'image-service')).toBeGreaterThan(20_000);
-    const centre = await page.evaluate(() => (window as any).tesseraMap.map.getCenter());
+    const centre = await page.evaluate(() => window.tesseraMap!.map.getCenter());
     await clickAt(page, centre.lat, centre.lng);
     await page.locator('.leaflet-popup-content').waitFor({ timeout: 10_000 });
     expect(await page.locator('.leaflet-popup-content').innerText()).toMatch(/pixel\s+\d+ \d+ \d+/);
@@ -118,7 +120,7 @@ describe('Services Directory pages in Chromium', () => {
 
   it('a job page refreshes while the job runs and stops once it ends', async () => {
     const token = await server.token();
-    const submitted = await server.post(`${FIXTURES}/SleepUntilCancelled/submitJob`, { f: 'json', token });
+    const submitted = await server.post<JobStatus>(`${FIXTURES}/SleepUntilCancelled/submitJob`, { f: 'json', token });
     const jobPath = `${FIXTURES}/SleepUntilCancelled/jobs/${submitted.jobId}`;
     await server.waitForJob(`${jobPath}?f=json&token=${token}`, (job) => job.jobStatus === 'esriJobExecuting');
     const { page, errors } = await open(`${server.url}${jobPath}?f=html&token=${token}`);

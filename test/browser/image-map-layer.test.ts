@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { makeOverlapImages, publishTestCollection } from '../http/image-render-collection.js';
+import './page-globals.js';
 
 /**
  * Esri Leaflet's imageMapLayer in headless Chromium against a real server: the page and its
@@ -74,7 +75,7 @@ async function openMap(layerOptions: Record<string, unknown>): Promise<{ page: P
   await page.evaluate(
     ({ url, centre, options }) =>
       new Promise<void>((resolve, reject) => {
-        const w = window as unknown as { L: any; map: any };
+        const w = window;
         w.map = w.L.map('map', { zoomAnimation: false, fadeAnimation: false }).setView([centre.lat, centre.lng], 17);
         const layer = w.L.esri.imageMapLayer({ url, ...options }).addTo(w.map);
         layer.once('load', () => resolve());
@@ -88,7 +89,7 @@ async function openMap(layerOptions: Record<string, unknown>): Promise<{ page: P
 
 /** The screenshot's RGB at a map location. */
 async function colourAt(page: Page, screenshot: Buffer, at: { lat: number; lng: number }): Promise<number[]> {
-  const { x, y } = await page.evaluate((p) => (window as unknown as { map: any }).map.latLngToContainerPoint([p.lat, p.lng]), at);
+  const { x, y } = await page.evaluate((p) => window.map.latLngToContainerPoint([p.lat, p.lng]), at);
   const { data, info } = await sharp(screenshot).raw().toBuffer({ resolveWithObject: true });
   const i = (Math.round(y) * info.width + Math.round(x)) * info.channels;
   return [data[i], data[i + 1], data[i + 2]];
