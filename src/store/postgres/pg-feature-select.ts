@@ -1,7 +1,4 @@
 import type { FeatureJsonShape, FeatureQuery, LayerSchema } from '../feature-store.js';
-
-/** PostgreSQL's longest identifier (NAMEDATALEN - 1): longer column aliases are cut. */
-const MAX_IDENTIFIER_BYTES = 63;
 import { SHAPE, SqlParams, buildLimit, buildOrderBy, buildWhere, columnsOf, quoteIdentifier, readColumn, sridSql } from './pg-feature-sql.js';
 
 export interface FeatureSelect {
@@ -31,13 +28,10 @@ export function buildFeatureSelect(table: string, schema: LayerSchema, query: Fe
 }
 
 /**
- * The same selection as one row `[count, objects joined by commas]`, each row rendered by
- * PostgreSQL as a compact JSON object (see FeatureJsonShape): no row arrays to build in
- * JavaScript. The caller reads one row past the page to tell whether more match, and drops its
- * object (withoutLastObject). Attributes are one `row_to_json` of the columns renamed to their
- * keys (the same text as `to_json` of each value, for a fraction of the calls); keys longer than
- * an identifier may be (63 bytes) are written one by one instead. Only for attribute columns JSON
- * can hold (no BLOBs) and 2-D points or no geometry; undefined otherwise.
+ * The same selection for a page rendered as JSON (see renderFeatureJson): the attribute columns,
+ * then, with geometry, its x, y (rounded to `precision` decimals when asked) and whether it is
+ * NULL. Only for attribute columns JSON can hold (no BLOBs) and 2-D points or no geometry;
+ * undefined otherwise.
  */
 export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape) {
   const columns = columnsOf(schema);
@@ -48,22 +42,14 @@ export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query
 
   const params = new SqlParams();
   const selected = query.columns.map((c, i) => `${readColumn(columns.get(c), quoteIdentifier(c))} AS c${i}`);
-  if (withGeometry) selected.push(`${shapeExpression(schema, query.geometry!, params)} AS g`);
-  const inner = pagedSelect(table, schema, query, selected, params, query.limit);
-
-  const asRow = shape.attributeKeys.every((key) => Buffer.byteLength(key) <= MAX_IDENTIFIER_BYTES);
-  const attributes = asRow
-    ? 'row_to_json(a)::text'
-    : `'{' || ${shape.attributeKeys.map((key, i) => `${text(`${i === 0 ? '' : ','}${JSON.stringify(key)}:`)} || ${json(`c${i}`)}`).join(' || ') || "''"} || '}'`;
-  let object = `${text(`{${JSON.stringify(shape.attributesKey)}:`)} || ${attributes}`;
-  if (withGeometry) {
-    const x = json(coordinate('ST_X(g)', shape.precision));
-    const y = json(coordinate('ST_Y(g)', shape.precision));
-    object += ` || ${text(`,${JSON.stringify(shape.geometryKey)}:`)} || CASE WHEN g IS NULL THEN 'null' ELSE '{"x":' || ${x} || ',"y":' || ${y} || '}' END`;
-  }
-  object += ` || '}'`;
-  const renamed = asRow ? `, LATERAL (SELECT ${shape.attributeKeys.map((key, i) => `s.c${i} AS ${quoteIdentifier(key)}`).join(', ')}) AS a` : '';
-  return { sql: `SELECT count(*)::integer, string_agg(${object}, ',') FROM (${inner}) AS s${renamed}`, params: params.values };
+  if (!withGeometry) return { sql: pagedSelect(table, schema, query, selected, params, query.limit), params: params.values, withGeometry };
+  const shapeSql = shapeExpression(schema, query.geometry!, params);
+  const xy = (g: string) => [coordinate(`ST_X(${g})`, shape.precision), coordinate(`ST_Y(${g})`, shape.precision), `${g} IS NULL`];
+  // A transformed shape is computed once, in a subquery, and read three times.
+  if (shapeSql === SHAPE) return { sql: pagedSelect(table, schema, query, [...selected, ...xy(SHAPE)], params, query.limit), params: params.values, withGeometry };
+  const inner = pagedSelect(table, schema, query, [...selected, `${shapeSql} AS g`], params, query.limit);
+  const outer = [...query.columns.map((_, i) => `s.c${i}`), ...xy('s.g')];
+  return { sql: `SELECT ${outer.join(', ')} FROM (${inner}) AS s`, params: params.values, withGeometry };
 }
 
 function pagedSelect(table: string, schema: LayerSchema, query: FeatureQuery, selected: string[], params: SqlParams, limit: number | undefined): string {
@@ -80,16 +66,6 @@ function shapeExpression(schema: LayerSchema, geometry: NonNullable<FeatureQuery
   if (srid !== schema.geometry!.srid) shape = `ST_Transform(${shape}, ${sridSql(srid)})`;
   if (geometry.simplifyTolerance) shape = `ST_SimplifyPreserveTopology(${shape}, ${params.add(geometry.simplifyTolerance)}::double precision)`;
   return shape;
-}
-
-/** A value as JSON text (`null` for NULL). */
-function json(expression: string): string {
-  return `coalesce(to_json(${expression})::text, 'null')`;
-}
-
-/** Our own JSON text (member names from the layer definition) as a SQL string literal. */
-function text(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** A coordinate, rounded to `precision` decimals when asked (geometryPrecision). */

@@ -20,8 +20,8 @@ import {
 } from '../feature-store.js';
 import { cancellable, inPgTransaction } from './database.js';
 import { STATISTIC_FUNCTIONS } from '../sql-functions.js';
-import { withoutLastObject } from '../feature-json-page.js';
 import { applyEditsInTransaction } from './pg-feature-edits.js';
+import { RAW_TEXT, encodersOf, renderFeatureJson } from './pg-feature-json.js';
 import { buildFeatureJsonSelect, buildFeatureSelect } from './pg-feature-select.js';
 import {
   SHAPE,
@@ -164,10 +164,11 @@ export class PgFeatureStore implements FeatureStore {
     // One row past the page tells whether more match, without counting them all.
     const select = buildFeatureJsonSelect(tableOf(dataset, schema.id), schema, pageSize === undefined ? query : { ...query, limit: pageSize + 1 }, shape);
     if (!select) return undefined;
-    const [[count, text]] = (await this.rows(select.sql, select.params, signal)) as [[number, string | null]];
-    const json = text ? Buffer.from(text) : EMPTY;
-    if (pageSize === undefined || count <= pageSize) return { json, count, more: false };
-    return { json: pageSize === 0 ? EMPTY : withoutLastObject(json, shape), count: pageSize, more: true };
+    const { rows, fields } = await this.run<Array<string | null>>(select.sql, select.params, signal, RAW_TEXT);
+    const more = pageSize !== undefined && rows.length > pageSize;
+    if (more) rows.length = pageSize;
+    const json = rows.length ? renderFeatureJson(rows, encodersOf(fields.map((f) => f.dataTypeID)), shape, select.withGeometry) : EMPTY;
+    return { json, count: rows.length, more };
   }
 
   async dataVersion(dataset: string, signal?: AbortSignal): Promise<string> {
@@ -234,22 +235,28 @@ export class PgFeatureStore implements FeatureStore {
   /** The pool belongs to the stores (opened and closed with them). */
   async close(): Promise<void> {}
 
-  /**
-   * Rows as arrays. The first MAX_NAMED_STATEMENTS statement texts are named (prepared once per
-   * connection, which keeps them for its lifetime); later ones are parsed each time, so clients
-   * sending ever new query shapes cannot grow every connection without bound. Bad values and
-   * geometries become client errors.
-   */
+  /** Rows as arrays, values parsed by pg (see run). */
   private async rows(text: string, values: unknown[], signal?: AbortSignal): Promise<unknown[][]> {
+    return (await this.run<unknown[]>(text, values, signal)).rows;
+  }
+
+  /**
+   * A query whose rows are arrays (`types`: how values are parsed, pg's own by default). The
+   * first MAX_NAMED_STATEMENTS statement texts are named (prepared once per connection, which
+   * keeps them for its lifetime); later ones are parsed each time, so clients sending ever new
+   * query shapes cannot grow every connection without bound. Bad values and geometries become
+   * client errors.
+   */
+  private async run<R extends unknown[]>(text: string, values: unknown[], signal?: AbortSignal, types?: typeof RAW_TEXT): Promise<pg.QueryResult<R>> {
     let name = this.named.get(text);
     if (name === undefined && this.named.size < MAX_NAMED_STATEMENTS) {
       name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
       this.named.set(text, name);
     }
     try {
-      const query = { ...(name ? { name } : {}), text, values, rowMode: 'array' as const };
-      if (!signal) return (await this.pool.query<unknown[]>(query)).rows;
-      return (await cancellable(this.pool, signal, (client) => client.query<unknown[]>(query))).rows;
+      const query = { ...(name ? { name } : {}), ...(types ? { types } : {}), text, values, rowMode: 'array' as const };
+      if (!signal) return await this.pool.query<R>(query);
+      return await cancellable(this.pool, signal, (client) => client.query<R>(query));
     } catch (error) {
       if ((error as { code?: string }).code === '42P01') throw new FeatureStoreError('The layer does not exist');
       throw asClientError(error);
