@@ -25,6 +25,13 @@ describe('TokenSigner', () => {
     expect(signer.verify(`${forged}.${signature}`)).toBeUndefined();
   });
 
+  it('answers a token verified before alike, as a copy the caller may change', () => {
+    const token = signer.sign(claims);
+    const first = signer.verify(token)!;
+    first.username = 'changed';
+    expect(signer.verify(token)).toEqual(claims);
+  });
+
   it('refuses a token signed with another secret', () => {
     expect(new TokenSigner(randomBytes(32)).verify(signer.sign(claims))).toBeUndefined();
   });

@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+const MAX_VERIFIED = 10_000;
+
 /** What a token says: who, until when, bound to what, and which token generation of the user. */
 export interface TokenClaims {
   username: string;
@@ -15,6 +17,13 @@ export interface TokenClaims {
  * server's secret. Opaque to clients, verifiable without a lookup, revocable through tokenVersion.
  */
 export class TokenSigner {
+  /**
+   * Claims of tokens already verified: a client sends the same token with every request, and a
+   * token's claims are a function of its text and the secret. Only good tokens are kept (they
+   * cannot be made up), at most MAX_VERIFIED; expiry stays the caller's check on every use.
+   */
+  private readonly verified = new Map<string, TokenClaims>();
+
   constructor(private readonly secret: Buffer) {}
 
   sign(claims: TokenClaims): string {
@@ -26,6 +35,16 @@ export class TokenSigner {
 
   /** The claims of a well-formed, correctly signed token (expiry is the caller's check), else undefined. */
   verify(token: string): TokenClaims | undefined {
+    const known = this.verified.get(token);
+    if (known) return { ...known };
+    const claims = this.check(token);
+    if (!claims) return undefined;
+    if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    this.verified.set(token, claims);
+    return { ...claims };
+  }
+
+  private check(token: string): TokenClaims | undefined {
     const [payload, signature, extra] = token.split('.');
     if (!payload || !signature || extra !== undefined) return undefined;
     const expected = Buffer.from(this.signature(payload));
