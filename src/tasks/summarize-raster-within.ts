@@ -6,7 +6,7 @@ import { readGrid, writeGrid } from './analysis/grid-io.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
-import { computeZonalStatistics, pickStatistic, STATISTIC_TYPES } from './analysis/zonal-statistics.js';
+import { computeZonalStatistics, ORDER_STATISTICS, pickStatistic, STATISTIC_TYPES, statisticField } from './analysis/zonal-statistics.js';
 import { zonesOnGrid } from './analysis/zones.js';
 import { readPercentile } from './zonal-statistics-as-table.js';
 
@@ -51,7 +51,7 @@ async function runSummarizeRasterWithin(context: TaskContext): Promise<Record<st
   const values = await readGrid(source);
   const zones = await zonesOnGrid('inputZoneLayer', inputs.inputZoneLayer, typeof inputs.zoneField === 'string' && inputs.zoneField ? inputs.zoneField : 'Value', values, deps, work, signal);
   context.progress(40, `Calculating the ${statistic} of each zone`);
-  const stats = computeZonalStatistics(zones.zone, zones.valid, values.values, values.valid, { percentile });
+  const stats = computeZonalStatistics(zones.zone, zones.valid, values.values, values.valid, { percentile, orderStatistics: ORDER_STATISTICS.has(statisticField(statistic)) });
   const out = new Float64Array(values.values.length);
   const valid = new Uint8Array(values.values.length);
   const byZone = new Float64Array(zones.labels.length).fill(Number.NaN);

@@ -1,5 +1,10 @@
 import gdal from 'gdal-async';
+import { isFloatType } from '../../raster/pixel-type.js';
+import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import { writeOverviews } from '../../raster/write-overviews.js';
+
+/** GDAL's mask flag of a band whose mask is its nodata value. */
+const GMF_NODATA = 0x08;
 
 /** One band of a raster in memory, with its grid and which cells hold data. */
 export interface Grid {
@@ -24,8 +29,14 @@ export async function readGrid(source: string, band = 1): Promise<Grid> {
     const values = new Float64Array(width * height);
     await b.pixels.readAsync(0, 0, width, height, values);
     const valid = new Uint8Array(width * height).fill(255);
-    const mask = b.getMaskBand();
-    if (mask) await mask.pixels.readAsync(0, 0, width, height, valid);
+    // All-valid bands and integer nodata need no second read of the pixels through the mask band.
+    const flags = b.getMaskFlags();
+    const noData = b.noDataValue;
+    if (flags === GMF_NODATA && noData !== null && !isFloatType(b.dataType ?? '')) {
+      for (let i = 0; i < valid.length; i++) if (values[i] === noData) valid[i] = 0;
+    } else if (!(flags & GMF_ALL_VALID)) {
+      await b.getMaskBand()?.pixels.readAsync(0, 0, width, height, valid);
+    }
     for (let i = 0; i < valid.length; i++) valid[i] = valid[i] !== 0 && !Number.isNaN(values[i]) ? 1 : 0;
     return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? '', values, valid };
   } finally {
