@@ -4,7 +4,7 @@ import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { applyMask, prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readBool, readChoice, workFolder } from './analysis/analysis-task.js';
 import { resolveFeatureInput } from './analysis/feature-input.js';
-import { readGrid, writeGrid, type Grid } from './analysis/grid-io.js';
+import { readBytes, readCell, readGrid, readGridFrame, writeGrid, type Grid, type GridFrame } from './analysis/grid-io.js';
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
@@ -68,24 +68,35 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   const env = await readAnalysisEnvironment(inputs.context, deps, work);
   const raster = await resolveRasterInput('inputElevationSurface', inputs.inputElevationSurface, deps, work, signal);
   const [dem] = await gdalStep("Reading 'inputElevationSurface'", () => prepareRasters([raster], env, work, signal));
-  const surface = await readGrid(dem);
+  // The surface's frame only: its values are gdal_viewshed's to read (one cell per observer here).
+  const surface = await readGridFrame(dem);
   const features = await resolveFeatureInput('inputObserverFeatures', inputs.inputObserverFeatures, deps, work);
-  const observers = (await readPoints('inputObserverFeatures', features.source, surface.srsWkt)).map((p) => observerOf(p, inputs, surface));
-  const count = new Float64Array(surface.values.length);
-  const agl = aglName ? new Float64Array(surface.values.length).fill(Infinity) : undefined;
+  const observers: Observer[] = [];
+  for (const point of await readPoints('inputObserverFeatures', features.source, surface.srsWkt)) observers.push(await observerOf(point, inputs, surface, dem));
+  const cells = surface.width * surface.height;
+  const count = new Int32Array(cells);
+  const seen = new Uint8Array(cells);
+  const agl = aglName ? new Float64Array(cells).fill(Infinity) : undefined;
   for (const [i, observer] of observers.entries()) {
     context.progress(5 + (75 * i) / observers.length, `Observer ${i + 1} of ${observers.length}`);
-    const seen = await viewshedOf(observer, dem, path.join(work, `viewshed-${i}.tif`), 'NORMAL', signal);
+    await visibleFrom(observer, dem, path.join(work, `viewshed-${i}.tif`), surface, seen, signal);
     applyMinimumDistance(seen, observer, surface);
-    for (let c = 0; c < count.length; c++) if (seen.values[c] > 0) count[c]++;
+    for (let c = 0; c < cells; c++) count[c] += seen[c] > 0 ? 1 : 0;
     if (agl) {
       const heights = await viewshedOf(observer, dem, path.join(work, `agl-${i}.tif`), 'GROUND', signal);
-      for (let c = 0; c < agl.length; c++) if (heights.valid[c] && heights.values[c] < agl[c]) agl[c] = heights.values[c];
+      const { col, row } = windowOffset(heights, surface);
+      for (let y = 0; y < heights.height; y++) {
+        for (let x = 0; x < heights.width; x++) {
+          const h = y * heights.width + x;
+          const c = (y + row) * surface.width + x + col;
+          if (heights.valid[h] && heights.values[h] < agl[c]) agl[c] = heights.values[h];
+        }
+      }
     }
   }
   const results: Record<string, OutputValue> = {};
   const outputs: Array<[string, OutputName, string]> = [['outputRaster', outputName, path.join(work, 'viewshed.tif')]];
-  await writeGrid(outputs[0][2], surface, [count], 'Int32', surface.valid);
+  await writeGrid(outputs[0][2], surface, [count], 'Int32', surface.valid, { reuseBands: true });
   if (agl && aglName) {
     const file = path.join(work, 'agl.tif');
     const valid = Uint8Array.from(agl, (v, c) => (surface.valid[c] && Number.isFinite(v) ? 1 : 0));
@@ -101,7 +112,7 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   return results;
 }
 
-function observerOf(point: InputPoint, inputs: Record<string, unknown>, surface: Grid): Observer {
+async function observerOf(point: InputPoint, inputs: Record<string, unknown>, surface: GridFrame, dem: string): Promise<Observer> {
   const num = (name: string) => (inputs[name] === undefined || inputs[name] === null || inputs[name] === '' ? undefined : readNumber(name, inputs[name]));
   const field = (name: string) => (typeof inputs[name] === 'string' && inputs[name] ? (inputs[name] as string) : undefined);
   const col = Math.floor((point.x - surface.geoTransform[0]) / surface.geoTransform[1]);
@@ -112,7 +123,7 @@ function observerOf(point: InputPoint, inputs: Record<string, unknown>, surface:
   let height = pointValue(point, field('observersHeightField'), num('observersHeight'), 1)!;
   const elevation = pointValue(point, field('observersElevationField'), num('observersElevation'), undefined);
   // An absolute elevation becomes a height above the surface under the observer.
-  if (elevation !== undefined) height = elevation - surface.values[row * surface.width + col];
+  if (elevation !== undefined) height = elevation - (await readCell(dem, col, row));
   const observer: Observer = { x: point.x, y: point.y, height, target: pointValue(point, field('targetHeightField'), num('targetHeight'), 0)! };
   const max = pointValue(point, field('maximumViewingDistanceField'), num('maximumViewingDistance'), undefined);
   const min = pointValue(point, field('minimumViewingDistanceField'), num('minimumViewingDistance'), undefined);
@@ -136,12 +147,33 @@ export function viewshedArgs(observer: Pick<Observer, 'x' | 'y' | 'height' | 'ta
   return args;
 }
 
+/**
+ * Cells `observer` sees (1) or not (0), into `seen` on the surface's grid, read as the bytes
+ * gdal_viewshed writes. With a maximum distance it writes only the window around the observer:
+ * the cells beyond are not seen.
+ */
+async function visibleFrom(observer: Observer, dem: string, file: string, surface: GridFrame, seen: Uint8Array, signal: AbortSignal): Promise<void> {
+  await gdalStep('The viewshed', () => runGdalCommand('gdal_viewshed', [...viewshedArgs(observer, 'NORMAL'), dem, file], { signal }));
+  const window = await readBytes(file);
+  const { col, row } = windowOffset(window, surface);
+  if (window.width < surface.width || window.height < surface.height) seen.fill(0);
+  for (let y = 0; y < window.height; y++) seen.set(window.values.subarray(y * window.width, (y + 1) * window.width), (y + row) * surface.width + col);
+}
+
+/** Where a window gdal_viewshed wrote starts on the surface's grid (it keeps the surface's cells). */
+function windowOffset(window: Pick<Grid, 'geoTransform' | 'width' | 'height'>, surface: GridFrame): { col: number; row: number } {
+  const col = Math.round((window.geoTransform[0] - surface.geoTransform[0]) / surface.geoTransform[1]);
+  const row = Math.round((window.geoTransform[3] - surface.geoTransform[3]) / surface.geoTransform[5]);
+  if (col < 0 || row < 0 || col + window.width > surface.width || row + window.height > surface.height) throw new Error('gdal_viewshed wrote a window outside the surface');
+  return { col, row };
+}
+
 async function viewshedOf(observer: Observer, dem: string, file: string, mode: 'NORMAL' | 'GROUND', signal: AbortSignal): Promise<Grid> {
   await gdalStep('The viewshed', () => runGdalCommand('gdal_viewshed', [...viewshedArgs(observer, mode), dem, file], { signal }));
   return readGrid(file);
 }
 
-function applyMinimumDistance(seen: Grid, observer: Observer, surface: Grid): void {
+function applyMinimumDistance(seen: Uint8Array, observer: Observer, surface: GridFrame): void {
   if (!observer.minDistance) return;
   const [ox, px, , oy, , py] = surface.geoTransform;
   const limit = observer.minDistance ** 2;
@@ -149,7 +181,7 @@ function applyMinimumDistance(seen: Grid, observer: Observer, surface: Grid): vo
     for (let col = 0; col < surface.width; col++) {
       const dx = ox + (col + 0.5) * px - observer.x;
       const dy = oy + (row + 0.5) * py - observer.y;
-      if (dx * dx + dy * dy < limit) seen.values[row * surface.width + col] = 0;
+      if (dx * dx + dy * dy < limit) seen[row * surface.width + col] = 0;
     }
   }
 }

@@ -6,7 +6,7 @@ import { readGrid, writeGrid } from './analysis/grid-io.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
-import { computeZonalStatistics, pickStatistic, STATISTIC_TYPES } from './analysis/zonal-statistics.js';
+import { computeZonalStatistics, ORDER_STATISTICS, pickStatistic, STATISTIC_TYPES, statisticField } from './analysis/zonal-statistics.js';
 import { zonesOnGrid } from './analysis/zones.js';
 import { readPercentile } from './zonal-statistics-as-table.js';
 
@@ -51,18 +51,22 @@ async function runSummarizeRasterWithin(context: TaskContext): Promise<Record<st
   const values = await readGrid(source);
   const zones = await zonesOnGrid('inputZoneLayer', inputs.inputZoneLayer, typeof inputs.zoneField === 'string' && inputs.zoneField ? inputs.zoneField : 'Value', values, deps, work, signal);
   context.progress(40, `Calculating the ${statistic} of each zone`);
-  const stats = computeZonalStatistics(zones.zone, zones.valid, values.values, values.valid, { percentile });
-  const out = new Float64Array(values.values.length);
+  const stats = computeZonalStatistics(zones.zone, zones.valid, values.values, values.valid, { percentile, orderStatistics: ORDER_STATISTICS.has(statisticField(statistic)) });
+  const type = statistic === 'Variety' ? 'Int32' : 'Float32';
+  // Straight into the output type's array, which writeGrid then writes as it is.
+  const out = type === 'Int32' ? new Int32Array(values.values.length) : new Float32Array(values.values.length);
   const valid = new Uint8Array(values.values.length);
   const byZone = new Float64Array(zones.labels.length).fill(Number.NaN);
   for (const [zone, s] of stats) if (ignoreMissing || !s.hasMissing) byZone[zone] = pickStatistic(s, statistic);
   for (let i = 0; i < out.length; i++) {
     if (!zones.valid[i]) continue;
-    out[i] = byZone[zones.zone[i]];
-    valid[i] = Number.isNaN(out[i]) ? 0 : 1;
+    const value = byZone[zones.zone[i]];
+    if (Number.isNaN(value)) continue;
+    out[i] = value;
+    valid[i] = 1;
   }
   const file = path.join(work, 'summary.tif');
-  await writeGrid(file, values, [out], statistic === 'Variety' ? 'Int32' : 'Float32', valid);
+  await writeGrid(file, values, [out], type, valid, { reuseBands: true });
   await applyMask(file, env, work, signal);
   context.progress(70, 'Publishing the imagery layer');
   const outputRaster = await publishRasterOutput(file, outputName, context, `SummarizeRasterWithin (${statistic}) of ${raster.label}`);

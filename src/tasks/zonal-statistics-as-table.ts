@@ -7,7 +7,7 @@ import { cellSizeOf, readGrid } from './analysis/grid-io.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishFeatureOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
-import { computeZonalStatistics, type ZoneStatistics } from './analysis/zonal-statistics.js';
+import { computeZonalStatistics, ORDER_STATISTICS, type ZoneStatistics } from './analysis/zonal-statistics.js';
 import { zonesOnGrid } from './analysis/zones.js';
 
 const TABLE_STATISTICS = ['ALL', 'MEAN', 'MAJORITY', 'MAXIMUM', 'MEDIAN', 'MINIMUM', 'MINORITY', 'PERCENTILE', 'RANGE', 'STD', 'SUM', 'VARIETY', 'MIN_MAX', 'MEAN_STD', 'MIN_MAX_MEAN'] as const;
@@ -70,9 +70,9 @@ async function runZonalStatisticsAsTable(context: TaskContext): Promise<Record<s
   context.progress(10, 'Reading the zones');
   const zones = await zonesOnGrid('inputZoneRasterOrFeatures', inputs.inputZoneRasterOrFeatures, typeof inputs.zoneField === 'string' && inputs.zoneField ? inputs.zoneField : 'Value', values, deps, work, signal);
   context.progress(40, 'Calculating the statistics');
-  const stats = computeZonalStatistics(zones.zone, zones.valid, values.values, values.valid, { percentile });
-  const [cx, cy] = cellSizeOf(values);
   const columns = COLUMNS[statistic];
+  const stats = computeZonalStatistics(zones.zone, zones.valid, values.values, values.valid, { percentile, orderStatistics: columns.some((c) => ORDER_STATISTICS.has(c)) });
+  const [cx, cy] = cellSizeOf(values);
   const header = [zones.fieldName, 'COUNT', 'AREA', ...columns.map((c) => columnName(c, percentile))];
   const rows = [...stats.values()]
     .filter((s) => ignoreNoData || !s.hasMissing)

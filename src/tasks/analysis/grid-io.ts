@@ -1,5 +1,10 @@
 import gdal from 'gdal-async';
+import { isFloatType } from '../../raster/pixel-type.js';
+import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import { writeOverviews } from '../../raster/write-overviews.js';
+
+/** GDAL's mask flag of a band whose mask is its nodata value. */
+const GMF_NODATA = 0x08;
 
 /** One band of a raster in memory, with its grid and which cells hold data. */
 export interface Grid {
@@ -24,10 +29,71 @@ export async function readGrid(source: string, band = 1): Promise<Grid> {
     const values = new Float64Array(width * height);
     await b.pixels.readAsync(0, 0, width, height, values);
     const valid = new Uint8Array(width * height).fill(255);
-    const mask = b.getMaskBand();
-    if (mask) await mask.pixels.readAsync(0, 0, width, height, valid);
+    // All-valid bands and integer nodata need no second read of the pixels through the mask band.
+    const flags = b.getMaskFlags();
+    const noData = b.noDataValue;
+    if (flags === GMF_NODATA && noData !== null && !isFloatType(b.dataType ?? '')) {
+      for (let i = 0; i < valid.length; i++) if (values[i] === noData) valid[i] = 0;
+    } else if (!(flags & GMF_ALL_VALID)) {
+      await b.getMaskBand()?.pixels.readAsync(0, 0, width, height, valid);
+    }
     for (let i = 0; i < valid.length; i++) valid[i] = valid[i] !== 0 && !Number.isNaN(values[i]) ? 1 : 0;
     return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? '', values, valid };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** A grid and which cells hold data, without the values: what a result written on it needs. */
+export type GridFrame = Omit<Grid, 'values'>;
+
+/**
+ * readGrid without keeping the values: doubles are read only when the band is a float type (its
+ * NaN cells have no data), in the band's own type, and the mask only when the band has one.
+ * Spares the 8 bytes a cell (and their page faults) a task that only needs the frame would pay.
+ */
+export async function readGridFrame(source: string): Promise<GridFrame> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    const { x: width, y: height } = await dataset.rasterSizeAsync;
+    const b = await dataset.bands.getAsync(1);
+    const valid = new Uint8Array(width * height).fill(1);
+    if (!(b.getMaskFlags() & GMF_ALL_VALID)) {
+      await b.getMaskBand()?.pixels.readAsync(0, 0, width, height, valid);
+      for (let i = 0; i < valid.length; i++) valid[i] = valid[i] !== 0 ? 1 : 0;
+    }
+    const type = b.dataType ?? '';
+    if (isFloatType(type)) {
+      const values = type === 'Float32' ? new Float32Array(width * height) : new Float64Array(width * height);
+      await b.pixels.readAsync(0, 0, width, height, values);
+      for (let i = 0; i < valid.length; i++) if (Number.isNaN(values[i])) valid[i] = 0;
+    }
+    return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? '', valid };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** Band 1 of a raster whole, as bytes (0/1 masks, class codes), with its grid. */
+export async function readBytes(source: string): Promise<Pick<Grid, 'width' | 'height' | 'geoTransform'> & { values: Uint8Array }> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    const { x: width, y: height } = await dataset.rasterSizeAsync;
+    const values = new Uint8Array(width * height);
+    await (await dataset.bands.getAsync(1)).pixels.readAsync(0, 0, width, height, values);
+    return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], values };
+  } finally {
+    dataset.close();
+  }
+}
+
+/** The value of one cell of band 1 (as readGrid would give it). */
+export async function readCell(source: string, col: number, row: number): Promise<number> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    const value = new Float64Array(1);
+    await (await dataset.bands.getAsync(1)).pixels.readAsync(col, row, 1, 1, value);
+    return value[0];
   } finally {
     dataset.close();
   }
@@ -36,11 +102,22 @@ export async function readGrid(source: string, band = 1): Promise<Grid> {
 /** NoData written for each output type. */
 export const OUTPUT_NODATA: Record<'Float32' | 'Int32' | 'Byte' | 'Int16', number> = { Float32: -3.4028234663852886e38, Int32: -2147483648, Byte: 255, Int16: -32768 };
 
+const OUTPUT_ARRAY = { Float32: Float32Array, Int32: Int32Array, Int16: Int16Array, Byte: Uint8Array } as const;
+
 /**
  * Writes one or more bands on `grid`'s grid as a tiled GeoTIFF with its overviews; cells with
- * `valid` 0 (or NaN) get the type's nodata value.
+ * `valid` 0 (or NaN) get the type's nodata value. With `reuseBands`, a band already held in the
+ * output type's array gets its nodata cells set in place and is written as it is: no copy of a
+ * whole grid (whose fresh pages cost as much as the write).
  */
-export async function writeGrid(file: string, grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: keyof typeof OUTPUT_NODATA, valid?: Uint8Array): Promise<void> {
+export async function writeGrid(
+  file: string,
+  grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>,
+  bands: ArrayLike<number>[],
+  type: keyof typeof OUTPUT_NODATA,
+  valid?: Uint8Array,
+  options: { reuseBands?: boolean } = {},
+): Promise<void> {
   const driver = gdal.drivers.get('GTiff');
   const dataset = await driver.createAsync(file, grid.width, grid.height, bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
   try {
@@ -51,8 +128,9 @@ export async function writeGrid(file: string, grid: Pick<Grid, 'width' | 'height
     for (let b = 0; b < bands.length; b++) {
       const band = await dataset.bands.getAsync(b + 1);
       band.noDataValue = noData;
-      const data = type === 'Float32' ? new Float32Array(bands[b].length) : type === 'Int32' ? new Int32Array(bands[b].length) : type === 'Int16' ? new Int16Array(bands[b].length) : new Uint8Array(bands[b].length);
       const source = bands[b];
+      const Output = OUTPUT_ARRAY[type];
+      const data = options.reuseBands && source instanceof Output ? source : new Output(source.length);
       for (let i = 0; i < data.length; i++) data[i] = (valid && valid[i] === 0) || Number.isNaN(source[i]) ? noData : source[i];
       await band.pixels.writeAsync(0, 0, grid.width, grid.height, data);
       written.push(data);

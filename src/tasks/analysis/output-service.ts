@@ -53,7 +53,9 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
   try {
     const info = await storeRaster(file, local, context.signal);
     if (!info.srsWkt || !info.geoTransform) throw new TaskError(`'${output.param}': the result has no georeference.`);
-    const footprint = await computeFootprint(local, info.srsWkt, { signal: context.signal });
+    // Every cell of a result without nodata or mask is data, zeros included: its footprint is its extent.
+    const allValid = info.bands.every((b) => b.maskFlags.includes('ALL_VALID'));
+    const footprint = allValid ? { rings: [] } : await computeFootprint(local, info.srsWkt, { signal: context.signal });
     const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
     const coarsest = Math.max(1, ...info.overviewFactors);
     const raster = await describeRaster(info, local);

@@ -19,4 +19,14 @@ describe('computeZonalStatistics', () => {
     const zone = computeZonalStatistics(zones, zoneValid, values, valueValid, { percentile: 50 }).get(1)!;
     expect(['Mean', 'Maximum', 'Minimum', 'SUM', 'Variety', 'Percentile'].map((t) => pickStatistic(zone, t as never))).toEqual([4, 8, 2, 16, 3, 2]);
   });
+
+  it('gives the moments alone, the same, when no order statistic is asked for', () => {
+    const all = computeZonalStatistics(zones, zoneValid, values, valueValid);
+    const moments = computeZonalStatistics(zones, zoneValid, values, valueValid, { orderStatistics: false });
+    for (const zone of [1, 2]) {
+      const { variety, majority, minority, median, percentile, ...rest } = moments.get(zone)!;
+      expect([variety, majority, minority, median, percentile].every(Number.isNaN)).toBe(true);
+      expect(all.get(zone)).toMatchObject(rest);
+    }
+  });
 });

@@ -40,50 +40,86 @@ export function pickStatistic(stats: ZoneStatistics, type: StatisticType): numbe
   return stats[PICK[type]] as number;
 }
 
+/** The field of ZoneStatistics a `statisticType` reads. */
+export function statisticField(type: StatisticType): keyof ZoneStatistics {
+  return PICK[type];
+}
+
+/** The statistics that need each zone's values in order (the others take one pass). */
+export const ORDER_STATISTICS: ReadonlySet<keyof ZoneStatistics> = new Set(['variety', 'majority', 'minority', 'median', 'percentile']);
+
 /**
  * Zonal statistics over two grids of the same shape: every cell with a zone and a value counts
- * towards its zone. Majority/minority take the smallest value among ties (as ArcGIS); median is
- * the lower middle value of an even count; the percentile is nearest-rank.
+ * towards its zone. Zones are small non-negative integers (ZoneGrid's indices). Majority/minority
+ * take the smallest value among ties (as ArcGIS); median is the lower middle value of an even
+ * count; the percentile is nearest-rank. With `orderStatistics` false those five (and variety)
+ * are NaN and nothing is sorted: the moments take one pass over typed arrays indexed by zone.
  */
 export function computeZonalStatistics(
   zones: ArrayLike<number>,
   zoneValid: Uint8Array,
   values: ArrayLike<number>,
   valueValid: Uint8Array,
-  options: { percentile?: number } = {},
+  options: { percentile?: number; orderStatistics?: boolean } = {},
 ): Map<number, ZoneStatistics> {
-  // Two passes into one typed array per zone: no per-cell allocation on grids of millions of cells.
-  const counts = new Map<number, { n: number; missing: boolean }>();
+  let zoneCount = 0;
+  for (let i = 0; i < zones.length; i++) if (zoneValid[i] && zones[i] >= zoneCount) zoneCount = zones[i] + 1;
+  const present = new Uint8Array(zoneCount);
+  const missing = new Uint8Array(zoneCount);
+  const count = new Int32Array(zoneCount);
+  const sum = new Float64Array(zoneCount);
+  const min = new Float64Array(zoneCount).fill(Infinity);
+  const max = new Float64Array(zoneCount).fill(-Infinity);
   for (let i = 0; i < zones.length; i++) {
     if (!zoneValid[i]) continue;
-    let entry = counts.get(zones[i]);
-    if (!entry) counts.set(zones[i], (entry = { n: 0, missing: false }));
-    if (valueValid[i]) entry.n++;
-    else entry.missing = true;
+    const z = zones[i];
+    present[z] = 1;
+    if (!valueValid[i]) {
+      missing[z] = 1;
+      continue;
+    }
+    const v = values[i];
+    count[z]++;
+    sum[z] += v;
+    if (v < min[z]) min[z] = v;
+    if (v > max[z]) max[z] = v;
   }
-  const lists = new Map<number, { values: Float64Array; filled: number }>();
-  for (const [zone, { n }] of counts) lists.set(zone, { values: new Float64Array(n), filled: 0 });
+  const mean = new Float64Array(zoneCount);
+  for (let z = 0; z < zoneCount; z++) mean[z] = sum[z] / count[z];
+  const squares = new Float64Array(zoneCount);
   for (let i = 0; i < zones.length; i++) {
     if (!zoneValid[i] || !valueValid[i]) continue;
-    const list = lists.get(zones[i])!;
-    list.values[list.filled++] = values[i];
+    const z = zones[i];
+    squares[z] += (values[i] - mean[z]) ** 2;
   }
+  const ordered = options.orderStatistics === false ? null : sortByZone(zones, zoneValid, values, valueValid, count);
+  const percentile = options.percentile ?? 90;
   const out = new Map<number, ZoneStatistics>();
-  for (const [zone, { values: list }] of lists) {
-    if (list.length === 0) continue;
-    out.set(zone, summarize(zone, list, counts.get(zone)!.missing, options.percentile ?? 90));
+  for (let z = 0; z < zoneCount; z++) {
+    const n = count[z];
+    if (!present[z] || n === 0) continue;
+    const moments = { zone: z, count: n, hasMissing: missing[z] === 1, min: min[z], max: max[z], range: max[z] - min[z], mean: mean[z], std: Math.sqrt(squares[z] / n), sum: sum[z] };
+    out.set(z, { ...moments, ...(ordered ? orderStatistics(ordered.values.subarray(ordered.start[z], ordered.start[z] + n), percentile) : NO_ORDER) });
   }
   return out;
 }
 
-function summarize(zone: number, list: Float64Array, missing: boolean, percentile: number): ZoneStatistics {
-  const sorted = list.sort();
+type OrderStatistics = Pick<ZoneStatistics, 'variety' | 'majority' | 'minority' | 'median' | 'percentile'>;
+const NO_ORDER: OrderStatistics = { variety: Number.NaN, majority: Number.NaN, minority: Number.NaN, median: Number.NaN, percentile: Number.NaN };
+
+/** Every zone's values in one buffer, zone after zone (a counting sort by zone), each zone's run sorted. */
+function sortByZone(zones: ArrayLike<number>, zoneValid: Uint8Array, values: ArrayLike<number>, valueValid: Uint8Array, count: Int32Array): { values: Float64Array; start: Int32Array } {
+  const start = new Int32Array(count.length);
+  for (let z = 1; z < count.length; z++) start[z] = start[z - 1] + count[z - 1];
+  const next = start.slice();
+  const sorted = new Float64Array(count.length === 0 ? 0 : start[count.length - 1] + count[count.length - 1]);
+  for (let i = 0; i < zones.length; i++) if (zoneValid[i] && valueValid[i]) sorted[next[zones[i]]++] = values[i];
+  for (let z = 0; z < count.length; z++) sorted.subarray(start[z], start[z] + count[z]).sort();
+  return { values: sorted, start };
+}
+
+function orderStatistics(sorted: Float64Array, percentile: number): OrderStatistics {
   const n = sorted.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i];
-  const mean = sum / n;
-  let squares = 0;
-  for (let i = 0; i < n; i++) squares += (sorted[i] - mean) ** 2;
   // Runs of equal values in ascending order: strict comparisons keep the smallest value on ties.
   let variety = 0;
   let majority = sorted[0];
@@ -100,20 +136,5 @@ function summarize(zone: number, list: Float64Array, missing: boolean, percentil
     start = end;
   }
   const rank = Math.min(n, Math.max(1, Math.ceil((percentile / 100) * n)));
-  return {
-    zone,
-    count: n,
-    hasMissing: missing,
-    min: sorted[0],
-    max: sorted[n - 1],
-    range: sorted[n - 1] - sorted[0],
-    mean,
-    std: Math.sqrt(squares / n),
-    sum,
-    variety,
-    majority,
-    minority,
-    median: sorted[Math.floor((n - 1) / 2)],
-    percentile: sorted[rank - 1],
-  };
+  return { variety, majority, minority, median: sorted[Math.floor((n - 1) / 2)], percentile: sorted[rank - 1] };
 }

@@ -37,15 +37,8 @@ export async function zonesOnGrid(param: string, value: unknown, zoneField: stri
     if (zoneField.toLowerCase() !== 'value') throw new TaskError(`'zoneField': raster zones are read by their cell values; use "Value".`);
     await gdalStep(`Reading '${param}'`, () => runGdalCommand('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-t_srs', grid.srsWkt, ...size, raster.source, file], { signal }));
     const zones = await readGrid(file);
-    const index = new Map<number, number>();
-    const zone = new Int32Array(zones.values.length);
-    for (let i = 0; i < zone.length; i++) {
-      if (!zones.valid[i]) continue;
-      let z = index.get(zones.values[i]);
-      if (z === undefined) index.set(zones.values[i], (z = index.size));
-      zone[i] = z;
-    }
-    return { zone, valid: zones.valid, labels: [...index.keys()], fieldName: 'Value', numeric: true };
+    const { zone, labels } = indexZoneValues(zones.values, zones.valid);
+    return { zone, valid: zones.valid, labels, fieldName: 'Value', numeric: true };
   }
   const features = await resolveFeatureInput(param, value, deps, work);
   const facts = await readVectorFacts(param, features);
@@ -69,6 +62,41 @@ export async function zonesOnGrid(param: string, value: unknown, zoneField: stri
     valid[i] = 1;
   }
   return { zone, valid, labels: [...index.keys()], fieldName: field.name, numeric: facts.fields.get(field.name.toLowerCase())!.numeric };
+}
+
+/**
+ * Numbers zone values 0, 1, 2… in the order they first appear. Integer zones in a span of up to
+ * a million values (classes, codes) go through a lookup array, not a Map per cell.
+ */
+export function indexZoneValues(values: Float64Array, valid: Uint8Array): { zone: Int32Array; labels: number[] } {
+  const zone = new Int32Array(values.length);
+  const labels: number[] = [];
+  let [low, high, integers] = [Infinity, -Infinity, true];
+  for (let i = 0; i < values.length; i++) {
+    if (!valid[i]) continue;
+    const v = values[i];
+    if (v < low) low = v;
+    if (v > high) high = v;
+    if (!Number.isInteger(v)) integers = false;
+  }
+  if (integers && high - low < 1 << 20) {
+    const byValue = new Int32Array(high - low + 1).fill(-1);
+    for (let i = 0; i < values.length; i++) {
+      if (!valid[i]) continue;
+      const slot = values[i] - low;
+      if (byValue[slot] < 0) byValue[slot] = labels.push(values[i]) - 1;
+      zone[i] = byValue[slot];
+    }
+    return { zone, labels };
+  }
+  const index = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) {
+    if (!valid[i]) continue;
+    let z = index.get(values[i]);
+    if (z === undefined) index.set(values[i], (z = labels.push(values[i]) - 1));
+    zone[i] = z;
+  }
+  return { zone, labels };
 }
 
 async function readFieldByFid(source: string, fieldName: string): Promise<Map<number, string | number>> {
