@@ -7,7 +7,7 @@ import type { ClassInfo } from './classifier-definition.js';
  * each class's colour, and the class names as GDAL category names.
  */
 export async function writeClassRaster(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: Float64Array, classes: ClassInfo[]): Promise<void> {
-  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, 'Byte', ['COMPRESS=DEFLATE', 'TILED=YES']);
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, 'Byte', ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1', 'TILED=YES']);
   try {
     dataset.geoTransform = template.geoTransform;
     if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);
