@@ -115,7 +115,11 @@ export async function readBands(source: string, bands: number[]): Promise<Grid[]
  * Writes several bands of one type on the template's grid (no NoData value: every cell is set),
  * ZSTD level 1 as writeGrid's results. Byte bands (whole 0–255 values) go to GDAL as bytes.
  */
-export async function writeBands(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
+export function writeBands(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
+  return timeSection('write result grid', () => writeBandSet(file, template, bands, type));
+}
+
+async function writeBandSet(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
   const rgb = bands.length === 3 ? ['PHOTOMETRIC=RGB'] : [];
   const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, bands.length, type, ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1', 'TILED=YES', ...rgb]);
   try {
