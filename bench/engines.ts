@@ -7,10 +7,14 @@
  * job runs first so that the cases meet a warm job worker.
  * `--only` takes task names or labels (`FlowAccumulation MFD`); Classify needs TrainClassifier
  * before it (`--only TrainClassifier,Classify`).
+ * Under each line: where the job's time went, from the worker's timed sections
+ * (TESSERA_SECTION_TIMES, src/tasks/analysis/engines/section-times.ts) after the submit request;
+ * `other` is the rest (hand-off to the worker, status polling, the task's own kernels and
+ * sections not timed).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,14 +39,15 @@ interface Case {
   engineLabel: string;
 }
 
-async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; jobId: string }> {
+async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; submitMs: number; jobId: string }> {
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   const started = performance.now();
   const submitted = await server.post<JobStatus>(`${RASTER_ANALYSIS}/${task}/submitJob`, { ...form, f: 'json', token });
+  const submitMs = performance.now() - started;
   if (!submitted.jobId) throw new Error(JSON.stringify(submitted));
   const job = await waitForJob(server, task, submitted.jobId, token, 1_800_000);
   if (job.jobStatus !== 'esriJobSucceeded') throw new Error(`${task}: ${JSON.stringify(job.messages)}`);
-  return { ms: performance.now() - started, jobId: submitted.jobId };
+  return { ms: performance.now() - started, submitMs, jobId: submitted.jobId };
 }
 
 /**
@@ -59,6 +64,19 @@ async function timeEngine(steps: Array<[string, string[]]>, cwd: string): Promis
 const execFileAsync = promisify(execFile);
 
 const grass = (location: string, script: string): [string, string[]] => ['grass', ['--tmp-location', location, '--exec', 'bash', '-c', script]];
+
+/** The worker's timed sections of the last job, summed by name (seconds), and the file emptied. */
+function takeSections(file: string, jobMs: number, submitMs: number): string {
+  if (!existsSync(file)) return '';
+  const sums = new Map<string, number>();
+  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const { section, ms } = JSON.parse(line) as { section: string; ms: number };
+    sums.set(section, (sums.get(section) ?? 0) + ms);
+  }
+  writeFileSync(file, '');
+  const timed = [...sums.values()].reduce((a, b) => a + b, 0);
+  return [['submit', submitMs] as const, ...sums.entries(), ['other', jobMs - submitMs - timed] as const].map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`).join(', ');
+}
 
 async function main(): Promise<void> {
   const demSource = await fetchStarsFile('olinda_dem_utm25s.tif');
@@ -92,6 +110,9 @@ async function main(): Promise<void> {
   execFileSync('ogr2ogr', ['-f', 'GPKG', '-a_srs', info.coordinateSystem.wkt, '-nln', 'samples', file('samples.gpkg'), file('samples.geojson')]);
   let classifierDefinition = '';
 
+  const sectionsFile = file('sections.jsonl');
+  // Read by the job worker when it starts (it inherits this environment).
+  process.env.TESSERA_SECTION_TIMES = sectionsFile;
   const server = await startTestServer();
   const token = await server.token();
   await registerFileShare(server, 'bench', share, token);
@@ -161,14 +182,17 @@ async function main(): Promise<void> {
   // busy machine); one tiny job first, so that every case measures a warm worker as a running
   // server has.
   await timeJob(server, token, 'FlowDirection', { inputSurfaceRaster: uri('warm.tif'), outputFlowDirectionName: 'b_warm' });
+  takeSections(sectionsFile, 0, 0);
   for (const c of cases) {
     const label = c.label ?? c.task;
     if (ONLY && !ONLY.includes(c.task) && !ONLY.includes(label)) continue;
     let job: number;
     let engine: number;
+    let sections = '';
     try {
       const run = await timeJob(server, token, c.task, typeof c.params === 'function' ? c.params() : c.params);
       job = run.ms;
+      sections = takeSections(sectionsFile, job, run.submitMs);
       if (c.task === 'TrainClassifier') {
         const result = await server.get<{ value: string }>(`${RASTER_ANALYSIS}/TrainClassifier/jobs/${run.jobId}/results/outputClassifierDefinition?f=json&token=${token}`);
         classifierDefinition = result.value;
@@ -179,6 +203,7 @@ async function main(): Promise<void> {
       continue;
     }
     console.log(`${label.padEnd(22)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine / 1000).toFixed(2).padStart(7)} s   ratio ${(job / engine).toFixed(2)}×   (${c.engineLabel})`);
+    if (sections) console.log(`${''.padEnd(22)} ${sections}`);
   }
   await server.close();
   rmSync(share, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { toSpatialReference } from '../../raster/srs-input.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterResultParam } from './analysis-params.js';
 import { defaultSearchRadius, readAreaUnit, readLinearDistance } from './density/density-settings.js';
 import { startEngineJob } from './engine-job.js';
+import { timeSection } from './engines/section-times.js';
 import { runSaga } from './engines/run-saga.js';
 import { resolveFeatureInput } from './feature-input.js';
 import { readGrid, type Grid } from './hydrology/grid.js';
@@ -47,12 +48,12 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const { inputs } = context;
   const area = readAreaUnit(inputs.outputAreaUnits);
   const job = await startEngineJob(context, ['outputName']);
-  const features = await resolveFeatureInput('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, job.deps, job.work);
-  const facts = await readVectorFacts('inputPointOrLineFeatures', features);
+  const features = await timeSection('resolve features', () => resolveFeatureInput('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, job.deps, job.work));
+  const facts = await timeSection('read vector facts', () => readVectorFacts('inputPointOrLineFeatures', features));
   if (!facts.points) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
   // context.outSR: the points are projected to it, and the surface is made there.
   const srs = projectedSrs(job.env.outSR ? toSpatialReference(job.env.outSR).toWKT() : facts.srsWkt);
-  const points = await readPoints('inputPointOrLineFeatures', features.source, srs.toWKT());
+  const points = await timeSection('read points', () => readPoints('inputPointOrLineFeatures', features.source, srs.toWKT()));
   const metersPerUnit = srs.getLinearUnits().value;
   const countField = readCountField(inputs.countField, points);
   if (isGiven(inputs.inBarriers)) context.warning('inBarriers is not supported by this server and was ignored.');

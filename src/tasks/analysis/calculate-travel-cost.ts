@@ -2,7 +2,7 @@ import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readNumber } from './analysis-params.js';
 import { startEngineJob } from './engine-job.js';
-import { runGrass } from './engines/run-grass.js';
+import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { cellSizes, readGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -61,9 +61,11 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
     task: 'CalculateTravelCost',
     location: cost.source,
     commands: [
-      ['r.in.gdal', '-o', `input=${cost.source}`, 'output=cost', '--quiet'],
+      linkRaster(cost.source, 'cost'),
       ['g.region', 'raster=cost'],
-      ['r.in.gdal', '-o', `input=${sources}`, 'output=start', '--quiet'],
+      linkRaster(sources, 'start'),
+      // acc.tif (Float64), dir.tif (Float32) and near.tif (Int32) straight from r.cost.
+      writeRastersTo(dir),
       [
         'r.cost',
         'input=cost',
@@ -75,9 +77,6 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
         ...(maxAccumulation !== undefined ? [`max_cost=${Math.max(0, maxAccumulation - startCost) / (cell * multiplier)}`] : []),
         '--quiet',
       ],
-      ['r.out.gdal', 'input=acc', `output=${out('acc')}`, 'type=Float64', '--quiet'],
-      ['r.out.gdal', 'input=dir', `output=${out('dir')}`, 'type=Float32', '--quiet'],
-      ...(wantAllocation ? [['r.out.gdal', 'input=near', `output=${out('near')}`, 'type=Float64', '--quiet']] : []),
     ],
     scratchDir: context.scratchDir,
     signal: context.signal,
@@ -104,6 +103,7 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
     results.outputBacklinkRaster = await publishGrid(job, 'outputBacklinkName', cost, backlink, 'Int16', 'Travel cost back-link');
   }
   if (wantAllocation) {
+    // near.tif's null cells (GRASS's CELL null, not tagged as NoData) are those acc has none for.
     const allocation = (await readGrid(out('near'))).values.map((v, i) => (Number.isNaN(accumulated.values[i]!) ? NaN : v));
     results.outputAllocationRaster = await publishGrid(job, 'outputAllocationName', cost, allocation, 'Int32', 'Travel cost allocation');
   }

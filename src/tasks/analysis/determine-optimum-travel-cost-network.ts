@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
-import type { GrassCommand } from './engines/run-grass.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
 import { publishEngineFeatures, startEngineJob } from './engine-job.js';
-import { runGrass } from './engines/run-grass.js';
+import { linkRaster, runGrass, writeRastersTo, type GrassCommand } from './engines/run-grass.js';
 import { cellSizes, readGrid } from './hydrology/grid.js';
 import { rollbackAnalysis } from './output-service.js';
 import { readPathLines, tracePathCommands, writePolylines, type PathStart } from './travel-cost/cost-paths.js';
@@ -50,18 +49,22 @@ async function runOptimumNetwork(context: TaskContext): Promise<Record<string, u
   const out = (name: string) => path.join(dir, `${name}.tif`);
   context.progress(5, `Spreading costs from ${ids.length} regions (GRASS r.cost)`);
   const spread: GrassCommand[] = ids.flatMap((id, k) => [
-    ['r.mapcalc', `expression=start_${k} = if(regions == ${id}, 1, null())`, '--quiet'],
+    // 1.0, not 1: a floating-point map goes through the GeoTIFF with NaN as its nulls (writeRastersTo).
+    ['r.mapcalc', `expression=start_${k} = if(regions == ${id}, 1.0, null())`, '--quiet'],
     ['r.cost', 'input=cost', `start_raster=start_${k}`, `output=acc_${k}`, `outdir=dir_${k}`, '--quiet'],
-    ['r.out.gdal', `input=acc_${k}`, `output=${out(`acc_${k}`)}`, 'type=Float64', '--quiet'],
-    ['r.out.gdal', `input=dir_${k}`, `output=${out(`dir_${k}`)}`, 'type=Float32', '--quiet'],
   ]);
+  // One location for both runs: r.path reads the direction maps where the first run left them.
+  const keepIn = path.join(context.scratchDir, 'grass-location');
   await runGrass({
     task: 'DetermineOptimumTravelCostNetwork',
     location: cost.source,
+    keepIn,
     commands: [
-      ['r.in.gdal', '-o', `input=${cost.source}`, 'output=cost', '--quiet'],
+      linkRaster(cost.source, 'cost'),
       ['g.region', 'raster=cost'],
-      ['r.in.gdal', '-o', `input=${regionFile}`, 'output=regions', '--quiet'],
+      linkRaster(regionFile, 'regions'),
+      // acc_<k>.tif (read here) and dir_<k>.tif straight from r.cost (start_<k>.tif too).
+      writeRastersTo(dir),
       ...spread,
     ],
     scratchDir: context.scratchDir,
@@ -79,14 +82,14 @@ async function runOptimumNetwork(context: TaskContext): Promise<Record<string, u
   const commands: GrassCommand[] = [];
   for (const [k, group] of bySource) {
     const starts: PathStart[] = group.map((link) => ({ cell: link.cell, value: link.to, cost: link.cost }));
-    commands.push(['r.in.gdal', '-o', `input=${out(`dir_${k}`)}`, `output=dir_${k}`, '--quiet']);
     commands.push(...(await tracePathCommands(dir, `from_${k}`, cost, starts, `dir_${k}`, { vector: `paths_${k}` })));
     commands.push(['v.out.ascii', `input=paths_${k}`, `output=${path.join(dir, `paths_${k}.txt`)}`, 'type=line', 'format=standard', 'precision=12', '--quiet']);
   }
   await runGrass({
     task: 'DetermineOptimumTravelCostNetwork',
     location: cost.source,
-    commands: [['r.in.gdal', '-o', `input=${cost.source}`, 'output=cost', '--quiet'], ['g.region', 'raster=cost'], ...commands],
+    keepIn,
+    commands,
     scratchDir: context.scratchDir,
     signal: context.signal,
     onProgress: (fraction, step) => context.progress(60 + fraction * 25, `GRASS ${step}`),

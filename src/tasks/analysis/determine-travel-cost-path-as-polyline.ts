@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { publishEngineFeatures, startEngineJob } from './engine-job.js';
-import { runGrass } from './engines/run-grass.js';
+import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { cellSizes, readGrid } from './hydrology/grid.js';
 import { rollbackAnalysis } from './output-service.js';
 import { chooseDestinations, PATH_TYPES, readPathLines, tracePathCommands, writePolylines, type PathType } from './travel-cost/cost-paths.js';
@@ -45,17 +45,20 @@ async function runPathAsPolyline(context: TaskContext): Promise<Record<string, u
   const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
   const dir = path.join(context.scratchDir, 'grass');
   const out = (name: string) => path.join(dir, `${name}.tif`);
+  // One location for both runs: r.path reads r.cost's direction map where the first run left it.
+  const keepIn = path.join(context.scratchDir, 'grass-location');
   context.progress(5, 'Spreading costs (GRASS r.cost)');
   await runGrass({
     task: 'DetermineTravelCostPathAsPolyline',
     location: cost.source,
+    keepIn,
     commands: [
-      ['r.in.gdal', '-o', `input=${cost.source}`, 'output=cost', '--quiet'],
+      linkRaster(cost.source, 'cost'),
       ['g.region', 'raster=cost'],
-      ['r.in.gdal', '-o', `input=${sourceFile}`, 'output=start', '--quiet'],
+      linkRaster(sourceFile, 'start'),
+      // acc.tif (read here to choose the destinations) and dir.tif straight from r.cost.
+      writeRastersTo(dir),
       ['r.cost', 'input=cost', 'start_raster=start', 'output=acc', 'outdir=dir', '--quiet'],
-      ['r.out.gdal', 'input=acc', `output=${out('acc')}`, 'type=Float64', '--quiet'],
-      ['r.out.gdal', 'input=dir', `output=${out('dir')}`, 'type=Float32', '--quiet'],
     ],
     scratchDir: context.scratchDir,
     signal: context.signal,
@@ -67,10 +70,9 @@ async function runPathAsPolyline(context: TaskContext): Promise<Record<string, u
   context.progress(60, 'Tracing paths (GRASS r.path)');
   await runGrass({
     task: 'DetermineTravelCostPathAsPolyline',
-    location: out('dir'),
+    location: cost.source,
+    keepIn,
     commands: [
-      ['r.in.gdal', '-o', `input=${out('dir')}`, 'output=dir', '--quiet'],
-      ['g.region', 'raster=dir'],
       ...(await tracePathCommands(dir, 'dest', cost, starts, 'dir', { vector: 'paths' })),
       ['v.out.ascii', 'input=paths', `output=${linesFile}`, 'type=line', 'format=standard', 'precision=12', '--quiet'],
     ],

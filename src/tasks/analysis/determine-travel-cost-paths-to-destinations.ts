@@ -3,7 +3,7 @@ import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { startEngineJob } from './engine-job.js';
-import { runGrass } from './engines/run-grass.js';
+import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { readGrid, writeGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -55,10 +55,11 @@ async function runPathsToDestinations(context: TaskContext): Promise<Record<stri
     task: 'DetermineTravelCostPathsToDestinations',
     location: directionFile,
     commands: [
-      ['r.in.gdal', '-o', `input=${directionFile}`, 'output=dir', '--quiet'],
+      linkRaster(directionFile, 'dir'),
       ['g.region', 'raster=dir'],
+      // paths.tif straight from r.path: its null cells come out as −2147483648, read below as no path.
+      writeRastersTo(dir),
       ...(await tracePathCommands(dir, 'dest', backlink, starts, 'dir', { raster: 'paths' })),
-      ['r.out.gdal', 'input=paths', `output=${pathsFile}`, 'type=Int32', '--quiet'],
     ],
     scratchDir: context.scratchDir,
     signal: context.signal,

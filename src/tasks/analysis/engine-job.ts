@@ -9,6 +9,7 @@ import { publishFeatureOutput, publishRasterOutput, type OutputValue } from './o
 import { resolveFeatureInput } from './feature-input.js';
 import { resolveRasterInput, type AnalysisRaster } from './raster-input.js';
 import { readPoints, type InputPoint } from './read-points.js';
+import { timeSection } from './engines/section-times.js';
 
 /**
  * What an engine task (GRASS, SAGA, OTB or the worker's own kernels) works with: the shared
@@ -27,7 +28,11 @@ export interface EngineJob {
  * Starts an engine job. `outputs` lists the output-name parameters: the first is required,
  * the others are read when given. `context` (§2.3) is read here.
  */
-export async function startEngineJob(context: TaskContext, outputs: string[], type: 'ImageServer' | 'FeatureServer' = 'ImageServer'): Promise<EngineJob> {
+export function startEngineJob(context: TaskContext, outputs: string[], type: 'ImageServer' | 'FeatureServer' = 'ImageServer'): Promise<EngineJob> {
+  return timeSection('start job', () => readJob(context, outputs, type));
+}
+
+async function readJob(context: TaskContext, outputs: string[], type: 'ImageServer' | 'FeatureServer'): Promise<EngineJob> {
   const deps = analysisDeps(context);
   const work = await workFolder(context);
   const named = new Map<string, OutputName>();
@@ -45,7 +50,11 @@ export async function startEngineJob(context: TaskContext, outputs: string[], ty
  * cellSize, snapRaster): VRT recipes when the environment changes the grid, the sources as they
  * are otherwise. Each call gets its own folder so that later calls do not overwrite them.
  */
-export async function engineRasters(job: EngineJob, params: string[]): Promise<string[]> {
+export function engineRasters(job: EngineJob, params: string[]): Promise<string[]> {
+  return timeSection('resolve inputs', () => resolveRasters(job, params));
+}
+
+async function resolveRasters(job: EngineJob, params: string[]): Promise<string[]> {
   const { context } = job;
   const dir = path.join(job.work, params.join('+'));
   await mkdir(dir, { recursive: true });
@@ -65,12 +74,12 @@ export async function publishEngineFile(job: EngineJob, param: string, file: str
   const output = job.outputs.get(param);
   if (!output) throw new TaskError(`'${param}' is required.`);
   await gdalStep('Applying the mask', () => applyMask(file, job.env, job.work, job.context.signal));
-  return publishRasterOutput(file, output, job.context, description);
+  return timeSection('publish raster', () => publishRasterOutput(file, output, job.context, description));
 }
 
 /** Publishes a vector file as the hosted feature layer of `param`. */
 export async function publishEngineFeatures(job: EngineJob, param: string, file: string, format: 'geopackage' | 'geojson', description: string): Promise<OutputValue> {
   const output = job.outputs.get(param);
   if (!output) throw new TaskError(`'${param}' is required.`);
-  return publishFeatureOutput(file, format, output, job.context, description);
+  return timeSection('publish features', () => publishFeatureOutput(file, format, output, job.context, description));
 }

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { startEngineJob, type EngineJob } from './engine-job.js';
@@ -65,6 +66,17 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
   return { outputRaster };
 }
 
+/** A VRT of one band of `source` (no pixels written), for an engine that reads band 1 only. */
+async function bandVrt(source: string, band: number, file: string): Promise<string> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    (await gdal.translateAsync(file, dataset, ['-of', 'VRT', '-b', String(band)])).close();
+  } finally {
+    dataset.close();
+  }
+  return file;
+}
+
 /** SAGA's Qin et al. MFD accumulation over the surface in band 2, less each cell's own weight. */
 async function sagaMfd(job: EngineJob, directions: InputGrid, bands: number, weights: Grid | undefined): Promise<Float64Array> {
   const { context } = job;
@@ -73,9 +85,8 @@ async function sagaMfd(job: EngineJob, directions: InputGrid, bands: number, wei
   }
   const dir = path.join(context.scratchDir, 'saga');
   await mkdir(dir, { recursive: true });
-  const surfaceFile = path.join(dir, 'surface.tif');
-  const surface = await readGrid(directions.source, 2);
-  await writeGrid(surfaceFile, surface, surface.values, 'Float32', true);
+  // SAGA reads band 2 in place through a VRT: no copy of the surface is read or written here.
+  const surfaceFile = await bandVrt(directions.source, 2, path.join(dir, 'surface.vrt'));
   const options: Record<string, string | number> = { ELEVATION: surfaceFile, FLOW: path.join(dir, 'flow.tif'), METHOD: 6, FLOW_UNIT: 0 };
   if (weights) {
     options.WEIGHTS = path.join(dir, 'weights.tif');

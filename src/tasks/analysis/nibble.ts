@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { startEngineJob } from './engine-job.js';
-import { runGrass } from './engines/run-grass.js';
+import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { readInputGrids } from './hydrology/read-input-grid.js';
@@ -56,11 +56,12 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     task: 'Nibble',
     location: sourceFile,
     commands: [
-      // Linked, not imported: r.grow.distance reads the GeoTIFF through GDAL without a copy.
-      ['r.external', `input=${sourceFile}`, 'output=sources', '--quiet'],
+      // Linked, not imported: r.grow.distance reads the GeoTIFF through GDAL without a copy,
+      // and writes nearest.tif (FCELL: Float32, the values unchanged) without one either.
+      linkRaster(sourceFile, 'sources'),
       ['g.region', 'raster=sources'],
+      writeRastersTo(dir),
       ['r.grow.distance', 'input=sources', 'value=nearest', 'metric=euclidean', '--quiet'],
-      ['r.out.gdal', '-f', 'input=nearest', `output=${nearestFile}`, 'type=Float32', '--quiet'],
     ],
     scratchDir: context.scratchDir,
     signal: context.signal,

@@ -57,7 +57,9 @@ async function runSegment(context: TaskContext): Promise<Record<string, unknown>
   const dir = path.join(context.scratchDir, 'otb');
   await mkdir(dir, { recursive: true });
   const labelsFile = path.join(dir, 'labels.tif');
-  const template = await readGrid(selected.file);
+  // The bands are read once: painting needs them, and band 1 gives the grid.
+  const bands = await readBands(selected.file, selected.bands.map((_, i) => i + 1));
+  const template = bands[0]!;
   // One tile for the whole image: no seams between tiles, at the cost of memory.
   const tiling = readFlag(inputs.removeTilingArtifacts) ? ['-tilesizex', String(template.width), '-tilesizey', String(template.height)] : [];
   context.progress(5, 'Mean-shift segmentation (Orfeo ToolBox)');
@@ -70,7 +72,6 @@ async function runSegment(context: TaskContext): Promise<Record<string, unknown>
     onProgress: (fraction) => context.progress(5 + fraction * 70, 'Mean-shift segmentation (Orfeo ToolBox)'),
   });
   const labels = await readGrid(labelsFile);
-  const bands = await readBands(selected.file, selected.bands.map((_, i) => i + 1));
   const painted = paintSegments(labels.values, bands);
   const out = path.join(context.scratchDir, 'results', 'segmented.tif');
   await mkdir(path.dirname(out), { recursive: true });

@@ -7,6 +7,7 @@ import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, rasterInputParam } from './analysis-params.js';
 import { engineRasters, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
+import { timeSection } from './engines/section-times.js';
 import { countBands, readGrid } from './hydrology/grid.js';
 import { resolveFeatureInput } from './feature-input.js';
 import { defaultColor, METHODS, type ClassifierDefinition, type ClassInfo } from './image/classifier-definition.js';
@@ -45,9 +46,9 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
   const bySegment = isGiven(inputs.segmentedRaster);
   const job = await startEngineJob(context, []);
   const [raster, segmented] = (await engineRasters(job, ['inputRaster', ...(bySegment ? ['segmentedRaster'] : [])])) as [string, string | undefined];
-  const samples = await resolveFeatureInput('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, job.deps, job.work);
+  const samples = await timeSection('resolve features', () => resolveFeatureInput('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, job.deps, job.work));
   // Only the attributes are used here; OTB reads the polygons themselves.
-  const features = await readPoints('inputTrainingSampleJSON', samples.source);
+  const features = await timeSection('read points', () => readPoints('inputTrainingSampleJSON', samples.source));
   const classField = findField(features, ['classvalue', 'value', 'class']);
   if (!classField) throw new TaskError("The training samples need a 'classvalue' field holding each polygon's class.");
   const classes = readClasses(features, classField);
@@ -55,7 +56,7 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
   const wktFile = path.join(job.work, 'raster.wkt');
   await writeFile(wktFile, await readSrsWkt(raster));
   const vector = path.join(job.work, 'samples.gpkg');
-  await runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples', vector, samples.source], { signal: context.signal }).catch((error: unknown) => {
+  await timeSection('ogr2ogr samples', () => runGdalCommand('ogr2ogr', ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples', vector, samples.source], { signal: context.signal })).catch((error: unknown) => {
     if (error instanceof RasterError) throw new TaskError(`'inputTrainingSampleJSON' could not be read: ${error.message}`);
     throw error;
   });

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { TaskError } from '../../../jobs/task.js';
+import { timeSection } from './section-times.js';
 
 export interface EngineRunOptions {
   signal: AbortSignal;
@@ -39,6 +40,10 @@ const WATCHDOG = 'parent=$1; shift; "$@" & engine=$!; while kill -0 "$engine" 2>
  * the engine's last error lines (`label` names the step for the client).
  */
 export function runEngine(label: string, program: string, args: string[], options: EngineRunOptions): Promise<EngineRunResult> {
+  return timeSection(`engine ${program}`, () => runInGroup(label, program, args, options));
+}
+
+function runInGroup(label: string, program: string, args: string[], options: EngineRunOptions): Promise<EngineRunResult> {
   options.signal.throwIfAborted();
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', WATCHDOG, 'tessera-engine', String(process.pid), program, ...args], {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { requireEngine } from './engine-catalog.js';
 import { runEngine } from './run-engine.js';
@@ -9,8 +9,14 @@ export type GrassCommand = string[];
 export interface GrassRun {
   /** Task name, for messages. */
   task: string;
-  /** A georeferenced file or `EPSG:<code>`: the temporary location takes its projection from it. */
+  /** A georeferenced file or `EPSG:<code>`: the location takes its projection from it. */
   location: string;
+  /**
+   * Keep the location in this folder (made by the first run) so that a later run of the same job
+   * works on the rasters an earlier one made, without exporting and importing them again.
+   * Without it, each run gets a temporary location.
+   */
+  keepIn?: string;
   commands: GrassCommand[];
   scratchDir: string;
   signal: AbortSignal;
@@ -42,7 +48,8 @@ export async function runGrass(run: GrassRun): Promise<void> {
   let step = 0;
   let stepName = run.commands[0]?.[0] ?? '';
   const total = Math.max(1, run.commands.length);
-  await runEngine(run.task, 'grass', ['--tmp-location', run.location, '--exec', 'bash', script], {
+  const where = run.keepIn ? await keptLocation(run.keepIn, run.location) : ['--tmp-location', run.location];
+  await runEngine(run.task, 'grass', [...where, '--exec', 'bash', script], {
     signal: run.signal,
     cwd: dir,
     env: { ...process.env, TMPDIR: tmp, GRASS_MESSAGE_FORMAT: 'gui', GRASS_OVERWRITE: '1', LC_ALL: 'C' },
@@ -59,6 +66,37 @@ export async function runGrass(run: GrassRun): Promise<void> {
       if (percent) run.onProgress?.((step + Number(percent[1]) / 100) / total, stepName);
     },
   });
+}
+
+/** `-c <source> <folder>` to make the kept location on the first run, its mapset afterwards. */
+async function keptLocation(folder: string, source: string): Promise<string[]> {
+  const location = path.join(folder, 'location');
+  const made = await access(path.join(location, 'PERMANENT')).then(
+    () => true,
+    () => false,
+  );
+  if (made) return [path.join(location, 'PERMANENT')];
+  await mkdir(folder, { recursive: true });
+  return ['-c', source, location];
+}
+
+/**
+ * Links a GDAL raster into the session as `name` without copying it (`r.external`: modules read
+ * the file through GDAL), where `r.in.gdal` would write a copy in GRASS's own format first.
+ */
+export function linkRaster(file: string, name: string): GrassCommand {
+  return ['r.external', '-o', `input=${file}`, `output=${name}`, '--quiet'];
+}
+
+/**
+ * From here on, rasters the modules make are written straight to GeoTIFFs `<dir>/<name>.tif`
+ * (`r.external.out`) instead of GRASS's format and then a copy by `r.out.gdal`. Floating-point
+ * maps keep NaN as NoData, as r.out.gdal writes them. Integer (CELL) maps come out with GRASS's
+ * null (−2147483648) as values and a NoData tag that does not match it: read them only where
+ * another map tells the null cells apart.
+ */
+export function writeRastersTo(dir: string): GrassCommand {
+  return ['r.external.out', `directory=${dir}`, 'format=GTiff', 'extension=tif'];
 }
 
 /** Single-quoted for bash. */

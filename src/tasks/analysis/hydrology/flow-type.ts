@@ -14,16 +14,18 @@ export const FLOW_TYPE_KEY = 'TESSERA_FLOW_DIRECTION_TYPE';
 
 /** Writes a direction raster of `type` (MFD: band 2 = `surface`) and tags it. */
 export async function writeFlowDirections(file: string, template: Grid, values: ArrayLike<number>, type: FlowType, surface?: ArrayLike<number>): Promise<void> {
+  const tag = { [FLOW_TYPE_KEY]: type };
   if (type === 'D8') {
-    await writeGrid(file, template, values, 'Int16');
+    await writeGrid(file, template, values, 'Int16', false, tag);
   } else if (type === 'DINF') {
-    await writeGrid(file, template, values, 'Float32');
+    await writeGrid(file, template, values, 'Float32', false, tag);
   } else {
     const noData = -3.4028234663852886e38;
     const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 2, 'Float32', ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1', 'TILED=YES', 'INTERLEAVE=BAND']);
     try {
       dataset.geoTransform = template.geoTransform;
       if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);
+      dataset.setMetadata(tag);
       for (const [b, band] of [[1, values], [2, surface!]] as const) {
         const out = new Float32Array(band.length);
         for (let i = 0; i < band.length; i++) out[i] = Number.isNaN(band[i]!) ? noData : band[i]!;
@@ -35,12 +37,6 @@ export async function writeFlowDirections(file: string, template: Grid, values: 
     } finally {
       dataset.close();
     }
-  }
-  const dataset = await gdal.openAsync(file, 'r+');
-  try {
-    dataset.setMetadata({ [FLOW_TYPE_KEY]: type });
-  } finally {
-    dataset.close();
   }
 }
 

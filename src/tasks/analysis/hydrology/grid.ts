@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { timeSection } from '../engines/section-times.js';
 
 /**
  * One band of a raster in memory, row-major, NoData as NaN. The hydrology kernels work on these:
@@ -13,7 +14,11 @@ export interface Grid {
 }
 
 /** Reads band 1 (or `band`) of a raster; its NoData value becomes NaN. */
-export async function readGrid(source: string, band = 1): Promise<Grid> {
+export function readGrid(source: string, band = 1): Promise<Grid> {
+  return timeSection('read grid', () => readBand(source, band));
+}
+
+async function readBand(source: string, band: number): Promise<Grid> {
   const dataset = await gdal.openAsync(source);
   try {
     const raster = await dataset.bands.getAsync(band);
@@ -37,27 +42,54 @@ const NODATA: Record<GridType, number> = { Float32: -3.4028234663852886e38, Floa
 /**
  * Writes values (NaN = NoData) as a tiled GeoTIFF on the template's grid: ZSTD level 1 for
  * results (published as they are), uncompressed for `scratch` files an engine reads once —
- * DEFLATE (zlib) costs several times more CPU to write.
+ * DEFLATE (zlib) costs several times more CPU to write. `metadata` (dataset tags) is set while
+ * the file is being made, not by opening it again.
  */
-export async function writeGrid(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: GridType, scratch = false): Promise<void> {
+export function writeGrid(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: GridType, scratch = false, metadata?: Record<string, string>): Promise<void> {
+  return timeSection(scratch ? 'write scratch grid' : 'write result grid', () => writeBand(file, template, values, type, scratch, metadata));
+}
+
+async function writeBand(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: GridType, scratch: boolean, metadata: Record<string, string> | undefined): Promise<void> {
   const compression = scratch ? [] : ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1'];
   const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, type, [...compression, 'TILED=YES']);
   try {
     dataset.geoTransform = template.geoTransform;
     if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);
+    if (metadata) dataset.setMetadata(metadata);
     const band = dataset.bands.get(1);
     const noData = NODATA[type];
     band.noDataValue = noData;
-    const out = type.startsWith('Float') ? new Float64Array(values.length) : new Int32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      out[i] = Number.isNaN(v) ? noData : v;
-    }
-    await band.pixels.writeAsync(0, 0, template.width, template.height, out);
+    await band.pixels.writeAsync(0, 0, template.width, template.height, toBandArray(values, type, noData));
     dataset.flush();
   } finally {
     dataset.close();
   }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The values as the array GDAL writes, NaN as `noData`. Float32 results are narrowed here, as
+ * GDAL would (nearest float; finite values past the float range clamped to it): handing GDAL a
+ * Float32Array moves half the bytes of a Float64 one. Integer types go as Int32 for GDAL to round
+ * and clamp to the band's type.
+ */
+function toBandArray(values: ArrayLike<number>, type: GridType, noData: number): Float32Array | Float64Array | Int32Array {
+  const n = values.length;
+  if (type === 'Float32') {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i]!;
+      out[i] = Number.isNaN(v) ? noData : v > FLOAT32_MAX && v !== Infinity ? FLOAT32_MAX : v < -FLOAT32_MAX && v !== -Infinity ? -FLOAT32_MAX : v;
+    }
+    return out;
+  }
+  const out = type === 'Float64' ? new Float64Array(n) : new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    out[i] = Number.isNaN(v) ? noData : v;
+  }
+  return out;
 }
 
 /** Throws unless the two grids share size and (to a thousandth of a cell) geotransform. */
@@ -79,17 +111,23 @@ export async function readBands(source: string, bands: number[]): Promise<Grid[]
   return grids;
 }
 
-/** Writes several bands of one type on the template's grid (no NoData value: every cell is set). */
-export async function writeBands(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
+/**
+ * Writes several bands of one type on the template's grid (no NoData value: every cell is set),
+ * ZSTD level 1 as writeGrid's results. Byte bands (whole 0–255 values) go to GDAL as bytes.
+ */
+export function writeBands(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
+  return timeSection('write result grid', () => writeBandSet(file, template, bands, type));
+}
+
+async function writeBandSet(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, bands: ArrayLike<number>[], type: GridType): Promise<void> {
   const rgb = bands.length === 3 ? ['PHOTOMETRIC=RGB'] : [];
-  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, bands.length, type, ['COMPRESS=DEFLATE', 'TILED=YES', ...rgb]);
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, bands.length, type, ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1', 'TILED=YES', ...rgb]);
   try {
     dataset.geoTransform = template.geoTransform;
     if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);
     for (let b = 0; b < bands.length; b++) {
       const values = bands[b]!;
-      const out = new Float64Array(values.length);
-      for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+      const out = type === 'Byte' ? Uint8Array.from(values) : Float64Array.from(values);
       await dataset.bands.get(b + 1).pixels.writeAsync(0, 0, template.width, template.height, out);
     }
     dataset.flush();

@@ -1,13 +1,18 @@
 import gdal from 'gdal-async';
 import type { Grid } from '../hydrology/grid.js';
 import type { ClassInfo } from './classifier-definition.js';
+import { timeSection } from '../engines/section-times.js';
 
 /**
  * Writes a classified raster: 8-bit class values (0 = unclassified, NoData), a colour table with
  * each class's colour, and the class names as GDAL category names.
  */
-export async function writeClassRaster(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: Float64Array, classes: ClassInfo[]): Promise<void> {
-  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, 'Byte', ['COMPRESS=DEFLATE', 'TILED=YES']);
+export function writeClassRaster(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: Float64Array, classes: ClassInfo[]): Promise<void> {
+  return timeSection('write result grid', () => writeClasses(file, template, values, classes));
+}
+
+async function writeClasses(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: Float64Array, classes: ClassInfo[]): Promise<void> {
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 1, 'Byte', ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1', 'TILED=YES']);
   try {
     dataset.geoTransform = template.geoTransform;
     if (template.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(template.srsWkt);
