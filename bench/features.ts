@@ -1,5 +1,5 @@
 /**
- * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>]`
+ * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2]]`
  * (`--keep`: load the layer into `<dir>` once, keep a pristine copy of it, and start later runs
  * from that copy).
  *
@@ -16,14 +16,18 @@
  *       wall time both ways, as a ratio.
  */
 import { createRequire } from 'node:module';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { esriToWkb } from '../src/geometry/wkb.js';
-import { processCpuMs } from './process-cpu.js';
+import { processTreeCpuMs } from './process-cpu.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteFeatureStore } from '../src/store/sqlite/sqlite-feature-store.js';
 import type { FeatureWrite, LayerSchema } from '../src/store/feature-store.js';
@@ -128,10 +132,10 @@ interface Load {
   cpuMs: number;
 }
 
-/** `connections` (8 unless told) for SECONDS over the given request paths (cycled), with the server's CPU use. */
+/** `connections` (8 unless told) for SECONDS over the given request paths (cycled), with the server's CPU use (its process and their children). */
 async function measureLoad(base: string, pid: number, pathOf: (i: number) => string, connections = 8): Promise<Load> {
   let next = 0;
-  const cpuBefore = await processCpuMs(pid);
+  const cpuBefore = await processTreeCpuMs(pid);
   const load = await autocannon({
     url: base,
     connections,
@@ -143,7 +147,7 @@ async function measureLoad(base: string, pid: number, pathOf: (i: number) => str
     rate: Math.round(load.requests.average),
     latency: `${load.latency.p50}/${load.latency.p99}`,
     errors: load.errors + load.non2xx,
-    cpuMs: round(((await processCpuMs(pid)) - cpuBefore) / requests),
+    cpuMs: round(((await processTreeCpuMs(pid)) - cpuBefore) / requests),
   };
 }
 
@@ -274,47 +278,90 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
 
 /**
  * `--scaling`: the page and the envelope filter (answer cache off, every request distinct) at 1
- * and at 4 connections, with pages and counts kept on the event loop (TESSERA_READ_SPILL=false)
- * and spilled to a free reader thread when other requests are in flight (the default), the two
- * servers taking turns `--rounds` times in one run; beside them the sequential ratio over the SQL.
+ * and at 4 connections, in three setups taking turns `--rounds` times in one run: one process
+ * with pages and counts kept on the event loop (TESSERA_READ_SPILL=false), one process spilling
+ * them to a free reader thread when other requests are in flight (the default), and
+ * `tessera serve --processes 2`; beside them the sequential ratio over the SQL. The load
+ * generator shares the machine's cores with the server.
  */
 async function measureScaling(db: SqliteDatabase): Promise<void> {
   const cases = readCases().filter((c) => c.name.startsWith('(a)') || c.name.startsWith('(c)'));
+  const setups: Array<{ setup: string; start: (work: (url: string, pid: number, token: string) => Promise<void>) => Promise<void> }> = [
+    { setup: '1 process, no spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'false' }) },
+    { setup: '1 process, spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'true' }) },
+    { setup: '2 processes', start: (work) => withProcesses(2, work) },
+  ];
   const rows: Array<Record<string, number | string>> = [];
   for (let turn = 0; turn < Number(args.rounds); turn++) {
-    for (const spill of ['false', 'true']) {
-      await withServer(
-        0,
-        async (url, pid, token) => {
-          for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
-          for (const c of cases) {
-            const sequential = await measureSequential(url, token, c, sqliteRunner(db), 100, 7 + turn);
-            const paths = pathsOf(url, token, c, 11 + turn, 60_000);
-            const one = await measureLoad(url, pid, (i) => paths[i % paths.length]!, 1);
-            const four = await measureLoad(url, pid, (i) => paths[(i + 30_000) % paths.length]!, 4);
-            rows.push({
-              round: turn,
-              spill,
-              operation: c.name,
-              'SQL p50 ms': round(sequential.sql.p50),
-              'REST p50 ms': round(sequential.rest.p50),
-              'ratio (p50)': round(sequential.rest.p50 / sequential.sql.p50),
-              'server ratio': round(sequential.server.p50 / sequential.sql.p50),
-              'req/s c=1': one.rate,
-              'req/s c=4': four.rate,
-              'c=4 ÷ c=1': round(four.rate / one.rate),
-              'CPU ms/req c=1': one.cpuMs,
-              'CPU ms/req c=4': four.cpuMs,
-              errors: one.errors + four.errors,
-            });
-          }
-        },
-        { TESSERA_READ_SPILL: spill },
-      );
+    for (const { setup, start } of setups) {
+      await start(async (url, pid, token) => {
+        for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
+        for (const c of cases) {
+          const sequential = await measureSequential(url, token, c, sqliteRunner(db), 100, 7 + turn);
+          const paths = pathsOf(url, token, c, 11 + turn, 60_000);
+          const one = await measureLoad(url, pid, (i) => paths[i % paths.length]!, 1);
+          const four = await measureLoad(url, pid, (i) => paths[(i + 30_000) % paths.length]!, 4);
+          rows.push({
+            round: turn,
+            setup,
+            operation: c.name,
+            'SQL p50 ms': round(sequential.sql.p50),
+            'REST p50 ms': round(sequential.rest.p50),
+            'ratio (p50)': round(sequential.rest.p50 / sequential.sql.p50),
+            'server ratio': round(sequential.server.p50 / sequential.sql.p50),
+            'req/s c=1': one.rate,
+            'req/s c=4': four.rate,
+            'c=4 ÷ c=1': round(four.rate / one.rate),
+            'CPU ms/req c=1': one.cpuMs,
+            'CPU ms/req c=4': four.cpuMs,
+            errors: one.errors + four.errors,
+          });
+        }
+      });
     }
   }
-  console.log('Scaling, answer cache off (spill: pages and counts to a free reader thread when requests overlap):');
+  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to a free reader thread when requests overlap):`);
   console.table(rows);
+}
+
+/** `tessera serve --processes N` over the data directory, answer cache off; `work` gets the primary's PID (CPU is counted over its process tree). */
+async function withProcesses(count: number, work: (url: string, pid: number, token: string) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const bin = fileURLToPath(new URL('../bin/tessera.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--processes', String(count)], {
+    env: { ...process.env, TESSERA_ADMIN_PASSWORD: PASSWORD, TESSERA_DEMO: 'false', TESSERA_LOG_LEVEL: 'warn', TESSERA_QUERY_CACHE_MB: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => line.includes('Tessera is serving') && resolve());
+      child.once('exit', (code) => reject(new Error(`serve --processes ${count} exited with ${code}`)));
+    });
+    // The first process prints that line; the others start after it, one by one.
+    while ((await childProcesses(child.pid!)).length < count) await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const url = `http://127.0.0.1:${port}/arcgis`;
+    const token = (await post<TokenAnswer>(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;
+    await work(url, child.pid!, token);
+  } finally {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Live Node child processes of a process (`serve --processes N`: the N HTTP processes; not tsx's esbuild). */
+async function childProcesses(pid: number): Promise<string[]> {
+  const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean);
+  const names = await Promise.all(children.map((child) => readFile(`/proc/${child}/comm`, 'utf8').catch(() => '')));
+  return children.filter((_, i) => names[i]!.trim() === 'node');
 }
 
 const dataDir = args.keep ? path.resolve(args.keep) : await mkdtemp(path.join(tmpdir(), 'tessera-bench-features-'));

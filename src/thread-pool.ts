@@ -1,18 +1,30 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, type TransferListItem } from 'node:worker_threads';
+import { workerBundle } from './worker-bundle.js';
 
 /**
- * Starts a worker thread on a TypeScript entry: a small script registers tsx in the thread (worker
- * threads do not inherit the parent's module hooks, nor take `--import` in execArgv) and imports it.
+ * Starts a worker thread on a TypeScript entry, run as one bundled script (worker-bundle.ts): a
+ * small boot script waits for the bundle on a port of its own, then runs it with a `require`
+ * that resolves from the entry's folder. Messages posted to the thread meanwhile wait for the
+ * entry's listener; a bundle that cannot be built ends the thread with an 'error'.
  */
 export function startTsWorker(entry: URL, workerData?: unknown): Worker {
-  // The ESM build of tsx's API: its CommonJS one registers the hooks by a path that breaks here.
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const { port1, port2 } = new MessageChannel();
   const boot = `const { workerData } = require('node:worker_threads');
-    import(workerData.api).then((tsx) => { tsx.register(); return import(workerData.entry); }).catch((error) => { throw error; });`;
-  return new Worker(boot, { eval: true, workerData: { api, entry: entry.href, data: workerData } });
+    workerData.code.once('message', (code) => {
+      workerData.code.close();
+      new Function('require', code)(require('node:module').createRequire(workerData.file));
+    });`;
+  const worker = new Worker(boot, { eval: true, workerData: { code: port2, file: fileURLToPath(entry), data: workerData }, transferList: [port2] });
+  workerBundle(entry).then(
+    (code) => port1.postMessage(code),
+    (error: unknown) => {
+      worker.emit('error', error instanceof Error ? error : new Error(String(error)));
+      void worker.terminate();
+    },
+  );
+  return worker;
 }
 
 /** The data given to startTsWorker, inside the thread. */
