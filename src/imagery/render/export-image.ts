@@ -6,6 +6,7 @@ import { convertBlock } from './convert-pixel-type.js';
 import { encodeDisplay, type EncodedImage } from './encode-image.js';
 import { encodeRaster } from './encode-raster.js';
 import { isRasterFormat, type ExportRequest } from './export-params.js';
+import { recycleBlock } from './pixel-buffers.js';
 import { buildGrid, type RenderGrid } from './render-grid.js';
 import { renderPixels } from './render-pixels.js';
 import type { RuleRasterResolver } from './rule-rasters.js';
@@ -68,7 +69,10 @@ export async function exportImage(catalog: CatalogStore, collection: CollectionR
     statistics: rendered.statistics,
     colorInterpretations: rendered.raw && !request.bandIds ? collection.summary.colorInterpretations : [],
   });
-  return { image: await encodeDisplay(display, request.format, request.quality), grid, itemIds };
+  const image = await encodeDisplay(display, request.format, request.quality);
+  // Encoded: the pixels are no longer needed, and nothing else holds them.
+  recycleBlock(rendered.block);
+  return { image, grid, itemIds };
 }
 
 function checkExtent(grid: RenderGrid, collection: CollectionRecord): void {

@@ -16,9 +16,16 @@ export interface PixelBlock {
   pixelType: string;
 }
 
+/** The typed array class of a pixel type: `new array(length)`, or a view of a whole buffer. */
+export interface BandArrayClass {
+  new (length: number): BandArray;
+  new (buffer: ArrayBuffer): BandArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
 interface TypeInfo {
   gdal: string;
-  array: new (length: number) => BandArray;
+  array: BandArrayClass;
   min: number;
   max: number;
   integer: boolean;

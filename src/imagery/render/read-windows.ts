@@ -1,5 +1,6 @@
 import type gdal from 'gdal-async';
-import { emptyBlock, type PixelBlock } from './pixel-block.js';
+import type { PixelBlock } from './pixel-block.js';
+import { takeBlock } from './pixel-buffers.js';
 import type { RenderGrid } from './render-grid.js';
 import type { Resampling, WarpOptions } from './warp-items.js';
 
@@ -131,8 +132,10 @@ function readLevels(dataset: gdal.Dataset): SourceLevel[] {
  */
 export async function readWindows(datasets: gdal.Dataset[], windows: Array<LevelWindow | null>, grid: RenderGrid, options: WarpOptions): Promise<PixelBlock> {
   const bandCount = Math.min(options.bandCount, ...datasets.map((dataset) => dataset.bands.count()));
-  const block = emptyBlock(grid.width, grid.height, bandCount, options.pixelType);
   const cut = cutByUpper(windows);
+  // Disjoint windows that fill the grid write every value: no need to clear recycled memory.
+  const fills = options.alpha === false && cut !== null && cut.reduce((cells, w) => cells + (w ? w.width * w.height : 0), 0) === grid.width * grid.height;
+  const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, !fills);
   const read = async (i: number, window: LevelWindow) => {
     const dataset = datasets[i];
     for (let b = 0; b < bandCount; b++) {

@@ -2,6 +2,7 @@ import type { CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import type { CollectionOverviews } from './collection-overview.js';
 import { encodeDisplay, type EncodedImage } from './encode-image.js';
 import { DEFAULT_MOSAIC_RULE } from './mosaic-rule.js';
+import { recycleBlock } from './pixel-buffers.js';
 import { renderPixels } from './render-pixels.js';
 import { TILE_SIZE, tileBounds, tileSchemeOf } from './tile-scheme.js';
 import { toDisplay } from './to-display.js';
@@ -17,5 +18,7 @@ export async function renderTile(catalog: CatalogStore, collection: CollectionRe
   const rendered = await renderPixels(catalog, { collection, grid, mosaicRule: DEFAULT_MOSAIC_RULE, renderingRule: null, resampling: 'bilinear', overviews, signal });
   if (!rendered.block.mask.some((m) => m > 0)) return null;
   const display = toDisplay(rendered.block, { statistics: rendered.statistics, colorInterpretations: collection.summary.colorInterpretations });
-  return encodeDisplay(display, 'jpgpng', 75);
+  const image = await encodeDisplay(display, 'jpgpng', 75);
+  recycleBlock(rendered.block); // encoded: nothing else holds these pixels
+  return image;
 }

@@ -1,6 +1,7 @@
 import gdal from 'gdal-async';
-import type { BandArray, PixelBlock } from './pixel-block.js';
+import type { PixelBlock } from './pixel-block.js';
 import { pixelTypeInfo } from './pixel-block.js';
+import { takeBlock } from './pixel-buffers.js';
 import type { RenderGrid } from './render-grid.js';
 
 /** Resampling as gdalwarp names it (`RSP_Majority` is `mode`). */
@@ -54,14 +55,13 @@ export async function warpDatasets(datasets: gdal.Dataset[], grid: RenderGrid, o
 
 /** Reads the MEM result: it belongs to this render alone, so the synchronous reads are memcpys. */
 export function readWarped(warped: gdal.Dataset, width: number, height: number, options: WarpOptions): PixelBlock {
-  const type = pixelTypeInfo(options.pixelType);
   const total = warped.bands.count();
   const withAlpha = options.alpha !== false;
   const bandCount = Math.min(options.bandCount, withAlpha ? total - 1 : total);
-  const bands: BandArray[] = [];
-  for (let b = 1; b <= bandCount; b++) bands.push(warped.bands.get(b).pixels.read(0, 0, width, height, new type.array(width * height) as Uint8Array) as BandArray);
-  const mask = withAlpha
-    ? warped.bands.get(total).pixels.read(0, 0, width, height, new Uint8Array(width * height), { data_type: gdal.GDT_Byte })
-    : new Uint8Array(width * height).fill(255);
-  return { width, height, bands, mask, pixelType: options.pixelType };
+  // Every value is read (or set) below: recycled memory needs no clearing.
+  const block = takeBlock(width, height, bandCount, options.pixelType, false);
+  block.bands.forEach((band, b) => warped.bands.get(b + 1).pixels.read(0, 0, width, height, band as Uint8Array));
+  if (withAlpha) warped.bands.get(total).pixels.read(0, 0, width, height, block.mask, { data_type: gdal.GDT_Byte });
+  else block.mask.fill(255);
+  return block;
 }
