@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       engine: [
         grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ascii input=p output=${file('path.txt')} format=standard --quiet`),
       ],
-      engineLabel: 'GRASS r.cost + r.path (one run; the task exports the directions and runs r.path in a second)',
+      engineLabel: 'GRASS r.cost + r.path (one run; the task runs r.path in a second run on the same location)',
     },
     {
       task: 'Nibble',
