@@ -6,7 +6,8 @@ import type { Plugin } from 'esbuild';
 
 /**
  * A worker thread's TypeScript entry and the project modules it imports, as one script (esbuild,
- * built once per entry, asynchronously, kept): packages stay `require`d from node_modules. Worker
+ * built once per entry, asynchronously, kept): packages stay `require`d from node_modules (so a
+ * package a worker imports must have a CommonJS entry: Node 20 cannot require ES modules). Worker
  * threads run it as plain JavaScript, without tsx, whose compiler in each thread cost ~17-25 MiB
  * of RSS per thread (issue 18: a bundled thread costs ~8 MiB). Each module keeps its own
  * `import.meta.url`, so files it reads beside itself are found.
