@@ -96,7 +96,9 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   }
   const results: Record<string, OutputValue> = {};
   const outputs: Array<[string, OutputName, string]> = [['outputRaster', outputName, path.join(work, 'viewshed.tif')]];
-  await writeGrid(outputs[0][2], surface, [count], 'Int32', surface.valid, { reuseBands: true });
+  // As ArcGIS: a cell no observer sees is NoData, not 0.
+  const visible = Uint8Array.from(surface.valid, (v, c) => (v && count[c] > 0 ? 1 : 0));
+  await writeGrid(outputs[0][2], surface, [count], 'Int32', visible, { reuseBands: true });
   if (agl && aglName) {
     const file = path.join(work, 'agl.tif');
     const valid = Uint8Array.from(agl, (v, c) => (surface.valid[c] && Number.isFinite(v) ? 1 : 0));
