@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ApiKeyManager, Job, JOB_STATUSES } from '@esri/arcgis-rest-request';
 import gdal from 'gdal-async';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { catalogStoreFor } from '../../src/imagery/store/open-catalog-store.js';
 import { fetchStarsFile } from '../fixtures/raster/fetch-stars-file.js';
@@ -70,6 +70,30 @@ export async function startDemServer(): Promise<DemServer | { reason: string }> 
   const dem = path.join(env.share, 'dem.tif');
   await copyFile(fetched.path, dem);
   return { ...env, dem };
+}
+
+/** The DEM server of a test file: started before its tests (then `setup`), closed after them; `skip` says why when the DEM cannot be fetched. */
+export function useDemServer(setup?: (env: DemServer) => Promise<void>, timeoutMs = 180_000): { readonly env: DemServer; readonly skip: string } {
+  let env: DemServer | undefined;
+  let skip = '';
+  beforeAll(async () => {
+    const started = await startDemServer();
+    if ('reason' in started) {
+      skip = started.reason;
+      return;
+    }
+    env = started;
+    await setup?.(started);
+  }, timeoutMs);
+  afterAll(async () => env?.close());
+  return {
+    get env() {
+      return env!;
+    },
+    get skip() {
+      return skip;
+    },
+  };
 }
 
 /** Submits a Raster Analysis task with arcgis-rest-js's Job. */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import gdal from 'gdal-async';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gdalCommand, outputRasterPath, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import { describe, expect, it } from 'vitest';
+import { gdalCommand, outputRasterPath, runAnalysisJob, useDemServer } from '../helpers/analysis-server.js';
 import { readJson, type ErrorEnvelope } from '../helpers/answers.js';
 import { readMasked, type Masked } from '../helpers/masked-raster.js';
 
@@ -10,21 +10,13 @@ import { readMasked, type Masked } from '../helpers/masked-raster.js';
  * image service (`{"url"}`, the URL as text, `{"itemId"}`), drawn on the fly by exportImage and
  * persisted by GenerateRaster, both compared with what gdalwarp makes of the same rasters.
  */
-let env: DemServer;
-let skip = '';
 let demUrl = '';
 let twinUrl = '';
 let twinItemId = '';
 let clipUrl = '';
 let clipFile = '';
 
-beforeAll(async () => {
-  const started = await startDemServer();
-  if ('reason' in started) {
-    skip = started.reason;
-    return;
-  }
-  env = started;
+const demServer = useDemServer(async (env) => {
   clipFile = writeClippingRaster(env.dem, path.join(env.share, 'clip.tif'));
   for (const [name, uri] of [['or_dem', '/data/dem.tif'], ['or_twin', '/data/dem.tif'], ['or_clip', '/data/clip.tif']]) {
     const copy = await runAnalysisJob(env, 'CopyRaster', { inputRaster: { uri }, outputName: name });
@@ -35,7 +27,6 @@ beforeAll(async () => {
     if (name === 'or_clip') clipUrl = value.url;
   }
 }, 300_000);
-afterAll(async () => env?.close());
 
 /**
  * A Byte raster over part of the DEM, its grid offset by 0.3 cell, valid (1) but for a hole of
@@ -62,7 +53,7 @@ function writeClippingRaster(demFile: string, file: string): string {
 async function exportLike(serviceUrl: string, like: Masked, rule: object): Promise<Masked | ErrorEnvelope> {
   const gt = like.geoTransform;
   const bbox = [gt[0], gt[3] + gt[5] * like.height, gt[0] + gt[1] * like.width, gt[3]];
-  const query = new URLSearchParams({ f: 'image', format: 'tiff', bbox: bbox.join(','), size: `${like.width},${like.height}`, interpolation: 'RSP_NearestNeighbor', noData: '-9999', token: env.token, renderingRule: JSON.stringify(rule) });
+  const query = new URLSearchParams({ f: 'image', format: 'tiff', bbox: bbox.join(','), size: `${like.width},${like.height}`, interpolation: 'RSP_NearestNeighbor', noData: '-9999', token: demServer.env.token, renderingRule: JSON.stringify(rule) });
   const response = await fetch(`${serviceUrl}/exportImage?${query}`);
   if (!(response.headers.get('content-type') ?? '').includes('tif')) return readJson<ErrorEnvelope>(response);
   const name = `/vsimem/or-export-${Math.random()}.tif`;
@@ -96,9 +87,9 @@ const valid = (m: Masked): number => m.bands[0]!.filter((v) => !Number.isNaN(v))
 
 /** The DEM where gdalwarp puts valid pixels of the clipping raster on the DEM's grid (ClipType 1), or elsewhere (2). */
 async function gdalClip(type: 1 | 2): Promise<Masked> {
-  const dem = readMasked(env.dem);
+  const dem = readMasked(demServer.env.dem);
   const [x0, cx, , y0, , cy] = dem.geoTransform;
-  const warped = path.join(env.share, `clip-on-dem-${type}.tif`);
+  const warped = path.join(demServer.env.share, `clip-on-dem-${type}.tif`);
   const extent = [x0, y0 + cy * dem.height, x0 + cx * dem.width, y0].map(String);
   await gdalCommand('gdalwarp', ['-q', '-overwrite', '-r', 'near', '-dstalpha', '-te', ...extent, '-ts', String(dem.width), String(dem.height), clipFile, warped]);
   const footprint = readMasked(warped).bands[0]!;
@@ -108,16 +99,16 @@ async function gdalClip(type: 1 | 2): Promise<Masked> {
 
 describe('Clip with a ClippingRaster', () => {
   it('keeps the DEM where the clipping raster has valid pixels, on the fly and persisted, as gdalwarp places them', async (ctx) => {
-    if (skip) return ctx.skip();
+    if (demServer.skip) return ctx.skip();
     const expected = await gdalClip(1);
     expect(valid(expected)).toBeGreaterThan(0);
     expect(valid(expected)).toBeLessThan(60 * 50);
     const rule = (raster: unknown) => ({ rasterFunction: 'Clip', rasterFunctionArguments: { ClippingType: 1, ClippingRaster: { url: clipUrl }, Raster: raster } });
     expect(mismatches(await exportOk(demUrl, expected, rule('$$')), expected)).toBe(0);
 
-    const { status, messages } = await runAnalysisJob(env, 'GenerateRaster', { rasterFunction: rule({ url: demUrl }), outputName: 'or_clipped' });
+    const { status, messages } = await runAnalysisJob(demServer.env, 'GenerateRaster', { rasterFunction: rule({ url: demUrl }), outputName: 'or_clipped' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const persisted = readMasked(await outputRasterPath(env.server, 'or_clipped'));
+    const persisted = readMasked(await outputRasterPath(demServer.env.server, 'or_clipped'));
     // Shrunk to the clipping raster's valid cells: the same cells as the window of the DEM grid.
     expect(persisted.width).toBeLessThan(expected.width);
     const col0 = Math.round((persisted.geoTransform[0]! - expected.geoTransform[0]!) / expected.geoTransform[1]!);
@@ -131,50 +122,50 @@ describe('Clip with a ClippingRaster', () => {
   });
 
   it('ClippingType 2 keeps the rest; a ClippingRaster that is a function of the raster clips to its own valid cells', async (ctx) => {
-    if (skip) return ctx.skip();
+    if (demServer.skip) return ctx.skip();
     const expected = await gdalClip(2);
     const outside = await exportOk(demUrl, expected, { rasterFunction: 'Clip', rasterFunctionArguments: { ClippingType: 2, ClippingRaster: clipUrl } });
     expect(mismatches(outside, expected)).toBe(0);
     // Mask keeps 0…30 m; clipping the DEM by that masked DEM leaves those cells only.
     const masked = { rasterFunction: 'Mask', rasterFunctionArguments: { IncludedRanges: [0, 30], NoDataInterpretation: 0 } };
-    const dem = readMasked(env.dem);
+    const dem = readMasked(demServer.env.dem);
     const self = await exportOk(demUrl, dem, { rasterFunction: 'Clip', rasterFunctionArguments: { ClippingType: 1, ClippingRaster: masked } });
     expect(mismatches(self, { ...dem, bands: [dem.bands[0]!.map((v) => (v >= 0 && v <= 30 ? v : Number.NaN))] })).toBe(0);
   });
 
   it('fails naming a ClippingRaster that cannot be read', async (ctx) => {
-    if (skip) return ctx.skip();
-    const failed = await runAnalysisJob(env, 'GenerateRaster', {
+    if (demServer.skip) return ctx.skip();
+    const failed = await runAnalysisJob(demServer.env, 'GenerateRaster', {
       rasterFunction: { rasterFunction: 'Clip', rasterFunctionArguments: { ClippingRaster: { uri: '/data/missing.tif' }, Raster: { url: demUrl } } },
       outputName: 'or_never',
     });
     expect(failed.status).toBe('esriJobFailed');
     expect(failed.messages.join(' ')).toMatch(/missing\.tif/);
-    const constant = await exportLike(demUrl, readMasked(env.dem), { rasterFunction: 'Clip', rasterFunctionArguments: { ClippingRaster: 3 } });
+    const constant = await exportLike(demUrl, readMasked(demServer.env.dem), { rasterFunction: 'Clip', rasterFunctionArguments: { ClippingRaster: 3 } });
     expect('error' in constant && constant.error.details.join(' ')).toMatch(/ClippingRaster must be a raster/);
   });
 });
 
 describe('Rasters given as another image service', () => {
   it('exportImage adds another service ({"url"}, the URL as text, {"itemId"}) to its own pixels, as GenerateRaster does', async (ctx) => {
-    if (skip) return ctx.skip();
-    const dem = readMasked(env.dem);
+    if (demServer.skip) return ctx.skip();
+    const dem = readMasked(demServer.env.dem);
     const doubled = { ...dem, bands: [dem.bands[0]!.map((v) => v * 2)] };
     for (const other of [{ url: twinUrl }, twinUrl, { itemId: twinItemId }]) {
       const sum = await exportOk(demUrl, dem, { rasterFunction: 'Local', rasterFunctionArguments: { Operation: 1, Rasters: ['$$', other] } });
       expect(mismatches(sum, doubled, 1e-3), JSON.stringify(other)).toBe(0);
     }
     // CompositeBand of the service and its twin given by URL text, persisted: two equal bands.
-    const { status, messages } = await runAnalysisJob(env, 'GenerateRaster', { rasterFunction: 'CompositeBand', functionArguments: { Rasters: [demUrl, twinUrl] }, outputName: 'or_stack' });
+    const { status, messages } = await runAnalysisJob(demServer.env, 'GenerateRaster', { rasterFunction: 'CompositeBand', functionArguments: { Rasters: [demUrl, twinUrl] }, outputName: 'or_stack' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const stack = readMasked(await outputRasterPath(env.server, 'or_stack'));
+    const stack = readMasked(await outputRasterPath(demServer.env.server, 'or_stack'));
     expect(mismatches(stack, { ...dem, bands: [dem.bands[0]!, dem.bands[0]!] })).toBe(0);
     expect(mismatches(await exportOk(demUrl, stack, { rasterFunction: 'CompositeBand', rasterFunctionArguments: { Rasters: ['$$', twinUrl] } }), stack)).toBe(0);
     // identify with the rule: the service's value plus its twin's at a cell centre.
     const [x0, cx, , y0, , cy] = dem.geoTransform;
     const [col, row] = [40, 60];
     const rule = { rasterFunction: 'Local', rasterFunctionArguments: { Operation: 1, Rasters: ['$$', { url: twinUrl }] } };
-    const query = new URLSearchParams({ f: 'json', geometryType: 'esriGeometryPoint', geometry: JSON.stringify({ x: x0 + (col + 0.5) * cx, y: y0 + (row + 0.5) * cy }), renderingRule: JSON.stringify(rule), token: env.token });
+    const query = new URLSearchParams({ f: 'json', geometryType: 'esriGeometryPoint', geometry: JSON.stringify({ x: x0 + (col + 0.5) * cx, y: y0 + (row + 0.5) * cy }), renderingRule: JSON.stringify(rule), token: demServer.env.token });
     const identified = await readJson<{ value: string }>(await fetch(`${demUrl}/identify?${query}`));
     expect(Number(identified.value)).toBeCloseTo(2 * dem.bands[0]![row * dem.width + col]!, 3);
     // A single catalog item of the twin (…/ImageServer/1) reads the same pixels.
@@ -183,8 +174,8 @@ describe('Rasters given as another image service', () => {
   });
 
   it('exportImage refuses files and other servers with a message, and an unknown service', async (ctx) => {
-    if (skip) return ctx.skip();
-    const dem = readMasked(env.dem);
+    if (demServer.skip) return ctx.skip();
+    const dem = readMasked(demServer.env.dem);
     const cases: Array<[unknown, RegExp]> = [
       [{ uri: '/data/dem.tif' }, /only GenerateRaster reads \{"uri"\}/],
       [{ url: 'https://elsewhere.example/arcgis/rest/services/x/ImageServer' }, /not an image service of this server/],

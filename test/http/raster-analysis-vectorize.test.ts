@@ -1,22 +1,14 @@
 import path from 'node:path';
 import gdal from 'gdal-async';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { polygonizeArgs } from '../../src/tasks/convert-raster-to-feature.js';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
-import { gdalCommand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import { gdalCommand, runAnalysisJob, useDemServer } from '../helpers/analysis-server.js';
 import type { Feature, FeatureSet, Item } from '../helpers/answers.js';
 
-let env: DemServer;
-let skip = '';
 const GT = [290000, 30, 0, 9120000, 0, -30];
 
-beforeAll(async () => {
-  const started = await startDemServer();
-  if ('reason' in started) {
-    skip = started.reason;
-    return;
-  }
-  env = started;
+const demServer = useDemServer(async (env) => {
   // Classes: 1 on the left, 2 on the right, a 3 island in the middle, nodata in the first row.
   await writeRaster(path.join(env.share, 'classes.tif'), {
     width: 60, height: 40, dataType: 'Byte', noData: 0, srs: 'EPSG:31985', geoTransform: GT,
@@ -29,11 +21,10 @@ beforeAll(async () => {
   });
   // A staircase: 1 below the diagonal, 2 above; each polygon has ~80 vertices.
   await writeRaster(path.join(env.share, 'stairs.tif'), { width: 40, height: 40, dataType: 'Byte', srs: 'EPSG:31985', geoTransform: GT, value: (c, r) => (c < r ? 1 : 2) });
-}, 180_000);
-afterAll(async () => env?.close());
+});
 
 async function query(name: string, fields: string): Promise<FeatureSet> {
-  return env.server.get<FeatureSet>(`/rest/services/Hosted/${name}/FeatureServer/0/query?where=1%3D1&outFields=${fields}&f=json&token=${env.token}`);
+  return demServer.env.server.get<FeatureSet>(`/rest/services/Hosted/${name}/FeatureServer/0/query?where=1%3D1&outFields=${fields}&f=json&token=${demServer.env.token}`);
 }
 
 /** Area of an Esri JSON polygon (rings: exterior clockwise positive, holes negative). */
@@ -43,18 +34,18 @@ function area(rings: number[][][]): number {
 
 describe('ConvertRasterToFeature over HTTP', () => {
   it('makes the polygons gdal_polygonize makes (no simplification) in a hosted feature layer', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, results, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', {
+    if (demServer.skip) return ctx.skip();
+    const { status, results, messages } = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', {
       inputRaster: { uri: '/data/classes.tif' },
       outputType: 'Polygon',
       simplifyLinesOrPolygons: false,
       outputName: 'class_polygons',
     });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const item = await env.server.get<Item>(`/sharing/rest/content/items/${results.outputFeatures.value.itemId}?f=json&token=${env.token}`);
+    const item = await demServer.env.server.get<Item>(`/sharing/rest/content/items/${results.outputFeatures.value.itemId}?f=json&token=${demServer.env.token}`);
     expect(item).toMatchObject({ type: 'Feature Service', owner: 'admin' });
-    const expected = path.join(env.share, 'expected-polygons.gpkg');
-    await gdalCommand('gdal_polygonize.py', [...polygonizeArgs(), path.join(env.share, 'classes.tif'), expected, 'out', 'gridcode']);
+    const expected = path.join(demServer.env.share, 'expected-polygons.gpkg');
+    await gdalCommand('gdal_polygonize.py', [...polygonizeArgs(), path.join(demServer.env.share, 'classes.tif'), expected, 'out', 'gridcode']);
     const dataset = gdal.open(expected);
     const want = dataset.layers.get(0).features.map((f) => [f.fields.get('gridcode') as number, Math.round((f.getGeometry() as gdal.Polygon).getArea())]).sort();
     dataset.close();
@@ -64,8 +55,8 @@ describe('ConvertRasterToFeature over HTTP', () => {
   });
 
   it('dissolves into one multipart feature per value, and simplifies', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, createMultipartFeatures: true, outputName: 'class_multipart' });
+    if (demServer.skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, createMultipartFeatures: true, outputName: 'class_multipart' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const rows = (await query('class_multipart', 'gridcode')).features;
     expect(rows.map((f) => f.attributes.gridcode).sort()).toEqual([1, 2, 3]);
@@ -75,18 +66,18 @@ describe('ConvertRasterToFeature over HTTP', () => {
   });
 
   it('makes one point per cell with data', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, outputType: 'Point', outputName: 'class_points' });
+    if (demServer.skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, outputType: 'Point', outputName: 'class_points' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const count = await env.server.get<FeatureSet>(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=grid_code%3D3&returnCountOnly=true&f=json&token=${env.token}`);
+    const count = await demServer.env.server.get<FeatureSet>(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=grid_code%3D3&returnCountOnly=true&f=json&token=${demServer.env.token}`);
     expect(count.count).toBe(100);
-    const total = await env.server.get<FeatureSet>(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${env.token}`);
+    const total = await demServer.env.server.get<FeatureSet>(`/rest/services/Hosted/class_points/FeatureServer/0/query?where=1%3D1&returnCountOnly=true&f=json&token=${demServer.env.token}`);
     expect(total.count).toBe(60 * 39);
   });
 
   it('traces lines through linear cell groups', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, outputName: 'road_lines' });
+    if (demServer.skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, outputName: 'road_lines' });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const rows = (await query('road_lines', 'grid_code')).features;
     expect(rows.map((f) => f.attributes.grid_code).sort()).toEqual([5, 7]);
@@ -96,10 +87,10 @@ describe('ConvertRasterToFeature over HTTP', () => {
   });
 
   it('cuts polygons and lines into pieces of at most maxVerticesPerFeature vertices, keeping their area and length', async (ctx) => {
-    if (skip) return ctx.skip();
-    const whole = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/stairs.tif' }, simplifyLinesOrPolygons: false, outputName: 'stairs_whole' });
+    if (demServer.skip) return ctx.skip();
+    const whole = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/stairs.tif' }, simplifyLinesOrPolygons: false, outputName: 'stairs_whole' });
     expect(whole.status, whole.messages.join('\n')).toBe('esriJobSucceeded');
-    const cut = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/stairs.tif' }, simplifyLinesOrPolygons: false, maxVerticesPerFeature: 12, outputName: 'stairs_cut' });
+    const cut = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/stairs.tif' }, simplifyLinesOrPolygons: false, maxVerticesPerFeature: 12, outputName: 'stairs_cut' });
     expect(cut.status, cut.messages.join('\n')).toBe('esriJobSucceeded');
     const wholeRows = (await query('stairs_whole', 'gridcode')).features;
     const cutRows = (await query('stairs_cut', 'gridcode')).features;
@@ -108,7 +99,7 @@ describe('ConvertRasterToFeature over HTTP', () => {
     for (const f of cutRows) expect(f.geometry.rings.flat().length).toBeLessThanOrEqual(12);
     const areaOf = (rows: Feature[], code: number) => rows.filter((f) => f.attributes.gridcode === code).reduce((sum, f) => sum + area(f.geometry.rings), 0);
     for (const code of [1, 2]) expect(areaOf(cutRows, code)).toBeCloseTo(areaOf(wholeRows, code), 0);
-    const lines = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, maxVerticesPerFeature: 5, outputName: 'road_pieces' });
+    const lines = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/roads.tif' }, outputType: 'Line', simplifyLinesOrPolygons: false, maxVerticesPerFeature: 5, outputName: 'road_pieces' });
     expect(lines.status, lines.messages.join('\n')).toBe('esriJobSucceeded');
     const pieces = (await query('road_pieces', 'grid_code')).features.filter((f) => f.attributes.grid_code === 5);
     expect(pieces.length).toBeGreaterThan(1);
@@ -118,8 +109,8 @@ describe('ConvertRasterToFeature over HTTP', () => {
   });
 
   it('fails naming a field other than Value', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, messages } = await runAnalysisJob(env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, field: 'Class_Name', outputName: 'never_vectorized' });
+    if (demServer.skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(demServer.env, 'ConvertRasterToFeature', { inputRaster: { uri: '/data/classes.tif' }, field: 'Class_Name', outputName: 'never_vectorized' });
     expect(status).toBe('esriJobFailed');
     expect(messages.join(' ')).toMatch(/'field'/);
   });

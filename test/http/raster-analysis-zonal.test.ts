@@ -1,13 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureFeatureStore } from '../../src/features/feature-deps.js';
 import { publishFile } from '../../src/features/publish/publish-file.js';
-import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, startDemServer, type DemServer } from '../helpers/analysis-server.js';
+import { gdalCommand, outputRasterPath, readBand, runAnalysisJob, useDemServer } from '../helpers/analysis-server.js';
 import type { FeatureSet, Item } from '../helpers/answers.js';
 
-let env: DemServer;
-let skip = '';
 let layerUrl = '';
 
 const square = (x: number, y: number, size: number) => [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]];
@@ -22,34 +20,27 @@ const DISTRICTS = {
   ],
 };
 
-beforeAll(async () => {
-  const started = await startDemServer();
-  if ('reason' in started) {
-    skip = started.reason;
-    return;
-  }
-  env = started;
+const demServer = useDemServer(async (env) => {
   const file = path.join(env.share, 'districts.geojson');
   await writeFile(file, JSON.stringify(DISTRICTS));
   const created = await publishFile(ensureFeatureStore(env.server.context), { owner: 'admin', file, format: 'geojson', name: 'districts', baseUrl: env.server.url });
   layerUrl = `${created.url}/0`;
-}, 180_000);
-afterAll(async () => env?.close());
+});
 
 /** The baseline: zones burnt with gdal_rasterize on the DEM's grid, statistics by brute force. */
 async function expectedZones(where: string): Promise<{ zones: Float64Array; dem: ReturnType<typeof readBand> }> {
-  const dem = readBand(env.dem);
+  const dem = readBand(demServer.env.dem);
   const e = { xmin: dem.geoTransform[0], ymax: dem.geoTransform[3], xmax: dem.geoTransform[0] + dem.geoTransform[1] * dem.width, ymin: dem.geoTransform[3] + dem.geoTransform[5] * dem.height };
-  const file = path.join(env.share, `zones-${where.length}.tif`);
-  const source = path.join(env.share, 'districts.geojson');
+  const file = path.join(demServer.env.share, `zones-${where.length}.tif`);
+  const source = path.join(demServer.env.share, 'districts.geojson');
   await gdalCommand('gdal_rasterize', ['-q', '-where', where, '-a', 'code', '-ot', 'Int32', '-a_nodata', '0', '-init', '0', '-te', String(e.xmin), String(e.ymin), String(e.xmax), String(e.ymax), '-ts', String(dem.width), String(dem.height), source, file]);
   return { zones: readBand(file).values, dem };
 }
 
 describe('SummarizeRasterWithin over HTTP', () => {
   it('gives every cell of a zone the mean of the DEM over that zone (zones: a hosted layer with a filter, grouped by a text field)', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, results, messages } = await runAnalysisJob(env, 'SummarizeRasterWithin', {
+    if (demServer.skip) return ctx.skip();
+    const { status, results, messages } = await runAnalysisJob(demServer.env, 'SummarizeRasterWithin', {
       inputZoneLayer: { url: layerUrl, filter: "district = 'north'" },
       zoneField: 'district',
       inputRasterLayertoSummarize: { uri: '/data/dem.tif' },
@@ -62,7 +53,7 @@ describe('SummarizeRasterWithin over HTTP', () => {
     let sum = 0;
     let count = 0;
     for (let i = 0; i < zones.length; i++) if (zones[i] > 0) [sum, count] = [sum + dem.values[i], count + 1];
-    const out = readBand(await outputRasterPath(env.server, 'dem_mean_north'));
+    const out = readBand(await outputRasterPath(demServer.env.server, 'dem_mean_north'));
     expect(count).toBeGreaterThan(100);
     for (let i = 0; i < zones.length; i++) {
       // Float32 output: the mean agrees to float precision.
@@ -72,27 +63,27 @@ describe('SummarizeRasterWithin over HTTP', () => {
   });
 
   it('takes raster zones by value and the Maximum statistic', async (ctx) => {
-    if (skip) return ctx.skip();
+    if (demServer.skip) return ctx.skip();
     const { zones } = await expectedZones('1=1');
-    const zoneFile = path.join(env.share, 'zones-raster.tif');
-    await gdalCommand('gdal_translate', ['-q', path.join(env.share, 'zones-3.tif'), zoneFile]);
-    const { status, messages } = await runAnalysisJob(env, 'SummarizeRasterWithin', {
+    const zoneFile = path.join(demServer.env.share, 'zones-raster.tif');
+    await gdalCommand('gdal_translate', ['-q', path.join(demServer.env.share, 'zones-3.tif'), zoneFile]);
+    const { status, messages } = await runAnalysisJob(demServer.env, 'SummarizeRasterWithin', {
       inputZoneLayer: { uri: '/data/zones-raster.tif' },
       inputRasterLayertoSummarize: { uri: '/data/dem.tif' },
       statisticType: 'Maximum',
       outputName: 'dem_max_zones',
     });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
-    const dem = readBand(env.dem);
+    const dem = readBand(demServer.env.dem);
     const max = new Map<number, number>();
     for (let i = 0; i < zones.length; i++) if (zones[i] > 0) max.set(zones[i], Math.max(max.get(zones[i]) ?? -Infinity, dem.values[i]));
-    const out = readBand(await outputRasterPath(env.server, 'dem_max_zones'));
+    const out = readBand(await outputRasterPath(demServer.env.server, 'dem_max_zones'));
     for (let i = 0; i < zones.length; i++) if (zones[i] > 0) expect(out.values[i]).toBe(max.get(zones[i]));
   });
 
   it('fails naming a zone field the layer does not have', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, messages } = await runAnalysisJob(env, 'SummarizeRasterWithin', {
+    if (demServer.skip) return ctx.skip();
+    const { status, messages } = await runAnalysisJob(demServer.env, 'SummarizeRasterWithin', {
       inputZoneLayer: { url: layerUrl },
       zoneField: 'nope',
       inputRasterLayertoSummarize: { uri: '/data/dem.tif' },
@@ -105,8 +96,8 @@ describe('SummarizeRasterWithin over HTTP', () => {
 
 describe('ZonalStatisticsAsTable over HTTP', () => {
   it('writes one row per zone to a hosted table', async (ctx) => {
-    if (skip) return ctx.skip();
-    const { status, results, messages } = await runAnalysisJob(env, 'ZonalStatisticsAsTable', {
+    if (demServer.skip) return ctx.skip();
+    const { status, results, messages } = await runAnalysisJob(demServer.env, 'ZonalStatisticsAsTable', {
       inputZoneRasterOrFeatures: { url: layerUrl },
       zoneField: 'code',
       inputValueRaster: { uri: '/data/dem.tif' },
@@ -115,9 +106,9 @@ describe('ZonalStatisticsAsTable over HTTP', () => {
     });
     expect(status, messages.join('\n')).toBe('esriJobSucceeded');
     const table = results.outputTable.value;
-    const item = await env.server.get<Item>(`/sharing/rest/content/items/${table.itemId}?f=json&token=${env.token}`);
+    const item = await demServer.env.server.get<Item>(`/sharing/rest/content/items/${table.itemId}?f=json&token=${demServer.env.token}`);
     expect(item).toMatchObject({ type: 'Feature Service', owner: 'admin' });
-    const rows = await env.server.get<FeatureSet>(`/rest/services/Hosted/dem_zonal_table/FeatureServer/0/query?where=1%3D1&outFields=*&orderByFields=code&f=json&token=${env.token}`);
+    const rows = await demServer.env.server.get<FeatureSet>(`/rest/services/Hosted/dem_zonal_table/FeatureServer/0/query?where=1%3D1&outFields=*&orderByFields=code&f=json&token=${demServer.env.token}`);
     expect(rows.features.map((f) => f.attributes.code)).toEqual([1, 2, 3]);
     const { zones, dem } = await expectedZones('1=1');
     for (const row of rows.features.map((f) => f.attributes)) {
