@@ -3,8 +3,8 @@ import { pixelTypeInfo, type BandArray, type BandArrayClass, type PixelBlock } f
 /**
  * Band and mask memory handed back by finished renders, reused by the next ones. A fresh
  * 256 KiB array per band and per request is memory the kernel maps and zeroes page by page as
- * GDAL first writes it (page faults were a fifth of a native view's CPU, measured with perf);
- * a recycled one is already mapped. Only buffers this module issued come back, each once, and
+ * GDAL first writes it (with memset, half of a cached 512² warp's CPU under perf); a recycled
+ * one is already mapped: 13–28 % less CPU per native-SR view, measured beside the old code. Only buffers this module issued come back, each once, and
  * the pool keeps at most MAX_POOLED_BYTES.
  */
 const MAX_POOLED_BYTES = 16 * 1024 * 1024;

@@ -4,7 +4,8 @@ import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catal
 import { combineBlocks, type CombineOperation } from './combine-blocks.js';
 import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import type { MosaicRule } from './mosaic-rule.js';
-import { emptyBlock, pixelTypeInfo, type PixelBlock } from './pixel-block.js';
+import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';
+import { recycleBlock, takeBlock } from './pixel-buffers.js';
 import { datasetLevels, levelWindow, readWindows, type LevelWindow } from './read-windows.js';
 import type { RenderGrid } from './render-grid.js';
 import { overviewLevelFor, type CollectionOverview, type CollectionOverviews } from './collection-overview.js';
@@ -46,7 +47,7 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const { collection, grid } = request;
   const bandCount = dataBandCount(collection);
   const pixelType = collectionPixelType(collection);
-  const empty = (): RenderedMosaic => ({ block: emptyBlock(grid.width, grid.height, bandCount, pixelType), items: [] });
+  const empty = (): RenderedMosaic => ({ block: takeBlock(grid.width, grid.height, bandCount, pixelType, true), items: [] });
   const collectionSrs = resolveSrs(collection);
   let area: Bounds;
   try {
@@ -219,13 +220,14 @@ async function warpItem(
     bbox: { xmin: grid.bbox.xmin + window.col * rx, xmax: grid.bbox.xmin + (window.col + window.width) * rx, ymax: grid.bbox.ymax - window.row * ry, ymin: grid.bbox.ymax - (window.row + window.height) * ry },
   };
   const part = await warpDatasets([dataset], sub, options);
-  const full = emptyBlock(grid.width, grid.height, part.bands.length, part.pixelType);
+  const full = takeBlock(grid.width, grid.height, part.bands.length, part.pixelType, true);
   for (let row = 0; row < window.height; row++) {
     const from = row * window.width;
     const to = (window.row + row) * grid.width + window.col;
     for (let b = 0; b < part.bands.length; b++) full.bands[b].set(part.bands[b].subarray(from, from + window.width) as never, to);
     full.mask.set(part.mask.subarray(from, from + window.width), to);
   }
+  recycleBlock(part);
   return full;
 }
 

@@ -1,5 +1,6 @@
 import gdal from 'gdal-async';
-import { emptyBlock, pixelTypeInfo, type PixelBlock } from './pixel-block.js';
+import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';
+import { takeBlock } from './pixel-buffers.js';
 import type { RenderGrid } from './render-grid.js';
 import { readWarped, type Resampling, type WarpOptions } from './warp-items.js';
 
@@ -41,7 +42,7 @@ export async function resampleDatasets(datasets: gdal.Dataset[], grid: RenderGri
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const bandCount = Math.min(options.bandCount, ...resampled.map((dataset) => dataset.bands.count()));
-    const block = emptyBlock(grid.width, grid.height, bandCount, options.pixelType);
+    const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, true);
     resampled.forEach((dataset, i) => paint(block, dataset, parts[i].cells));
     if (!withAlpha) block.mask.fill(255);
     return block;
