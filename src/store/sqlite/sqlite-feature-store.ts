@@ -317,12 +317,12 @@ export class SqliteFeatureStore implements FeatureStore {
    * another core (issue 18). `spillReads: false` keeps them on the event loop.
    */
   private async spills(): Promise<boolean> {
-    if (this.options.offThread === false || this.options.spillReads === false) return false;
+    // With every reader busy the read stays here, without waiting a turn.
+    if (this.options.offThread === false || this.options.spillReads === false || !this.readPool().idle) return false;
     // One turn of the event loop first: requests other clients have sent meanwhile are read and
     // counted (each runs up to here without a pause, so none would see another otherwise).
     await new Promise((resolve) => setImmediate(resolve));
-    const spill = inFlight.requests > 1 && this.readPool().idle;
-    return spill;
+    return inFlight.requests > 1 && this.readPool().idle;
   }
 
   private isHeavy(filter: FeatureFilter): boolean {
