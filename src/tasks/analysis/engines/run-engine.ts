@@ -26,11 +26,13 @@ process.once('exit', () => {
 const MAX_CAPTURE = 256 * 1024;
 
 /**
- * The group leader: runs the engine and checks every second that this worker is still alive.
- * A worker killed outright (SIGKILL of its own group, a crash) cannot kill the engine's separate
- * group, so the group kills itself once the worker is gone. Exits with the engine's status.
+ * The group leader: runs the engine, while a watcher beside it checks every second that this
+ * worker is still alive. A worker killed outright (SIGKILL of its own group, a crash) cannot kill
+ * the engine's separate group, so the group kills itself once the worker is gone. The leader exits
+ * with the engine's status as soon as the engine ends (a check loop around the engine made every
+ * run wait out its last second); the watcher holds no pipe, and goes with the group on close.
  */
-const WATCHDOG = 'parent=$1; shift; "$@" & engine=$!; while kill -0 "$engine" 2>/dev/null; do kill -0 "$parent" 2>/dev/null || kill -KILL 0; sleep 1; done; wait "$engine"';
+const WATCHDOG = 'parent=$1; shift; ( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & "$@"';
 
 /**
  * Runs an analysis engine (grass, saga_cmd, otbcli_*) in a process group of its own, led by a
