@@ -3,6 +3,8 @@ import type gdal from 'gdal-async';
 // GDAL mask flags (gdal.h); gdal-async does not export them.
 export const GMF_ALL_VALID = 0x01;
 export const GMF_PER_DATASET = 0x02;
+/** The band's mask is its nodata value. */
+export const GMF_NODATA = 0x08;
 
 /** A reduced read of a raster: at most `maxSize` cells on its longest side. */
 export interface ReducedGrid {

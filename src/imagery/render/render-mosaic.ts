@@ -1,5 +1,6 @@
 import type gdal from 'gdal-async';
 import type { Bounds } from '../../raster/transform-bounds.js';
+import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import { combineBlocks, type CombineOperation } from './combine-blocks.js';
 import { datasetPool, type DatasetPool } from './dataset-pool.js';
@@ -115,9 +116,6 @@ function overviewFor(request: MosaicRequest, selection: Selection, pixelSize: nu
   if (!overview) return null;
   return hidden || pixelSize >= overview.pixelSize ? overview : null;
 }
-
-/** GDAL mask flag (gdal.h); gdal-async does not export it. */
-const GMF_ALL_VALID = 0x01;
 
 /**
  * True when every pixel of the dataset is data (no nodata, mask or alpha). A sync call on a

@@ -1,12 +1,10 @@
 import type gdal from 'gdal-async';
+import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import type { CatalogItem, CollectionRecord } from '../store/catalog-store.js';
 import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import { isSupportedPixelType } from './pixel-block.js';
 import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
 import { warpDatasets } from './warp-items.js';
-
-/** GDAL mask flag (gdal.h); gdal-async does not export it. */
-const GMF_ALL_VALID = 0x01;
 
 /**
  * The values of each item at each point (points in the collection's SR), read at the item's

@@ -1,10 +1,7 @@
 import gdal from 'gdal-async';
 import { isFloatType } from '../../raster/pixel-type.js';
-import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
+import { GMF_ALL_VALID, GMF_NODATA } from '../../raster/read-reduced.js';
 import { writeOverviews } from '../../raster/write-overviews.js';
-
-/** GDAL's mask flag of a band whose mask is its nodata value. */
-const GMF_NODATA = 0x08;
 
 /** One band of a raster in memory, with its grid and which cells hold data. */
 export interface Grid {
