@@ -37,22 +37,27 @@ async function build(file: string): Promise<string> {
     target: 'node20',
     packages: 'external',
     logLevel: 'silent',
+    define: IMPORT_META,
     plugins: [ownImportMeta],
   });
   return result.outputFiles[0]!.text;
 }
 
-/** `import.meta.url` (and dirname, filename) of each project module, written into its code: a bundle has no modules. */
+/**
+ * `import.meta.url` (and dirname, filename) of each project module: a bundle has no modules, so
+ * esbuild's `define` turns each into a name that the module's own first line declares.
+ */
+const IMPORT_META = { 'import.meta.url': '__ownImportMetaUrl', 'import.meta.dirname': '__ownImportMetaDirname', 'import.meta.filename': '__ownImportMetaFilename' };
+
 const ownImportMeta: Plugin = {
   name: 'own-import-meta',
   setup(build) {
     build.onLoad({ filter: /\.[cm]?ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const contents = source
-        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
-        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(args.path)))
-        .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path));
-      return { contents, loader: 'ts' };
+      const declared =
+        `const __ownImportMetaUrl = ${JSON.stringify(pathToFileURL(args.path).href)}, ` +
+        `__ownImportMetaDirname = ${JSON.stringify(path.dirname(args.path))}, __ownImportMetaFilename = ${JSON.stringify(args.path)};`;
+      // On the first line, so the module's line numbers stay as they are.
+      return { contents: declared + (await readFile(args.path, 'utf8')), loader: 'ts' };
     });
   },
 };

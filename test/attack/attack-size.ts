@@ -2,23 +2,16 @@
  * The attack suites run at a size CI affords by default; `TESSERA_ATTACK=full` runs the size the
  * outside attack used (thousands of clauses, every case). Each suite prints its counts.
  */
+import { createRandom } from '../../src/where/where-cases.fixture.js';
+
 export const FULL = process.env.TESSERA_ATTACK === 'full';
 
 export function sized(ci: number, full: number): number {
   return FULL ? full : ci;
 }
 
-/** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The where cases' seeded generator (mulberry32), so a failing run can be replayed with its seed. */
+export const seededRandom = createRandom;
 
 export const SEED = Number(process.env.TESSERA_ATTACK_SEED ?? Date.now() % 1_000_000);
 
