@@ -20,14 +20,19 @@ export interface JobRow {
   heartbeat: number | null;
 }
 
+/**
+ * A row as a record. `inputs` is parsed on first use: status requests, heartbeats and listings
+ * never read it, and a job's inputs can be megabytes (Classify's classifier definition), which
+ * every status poll used to parse.
+ */
 export function toJobRecord(row: JobRow): JobRecord {
-  return {
+  const record = {
     id: row.id,
     service: row.service,
     task: row.task,
     owner: row.owner,
     state: row.state,
-    inputs: JSON.parse(row.inputs) as Record<string, unknown>,
+    inputs: {},
     results: row.results === null ? null : (JSON.parse(row.results) as Record<string, unknown>),
     baseUrl: row.base_url,
     progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
@@ -39,6 +44,12 @@ export function toJobRecord(row: JobRow): JobRecord {
     ended: row.ended,
     heartbeat: row.heartbeat,
   };
+  let inputs: Record<string, unknown> | undefined;
+  return Object.defineProperty(record, 'inputs', {
+    enumerable: true,
+    get: () => (inputs ??= JSON.parse(row.inputs) as Record<string, unknown>),
+    set: (value: Record<string, unknown>) => (inputs = value),
+  });
 }
 
 /** The two places the engines' SQL differs in a job filter. */
