@@ -20,12 +20,18 @@ export interface JobRow {
   heartbeat: number | null;
 }
 
+/** The `jobs` columns but `inputs`, for reads that leave a job's inputs to be read on first use. */
+export const JOB_COLUMNS_BUT_INPUTS = 'id, service, task, owner, state, results, base_url, progress, machine, worker_pid, attempts, submitted, started, ended, heartbeat';
+
+/** A row read without its inputs column, and how to read it when needed. */
+export type JobRowWithoutInputs = Omit<JobRow, 'inputs'> & { inputs: () => string };
+
 /**
- * A row as a record. `inputs` is parsed on first use: status requests, heartbeats and listings
- * never read it, and a job's inputs can be megabytes (Classify's classifier definition), which
- * every status poll used to parse.
+ * A row as a record. `inputs` is parsed (and with a JobRowWithoutInputs, read) on first use:
+ * status requests, heartbeats and listings never use it, and a job's inputs can be megabytes
+ * (Classify's classifier definition), which every status poll used to read and parse.
  */
-export function toJobRecord(row: JobRow): JobRecord {
+export function toJobRecord(row: JobRow | JobRowWithoutInputs): JobRecord {
   const record = {
     id: row.id,
     service: row.service,
@@ -47,7 +53,7 @@ export function toJobRecord(row: JobRow): JobRecord {
   let inputs: Record<string, unknown> | undefined;
   return Object.defineProperty(record, 'inputs', {
     enumerable: true,
-    get: () => (inputs ??= JSON.parse(row.inputs) as Record<string, unknown>),
+    get: () => (inputs ??= JSON.parse(typeof row.inputs === 'string' ? row.inputs : row.inputs()) as Record<string, unknown>),
     set: (value: Record<string, unknown>) => (inputs = value),
   });
 }
