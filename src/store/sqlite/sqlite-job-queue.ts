@@ -10,7 +10,7 @@ import type {
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import type { Statement } from 'better-sqlite3';
 import { inTransaction, type SqliteDatabase } from './database.js';
-import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
+import { JOB_COLUMNS_BUT_INPUTS, jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
 
 const whereOf = (filter: JobFilter) => jobFilterSql(filter, { never: '0', ownerIs: 'owner = ? COLLATE NOCASE' });
 
@@ -49,8 +49,10 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const row = this.getRow(id);
-    return row && toJobRecord(row);
+    const row = this.prepare(`SELECT ${JOB_COLUMNS_BUT_INPUTS} FROM jobs WHERE id = ?`).get(id) as Omit<JobRow, 'inputs'> | undefined;
+    // A deleted job's inputs read as none.
+    const inputs = () => (this.prepare('SELECT inputs FROM jobs WHERE id = ?').pluck().get(id) as string | undefined) ?? '{}';
+    return row && toJobRecord({ ...row, inputs });
   }
 
   async messages(id: string): Promise<JobMessage[]> {

@@ -15,8 +15,8 @@ import { resolveFeatureInput } from './feature-input.js';
 import { readGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
-import { readPoints, type InputPoint } from './read-points.js';
-import { readVectorFacts } from './vector-facts.js';
+import { layerPoints, type InputPoint } from './read-points.js';
+import { layerFacts, withVectorLayer } from './vector-facts.js';
 
 /**
  * CalculateDensity (raster-analysis.md §8): a kernel density surface from points, with ArcGIS's
@@ -49,11 +49,16 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const area = readAreaUnit(inputs.outputAreaUnits);
   const job = await startEngineJob(context, ['outputName']);
   const features = await timeSection('resolve features', () => resolveFeatureInput('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, job.deps, job.work));
-  const facts = await timeSection('read vector facts', () => readVectorFacts('inputPointOrLineFeatures', features));
-  if (!facts.points) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
-  // context.outSR: the points are projected to it, and the surface is made there.
-  const srs = projectedSrs(job.env.outSR ? toSpatialReference(job.env.outSR).toWKT() : facts.srsWkt);
-  const points = await timeSection('read points', () => readPoints('inputPointOrLineFeatures', features.source, srs.toWKT()));
+  // One open of the features for their facts and their points (OGR parses the whole file on open).
+  const { facts, srs, points } = await timeSection('read points', () =>
+    withVectorLayer('inputPointOrLineFeatures', features.source, (layer) => {
+      const facts = layerFacts(layer);
+      if (!facts.points) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
+      // context.outSR: the points are projected to it, and the surface is made there.
+      const srs = projectedSrs(job.env.outSR ? toSpatialReference(job.env.outSR).toWKT() : facts.srsWkt);
+      return { facts, srs, points: layerPoints('inputPointOrLineFeatures', layer, srs.toWKT()) };
+    }),
+  );
   const metersPerUnit = srs.getLinearUnits().value;
   const countField = readCountField(inputs.countField, points);
   if (isGiven(inputs.inBarriers)) context.warning('inBarriers is not supported by this server and was ignored.');

@@ -16,33 +16,41 @@ export interface VectorFacts {
   singlePoints: boolean;
 }
 
-export async function readVectorFacts(param: string, features: AnalysisFeatures): Promise<VectorFacts> {
+export function readVectorFacts(param: string, features: AnalysisFeatures): Promise<VectorFacts> {
+  return withVectorLayer(param, features.source, layerFacts);
+}
+
+/** Opens a feature source and hands its first layer to `use`, closing it afterwards. */
+export async function withVectorLayer<T>(param: string, source: string, use: (layer: gdal.Layer) => T): Promise<T> {
   let dataset: gdal.Dataset;
   try {
-    dataset = await gdal.openAsync(features.source);
+    dataset = await gdal.openAsync(source);
   } catch {
     throw new TaskError(`'${param}': the features could not be read.`);
   }
   try {
-    const layer = dataset.layers.get(0);
-    const fields = new Map<string, { name: string; integer: boolean; numeric: boolean }>();
-    for (const field of layer.fields) {
-      const integer = field.type === 'integer' || field.type === 'integer64';
-      fields.set(field.name.toLowerCase(), { name: field.name, integer, numeric: integer || field.type === 'real' });
-    }
-    const e = layer.getExtent();
-    return {
-      layerName: layer.name,
-      fields,
-      extent: { xmin: e.minX, ymin: e.minY, xmax: e.maxX, ymax: e.maxY },
-      srsWkt: layer.srs?.toWKT() ?? null,
-      featureCount: layer.features.count(),
-      points: [gdal.wkbPoint, gdal.wkbMultiPoint].includes((layer.geomType & 0x7fffffff) % 1000),
-      singlePoints: (layer.geomType & 0x7fffffff) % 1000 === gdal.wkbPoint,
-    };
+    return use(dataset.layers.get(0));
   } finally {
     dataset.close();
   }
+}
+
+export function layerFacts(layer: gdal.Layer): VectorFacts {
+  const fields = new Map<string, { name: string; integer: boolean; numeric: boolean }>();
+  for (const field of layer.fields) {
+    const integer = field.type === 'integer' || field.type === 'integer64';
+    fields.set(field.name.toLowerCase(), { name: field.name, integer, numeric: integer || field.type === 'real' });
+  }
+  const e = layer.getExtent();
+  return {
+    layerName: layer.name,
+    fields,
+    extent: { xmin: e.minX, ymin: e.minY, xmax: e.maxX, ymax: e.maxY },
+    srsWkt: layer.srs?.toWKT() ?? null,
+    featureCount: layer.features.count(),
+    points: [gdal.wkbPoint, gdal.wkbMultiPoint].includes((layer.geomType & 0x7fffffff) % 1000),
+    singlePoints: (layer.geomType & 0x7fffffff) % 1000 === gdal.wkbPoint,
+  };
 }
 
 /** A field of the input by name (any case), which must exist (and be numeric when asked). */
