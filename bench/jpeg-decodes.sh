@@ -24,7 +24,7 @@ cleanup() { for e in "${added[@]}"; do perf probe -q -d "probe_libjpeg:$e" || tr
 trap cleanup EXIT
 
 out="$(mktemp)"
-perf stat -x, -e "$(printf 'probe_libjpeg:%s,' "${events[@]}" | sed 's/,$//')" -p "$pids" -o "$out" -- sleep 3600 &
+perf stat -x, -e "$(printf 'probe_libjpeg:%s,' "${events[@]}" | sed 's/,$//')" -p "$pids" -o "$out" -- sleep 3600 2>/dev/null &
 stat_pid=$!
 sleep 1 # perf attaches
 node "$PEERS/mapserver/bench.mjs" "$urls" "$c" "$n" "jpeg-decodes" >/dev/null
