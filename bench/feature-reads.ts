@@ -153,11 +153,26 @@ export interface Sequential {
   rest: Timing;
   /** The server's own time for the same requests (its Server-Timing header). */
   server: Timing;
+  /** The statement the server itself sent for each draw, run directly (when the bench can capture it). */
+  statement?: Timing;
+  /** Server p50 ÷ SQL p50 in each third of the rounds: close together, the run was steady. */
+  blocks: number[];
+}
+
+/** Runs, directly, the statement the server sent for the request it just answered (see bench/feature-statements.ts). */
+export type StatementCapture = (base: string) => Promise<() => Promise<unknown>>;
+
+const BLOCKS = 3;
+
+/** The i-th draw of a run: a generator of its own, so REST and SQL read the very same numbers. */
+function drawOf(seed: number, i: number): () => number {
+  return mulberry32(seed * 1_000_003 + i);
 }
 
 /**
- * The same draws as SQL (`run`: the bench's engine), then through REST, one at a time. Identity
- * encoding, as autocannon asks: compression is measured apart.
+ * The same draws as SQL (`run`: the bench's engine), through REST and, with `capture`, as the
+ * server's own statement, interleaved within one loop (the order turns each round), so a swing in
+ * load reaches every side alike. Identity encoding, as autocannon asks: compression is measured apart.
  */
 export async function measureSequential(
   base: string,
@@ -166,32 +181,53 @@ export async function measureSequential(
   run: (sql: string, params: unknown[]) => unknown,
   rounds: number,
   seed: number,
+  capture?: StatementCapture,
 ): Promise<Sequential> {
-  const sqlRandom = mulberry32(seed);
-  const sqlSamples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const params = c.params(sqlRandom);
-    const t = performance.now();
-    await run(c.sql, params);
-    sqlSamples.push(performance.now() - t);
+  const urlOf = (i: number) => `${base}${SERVICE}/query?${c.rest(drawOf(seed, i))}&token=${token}`;
+  const statements: Array<() => Promise<unknown>> = [];
+  // Asked once beforehand: the server's statement for each draw, with its parameters.
+  if (capture) {
+    for (let i = 0; i < rounds; i++) {
+      await (await fetchOnce(urlOf(i), { headers: { 'accept-encoding': 'identity' } })).text();
+      statements.push(await capture(base));
+    }
   }
-  const restRandom = mulberry32(seed);
-  const restSamples: number[] = [];
-  const serverSamples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const url = `${base}${SERVICE}/query?${c.rest(restRandom)}&token=${token}`;
+  const samples = { sql: [] as number[], rest: [] as number[], server: [] as number[], statement: [] as number[] };
+  const timed = async (into: number[], work: () => unknown) => {
     const t = performance.now();
-    const response = await fetchOnce(url, { headers: { 'accept-encoding': 'identity' } });
-    const body = await response.text();
-    restSamples.push(performance.now() - t);
-    if (i === 0 && body.includes('"error"')) throw new Error(`${c.name}: ${body.slice(0, 300)}`);
-    serverSamples.push(Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? NaN));
+    await work();
+    into.push(performance.now() - t);
+  };
+  for (let i = 0; i < rounds; i++) {
+    const steps = [
+      () => timed(samples.sql, () => run(c.sql, c.params(drawOf(seed, i)))),
+      async () => {
+        const t = performance.now();
+        const response = await fetchOnce(urlOf(i), { headers: { 'accept-encoding': 'identity' } });
+        const body = await response.text();
+        samples.rest.push(performance.now() - t);
+        if (i === 0 && body.includes('"error"')) throw new Error(`${c.name}: ${body.slice(0, 300)}`);
+        samples.server.push(Number(/dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '')?.[1] ?? NaN));
+      },
+      ...(capture ? [() => timed(samples.statement, statements[i]!)] : []),
+    ];
+    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
   }
-  return { sql: timing(sqlSamples), rest: timing(restSamples), server: timing(serverSamples) };
+  const block = Math.ceil(rounds / BLOCKS);
+  const blocks = Array.from({ length: BLOCKS }, (_, b) => [b * block, (b + 1) * block] as const)
+    .filter(([from]) => from < rounds)
+    .map(([from, to]) => timing(samples.server.slice(from, to)).p50 / timing(samples.sql.slice(from, to)).p50);
+  return {
+    sql: timing(samples.sql),
+    rest: timing(samples.rest),
+    server: timing(samples.server),
+    ...(capture ? { statement: timing(samples.statement) } : {}),
+    blocks,
+  };
 }
 
 /** The columns of a sequential measurement, as both benches print them. */
-export function sequentialColumns({ sql, rest, server }: Sequential): Record<string, number> {
+export function sequentialColumns({ sql, rest, server, statement, blocks }: Sequential): Record<string, number | string> {
   return {
     'SQL p50 ms': round(sql.p50),
     'SQL p99 ms': round(sql.p99),
@@ -200,5 +236,7 @@ export function sequentialColumns({ sql, rest, server }: Sequential): Record<str
     'ratio (p50)': round(rest.p50 / sql.p50),
     'server p50 ms': round(server.p50),
     'server ratio': round(server.p50 / sql.p50),
+    'by thirds': blocks.map((r) => r.toFixed(2)).join(' '),
+    ...(statement ? { 'own stmt p50 ms': round(statement.p50), 'server ÷ own stmt': round(server.p50 / statement.p50) } : {}),
   };
 }

@@ -6,17 +6,31 @@
  * layer in a schema of its own (dropped at the end). Each operation runs through the REST API and,
  * in the same run, as the SQL a developer would write against the same PostGIS table:
  *   (a) a 1,000-record page, (b) an attribute where, (c) an envelope filter, (d) returnCountOnly.
- * Sequential latency p50/p99 both ways, the server's own time (Server-Timing header), and the
- * ratios REST/SQL and server/SQL (goal ≤ 2× server-side). Every draw is distinct.
+ * Beside it, the server's own statement: the SQL text and parameters the PostGIS FeatureStore
+ * really sent for that very request (captured in the server process), run directly through pg
+ * with pg's default row handling (values parsed, rows as arrays), as a developer would.
+ * Every draw is distinct; the three run interleaved in one loop over the same draws (the order
+ * turns each round), so load swings reach them alike. Sequential p50/p99, the ratios REST/SQL and
+ * server/SQL (goal ≤ 2× server-side), that ratio in each third of the rounds (their spread says
+ * whether the run was steady), and server ÷ its own statement.
+ *
+ * The server's time is its Server-Timing header, Fastify's reply clock at the app's first onSend
+ * hook. The clock starts once the route is matched and the request and reply objects are made, so
+ * it spans the onRequest hooks (CORS, the catalog version read), body parsing, preValidation
+ * (parameters, token check), the handler (service look-up, where compile, the store's statements,
+ * rendering and encoding the answer), up to the moment the body is handed over to be sent. It
+ * leaves out HTTP parsing, route matching, the compression plugin's onSend hook (route hooks run
+ * after the app's), headers and the socket write (writev), and everything on the client's side.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { PASSWORD, STRIDE, createBenchService, measureSequential, post, readCases, sequentialColumns, startServerProcess } from './feature-reads.js';
+import { PASSWORD, STRIDE, createBenchService, fetchOnce, measureSequential, post, readCases, sequentialColumns, startServerProcess, type StatementCapture } from './feature-reads.js';
+import { fromWire, type CapturedStatement } from './feature-statements.js';
 import type { TokenAnswer } from '../test/helpers/test-server.js';
 
 const { values: args } = parseArgs({
@@ -67,6 +81,7 @@ const server = await startServerProcess(dataDir, {
   TESSERA_POSTGRES_URL: POSTGRES_URL,
   TESSERA_POSTGRES_SCHEMA: SCHEMA,
   TESSERA_JOB_CONCURRENCY: '1',
+  BENCH_CAPTURE_STATEMENTS: '1',
 });
 try {
   await client.query(`SET search_path TO ${SCHEMA}, public`);
@@ -78,12 +93,16 @@ try {
     if (!names.has(text)) names.set(text, `bench_${names.size}`);
     return client.query({ name: names.get(text)!, text, values, rowMode: 'array' });
   };
+  const serverStatement: StatementCapture = async (base) => {
+    const { text, values } = fromWire((await (await fetchOnce(`${base}/bench/last-statement`)).json()) as CapturedStatement);
+    return () => run(text, values);
+  };
   const cases = readCases(N, sqlOf(table));
-  // Warm both paths (buffers, statement caches) with other draws than the measured ones.
-  for (const c of cases) await measureSequential(server.url, token, c, run, 20, 5);
+  // Warm every path (buffers, statement caches) with other draws than the measured ones.
+  for (const c of cases) await measureSequential(server.url, token, c, run, 20, 5, serverStatement);
   const rows = [];
-  for (const c of cases) rows.push({ operation: c.name, ...sequentialColumns(await measureSequential(server.url, token, c, run, ROUNDS, 7)) });
-  console.log(`PostGIS feature queries, ${N.toLocaleString()} points, ${ROUNDS} distinct draws each, answer cache off`);
+  for (const c of cases) rows.push({ operation: c.name, ...sequentialColumns(await measureSequential(server.url, token, c, run, ROUNDS, 7, serverStatement)) });
+  console.log(`PostGIS feature queries, ${N.toLocaleString()} points, ${ROUNDS} distinct draws each, answer cache off, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.table(rows);
 } finally {
   server.child.stdin!.end();

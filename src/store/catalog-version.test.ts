@@ -33,9 +33,9 @@ describe('catalog version', () => {
     const second = version.reader({ speculative: true });
     // The guess (7) while the committed version (8) is read alongside…
     expect(await second()).toBe('7:0');
-    expect(reads).toBe(2);
     // …which confirm() finds moved: from then on the reader answers the committed one.
     expect(await second.confirm()).toBe(false);
+    expect(reads).toBe(2);
     expect(await second()).toBe('8:0');
     expect(await second.confirm()).toBe(true);
 

@@ -7,10 +7,11 @@
  *
  * A speculative reader (read-only requests that can redo their work: feature queries) does not
  * wait for that round trip: it answers the version this process read last and reads the
- * committed one meanwhile, on another connection, alongside the request's own queries. Before
- * the request answers, `confirm()` compares the two: equal, every cached look-up the request
- * made was true at a moment after it arrived (versions only grow); different, the reader
- * answers the committed version from then on and the request redoes its work with it.
+ * committed one meanwhile, on another connection, alongside the request's own queries (sent
+ * after them, so its round trip stays off their path). Before the request answers, `confirm()`
+ * compares the two: equal, every cached look-up the request made was true at a moment after it
+ * arrived (versions only grow); different, the reader answers the committed version from then on
+ * and the request redoes its work with it.
  */
 export interface CatalogReader {
   (): Promise<string>;
@@ -47,8 +48,14 @@ export class CatalogVersion {
     let version: Promise<string> | undefined;
     let guess: string | undefined;
     const start = () => {
-      const read = Promise.resolve(this.read()).then((value) => (this.lastRead = value));
-      if (options.speculative && this.speculates && this.lastRead !== undefined) {
+      const guessing = options.speculative && this.speculates && this.lastRead !== undefined;
+      // A guessing request does not wait for the read: it starts on the next turn of the event
+      // loop, after the statements the request sends meanwhile, so handling its answer overlaps
+      // their execution instead of delaying them.
+      const read = (guessing ? new Promise((resolve) => setImmediate(resolve)).then(() => this.read()) : Promise.resolve(this.read())).then(
+        (value) => (this.lastRead = value),
+      );
+      if (guessing) {
         guess = this.lastRead;
         // Awaited by confirm(); a request that fails before it must not leave an unhandled rejection.
         read.catch(() => undefined);
