@@ -96,12 +96,15 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   }
   const results: Record<string, OutputValue> = {};
   const outputs: Array<[string, OutputName, string]> = [['outputRaster', outputName, path.join(work, 'viewshed.tif')]];
-  // As ArcGIS: a cell no observer sees is NoData, not 0.
-  const visible = Uint8Array.from(surface.valid, (v, c) => (v && count[c] > 0 ? 1 : 0));
+  // As ArcGIS: a cell no observer sees is NoData, not 0. (Plain loops: TypedArray.from with a
+  // mapping function is some 30 times slower on grids this size.)
+  const visible = new Uint8Array(cells);
+  for (let c = 0; c < cells; c++) visible[c] = surface.valid[c] && count[c] > 0 ? 1 : 0;
   await writeGrid(outputs[0][2], surface, [count], 'Int32', visible, { reuseBands: true });
   if (agl && aglName) {
     const file = path.join(work, 'agl.tif');
-    const valid = Uint8Array.from(agl, (v, c) => (surface.valid[c] && Number.isFinite(v) ? 1 : 0));
+    const valid = new Uint8Array(cells);
+    for (let c = 0; c < cells; c++) valid[c] = surface.valid[c] && Number.isFinite(agl[c]) ? 1 : 0;
     await writeGrid(file, surface, [agl], 'Float32', valid);
     outputs.push(['outputAboveGroundLevelRaster', aglName, file]);
   }
