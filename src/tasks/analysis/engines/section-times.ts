@@ -4,17 +4,21 @@ import { performance } from 'node:perf_hooks';
 /**
  * Where an engine job's time goes, for bench/engines.ts: when TESSERA_SECTION_TIMES names a file,
  * each timed section appends one JSON line `{"section", "ms", "cpuMs"}` to it. Off (no cost but the
- * check) otherwise. The bench runs one job at a time, so lines need no job id.
+ * check) otherwise. The bench runs one job at a time, so lines need no job id. A section inside
+ * another counts in the outer one only, so that a job's sections add up.
  */
 const target = process.env.TESSERA_SECTION_TIMES;
+let openSections = 0;
 
 export async function timeSection<T>(section: string, run: () => Promise<T>): Promise<T> {
-  if (!target) return run();
+  if (!target || openSections > 0) return run();
   const started = performance.now();
   const cpu = cpuMs();
+  openSections++;
   try {
     return await run();
   } finally {
+    openSections--;
     appendFileSync(target, `${JSON.stringify({ section, ms: Math.round(performance.now() - started), cpuMs: cpuMs() - cpu })}\n`);
   }
 }
