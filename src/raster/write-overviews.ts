@@ -13,6 +13,8 @@ export function overviewLevels(width: number, height: number): number[] {
  * integers; nodata where a block has no valid cell) without GDAL reading the raster back:
  * that pass cost as much as the analysis itself on 2000² grids (bench/raster-analysis.ts).
  * `bands` are the full-resolution values of the dataset's bands, which must not have a mask band.
+ * Levels are built in the band's own array type (Float32 averages round as GDAL's conversion
+ * would): half the bytes, and their fresh pages, of doubles.
  */
 export async function writeOverviews(dataset: gdal.Dataset, bands: ArrayLike<number>[], width: number, height: number, float: boolean, noData: number | null): Promise<number[]> {
   const levels = overviewLevels(width, height);
@@ -23,15 +25,15 @@ export async function writeOverviews(dataset: gdal.Dataset, bands: ArrayLike<num
     for (const [k, factor] of levels.entries()) {
       const overview = band.overviews.get(k);
       const { x: ow, y: oh } = overview.size;
-      const out = float ? averageLevel(bands[b], width, height, factor, ow, oh, noData) : nearestLevel(bands[b], width, height, factor, ow, oh);
+      const out = float ? averageLevel(bands[b], width, height, factor, ow, oh, noData, band.dataType === 'Float32' ? Float32Array : Float64Array) : nearestLevel(bands[b], width, height, factor, ow, oh);
       await overview.pixels.writeAsync(0, 0, ow, oh, out as never);
     }
   }
   return levels;
 }
 
-function averageLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number, noData: number | null): Float64Array {
-  const out = new Float64Array(ow * oh);
+function averageLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number, noData: number | null, Out: new (n: number) => Float32Array | Float64Array): Float32Array | Float64Array {
+  const out = new Out(ow * oh);
   for (let oy = 0; oy < oh; oy++) {
     const y0 = oy * factor;
     const y1 = Math.min(height, y0 + factor);
@@ -54,9 +56,10 @@ function averageLevel(values: ArrayLike<number>, width: number, height: number, 
   return out;
 }
 
-/** GDAL's nearest: the source cell under the centre of each overview cell. */
-function nearestLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number): Float64Array {
-  const out = new Float64Array(ow * oh);
+/** GDAL's nearest: the source cell under the centre of each overview cell (in the values' own array type). */
+function nearestLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number): ArrayLike<number> {
+  const Out = ArrayBuffer.isView(values) ? (values.constructor as new (n: number) => Float64Array) : Float64Array;
+  const out = new Out(ow * oh);
   for (let oy = 0; oy < oh; oy++) {
     const y = Math.min(height - 1, Math.floor((oy + 0.5) * factor));
     for (let ox = 0; ox < ow; ox++) out[oy * ow + ox] = values[y * width + Math.min(width - 1, Math.floor((ox + 0.5) * factor))];

@@ -54,6 +54,26 @@ describe('CreateViewshed over HTTP', () => {
     expect(Math.max(...counts.values)).toBe(2);
   });
 
+  it('leaves the cells nearer than minimumViewingDistance unseen', async (ctx) => {
+    if (demServer.skip) return ctx.skip();
+    const [first] = OBSERVERS.features;
+    const one = { ...OBSERVERS, features: [first] };
+    const { status, messages } = await runAnalysisJob(demServer.env, 'CreateViewshed', { inputElevationSurface: { uri: '/data/dem.tif' }, inputObserverFeatures: one, observersHeight: 10, minimumViewingDistance: 1500, outputName: 'olinda_far_view' });
+    expect(status, messages.join('\n')).toBe('esriJobSucceeded');
+    const counts = readBand(await outputRasterPath(demServer.env.server, 'olinda_far_view'));
+    const file = path.join(demServer.env.share, 'viewshed-far.tif');
+    await gdalCommand('gdal_viewshed', [...viewshedArgs({ x: first.geometry.x, y: first.geometry.y, height: 10, target: 0 }), demServer.env.dem, file]);
+    const seen = readBand(file);
+    const [ox, px, , oy, , py] = counts.geoTransform;
+    const expected = [...seen.values].map((v, i) => {
+      const dx = ox + ((i % counts.width) + 0.5) * px - first.geometry.x;
+      const dy = oy + (Math.floor(i / counts.width) + 0.5) * py - first.geometry.y;
+      return v > 0 && dx * dx + dy * dy >= 1500 ** 2 ? 1 : 0;
+    });
+    expect(expected.includes(1)).toBe(true);
+    expect([...counts.values].map((v) => (v === counts.noData ? 0 : v))).toEqual(expected);
+  });
+
   it('fails naming an observer outside the surface', async (ctx) => {
     if (demServer.skip) return ctx.skip();
     const far = { ...OBSERVERS, features: [{ attributes: { OBJECTID: 1, h: 1 }, geometry: { x: 100000, y: 9117000 } }] };

@@ -7,6 +7,7 @@ import { serverUrlsOf } from '../image-collection/service-url.js';
 import type { InputDeps } from '../input-rasters.js';
 import type { FeatureInputDeps } from './feature-input.js';
 import type { OutputDeps } from './output-name.js';
+import { timeSection } from './engines/section-times.js';
 
 /** What the analysis tasks resolve inputs and outputs with. */
 export type AnalysisDeps = InputDeps & OutputDeps & FeatureInputDeps;
@@ -28,7 +29,7 @@ export async function workFolder(context: Pick<TaskContext, 'scratchDir'>, name 
  */
 export async function gdalStep<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
-    return await run();
+    return await timeSection(what, run);
   } catch (error) {
     if (error instanceof RasterError) throw new TaskError(`${what} failed: ${error.message}`);
     throw error;

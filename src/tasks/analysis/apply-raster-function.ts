@@ -120,7 +120,8 @@ async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt:
       const first = await out.bands.getAsync(1);
       first.createMaskBand(GMF_PER_DATASET);
       const mask = first.getMaskBand()!;
-      const binary = Uint8Array.from(block.mask, (v) => (v === 0 ? 0 : 255));
+      const binary = new Uint8Array(block.mask.length);
+      for (let i = 0; i < binary.length; i++) binary[i] = block.mask[i] === 0 ? 0 : 255;
       await mask.pixels.writeAsync(0, 0, block.width, block.height, binary);
     }
     await out.flushAsync();

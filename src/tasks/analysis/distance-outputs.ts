@@ -30,7 +30,9 @@ export async function barrierCells(param: string, value: unknown, grid: Grid, op
     await writeGrid(file, grid, [new Uint8Array(grid.width * grid.height)], 'Byte');
     await gdalStep(`Rasterizing '${param}'`, () => runGdalCommand('gdal_rasterize', ['-q', '-at', '-burn', '1', '-l', facts.layerName, features.source, file], { signal }));
     const burnt = await readGrid(file);
-    return Uint8Array.from(burnt.values, (v) => (v === 1 ? 1 : 0));
+    const barriers = new Uint8Array(burnt.values.length);
+    for (let i = 0; i < barriers.length; i++) barriers[i] = burnt.values[i] === 1 ? 1 : 0;
+    return barriers;
   }
   const raster = await resolveRasterInput(param, value, deps, work, signal);
   const args = ['-q', '-of', 'VRT', '-overwrite', '-r', 'near', '-te', String(Math.min(x0, x1)), String(Math.min(y0, y1)), String(Math.max(x0, x1)), String(Math.max(y0, y1)), '-ts', String(grid.width), String(grid.height)];

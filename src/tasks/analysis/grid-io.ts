@@ -61,9 +61,10 @@ export async function readGridFrame(source: string): Promise<GridFrame> {
     }
     const type = b.dataType ?? '';
     if (isFloatType(type)) {
-      const values = type === 'Float32' ? new Float32Array(width * height) : new Float64Array(width * height);
-      await b.pixels.readAsync(0, 0, width, height, values);
-      for (let i = 0; i < valid.length; i++) if (Number.isNaN(values[i])) valid[i] = 0;
+      await forEachStrip<Float32Array | Float64Array>(b, width, height, type === 'Float32' ? Float32Array : Float64Array, (values, firstRow) => {
+        const offset = firstRow * width;
+        for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) valid[offset + i] = 0;
+      });
     }
     return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? '', valid };
   } finally {
@@ -71,16 +72,37 @@ export async function readGridFrame(source: string): Promise<GridFrame> {
   }
 }
 
-/** Band 1 of a raster whole, as bytes (0/1 masks, class codes), with its grid. */
-export async function readBytes(source: string): Promise<Pick<Grid, 'width' | 'height' | 'geoTransform'> & { values: Uint8Array }> {
+/**
+ * Band 1 of a raster as bytes (0/1 masks, class codes) a strip of rows at a time: `visit` gets
+ * the raster's grid, the strip's values and its first row and row count.
+ */
+export async function readByteStrips(source: string, visit: (grid: Pick<Grid, 'width' | 'height' | 'geoTransform'>, strip: Uint8Array, firstRow: number, rows: number) => void): Promise<void> {
   const dataset = await gdal.openAsync(source);
   try {
     const { x: width, y: height } = await dataset.rasterSizeAsync;
-    const values = new Uint8Array(width * height);
-    await (await dataset.bands.getAsync(1)).pixels.readAsync(0, 0, width, height, values);
-    return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], values };
+    const grid = { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1] };
+    await forEachStrip(await dataset.bands.getAsync(1), width, height, Uint8Array, (strip, firstRow, rows) => visit(grid, strip, firstRow, rows));
   } finally {
     dataset.close();
+  }
+}
+
+/** About a megabyte of cells: a strip of that many is read into one buffer, reused. */
+const STRIP_CELLS = 1 << 18;
+
+/**
+ * A band read a strip of whole blocks' rows at a time into one reused buffer of `Type`: a pass
+ * over a grid without a whole grid's fresh memory (whose page faults cost more than the pass).
+ */
+async function forEachStrip<T extends Uint8Array | Float32Array | Float64Array>(band: gdal.RasterBand, width: number, height: number, Type: new (n: number) => T, visit: (strip: T, firstRow: number, rows: number) => void): Promise<void> {
+  const blockRows = Math.max(1, band.blockSize.y);
+  const stripRows = Math.min(height, blockRows * Math.max(1, Math.floor(STRIP_CELLS / (width * blockRows))));
+  const buffer = new Type(stripRows * width);
+  for (let firstRow = 0; firstRow < height; firstRow += stripRows) {
+    const rows = Math.min(stripRows, height - firstRow);
+    const strip = buffer.subarray(0, rows * width) as T;
+    await band.pixels.readAsync(0, firstRow, width, rows, strip);
+    visit(strip, firstRow, rows);
   }
 }
 

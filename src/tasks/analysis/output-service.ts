@@ -12,6 +12,7 @@ import { TaskError, type TaskContext } from '../../jobs/task.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
+import { isFloatType } from '../../raster/pixel-type.js';
 import { addInternalOverviews } from '../../raster/internal-overviews.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
@@ -22,6 +23,7 @@ import { isObjectStore, jobRasterDir } from '../../imagery/raster-store.js';
 import { putObject } from '../../raster/s3-objects.js';
 import { describeSrs } from '../image-collection/task-deps.js';
 import { undoImageCollectionJob } from '../image-collection/undo-job.js';
+import { timeSection } from './engines/section-times.js';
 import type { OutputName } from './output-name.js';
 
 /** The `{"url", "itemId"}` value of a result parameter (§2.4). */
@@ -51,20 +53,24 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
   const local = remote ? path.join(context.scratchDir, 'stored', `${output.name}.tif`) : stored;
   await mkdir(path.dirname(local), { recursive: true });
   try {
-    const info = await storeRaster(file, local, context.signal);
-    if (!info.srsWkt || !info.geoTransform) throw new TaskError(`'${output.param}': the result has no georeference.`);
-    // Every cell of a result without nodata or mask is data, zeros included: its footprint is its extent.
-    const allValid = info.bands.every((b) => b.maskFlags.includes('ALL_VALID'));
-    const footprint = allValid ? { rings: [] } : await computeFootprint(local, info.srsWkt, { signal: context.signal });
+    const info = await timeSection('store raster', () => storeRaster(file, local, context.signal));
+    const srsWkt = info.srsWkt;
+    if (!srsWkt || !info.geoTransform) throw new TaskError(`'${output.param}': the result has no georeference.`);
+    // Every cell of an integer result without nodata or mask is data, zeros included: its footprint
+    // is its extent. (gdalinfo lists a band's mask only when it is not all-valid; a float band may
+    // hold NaN cells without declaring them, so floats are traced.)
+    const allValid = info.bands.every((b) => b.maskFlags.length === 0 && b.noData === null && !isFloatType(b.dataType));
+    const footprint = allValid ? { rings: [] } : await timeSection('footprint', () => computeFootprint(local, srsWkt, { signal: context.signal }));
     const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
     const coarsest = Math.max(1, ...info.overviewFactors);
-    const raster = await describeRaster(info, local);
+    const raster = await timeSection('describe raster', () => describeRaster(info, local));
     context.signal.throwIfAborted();
     if (remote) await putObject(local, stored, { signal: context.signal });
     context.signal.throwIfAborted();
-    return await createAndPublishCollection(
+    const folderId = await ownFolder(context, output.folderId);
+    return await timeSection('publish collection', () => createAndPublishCollection(
       {
-        collection: { name: output.name, owner, collectionType: 'Raster Dataset', ...describeSrs(info.srsWkt), properties: { rasterTypes: ['Raster Dataset'], extraFields: [], description } },
+        collection: { name: output.name, owner, collectionType: 'Raster Dataset', ...describeSrs(srsWkt), properties: { rasterTypes: ['Raster Dataset'], extraFields: [], description } },
         items: [
           {
             name: output.name,
@@ -83,13 +89,13 @@ export async function publishRasterOutput(file: string, output: OutputName, cont
         ],
         duplicateMessage: `'${output.param}': an image service named '${output.name}' already exists.`,
         ...(output.existing ? { existing: output.existing } : {}),
-        folderId: await ownFolder(context, output.folderId),
+        folderId,
         description,
       },
       catalog,
       context,
       journal,
-    );
+    ));
   } catch (error) {
     if (error instanceof RasterError) throw new TaskError(`'${output.param}': the result could not be stored: ${error.message}`);
     throw error;

@@ -21,9 +21,10 @@ export const clipFunction: RasterFunction = {
   apply: (block, args, context) => {
     const clipType = numberArg(args, 'ClipType', numberArg(args, 'ClippingType', 1));
     if (clipType !== 1 && clipType !== 2) throw invalid('ClipType must be 1 (keep inside) or 2 (keep outside)');
+    // Non-zero inside: a clipping raster's own mask serves as it is (no copy).
     let inside: Uint8Array;
     if (context.clipping && !args.ClippingGeometry) {
-      inside = Uint8Array.from(context.clipping.mask, (v) => (v === 0 ? 0 : 1));
+      inside = context.clipping.mask;
     } else {
       const geometry = (args.ClippingGeometry ?? args.Extent) as Record<string, unknown> | undefined;
       if (!geometry || typeof geometry !== 'object') throw invalid('Clip needs ClippingGeometry (a polygon or an envelope) or ClippingRaster');
@@ -31,7 +32,7 @@ export const clipFunction: RasterFunction = {
     }
     const mask = new Uint8Array(block.mask.length);
     const keep = clipType === 1 ? 1 : 0;
-    for (let i = 0; i < mask.length; i++) mask[i] = inside[i] === keep ? block.mask[i] : 0;
+    for (let i = 0; i < mask.length; i++) mask[i] = (inside[i] === 0 ? 0 : 1) === keep ? block.mask[i] : 0;
     return { ...block, mask };
   },
 };

@@ -35,7 +35,6 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
   const { width, height, mask } = block;
   const elevation = block.bands[0];
   const out = new Uint8Array(width * height);
-  const outMask = new Uint8Array(width * height);
   // Esri's aspect is measured from north, clockwise; the light's azimuth becomes a math angle.
   const azimuthMath = (2 * Math.PI - light.azimuth + Math.PI / 2) % (2 * Math.PI);
   // 255·(cos zenith·cos slope + sin zenith·sin slope·cos(azimuth − aspect)) written without
@@ -53,14 +52,15 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
     const value = (cosZenith + ax * dzdx + ay * dzdy) / Math.sqrt(1 + z2 * (dzdx * dzdx + dzdy * dzdy));
     return value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
   };
-  // Cells with data: the mask set and the value a number. Edge cells, and cells beside one
-  // without data, take the slow path (missing neighbours take the centre's value).
-  const valid = new Uint8Array(width * height);
-  for (let i = 0; i < valid.length; i++) valid[i] = mask[i] !== 0 && elevation[i] === elevation[i] ? 1 : 0;
+  // Cells with data: the mask set and the value a number; the output's mask is theirs. Edge
+  // cells, and cells beside one without data, take the slow path (missing neighbours take the
+  // centre's value).
+  const outMask = new Uint8Array(width * height);
+  for (let i = 0; i < outMask.length; i++) outMask[i] = elevation[i] === elevation[i] ? mask[i] : 0;
   const at = (col: number, row: number, fallback: number): number => {
     if (col < 0 || row < 0 || col >= width || row >= height) return fallback;
     const i = row * width + col;
-    return valid[i] === 0 ? fallback : elevation[i];
+    return outMask[i] === 0 ? fallback : elevation[i];
   };
   const edge = (col: number, row: number, e: number): number =>
     shadeOf(at(col - 1, row - 1, e), at(col, row - 1, e), at(col + 1, row - 1, e), at(col - 1, row, e), at(col + 1, row, e), at(col - 1, row + 1, e), at(col, row + 1, e), at(col + 1, row + 1, e));
@@ -68,11 +68,10 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
     const inner = row > 0 && row < height - 1;
     for (let col = 0; col < width; col++) {
       const i = row * width + col;
-      if (valid[i] === 0) continue;
-      outMask[i] = mask[i];
+      if (outMask[i] === 0) continue;
       const up = i - width;
       const down = i + width;
-      if (inner && col > 0 && col < width - 1 && (valid[up - 1] & valid[up] & valid[up + 1] & valid[i - 1] & valid[i + 1] & valid[down - 1] & valid[down] & valid[down + 1]) === 1) {
+      if (inner && col > 0 && col < width - 1 && outMask[up - 1] !== 0 && outMask[up] !== 0 && outMask[up + 1] !== 0 && outMask[i - 1] !== 0 && outMask[i + 1] !== 0 && outMask[down - 1] !== 0 && outMask[down] !== 0 && outMask[down + 1] !== 0) {
         out[i] = shadeOf(elevation[up - 1], elevation[up], elevation[up + 1], elevation[i - 1], elevation[i + 1], elevation[down - 1], elevation[down], elevation[down + 1]);
       } else out[i] = edge(col, row, elevation[i]);
     }
