@@ -1,5 +1,5 @@
 /**
- * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2]]`
+ * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2]] [--client loop|autocannon|loop,autocannon]`
  * (`--keep`: load the layer into `<dir>` once, keep a pristine copy of it, and start later runs
  * from that copy).
  *
@@ -9,7 +9,7 @@
  *       first with the answer cache off (every request computed): sequential latency p50/p99 both
  *       ways (ratio = REST p50 / SQL p50; beside it the server's own time from its Server-Timing
  *       header, without the client and the socket), REST throughput under 8 concurrent connections
- *       (autocannon) and the server's CPU per request; then with the cache on: the same requests
+ *       (bench/load-loop.ts, or autocannon) and the server's CPU per request; then with the cache on: the same requests
  *       repeated (p50) and throughput over a hot set of 200 distinct requests asked again and again;
  *   an HTTP floor: GET rest/info, the cheapest request the server answers;
  *   deleteFeatures of 10,000 features by where and by objectIds, applyEdits of 1,000 adds —
@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { esriToWkb } from '../src/geometry/wkb.js';
 import { processTreeCpuMs } from './process-cpu.js';
+import { runLoad, type LoadResult } from './load-loop.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteFeatureStore } from '../src/store/sqlite/sqlite-feature-store.js';
 import type { FeatureWrite, LayerSchema } from '../src/store/feature-store.js';
@@ -60,9 +61,12 @@ const { values: args } = parseArgs({
     keep: { type: 'string' },
     scaling: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '2' },
+    client: { type: 'string', default: 'loop' },
   },
 });
 const N = Number(args.points);
+const CLIENTS = args.client.split(',');
+const WARM_SECONDS = 3;
 const SECONDS = Number(args.seconds);
 async function startServerProcess(dataDir: string, cacheMB: number, env: Record<string, string> = {}) {
   return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB), ...env });
@@ -130,24 +134,46 @@ interface Load {
   errors: number;
   /** Server CPU per answered request. */
   cpuMs: number;
+  /** The load generator's CPU (this process) per answered request: it shares the server's cores. */
+  clientCpuMs: number;
 }
 
-/** `connections` (8 unless told) for SECONDS over the given request paths (cycled), with the server's CPU use (its process and their children). */
-async function measureLoad(base: string, pid: number, pathOf: (i: number) => string, connections = 8): Promise<Load> {
-  let next = 0;
+/**
+ * `connections` (8 unless told) for SECONDS over the given request paths (cycled), with the
+ * server's CPU use (its process and their children) and the load generator's: `--client loop`
+ * (bench/load-loop.ts, the default) or `--client autocannon` (`--scaling` runs each one listed,
+ * `--client loop,autocannon`).
+ */
+async function measureLoad(base: string, pid: number, pathOf: (i: number) => string, connections = 8, client = CLIENTS[0]): Promise<Load> {
   const cpuBefore = await processTreeCpuMs(pid);
+  const load = client === 'autocannon' ? await autocannonLoad(base, pathOf, connections) : await runLoad(base, connections, SECONDS, pathOf);
+  return {
+    rate: Math.round(load.rate),
+    latency: `${round(load.p50)}/${round(load.p99)}`,
+    errors: load.errors,
+    cpuMs: round(((await processTreeCpuMs(pid)) - cpuBefore) / load.requests),
+    clientCpuMs: round(load.clientCpuMs),
+  };
+}
+
+async function autocannonLoad(base: string, pathOf: (i: number) => string, connections: number): Promise<LoadResult> {
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
   const load = await autocannon({
     url: base,
     connections,
     duration: SECONDS,
     requests: [{ setupRequest: (request: { path: string }) => ({ ...request, path: pathOf(next++) }) }],
   });
+  const cpu = process.cpuUsage(cpuBefore);
   const requests = load.requests.average * SECONDS;
   return {
-    rate: Math.round(load.requests.average),
-    latency: `${load.latency.p50}/${load.latency.p99}`,
+    rate: load.requests.average,
+    requests,
+    p50: load.latency.p50,
+    p99: load.latency.p99,
     errors: load.errors + load.non2xx,
-    cpuMs: round(((await processTreeCpuMs(pid)) - cpuBefore) / requests),
+    clientCpuMs: (cpu.user + cpu.system) / 1000 / requests,
   };
 }
 
@@ -278,44 +304,59 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
 
 /**
  * `--scaling`: the page and the envelope filter (answer cache off, every request distinct) at 1
- * and at 4 connections, in three setups taking turns `--rounds` times in one run: one process
+ * and at 4 connections, in four setups taking turns `--rounds` times in one run: one process
  * with pages and counts kept on the event loop (TESSERA_READ_SPILL=false), one process spilling
  * them to a free reader thread when other requests are in flight (the default), and
- * `tessera serve --processes 2`; beside them the sequential ratio over the SQL. The load
- * generator shares the machine's cores with the server.
+ * `tessera serve` with 1 and with 2 processes (the same entry both ways, so the second process
+ * is all that differs); beside them the sequential ratio over the SQL. The load generator shares
+ * the machine's cores with the server: its own CPU per request is printed beside the server's.
  */
 async function measureScaling(db: SqliteDatabase): Promise<void> {
   const cases = readCases().filter((c) => c.name.startsWith('(a)') || c.name.startsWith('(c)'));
   const setups: Array<{ setup: string; start: (work: (url: string, pid: number, token: string) => Promise<void>) => Promise<void> }> = [
     { setup: '1 process, no spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'false' }) },
     { setup: '1 process, spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'true' }) },
-    { setup: '2 processes', start: (work) => withProcesses(2, work) },
+    { setup: 'serve, 1 process', start: (work) => withProcesses(1, work) },
+    { setup: 'serve, 2 processes', start: (work) => withProcesses(2, work) },
   ];
   const rows: Array<Record<string, number | string>> = [];
   for (let turn = 0; turn < Number(args.rounds); turn++) {
     for (const { setup, start } of setups) {
       await start(async (url, pid, token) => {
         for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
+        // Also under 4 connections, which node:cluster deals to every process: each warms its own
+        // JIT and SQLite cache, or the second process's cold start is charged to the first load.
+        for (const c of cases) {
+          const warm = pathsOf(url, token, c, 5, 2_000);
+          await runLoad(url, 4, WARM_SECONDS, (i) => warm[i % warm.length]!);
+        }
         for (const c of cases) {
           const sequential = await measureSequential(url, token, c, sqliteRunner(db), 100, 7 + turn);
           const paths = pathsOf(url, token, c, 11 + turn, 60_000);
-          const one = await measureLoad(url, pid, (i) => paths[i % paths.length]!, 1);
-          const four = await measureLoad(url, pid, (i) => paths[(i + 30_000) % paths.length]!, 4);
-          rows.push({
-            round: turn,
-            setup,
-            operation: c.name,
-            'SQL p50 ms': round(sequential.sql.p50),
-            'REST p50 ms': round(sequential.rest.p50),
-            'ratio (p50)': round(sequential.rest.p50 / sequential.sql.p50),
-            'server ratio': round(sequential.server.p50 / sequential.sql.p50),
-            'req/s c=1': one.rate,
-            'req/s c=4': four.rate,
-            'c=4 ÷ c=1': round(four.rate / one.rate),
-            'CPU ms/req c=1': one.cpuMs,
-            'CPU ms/req c=4': four.cpuMs,
-            errors: one.errors + four.errors,
-          });
+          for (const client of CLIENTS) {
+            const one = await measureLoad(url, pid, (i) => paths[i % paths.length]!, 1, client);
+            const four = await measureLoad(url, pid, (i) => paths[(i + 30_000) % paths.length]!, 4, client);
+            rows.push({
+              round: turn,
+              setup,
+              operation: c.name,
+              client,
+              'SQL p50 ms': round(sequential.sql.p50),
+              'REST p50 ms': round(sequential.rest.p50),
+              'ratio (p50)': round(sequential.rest.p50 / sequential.sql.p50),
+              'server ratio': round(sequential.server.p50 / sequential.sql.p50),
+              'req/s c=1': one.rate,
+              'req/s c=4': four.rate,
+              'c=4 ÷ c=1': round(four.rate / one.rate),
+              'CPU ms/req c=1': one.cpuMs,
+              'CPU ms/req c=4': four.cpuMs,
+              'client CPU ms/req c=1': one.clientCpuMs,
+              'client CPU ms/req c=4': four.clientCpuMs,
+              // Of the CPU both sides spend per request, the load generator's part.
+              'client share c=1': round(one.clientCpuMs / (one.clientCpuMs + one.cpuMs)),
+              errors: one.errors + four.errors,
+            });
+          }
         }
       });
     }
@@ -338,7 +379,7 @@ async function withProcesses(count: number, work: (url: string, pid: number, tok
       child.once('exit', (code) => reject(new Error(`serve --processes ${count} exited with ${code}`)));
     });
     // The first process prints that line; the others start after it, one by one.
-    while ((await childProcesses(child.pid!)).length < count) await new Promise((resolve) => setTimeout(resolve, 200));
+    while (count > 1 && (await childProcesses(child.pid!)).length < count) await new Promise((resolve) => setTimeout(resolve, 200));
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const url = `http://127.0.0.1:${port}/arcgis`;
     const token = (await post<TokenAnswer>(`${url}/sharing/rest/generateToken`, { username: 'admin', password: PASSWORD, f: 'json', expiration: '600' })).token as string;

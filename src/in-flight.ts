@@ -4,10 +4,12 @@
  * is quickest on the event loop, from several at once, whose work is better spread over threads.
  */
 let requests = 0;
+let started = 0;
 
 export const inFlight = {
   enter(): void {
     requests++;
+    started++;
   },
   leave(): void {
     requests--;
@@ -15,5 +17,9 @@ export const inFlight = {
   /** Requests begun and not yet answered, the caller's own included. */
   get requests(): number {
     return requests;
+  },
+  /** Requests begun since the process started: unchanged between two looks means none came. */
+  get started(): number {
+    return started;
   },
 };
