@@ -87,7 +87,7 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
     });
     // Multipart requests authenticate while their upload streams in: they never speculate.
     const speculative = request.routeOptions.config?.speculativeCatalog === true && !request.isMultipart();
-    request.arcgis = emptyRequestState(aborted.signal, context.stores.catalogReader({ speculative }));
+    request.arcgis = emptyRequestState(aborted.signal, context.stores.catalogReader({ speculative, signal: aborted.signal }));
   });
   app.addHook('preValidation', async (request) => decodeRequest(context, request));
   // Time spent in the server (standard Server-Timing, shown by browsers' developer tools; the

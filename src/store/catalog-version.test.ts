@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogVersion, VersionedCache, countingWrites } from './catalog-version.js';
 
+/** A guessing version over a committed value the test moves, counting the database reads. */
+function committedVersion(committed: number) {
+  const database = { committed, reads: 0 };
+  const version = new CatalogVersion(async () => {
+    database.reads++;
+    return String(database.committed);
+  }, true, true);
+  return { version, database };
+}
+
 describe('catalog version', () => {
   it('asks the database once per reader (PostgreSQL) yet moves with this process’s own writes', async () => {
     let reads = 0;
@@ -18,31 +28,26 @@ describe('catalog version', () => {
   });
 
   it('a speculative reader answers the last version read at once and confirms it against the committed one', async () => {
-    let committed = 7;
-    let reads = 0;
-    const version = new CatalogVersion(async () => {
-      reads++;
-      return String(committed);
-    }, true, true);
+    const { version, database } = committedVersion(7);
     // Nothing read yet: nothing to guess, so it waits for the database.
     const first = version.reader({ speculative: true });
     expect(await first()).toBe('7:0');
     expect(await first.confirm()).toBe(true);
 
-    committed = 8;
+    database.committed = 8;
     const second = version.reader({ speculative: true });
     // The guess (7) while the committed version (8) is read alongside…
     expect(await second()).toBe('7:0');
     // …which confirm() finds moved: from then on the reader answers the committed one.
     expect(await second.confirm()).toBe(false);
-    expect(reads).toBe(2);
+    expect(database.reads).toBe(2);
     expect(await second()).toBe('8:0');
     expect(await second.confirm()).toBe(true);
 
     const third = version.reader({ speculative: true });
     expect(await third()).toBe('8:0');
     expect(await third.confirm()).toBe(true);
-    expect(reads).toBe(3);
+    expect(database.reads).toBe(3);
   });
 
   it('a reader that does not speculate always confirms; an unread speculative one too', async () => {
@@ -63,6 +68,32 @@ describe('catalog version', () => {
     const reader = version.reader({ speculative: true });
     expect(await reader()).toBe('1:0');
     await expect(reader.confirm()).rejects.toThrow('database gone');
+  });
+
+  it("a statement of the request may take over a guessing reader's read; a failed one hands it back", async () => {
+    const { version, database } = committedVersion(1);
+    await version.reader()();
+    database.committed = 2;
+    const signal = new AbortController().signal;
+    const reader = version.reader({ speculative: true, signal });
+    expect(await reader()).toBe('1:0');
+    expect(version.claim(new AbortController().signal)).toBeUndefined(); // another request's statement
+    const claim = version.claim(signal)!;
+    expect(version.claim(signal)).toBeUndefined(); // claimed once
+    claim.resolve('2');
+    expect(await reader.confirm()).toBe(false);
+    expect(await reader()).toBe('2:0');
+    expect(database.reads).toBe(1);
+
+    const failing = version.reader({ speculative: true, signal: new AbortController().signal });
+    const second = new AbortController().signal;
+    const again = version.reader({ speculative: true, signal: second });
+    await failing();
+    await again();
+    version.claim(second)!.fail();
+    expect(await again.confirm()).toBe(true);
+    expect(await failing.confirm()).toBe(true); // not claimed: read on its own on the next turn
+    expect(database.reads).toBe(3);
   });
 
   it('does not guess where reading is cheap (SQLite: speculates off)', async () => {

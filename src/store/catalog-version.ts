@@ -12,6 +12,10 @@
  * compares the two: equal, every cached look-up the request made was true at a moment after it
  * arrived (versions only grow); different, the reader answers the committed version from then on
  * and the request redoes its work with it.
+ *
+ * A store statement the request sends before that read starts may take it over (`claim`, by the
+ * request's signal): the statement answers the version from its own snapshot, so the request
+ * makes one round trip, not two on two connections.
  */
 export interface CatalogReader {
   (): Promise<string>;
@@ -23,10 +27,20 @@ export interface CatalogReader {
   confirm(): Promise<boolean>;
 }
 
+/** A request's pending version read, taken over by a statement about to be sent (see claim). */
+export interface CatalogReadClaim {
+  /** The version the statement's snapshot saw. */
+  resolve(version: string): void;
+  /** The statement failed or was cancelled: the reader reads the version itself. */
+  fail(): void;
+}
+
 export class CatalogVersion {
   private localWrites = 0;
   /** The version this process last read from the database: what a speculative reader guesses. */
   private lastRead: string | undefined;
+  /** Guessing readers whose read has not started yet, by their request's signal. */
+  private readonly pending = new WeakMap<AbortSignal, CatalogReadClaim>();
 
   /**
    * `read` answers what other writers committed; `oncePerReader`: read it once per reader
@@ -43,18 +57,16 @@ export class CatalogVersion {
     this.localWrites++;
   }
 
-  reader(options: { speculative?: boolean } = {}): CatalogReader {
+  /**
+   * `signal`: the request's, by which a statement of the request may claim the read (see claim).
+   */
+  reader(options: { speculative?: boolean; signal?: AbortSignal } = {}): CatalogReader {
     if (!this.oncePerReader) return Object.assign(async () => `${await this.read()}:${this.localWrites}`, { confirm: async () => true });
     let version: Promise<string> | undefined;
     let guess: string | undefined;
     const start = () => {
       const guessing = options.speculative && this.speculates && this.lastRead !== undefined;
-      // A guessing request does not wait for the read: it starts on the next turn of the event
-      // loop, after the statements the request sends meanwhile, so handling its answer overlaps
-      // their execution instead of delaying them.
-      const read = (guessing ? new Promise((resolve) => setImmediate(resolve)).then(() => this.read()) : Promise.resolve(this.read())).then(
-        (value) => (this.lastRead = value),
-      );
+      const read = (guessing ? this.deferredRead(options.signal) : Promise.resolve(this.read())).then((value) => (this.lastRead = value));
       if (guessing) {
         guess = this.lastRead;
         // Awaited by confirm(); a request that fails before it must not leave an unhandled rejection.
@@ -74,6 +86,33 @@ export class CatalogVersion {
       return false;
     };
     return Object.assign(reader, { confirm });
+  }
+
+  /**
+   * The pending read of the request with this signal, which the caller's statement answers
+   * instead (undefined when there is none: not guessing, already claimed or already started).
+   * The statement must be sent after this call, so its snapshot is later than the request's arrival.
+   */
+  claim(signal: AbortSignal | undefined): CatalogReadClaim | undefined {
+    const claim = signal && this.pending.get(signal);
+    if (claim) this.pending.delete(signal);
+    return claim;
+  }
+
+  /**
+   * A guessing request's read: it starts on the next turn of the event loop, after the
+   * statements the request sends meanwhile (handling its answer overlaps their execution instead
+   * of delaying them), unless one of them claims it first.
+   */
+  private deferredRead(signal: AbortSignal | undefined): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const readItself = () => void Promise.resolve().then(() => this.read()).then(resolve, reject);
+      if (!signal) return void setImmediate(readItself);
+      this.pending.set(signal, { resolve, fail: readItself });
+      setImmediate(() => {
+        if (this.pending.delete(signal)) readItself();
+      });
+    });
   }
 }
 

@@ -16,6 +16,7 @@ import type { FeatureStore } from './feature-store.js';
 import { SqliteFeatureStore } from './sqlite/sqlite-feature-store.js';
 import { openPostgres, runPostgresMigrations } from './postgres/database.js';
 import { PgFeatureStore } from './postgres/pg-feature-store.js';
+import { readCatalogVersion } from './postgres/pg-catalog-version.js';
 import { PgItemStore } from './postgres/pg-item-store.js';
 import { PgServiceStore } from './postgres/pg-service-store.js';
 import { PgSettingsStore } from './postgres/pg-settings-store.js';
@@ -49,9 +50,10 @@ export interface Stores {
   journal?: JournalStore;
   /**
    * A reader of the catalog's version for one request (see catalog-version.ts); `speculative`
-   * for read-only requests that confirm it before answering and redo their work when it moved.
+   * for read-only requests that confirm it before answering and redo their work when it moved;
+   * `signal`, the request's, lets the request's store statements answer the version too.
    */
-  catalogReader(options?: { speculative?: boolean }): CatalogReader;
+  catalogReader(options?: { speculative?: boolean; signal?: AbortSignal }): CatalogReader;
   close(): Promise<void>;
 }
 
@@ -102,10 +104,7 @@ export const POSTGRES_MIGRATIONS = ['core', 'features', 'imagery', 'jobs'];
 async function openPostgresStores(config: Config): Promise<Stores> {
   const pool = await openPostgres(config.store.postgresUrl, config.store.postgresSchema);
   await runPostgresMigrations(pool, config.store.postgresSchema, POSTGRES_MIGRATIONS);
-  const version = new CatalogVersion(async () => {
-    const { rows } = await pool.query<string[]>({ name: 'catalog_version', text: 'SELECT version FROM catalog_version', rowMode: 'array' });
-    return String(rows[0]![0]);
-  }, true, true);
+  const version = new CatalogVersion(() => readCatalogVersion(pool), true, true);
   return {
     users: countingWrites(new PgUserStore(pool), version, USER_WRITES),
     items: countingWrites(new PgItemStore(pool), version, ITEM_WRITES),
@@ -113,7 +112,7 @@ async function openPostgresStores(config: Config): Promise<Stores> {
     settings: new PgSettingsStore(pool),
     loginFailures: new PgLoginFailureStore(pool),
     publishJobs: new PgPublishJobStore(pool),
-    features: new PgFeatureStore(pool),
+    features: new PgFeatureStore(pool, version),
     postgres: pool,
     journal: new PgJournalStore(pool),
     catalogReader: (options) => version.reader(options),

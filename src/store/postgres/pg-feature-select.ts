@@ -6,6 +6,8 @@ export interface FeatureSelect {
   params: unknown[];
   /** How the geometry ends each row: none, one WKB value, or x and y numbers. */
   geometry: 'none' | 'wkb' | 'xy';
+  /** How many columns a row has. */
+  columns: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function buildFeatureSelect(table: string, schema: LayerSchema, query: Fe
     geometry = query.geometry.pointsAsXY === true && kind === 'point' && !hasZ && !hasM && shape === SHAPE ? 'xy' : 'wkb';
     selected.push(...(geometry === 'xy' ? [`ST_X(${shape})`, `ST_Y(${shape})`] : [`ST_AsBinary(${shape})`]));
   }
-  return { sql: pagedSelect(table, schema, query, selected, params, query.limit), params: params.values, geometry };
+  return { sql: pagedSelect(table, schema, query, selected, params, query.limit), params: params.values, geometry, columns: selected.length };
 }
 
 /**
@@ -42,14 +44,16 @@ export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query
 
   const params = new SqlParams();
   const selected = query.columns.map((c, i) => `${readColumn(columns.get(c), quoteIdentifier(c))} AS c${i}`);
-  if (!withGeometry) return { sql: pagedSelect(table, schema, query, selected, params, query.limit), params: params.values, withGeometry };
+  const columnCount = selected.length + (withGeometry ? 3 : 0);
+  const of = (sql: string) => ({ sql, params: params.values, withGeometry, columns: columnCount });
+  if (!withGeometry) return of(pagedSelect(table, schema, query, selected, params, query.limit));
   const shapeSql = shapeExpression(schema, query.geometry!, params);
   const xy = (g: string) => [coordinate(`ST_X(${g})`, shape.precision), coordinate(`ST_Y(${g})`, shape.precision), `${g} IS NULL`];
   // A transformed shape is computed once, in a subquery, and read three times.
-  if (shapeSql === SHAPE) return { sql: pagedSelect(table, schema, query, [...selected, ...xy(SHAPE)], params, query.limit), params: params.values, withGeometry };
+  if (shapeSql === SHAPE) return of(pagedSelect(table, schema, query, [...selected, ...xy(SHAPE)], params, query.limit));
   const inner = pagedSelect(table, schema, query, [...selected, `${shapeSql} AS g`], params, query.limit);
   const outer = [...query.columns.map((_, i) => `s.c${i}`), ...xy('s.g')];
-  return { sql: `SELECT ${outer.join(', ')} FROM (${inner}) AS s`, params: params.values, withGeometry };
+  return of(`SELECT ${outer.join(', ')} FROM (${inner}) AS s`);
 }
 
 function pagedSelect(table: string, schema: LayerSchema, query: FeatureQuery, selected: string[], params: SqlParams, limit: number | undefined): string {

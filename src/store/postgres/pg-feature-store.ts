@@ -18,7 +18,9 @@ import {
   type OrderTerm,
   type StatisticsQuery,
 } from '../feature-store.js';
+import type { CatalogReadClaim } from '../catalog-version.js';
 import { cancellable, inPgTransaction } from './database.js';
+import { takeCatalogVersion, withCatalogVersion } from './pg-catalog-version.js';
 import { STATISTIC_FUNCTIONS } from '../sql-functions.js';
 import { applyEditsInTransaction } from './pg-feature-edits.js';
 import { RAW_TEXT, encodersOf, renderFeatureJson } from './pg-feature-json.js';
@@ -59,7 +61,14 @@ export class PgFeatureStore implements FeatureStore {
   /** Statement names by SQL text (see rows). */
   private readonly named = new Map<string, string>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * `catalog`: the catalog version's pending reads, which the statements of queries take over
+   * (see catalog-version.ts): a feature query makes one round trip, not two.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly catalog?: { claim(signal: AbortSignal | undefined): CatalogReadClaim | undefined },
+  ) {}
 
   async createDataset(dataset: string): Promise<void> {
     tablePatternOf(dataset);
@@ -155,7 +164,7 @@ export class PgFeatureStore implements FeatureStore {
 
   async queryFeatures(dataset: string, schema: LayerSchema, query: FeatureQuery, signal?: AbortSignal): Promise<FeatureRows> {
     const select = buildFeatureSelect(tableOf(dataset, schema.id), schema, query);
-    const rows = await this.rows(select.sql, select.params, signal);
+    const rows = (await this.run<unknown[]>(select.sql, select.params, signal, undefined, select.columns)).rows;
     return query.geometry ? { rows, geometryFormat: select.geometry === 'xy' ? 'xy' : 'wkb' } : { rows };
   }
 
@@ -164,7 +173,7 @@ export class PgFeatureStore implements FeatureStore {
     // One row past the page tells whether more match, without counting them all.
     const select = buildFeatureJsonSelect(tableOf(dataset, schema.id), schema, pageSize === undefined ? query : { ...query, limit: pageSize + 1 }, shape);
     if (!select) return undefined;
-    const { rows, fields } = await this.run<Array<string | null>>(select.sql, select.params, signal, RAW_TEXT);
+    const { rows, fields } = await this.run<Array<string | null>>(select.sql, select.params, signal, RAW_TEXT, select.columns);
     const more = pageSize !== undefined && rows.length > pageSize;
     if (more) rows.length = pageSize;
     const json = rows.length ? renderFeatureJson(rows, encodersOf(fields.map((f) => f.dataTypeID)), shape, select.withGeometry) : EMPTY;
@@ -184,7 +193,7 @@ export class PgFeatureStore implements FeatureStore {
     const sql = distinctColumns?.length
       ? `SELECT count(*) FROM (SELECT DISTINCT ${distinctColumns.map(quoteIdentifier).join(', ')} FROM ${table} ${where}) AS d`
       : `SELECT count(*) FROM ${table} ${where}`;
-    return (await this.rows(sql, params.values, signal))[0]![0] as number;
+    return (await this.run<unknown[]>(sql, params.values, signal, undefined, 1)).rows[0]![0] as number;
   }
 
   async queryIds(dataset: string, schema: LayerSchema, filter: FeatureFilter, orderBy?: OrderTerm[], signal?: AbortSignal): Promise<number[]> {
@@ -245,9 +254,24 @@ export class PgFeatureStore implements FeatureStore {
    * first MAX_NAMED_STATEMENTS statement texts are named (prepared once per connection, which
    * keeps them for its lifetime); later ones are parsed each time, so clients sending ever new
    * query shapes cannot grow every connection without bound. Bad values and geometries become
-   * client errors.
+   * client errors. A statement of `columns` columns also answers the request's catalog version
+   * when the request's read of it is still pending (see catalog-version.ts).
    */
-  private async run<R extends unknown[]>(text: string, values: unknown[], signal?: AbortSignal, types?: typeof RAW_TEXT): Promise<pg.QueryResult<R>> {
+  private async run<R extends unknown[]>(sql: string, values: unknown[], signal?: AbortSignal, types?: typeof RAW_TEXT, columns?: number): Promise<pg.QueryResult<R>> {
+    const claim = columns === undefined ? undefined : this.catalog?.claim(signal);
+    if (!claim) return this.send<R>(sql, values, signal, types);
+    try {
+      const result = await this.send<R>(withCatalogVersion(sql, columns!), values, signal, types);
+      claim.resolve(takeCatalogVersion(result.rows));
+      result.fields.pop();
+      return result;
+    } catch (error) {
+      claim.fail();
+      throw error;
+    }
+  }
+
+  private async send<R extends unknown[]>(text: string, values: unknown[], signal?: AbortSignal, types?: typeof RAW_TEXT): Promise<pg.QueryResult<R>> {
     let name = this.named.get(text);
     if (name === undefined && this.named.size < MAX_NAMED_STATEMENTS) {
       name = `tf_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
