@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RAW_TEXT, encodersOf, renderFeatureJson } from './pg-feature-json.js';
+import { RAW_TEXT, encodersOf, pointColumns, renderFeatureJson } from './pg-feature-json.js';
 
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -31,11 +31,19 @@ describe('renderFeatureJson (objects with the text PostgreSQL\'s to_json writes)
   });
 
   it('writes points as x/y, null geometries as null, empty points with null coordinates', async () => {
-    const sql = `SELECT 7::bigint, ST_X(g), ST_Y(g), g IS NULL FROM (VALUES ('POINT(1e-5 -2.5)'::geometry), (NULL), ('POINT EMPTY'::geometry)) AS v(g)`;
-    const raw = await client.query<Array<string | null>>({ text: sql, rowMode: 'array', types: RAW_TEXT });
+    const points = `(VALUES ('POINT(1e-5 -2.5)'::geometry), (NULL), ('POINT EMPTY'::geometry), ('POINT(NaN 1)'::geometry)) AS v(g)`;
     const shape = { attributesKey: 'a', attributeKeys: ['id "x"'], geometryKey: 'g' };
-    expect(renderFeatureJson(raw.rows, encodersOf(raw.fields.map((f) => f.dataTypeID)), shape, true).toString()).toBe(
-      '{"a":{"id \\"x\\"":7},"g":{"x":1e-05,"y":-2.5}},{"a":{"id \\"x\\"":7},"g":null},{"a":{"id \\"x\\"":7},"g":{"x":null,"y":null}}',
-    );
+    const expected = {
+      none: ['{"x":1e-05,"y":-2.5}', '{"x":"NaN","y":1}'],
+      two: ['{"x":0.00,"y":-2.50}', '{"x":"NaN","y":1.00}'],
+    };
+    for (const precision of [undefined, 2]) {
+      const sql = `SELECT 7::bigint, ${pointColumns('g', precision).join(', ')} FROM ${points}`;
+      const raw = await client.query<Array<string | null>>({ text: sql, rowMode: 'array', types: RAW_TEXT });
+      const [point, nan] = precision === undefined ? expected.none : expected.two;
+      expect(renderFeatureJson(raw.rows, encodersOf(raw.fields.map((f) => f.dataTypeID)), shape, true).toString()).toBe(
+        [point, 'null', '{"x":null,"y":null}', nan].map((g) => `{"a":{"id \\"x\\"":7},"g":${g}}`).join(','),
+      );
+    }
   });
 });

@@ -32,9 +32,21 @@ export function encodersOf(typeIds: number[]): Encode[] {
 }
 
 /**
+ * The two columns a point geometry `g` is read as: x and y (rounded to `precision` decimals when
+ * asked). A NULL geometry has a NULL x; an empty point (no coordinates, yet not NULL) has an x,
+ * NaN, and a NULL y, which no other point has. Two columns, not a third telling NULL: every row
+ * costs both ends a value less.
+ */
+export function pointColumns(g: string, precision: number | undefined): [string, string] {
+  const rounded = (expression: string) => (precision === undefined ? expression : `round((${expression})::numeric, ${Math.max(0, Math.trunc(precision))})`);
+  const nan = precision === undefined ? `'NaN'::double precision` : `'NaN'::numeric`;
+  return [`COALESCE(${rounded(`ST_X(${g})`)}, CASE WHEN ${g} IS NOT NULL THEN ${nan} END)`, rounded(`ST_Y(${g})`)];
+}
+
+/**
  * The objects `{"<attributesKey>":{…},"<geometryKey>":…}` joined by commas. A row holds the
- * attribute columns in `shape.attributeKeys` order, then, `withGeometry`, x, y and whether the
- * geometry is NULL (an empty point has no x and y but is not null).
+ * attribute columns in `shape.attributeKeys` order, then, `withGeometry`, the two columns of
+ * pointColumns.
  */
 export function renderFeatureJson(rows: Array<Array<string | null>>, encoders: Encode[], shape: FeatureJsonShape, withGeometry: boolean): Buffer {
   const attributeCount = shape.attributeKeys.length;
@@ -49,16 +61,14 @@ export function renderFeatureJson(rows: Array<Array<string | null>>, encoders: E
       object += names[i]! + (value === null || value === undefined ? 'null' : encoders[i]!(value));
     }
     if (withGeometry) {
-      const [x, y, isNull] = [row[attributeCount], row[attributeCount + 1], row[attributeCount + 2]];
-      object += isNull === 't' ? `${geometry}null}` : `${geometry}{"x":${coordinate(x, encoders[attributeCount]!)},"y":${coordinate(y, encoders[attributeCount + 1]!)}}}`;
+      const [x, y] = [row[attributeCount], row[attributeCount + 1]];
+      if (x === null || x === undefined) object += `${geometry}null}`;
+      else if (y === null || y === undefined) object += `${geometry}{"x":null,"y":null}}`;
+      else object += `${geometry}{"x":${encoders[attributeCount]!(x)},"y":${encoders[attributeCount + 1]!(y)}}}`;
     } else {
       object += '}}';
     }
     parts.push(object);
   }
   return Buffer.from(parts.join(','));
-}
-
-function coordinate(value: string | null | undefined, encode: Encode): string {
-  return value === null || value === undefined ? 'null' : encode(value);
 }

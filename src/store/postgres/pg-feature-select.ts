@@ -1,4 +1,5 @@
 import type { FeatureJsonShape, FeatureQuery, LayerSchema } from '../feature-store.js';
+import { pointColumns } from './pg-feature-json.js';
 import { SHAPE, SqlParams, buildLimit, buildOrderBy, buildWhere, columnsOf, quoteIdentifier, readColumn, sridSql } from './pg-feature-sql.js';
 
 export interface FeatureSelect {
@@ -31,8 +32,7 @@ export function buildFeatureSelect(table: string, schema: LayerSchema, query: Fe
 
 /**
  * The same selection for a page rendered as JSON (see renderFeatureJson): the attribute columns,
- * then, with geometry, its x, y (rounded to `precision` decimals when asked) and whether it is
- * NULL. Only for attribute columns JSON can hold (no BLOBs) and 2-D points or no geometry;
+ * then, with geometry, its two columns (see pointColumns). Only for attribute columns JSON can hold (no BLOBs) and 2-D points or no geometry;
  * undefined otherwise.
  */
 export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query: FeatureQuery, shape: FeatureJsonShape) {
@@ -44,15 +44,14 @@ export function buildFeatureJsonSelect(table: string, schema: LayerSchema, query
 
   const params = new SqlParams();
   const selected = query.columns.map((c, i) => `${readColumn(columns.get(c), quoteIdentifier(c))} AS c${i}`);
-  const columnCount = selected.length + (withGeometry ? 3 : 0);
+  const columnCount = selected.length + (withGeometry ? 2 : 0);
   const of = (sql: string) => ({ sql, params: params.values, withGeometry, columns: columnCount });
   if (!withGeometry) return of(pagedSelect(table, schema, query, selected, params, query.limit));
   const shapeSql = shapeExpression(schema, query.geometry!, params);
-  const xy = (g: string) => [coordinate(`ST_X(${g})`, shape.precision), coordinate(`ST_Y(${g})`, shape.precision), `${g} IS NULL`];
-  // A transformed shape is computed once, in a subquery, and read three times.
-  if (shapeSql === SHAPE) return of(pagedSelect(table, schema, query, [...selected, ...xy(SHAPE)], params, query.limit));
+  // A transformed shape is computed once, in a subquery, and read there.
+  if (shapeSql === SHAPE) return of(pagedSelect(table, schema, query, [...selected, ...pointColumns(SHAPE, shape.precision)], params, query.limit));
   const inner = pagedSelect(table, schema, query, [...selected, `${shapeSql} AS g`], params, query.limit);
-  const outer = [...query.columns.map((_, i) => `s.c${i}`), ...xy('s.g')];
+  const outer = [...query.columns.map((_, i) => `s.c${i}`), ...pointColumns('s.g', shape.precision)];
   return of(`SELECT ${outer.join(', ')} FROM (${inner}) AS s`);
 }
 
@@ -70,9 +69,4 @@ function shapeExpression(schema: LayerSchema, geometry: NonNullable<FeatureQuery
   if (srid !== schema.geometry!.srid) shape = `ST_Transform(${shape}, ${sridSql(srid)})`;
   if (geometry.simplifyTolerance) shape = `ST_SimplifyPreserveTopology(${shape}, ${params.add(geometry.simplifyTolerance)}::double precision)`;
   return shape;
-}
-
-/** A coordinate, rounded to `precision` decimals when asked (geometryPrecision). */
-function coordinate(expression: string, precision: number | undefined): string {
-  return precision === undefined ? expression : `round((${expression})::numeric, ${Math.max(0, Math.trunc(precision))})`;
 }
