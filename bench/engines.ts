@@ -118,6 +118,10 @@ async function main(): Promise<void> {
   await registerFileShare(server, 'bench', share, token);
   const uri = (name: string) => ({ uri: `/fileShares/bench/${name}` });
   const watershed = grass(file('dem.tif'), `r.in.gdal input=${file('dem.tif')} output=dem --quiet && g.region raster=dem && r.watershed -s elevation=dem drainage=d accumulation=a --quiet && r.out.gdal input=d output=${file('ws.tif')} --quiet`);
+  // What CalculateTravelCost and DetermineTravelCostPathAsPolyline run: inputs linked (r.external),
+  // r.cost's maps written straight to GeoTIFFs (r.external.out), no import or export copies.
+  const spreadCosts = `r.external -o input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.external -o input=${file('sources.tif')} output=start --quiet && r.external.out directory=${share} format=GTiff extension=tif && r.cost input=cost start_raster=start output=acc outdir=dir --quiet`;
+  writeFileSync(file('dest.txt'), `${x0 + 10.5 * cell}|${y0 - 1990.5 * cell}|1\n`);
   const cases: Case[] = [
     { task: 'Fill', params: { inputSurfaceRaster: uri('dem.tif'), outputName: 'b_fill' }, engine: [['saga_cmd', ['ta_preprocessor', '4', '-ELEV', file('dem.tif'), '-FILLED', file('fill.tif'), '-MINSLOPE', '0']]], engineLabel: 'saga_cmd Fill Sinks (Wang & Liu)' },
     { task: 'FlowDirection', params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fdir' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; the task runs D8 in the worker)' },
@@ -135,16 +139,17 @@ async function main(): Promise<void> {
     {
       task: 'CalculateTravelCost',
       params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), outputDistanceName: 'b_cost', outputBacklinkName: 'b_back' },
-      engine: [grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.out.gdal input=acc output=${file('acc.tif')} type=Float64 --quiet && r.out.gdal input=dir output=${file('dir.tif')} type=Float32 --quiet`)],
-      engineLabel: 'GRASS r.cost (import, spread, export)',
+      engine: [grass(file('cost.tif'), spreadCosts)],
+      engineLabel: 'GRASS r.cost (linked in, spread, written out as GeoTIFFs, as the task runs it)',
     },
     {
       task: 'DetermineTravelCostPathAsPolyline',
       params: { inputSourceRasterOrFeatures: uri('sources.tif'), inputCostRaster: uri('cost.tif'), inputDestinationRasterOrFeatures: { geometryType: 'esriGeometryPoint', spatialReference: { wkt: info.coordinateSystem.wkt }, features: [{ geometry: { x: x0 + 10.5 * cell, y: y0 - 1990.5 * cell }, attributes: { OBJECTID: 1 } }] }, outputPolylineName: 'b_path' },
       engine: [
-        grass(file('cost.tif'), `r.in.gdal input=${file('cost.tif')} output=cost --quiet && g.region raster=cost && r.in.gdal -o input=${file('sources.tif')} output=start --quiet && r.cost input=cost start_raster=start output=acc outdir=dir --quiet && r.path input=dir format=degree vector_path=p start_coordinates=${x0 + 10.5 * cell},${y0 - 1990.5 * cell} --quiet && v.out.ascii input=p output=${file('path.txt')} format=standard --quiet`),
+        ['grass', ['-c', file('cost.tif'), file('path-location'), '--exec', 'bash', '-c', spreadCosts]],
+        ['grass', [file('path-location/PERMANENT'), '--exec', 'bash', '-c', `v.in.ascii input=${file('dest.txt')} output=dest_starts separator=pipe x=1 y=2 cat=3 --quiet && r.path input=dir format=degree start_points=dest_starts vector_path=p --quiet && v.out.ascii input=p output=${file('path.txt')} type=line format=standard precision=12 --quiet`]],
       ],
-      engineLabel: 'GRASS r.cost + r.path (one run; the task runs r.path in a second run on the same location)',
+      engineLabel: 'GRASS r.cost, then r.path in a second run on the same location (as the task runs them)',
     },
     {
       task: 'Nibble',

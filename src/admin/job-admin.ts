@@ -1,7 +1,7 @@
 import { ApiError } from '../errors.js';
 import type { Params } from '../params.js';
 import { statesForEsriStatus, toEsriMessage, toEsriStatus } from '../jobs/job-status.js';
-import type { JobFilter, JobMessage, JobRecord, JobState } from '../store/job-queue.js';
+import type { JobFilter, JobInputs, JobMessage, JobRecord, JobState } from '../store/job-queue.js';
 
 /** Page size of `jobs/query` when `number` is absent (as on the Enterprise API), and its cap. */
 export const DEFAULT_PAGE_SIZE = 10;
@@ -74,14 +74,14 @@ export function toJobSummary(job: JobRecord, restJobUrl: string): Record<string,
 }
 
 /** `jobs/<id>`: the summary plus everything recorded about the job. */
-export function toJobDetail(job: JobRecord, restJobUrl: string, messages: JobMessage[]): Record<string, unknown> {
+export function toJobDetail(job: JobRecord, inputs: JobInputs, restJobUrl: string, messages: JobMessage[]): Record<string, unknown> {
   return {
     ...toJobSummary(job, restJobUrl),
     workerPid: job.workerPid,
     attempts: job.attempts,
     lastHeartbeat: job.heartbeat,
     progress: job.progress,
-    inputs: job.inputs,
+    inputs,
     results: job.results,
     messages: messages.map(toEsriMessage),
   };

@@ -108,7 +108,7 @@ function registerJobRoutes(admin: FastifyInstance, context: AppContext, jobs: Jo
 
     route(admin, 'read', `${prefix}/:jobId`, async (request, reply) => {
       const job = await findJob(request, 'find');
-      return sendResource(request, reply, toJobDetail(job, restJobUrl(request, job), await jobs.messages(job.id)), { title: `Job ${job.id}` });
+      return sendResource(request, reply, toJobDetail(job, await jobs.inputs(job.id), restJobUrl(request, job), await jobs.messages(job.id)), { title: `Job ${job.id}` });
     });
 
     route(admin, 'write', `${prefix}/:jobId/cancel`, async (request, reply) => {

@@ -40,7 +40,6 @@ const job = (state: JobState, progress: JobRecord['progress'] = null): JobRecord
   task: 'T',
   owner: null,
   state,
-  inputs: {},
   results: null,
   baseUrl: '',
   progress,

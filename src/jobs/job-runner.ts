@@ -229,7 +229,7 @@ export class JobRunner {
     await this.queue.assignWorker(job.id, worker.pid);
     const limitSeconds = task.definition.timeLimitSeconds ?? this.config.jobs.timeLimitSeconds;
     const timer = setTimeout(() => void this.stop(job.id, 'timed-out'), limitSeconds * 1000);
-    const outcome = await worker.run({ type: 'run', job: this.workerJob(entry) }, (event) => this.onWorkerEvent(entry, event));
+    const outcome = await worker.run({ type: 'run', job: await this.workerJob(entry) }, (event) => this.onWorkerEvent(entry, event));
     clearTimeout(timer);
     if (entry.stopping) await entry.terminating;
     else if (outcome.kind === 'succeeded' || outcome.kind === 'failed') this.pool.release(worker);
@@ -281,7 +281,7 @@ export class JobRunner {
       if (!this.closed) this.logger.error({ err, jobId: job.id }, 'could not start a worker to roll back');
       return [warning('The server could not undo what this job left behind; see the server log.')];
     }
-    const payload = this.workerJob({ job, task, principal });
+    const payload = await this.workerJob({ job, task, principal });
     const timer = setTimeout(() => void worker.terminate(job.id, 0), this.options.rollbackMs);
     const outcome = await worker.run({ type: 'rollback', job: payload }, () => undefined);
     clearTimeout(timer);
@@ -301,11 +301,12 @@ export class JobRunner {
     return user && makePrincipal(user.username, user.role, 'parameter-body');
   }
 
-  private workerJob(entry: Pick<RunningJob, 'job' | 'task' | 'principal'>): WorkerJob {
+  /** What a worker runs or rolls back; the inputs are read here, not with the job's record. */
+  private async workerJob(entry: Pick<RunningJob, 'job' | 'task' | 'principal'>): Promise<WorkerJob> {
     return {
       jobId: entry.job.id,
       task: entry.task!.ref,
-      inputs: entry.job.inputs,
+      inputs: (await this.queue.inputs(entry.job.id)) ?? {},
       principal: entry.principal,
       baseUrl: entry.job.baseUrl,
       scratchDir: scratchDirOf(this.config.dataDir, entry.job.id),

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors.js';
-import { FINISHED_STATES, QUEUED_STATES, type JobFilter, type JobMessage, type JobQueue, type JobRecord, type JobState } from '../store/job-queue.js';
+import { FINISHED_STATES, QUEUED_STATES, type JobFilter, type JobInputs, type JobMessage, type JobQueue, type JobRecord, type JobState } from '../store/job-queue.js';
 import { parseTaskInputs } from './gp-inputs.js';
 import type { GPRegistry, RegisteredTask } from './gp-registry.js';
 import { recoverStaleJobs } from './job-recovery.js';
@@ -123,6 +123,11 @@ export class JobService {
 
   messages(id: string): Promise<JobMessage[]> {
     return this.queue.messages(id);
+  }
+
+  /** A job's inputs ({} once it is gone): apart from its record, as they can be megabytes. */
+  async inputs(id: string): Promise<JobInputs> {
+    return (await this.queue.inputs(id)) ?? {};
   }
 
   /**

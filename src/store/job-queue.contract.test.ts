@@ -74,10 +74,22 @@ describe.each(engines)('job queue on $name', ({ open }) => {
   it('claims the oldest queued job once, and nothing when the queue is empty', async () => {
     const a = await queue.submit(newJob());
     const b = await queue.submit(newJob({ owner: 'ana' }));
-    expect(a).toMatchObject({ state: 'submitted', inputs: { a: 1 }, attempts: 0, results: null });
+    expect(a).toMatchObject({ state: 'submitted', attempts: 0, results: null });
     const claimed = [await queue.claimNext({ machine: 'm' }), await queue.claimNext({ machine: 'm' }), await queue.claimNext({ machine: 'm' })];
     expect(claimed.map((job) => job?.id)).toEqual([a.id, b.id, undefined]);
     expect(claimed[0]).toMatchObject({ state: 'executing', machine: 'm', attempts: 1 });
+  });
+
+  it('keeps the inputs apart from the record, through heartbeats and progress, until the job is removed', async () => {
+    const { id } = await queue.submit(newJob({ inputs: { a: 1, text: 'é'.repeat(100_000) } }));
+    expect(await queue.get(id)).not.toHaveProperty('inputs');
+    await queue.claimNext({ machine: 'm' });
+    await queue.heartbeat(id);
+    await queue.setProgress(id, { percent: 50, message: 'half' });
+    expect(await queue.inputs(id)).toEqual({ a: 1, text: 'é'.repeat(100_000) });
+    expect(await queue.remove(id)).toBe(true);
+    expect(await queue.inputs(id)).toBeUndefined();
+    expect(await queue.inputs('jnope')).toBeUndefined();
   });
 
   it('marks submitted jobs waiting, and still claims them', async () => {

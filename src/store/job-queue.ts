@@ -40,8 +40,6 @@ export interface JobRecord {
   /** Submitter's username; null for anonymous jobs. */
   owner: string | null;
   state: JobState;
-  /** Input values by parameter name, parsed, defaults applied. */
-  inputs: Record<string, unknown>;
   /** Output values by parameter name, once succeeded. */
   results: Record<string, unknown> | null;
   /** Public base URL as the submitter saw it, for result URLs. */
@@ -62,7 +60,10 @@ export interface JobRecord {
 /** What a queue shared by several processes tells each of them (PostgreSQL NOTIFY). */
 export type JobEvent = { type: 'submitted'; id: string } | { type: 'stop'; id: string; reason: 'cancelled' | 'deleted' };
 
-export type NewJob = Pick<JobRecord, 'id' | 'service' | 'task' | 'owner' | 'inputs' | 'baseUrl'>;
+/** Input values by parameter name, parsed, defaults applied. */
+export type JobInputs = Record<string, unknown>;
+
+export type NewJob = Pick<JobRecord, 'id' | 'service' | 'task' | 'owner' | 'baseUrl'> & { inputs: JobInputs };
 
 export interface JobFilter {
   service?: string;
@@ -95,6 +96,12 @@ export interface JobQueue {
   watch?(listener: (event: JobEvent) => void): () => void;
   submit(job: NewJob): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | undefined>;
+  /**
+   * A job's inputs, kept apart from its record: written once at submit and read only where they
+   * are used (the worker, `inputs/<param>`, the admin job page), as they can be megabytes.
+   * Undefined when there is no such job.
+   */
+  inputs(id: string): Promise<JobInputs | undefined>;
   messages(id: string): Promise<JobMessage[]>;
   /** Jobs matching a filter, oldest first, with the total before paging. */
   list(filter: JobFilter, page: { offset: number; limit: number }): Promise<{ total: number; jobs: JobRecord[] }>;

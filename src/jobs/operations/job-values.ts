@@ -2,6 +2,7 @@ import { ApiError } from '../../errors.js';
 import { sendResource } from '../../http/respond.js';
 import type { JobRecord } from '../../store/job-queue.js';
 import { toParamValueJson } from '../gp-json.js';
+import type { JobService } from '../job-service.js';
 import { toEsriStatus } from '../job-status.js';
 import type { GpOperation, GPParams } from './gp-lookup.js';
 
@@ -16,7 +17,7 @@ function valuesOperation(direction: Direction): GpOperation {
     htmlByDefault: true,
     async handle(request, reply, deps) {
       const { task, job } = await deps.findJob(request);
-      const values = valuesOf(job, direction, task.definition.name);
+      const values = await valuesOf(deps.jobs, job, direction, task.definition.name);
       const body = task.definition.parameters.filter((p) => p.direction === direction).map((p) => toParamValueJson(p, values[p.name]));
       return sendResource(request, reply, { [folder]: body }, { title: `Job ${folder}: ${job.id}` });
     },
@@ -33,15 +34,15 @@ function valueOperation(direction: Direction): GpOperation {
       const name = (request.params as GPParams).param!;
       const parameter = task.definition.parameters.find((p) => p.direction === direction && p.name.toLowerCase() === name.toLowerCase());
       if (!parameter) throw ApiError.invalidParameter(`'${name}' is not an ${direction} parameter of task '${task.definition.name}'.`);
-      const value = valuesOf(job, direction, task.definition.name)[parameter.name];
+      const value = (await valuesOf(deps.jobs, job, direction, task.definition.name))[parameter.name];
       return sendResource(request, reply, toParamValueJson(parameter, value), { title: `${parameter.name} (${parameter.dataType})` });
     },
   };
 }
 
 /** Inputs always; results only once the job has succeeded. */
-function valuesOf(job: JobRecord, direction: Direction, task: string): Record<string, unknown> {
-  if (direction === 'input') return job.inputs;
+async function valuesOf(jobs: Pick<JobService, 'inputs'>, job: JobRecord, direction: Direction, task: string): Promise<Record<string, unknown>> {
+  if (direction === 'input') return jobs.inputs(job.id);
   if (job.state !== 'succeeded') {
     throw ApiError.unableToComplete(`Results of job '${job.id}' (${task}) are not available: it is ${toEsriStatus(job.state)}.`);
   }

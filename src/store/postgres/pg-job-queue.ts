@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { JobEvent, JobFilter, JobMessage, JobProgress, JobQueue, JobRecord, JobState, NewJob } from '../job-queue.js';
+import type { JobEvent, JobFilter, JobInputs, JobMessage, JobProgress, JobQueue, JobRecord, JobState, NewJob } from '../job-queue.js';
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import { numberPlaceholders } from '../rows/item-query.js';
 import { inPgTransaction } from './database.js';
@@ -45,11 +45,12 @@ export class PgJobQueue implements JobQueue {
   async submit(job: NewJob): Promise<JobRecord> {
     return this.transaction(async (client) => {
       const row = await this.one(
-        `INSERT INTO jobs (id, service, task, owner, state, inputs, base_url, submitted)
-         VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?) RETURNING *`,
-        [job.id, job.service, job.task, job.owner, JSON.stringify(job.inputs), job.baseUrl, Date.now()],
+        `INSERT INTO jobs (id, service, task, owner, state, base_url, submitted)
+         VALUES (?, ?, ?, ?, 'submitted', ?, ?) RETURNING *`,
+        [job.id, job.service, job.task, job.owner, job.baseUrl, Date.now()],
         client,
       );
+      await client.query('INSERT INTO job_inputs (job_id, inputs) VALUES ($1, $2)', [job.id, JSON.stringify(job.inputs)]);
       // Same transaction: a job is never in our table without its pg-boss message, nor the reverse.
       await this.dispatch.send(job.id, client);
       await this.notify(client, { type: 'submitted', id: job.id });
@@ -60,6 +61,11 @@ export class PgJobQueue implements JobQueue {
   async get(id: string): Promise<JobRecord | undefined> {
     const row = await this.one('SELECT * FROM jobs WHERE id = ?', [id]);
     return row && toJobRecord(row);
+  }
+
+  async inputs(id: string): Promise<JobInputs | undefined> {
+    const { rows } = await this.pool.query<{ inputs: string }>('SELECT inputs FROM job_inputs WHERE job_id = $1', [id]);
+    return rows[0] && (JSON.parse(rows[0].inputs) as JobInputs);
   }
 
   async messages(id: string): Promise<JobMessage[]> {

@@ -7,7 +7,6 @@ export interface JobRow {
   task: string;
   owner: string | null;
   state: JobState;
-  inputs: string;
   results: string | null;
   base_url: string;
   progress: string | null;
@@ -20,25 +19,14 @@ export interface JobRow {
   heartbeat: number | null;
 }
 
-/** The `jobs` columns but `inputs`, for reads that leave a job's inputs to be read on first use. */
-export const JOB_COLUMNS_BUT_INPUTS = 'id, service, task, owner, state, results, base_url, progress, machine, worker_pid, attempts, submitted, started, ended, heartbeat';
-
-/** A row read without its inputs column, and how to read it when needed. */
-export type JobRowWithoutInputs = Omit<JobRow, 'inputs'> & { inputs: () => string };
-
-/**
- * A row as a record. `inputs` is parsed (and with a JobRowWithoutInputs, read) on first use:
- * status requests, heartbeats and listings never use it, and a job's inputs can be megabytes
- * (Classify's classifier definition), which every status poll used to read and parse.
- */
-export function toJobRecord(row: JobRow | JobRowWithoutInputs): JobRecord {
-  const record = {
+/** A row as a record (a job's inputs live in `job_inputs`, read on their own). */
+export function toJobRecord(row: JobRow): JobRecord {
+  return {
     id: row.id,
     service: row.service,
     task: row.task,
     owner: row.owner,
     state: row.state,
-    inputs: {},
     results: row.results === null ? null : (JSON.parse(row.results) as Record<string, unknown>),
     baseUrl: row.base_url,
     progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
@@ -50,12 +38,6 @@ export function toJobRecord(row: JobRow | JobRowWithoutInputs): JobRecord {
     ended: row.ended,
     heartbeat: row.heartbeat,
   };
-  let inputs: Record<string, unknown> | undefined;
-  return Object.defineProperty(record, 'inputs', {
-    enumerable: true,
-    get: () => (inputs ??= JSON.parse(typeof row.inputs === 'string' ? row.inputs : row.inputs()) as Record<string, unknown>),
-    set: (value: Record<string, unknown>) => (inputs = value),
-  });
 }
 
 /** The two places the engines' SQL differs in a job filter. */

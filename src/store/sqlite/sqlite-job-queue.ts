@@ -1,5 +1,6 @@
 import type {
   JobFilter,
+  JobInputs,
   JobMessage,
   JobProgress,
   JobQueue,
@@ -10,7 +11,7 @@ import type {
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import type { Statement } from 'better-sqlite3';
 import { inTransaction, type SqliteDatabase } from './database.js';
-import { JOB_COLUMNS_BUT_INPUTS, jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
+import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
 
 const whereOf = (filter: JobFilter) => jobFilterSql(filter, { never: '0', ownerIs: 'owner = ? COLLATE NOCASE' });
 
@@ -40,19 +41,25 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async submit(job: NewJob): Promise<JobRecord> {
-    const row = this.prepare(
-        `INSERT INTO jobs (id, service, task, owner, state, inputs, base_url, submitted)
-         VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?) RETURNING *`,
-      )
-      .get(job.id, job.service, job.task, job.owner, JSON.stringify(job.inputs), job.baseUrl, Date.now()) as JobRow;
-    return toJobRecord(row);
+    return inTransaction(this.db, () => {
+      const row = this.prepare(
+          `INSERT INTO jobs (id, service, task, owner, state, base_url, submitted)
+           VALUES (?, ?, ?, ?, 'submitted', ?, ?) RETURNING *`,
+        )
+        .get(job.id, job.service, job.task, job.owner, job.baseUrl, Date.now()) as JobRow;
+      this.prepare('INSERT INTO job_inputs (job_id, inputs) VALUES (?, ?)').run(job.id, JSON.stringify(job.inputs));
+      return toJobRecord(row);
+    });
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
-    const row = this.prepare(`SELECT ${JOB_COLUMNS_BUT_INPUTS} FROM jobs WHERE id = ?`).get(id) as Omit<JobRow, 'inputs'> | undefined;
-    // A deleted job's inputs read as none.
-    const inputs = () => (this.prepare('SELECT inputs FROM jobs WHERE id = ?').pluck().get(id) as string | undefined) ?? '{}';
-    return row && toJobRecord({ ...row, inputs });
+    const row = this.getRow(id);
+    return row && toJobRecord(row);
+  }
+
+  async inputs(id: string): Promise<JobInputs | undefined> {
+    const text = this.prepare('SELECT inputs FROM job_inputs WHERE job_id = ?').pluck().get(id) as string | undefined;
+    return text === undefined ? undefined : (JSON.parse(text) as JobInputs);
   }
 
   async messages(id: string): Promise<JobMessage[]> {

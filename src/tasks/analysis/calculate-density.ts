@@ -106,7 +106,9 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   if (density.width !== grid.width || density.height !== grid.height) throw new TaskError('CalculateDensity: SAGA returned a grid of another size.');
   // SAGA sums 3/(π r²)·w·k with r in cells: a density per cell. Per square metre, then per unit.
   const factor = area.squareMeters / (cell * metersPerUnit) ** 2;
-  const values = density.values.map((v) => (Number.isNaN(v) ? 0 : v * factor));
+  // In place, in a plain loop (Float64Array map with a callback is some 20× slower on large grids).
+  const values = density.values;
+  for (let i = 0; i < values.length; i++) values[i] = Number.isNaN(values[i]!) ? 0 : values[i]! * factor;
   context.progress(85, 'Publishing');
   const outputRaster = await publishGrid(job, 'outputName', grid, values, 'Float32', `Density per ${area.name}`);
   context.progress(100, 'Done');

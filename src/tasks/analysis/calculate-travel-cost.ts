@@ -83,17 +83,22 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
     onProgress: (fraction, step) => context.progress(5 + fraction * 70, `GRASS ${step}`),
   });
   const accumulated = await readGrid(out('acc'));
-  const distance = accumulated.values.map((v) => (Number.isNaN(v) ? v : v * cell * multiplier + startCost));
-  // r.cost keeps the cells where the limit was crossed; ArcGIS stops short of them.
-  if (maxAccumulation !== undefined) {
-    distance.forEach((v, i) => {
-      if (v > maxAccumulation) {
-        distance[i] = NaN;
-        accumulated.values[i] = NaN;
-      }
-    });
+  // Plain loops: Float64Array map/forEach/every with a callback cost ~0.44 s a pass on 2000² cells, a loop ~0.02 s.
+  const distance = new Float64Array(accumulated.values.length);
+  let reached = false;
+  for (let i = 0; i < distance.length; i++) {
+    const v = accumulated.values[i]!;
+    const d = Number.isNaN(v) ? v : v * cell * multiplier + startCost;
+    // r.cost keeps the cells where the limit was crossed; ArcGIS stops short of them.
+    if (maxAccumulation !== undefined && d > maxAccumulation) {
+      distance[i] = NaN;
+      accumulated.values[i] = NaN;
+    } else {
+      distance[i] = d;
+      reached ||= !Number.isNaN(d);
+    }
   }
-  if (distance.every((v) => Number.isNaN(v))) throw new TaskError('No cell could be reached from the sources.');
+  if (!reached) throw new TaskError('No cell could be reached from the sources.');
   context.progress(80, 'Publishing');
   const results: Record<string, unknown> = {
     outputDistanceRaster: await publishGrid(job, 'outputDistanceName', cost, distance, 'Float32', 'Accumulated travel cost'),
@@ -104,7 +109,8 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
   }
   if (wantAllocation) {
     // near.tif's null cells (GRASS's CELL null, not tagged as NoData) are those acc has none for.
-    const allocation = (await readGrid(out('near'))).values.map((v, i) => (Number.isNaN(accumulated.values[i]!) ? NaN : v));
+    const allocation = (await readGrid(out('near'))).values;
+    for (let i = 0; i < allocation.length; i++) if (Number.isNaN(accumulated.values[i]!)) allocation[i] = NaN;
     results.outputAllocationRaster = await publishGrid(job, 'outputAllocationName', cost, allocation, 'Int32', 'Travel cost allocation');
   }
   context.progress(100, 'Done');

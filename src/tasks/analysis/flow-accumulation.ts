@@ -58,7 +58,8 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
   if (type === 'MFD') values = await sagaMfd(job, directions, tag.bands, weights);
   else if (type === 'DINF') values = dinfAccumulation(directions, weights);
   else values = accumulate(directions, weights);
-  if (dataType === 'INTEGER') values = values.map((v) => (Number.isNaN(v) ? v : Math.round(v)));
+  // In place, in a plain loop (Float64Array map with a callback is some 20× slower on large grids).
+  if (dataType === 'INTEGER') for (let i = 0; i < values.length; i++) values[i] = Math.round(values[i]!);
   context.signal.throwIfAborted();
   context.progress(60, 'Publishing');
   const outputRaster = await publishGrid(job, 'outputName', directions, values, dataType === 'INTEGER' ? 'Int32' : 'Float32', `Flow accumulation (${type})`);

@@ -43,7 +43,12 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
   const processNoData = readChoice('nibbleNodata', inputs.nibbleNodata, ['PRESERVE_NODATA', 'PROCESS_NODATA'], 'PRESERVE_NODATA') === 'PROCESS_NODATA';
   if (isGiven(inputs.inputZoneRaster)) context.warning('inputZoneRaster is not applied by this server yet: the nearest cell is taken from any zone.');
   const [input, mask] = (await readInputGrids(job, ['inputRaster', 'inputMaskRaster'])) as unknown as [Grid, Grid];
-  const sources = input.values.map((v, i) => (Number.isNaN(mask.values[i]!) ? NaN : Number.isNaN(v) ? (allValues ? NODATA_SOURCE : NaN) : v));
+  // Plain loops here and below: Float64Array map with a callback took ~0.44 s a pass on 2000² cells, a loop ~0.02 s.
+  const sources = new Float64Array(input.values.length);
+  for (let i = 0; i < sources.length; i++) {
+    const v = input.values[i]!;
+    sources[i] = Number.isNaN(mask.values[i]!) ? NaN : Number.isNaN(v) ? (allValues ? NODATA_SOURCE : NaN) : v;
+  }
   const dir = path.join(context.scratchDir, 'grass');
   await mkdir(dir, { recursive: true });
   const sourceFile = path.join(dir, 'sources.tif');
@@ -68,12 +73,13 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     onProgress: (fraction, step) => context.progress(10 + fraction * 70, `GRASS ${step}`),
   });
   const nearest = (await readGrid(nearestFile)).values;
-  const values = input.values.map((v, i) => {
-    if (!Number.isNaN(mask.values[i]!)) return v;
-    if (Number.isNaN(v) && !processNoData) return NaN;
+  const values = new Float64Array(input.values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = input.values[i]!;
     const n = nearest[i]!;
-    return n === NODATA_SOURCE ? NaN : n;
-  });
+    if (!Number.isNaN(mask.values[i]!)) values[i] = v;
+    else values[i] = (Number.isNaN(v) && !processNoData) || n === NODATA_SOURCE ? NaN : n;
+  }
   context.progress(85, 'Publishing');
   const outputRaster = await publishGrid(job, 'outputName', input, values, 'Float32', 'Nibbled raster');
   context.progress(100, 'Done');

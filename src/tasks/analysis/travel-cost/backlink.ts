@@ -16,11 +16,16 @@ const BY_DEGREES = new Map<number, number>([
 ]);
 
 export function backlinkFromGrassDirection(directions: Float64Array, accumulated: Float64Array): Float64Array {
-  return directions.map((degrees, i) => {
-    if (Number.isNaN(accumulated[i]!)) return NaN;
-    if (Number.isNaN(degrees)) return accumulated[i] === 0 ? 0 : NaN;
-    return BY_DEGREES.get(Math.round(degrees)) ?? NaN;
-  });
+  // A plain loop: Float64Array map with a callback is some 20× slower on 2000² grids.
+  const codes = new Float64Array(directions.length);
+  for (let i = 0; i < codes.length; i++) codes[i] = backlinkCode(directions[i]!, accumulated[i]!);
+  return codes;
+}
+
+function backlinkCode(degrees: number, accumulated: number): number {
+  if (Number.isNaN(accumulated)) return NaN;
+  if (Number.isNaN(degrees)) return accumulated === 0 ? 0 : NaN;
+  return BY_DEGREES.get(Math.round(degrees)) ?? NaN;
 }
 
 /** The other way: ArcGIS back-link codes as r.cost directions in degrees, east as 360 as r.cost writes it (sources and NoData: NaN). */

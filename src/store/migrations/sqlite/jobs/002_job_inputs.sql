@@ -1,0 +1,9 @@
+-- A job's inputs in a table of their own, written once at submit. In the jobs row they were
+-- copied by every heartbeat and progress update (SQLite rewrites the whole record), and a
+-- Classify job's inputs hold a multi-MB classifier definition.
+CREATE TABLE job_inputs (
+  job_id      TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+  inputs      TEXT NOT NULL
+);
+INSERT INTO job_inputs (job_id, inputs) SELECT id, inputs FROM jobs;
+ALTER TABLE jobs DROP COLUMN inputs;
