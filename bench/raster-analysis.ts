@@ -8,11 +8,14 @@
  * statistics, and publishing.
  * CPU seconds beside wall seconds: on a shared machine the wall time swings with the load, the
  * CPU time (job worker and its GDAL commands against the GDAL commands alone) much less.
+ * Under each line: where the job's CPU went in its cheapest run, from the worker's timed sections
+ * (TESSERA_SECTION_TIMES, src/tasks/analysis/engines/section-times.ts; ms, `other` is what no
+ * section timed: job hand-off, input resolution, polling).
  * Options: `--repeat N` (default 3; the best of N runs of each, as the machine is shared) and
  * `--only Task1,Task2`.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,11 +104,31 @@ async function zonalBaseline(mode: 'raster' | 'table', zones: string, values: st
   return run(python, [...pythonArgs, script, mode, zones, values, output], { maxBuffer: 1 << 24 });
 }
 
+/** The worker's timed sections of the last job, CPU ms summed by name, and the file emptied. */
+function takeSections(file: string): Map<string, number> {
+  const sums = new Map<string, number>();
+  if (!existsSync(file)) return sums;
+  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const { section, cpuMs } = JSON.parse(line) as { section: string; cpuMs: number };
+    sums.set(section, (sums.get(section) ?? 0) + cpuMs);
+  }
+  writeFileSync(file, '');
+  return sums;
+}
+
+function describeSections(sums: Map<string, number>, jobCpuMs: number): string {
+  const timed = [...sums.values()].reduce((a, b) => a + b, 0);
+  return [...sums.entries(), ['other', jobCpuMs - timed] as const].filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${Math.round(ms)}`).join(', ');
+}
+
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 const gdal = (program: string, args: string[]) => run(program, args, { maxBuffer: 1 << 24 });
 
 async function main(): Promise<void> {
   const share = await mkdtemp(path.join(tmpdir(), 'tessera-bench-ra-'));
+  const sectionsFile = path.join(share, 'sections.jsonl');
+  // Read by the job worker when it starts (it inherits this environment).
+  process.env.TESSERA_SECTION_TIMES = sectionsFile;
   const server = await startTestServer();
   try {
     const token = await server.token();
@@ -161,20 +184,25 @@ async function main(): Promise<void> {
     ];
     // A first job starts the worker process (module loading): not part of any task's time.
     await runJob(server, token, 'CopyRaster', { inputRaster: { uri: '/bench/sources.tif' }, outputName: 'bench_warm_up' });
+    takeSections(sectionsFile);
     console.log(`\nload average ${load()} (the machine is shared: figures are best of ${REPEAT})`);
     console.log(`${'task'.padEnd(24)} ${'job (s)'.padStart(8)} ${'GDAL (s)'.padStart(9)} ${'ratio'.padStart(6)}   ${'job CPU (s)'.padStart(11)} ${'GDAL CPU (s)'.padStart(12)} ${'ratio'.padStart(6)}`);
     for (const c of cases.filter((c) => !ONLY || ONLY.includes(c.task))) {
       const best = { gdal: { ms: Infinity, cpuMs: Infinity }, job: { ms: Infinity, cpuMs: Infinity } };
+      let sections = '';
       for (let i = 0; i < REPEAT; i++) {
         const g = await timed(c.gdal);
         const name = `bench_${c.task.toLowerCase()}_${i}`;
         const nameParam = c.task === 'CalculateDistance' ? { outputDistanceName: name } : { outputName: name };
         const j = await runJob(server, token, c.task, { ...c.params, ...nameParam });
+        const sums = takeSections(sectionsFile);
+        if (j.cpuMs < best.job.cpuMs) sections = describeSections(sums, j.cpuMs);
         for (const [key, m] of [['gdal', g], ['job', j]] as const) best[key] = { ms: Math.min(best[key].ms, m.ms), cpuMs: Math.min(best[key].cpuMs, m.cpuMs) };
       }
       const s = (ms: number, width: number) => (ms / 1000).toFixed(2).padStart(width);
       const { gdal: g, job: j } = best;
       console.log(`${c.task.padEnd(24)} ${s(j.ms, 8)} ${s(g.ms, 9)} ${(j.ms / g.ms).toFixed(2).padStart(6)}   ${s(j.cpuMs, 11)} ${s(g.cpuMs, 12)} ${(j.cpuMs / g.cpuMs).toFixed(2).padStart(6)}${c.note ? `  (${c.note})` : ''}`);
+      if (sections) console.log(`${''.padEnd(24)} CPU ms: ${sections}`);
     }
     console.log(`load average ${load()}`);
   } finally {

@@ -22,12 +22,23 @@ export async function addInternalOverviews(file: string, signal?: AbortSignal): 
   throwIfAborted(signal);
   const dataset = await gdal.openAsync(file, 'r+');
   try {
-    await withOverviewCompression(() => dataset.buildOverviewsAsync(layout.float ? 'AVERAGE' : 'NEAREST', levels));
-    await dataset.flushAsync();
+    await buildInternalOverviews(dataset, layout.float, levels);
   } finally {
     dataset.close();
   }
   return true;
+}
+
+/**
+ * Builds the overviews addInternalOverviews would on a GeoTIFF still open for writing (one a
+ * GDAL library call just made), and flushes it: the file is then ready for the raster store as it
+ * is. `float` picks `average`, else `nearest`.
+ */
+export async function buildInternalOverviews(dataset: gdal.Dataset, float: boolean, levels?: number[]): Promise<void> {
+  const { x: width, y: height } = await dataset.rasterSizeAsync;
+  const factors = levels ?? overviewLevels(width, height);
+  if (factors.length > 0) await withOverviewCompression(() => dataset.buildOverviewsAsync(float ? 'AVERAGE' : 'NEAREST', factors));
+  await dataset.flushAsync();
 }
 
 /** Size, pixel kind and overviews of a tiled GeoTIFF (read-only open); null for anything else. */

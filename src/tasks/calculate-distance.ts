@@ -2,7 +2,6 @@ import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import gdal from 'gdal-async';
 import { isFloatType } from '../raster/pixel-type.js';
-import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { applyMask, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readChoice, readPositive, workFolder } from './analysis/analysis-task.js';
 import { cellSizeOf, OUTPUT_NODATA, readGrid, writeGrid } from './analysis/grid-io.js';
@@ -10,6 +9,7 @@ import { directionTo, nearestSources } from './analysis/nearest-source.js';
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
 import { barrierCells, writeComputedOutputs } from './analysis/distance-outputs.js';
+import { runProximity } from './analysis/proximity.js';
 import { sourceAsRaster } from './analysis/source-input.js';
 
 /**
@@ -84,7 +84,7 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
     if (!direct.any) throw noSources();
     context.progress(20, 'Calculating distance');
     files = { outputDistanceRaster: path.join(work, 'distance.tif') };
-    await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance, '255'), direct.targets, files.outputDistanceRaster], { signal }));
+    await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance, '255'), direct.targets, files.outputDistanceRaster, direct, signal));
   } else {
     const grid = await readGrid(sources.source);
     if (!grid.valid.includes(1)) throw noSources();
@@ -94,7 +94,7 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
       const targets = path.join(work, 'sources.tif');
       await writeGrid(targets, grid, [grid.valid], 'Byte');
       files = { outputDistanceRaster: path.join(work, 'distance.tif') };
-      await gdalStep('Calculating distance', () => runGdalCommand('gdal_proximity.py', [...proximityArgs(maxDistance), targets, files.outputDistanceRaster], { signal }));
+      await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance), targets, files.outputDistanceRaster, grid, signal));
       if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
     } else {
       files = await writeComputedOutputs(grid, { barriers, geodesic: method === 'GEODESIC', maxDistance }, outputs.map(([r]) => r), work);
@@ -118,7 +118,7 @@ const noSources = () => new TaskError("'inputSourceRasterOrFeatures' has no sour
  * copy written, which were most of the job's time besides gdal_proximity. Undefined for floats,
  * whose NaN cells count as no data although the mask band says otherwise (readGrid).
  */
-async function sourceCellsMask(source: string, work: string, signal: AbortSignal): Promise<{ targets: string; any: boolean } | undefined> {
+async function sourceCellsMask(source: string, work: string, signal: AbortSignal): Promise<{ targets: string; any: boolean; width: number; height: number } | undefined> {
   const dataset = await gdal.openAsync(source);
   try {
     const band = await dataset.bands.getAsync(1);
@@ -133,7 +133,7 @@ async function sourceCellsMask(source: string, work: string, signal: AbortSignal
       throw new TaskError("'inputSourceRasterOrFeatures': its cells with data could not be read.");
     });
     vrt.close();
-    return { targets, any };
+    return { targets, any, width, height };
   } finally {
     dataset.close();
   }

@@ -8,6 +8,7 @@ import { transformBoundsWith, type Bounds } from '../raster/transform-bounds.js'
 import { applyMask, readAnalysisEnvironment, type AnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readPositive, workFolder } from './analysis/analysis-task.js';
 import { resolveFeatureInput, type AnalysisFeatures } from './analysis/feature-input.js';
+import { rasterizeResult } from './analysis/gdal-library.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { readVectorFacts, requireField, type VectorFacts } from './analysis/vector-facts.js';
@@ -53,7 +54,7 @@ async function runConvertFeatureToRaster(context: TaskContext): Promise<Record<s
   context.progress(10, 'Rasterizing the features');
   const file = path.join(work, 'rasterized.tif');
   const args = rasterizeArgs(field, cell, facts, env.extent && extentIn(env.extent, facts.srsWkt));
-  await gdalStep('Rasterizing the features', () => runGdalCommand('gdal_rasterize', [...args, features.source, file], { signal }));
+  await gdalStep('Rasterizing the features', () => rasterizeResult(args, features.source, file, signal));
   await applyMask(file, env, work, signal);
   context.progress(70, 'Publishing the imagery layer');
   const outputRaster = await publishRasterOutput(file, outputName, context, `ConvertFeatureToRaster of ${features.label}`);

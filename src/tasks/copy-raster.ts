@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
-import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { toSrsText } from '../raster/srs-input.js';
 import { readKey } from './image-collection/param-values.js';
 import { applyMask, prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readChoice, readPositive, workFolder } from './analysis/analysis-task.js';
+import { warpResult } from './analysis/gdal-library.js';
 import { readOutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
@@ -47,7 +47,7 @@ async function runCopyRaster(context: TaskContext): Promise<Record<string, unkno
   const [source] = await gdalStep('Reading the input raster', () => prepareRasters([raster], env, work, signal));
   context.progress(10, 'Copying the raster');
   const file = path.join(work, 'copy.tif');
-  await gdalStep('Copying the raster', () => runGdalCommand('gdalwarp', [...copyArgs(cell, RESAMPLING[method], clip), source, file], { signal }));
+  await gdalStep('Copying the raster', () => warpResult(copyArgs(cell, RESAMPLING[method], clip), [source], file, signal));
   await applyMask(file, env, work, signal);
   context.progress(70, 'Publishing the imagery layer');
   const outputRaster = await publishRasterOutput(file, outputName, context, `CopyRaster of ${raster.label}`);

@@ -8,6 +8,7 @@ import { readByteStrips, readCell, readGrid, readGridFrame, writeGrid, type Grid
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
+import { timeSection } from './analysis/engines/section-times.js';
 import { pointValue, readPoints, type InputPoint } from './analysis/read-points.js';
 
 /**
@@ -158,7 +159,7 @@ async function countVisible(observer: Observer, dem: string, file: string, surfa
   await runViewshed(observer, dem, file, 'NORMAL', signal);
   const [ox, px, , oy, , py] = surface.geoTransform;
   const limit = observer.minDistance ? observer.minDistance ** 2 : 0;
-  await readByteStrips(file, (window, strip, firstRow, rows) => {
+  await timeSection('count visible', () => readByteStrips(file, (window, strip, firstRow, rows) => {
     const { col, row } = windowOffset(window, surface);
     for (let y = firstRow; y < firstRow + rows; y++) {
       const dy = oy + (y + row + 0.5) * py - observer.y;
@@ -172,7 +173,7 @@ async function countVisible(observer: Observer, dem: string, file: string, surfa
         count[(y + row) * surface.width + x + col]++;
       }
     }
-  });
+  }));
 }
 
 /** Where a window gdal_viewshed wrote starts on the surface's grid (it keeps the surface's cells). */

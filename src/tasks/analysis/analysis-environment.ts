@@ -2,6 +2,8 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { toSrsText } from '../../raster/srs-input.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
+import { buildInternalOverviews } from '../../raster/internal-overviews.js';
+import { isFloatType } from '../../raster/pixel-type.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { readIngestSettings, type IngestSettings } from '../image-collection/ingest-settings.js';
 import { readKey, readOptionalObjectParam } from '../image-collection/param-values.js';
@@ -138,6 +140,8 @@ export async function applyMask(file: string, env: AnalysisEnvironment, workDir:
       for (let i = 0; i < pixels.length; i++) if (valid[i] === 0 || (values && values[i] === maskNoData)) pixels[i] = noData;
       await band.pixels.writeAsync(0, 0, info.width, info.height, pixels);
     }
+    // Overviews made with the result (from memory or in GDAL's same pass) would still show the masked cells.
+    if (info.overviewFactors.length > 0) await buildInternalOverviews(out, isFloatType(info.dataType), info.overviewFactors);
   } finally {
     out.close();
     mask.close();

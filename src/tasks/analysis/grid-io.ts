@@ -2,6 +2,7 @@ import gdal from 'gdal-async';
 import { isFloatType } from '../../raster/pixel-type.js';
 import { GMF_ALL_VALID, GMF_NODATA } from '../../raster/read-reduced.js';
 import { writeOverviews } from '../../raster/write-overviews.js';
+import { timeSection } from './engines/section-times.js';
 
 /** One band of a raster in memory, with its grid and which cells hold data. */
 export interface Grid {
@@ -18,7 +19,11 @@ export interface Grid {
  * Reads band `band` of a raster whole. Analysis grids here are at most a few thousand cells a
  * side (tens of MB as Float64); the tasks run in job workers, never on the HTTP loop.
  */
-export async function readGrid(source: string, band = 1): Promise<Grid> {
+export function readGrid(source: string, band = 1): Promise<Grid> {
+  return timeSection('read grid', () => readBand(source, band));
+}
+
+async function readBand(source: string, band: number): Promise<Grid> {
   const dataset = await gdal.openAsync(source);
   try {
     const { x: width, y: height } = await dataset.rasterSizeAsync;
@@ -49,7 +54,11 @@ export type GridFrame = Omit<Grid, 'values'>;
  * NaN cells have no data), in the band's own type, and the mask only when the band has one.
  * Spares the 8 bytes a cell (and their page faults) a task that only needs the frame would pay.
  */
-export async function readGridFrame(source: string): Promise<GridFrame> {
+export function readGridFrame(source: string): Promise<GridFrame> {
+  return timeSection('read grid', () => readFrame(source));
+}
+
+async function readFrame(source: string): Promise<GridFrame> {
   const dataset = await gdal.openAsync(source);
   try {
     const { x: width, y: height } = await dataset.rasterSizeAsync;
@@ -129,13 +138,24 @@ const OUTPUT_ARRAY = { Float32: Float32Array, Int32: Int32Array, Int16: Int16Arr
  * output type's array gets its nodata cells set in place and is written as it is: no copy of a
  * whole grid (whose fresh pages cost as much as the write).
  */
-export async function writeGrid(
+export function writeGrid(
   file: string,
   grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>,
   bands: ArrayLike<number>[],
   type: keyof typeof OUTPUT_NODATA,
   valid?: Uint8Array,
   options: { reuseBands?: boolean } = {},
+): Promise<void> {
+  return timeSection('write result grid', () => writeBands(file, grid, bands, type, valid, options));
+}
+
+async function writeBands(
+  file: string,
+  grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>,
+  bands: ArrayLike<number>[],
+  type: keyof typeof OUTPUT_NODATA,
+  valid: Uint8Array | undefined,
+  options: { reuseBands?: boolean },
 ): Promise<void> {
   const driver = gdal.drivers.get('GTiff');
   const dataset = await driver.createAsync(file, grid.width, grid.height, bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
