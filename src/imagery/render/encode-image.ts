@@ -48,23 +48,33 @@ export async function encodeDisplay(image: DisplayImage, format: DisplayFormat, 
 }
 
 /**
- * The raw image sharp reads: the planes joined into one interleaved image by libvips (`bandjoin`,
- * on its own thread, not this one). Without alpha in the output (JPEG…), no-data pixels become
- * black rather than whatever was under them.
+ * The raw image sharp reads: the interleaved channels when the pixels were read so, else the
+ * planes joined into one interleaved image by libvips (`bandjoin`, on its own thread, not this
+ * one; 3–5 ms of it per 512² RGB view). Without alpha in the output (JPEG…), no-data pixels
+ * become black rather than whatever was under them.
  */
 function raw(image: DisplayImage, withAlpha: boolean, opaque: boolean): Sharp {
-  const { width, height, alpha } = image;
+  const { width, height, alpha, interleaved } = image;
+  if (interleaved) {
+    const channels = interleaved.length / (width * height);
+    const pixels = !withAlpha && !opaque ? blackWhereTransparent(interleaved, alpha, channels) : interleaved;
+    const rgb = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: channels as 3 } });
+    return withAlpha ? rgb.joinChannel(Buffer.from(alpha.buffer, alpha.byteOffset, alpha.byteLength), { raw: { width, height, channels: 1 } }) : rgb;
+  }
   let channels = image.channels;
-  if (!withAlpha && !opaque) channels = channels.map((channel) => blackWhereTransparent(channel, alpha));
+  if (!withAlpha && !opaque) channels = channels.map((channel) => blackWhereTransparent(channel, alpha, 1));
   const planes = withAlpha ? [...channels, alpha] : channels;
   const plane = { raw: { width, height, channels: 1 as const } };
   const [first, ...rest] = planes.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
   return rest.length === 0 ? sharp(first, plane) : sharp(first, plane).joinChannel(rest, plane);
 }
 
-function blackWhereTransparent(channel: Uint8Array, alpha: Uint8Array): Uint8Array {
-  const out = new Uint8Array(channel);
-  for (let i = 0; i < out.length; i++) if (alpha[i] === 0) out[i] = 0;
+/** A copy of `values` (`channels` per pixel) with every value of a pixel whose alpha is 0 set to 0. */
+function blackWhereTransparent(values: Uint8Array, alpha: Uint8Array, channels: number): Uint8Array {
+  const out = new Uint8Array(values);
+  for (let i = 0; i < alpha.length; i++) {
+    if (alpha[i] === 0) for (let c = i * channels; c < (i + 1) * channels; c++) out[c] = 0;
+  }
   return out;
 }
 

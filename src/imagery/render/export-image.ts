@@ -11,7 +11,8 @@ import { buildGrid, type RenderGrid } from './render-grid.js';
 import { renderPixels } from './render-pixels.js';
 import type { RuleRasterResolver } from './rule-rasters.js';
 import { moveBounds, resolveSrs } from './srs-cache.js';
-import { toDisplay } from './to-display.js';
+import { isRgbInOrder, toDisplay } from './to-display.js';
+import { dataBandCount } from './collection-pixels.js';
 
 export interface ExportResult {
   image: EncodedImage;
@@ -51,6 +52,7 @@ export async function exportImage(catalog: CatalogStore, collection: CollectionR
     overviews,
     signal,
     rasters,
+    interleave: showsAsRead(request, collection),
   });
   const itemIds = rendered.items.map((item) => item.objectId);
   if (isRasterFormat(request.format)) {
@@ -73,6 +75,12 @@ export async function exportImage(catalog: CatalogStore, collection: CollectionR
   // Encoded: the pixels are no longer needed, and nothing else holds them.
   recycleBlock(rendered.block);
   return { image, grid, itemIds };
+}
+
+/** The collection's own RGB pixels encoded as read: they may come pixel-interleaved (to-display.ts). */
+function showsAsRead(request: ExportRequest, collection: CollectionRecord): boolean {
+  if (isRasterFormat(request.format) || request.pixelType || request.bandIds || request.noData || request.renderingRule) return false;
+  return isRgbInOrder(dataBandCount(collection), collection.summary.colorInterpretations);
 }
 
 function checkExtent(grid: RenderGrid, collection: CollectionRecord): void {

@@ -1,6 +1,6 @@
 import type gdal from 'gdal-async';
 import type { PixelBlock } from './pixel-block.js';
-import { takeBlock } from './pixel-buffers.js';
+import { bandTarget, takeBlock } from './pixel-buffers.js';
 import type { RenderGrid } from './render-grid.js';
 import type { Resampling, WarpOptions } from './warp-items.js';
 
@@ -135,20 +135,15 @@ export async function readWindows(datasets: gdal.Dataset[], windows: Array<Level
   const cut = cutByUpper(windows);
   // Disjoint windows that fill the grid write every value: no need to clear recycled memory.
   const fills = options.alpha === false && cut !== null && cut.reduce((cells, w) => cells + (w ? w.width * w.height : 0), 0) === grid.width * grid.height;
-  const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, !fills);
+  const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, !fills, options.interleave);
   const read = async (i: number, window: LevelWindow) => {
     const dataset = datasets[i];
     for (let b = 0; b < bandCount; b++) {
       options.signal?.throwIfAborted();
       const band = dataset.bands.get(b + 1);
       const level = window.overview < 0 ? band : band.overviews.get(window.overview);
-      const target = block.bands[b];
-      const bytes = target.BYTES_PER_ELEMENT;
-      await level.pixels.readAsync(window.srcCol, window.srcRow, window.width, window.height, target as Uint8Array, {
-        offset: window.row * grid.width + window.col,
-        line_space: grid.width * bytes,
-        pixel_space: bytes,
-      });
+      const { array, ...strides } = bandTarget(block, b, window.col, window.row);
+      await level.pixels.readAsync(window.srcCol, window.srcRow, window.width, window.height, array as Uint8Array, strides);
     }
   };
   const parts = (cut ?? windows).flatMap((window, i) => (window ? [{ i, window }] : []));

@@ -29,6 +29,8 @@ export interface MosaicRequest {
   overviews?: CollectionOverviews;
   /** The request's: a client that has gone stops the render before its next read. */
   signal?: AbortSignal;
+  /** 8-bit pixels pixel-interleaved where the reader can (WarpOptions.interleave): the block goes straight to an encoder. */
+  interleave?: boolean;
 }
 
 export interface RenderedMosaic {
@@ -61,7 +63,7 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const stopWhenCovered = operation === 'first' || operation === 'last';
   const selection = await selectMosaicItems(catalog, { collection, area, pixelSize, rule: request.rule, limit: request.limit, stopWhenCovered }, request.signal);
   request.signal?.throwIfAborted();
-  const options = { resampling: request.resampling, bandCount, pixelType, signal: request.signal };
+  const options = { resampling: request.resampling, bandCount, pixelType, signal: request.signal, interleave: request.interleave };
   const overview = pixelSize === undefined ? null : overviewFor(request, selection, pixelSize, catalog);
   if (overview) {
     const level = overviewLevelFor(overview, pixelSize!);
@@ -217,7 +219,7 @@ async function warpItem(
     height: window.height,
     bbox: { xmin: grid.bbox.xmin + window.col * rx, xmax: grid.bbox.xmin + (window.col + window.width) * rx, ymax: grid.bbox.ymax - window.row * ry, ymin: grid.bbox.ymax - (window.row + window.height) * ry },
   };
-  const part = await warpDatasets([dataset], sub, options);
+  const part = await warpDatasets([dataset], sub, { ...options, interleave: false }); // combined plane by plane
   const full = takeBlock(grid.width, grid.height, part.bands.length, part.pixelType, true);
   for (let row = 0; row < window.height; row++) {
     const from = row * window.width;

@@ -29,6 +29,8 @@ export interface PixelRequest {
   signal?: AbortSignal;
   /** Finds the other rasters the rule names (`rasterInputs`); without it such rules are refused. */
   rasters?: RuleRasterResolver;
+  /** The pixels go to an image encoder as they are read: 8-bit ones may come pixel-interleaved. */
+  interleave?: boolean;
 }
 
 export interface RenderedPixels {
@@ -61,6 +63,7 @@ export async function renderPixels(catalog: CatalogStore, request: PixelRequest)
     anyPixelSize: request.anyPixelSize,
     overviews: request.overviews,
     signal: request.signal,
+    interleave: request.interleave,
   });
   let block = mosaic.block;
   const allStatistics = collection.summary.statistics;

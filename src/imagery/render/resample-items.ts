@@ -1,6 +1,6 @@
 import gdal from 'gdal-async';
 import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';
-import { takeBlock } from './pixel-buffers.js';
+import { bandTarget, takeBlock } from './pixel-buffers.js';
 import type { RenderGrid } from './render-grid.js';
 import { readWarped, type Resampling, type WarpOptions } from './warp-items.js';
 
@@ -15,8 +15,12 @@ export const RESAMPLED_READS: ReadonlySet<Resampling> = new Set(['bilinear', 'cu
  * centre they cover (where the warper would sample them). Sources are either one dataset whose
  * last band is alpha (a collection overview), or datasets without mask, nodata or alpha.
  * (A VRT over them would paint them in one read, but through gdalbuildvrt's VRT every render
- * decoded the sources' JPEG tiles again — a sixth of the CPU, measured — where reads on the
- * pooled handles keep them in GDAL's block cache.)
+ * decoded the sources' JPEG tiles again — a sixth of the CPU, measured. `translate` itself reads
+ * through a VRT, and a VRT flushes its sources' block caches when it closes
+ * (VRTSimpleSource::FlushCache): each resampled view leaves its pooled handle with no decoded
+ * tiles — a cached 512² window re-read costs 0.75 ms CPU, 5.6 ms after one translate.
+ * Translating on handles of their own instead moved the decoding to the translate, measured
+ * no cheaper; a MEM copy of the cached window as the source changes pixels.)
  *
  * @example const block = await resampleDatasets([bottom, top], grid, { resampling: 'bilinear', bandCount: 3, pixelType: 'U8' });
  */
@@ -42,8 +46,8 @@ export async function resampleDatasets(datasets: gdal.Dataset[], grid: RenderGri
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const bandCount = Math.min(options.bandCount, ...resampled.map((dataset) => dataset.bands.count()));
-    const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, true);
-    resampled.forEach((dataset, i) => paint(block, dataset, parts[i].cells));
+    const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, true, options.interleave);
+    resampled.forEach((dataset, i) => paint(block, bandCount, dataset, parts[i].cells));
     if (!withAlpha) block.mask.fill(255);
     return block;
   } finally {
@@ -89,13 +93,12 @@ function clearOutside(mask: Uint8Array, grid: RenderGrid, cells: Cells | null): 
 }
 
 /** Copies the covered cells of one resampled source into the block (GDAL strided reads). */
-function paint(block: PixelBlock, resampled: gdal.Dataset, cells: Cells): void {
+function paint(block: PixelBlock, bandCount: number, resampled: gdal.Dataset, cells: Cells): void {
   const { col, row, width, height } = cells;
-  const offset = row * block.width + col;
-  block.bands.forEach((band, b) => {
-    const bytes = band.BYTES_PER_ELEMENT;
-    resampled.bands.get(b + 1).pixels.read(col, row, width, height, band as Uint8Array, { offset, line_space: block.width * bytes, pixel_space: bytes });
-  });
+  for (let b = 0; b < bandCount; b++) {
+    const { array, ...strides } = bandTarget(block, b, col, row);
+    resampled.bands.get(b + 1).pixels.read(col, row, width, height, array as Uint8Array, strides);
+  }
   for (let r = row; r < row + height; r++) block.mask.fill(255, r * block.width + col, r * block.width + col + width);
 }
 

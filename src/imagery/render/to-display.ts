@@ -1,6 +1,7 @@
 import type { BandStatistics } from '../store/catalog-store.js';
 import type { PixelBlock } from './pixel-block.js';
 import { blockStatistics } from './block-statistics.js';
+import { interleavedPixels } from './pixel-buffers.js';
 
 /** 8-bit channels ready for PNG/JPEG: one (grey) or three (RGB), plus the coverage mask as alpha. */
 export interface DisplayImage {
@@ -8,6 +9,8 @@ export interface DisplayImage {
   height: number;
   channels: Uint8Array[];
   alpha: Uint8Array;
+  /** The channels pixel-interleaved, when the pixels were read so: encoders take it as it is. */
+  interleaved?: Uint8Array;
 }
 
 /**
@@ -19,9 +22,19 @@ export interface DisplayImage {
  * @example toDisplay(block, { statistics: collection.summary.statistics, colorInterpretations: [] })
  */
 export function toDisplay(block: PixelBlock, source: { statistics: BandStatistics[] | null; colorInterpretations: string[] }): DisplayImage {
+  const pixels = interleavedPixels(block);
+  if (pixels && pixels.length === 3 * block.width * block.height && isRgbInOrder(3, source.colorInterpretations)) {
+    // Planes only for an encoder that wants them (BMP); touching `bands` splits them out.
+    return { width: block.width, height: block.height, alpha: block.mask, interleaved: pixels, get channels() { return block.bands.slice(0, 3) as Uint8Array[]; } };
+  }
   const order = displayBands(block.bands.length, source.colorInterpretations);
   const channels = order.map((b) => toByte(block, b, source.statistics?.[b] ?? null));
   return { width: block.width, height: block.height, channels, alpha: block.mask };
+}
+
+/** True when the bands of a collection show as they are stored: three, red green blue in that order. */
+export function isRgbInOrder(bandCount: number, colorInterpretations: string[]): boolean {
+  return bandCount === 3 && displayBands(bandCount, colorInterpretations).every((band, i) => band === i);
 }
 
 function displayBands(count: number, colorInterpretations: string[]): number[] {

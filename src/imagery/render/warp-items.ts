@@ -1,7 +1,7 @@
 import gdal from 'gdal-async';
 import type { PixelBlock } from './pixel-block.js';
 import { pixelTypeInfo } from './pixel-block.js';
-import { takeBlock } from './pixel-buffers.js';
+import { bandTarget, takeBlock } from './pixel-buffers.js';
 import type { RenderGrid } from './render-grid.js';
 
 /** Resampling as gdalwarp names it (`RSP_Majority` is `mode`). */
@@ -20,6 +20,11 @@ export interface WarpOptions {
   alpha?: boolean;
   /** The request's: aborted when its client has gone, checked before each GDAL read. */
   signal?: AbortSignal;
+  /**
+   * 8-bit values laid out pixel-interleaved (pixel-buffers.ts `takeInterleavedBlock`), for a
+   * block that goes straight to an image encoder. Readers that cannot do it give planes.
+   */
+  interleave?: boolean;
 }
 
 /**
@@ -59,8 +64,11 @@ export function readWarped(warped: gdal.Dataset, width: number, height: number, 
   const withAlpha = options.alpha !== false;
   const bandCount = Math.min(options.bandCount, withAlpha ? total - 1 : total);
   // Every value is read (or set) below: recycled memory needs no clearing.
-  const block = takeBlock(width, height, bandCount, options.pixelType, false);
-  block.bands.forEach((band, b) => warped.bands.get(b + 1).pixels.read(0, 0, width, height, band as Uint8Array));
+  const block = takeBlock(width, height, bandCount, options.pixelType, false, options.interleave);
+  for (let b = 0; b < bandCount; b++) {
+    const { array, ...strides } = bandTarget(block, b, 0, 0);
+    warped.bands.get(b + 1).pixels.read(0, 0, width, height, array as Uint8Array, strides);
+  }
   if (withAlpha) warped.bands.get(total).pixels.read(0, 0, width, height, block.mask, { data_type: gdal.GDT_Byte });
   else block.mask.fill(255);
   return block;
