@@ -84,7 +84,7 @@ export function defaultConfig(): Config {
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
     features: { queryCacheMB: 64, readThreads: 0, spillReads: true },
-    raster: { gdalCacheMB: 64 },
+    raster: { gdalCacheMB: 32 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
