@@ -229,7 +229,7 @@ function round(n: number): number {
 }
 
 async function startServerProcess(dataDir: string, imagesDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const threads = String(Math.max(8, 4 * availableParallelism()));
+  const threads = String(Math.max(4, 2 * availableParallelism()));
   const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', dataDir, imagesDir], {
     env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? threads },
     stdio: ['pipe', 'pipe', 'inherit'],

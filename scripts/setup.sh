@@ -53,3 +53,7 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   npm_config_build_from_source=gdal-async npm_config_shared_gdal=true npm ci --no-audit --no-fund
   touch "$stamp"
 fi
+
+# The server as bundled modules (dist/server/), which bin/tessera.js runs without tsx; it rebuilds
+# them itself when a source file is newer, so this only spares parallel test servers the race.
+node --import tsx src/server-bundle.ts dist/server

@@ -68,6 +68,8 @@ const SCHEMA: Record<string, Rule> = {
   'features.spillReads': flag('TESSERA_READ_SPILL'),
   // GDAL needs a few blocks per open raster to read at all; beyond a few GB is not a cache but a leak.
   'raster.gdalCacheMB': integer(8, 65536, 'TESSERA_GDAL_CACHE_MB'),
+  'raster.openRastersPerFile': integer(1, 64, 'TESSERA_OPEN_RASTERS_PER_FILE'),
+  'raster.openRasters': integer(1, 100_000, 'TESSERA_OPEN_RASTERS'),
   demo: flag('TESSERA_DEMO'),
   trustProxy: text('TESSERA_TRUST_PROXY'),
   'limits.bodyMB': positive('TESSERA_BODY_LIMIT_MB'),

@@ -29,8 +29,11 @@ export interface Config {
    * counts when other requests are in flight and a thread is free, unless `spillReads` is off).
    */
   features: { queryCacheMB: number; readThreads: number; spillReads: boolean };
-  /** GDAL's block cache (decoded raster blocks) per process, in MB. */
-  raster: { gdalCacheMB: number };
+  /**
+   * GDAL's block cache (decoded raster blocks) per process, in MB; open raster handles kept for
+   * the next renders, per file and in all (each ~1 MiB once it has read).
+   */
+  raster: { gdalCacheMB: number; openRastersPerFile: number; openRasters: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
   /**
@@ -84,7 +87,7 @@ export function defaultConfig(): Config {
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
     features: { queryCacheMB: 64, readThreads: 0, spillReads: true },
-    raster: { gdalCacheMB: 64 },
+    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
@@ -145,7 +148,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     spillReads: env.TESSERA_READ_SPILL ? env.TESSERA_READ_SPILL !== 'false' : undefined,
   };
   if (Object.values(features).some((v) => v !== undefined)) out.features = features as Config['features'];
-  if (env.TESSERA_GDAL_CACHE_MB) out.raster = { gdalCacheMB: int('TESSERA_GDAL_CACHE_MB') };
+  const raster = { gdalCacheMB: int('TESSERA_GDAL_CACHE_MB'), openRastersPerFile: int('TESSERA_OPEN_RASTERS_PER_FILE'), openRasters: int('TESSERA_OPEN_RASTERS') };
+  if (Object.values(raster).some((v) => v !== undefined)) out.raster = raster as Config['raster'];
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';
   if (env.TESSERA_TRUST_PROXY !== undefined) out.trustProxy = env.TESSERA_TRUST_PROXY;

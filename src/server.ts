@@ -11,6 +11,7 @@ import type { GPServiceSpec } from './jobs/gp-registry.js';
 import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
 import { limitGdalCache } from './raster/gdal-cache.js';
+import { datasetPool } from './imagery/render/dataset-pool.js';
 import { openStores } from './store/index.js';
 import { addressPolicy } from './net/public-address.js';
 import { guardGdalEgress } from './raster/gdal-egress.js';
@@ -51,6 +52,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // Before any job worker is forked: each is handed GDAL's proxy as it starts.
   await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
   limitGdalCache(config.raster.gdalCacheMB);
+  datasetPool.setLimits(config.raster.openRastersPerFile, config.raster.openRasters);
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();

@@ -26,21 +26,18 @@ export function workerBundle(entry: URL): Promise<string> {
 }
 
 async function build(file: string): Promise<string> {
-  // tsx's own esbuild: it is there wherever tsx is.
-  const esbuild = createRequire(createRequire(import.meta.url).resolve('tsx/esm/api'))('esbuild') as typeof import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [file],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-    define: IMPORT_META,
-    plugins: [ownImportMeta],
-  });
+  const result = await loadEsbuild().build({ ...bundleOptions(file), write: false, format: 'iife' });
   return result.outputFiles[0]!.text;
+}
+
+/** tsx's own esbuild: it is there wherever tsx is. */
+export function loadEsbuild(): typeof import('esbuild') {
+  return createRequire(createRequire(import.meta.url).resolve('tsx/esm/api'))('esbuild') as typeof import('esbuild');
+}
+
+/** One TypeScript entry and the project modules it imports, packages left to node_modules. */
+export function bundleOptions(entry: string): import('esbuild').BuildOptions {
+  return { entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', packages: 'external', logLevel: 'silent', define: IMPORT_META, plugins: [ownImportMeta] };
 }
 
 /**

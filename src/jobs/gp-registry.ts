@@ -8,15 +8,26 @@ import type { GPServiceDefinition, TaskDefinition } from './task.js';
 export interface TaskModuleRef {
   module: string;
   exportName: string;
+  /**
+   * The definition itself, when the registry imports the module statically: the server then
+   * needs no import by URL (a bundled server cannot import `.ts` files). Never sent to workers.
+   */
+  definition?: TaskDefinition;
 }
 
 /**
- * A task by module and export, resolved against the caller's own URL.
+ * A task by module and export, resolved against the caller's own URL; with its definition when
+ * the caller imports it statically.
  *
- * @example taskModule(new URL('./add-image.ts', import.meta.url), 'addImage')
+ * @example taskModule(new URL('./add-image.ts', import.meta.url), 'addImage', addImage)
  */
-export function taskModule(module: URL | string, exportName: string): TaskModuleRef {
-  return { module: module instanceof URL ? module.href : module, exportName };
+export function taskModule(module: URL | string, exportName: string, definition?: TaskDefinition): TaskModuleRef {
+  return { module: module instanceof URL ? module.href : module, exportName, ...(definition ? { definition } : {}) };
+}
+
+/** What a job worker is sent of a task: where to import it from. */
+export function moduleOf(ref: TaskModuleRef): TaskModuleRef {
+  return { module: ref.module, exportName: ref.exportName };
 }
 
 /** A GP service as declared in a registry: its tasks by module reference. */
@@ -39,8 +50,7 @@ export interface RegisteredService {
 
 /** Imports a task module and checks that the export really is a task. */
 export async function importTask(ref: TaskModuleRef): Promise<TaskDefinition> {
-  const module = (await import(ref.module)) as Record<string, unknown>;
-  const task = module[ref.exportName] as TaskDefinition | undefined;
+  const task = ref.definition ?? ((await import(ref.module)) as Record<string, unknown>)[ref.exportName] as TaskDefinition | undefined;
   if (!task || typeof task.execute !== 'function' || typeof task.name !== 'string') {
     throw new Error(`${ref.module} does not export a task definition named '${ref.exportName}'.`);
   }

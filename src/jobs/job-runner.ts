@@ -4,7 +4,7 @@ import { makePrincipal, type Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
 import type { JobMessage, JobProgress, JobQueue, JobRecord } from '../store/job-queue.js';
 import type { UserStore } from '../store/user-store.js';
-import type { GPRegistry, RegisteredTask } from './gp-registry.js';
+import { moduleOf, type GPRegistry, type RegisteredTask } from './gp-registry.js';
 import { error, formatElapsed, formatJobTime, info, warning } from './job-messages.js';
 import { removeScratch, scratchDirOf } from './scratch.js';
 import type { WorkerPool } from './worker/worker-pool.js';
@@ -92,7 +92,7 @@ export class JobRunner {
    */
   warmWorkers(): void {
     if (!this.hasWorkers || this.closed) return;
-    const tasks = this.registry.services().flatMap((service) => service.tasks.map((task) => task.ref));
+    const tasks = this.registry.services().flatMap((service) => service.tasks.map((task) => moduleOf(task.ref)));
     void this.pool.warm(this.options.concurrency, tasks).catch((err: unknown) => this.logger.warn({ err }, 'job workers could not be warmed'));
   }
 
@@ -305,7 +305,7 @@ export class JobRunner {
   private async workerJob(entry: Pick<RunningJob, 'job' | 'task' | 'principal'>): Promise<WorkerJob> {
     return {
       jobId: entry.job.id,
-      task: entry.task!.ref,
+      task: moduleOf(entry.task!.ref),
       inputs: (await this.queue.inputs(entry.job.id)) ?? {},
       principal: entry.principal,
       baseUrl: entry.job.baseUrl,

@@ -21,10 +21,28 @@ export class DatasetPool {
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly maxIdlePerPath = 4,
-    private readonly maxIdleTotal = 512,
+    private maxIdlePerPath = 2,
+    private maxIdleTotal = 64,
     private readonly idleMs = 5 * 60_000,
   ) {}
+
+  /**
+   * How many idle handles to keep, per file and in all. Each handle that has read holds ~1 MiB
+   * of its own beyond GDAL's block cache (a pixel-interleaved GeoTIFF keeps its last decoded block,
+   * one per overview level read), so the bound is memory (issue 18).
+   */
+  setLimits(perPath: number, total: number): void {
+    this.maxIdlePerPath = perPath;
+    this.maxIdleTotal = total;
+    for (const [path, entry] of this.entries) {
+      while (entry.idle.length > perPath) {
+        entry.idle.shift()!.close();
+        this.idleCount--;
+      }
+      if (entry.idle.length === 0) this.entries.delete(path);
+    }
+    this.trim();
+  }
 
   async acquire(path: string): Promise<gdal.Dataset> {
     const entry = this.entries.get(path);
