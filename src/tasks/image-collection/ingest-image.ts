@@ -1,4 +1,4 @@
-import { copyFile, link } from 'node:fs/promises';
+import { copyFile, link, rm } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import type { Config } from '../../config.js';
@@ -8,7 +8,7 @@ import type { CogCompression } from '../../raster/cog-creation-options.js';
 import { computeFootprint } from '../../raster/compute-footprint.js';
 import { convertToCog } from '../../raster/convert-to-cog.js';
 import { inspectRaster } from '../../raster/inspect-raster.js';
-import { copyObject } from '../../raster/s3-objects.js';
+import { copyObject, putObject } from '../../raster/s3-objects.js';
 import { RasterError } from '../../raster/raster-error.js';
 import type { RasterInfo } from '../../raster/raster-info.js';
 import { toSpatialReference, type SrsInput } from '../../raster/srs-input.js';
@@ -36,6 +36,12 @@ export interface IngestTarget {
   /** COG compression instead of the automatic choice (analysis results must stay lossless). */
   compression?: CogCompression;
   signal: AbortSignal;
+  /**
+   * By value to object storage: a local folder each COG is written to first, so its footprint and
+   * statistics are read from the local file and it crosses the network once (reading it back
+   * from the bucket made ingest ~1.5× a plain `gdal_translate -of COG` to /vsis3/).
+   */
+  stagingDir?: string;
   /** By reference to object storage: where every node reads a recipe read here from scratch. */
   sharedPath?: (file: string) => string;
 }
@@ -64,16 +70,23 @@ async function ingestByValue(plan: ImagePlan, fileName: string, target: IngestTa
   const window = target.extent ? clipWindow(source, target) : undefined;
   if (window === null) return null;
   const dst = ownedPath(target, fileName);
+  const written = target.stagingDir ? path.join(target.stagingDir, fileName) : dst;
   const info = await convertToCog(
     plan.source,
-    dst,
+    written,
     { outSR: target.srs, cellSize: target.cellSize, extent: window, resampling: target.resampling, noData: plan.noData, compression: target.compression },
     target.signal,
   );
-  const footprint = await computeFootprint(dst, target.srs, { maxSize: target.footprintGrid, signal: target.signal });
-  if (footprint.rings.length === 0) return null;
-  const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
-  return toRow(plan, { path: dst, byValue: true, info, footprint: footprint.rings, pixelSize });
+  try {
+    const footprint = await computeFootprint(written, target.srs, { maxSize: target.footprintGrid, signal: target.signal });
+    if (footprint.rings.length === 0) return null;
+    const pixelSize = ((info.pixelSizeX ?? 0) + (info.pixelSizeY ?? 0)) / 2;
+    const row = await toRow(plan, { path: dst, read: written, byValue: true, info, footprint: footprint.rings, pixelSize });
+    if (written !== dst) await putObject(written, dst, { signal: target.signal });
+    return row;
+  } finally {
+    if (written !== dst) await rm(written, { force: true });
+  }
 }
 
 async function ingestByReference(plan: ImagePlan, target: IngestTarget, linked?: string): Promise<NewCatalogItem | null> {

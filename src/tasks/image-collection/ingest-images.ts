@@ -68,6 +68,9 @@ export async function ingestImages(request: IngestRequest): Promise<IngestResult
   const plans = await planImages(request.inputs.inputs, rasterType, { catalog: request.catalog, recipeDir, parallelism: settings.parallelism, signal: context.signal });
   if (plans.length === 0) throw new TaskError('The inputs hold no images to add.');
   const sharedPath = byRef && objectStore ? await shareRecipes(recipeDir, path.posix.join(outputDir, 'recipes')) : undefined;
+  // By value to object storage, each COG is finished in scratch and uploaded once (see IngestTarget).
+  const stagingDir = objectStore && !byRef ? path.join(context.scratchDir, 'staging') : undefined;
+  if (stagingDir) await mkdir(stagingDir, { recursive: true });
   const srs = request.srs === 'derive' ? await deriveUtmZone(plans[0], context.signal) : request.srs;
   const target: IngestTarget = {
     config: context.config,
@@ -80,6 +83,7 @@ export async function ingestImages(request: IngestRequest): Promise<IngestResult
     footprintGrid: settings.footprintGrid,
     signal: context.signal,
     ...(sharedPath ? { sharedPath } : {}),
+    ...(stagingDir ? { stagingDir } : {}),
   };
   if (settings.cellSize !== undefined) {
     if (byRef) context.warning('context.cellSize is ignored for images added by reference (they are read at their own resolution).');
