@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../config.js';
+import { esriToWkb } from '../../geometry/wkb.js';
 import { openPgCatalogStore } from './pg-catalog-store.js';
 import type { CatalogStore, ImageRaster, NewCatalogItem } from './catalog-store.js';
 import { openSqliteCatalogStore, type SqliteCatalogStore } from './sqlite-catalog-store.js';
@@ -137,6 +138,27 @@ describe.each(engines)('catalog store on $name', ({ name, open }) => {
     expect(await store.countItems('c1', {})).toBe(2);
     const page = await store.queryItems('c1', { orderBy: [{ field: 'Name', descending: true }], offset: 1, limit: 1 });
     expect(page.map((i) => i.name)).toEqual(['a']);
+  });
+
+  it('answers the render\'s area queries the same before and after writes (held items on SQLite)', async () => {
+    await create();
+    const box = (xmin: number, ymin: number, xmax: number, ymax: number) => ({
+      wkb: esriToWkb({ rings: [[[xmin, ymin], [xmin, ymax], [xmax, ymax], [xmax, ymin], [xmin, ymin]]] })!,
+      bbox: { xmin, ymin, xmax, ymax },
+      relation: 'intersects' as const,
+    });
+    const names = async (xmin: number, ymin: number, xmax: number, ymax: number) =>
+      (await store.queryItems('c1', { geometry: box(xmin, ymin, xmax, ymax), returnGeometry: true })).map((i) => i.name);
+    expect(await names(50, 50, 150, 60)).toEqual(['a', 'b']);
+    expect(await names(100, 0, 120, 10)).toEqual(['a', 'b']); // an edge shared counts as intersecting
+    expect(await names(101, 0, 120, 10)).toEqual(['b']);
+    expect(await names(300, 300, 400, 400)).toEqual([]);
+    const [first] = await store.queryItems('c1', { geometry: box(0, 0, 10, 10), returnGeometry: true });
+    expect(first!.shapeWkb?.length).toBeGreaterThan(0);
+    await store.addItems('c1', [square('c', 0, 100)], 'job-b');
+    expect(await names(50, 50, 150, 150)).toEqual(['a', 'b', 'c']);
+    await store.deleteItems('c1', { objectIds: [1] });
+    expect(await names(50, 50, 150, 150)).toEqual(['b', 'c']);
   });
 
   it('keeps acquisition dates as epoch ms and compares them as dates', async () => {

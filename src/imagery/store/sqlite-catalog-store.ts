@@ -30,6 +30,7 @@ import type {
 } from './catalog-store.js';
 import { computeSummary, emptySummary } from './catalog-summary.js';
 import { buildCatalogFilter } from './catalog-filter.js';
+import { CatalogItemCache } from './catalog-item-cache.js';
 
 export function catalogDatabasePath(config: Config): string {
   return path.join(config.dataDir, 'imagery', 'catalog.sqlite');
@@ -45,9 +46,15 @@ export class SqliteCatalogStore implements CatalogStore {
   readonly dialect = 'sqlite' as const;
   /** Statements by SQL text: every render selects items, and preparing costs more than the lookup. */
   private readonly prepare: (sql: string) => Statement;
+  private readonly items = new CatalogItemCache();
 
   constructor(readonly db: SqliteDatabase) {
     this.prepare = statementCache(db);
+  }
+
+  /** Moves with every commit: other processes' (data_version) and this connection's (total_changes). */
+  private version(): string {
+    return this.prepare("SELECT (SELECT data_version FROM pragma_data_version()) || ':' || total_changes() AS v").pluck().get() as string;
   }
 
   async getCollection(nameOrId: string): Promise<CollectionRecord | undefined> {
@@ -89,8 +96,21 @@ export class SqliteCatalogStore implements CatalogStore {
   // Reads here are short statements on the main thread: a hung-up client stops them before they start.
   async queryItems(collectionId: string, query: CatalogQuery, signal?: AbortSignal): Promise<CatalogItem[]> {
     signal?.throwIfAborted();
+    if (query.geometry && CatalogItemCache.answers(query)) {
+      const cached = this.items.query(collectionId, this.version(), query.geometry, () => this.wholeCollection(collectionId));
+      if (cached) return cached;
+    }
     const collection = this.readCollection(collectionId);
     const { sql, params } = this.selectSql(collection, query, query.returnGeometry ? ', AsBinary(shape) AS t_wkb' : '');
+    const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
+    return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
+  }
+
+  /** Every item of a collection with its footprint, in OBJECTID order, when it is small enough to hold. */
+  private wholeCollection(collectionId: string): CatalogItem[] | undefined {
+    const collection = this.readCollection(collectionId);
+    if (!CatalogItemCache.holds(collection.summary.itemCount)) return undefined;
+    const { sql, params } = this.selectSql(collection, {}, ', AsBinary(shape) AS t_wkb');
     const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
     return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
   }
