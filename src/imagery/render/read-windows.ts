@@ -138,12 +138,17 @@ export async function readWindows(datasets: gdal.Dataset[], windows: Array<Level
   const block = takeBlock(grid.width, grid.height, bandCount, options.pixelType, !fills, options.interleave);
   const read = async (i: number, window: LevelWindow) => {
     const dataset = datasets[i];
+    const interleaved = isPixelInterleaved(dataset);
     for (let b = 0; b < bandCount; b++) {
       options.signal?.throwIfAborted();
       const band = dataset.bands.get(b + 1);
       const level = window.overview < 0 ? band : band.overviews.get(window.overview);
       const { array, ...strides } = bandTarget(block, b, window.col, window.row);
-      await level.pixels.readAsync(window.srcCol, window.srcRow, window.width, window.height, array as Uint8Array, strides);
+      const args = [window.srcCol, window.srcRow, window.width, window.height, array as Uint8Array, strides] as const;
+      // Decoding the first band's blocks of a pixel-interleaved file caches every band's: the
+      // others are copies from GDAL's cache, cheaper here than handed to the pool and back.
+      if (b > 0 && interleaved) level.pixels.read(...args);
+      else await level.pixels.readAsync(...args);
     }
   };
   const parts = (cut ?? windows).flatMap((window, i) => (window ? [{ i, window }] : []));
@@ -153,6 +158,15 @@ export async function readWindows(datasets: gdal.Dataset[], windows: Array<Level
   else for (const { window } of parts) for (let r = window.row; r < window.row + window.height; r++) block.mask.fill(255, r * grid.width + window.col, r * grid.width + window.col + window.width);
   return block;
 }
+
+/** Bands stored pixel by pixel (GTiff INTERLEAVE=PIXEL: one block holds every band), per pooled handle. */
+function isPixelInterleaved(dataset: gdal.Dataset): boolean {
+  let interleaved = pixelInterleaved.get(dataset);
+  if (interleaved === undefined) pixelInterleaved.set(dataset, (interleaved = (dataset.getMetadata('IMAGE_STRUCTURE') as Record<string, string>).INTERLEAVE === 'PIXEL'));
+  return interleaved;
+}
+
+const pixelInterleaved = new WeakMap<gdal.Dataset, boolean>();
 
 /**
  * Each window less what the windows above it (later in the list) cover, when that leaves a
