@@ -1,6 +1,6 @@
-import { parse } from 'node:querystring';
 import type { FastifyInstance } from 'fastify';
 import { ThreadPool } from '../thread-pool.js';
+import { parseFormBytes } from './form-decode.js';
 
 /** Form bodies from this size on are decoded on a worker thread. */
 const OFF_THREAD_BYTES = 256 * 1024;
@@ -17,11 +17,6 @@ export function warmFormBodyThreads(): void {
   formPool().warm();
 }
 
-/** A form body's fields, as @fastify/formbody gave them (repeated keys as arrays), without the key cap. */
-export function parseFormText(text: string): Record<string, string | string[]> {
-  return { ...parse(text, '&', '=', { maxKeys: 0 }) } as Record<string, string | string[]>;
-}
-
 /**
  * The `application/x-www-form-urlencoded` parser. A large form (a 200,000-vertex polygon is
  * some 5 MB, percent-encoded) took over a second of the event loop to decode and collect as
@@ -29,7 +24,7 @@ export function parseFormText(text: string): Record<string, string | string[]> {
  */
 export function registerFormBody(app: FastifyInstance): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, async (_request: unknown, body: Buffer) => {
-    if (body.length < OFF_THREAD_BYTES) return parseFormText(body.toString());
+    if (body.length < OFF_THREAD_BYTES) return parseFormBytes(body);
     // The body's own ArrayBuffer moves to the thread when it holds nothing else; else a copy does.
     const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : Buffer.from(body);
     return formPool().run({ bytes: whole }, { transfer: [whole.buffer as ArrayBuffer] });

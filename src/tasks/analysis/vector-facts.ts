@@ -20,14 +20,18 @@ export function readVectorFacts(param: string, features: AnalysisFeatures): Prom
   return withVectorLayer(param, features.source, layerFacts);
 }
 
-/** Opens a feature source and hands its first layer to `use`, closing it afterwards. */
-export async function withVectorLayer<T>(param: string, source: string, use: (layer: gdal.Layer) => T): Promise<T> {
-  let dataset: gdal.Dataset;
+/** A feature source opened, or the task's error naming the parameter. */
+export async function openVector(param: string, source: string): Promise<gdal.Dataset> {
   try {
-    dataset = await gdal.openAsync(source);
+    return await gdal.openAsync(source);
   } catch {
     throw new TaskError(`'${param}': the features could not be read.`);
   }
+}
+
+/** Opens a feature source and hands its first layer to `use`, closing it afterwards. */
+export async function withVectorLayer<T>(param: string, source: string, use: (layer: gdal.Layer) => T): Promise<T> {
+  const dataset = await openVector(param, source);
   try {
     return use(dataset.layers.get(0));
   } finally {

@@ -40,6 +40,8 @@ describe('D-infinity (Tarboton)', () => {
     expect(angles[5 * 6 + 0]).toBeCloseTo(0, 9);
     expect(angles[2 * 6 + 2]).toBe(45); // inner cells are the engine's
     expect(dinfAngles(surface, bogus, new Float64Array(36), true).angles[0]).toBe(135); // forceFlow: the top-left corner flows out north-west
+    // Without SAGA's slope (no drop raster asked for) the angles are the same.
+    expect(dinfAngles(surface, bogus, undefined).angles).toEqual(angles);
   });
 
   it('accumulates proportionally between the two neighbours bounding each angle, the cell itself not counted', () => {

@@ -80,9 +80,9 @@ export function facetAngle(surface: Grid, row: number, col: number): { angle: nu
  * D-infinity angles and percent drops from SAGA's aspect (degrees clockwise from north) and slope
  * (percent) grids, edge cells and cells beside NoData recomputed here. Cells with no downslope
  * facet inside the grid (flats, sink floors) are NoData, except on the edge where they flow out
- * (drop 0).
+ * (drop 0). Without `sagaSlope` (no drop raster asked for) the inner cells' drops stay NoData.
  */
-export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: Float64Array, forceFlow = false): { angles: Float64Array; drops: Float64Array } {
+export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: Float64Array | undefined, forceFlow = false): { angles: Float64Array; drops: Float64Array } {
   const { width, height, values: z } = surface;
   const angles = new Float64Array(width * height).fill(NaN);
   const drops = new Float64Array(width * height).fill(NaN);
@@ -95,7 +95,7 @@ export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: F
       for (let k = 0; k < 8 && !onGridEdge && !besideNoData; k++) besideNoData = Number.isNaN(z[(row + DROW[k]!) * width + col + DCOL[k]!]!);
       if (!onGridEdge && !besideNoData) {
         angles[i] = aspectToAngle(sagaAspect[i]!);
-        if (!Number.isNaN(angles[i]!)) drops[i] = sagaSlope[i]!;
+        if (sagaSlope && !Number.isNaN(angles[i]!)) drops[i] = sagaSlope[i]!;
         continue;
       }
       const inside = forceFlow && onGridEdge ? { angle: NaN, slope: 0 } : facetAngle(surface, row, col);
