@@ -81,21 +81,6 @@ async function readFrame(source: string): Promise<GridFrame> {
   }
 }
 
-/**
- * Band 1 of a raster as bytes (0/1 masks, class codes) a strip of rows at a time: `visit` gets
- * the raster's grid, the strip's values and its first row and row count.
- */
-export async function readByteStrips(source: string, visit: (grid: Pick<Grid, 'width' | 'height' | 'geoTransform'>, strip: Uint8Array, firstRow: number, rows: number) => void): Promise<void> {
-  const dataset = await gdal.openAsync(source);
-  try {
-    const { x: width, y: height } = await dataset.rasterSizeAsync;
-    const grid = { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1] };
-    await forEachStrip(await dataset.bands.getAsync(1), width, height, Uint8Array, (strip, firstRow, rows) => visit(grid, strip, firstRow, rows));
-  } finally {
-    dataset.close();
-  }
-}
-
 /** About a megabyte of cells: a strip of that many is read into one buffer, reused. */
 const STRIP_CELLS = 1 << 18;
 
