@@ -28,8 +28,7 @@ export function hornRows(block: PixelBlock, visit: (row: number, gx: Float64Arra
   const gy = new Float64Array(width);
   for (let row = 0; row < height; row++) {
     if (row > 0 && row < height - 1 && width > 2) {
-      if (invalid === 0) innerRow(e, width, row, gx, gy);
-      else innerRowChecked(e, valid, width, height, row, gx, gy);
+      innerRow(e, valid, width, height, row, gx, gy, invalid > 0);
       edgeCell(e, valid, width, height, 0, row, gx, gy);
       edgeCell(e, valid, width, height, width - 1, row, gx, gy);
     } else {
@@ -40,37 +39,22 @@ export function hornRows(block: PixelBlock, visit: (row: number, gx: Float64Arra
   return valid;
 }
 
-/** Columns 1 … width − 2 of an inner row of a block whose every cell has data. */
-function innerRow(e: BandArray, width: number, row: number, gx: Float64Array, gy: Float64Array): void {
+/**
+ * Columns 1 … width − 2 of an inner row. `checked` when some cell of the block lacks data: a
+ * cell beside one then takes the slow path (a block with data everywhere skips the tests).
+ */
+function innerRow(e: BandArray, valid: Uint8Array, width: number, height: number, row: number, gx: Float64Array, gy: Float64Array, checked: boolean): void {
   const i0 = row * width;
   for (let col = 1; col < width - 1; col++) {
     const i = i0 + col;
     const up = i - width;
     const down = i + width;
-    const a = e[up - 1];
-    const b = e[up];
-    const c = e[up + 1];
-    const d = e[i - 1];
-    const f = e[i + 1];
-    const g = e[down - 1];
-    const h = e[down];
-    const k = e[down + 1];
-    gx[col] = c + 2 * f + k - (a + 2 * d + g);
-    gy[col] = g + 2 * h + k - (a + 2 * b + c);
-  }
-}
-
-/** innerRow where some cells lack data: cells beside one take the slow path. */
-function innerRowChecked(e: BandArray, valid: Uint8Array, width: number, height: number, row: number, gx: Float64Array, gy: Float64Array): void {
-  const i0 = row * width;
-  for (let col = 1; col < width - 1; col++) {
-    const i = i0 + col;
-    if (valid[i] === 0) continue;
-    const up = i - width;
-    const down = i + width;
-    if (valid[up - 1] === 0 || valid[up] === 0 || valid[up + 1] === 0 || valid[i - 1] === 0 || valid[i + 1] === 0 || valid[down - 1] === 0 || valid[down] === 0 || valid[down + 1] === 0) {
-      edgeCell(e, valid, width, height, col, row, gx, gy);
-      continue;
+    if (checked) {
+      if (valid[i] === 0) continue;
+      if (valid[up - 1] === 0 || valid[up] === 0 || valid[up + 1] === 0 || valid[i - 1] === 0 || valid[i + 1] === 0 || valid[down - 1] === 0 || valid[down] === 0 || valid[down + 1] === 0) {
+        edgeCell(e, valid, width, height, col, row, gx, gy);
+        continue;
+      }
     }
     const a = e[up - 1];
     const b = e[up];
