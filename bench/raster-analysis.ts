@@ -12,7 +12,7 @@
  * (TESSERA_SECTION_TIMES, src/tasks/analysis/engines/section-times.ts; ms, `other` is what no
  * section timed: job hand-off, input resolution, polling).
  * Options: `--repeat N` (default 3; the best of N runs of each, as the machine is shared) and
- * `--only Task1,Task2`.
+ * `--only Task1,Task2` and `--port N` (the server's; any free port by default).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,7 @@ const argValue = (name: string) => {
 };
 const REPEAT = Math.max(1, Number(argValue('--repeat') ?? 3));
 const ONLY = argValue('--only')?.split(',');
+const PORT = Number(argValue('--port') ?? 0);
 
 /** Wall time and CPU time of the work done by child processes (job workers and the GDAL commands they or we run). */
 async function timed(work: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number }> {
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   const sectionsFile = path.join(share, 'sections.jsonl');
   // Read by the job worker when it starts (it inherits this environment).
   process.env.TESSERA_SECTION_TIMES = sectionsFile;
-  const server = await startTestServer();
+  const server = await startTestServer({ port: PORT });
   try {
     const token = await server.token();
     await server.post('/admin/data/registerItem', { item: JSON.stringify({ path: '/fileShares/bench', type: 'folder', info: { path: share } }), f: 'json', token });

@@ -66,3 +66,45 @@ function nearestLevel(values: ArrayLike<number>, width: number, height: number, 
   }
   return out;
 }
+
+/**
+ * writeOverviews' nearest levels for an integer band written a strip of rows at a time: each
+ * level keeps the source rows its cells pick as the strips pass, so no whole grid is held.
+ */
+export class StripOverviews<T extends Int32Array | Int16Array | Uint8Array> {
+  private readonly levels: Array<{ factor: number; ow: number; oh: number; out: T }>;
+
+  constructor(private readonly width: number, private readonly height: number, Type: new (n: number) => T) {
+    // GDAL's overview sizes: each side divided by the factor, rounded up.
+    this.levels = overviewLevels(width, height).map((factor) => {
+      const ow = Math.ceil(width / factor);
+      const oh = Math.ceil(height / factor);
+      return { factor, ow, oh, out: new Type(ow * oh) };
+    });
+  }
+
+  /** Takes the picked cells of rows firstRow … firstRow + rows - 1 (`strip`, row-major). */
+  take(strip: T, firstRow: number, rows: number): void {
+    const { width, height } = this;
+    for (const { factor, ow, oh, out } of this.levels) {
+      for (let oy = Math.max(0, Math.floor(firstRow / factor) - 1); oy < oh; oy++) {
+        const y = Math.min(height - 1, Math.floor((oy + 0.5) * factor));
+        if (y < firstRow) continue;
+        if (y >= firstRow + rows) break;
+        const line = (y - firstRow) * width;
+        for (let ox = 0; ox < ow; ox++) out[oy * ow + ox] = strip[line + Math.min(width - 1, Math.floor((ox + 0.5) * factor))];
+      }
+    }
+  }
+
+  /** Makes band `band`'s overviews (as writeOverviews) and writes the levels taken. */
+  async writeTo(dataset: gdal.Dataset, band: gdal.RasterBand): Promise<void> {
+    if (this.levels.length === 0) return;
+    await dataset.buildOverviewsAsync('NONE', this.levels.map((l) => l.factor));
+    for (const [k, { ow, oh, out }] of this.levels.entries()) {
+      const overview = band.overviews.get(k);
+      if (overview.size.x !== ow || overview.size.y !== oh) throw new Error(`overview ${k} is ${overview.size.x}×${overview.size.y}, not ${ow}×${oh}`);
+      await overview.pixels.writeAsync(0, 0, ow, oh, out as never);
+    }
+  }
+}

@@ -4,6 +4,7 @@ import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
+import { polygonizeToGeoPackage } from './analysis/gdal-library.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readBool, readChoice, readPositive, workFolder } from './analysis/analysis-task.js';
 import { cellSizeOf, readGrid, type Grid } from './analysis/grid-io.js';
 import { readOutputName } from './analysis/output-name.js';
@@ -87,7 +88,8 @@ interface Shaping {
 
 async function polygons(source: string, file: string, layer: string, shaping: Shaping): Promise<void> {
   const raw = shaping.simplify || shaping.multipart || shaping.maxVertices ? path.join(shaping.work, 'polygons.gpkg') : file;
-  await gdalStep('Converting to polygons', () => runGdalCommand('gdal_polygonize.py', [...polygonizeArgs(), source, raw, layer, 'gridcode'], { signal: shaping.signal }));
+  // The library call runs what `gdal_polygonize.py polygonizeArgs() source raw layer gridcode` runs.
+  await gdalStep('Converting to polygons', () => polygonizeToGeoPackage(source, raw, layer, 'gridcode', shaping.signal));
   if (raw === file) return;
   const grid = await readGrid(source);
   const half = cellSizeOf(grid)[0] / 2;

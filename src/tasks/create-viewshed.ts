@@ -4,12 +4,13 @@ import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { applyMask, prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readBool, readChoice, workFolder } from './analysis/analysis-task.js';
 import { resolveFeatureInput } from './analysis/feature-input.js';
-import { readByteStrips, readCell, readGrid, readGridFrame, writeGrid, type Grid, type GridFrame } from './analysis/grid-io.js';
+import { cellHasData, readCell, readGrid, readGridFrame, readGridShape, writeGrid, type Grid } from './analysis/grid-io.js';
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
 import { timeSection } from './analysis/engines/section-times.js';
 import { pointValue, readPoints, type InputPoint } from './analysis/read-points.js';
+import { windowOffset, writeViewshedCount, type ViewshedFile } from './analysis/viewshed-count.js';
 
 /**
  * CreateViewshed (§8): `gdal_viewshed` once per observer (height above ground `observersHeight`,
@@ -69,43 +70,23 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   const env = await readAnalysisEnvironment(inputs.context, deps, work);
   const raster = await resolveRasterInput('inputElevationSurface', inputs.inputElevationSurface, deps, work, signal);
   const [dem] = await gdalStep("Reading 'inputElevationSurface'", () => prepareRasters([raster], env, work, signal));
-  // The surface's frame only: its values are gdal_viewshed's to read (one cell per observer here).
-  const surface = await readGridFrame(dem);
+  // The surface's grid only: its values are gdal_viewshed's to read (one cell per observer here).
+  const surface = await readGridShape(dem);
   const features = await resolveFeatureInput('inputObserverFeatures', inputs.inputObserverFeatures, deps, work);
   const observers: Observer[] = [];
   for (const point of await readPoints('inputObserverFeatures', features.source, surface.srsWkt)) observers.push(await observerOf(point, inputs, surface, dem));
-  const cells = surface.width * surface.height;
-  const count = new Int32Array(cells);
-  const agl = aglName ? new Float64Array(cells).fill(Infinity) : undefined;
+  const views: ViewshedFile[] = [];
   for (const [i, observer] of observers.entries()) {
     context.progress(5 + (75 * i) / observers.length, `Observer ${i + 1} of ${observers.length}`);
-    await countVisible(observer, dem, path.join(work, `viewshed-${i}.tif`), surface, count, signal);
-    if (agl) {
-      const heights = await viewshedOf(observer, dem, path.join(work, `agl-${i}.tif`), 'GROUND', signal);
-      const { col, row } = windowOffset(heights, surface);
-      for (let y = 0; y < heights.height; y++) {
-        for (let x = 0; x < heights.width; x++) {
-          const h = y * heights.width + x;
-          const c = (y + row) * surface.width + x + col;
-          if (heights.valid[h] && heights.values[h] < agl[c]) agl[c] = heights.values[h];
-        }
-      }
-    }
+    const file = path.join(work, `viewshed-${i}.tif`);
+    await runViewshed(observer, dem, file, 'NORMAL', signal);
+    views.push({ file, x: observer.x, y: observer.y, ...(observer.minDistance ? { minDistance: observer.minDistance } : {}) });
   }
-  const results: Record<string, OutputValue> = {};
   const outputs: Array<[string, OutputName, string]> = [['outputRaster', outputName, path.join(work, 'viewshed.tif')]];
-  // As ArcGIS: a cell no observer sees is NoData, not 0. (Plain loops: TypedArray.from with a
-  // mapping function is some 30 times slower on grids this size.)
-  const visible = new Uint8Array(cells);
-  for (let c = 0; c < cells; c++) visible[c] = surface.valid[c] && count[c] > 0 ? 1 : 0;
-  await writeGrid(outputs[0][2], surface, [count], 'Int32', visible, { reuseBands: true });
-  if (agl && aglName) {
-    const file = path.join(work, 'agl.tif');
-    const valid = new Uint8Array(cells);
-    for (let c = 0; c < cells; c++) valid[c] = surface.valid[c] && Number.isFinite(agl[c]) ? 1 : 0;
-    await writeGrid(file, surface, [agl], 'Float32', valid);
-    outputs.push(['outputAboveGroundLevelRaster', aglName, file]);
-  }
+  // As ArcGIS: a cell no observer sees is NoData, not 0.
+  await timeSection('count visible', () => writeViewshedCount(outputs[0][2], dem, surface, views));
+  if (aglName) outputs.push(['outputAboveGroundLevelRaster', aglName, await writeAboveGroundLevel(observers, dem, work, signal)]);
+  const results: Record<string, OutputValue> = {};
   for (const [result, name, file] of outputs) {
     await applyMask(file, env, work, signal);
     context.progress(85, `Publishing ${name.name}`);
@@ -115,12 +96,38 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   return results;
 }
 
-async function observerOf(point: InputPoint, inputs: Record<string, unknown>, surface: GridFrame, dem: string): Promise<Observer> {
+/**
+ * The above-ground-level output: for each cell the lowest target height any observer would see
+ * (`gdal_viewshed -om GROUND`, minimum over observers), nodata where none would.
+ */
+async function writeAboveGroundLevel(observers: Observer[], dem: string, work: string, signal: AbortSignal): Promise<string> {
+  const surface = await readGridFrame(dem);
+  const cells = surface.width * surface.height;
+  const agl = new Float64Array(cells).fill(Infinity);
+  for (const [i, observer] of observers.entries()) {
+    const heights = await viewshedOf(observer, dem, path.join(work, `agl-${i}.tif`), 'GROUND', signal);
+    const { col, row } = windowOffset(heights, surface);
+    for (let y = 0; y < heights.height; y++) {
+      for (let x = 0; x < heights.width; x++) {
+        const h = y * heights.width + x;
+        const c = (y + row) * surface.width + x + col;
+        if (heights.valid[h] && heights.values[h] < agl[c]) agl[c] = heights.values[h];
+      }
+    }
+  }
+  const file = path.join(work, 'agl.tif');
+  const valid = new Uint8Array(cells);
+  for (let c = 0; c < cells; c++) valid[c] = surface.valid[c] && Number.isFinite(agl[c]) ? 1 : 0;
+  await writeGrid(file, surface, [agl], 'Float32', valid);
+  return file;
+}
+
+async function observerOf(point: InputPoint, inputs: Record<string, unknown>, surface: Pick<Grid, 'width' | 'height' | 'geoTransform'>, dem: string): Promise<Observer> {
   const num = (name: string) => (inputs[name] === undefined || inputs[name] === null || inputs[name] === '' ? undefined : readNumber(name, inputs[name]));
   const field = (name: string) => (typeof inputs[name] === 'string' && inputs[name] ? (inputs[name] as string) : undefined);
   const col = Math.floor((point.x - surface.geoTransform[0]) / surface.geoTransform[1]);
   const row = Math.floor((point.y - surface.geoTransform[3]) / surface.geoTransform[5]);
-  if (col < 0 || row < 0 || col >= surface.width || row >= surface.height || !surface.valid[row * surface.width + col]) {
+  if (col < 0 || row < 0 || col >= surface.width || row >= surface.height || !(await cellHasData(dem, col, row))) {
     throw new TaskError(`'inputObserverFeatures': the observer at ${point.x.toFixed(1)}, ${point.y.toFixed(1)} is outside the elevation surface.`);
   }
   let height = pointValue(point, field('observersHeightField'), num('observersHeight'), 1)!;
@@ -148,40 +155,6 @@ export function viewshedArgs(observer: Pick<Observer, 'x' | 'y' | 'height' | 'ta
   if (mode === 'NORMAL') args.push('-vv', '1', '-iv', '0', '-ov', '0');
   if (observer.maxDistance) args.push('-md', String(observer.maxDistance));
   return args;
-}
-
-/**
- * Adds 1 to `count` (on the surface's grid) for each cell `observer` sees, read as the bytes
- * gdal_viewshed writes. With a maximum distance it writes only the window around the observer:
- * the cells beyond are not seen; nor are those nearer than the minimum distance.
- */
-async function countVisible(observer: Observer, dem: string, file: string, surface: GridFrame, count: Int32Array, signal: AbortSignal): Promise<void> {
-  await runViewshed(observer, dem, file, 'NORMAL', signal);
-  const [ox, px, , oy, , py] = surface.geoTransform;
-  const limit = observer.minDistance ? observer.minDistance ** 2 : 0;
-  await timeSection('count visible', () => readByteStrips(file, (window, strip, firstRow, rows) => {
-    const { col, row } = windowOffset(window, surface);
-    for (let y = firstRow; y < firstRow + rows; y++) {
-      const dy = oy + (y + row + 0.5) * py - observer.y;
-      const line = (y - firstRow) * window.width;
-      for (let x = 0; x < window.width; x++) {
-        if (strip[line + x] === 0) continue;
-        if (limit > 0) {
-          const dx = ox + (x + col + 0.5) * px - observer.x;
-          if (dx * dx + dy * dy < limit) continue;
-        }
-        count[(y + row) * surface.width + x + col]++;
-      }
-    }
-  }));
-}
-
-/** Where a window gdal_viewshed wrote starts on the surface's grid (it keeps the surface's cells). */
-function windowOffset(window: Pick<Grid, 'geoTransform' | 'width' | 'height'>, surface: GridFrame): { col: number; row: number } {
-  const col = Math.round((window.geoTransform[0] - surface.geoTransform[0]) / surface.geoTransform[1]);
-  const row = Math.round((window.geoTransform[3] - surface.geoTransform[3]) / surface.geoTransform[5]);
-  if (col < 0 || row < 0 || col + window.width > surface.width || row + window.height > surface.height) throw new Error('gdal_viewshed wrote a window outside the surface');
-  return { col, row };
 }
 
 async function viewshedOf(observer: Observer, dem: string, file: string, mode: 'NORMAL' | 'GROUND', signal: AbortSignal): Promise<Grid> {

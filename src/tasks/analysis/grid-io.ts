@@ -1,7 +1,7 @@
 import gdal from 'gdal-async';
 import { isFloatType } from '../../raster/pixel-type.js';
 import { GMF_ALL_VALID, GMF_NODATA } from '../../raster/read-reduced.js';
-import { writeOverviews } from '../../raster/write-overviews.js';
+import { StripOverviews, writeOverviews } from '../../raster/write-overviews.js';
 import { timeSection } from './engines/section-times.js';
 
 /** One band of a raster in memory, with its grid and which cells hold data. */
@@ -81,21 +81,6 @@ async function readFrame(source: string): Promise<GridFrame> {
   }
 }
 
-/**
- * Band 1 of a raster as bytes (0/1 masks, class codes) a strip of rows at a time: `visit` gets
- * the raster's grid, the strip's values and its first row and row count.
- */
-export async function readByteStrips(source: string, visit: (grid: Pick<Grid, 'width' | 'height' | 'geoTransform'>, strip: Uint8Array, firstRow: number, rows: number) => void): Promise<void> {
-  const dataset = await gdal.openAsync(source);
-  try {
-    const { x: width, y: height } = await dataset.rasterSizeAsync;
-    const grid = { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1] };
-    await forEachStrip(await dataset.bands.getAsync(1), width, height, Uint8Array, (strip, firstRow, rows) => visit(grid, strip, firstRow, rows));
-  } finally {
-    dataset.close();
-  }
-}
-
 /** About a megabyte of cells: a strip of that many is read into one buffer, reused. */
 const STRIP_CELLS = 1 << 18;
 
@@ -125,6 +110,64 @@ export async function readCell(source: string, col: number, row: number): Promis
   } finally {
     dataset.close();
   }
+}
+
+/** Whether one cell of band 1 holds data (as readGridFrame's `valid` would say). */
+export async function cellHasData(source: string, col: number, row: number): Promise<boolean> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    const band = await dataset.bands.getAsync(1);
+    const value = new Float64Array(1);
+    await band.pixels.readAsync(col, row, 1, 1, value);
+    if (Number.isNaN(value[0])) return false;
+    if (band.getMaskFlags() & GMF_ALL_VALID) return true;
+    const mask = new Uint8Array(1);
+    await band.getMaskBand()?.pixels.readAsync(col, row, 1, 1, mask);
+    return mask[0] !== 0;
+  } finally {
+    dataset.close();
+  }
+}
+
+/** A raster's grid: size, georeference and SRS, no pixels read. */
+export async function readGridShape(source: string): Promise<Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>> {
+  const dataset = await gdal.openAsync(source);
+  try {
+    const { x: width, y: height } = await dataset.rasterSizeAsync;
+    return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? '' };
+  } finally {
+    dataset.close();
+  }
+}
+
+/**
+ * Which cells of band 1 hold data, a strip of rows at a time (readGridFrame's `valid`, without
+ * a whole grid): open once, then `read(valid, firstRow, rows)` fills 1/0 for those rows.
+ */
+export async function openValidStrips(source: string): Promise<{ read: (valid: Uint8Array, firstRow: number, rows: number) => Promise<void>; close: () => void }> {
+  const dataset = await gdal.openAsync(source);
+  const band = await dataset.bands.getAsync(1);
+  const { x: width } = await dataset.rasterSizeAsync;
+  const allValid = (band.getMaskFlags() & GMF_ALL_VALID) !== 0;
+  const type = band.dataType ?? '';
+  const Values = isFloatType(type) ? (type === 'Float32' ? Float32Array : Float64Array) : undefined;
+  let values: Float32Array | Float64Array | undefined;
+  return {
+    read: async (valid, firstRow, rows) => {
+      const cells = rows * width;
+      if (allValid) valid.fill(1, 0, cells);
+      else {
+        await band.getMaskBand()!.pixels.readAsync(0, firstRow, width, rows, valid.subarray(0, cells));
+        for (let i = 0; i < cells; i++) valid[i] = valid[i] !== 0 ? 1 : 0;
+      }
+      if (!Values) return;
+      if (!values || values.length < cells) values = new Values(cells);
+      const strip = values.subarray(0, cells);
+      await band.pixels.readAsync(0, firstRow, width, rows, strip);
+      for (let i = 0; i < cells; i++) if (Number.isNaN(strip[i])) valid[i] = 0;
+    },
+    close: () => dataset.close(),
+  };
 }
 
 /** NoData written for each output type. */
@@ -175,6 +218,46 @@ async function writeBands(
       written.push(data);
     }
     await writeOverviews(dataset, written, grid.width, grid.height, type === 'Float32', noData);
+    await dataset.flushAsync();
+  } finally {
+    dataset.close();
+  }
+}
+
+type IntegerOutput = 'Int32' | 'Int16' | 'Byte';
+
+/**
+ * writeGrid for one integer band made a strip of rows at a time: `fill` sets the strip's cells
+ * (the type's nodata where there is none) for rows firstRow … firstRow + rows - 1; the strip is
+ * written and its overview cells kept as it passes. No whole grid in memory, and one pass.
+ */
+export async function writeGridStrips<K extends IntegerOutput>(
+  file: string,
+  grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>,
+  type: K,
+  fill: (strip: InstanceType<(typeof OUTPUT_ARRAY)[K]>, firstRow: number, rows: number) => Promise<void>,
+): Promise<void> {
+  type Strip = InstanceType<(typeof OUTPUT_ARRAY)[K]>;
+  const { width, height } = grid;
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, width, height, 1, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
+  try {
+    dataset.geoTransform = grid.geoTransform;
+    if (grid.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(grid.srsWkt);
+    const band = await dataset.bands.getAsync(1);
+    band.noDataValue = OUTPUT_NODATA[type];
+    const Output = OUTPUT_ARRAY[type] as unknown as new (n: number) => Strip;
+    const overviews = new StripOverviews<Strip>(width, height, Output);
+    // Whole rows of tiles: each tile is compressed once, from one strip.
+    const stripRows = Math.min(height, band.blockSize.y * Math.max(1, Math.floor(STRIP_CELLS / (width * band.blockSize.y))));
+    const buffer = new Output(stripRows * width);
+    for (let firstRow = 0; firstRow < height; firstRow += stripRows) {
+      const rows = Math.min(stripRows, height - firstRow);
+      const strip = buffer.subarray(0, rows * width) as Strip;
+      await fill(strip, firstRow, rows);
+      await band.pixels.writeAsync(0, firstRow, width, rows, strip);
+      overviews.take(strip, firstRow, rows);
+    }
+    await overviews.writeTo(dataset, band);
     await dataset.flushAsync();
   } finally {
     dataset.close();

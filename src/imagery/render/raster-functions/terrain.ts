@@ -1,30 +1,6 @@
 import type { PixelBlock } from '../pixel-block.js';
+import { hornRows } from './horn.js';
 import { numberArg, type FunctionArguments, type FunctionContext, type RasterFunction } from './raster-function.js';
-
-/**
- * Horn's 3×3 gradient of the first band, as `gdaldem` and ArcGIS compute it: dz/dx and dz/dy in
- * z units per ground metre (cell sizes from the context). A missing neighbour takes the centre's
- * value, as in Hillshade. Calls `write(i, dzdx, dzdy)` for every cell with data.
- */
-function gradient(block: PixelBlock, context: FunctionContext, z: number, write: (i: number, dzdx: number, dzdy: number) => void): void {
-  const { width, height, mask } = block;
-  const e = block.bands[0];
-  const [cellX, cellY] = context.cellSize;
-  const at = (col: number, row: number, fallback: number): number => {
-    if (col < 0 || row < 0 || col >= width || row >= height) return fallback;
-    const i = row * width + col;
-    return mask[i] === 0 || Number.isNaN(e[i]) ? fallback : e[i];
-  };
-  for (let row = 0; row < height; row++) {
-    for (let col = 0; col < width; col++) {
-      const i = row * width + col;
-      if (mask[i] === 0 || Number.isNaN(e[i])) continue;
-      const c = e[i];
-      const [a, b, cc, d, f, g, h, k] = [at(col - 1, row - 1, c), at(col, row - 1, c), at(col + 1, row - 1, c), at(col - 1, row, c), at(col + 1, row, c), at(col - 1, row + 1, c), at(col, row + 1, c), at(col + 1, row + 1, c)];
-      write(i, (z * (cc + 2 * f + k - (a + 2 * d + g))) / (8 * cellX), (z * (g + 2 * h + k - (a + 2 * b + cc))) / (8 * cellY));
-    }
-  }
-}
 
 function zFactor(args: FunctionArguments, context: FunctionContext): number {
   let z = numberArg(args, 'ZFactor', 1);
@@ -32,8 +8,55 @@ function zFactor(args: FunctionArguments, context: FunctionContext): number {
   return z;
 }
 
-function floatBlock(block: PixelBlock): { out: Float32Array; outMask: Uint8Array } {
-  return { out: new Float32Array(block.width * block.height), outMask: new Uint8Array(block.width * block.height) };
+/**
+ * dz/dx and dz/dy (Horn's, as `gdaldem` and ArcGIS: z units per ground metre, cell sizes from the
+ * context) of every cell with data, a row at a time: `row(i0, dzdx, dzdy, valid)` computes the row
+ * from index i0 (each its own plain loop: no call per cell). Returns the F32 output, its mask
+ * (the input's where a cell has data) and where the row callback writes.
+ */
+function gradientRows(block: PixelBlock, context: FunctionContext, z: number, out: Float32Array, row: (i0: number, dzdx: Float64Array, dzdy: Float64Array, valid: Uint8Array) => void): PixelBlock {
+  const { width, height, mask } = block;
+  const [cellX, cellY] = context.cellSize;
+  const dzdx = new Float64Array(width);
+  const dzdy = new Float64Array(width);
+  const valid = hornRows(block, (r, gx, gy, valid) => {
+    scaleRow(gx, gy, z, 8 * cellX, 8 * cellY, dzdx, dzdy);
+    row(r * width, dzdx, dzdy, valid);
+  });
+  const outMask = new Uint8Array(width * height);
+  for (let i = 0; i < outMask.length; i++) outMask[i] = valid[i] === 0 ? 0 : mask[i];
+  return { width, height, bands: [out], mask: outMask, pixelType: 'F32' };
+}
+
+/** (z · gx) / sx and (z · gy) / sy, the gradient in the order of operations the functions have always used. */
+function scaleRow(gx: Float64Array, gy: Float64Array, z: number, sx: number, sy: number, dzdx: Float64Array, dzdy: Float64Array): void {
+  for (let col = 0; col < gx.length; col++) {
+    dzdx[col] = (z * gx[col]) / sx;
+    dzdy[col] = (z * gy[col]) / sy;
+  }
+}
+
+function slopeRow(out: Float32Array, i0: number, dzdx: Float64Array, dzdy: Float64Array, valid: Uint8Array, percent: boolean): void {
+  for (let col = 0; col < dzdx.length; col++) {
+    if (valid[i0 + col] === 0) continue;
+    const rise = Math.hypot(dzdx[col], dzdy[col]);
+    out[i0 + col] = percent ? rise * 100 : (Math.atan(rise) * 180) / Math.PI;
+  }
+}
+
+function aspectRow(out: Float32Array, i0: number, dzdx: Float64Array, dzdy: Float64Array, valid: Uint8Array): void {
+  for (let col = 0; col < dzdx.length; col++) {
+    if (valid[i0 + col] === 0) continue;
+    const x = dzdx[col];
+    const y = dzdy[col];
+    if (x === 0 && y === 0) out[i0 + col] = -1;
+    else {
+      // dzdy grows southwards (rows): the downslope vector is (−dzdx, dzdy) in (east, north).
+      let degrees = (Math.atan2(-x, y) * 180) / Math.PI;
+      if (degrees < 0) degrees += 360;
+      out[i0 + col] = degrees;
+    }
+  }
 }
 
 /**
@@ -45,13 +68,8 @@ export const slopeFunction: RasterFunction = {
   margin: () => 1,
   apply: (block, args, context) => {
     const percent = numberArg(args, 'SlopeType', 1) === 2;
-    const { out, outMask } = floatBlock(block);
-    gradient(block, context, zFactor(args, context), (i, dzdx, dzdy) => {
-      const rise = Math.hypot(dzdx, dzdy);
-      out[i] = percent ? rise * 100 : (Math.atan(rise) * 180) / Math.PI;
-      outMask[i] = block.mask[i];
-    });
-    return { width: block.width, height: block.height, bands: [out], mask: outMask, pixelType: 'F32' };
+    const out = new Float32Array(block.width * block.height);
+    return gradientRows(block, context, zFactor(args, context), out, (i0, dzdx, dzdy, valid) => slopeRow(out, i0, dzdx, dzdy, valid, percent));
   },
 };
 
@@ -60,17 +78,7 @@ export const aspectFunction: RasterFunction = {
   description: 'Downslope direction in degrees from north; -1 where flat.',
   margin: () => 1,
   apply: (block, _args, context) => {
-    const { out, outMask } = floatBlock(block);
-    gradient(block, context, 1, (i, dzdx, dzdy) => {
-      if (dzdx === 0 && dzdy === 0) out[i] = -1;
-      else {
-        // dzdy grows southwards (rows): the downslope vector is (−dzdx, dzdy) in (east, north).
-        let degrees = (Math.atan2(-dzdx, dzdy) * 180) / Math.PI;
-        if (degrees < 0) degrees += 360;
-        out[i] = degrees;
-      }
-      outMask[i] = block.mask[i];
-    });
-    return { width: block.width, height: block.height, bands: [out], mask: outMask, pixelType: 'F32' };
+    const out = new Float32Array(block.width * block.height);
+    return gradientRows(block, context, 1, out, (i0, dzdx, dzdy, valid) => aspectRow(out, i0, dzdx, dzdy, valid));
   },
 };
