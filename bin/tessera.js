@@ -7,32 +7,11 @@ import path from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
 
-capMallocArenas();
-
 // GDAL reads/warps (gdal-async) and image encoding (sharp) run on libuv's thread pool, sized on
 // first use: size it first. Two threads a core keep the cores busy at 4 clients; each thread more
 // holds its own GDAL and PROJ state: 8 threads on 2 cores peaked ~25-30 MiB higher than 4, for no
 // less CPU per view (issue 18).
 process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, 2 * availableParallelism()));
-
-/**
- * glibc gives each thread that allocates its own malloc arena (up to 8 a core), each keeping what
- * was freed in it; a cap set later does not merge the arenas already made, and by the time the
- * server's code runs its threads had made six. Capped here, before anything else loads: peak RSS
- * through the peers' render matrix 305 vs 326 MiB, CPU per view the same (issue 18). A
- * MALLOC_ARENA_MAX in the environment (read by glibc itself) wins; nothing happens without glibc.
- * Only for the long-running commands: loading the FFI module costs ~40 ms.
- */
-function capMallocArenas() {
-  const server = ['serve', 'worker'].includes(process.argv[2]);
-  if (!server || process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX) return;
-  try {
-    const libc = createRequire(import.meta.url)('koffi').load('libc.so.6');
-    libc.func('int mallopt(int, int)')(-8 /* M_ARENA_MAX */, 2);
-  } catch {
-    // musl or no FFI module: the allocator's own defaults
-  }
-}
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../dist/server/cli.js', import.meta.url));

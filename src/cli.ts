@@ -29,7 +29,7 @@ async function serve(args: string[]): Promise<void> {
   if (processes > 1 && role === undefined) return runProcesses(processes);
   const { startServer } = await import('./server.js');
   const { boundNativeMemory } = await import('./native-memory.js');
-  // Free native memory goes back to the system (the arena cap is set by bin/tessera.js).
+  // Before the first render: arenas are taken by threads on their first allocation.
   boundNativeMemory();
   const server = await startServer({
     config: {
