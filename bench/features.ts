@@ -1,5 +1,5 @@
 /**
- * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2]] [--client loop|autocannon|loop,autocannon]`
+ * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2] [--setups 1,2,3,4]] [--client loop|autocannon|loop,autocannon]`
  * (`--keep`: load the layer into `<dir>` once, keep a pristine copy of it, and start later runs
  * from that copy).
  *
@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
     scaling: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '2' },
     client: { type: 'string', default: 'loop' },
+    port: { type: 'string' },
+    setups: { type: 'string' },
   },
 });
 const N = Number(args.points);
@@ -69,7 +71,8 @@ const CLIENTS = args.client.split(',');
 const WARM_SECONDS = 3;
 const SECONDS = Number(args.seconds);
 async function startServerProcess(dataDir: string, cacheMB: number, env: Record<string, string> = {}) {
-  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB), ...env });
+  const port: Record<string, string> = args.port ? { BENCH_PORT: String(await freePort()) } : {};
+  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB), ...port, ...env });
 }
 
 /** Creates the service through the API and bulk-loads N points through the FeatureStore. */
@@ -309,7 +312,8 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
  * them to a free reader thread when other requests are in flight (the default), and
  * `tessera serve` with 1 and with 2 processes (the same entry both ways, so the second process
  * is all that differs); beside them the sequential ratio over the SQL. The load generator shares
- * the machine's cores with the server: its own CPU per request is printed beside the server's.
+ * the machine's cores with the server: its own CPU per request is printed beside the server's,
+ * and a second table gives the ceiling of c=4 ÷ c=1 those figures allow (see `ceiling`).
  */
 async function measureScaling(db: SqliteDatabase): Promise<void> {
   const cases = readCases().filter((c) => c.name.startsWith('(a)') || c.name.startsWith('(c)'));
@@ -320,8 +324,11 @@ async function measureScaling(db: SqliteDatabase): Promise<void> {
     { setup: 'serve, 2 processes', start: (work) => withProcesses(2, work) },
   ];
   const rows: Array<Record<string, number | string>> = [];
+  const ceilings: Array<Record<string, number | string>> = [];
+  // `--setups 2,4`: only those of the four (numbered from 1), for a shorter run.
+  const chosen = args.setups ? args.setups.split(',').map((n) => setups[Number(n) - 1]!) : setups;
   for (let turn = 0; turn < Number(args.rounds); turn++) {
-    for (const { setup, start } of setups) {
+    for (const { setup, start } of chosen) {
       await start(async (url, pid, token) => {
         for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
         // Also under 4 connections, which node:cluster deals to every process: each warms its own
@@ -356,13 +363,40 @@ async function measureScaling(db: SqliteDatabase): Promise<void> {
               'client share c=1': round(one.clientCpuMs / (one.clientCpuMs + one.cpuMs)),
               errors: one.errors + four.errors,
             });
+            ceilings.push({ setup, operation: c.name, client, ...ceiling(one, four), 'load avg': round(loadavg()[0]!) });
           }
         }
       });
     }
   }
-  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to a free reader thread when requests overlap):`);
+  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to a free reader thread when requests overlap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
   console.table(rows);
+  console.log('The ceiling on this machine (ms per request; server and load generator share the cores):');
+  console.table(ceilings);
+}
+
+/**
+ * What the machine allows, from CPU per request (server and load generator together), not from
+ * the clock, which other work on a shared machine slows: one client waits for each answer, so
+ * c=1 keeps one core busy at most (its chain is serial: client, event loop, client); with every
+ * core busy c=4 answers cores ÷ (CPU per request at c=4). The ceiling of c=4 ÷ c=1 is then
+ * cores × CPU/req c=1 ÷ CPU/req c=4. `cores busy` is CPU per request × req/s as measured.
+ */
+function ceiling(one: Load, four: Load): Record<string, number> {
+  const cores = availableParallelism();
+  const cpu = (load: Load) => load.cpuMs + load.clientCpuMs;
+  return {
+    'req/s c=1': one.rate,
+    'req/s c=4': four.rate,
+    'c=4 ÷ c=1': round(four.rate / one.rate),
+    'server CPU c=1': one.cpuMs,
+    'server CPU c=4': four.cpuMs,
+    'client CPU c=1': one.clientCpuMs,
+    'client CPU c=4': four.clientCpuMs,
+    'cores busy c=1': round((cpu(one) * one.rate) / 1000),
+    'cores busy c=4': round((cpu(four) * four.rate) / 1000),
+    'ceiling c=4 ÷ c=1': round((cores * cpu(one)) / cpu(four)),
+  };
 }
 
 /** `tessera serve --processes N` over the data directory, answer cache off; `work` gets the primary's PID (CPU is counted over its process tree). */
@@ -390,7 +424,11 @@ async function withProcesses(count: number, work: (url: string, pid: number, tok
   }
 }
 
+let portsTaken = 0;
+
+/** A port to listen on: the next of `--port`'s ten (a machine shared by several benches), or one the system picks. */
 async function freePort(): Promise<number> {
+  if (args.port) return Number(args.port) + (portsTaken++ % 10);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
