@@ -135,8 +135,9 @@ interface Load {
   rate: number;
   latency: string;
   errors: number;
-  /** Server CPU per answered request. */
+  /** Server CPU per answered request; of it, on the server processes' main threads (event loops). */
   cpuMs: number;
+  mainCpuMs: number;
   /** The load generator's CPU (this process) per answered request: it shares the server's cores. */
   clientCpuMs: number;
 }
@@ -149,12 +150,14 @@ interface Load {
  */
 async function measureLoad(base: string, pid: number, pathOf: (i: number) => string, connections = 8, client = CLIENTS[0]): Promise<Load> {
   const cpuBefore = await processTreeCpuMs(pid);
+  const mainBefore = await processTreeCpuMs(pid, 'main threads');
   const load = client === 'autocannon' ? await autocannonLoad(base, pathOf, connections) : await runLoad(base, connections, SECONDS, pathOf);
   return {
     rate: Math.round(load.rate),
     latency: `${round(load.p50)}/${round(load.p99)}`,
     errors: load.errors,
     cpuMs: round(((await processTreeCpuMs(pid)) - cpuBefore) / load.requests),
+    mainCpuMs: round(((await processTreeCpuMs(pid, 'main threads')) - mainBefore) / load.requests),
     clientCpuMs: round(load.clientCpuMs),
   };
 }
@@ -317,18 +320,18 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
  */
 async function measureScaling(db: SqliteDatabase): Promise<void> {
   const cases = readCases().filter((c) => c.name.startsWith('(a)') || c.name.startsWith('(c)'));
-  const setups: Array<{ setup: string; start: (work: (url: string, pid: number, token: string) => Promise<void>) => Promise<void> }> = [
+  const setups: Array<{ setup: string; processes?: number; start: (work: (url: string, pid: number, token: string) => Promise<void>) => Promise<void> }> = [
     { setup: '1 process, no spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'false' }) },
     { setup: '1 process, spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'true' }) },
     { setup: 'serve, 1 process', start: (work) => withProcesses(1, work) },
-    { setup: 'serve, 2 processes', start: (work) => withProcesses(2, work) },
+    { setup: 'serve, 2 processes', processes: 2, start: (work) => withProcesses(2, work) },
   ];
   const rows: Array<Record<string, number | string>> = [];
   const ceilings: Array<Record<string, number | string>> = [];
   // `--setups 2,4`: only those of the four (numbered from 1), for a shorter run.
   const chosen = args.setups ? args.setups.split(',').map((n) => setups[Number(n) - 1]!) : setups;
   for (let turn = 0; turn < Number(args.rounds); turn++) {
-    for (const { setup, start } of chosen) {
+    for (const { setup, processes = 1, start } of chosen) {
       await start(async (url, pid, token) => {
         for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
         // Also under 4 connections, which node:cluster deals to every process: each warms its own
@@ -363,7 +366,7 @@ async function measureScaling(db: SqliteDatabase): Promise<void> {
               'client share c=1': round(one.clientCpuMs / (one.clientCpuMs + one.cpuMs)),
               errors: one.errors + four.errors,
             });
-            ceilings.push({ setup, operation: c.name, client, ...ceiling(one, four), 'load avg': round(loadavg()[0]!) });
+            ceilings.push({ setup, operation: c.name, client, ...ceiling(one, four, processes), 'load avg': round(loadavg()[0]!) });
           }
         }
       });
@@ -378,24 +381,29 @@ async function measureScaling(db: SqliteDatabase): Promise<void> {
 /**
  * What the machine allows, from CPU per request (server and load generator together), not from
  * the clock, which other work on a shared machine slows: one client waits for each answer, so
- * c=1 keeps one core busy at most (its chain is serial: client, event loop, client); with every
- * core busy c=4 answers cores ÷ (CPU per request at c=4). The ceiling of c=4 ÷ c=1 is then
- * cores × CPU/req c=1 ÷ CPU/req c=4. `cores busy` is CPU per request × req/s as measured.
+ * c=1 keeps one core busy at most (its chain is serial: client, event loop, client) and answers
+ * 1000 ÷ (CPU/req c=1) a second on an idle machine. c=4 answers at most cores ÷ (CPU/req c=4)
+ * with every core busy, and at most processes ÷ (main-thread CPU/req c=4) with every event loop
+ * busy; the ceiling of c=4 ÷ c=1 is the lower of the two over c=1's.
+ * `cores busy` is CPU per request × req/s as measured (low when others load the machine).
  */
-function ceiling(one: Load, four: Load): Record<string, number> {
+function ceiling(one: Load, four: Load, processes: number): Record<string, number> {
   const cores = availableParallelism();
   const cpu = (load: Load) => load.cpuMs + load.clientCpuMs;
+  const c4 = { cores: (cores * 1000) / cpu(four), 'event loops': (processes * 1000) / four.mainCpuMs };
   return {
     'req/s c=1': one.rate,
     'req/s c=4': four.rate,
     'c=4 ÷ c=1': round(four.rate / one.rate),
     'server CPU c=1': one.cpuMs,
     'server CPU c=4': four.cpuMs,
+    'main thread c=4': four.mainCpuMs,
     'client CPU c=1': one.clientCpuMs,
     'client CPU c=4': four.clientCpuMs,
     'cores busy c=1': round((cpu(one) * one.rate) / 1000),
     'cores busy c=4': round((cpu(four) * four.rate) / 1000),
-    'ceiling c=4 ÷ c=1': round((cores * cpu(one)) / cpu(four)),
+    'ceiling (cores)': round((c4.cores * cpu(one)) / 1000),
+    'ceiling (event loops)': round((c4['event loops'] * cpu(one)) / 1000),
   };
 }
 
