@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import {
   FeatureStoreError,
   GEOMETRY_COLUMN,
@@ -43,6 +44,14 @@ const OFF_THREAD_WKB_BYTES = 16 * 1024;
 
 /** The reads that may run on a worker thread (read-worker.ts). */
 export type OffThreadRead = 'queryFeatures' | 'queryFeatureJson' | 'countFeatures' | 'queryIds' | 'queryExtent' | 'queryStatistics';
+
+/**
+ * Reader threads for spilled reads: one per core. The event loop's own part of a spilled request
+ * (HTTP, routing, encoding) is a third of its CPU; with one reader fewer, reads that find every
+ * reader busy run on the loop, which then bounds 4 clients at ~1.5× one (issue 18). A thread
+ * starts only when a read spills to it, and ends once idle.
+ */
+const SPILL_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 
 /** One pool for every store of the process: the threads' connections are per file, not per store. */
 let readPool: ThreadPool | undefined;
@@ -335,7 +344,7 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   private readPool(): ThreadPool {
-    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || undefined);
+    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || SPILL_THREADS);
     return readPool;
   }
 
