@@ -46,10 +46,9 @@ const OFF_THREAD_WKB_BYTES = 16 * 1024;
 export type OffThreadRead = 'queryFeatures' | 'queryFeatureJson' | 'countFeatures' | 'queryIds' | 'queryExtent' | 'queryStatistics';
 
 /**
- * Reader threads for spilled reads: one per core. The event loop's own part of a spilled request
- * (HTTP, routing, encoding) is a third of its CPU; with one reader fewer, reads that find every
- * reader busy run on the loop, which then bounds 4 clients at ~1.5× one (issue 18). A thread
- * starts only when a read spills to it, and ends once idle.
+ * Reader threads for spilled reads: one per core, since a spilled read waits for a reader (the
+ * event loop keeps the HTTP work, a third of a request's CPU). Reads run on the loop once bounded
+ * 4 clients at ~1.5× one (issue 18). A thread starts only when a read spills to it, ends once idle.
  */
 const SPILL_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 
@@ -321,17 +320,19 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   /**
-   * A page or count goes to a reader thread when other requests are being answered too and a
-   * thread is free: a lone client keeps the event loop's quicker path (no hand-off), several use
-   * another core (issue 18). `spillReads: false` keeps them on the event loop.
+   * A page or count goes to a reader thread when other requests are being answered too: a lone
+   * client keeps the event loop's quicker path (no hand-off), several use every core (issue 18).
+   * `spillReads: false` keeps them on the event loop.
    */
   private async spills(): Promise<boolean> {
-    // With every reader busy the read stays here, without waiting a turn.
-    if (this.options.offThread === false || this.options.spillReads === false || !this.readPool().idle) return false;
+    if (this.options.offThread === false || this.options.spillReads === false) return false;
+    // Every reader busy means other requests are in flight: the read waits for a reader rather
+    // than hold the event loop, which the other requests' HTTP work needs (one reader per core).
+    if (!this.readPool().idle) return true;
     // One turn of the event loop first: requests other clients have sent meanwhile are read and
     // counted (each runs up to here without a pause, so none would see another otherwise).
     await new Promise((resolve) => setImmediate(resolve));
-    return inFlight.requests > 1 && this.readPool().idle;
+    return inFlight.requests > 1;
   }
 
   private isHeavy(filter: FeatureFilter): boolean {
