@@ -312,7 +312,7 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
  * `--scaling`: the page and the envelope filter (answer cache off, every request distinct) at 1
  * and at 4 connections, in four setups taking turns `--rounds` times in one run: one process
  * with pages and counts kept on the event loop (TESSERA_READ_SPILL=false), one process spilling
- * them to a free reader thread when other requests are in flight (the default), and
+ * them to reader threads when other requests are in flight (the default), and
  * `tessera serve` with 1 and with 2 processes (the same entry both ways, so the second process
  * is all that differs); beside them the sequential ratio over the SQL. The load generator shares
  * the machine's cores with the server: its own CPU per request is printed beside the server's,
@@ -372,7 +372,7 @@ async function measureScaling(db: SqliteDatabase): Promise<void> {
       });
     }
   }
-  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to a free reader thread when requests overlap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
+  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to reader threads, one per core, when requests overlap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
   console.table(rows);
   console.log('The ceiling on this machine (ms per request; server and load generator share the cores):');
   console.table(ceilings);
