@@ -1,5 +1,5 @@
 /**
- * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2]] [--client loop|autocannon|loop,autocannon]`
+ * Feature service bench: `node --import tsx bench/features.ts [--points 1000000] [--seconds 10] [--keep <dir>] [--scaling [--rounds 2] [--setups 1,2,3,4]] [--client loop|autocannon|loop,autocannon]`
  * (`--keep`: load the layer into `<dir>` once, keep a pristine copy of it, and start later runs
  * from that copy).
  *
@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -62,6 +62,8 @@ const { values: args } = parseArgs({
     scaling: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '2' },
     client: { type: 'string', default: 'loop' },
+    port: { type: 'string' },
+    setups: { type: 'string' },
   },
 });
 const N = Number(args.points);
@@ -69,7 +71,8 @@ const CLIENTS = args.client.split(',');
 const WARM_SECONDS = 3;
 const SECONDS = Number(args.seconds);
 async function startServerProcess(dataDir: string, cacheMB: number, env: Record<string, string> = {}) {
-  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB), ...env });
+  const port: Record<string, string> = args.port ? { BENCH_PORT: String(await freePort()) } : {};
+  return startBenchServer(dataDir, { TESSERA_QUERY_CACHE_MB: String(cacheMB), ...port, ...env });
 }
 
 /** Creates the service through the API and bulk-loads N points through the FeatureStore. */
@@ -132,8 +135,9 @@ interface Load {
   rate: number;
   latency: string;
   errors: number;
-  /** Server CPU per answered request. */
+  /** Server CPU per answered request; of it, on the server processes' main threads (event loops). */
   cpuMs: number;
+  mainCpuMs: number;
   /** The load generator's CPU (this process) per answered request: it shares the server's cores. */
   clientCpuMs: number;
 }
@@ -146,12 +150,14 @@ interface Load {
  */
 async function measureLoad(base: string, pid: number, pathOf: (i: number) => string, connections = 8, client = CLIENTS[0]): Promise<Load> {
   const cpuBefore = await processTreeCpuMs(pid);
+  const mainBefore = await processTreeCpuMs(pid, 'main threads');
   const load = client === 'autocannon' ? await autocannonLoad(base, pathOf, connections) : await runLoad(base, connections, SECONDS, pathOf);
   return {
     rate: Math.round(load.rate),
     latency: `${round(load.p50)}/${round(load.p99)}`,
     errors: load.errors,
     cpuMs: round(((await processTreeCpuMs(pid)) - cpuBefore) / load.requests),
+    mainCpuMs: round(((await processTreeCpuMs(pid, 'main threads')) - mainBefore) / load.requests),
     clientCpuMs: round(load.clientCpuMs),
   };
 }
@@ -306,22 +312,26 @@ async function measureWrites(base: string, token: string, db: SqliteDatabase): P
  * `--scaling`: the page and the envelope filter (answer cache off, every request distinct) at 1
  * and at 4 connections, in four setups taking turns `--rounds` times in one run: one process
  * with pages and counts kept on the event loop (TESSERA_READ_SPILL=false), one process spilling
- * them to a free reader thread when other requests are in flight (the default), and
+ * them to reader threads when other requests are in flight (the default), and
  * `tessera serve` with 1 and with 2 processes (the same entry both ways, so the second process
  * is all that differs); beside them the sequential ratio over the SQL. The load generator shares
- * the machine's cores with the server: its own CPU per request is printed beside the server's.
+ * the machine's cores with the server: its own CPU per request is printed beside the server's,
+ * and a second table gives the ceiling of c=4 ÷ c=1 those figures allow (see `ceiling`).
  */
 async function measureScaling(db: SqliteDatabase): Promise<void> {
   const cases = readCases().filter((c) => c.name.startsWith('(a)') || c.name.startsWith('(c)'));
-  const setups: Array<{ setup: string; start: (work: (url: string, pid: number, token: string) => Promise<void>) => Promise<void> }> = [
+  const setups: Array<{ setup: string; processes?: number; start: (work: (url: string, pid: number, token: string) => Promise<void>) => Promise<void> }> = [
     { setup: '1 process, no spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'false' }) },
     { setup: '1 process, spill', start: (work) => withServer(0, work, { TESSERA_READ_SPILL: 'true' }) },
     { setup: 'serve, 1 process', start: (work) => withProcesses(1, work) },
-    { setup: 'serve, 2 processes', start: (work) => withProcesses(2, work) },
+    { setup: 'serve, 2 processes', processes: 2, start: (work) => withProcesses(2, work) },
   ];
   const rows: Array<Record<string, number | string>> = [];
+  const ceilings: Array<Record<string, number | string>> = [];
+  // `--setups 2,4`: only those of the four (numbered from 1), for a shorter run.
+  const chosen = args.setups ? args.setups.split(',').map((n) => setups[Number(n) - 1]!) : setups;
   for (let turn = 0; turn < Number(args.rounds); turn++) {
-    for (const { setup, start } of setups) {
+    for (const { setup, processes = 1, start } of chosen) {
       await start(async (url, pid, token) => {
         for (const c of cases) await measureSequential(url, token, c, sqliteRunner(db), 20, 5);
         // Also under 4 connections, which node:cluster deals to every process: each warms its own
@@ -356,13 +366,45 @@ async function measureScaling(db: SqliteDatabase): Promise<void> {
               'client share c=1': round(one.clientCpuMs / (one.clientCpuMs + one.cpuMs)),
               errors: one.errors + four.errors,
             });
+            ceilings.push({ setup, operation: c.name, client, ...ceiling(one, four, processes), 'load avg': round(loadavg()[0]!) });
           }
         }
       });
     }
   }
-  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to a free reader thread when requests overlap):`);
+  console.log(`Scaling, answer cache off, ${availableParallelism()} cores shared with the load generator (spill: pages and counts to reader threads, one per core, when requests overlap; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
   console.table(rows);
+  console.log('The ceiling on this machine (ms per request; server and load generator share the cores):');
+  console.table(ceilings);
+}
+
+/**
+ * What the machine allows, from CPU per request (server and load generator together), not from
+ * the clock, which other work on a shared machine slows: one client waits for each answer, so
+ * c=1 keeps one core busy at most (its chain is serial: client, event loop, client) and answers
+ * 1000 ÷ (CPU/req c=1) a second on an idle machine. c=4 answers at most cores ÷ (CPU/req c=4)
+ * with every core busy, and at most processes ÷ (main-thread CPU/req c=4) with every event loop
+ * busy; the ceiling of c=4 ÷ c=1 is the lower of the two over c=1's.
+ * `cores busy` is CPU per request × req/s as measured (low when others load the machine).
+ */
+function ceiling(one: Load, four: Load, processes: number): Record<string, number> {
+  const cores = availableParallelism();
+  const cpu = (load: Load) => load.cpuMs + load.clientCpuMs;
+  const c4 = { cores: (cores * 1000) / cpu(four), 'event loops': (processes * 1000) / four.mainCpuMs };
+  return {
+    'req/s c=1': one.rate,
+    'req/s c=4': four.rate,
+    'c=4 ÷ c=1': round(four.rate / one.rate),
+    'server CPU c=1': one.cpuMs,
+    'server CPU c=4': four.cpuMs,
+    'main thread c=4': four.mainCpuMs,
+    'client CPU c=1': one.clientCpuMs,
+    'client CPU c=4': four.clientCpuMs,
+    'cores busy c=1': round((cpu(one) * one.rate) / 1000),
+    'cores busy c=4': round((cpu(four) * four.rate) / 1000),
+    'ceiling (cores)': round((c4.cores * cpu(one)) / 1000),
+    'ceiling (event loops)': round((c4['event loops'] * cpu(one)) / 1000),
+  };
 }
 
 /** `tessera serve --processes N` over the data directory, answer cache off; `work` gets the primary's PID (CPU is counted over its process tree). */
@@ -390,7 +432,11 @@ async function withProcesses(count: number, work: (url: string, pid: number, tok
   }
 }
 
+let portsTaken = 0;
+
+/** A port to listen on: the next of `--port`'s ten (a machine shared by several benches), or one the system picks. */
 async function freePort(): Promise<number> {
+  if (args.port) return Number(args.port) + (portsTaken++ % 10);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -8,9 +8,17 @@ export async function processCpuMs(pid: number): Promise<number> {
 
 /**
  * The same for a process and every live descendant (a server with `--processes N`, its job
- * workers): what the machine spends on the server, however it is split into processes.
+ * workers): what the machine spends on the server, however it is split into processes;
+ * `main threads`: only their event loops' (the part that cannot spread over cores).
  */
-export async function processTreeCpuMs(root: number): Promise<number> {
+export async function processTreeCpuMs(root: number, only: 'all' | 'main threads' = 'all'): Promise<number> {
+  let total = 0;
+  for (const pid of await processTree(root)) total += await (only === 'all' ? processCpuMs(pid) : mainThreadCpuMs(pid)).catch(() => 0);
+  return total;
+}
+
+/** A process and its live descendants. */
+async function processTree(root: number): Promise<Set<number>> {
   const parents = new Map<number, number>();
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -22,9 +30,14 @@ export async function processTreeCpuMs(root: number): Promise<number> {
     grown = false;
     for (const [pid, parent] of parents) if (tree.has(parent) && !tree.has(pid)) grown = tree.add(pid).size > 0;
   }
-  let total = 0;
-  for (const pid of tree) total += await processCpuMs(pid).catch(() => 0);
-  return total;
+  return tree;
+}
+
+/** The CPU time of a process's main thread alone (its event loop; not its worker or helper threads). */
+async function mainThreadCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13);
+  return (Number(utime) + Number(stime)) * 10;
 }
 
 /** The fields of /proc/<pid>/stat after the command name: state, ppid, … (utime and stime at 11 and 12). */

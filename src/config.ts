@@ -26,7 +26,7 @@ export interface Config {
   /**
    * Memory for encoded query answers, kept until the data changes (0: no caching); reader threads
    * for every SQLite page and count (0: only heavy spatial filters go to threads, and pages and
-   * counts when other requests are in flight and a thread is free, unless `spillReads` is off).
+   * counts when other requests are in flight, one reader per core, unless `spillReads` is off).
    */
   features: { queryCacheMB: number; readThreads: number; spillReads: boolean };
   /**

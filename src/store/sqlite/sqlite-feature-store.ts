@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import {
   FeatureStoreError,
   GEOMETRY_COLUMN,
@@ -43,6 +44,13 @@ const OFF_THREAD_WKB_BYTES = 16 * 1024;
 
 /** The reads that may run on a worker thread (read-worker.ts). */
 export type OffThreadRead = 'queryFeatures' | 'queryFeatureJson' | 'countFeatures' | 'queryIds' | 'queryExtent' | 'queryStatistics';
+
+/**
+ * Reader threads for spilled reads: one per core, since a spilled read waits for a reader (the
+ * event loop keeps the HTTP work, a third of a request's CPU). Reads run on the loop once bounded
+ * 4 clients at ~1.5× one (issue 18). A thread starts only when a read spills to it, ends once idle.
+ */
+const SPILL_THREADS = Math.max(1, Math.min(4, availableParallelism()));
 
 /** One pool for every store of the process: the threads' connections are per file, not per store. */
 let readPool: ThreadPool | undefined;
@@ -312,17 +320,19 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   /**
-   * A page or count goes to a reader thread when other requests are being answered too and a
-   * thread is free: a lone client keeps the event loop's quicker path (no hand-off), several use
-   * another core (issue 18). `spillReads: false` keeps them on the event loop.
+   * A page or count goes to a reader thread when other requests are being answered too: a lone
+   * client keeps the event loop's quicker path (no hand-off), several use every core (issue 18).
+   * `spillReads: false` keeps them on the event loop.
    */
   private async spills(): Promise<boolean> {
-    // With every reader busy the read stays here, without waiting a turn.
-    if (this.options.offThread === false || this.options.spillReads === false || !this.readPool().idle) return false;
+    if (this.options.offThread === false || this.options.spillReads === false) return false;
+    // Every reader busy means other requests are in flight: the read waits for a reader rather
+    // than hold the event loop, which the other requests' HTTP work needs (one reader per core).
+    if (!this.readPool().idle) return true;
     // One turn of the event loop first: requests other clients have sent meanwhile are read and
     // counted (each runs up to here without a pause, so none would see another otherwise).
     await new Promise((resolve) => setImmediate(resolve));
-    return inFlight.requests > 1 && this.readPool().idle;
+    return inFlight.requests > 1;
   }
 
   private isHeavy(filter: FeatureFilter): boolean {
@@ -335,7 +345,7 @@ export class SqliteFeatureStore implements FeatureStore {
   }
 
   private readPool(): ThreadPool {
-    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || undefined);
+    readPool ??= new ThreadPool(new URL('./read-worker.ts', import.meta.url), this.options.readThreads || SPILL_THREADS);
     return readPool;
   }
 
