@@ -70,6 +70,9 @@ const SCHEMA: Record<string, Rule> = {
   'raster.gdalCacheMB': integer(8, 65536, 'TESSERA_GDAL_CACHE_MB'),
   'raster.openRastersPerFile': integer(1, 64, 'TESSERA_OPEN_RASTERS_PER_FILE'),
   'raster.openRasters': integer(1, 100_000, 'TESSERA_OPEN_RASTERS'),
+  // 0 holds no collection's items: every render selects them with SQL.
+  'raster.catalogCacheItemsPerCollection': integer(0, 10_000_000, 'TESSERA_CATALOG_CACHE_ITEMS_PER_COLLECTION'),
+  'raster.catalogCacheItems': integer(0, 10_000_000, 'TESSERA_CATALOG_CACHE_ITEMS'),
   demo: flag('TESSERA_DEMO'),
   trustProxy: text('TESSERA_TRUST_PROXY'),
   'limits.bodyMB': positive('TESSERA_BODY_LIMIT_MB'),

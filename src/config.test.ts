@@ -9,6 +9,12 @@ describe('loadConfig validation', () => {
     expect(loadConfig({ ...DATA, port: 0, jobs: { retentionMinutes: 0.02 } }, {}).port).toBe(0);
   });
 
+  it('reads the catalog item cache limits, 2000 and 8000 by default', () => {
+    expect(loadConfig(DATA, {}).raster).toMatchObject({ catalogCacheItemsPerCollection: 2000, catalogCacheItems: 8000 });
+    const env = { TESSERA_CATALOG_CACHE_ITEMS_PER_COLLECTION: '10', TESSERA_CATALOG_CACHE_ITEMS: '40' };
+    expect(loadConfig(DATA, env).raster).toMatchObject({ catalogCacheItemsPerCollection: 10, catalogCacheItems: 40, gdalCacheMB: 32 });
+  });
+
   it.each<[string, Record<string, unknown>, Record<string, string>, RegExp]>([
     ['a port that is not a number', {}, { TESSERA_PORT: 'abc' }, /TESSERA_PORT: expected an integer, got 'abc'/],
     ['a port out of range', { port: 70000 }, {}, /'port'.*0 to 65535, got 70000/],
@@ -17,6 +23,7 @@ describe('loadConfig validation', () => {
     ['an unknown log level', { logLevel: 'loud' }, {}, /'logLevel'/],
     ['a negative number of job workers', { jobs: { concurrency: -1 } }, {}, /'jobs.concurrency'/],
     ['a schema name that is not an identifier', { store: { postgresSchema: 'a;b' } }, {}, /'store.postgresSchema'/],
+    ['a negative catalog item cache', {}, { TESSERA_CATALOG_CACHE_ITEMS: '-1' }, /'raster.catalogCacheItems' \(TESSERA_CATALOG_CACHE_ITEMS/],
   ])('refuses %s, naming the setting', (_name, overrides, env, message) => {
     expect(() => loadConfig({ ...DATA, ...overrides } as never, env)).toThrow(ConfigError);
     expect(() => loadConfig({ ...DATA, ...overrides } as never, env)).toThrow(message);

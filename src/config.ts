@@ -31,9 +31,11 @@ export interface Config {
   features: { queryCacheMB: number; readThreads: number; spillReads: boolean };
   /**
    * GDAL's block cache (decoded raster blocks) per process, in MB; open raster handles kept for
-   * the next renders, per file and in all (each ~1 MiB once it has read).
+   * the next renders, per file and in all (each ~1 MiB once it has read); catalog items (with
+   * their footprints) held for renders' item selection: collections up to so many items, and so
+   * many over all collections.
    */
-  raster: { gdalCacheMB: number; openRastersPerFile: number; openRasters: number };
+  raster: { gdalCacheMB: number; openRastersPerFile: number; openRasters: number; catalogCacheItemsPerCollection: number; catalogCacheItems: number };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
   /**
@@ -87,7 +89,7 @@ export function defaultConfig(): Config {
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
     features: { queryCacheMB: 64, readThreads: 0, spillReads: true },
-    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64 },
+    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64, catalogCacheItemsPerCollection: 2000, catalogCacheItems: 8000 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
@@ -148,7 +150,13 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     spillReads: env.TESSERA_READ_SPILL ? env.TESSERA_READ_SPILL !== 'false' : undefined,
   };
   if (Object.values(features).some((v) => v !== undefined)) out.features = features as Config['features'];
-  const raster = { gdalCacheMB: int('TESSERA_GDAL_CACHE_MB'), openRastersPerFile: int('TESSERA_OPEN_RASTERS_PER_FILE'), openRasters: int('TESSERA_OPEN_RASTERS') };
+  const raster = {
+    gdalCacheMB: int('TESSERA_GDAL_CACHE_MB'),
+    openRastersPerFile: int('TESSERA_OPEN_RASTERS_PER_FILE'),
+    openRasters: int('TESSERA_OPEN_RASTERS'),
+    catalogCacheItemsPerCollection: int('TESSERA_CATALOG_CACHE_ITEMS_PER_COLLECTION'),
+    catalogCacheItems: int('TESSERA_CATALOG_CACHE_ITEMS'),
+  };
   if (Object.values(raster).some((v) => v !== undefined)) out.raster = raster as Config['raster'];
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';
   if (env.TESSERA_DEMO_PACKAGES) out.demoPackages = env.TESSERA_DEMO_PACKAGES !== 'false';

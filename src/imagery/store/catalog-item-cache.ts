@@ -2,10 +2,13 @@ import gdal from 'gdal-async';
 import type { Bounds } from '../../raster/transform-bounds.js';
 import type { CatalogItem, CatalogQuery } from './catalog-store.js';
 
-/** Collections up to this many items are held whole; larger ones stay with SQL (memory). */
-const MAX_ITEMS_PER_COLLECTION = 2000;
-/** And at most this many items over all collections held (oldest dropped first). */
-const MAX_ITEMS = 8000;
+/** How much is held: config.raster's catalogCacheItemsPerCollection and catalogCacheItems. */
+export interface CatalogItemCacheLimits {
+  /** Collections up to this many items are held whole; larger ones stay with SQL (memory). */
+  catalogCacheItemsPerCollection: number;
+  /** And at most this many items over all collections held (oldest dropped first). */
+  catalogCacheItems: number;
+}
 
 interface Entry {
   version: string;
@@ -25,6 +28,8 @@ interface Entry {
 export class CatalogItemCache {
   private readonly entries = new Map<string, Entry>();
   private held = 0;
+
+  constructor(private readonly limits: CatalogItemCacheLimits) {}
 
   /** True when this cache answers the query: an area that intersects, the default order, no filter, no page. */
   static answers(query: CatalogQuery): boolean {
@@ -58,8 +63,8 @@ export class CatalogItemCache {
   }
 
   /** Whether a collection of `count` items may be held. */
-  static holds(count: number): boolean {
-    return count <= MAX_ITEMS_PER_COLLECTION;
+  holds(count: number): boolean {
+    return count <= this.limits.catalogCacheItemsPerCollection;
   }
 
   private hold(collectionId: string, version: string, items: CatalogItem[] | null): Entry {
@@ -68,7 +73,7 @@ export class CatalogItemCache {
     this.entries.set(collectionId, entry);
     this.held += footprints.length;
     for (const [id, old] of this.entries) {
-      if (this.held <= MAX_ITEMS || old === entry) break;
+      if (this.held <= this.limits.catalogCacheItems || old === entry) break;
       this.drop(id);
     }
     return entry;

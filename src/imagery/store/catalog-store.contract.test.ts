@@ -13,13 +13,21 @@ import { openSqliteCatalogStore, type SqliteCatalogStore } from './sqlite-catalo
 const POSTGRES_URL = process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** One suite, every engine: what imagery relies on must hold for each catalog store. */
-const engines: Array<{ name: 'sqlite' | 'postgres'; open: (dir: string) => { store: CatalogStore; drop: () => Promise<void> } }> = [
+const engines: Array<{ name: 'sqlite' | 'postgres'; label: string; open: (dir: string) => { store: CatalogStore; drop: () => Promise<void> } }> = [
   {
     name: 'sqlite',
+    label: 'sqlite',
     open: (dir) => ({ store: openSqliteCatalogStore(loadConfig({ dataDir: dir }, {})), drop: async () => undefined }),
   },
   {
+    // No collection's items held (raster.catalogCacheItemsPerCollection 0): every area query is SQL's.
+    name: 'sqlite',
+    label: 'sqlite, no items held',
+    open: (dir) => ({ store: openSqliteCatalogStore(loadConfig({ dataDir: dir, raster: { catalogCacheItemsPerCollection: 0 } }, {})), drop: async () => undefined }),
+  },
+  {
     name: 'postgres',
+    label: 'postgres',
     open: (dir) => {
       const schema = `test_${randomBytes(6).toString('hex')}`;
       const config: Config = { ...loadConfig({ dataDir: dir }, {}), store: { kind: 'postgres', postgresUrl: POSTGRES_URL, postgresSchema: schema } };
@@ -71,7 +79,7 @@ function square(name: string, x0: number, y0: number, size = 100): NewCatalogIte
   };
 }
 
-describe.each(engines)('catalog store on $name', ({ name, open }) => {
+describe.each(engines)('catalog store on $label', ({ name, open }) => {
   let dir: string;
   let store: CatalogStore;
   let drop: () => Promise<void>;

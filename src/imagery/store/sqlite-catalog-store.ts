@@ -30,7 +30,7 @@ import type {
 } from './catalog-store.js';
 import { computeSummary, emptySummary } from './catalog-summary.js';
 import { buildCatalogFilter } from './catalog-filter.js';
-import { CatalogItemCache } from './catalog-item-cache.js';
+import { CatalogItemCache, type CatalogItemCacheLimits } from './catalog-item-cache.js';
 
 export function catalogDatabasePath(config: Config): string {
   return path.join(config.dataDir, 'imagery', 'catalog.sqlite');
@@ -38,7 +38,7 @@ export function catalogDatabasePath(config: Config): string {
 
 /** Opens (creating and migrating) the embedded catalog database of a data directory. */
 export function openSqliteCatalogStore(config: Config): SqliteCatalogStore {
-  return new SqliteCatalogStore(openDatabase(catalogDatabasePath(config), { spatialite: true, migrations: ['imagery'] }));
+  return new SqliteCatalogStore(openDatabase(catalogDatabasePath(config), { spatialite: true, migrations: ['imagery'] }), config.raster);
 }
 
 /** The embedded CatalogStore: SpatiaLite footprints, R-tree bounding boxes, JSON raster details. */
@@ -46,10 +46,11 @@ export class SqliteCatalogStore implements CatalogStore {
   readonly dialect = 'sqlite' as const;
   /** Statements by SQL text: every render selects items, and preparing costs more than the lookup. */
   private readonly prepare: (sql: string) => Statement;
-  private readonly items = new CatalogItemCache();
+  private readonly items: CatalogItemCache;
 
-  constructor(readonly db: SqliteDatabase) {
+  constructor(readonly db: SqliteDatabase, cacheLimits: CatalogItemCacheLimits) {
     this.prepare = statementCache(db);
+    this.items = new CatalogItemCache(cacheLimits);
   }
 
   /** Moves with every commit: other processes' (data_version) and this connection's (total_changes). */
@@ -109,7 +110,7 @@ export class SqliteCatalogStore implements CatalogStore {
   /** Every item of a collection with its footprint, in OBJECTID order, when it is small enough to hold. */
   private wholeCollection(collectionId: string): CatalogItem[] | undefined {
     const collection = this.readCollection(collectionId);
-    if (!CatalogItemCache.holds(collection.summary.itemCount)) return undefined;
+    if (!this.items.holds(collection.summary.itemCount)) return undefined;
     const { sql, params } = this.selectSql(collection, {}, ', AsBinary(shape) AS t_wkb');
     const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
     return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
