@@ -101,17 +101,19 @@ export class SqliteCatalogStore implements CatalogStore {
       const cached = this.items.query(collectionId, this.version(), query.geometry, () => this.wholeCollection(collectionId));
       if (cached) return cached;
     }
-    const collection = this.readCollection(collectionId);
-    const { sql, params } = this.selectSql(collection, query, query.returnGeometry ? ', AsBinary(shape) AS t_wkb' : '');
-    const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
-    return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
+    return this.selectItems(this.readCollection(collectionId), query, !!query.returnGeometry);
   }
 
   /** Every item of a collection with its footprint, in OBJECTID order, when it is small enough to hold. */
   private wholeCollection(collectionId: string): CatalogItem[] | undefined {
     const collection = this.readCollection(collectionId);
     if (!this.items.holds(collection.summary.itemCount)) return undefined;
-    const { sql, params } = this.selectSql(collection, {}, ', AsBinary(shape) AS t_wkb');
+    return this.selectItems(collection, {}, true);
+  }
+
+  /** The items a query selects, with their footprints' WKB when `withShape`. */
+  private selectItems(collection: CollectionRecord, query: CatalogQuery, withShape: boolean): CatalogItem[] {
+    const { sql, params } = this.selectSql(collection, query, withShape ? ', AsBinary(shape) AS t_wkb' : '');
     const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
     return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
   }
@@ -137,11 +139,9 @@ export class SqliteCatalogStore implements CatalogStore {
 
   async deleteCollection(collectionId: string): Promise<CatalogItem[]> {
     return inTransaction(this.db, () => {
-      const collection = this.readCollection(collectionId);
-      const { sql, params } = this.selectSql(collection, {}, '');
-      const rows = this.prepare(sql).all(...params) as CatalogQueryRow[];
+      const items = this.selectItems(this.readCollection(collectionId), {}, false);
       this.prepare('DELETE FROM image_collections WHERE id = ?').run(collectionId);
-      return rows.map((row) => toCatalogItem(row, collection.properties.extraFields));
+      return items;
     });
   }
 
