@@ -200,11 +200,7 @@ async function writeBands(
   valid: Uint8Array | undefined,
   options: { reuseBands?: boolean },
 ): Promise<void> {
-  const driver = gdal.drivers.get('GTiff');
-  const dataset = await driver.createAsync(file, grid.width, grid.height, bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
-  try {
-    dataset.geoTransform = grid.geoTransform;
-    if (grid.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(grid.srsWkt);
+  await createGridFile(file, grid, bands.length, type, async (dataset) => {
     const noData = OUTPUT_NODATA[type];
     const written: ArrayLike<number>[] = [];
     for (let b = 0; b < bands.length; b++) {
@@ -218,6 +214,25 @@ async function writeBands(
       written.push(data);
     }
     await writeOverviews(dataset, written, grid.width, grid.height, type === 'Float32', noData);
+  });
+}
+
+/**
+ * Creates `file`, a tiled ZSTD GeoTIFF of `bands` bands of `type` on `grid`'s grid (its
+ * georeference set), has `write` fill it, then flushes and closes it (closed on failure too).
+ */
+async function createGridFile(
+  file: string,
+  grid: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>,
+  bands: number,
+  type: keyof typeof OUTPUT_NODATA,
+  write: (dataset: gdal.Dataset) => Promise<void>,
+): Promise<void> {
+  const dataset = await gdal.drivers.get('GTiff').createAsync(file, grid.width, grid.height, bands, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
+  try {
+    dataset.geoTransform = grid.geoTransform;
+    if (grid.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(grid.srsWkt);
+    await write(dataset);
     await dataset.flushAsync();
   } finally {
     dataset.close();
@@ -239,10 +254,7 @@ export async function writeGridStrips<K extends IntegerOutput>(
 ): Promise<void> {
   type Strip = InstanceType<(typeof OUTPUT_ARRAY)[K]>;
   const { width, height } = grid;
-  const dataset = await gdal.drivers.get('GTiff').createAsync(file, width, height, 1, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
-  try {
-    dataset.geoTransform = grid.geoTransform;
-    if (grid.srsWkt) dataset.srs = gdal.SpatialReference.fromWKT(grid.srsWkt);
+  await createGridFile(file, grid, 1, type, async (dataset) => {
     const band = await dataset.bands.getAsync(1);
     band.noDataValue = OUTPUT_NODATA[type];
     const Output = OUTPUT_ARRAY[type] as unknown as new (n: number) => Strip;
@@ -258,10 +270,7 @@ export async function writeGridStrips<K extends IntegerOutput>(
       overviews.take(strip, firstRow, rows);
     }
     await overviews.writeTo(dataset, band);
-    await dataset.flushAsync();
-  } finally {
-    dataset.close();
-  }
+  });
 }
 
 /** Cell size of a grid (x, y), positive. */
