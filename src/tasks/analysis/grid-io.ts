@@ -101,29 +101,29 @@ async function forEachStrip<T extends Uint8Array | Float32Array | Float64Array>(
 }
 
 /** The value of one cell of band 1 (as readGrid would give it). */
-export async function readCell(source: string, col: number, row: number): Promise<number> {
-  const dataset = await gdal.openAsync(source);
-  try {
-    const value = new Float64Array(1);
-    await (await dataset.bands.getAsync(1)).pixels.readAsync(col, row, 1, 1, value);
-    return value[0];
-  } finally {
-    dataset.close();
-  }
+export function readCell(source: string, col: number, row: number): Promise<number> {
+  return atCell(source, col, row, (value) => value);
 }
 
 /** Whether one cell of band 1 holds data (as readGridFrame's `valid` would say). */
-export async function cellHasData(source: string, col: number, row: number): Promise<boolean> {
+export function cellHasData(source: string, col: number, row: number): Promise<boolean> {
+  return atCell(source, col, row, async (value, band) => {
+    if (Number.isNaN(value)) return false;
+    if (band.getMaskFlags() & GMF_ALL_VALID) return true;
+    const mask = new Uint8Array(1);
+    await band.getMaskBand()?.pixels.readAsync(col, row, 1, 1, mask);
+    return mask[0] !== 0;
+  });
+}
+
+/** Opens `source`, reads one cell of band 1 as a double and hands it, with the band, to `use`. */
+async function atCell<T>(source: string, col: number, row: number, use: (value: number, band: gdal.RasterBand) => T | Promise<T>): Promise<T> {
   const dataset = await gdal.openAsync(source);
   try {
     const band = await dataset.bands.getAsync(1);
     const value = new Float64Array(1);
     await band.pixels.readAsync(col, row, 1, 1, value);
-    if (Number.isNaN(value[0])) return false;
-    if (band.getMaskFlags() & GMF_ALL_VALID) return true;
-    const mask = new Uint8Array(1);
-    await band.getMaskBand()?.pixels.readAsync(col, row, 1, 1, mask);
-    return mask[0] !== 0;
+    return await use(value[0], band);
   } finally {
     dataset.close();
   }
