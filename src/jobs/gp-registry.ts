@@ -25,6 +25,20 @@ export function taskModule(module: URL | string, exportName: string, definition?
   return { module: module instanceof URL ? module.href : module, exportName, ...(definition ? { definition } : {}) };
 }
 
+/**
+ * Tasks imported statically, each the export of the file named after it in kebab case beside
+ * `base` (the caller's `import.meta.url`): `addImage` from `./add-image.ts`. So a registry names
+ * each task once more than its import.
+ *
+ * @example tasksBeside(import.meta.url, { addImage, deleteImage })
+ */
+export function tasksBeside(base: string, definitions: Record<string, TaskDefinition>): TaskModuleRef[] {
+  return Object.entries(definitions).map(([exportName, definition]) => {
+    const file = exportName.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    return taskModule(new URL(`./${file}.ts`, base), exportName, definition);
+  });
+}
+
 /** What a job worker is sent of a task: where to import it from. */
 export function moduleOf(ref: TaskModuleRef): TaskModuleRef {
   return { module: ref.module, exportName: ref.exportName };

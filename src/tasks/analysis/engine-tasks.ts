@@ -1,4 +1,4 @@
-import { taskModule, type TaskModuleRef } from '../../jobs/gp-registry.js';
+import { tasksBeside, type TaskModuleRef } from '../../jobs/gp-registry.js';
 import { fill } from './fill.js';
 import { flowDirection } from './flow-direction.js';
 import { flowAccumulation } from './flow-accumulation.js';
@@ -19,20 +19,20 @@ import { nibble } from './nibble.js';
  * The Raster Analysis tasks run on GRASS, SAGA and Orfeo ToolBox (hydrology, density, travel
  * cost, image analysis), kept in one list so src/tasks/index.ts changes by one line.
  */
-export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = [
-  taskModule(new URL('./fill.ts', import.meta.url), 'fill', fill),
-  taskModule(new URL('./flow-direction.ts', import.meta.url), 'flowDirection', flowDirection),
-  taskModule(new URL('./flow-accumulation.ts', import.meta.url), 'flowAccumulation', flowAccumulation),
-  taskModule(new URL('./stream-link.ts', import.meta.url), 'streamLink', streamLink),
-  taskModule(new URL('./watershed.ts', import.meta.url), 'watershed', watershed),
-  taskModule(new URL('./flow-distance.ts', import.meta.url), 'flowDistance', flowDistance),
-  taskModule(new URL('./calculate-density.ts', import.meta.url), 'calculateDensity', calculateDensity),
-  taskModule(new URL('./calculate-travel-cost.ts', import.meta.url), 'calculateTravelCost', calculateTravelCost),
-  taskModule(new URL('./determine-travel-cost-path-as-polyline.ts', import.meta.url), 'determineTravelCostPathAsPolyline', determineTravelCostPathAsPolyline),
-  taskModule(new URL('./determine-travel-cost-paths-to-destinations.ts', import.meta.url), 'determineTravelCostPathsToDestinations', determineTravelCostPathsToDestinations),
-  taskModule(new URL('./determine-optimum-travel-cost-network.ts', import.meta.url), 'determineOptimumTravelCostNetwork', determineOptimumTravelCostNetwork),
-  taskModule(new URL('./segment.ts', import.meta.url), 'segment', segment),
-  taskModule(new URL('./train-classifier.ts', import.meta.url), 'trainClassifier', trainClassifier),
-  taskModule(new URL('./classify.ts', import.meta.url), 'classify', classify),
-  taskModule(new URL('./nibble.ts', import.meta.url), 'nibble', nibble),
-];
+export const ENGINE_ANALYSIS_TASKS: TaskModuleRef[] = tasksBeside(import.meta.url, {
+  fill,
+  flowDirection,
+  flowAccumulation,
+  streamLink,
+  watershed,
+  flowDistance,
+  calculateDensity,
+  calculateTravelCost,
+  determineTravelCostPathAsPolyline,
+  determineTravelCostPathsToDestinations,
+  determineOptimumTravelCostNetwork,
+  segment,
+  trainClassifier,
+  classify,
+  nibble,
+});
