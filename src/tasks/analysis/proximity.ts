@@ -8,8 +8,8 @@ import { overviewLevels } from '../../raster/write-overviews.js';
 const SCRIPT = fileURLToPath(new URL('./proximity-with-overviews.py', import.meta.url));
 
 /**
- * `gdal_proximity.py args source file`, the result getting its internal overviews. Where what
- * the source reads are local files (`local`), GDAL's ComputeProximity runs in this process
+ * `gdal_proximity.py args source file`, the result getting its internal overviews. When the
+ * source and what it reads are local files (`local`), GDAL's ComputeProximity runs in this process
  * (computeProximity: the same file without starting Python). Otherwise, as reads over the network
  * may stall and a library call cannot be stopped, in one Python process that a cancel kills:
  * proximity-with-overviews.py (GDAL's own gdal_proximity module, same pixels), which also builds
@@ -26,7 +26,7 @@ export async function runProximity(args: string[], source: string, file: string,
   return runGdalCommand(python, [SCRIPT, levels.length > 0 ? levels.join(',') : '-', ...args, source, file], { signal });
 }
 
-const ALGORITHM_OPTIONS: Record<string, string> = { '-values': 'VALUES', '-distunits': 'DISTUNITS', '-maxdist': 'MAXDIST', '-nodata': 'NODATA' };
+const ALGORITHM_OPTIONS = new Map([['-values', 'VALUES'], ['-distunits', 'DISTUNITS'], ['-maxdist', 'MAXDIST'], ['-nodata', 'NODATA']]);
 
 /** gdal_proximity.py's reading of `args` (its main()), for a GTiff result; null for arguments it is not written for. */
 function libraryRequest(args: string[], source: string, file: string): ProximityRequest | null {
@@ -38,7 +38,7 @@ function libraryRequest(args: string[], source: string, file: string): Proximity
     if (value === undefined) return null;
     if (arg === '-ot') request.dataType = value;
     else if (arg === '-co') request.creationOptions.push(value);
-    else if (ALGORITHM_OPTIONS[arg]) request.options.push(`${ALGORITHM_OPTIONS[arg]}=${value}`);
+    else if (ALGORITHM_OPTIONS.has(arg)) request.options.push(`${ALGORITHM_OPTIONS.get(arg)}=${value}`);
     else return null;
     i++;
   }
