@@ -63,7 +63,7 @@ let overviewBuilds: Promise<unknown> = Promise.resolve();
  * gdal-async's buildOverviews takes no per-call options: set for the call, then restored. Builds
  * are chained so that two at once in one process never see each other's settings.
  */
-function withOverviewCompression<T>(work: () => Promise<T>): Promise<T> {
+export function withOverviewCompression<T>(work: () => Promise<T>): Promise<T> {
   const run = async (): Promise<T> => {
     const settings = { COMPRESS_OVERVIEW: 'ZSTD', ZSTD_LEVEL_OVERVIEW: '1' };
     const previous = Object.fromEntries(Object.keys(settings).map((key) => [key, gdal.config.get(key)]));

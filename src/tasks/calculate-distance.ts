@@ -9,6 +9,7 @@ import { directionTo, nearestSources } from './analysis/nearest-source.js';
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
 import { barrierCells, writeComputedOutputs } from './analysis/distance-outputs.js';
+import { isLocalFile } from './analysis/gdal-library.js';
 import { runProximity } from './analysis/proximity.js';
 import { sourceAsRaster } from './analysis/source-input.js';
 
@@ -84,7 +85,8 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
     if (!direct.any) throw noSources();
     context.progress(20, 'Calculating distance');
     files = { outputDistanceRaster: path.join(work, 'distance.tif') };
-    await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance, '255'), direct.targets, files.outputDistanceRaster, direct, signal));
+    const local = isLocalFile(sources.source);
+    await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance, '255'), direct.targets, files.outputDistanceRaster, direct, signal, local));
   } else {
     const grid = await readGrid(sources.source);
     if (!grid.valid.includes(1)) throw noSources();
@@ -94,7 +96,7 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
       const targets = path.join(work, 'sources.tif');
       await writeGrid(targets, grid, [grid.valid], 'Byte');
       files = { outputDistanceRaster: path.join(work, 'distance.tif') };
-      await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance), targets, files.outputDistanceRaster, grid, signal));
+      await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance), targets, files.outputDistanceRaster, grid, signal, true));
       if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
     } else {
       files = await writeComputedOutputs(grid, { barriers, geodesic: method === 'GEODESIC', maxDistance }, outputs.map(([r]) => r), work);

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import gdal from 'gdal-async';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeRaster } from '../../../test/fixtures/raster/write-raster.js';
+import { computeProximity } from '../../raster/compute-proximity.js';
+import { proximityArgs } from '../calculate-distance.js';
+import { runProximity } from './proximity.js';
+
+const dir = await mkdtemp(path.join(tmpdir(), 'tessera-proximity-'));
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('runProximity', () => {
+  it('writes in this process the file gdal_proximity.py writes in proximity-with-overviews.py, overviews included', async () => {
+    // 1100×600: two overview levels, one side not a multiple of the 256-pixel tiles.
+    const sources = path.join(dir, 'sources.tif');
+    const at = new Set([[40, 30], [1050, 100], [300, 580]].map(([c, r]) => r * 1100 + c));
+    await writeRaster(sources, { width: 1100, height: 600, dataType: 'Byte', srs: 'EPSG:32611', geoTransform: [500000, 10, 0, 4120000, 0, -10], value: (c, r) => (at.has(r * 1100 + c) ? 1 : 0) });
+    const size = { width: 1100, height: 600 };
+    for (const maxDistance of [undefined, 1500]) {
+      const [inProcess, script] = [path.join(dir, `lib-${maxDistance}.tif`), path.join(dir, `script-${maxDistance}.tif`)];
+      await runProximity(proximityArgs(maxDistance), sources, inProcess, size, new AbortController().signal, true);
+      await runProximity(proximityArgs(maxDistance), sources, script, size, new AbortController().signal, false);
+      expect(readFileSync(inProcess).equals(readFileSync(script)), `maximumDistance ${maxDistance}`).toBe(true);
+      // And the in-process call did run: GDAL's C API was reached here.
+      expect(await computeProximity({ source: sources, file: path.join(dir, 'direct.tif'), dataType: 'Float32', creationOptions: ['TILED=YES'], options: ['VALUES=1', 'DISTUNITS=GEO'] }, new AbortController().signal)).toBe(true);
+      const dataset = gdal.open(inProcess);
+      expect(dataset.bands.get(1).overviews.count()).toBe(2);
+      dataset.close();
+    }
+  });
+});
