@@ -86,6 +86,6 @@ async function inLibrary(program: string, signal: AbortSignal, make: () => Promi
 }
 
 /** A plain file on this machine (not a /vsi path, URL or VRT, whose reads may go over the network). */
-function isLocalFile(source: string): boolean {
+export function isLocalFile(source: string): boolean {
   return !source.startsWith('/vsi') && !/^[a-z][a-z0-9+.-]*:/i.test(source) && !/\.vrt$/i.test(source);
 }
