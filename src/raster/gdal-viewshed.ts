@@ -92,7 +92,8 @@ function library(): Gdal | null {
     if (!file || gdal.bundled) return bound;
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     const lib = koffi.load(file);
-    const H = koffi.pointer('GDALViewshedHandle', koffi.opaque());
+    // Anonymous: a named type can be declared only once a process, and modules may be loaded again (tests).
+    const H = koffi.pointer(koffi.opaque());
     const f = (name: string, result: unknown, args: unknown[]) => lib.func(name, result as never, args as never) as never;
     bound = {
       GDALOpen: f('GDALOpen', H, ['str', 'int']),
