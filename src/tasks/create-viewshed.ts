@@ -15,12 +15,12 @@ import { pointValue, readPoints, type InputPoint } from './analysis/read-points.
 import { addViewshed, windowOffset, writeViewshedCount } from './analysis/viewshed-count.js';
 
 /**
- * CreateViewshed (§8): `gdal_viewshed` once per observer (GDALViewshedGenerate in this worker for a
- * local surface, the command otherwise) (height above ground `observersHeight`,
+ * CreateViewshed (§8): `gdal_viewshed` once per observer (height above ground `observersHeight`,
  * default 1; `targetHeight`, default 0; out to `maximumViewingDistance`), combined as ArcGIS
  * does into the number of observers that see each cell. Per-observer values may come from
  * fields (`…Field`). The above-ground-level output is the lowest target height any observer
- * would see (`gdal_viewshed -om GROUND`, minimum over observers).
+ * would see (`gdal_viewshed -om GROUND`, minimum over observers). For a local surface the
+ * viewsheds are GDALViewshedGenerate calls in this worker (src/raster/gdal-viewshed.ts).
  */
 export const createViewshed: TaskDefinition = {
   name: 'CreateViewshed',
