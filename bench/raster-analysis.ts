@@ -177,6 +177,7 @@ async function main(): Promise<void> {
         gdal: async () => {
           for (const [i, o] of observers.entries()) await gdal('gdal_viewshed', [...viewshedArgs({ ...o, height: 10, target: 0 }), file('dem.tif'), out(`viewshed-${i}.tif`)]);
         },
+        note: 'GDAL: gdal_viewshed per observer (ours: the same GDALViewshedGenerate in the job worker)',
       },
       { task: 'InterpolatePoints', params: { inputPointFeatures: points, interpolateField: 'v', outputCellSize: CELL, optimizeFor: 'SPEED' }, gdal: () => gdal('gdal_grid', [...gridArgs('v', 'points', extent, CELL, 8), file('points.json'), out('idw.tif')]), note: 'SPEED: inverse distance, as gdal_grid (the default is kriging on SAGA)' },
       // GDAL 3.6 has no zonal statistics utility: the baseline is the whole computation the plain way.

@@ -1,23 +1,26 @@
 import path from 'node:path';
+import { openViewshedSurface, viewshedByCommand, viewshedCommandArgs, type ViewshedParams, type ViewshedSurface, type ViewshedWindow } from '../raster/gdal-viewshed.js';
+import { throwIfAborted } from '../raster/raster-error.js';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
-import { runGdalCommand } from '../raster/run-gdal-command.js';
 import { applyMask, prepareRasters, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readBool, readChoice, workFolder } from './analysis/analysis-task.js';
 import { resolveFeatureInput } from './analysis/feature-input.js';
-import { cellHasData, readCell, readGrid, readGridFrame, readGridShape, writeGrid, type Grid } from './analysis/grid-io.js';
+import { isLocalFile } from './analysis/gdal-library.js';
+import { cellHasData, readCell, readGridFrame, readGridShape, writeGrid, type Grid } from './analysis/grid-io.js';
 import { readOutputName, type OutputName } from './analysis/output-name.js';
 import { publishRasterOutput, rollbackAnalysis, type OutputValue } from './analysis/output-service.js';
 import { resolveRasterInput } from './analysis/raster-input.js';
 import { timeSection } from './analysis/engines/section-times.js';
 import { pointValue, readPoints, type InputPoint } from './analysis/read-points.js';
-import { windowOffset, writeViewshedCount, type ViewshedFile } from './analysis/viewshed-count.js';
+import { addViewshed, windowOffset, writeViewshedCount } from './analysis/viewshed-count.js';
 
 /**
  * CreateViewshed (§8): `gdal_viewshed` once per observer (height above ground `observersHeight`,
  * default 1; `targetHeight`, default 0; out to `maximumViewingDistance`), combined as ArcGIS
  * does into the number of observers that see each cell. Per-observer values may come from
  * fields (`…Field`). The above-ground-level output is the lowest target height any observer
- * would see (`gdal_viewshed -om GROUND`, minimum over observers).
+ * would see (`gdal_viewshed -om GROUND`, minimum over observers). For a local surface the
+ * viewsheds are GDALViewshedGenerate calls in this worker (src/raster/gdal-viewshed.ts).
  */
 export const createViewshed: TaskDefinition = {
   name: 'CreateViewshed',
@@ -75,16 +78,17 @@ async function runCreateViewshed(context: TaskContext): Promise<Record<string, u
   const features = await resolveFeatureInput('inputObserverFeatures', inputs.inputObserverFeatures, deps, work);
   const observers: Observer[] = [];
   for (const point of await readPoints('inputObserverFeatures', features.source, surface.srsWkt)) observers.push(await observerOf(point, inputs, surface, dem));
-  const views: ViewshedFile[] = [];
-  for (const [i, observer] of observers.entries()) {
-    context.progress(5 + (75 * i) / observers.length, `Observer ${i + 1} of ${observers.length}`);
-    const file = path.join(work, `viewshed-${i}.tif`);
-    await runViewshed(observer, dem, file, 'NORMAL', signal);
-    views.push({ file, x: observer.x, y: observer.y, ...(observer.minDistance ? { minDistance: observer.minDistance } : {}) });
-  }
   const outputs: Array<[string, OutputName, string]> = [['outputRaster', outputName, path.join(work, 'viewshed.tif')]];
+  // One Int32 a cell, each viewshed added as it comes and dropped.
+  const count = new Int32Array(surface.width * surface.height);
+  await gdalStep('The viewshed', () =>
+    eachViewshed<Uint8Array>(observers, dem, 'NORMAL', work, signal, (view, observer, i) => {
+      context.progress(5 + (75 * (i + 1)) / observers.length, `Observer ${i + 1} of ${observers.length}`);
+      addViewshed(count, surface, view, observer);
+    }),
+  );
   // As ArcGIS: a cell no observer sees is NoData, not 0.
-  await timeSection('count visible', () => writeViewshedCount(outputs[0][2], dem, surface, views));
+  await timeSection('count visible', () => writeViewshedCount(outputs[0][2], dem, surface, count));
   if (aglName) outputs.push(['outputAboveGroundLevelRaster', aglName, await writeAboveGroundLevel(observers, dem, work, signal)]);
   const results: Record<string, OutputValue> = {};
   for (const [result, name, file] of outputs) {
@@ -104,17 +108,19 @@ async function writeAboveGroundLevel(observers: Observer[], dem: string, work: s
   const surface = await readGridFrame(dem);
   const cells = surface.width * surface.height;
   const agl = new Float64Array(cells).fill(Infinity);
-  for (const [i, observer] of observers.entries()) {
-    const heights = await viewshedOf(observer, dem, path.join(work, `agl-${i}.tif`), 'GROUND', signal);
-    const { col, row } = windowOffset(heights, surface);
-    for (let y = 0; y < heights.height; y++) {
-      for (let x = 0; x < heights.width; x++) {
-        const h = y * heights.width + x;
-        const c = (y + row) * surface.width + x + col;
-        if (heights.valid[h] && heights.values[h] < agl[c]) agl[c] = heights.values[h];
+  await gdalStep('The viewshed', () =>
+    eachViewshed<Float64Array>(observers, dem, 'GROUND', work, signal, (heights) => {
+      const { col, row } = windowOffset(heights, surface);
+      for (let y = 0; y < heights.height; y++) {
+        for (let x = 0; x < heights.width; x++) {
+          const v = heights.values[y * heights.width + x];
+          const c = (y + row) * surface.width + x + col;
+          // A cell with data, as a read of the band would say: not NaN, not the band's nodata.
+          if (!Number.isNaN(v) && v !== heights.noData && v < agl[c]) agl[c] = v;
+        }
       }
-    }
-  }
+    }),
+  );
   const file = path.join(work, 'agl.tif');
   const valid = new Uint8Array(cells);
   for (let c = 0; c < cells; c++) valid[c] = surface.valid[c] && Number.isFinite(agl[c]) ? 1 : 0;
@@ -149,19 +155,39 @@ function readNumber(name: string, value: unknown): number {
   return n;
 }
 
+/** gdal_viewshed's options for one observer: seen 1, else 0 (NORMAL), or heights (GROUND). */
+function viewshedParams(observer: Pick<Observer, 'x' | 'y' | 'height' | 'target' | 'maxDistance'>, mode: 'NORMAL' | 'GROUND'): ViewshedParams {
+  const params: ViewshedParams = { x: observer.x, y: observer.y, height: observer.height, target: observer.target, mode, ...(observer.maxDistance ? { maxDistance: observer.maxDistance } : {}) };
+  return mode === 'NORMAL' ? { ...params, visible: 1, invisible: 0, outOfRange: 0 } : params;
+}
+
 /** gdal_viewshed arguments for one observer (exported for the tests and the bench). */
 export function viewshedArgs(observer: Pick<Observer, 'x' | 'y' | 'height' | 'target' | 'maxDistance'>, mode: 'NORMAL' | 'GROUND' = 'NORMAL'): string[] {
-  const args = ['-q', '-ox', String(observer.x), '-oy', String(observer.y), '-oz', String(observer.height), '-tz', String(observer.target), '-om', mode];
-  if (mode === 'NORMAL') args.push('-vv', '1', '-iv', '0', '-ov', '0');
-  if (observer.maxDistance) args.push('-md', String(observer.maxDistance));
-  return args;
+  return viewshedCommandArgs(viewshedParams(observer, mode));
 }
 
-async function viewshedOf(observer: Observer, dem: string, file: string, mode: 'NORMAL' | 'GROUND', signal: AbortSignal): Promise<Grid> {
-  await runViewshed(observer, dem, file, mode, signal);
-  return readGrid(file);
-}
-
-function runViewshed(observer: Observer, dem: string, file: string, mode: 'NORMAL' | 'GROUND', signal: AbortSignal): Promise<unknown> {
-  return gdalStep('The viewshed', () => runGdalCommand('gdal_viewshed', [...viewshedArgs(observer, mode), dem, file], { signal }));
+/**
+ * Each observer's viewshed in turn, given to `visit` while the next one is computed (on libuv's
+ * pool, beside this thread's counting). A local surface is opened once for all of them in this
+ * process; others (network, VRT, which may stall) run the command, which a cancel kills.
+ */
+async function eachViewshed<T extends Uint8Array | Float64Array>(observers: Observer[], dem: string, mode: 'NORMAL' | 'GROUND', work: string, signal: AbortSignal, visit: (view: ViewshedWindow<T>, observer: Observer, i: number) => void): Promise<void> {
+  const library: ViewshedSurface | undefined = isLocalFile(dem) ? await openViewshedSurface(dem) : undefined;
+  const run = (i: number) => {
+    const params = viewshedParams(observers[i], mode);
+    return library ? library.viewshed<T>(params, signal) : viewshedByCommand<T>(dem, params, path.join(work, `viewshed-${mode.toLowerCase()}-${i}.tif`), signal);
+  };
+  let next: Promise<ViewshedWindow<T>> | undefined = observers.length > 0 ? run(0) : undefined;
+  try {
+    for (let i = 0; next; i++) {
+      const view: ViewshedWindow<T> = await next;
+      next = i + 1 < observers.length ? run(i + 1) : undefined;
+      throwIfAborted(signal);
+      visit(view, observers[i], i);
+    }
+  } finally {
+    // One still under way (after a failure) must end before the surface it reads is closed.
+    await next?.catch(() => undefined);
+    library?.close();
+  }
 }

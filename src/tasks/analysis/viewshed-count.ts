@@ -1,9 +1,8 @@
-import gdal from 'gdal-async';
+import type { ViewshedWindow } from '../../raster/gdal-viewshed.js';
 import { OUTPUT_NODATA, openValidStrips, writeGridStrips, type Grid } from './grid-io.js';
 
-/** One observer's gdal_viewshed output (1 seen, 0 not) and what the count needs of the observer. */
-export interface ViewshedFile {
-  file: string;
+/** What the count needs of an observer: where it stands, and how near it sees nothing. */
+export interface CountedObserver {
   x: number;
   y: number;
   minDistance?: number;
@@ -12,50 +11,44 @@ export interface ViewshedFile {
 type Shape = Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>;
 
 /**
- * Writes, on the surface's grid, the number of observers that see each cell (Int32; nodata where
- * none does or the surface has no data), as ArcGIS combines viewsheds. One pass a strip of rows
- * at a time: each viewshed's rows in the strip are added, and the strip is written at once (no
- * whole-grid count, mask or copy). A viewshed may cover only a window of the surface (gdal_viewshed
- * with a maximum distance); cells nearer than an observer's minimum distance are not seen.
+ * Adds one observer's viewshed (gdal_viewshed NORMAL output, 0 not seen) to `count`, a whole-grid
+ * count on the surface's grid: one Int32 a cell however many observers, each viewshed dropped once
+ * added. The viewshed may cover only a window of the surface (a maximum distance); cells nearer
+ * than the observer's minimum distance are not seen.
  */
-export async function writeViewshedCount(file: string, dem: string, surface: Shape, views: ViewshedFile[]): Promise<void> {
+export function addViewshed(count: Int32Array, surface: Shape, view: ViewshedWindow<Uint8Array>, observer: CountedObserver): void {
+  const { col, row } = windowOffset(view, surface);
+  const [ox, px, , oy, , py] = surface.geoTransform;
+  const limit = observer.minDistance ? observer.minDistance ** 2 : 0;
+  for (let y = 0; y < view.height; y++) {
+    const from = y * view.width;
+    const to = (y + row) * surface.width + col;
+    if (limit === 0) addRow(count, to, view.values, from, view.width);
+    else addRowBeyond(count, to, view.values, from, view.width, ox, col, px, observer.x, oy + (y + row + 0.5) * py - observer.y, limit);
+  }
+}
+
+/**
+ * Writes the count (Int32; nodata where no observer sees a cell or the surface has no data), as
+ * ArcGIS combines viewsheds, a strip of rows at a time with the surface's validity for the strip.
+ */
+export async function writeViewshedCount(file: string, dem: string, surface: Shape, count: Int32Array): Promise<void> {
   const valid = await openValidStrips(dem);
-  const opened: Array<Awaited<ReturnType<typeof openWindow>>> = [];
   try {
-    for (const view of views) opened.push(await openWindow(view, surface));
-    const { width } = surface;
-    const [ox, px, , oy, , py] = surface.geoTransform;
-    let seen = new Uint8Array(0);
     let mask = new Uint8Array(0);
     const noData = OUTPUT_NODATA.Int32;
-    await writeGridStrips(file, surface, 'Int32', async (count, firstRow, rows) => {
-      count.fill(0);
-      for (const w of opened) {
-        const top = Math.max(firstRow, w.row);
-        const bottom = Math.min(firstRow + rows, w.row + w.height);
-        if (top >= bottom) continue;
-        if (seen.length < (bottom - top) * w.width) seen = new Uint8Array((bottom - top) * w.width);
-        await w.band.pixels.readAsync(0, top - w.row, w.width, bottom - top, seen.subarray(0, (bottom - top) * w.width));
-        const limit = w.view.minDistance ? w.view.minDistance ** 2 : 0;
-        for (let y = top; y < bottom; y++) {
-          const from = (y - top) * w.width;
-          const to = (y - firstRow) * width + w.col;
-          if (limit === 0) addRow(count, to, seen, from, w.width);
-          else addRowBeyond(count, to, seen, from, w.width, ox, w.col, px, w.view.x, oy + (y + 0.5) * py - w.view.y, limit);
-        }
-      }
-      if (mask.length < count.length) mask = new Uint8Array(count.length);
+    await writeGridStrips(file, surface, 'Int32', async (strip, firstRow, rows) => {
+      if (mask.length < strip.length) mask = new Uint8Array(strip.length);
       await valid.read(mask, firstRow, rows);
-      setNoData(count, mask, noData);
+      setNoData(strip, count, firstRow * surface.width, mask, noData);
     });
   } finally {
-    for (const w of opened) w.dataset.close();
     valid.close();
   }
 }
 
 // The loops over cells are plain functions of typed arrays: V8 optimises them as such, not as
-// closures over variables the strip loop reassigns (several times slower, bench/raster-analysis.ts).
+// closures over variables the caller reassigns (several times slower, bench/raster-analysis.ts).
 
 function addRow(count: Int32Array, to: number, seen: Uint8Array, from: number, n: number): void {
   for (let x = 0; x < n; x++) count[to + x] += seen[from + x] === 0 ? 0 : 1;
@@ -70,15 +63,12 @@ function addRowBeyond(count: Int32Array, to: number, seen: Uint8Array, from: num
   }
 }
 
-function setNoData(count: Int32Array, valid: Uint8Array, noData: number): void {
-  for (let i = 0; i < count.length; i++) if (valid[i] === 0 || count[i] === 0) count[i] = noData;
-}
-
-async function openWindow(view: ViewshedFile, surface: Shape): Promise<{ view: ViewshedFile; dataset: gdal.Dataset; band: gdal.RasterBand; col: number; row: number; width: number; height: number }> {
-  const dataset = await gdal.openAsync(view.file);
-  const { x: width, y: height } = await dataset.rasterSizeAsync;
-  const { col, row } = windowOffset({ geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], width, height }, surface);
-  return { view, dataset, band: await dataset.bands.getAsync(1), col, row, width, height };
+/** The strip of the count starting at cell `offset`, nodata where not valid or not seen. */
+function setNoData(strip: Int32Array, count: Int32Array, offset: number, valid: Uint8Array, noData: number): void {
+  for (let i = 0; i < strip.length; i++) {
+    const n = count[offset + i];
+    strip[i] = valid[i] === 0 || n === 0 ? noData : n;
+  }
 }
 
 /** Where a window gdal_viewshed wrote starts on the surface's grid (it keeps the surface's cells). */
