@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { promisify } from 'node:util';
-import 'gdal-async';
+import { gdalCApi } from './gdal-c-api.js';
 import { withOverviewCompression } from './internal-overviews.js';
 import { isFloatType } from './pixel-type.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
@@ -84,45 +81,30 @@ interface GdalApi {
 
 let api: GdalApi | null | undefined;
 
-/** Stack of koffi's async calls (128 KiB by default): a thread's usual 8 MiB, mapped lazily. */
-const STACK = 8 << 20;
-
 /**
- * The few GDAL C functions computeProximity calls, bound from the libgdal this process has
- * mapped for gdal-async (Linux /proc), so that handles and drivers are the ones gdal-async uses;
- * null without koffi, without that library (another platform, a bundled GDAL), or when koffi
- * was set up before with a smaller stack than GDAL's writers need on koffi's threads.
+ * The few GDAL C functions computeProximity calls (gdal-c-api.ts); null where that API cannot be
+ * reached, or when koffi's threads have too small a stack for GDAL's writers.
  */
 function gdalApi(): GdalApi | null {
   if (api !== undefined) return api;
-  api = null;
-  try {
-    const library = readFileSync('/proc/self/maps', 'utf8').match(/\s(\/\S*\/libgdal\.so[.\d]*)$/m)?.[1];
-    if (!library) return null;
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    if (koffi.config().async_stack_size! < STACK) koffi.config({ ...koffi.config(), async_stack_size: STACK });
-    const lib = koffi.load(library);
-    koffi.pointer('GDALHandle', koffi.opaque());
-    const sync = (signature: string) => lib.func(signature) as never;
-    const async = (signature: string) => promisify(lib.func(signature).async) as never;
-    api = {
-      open: async('GDALHandle GDALOpen(const char *, int)'),
-      create: async('GDALHandle GDALCreate(GDALHandle, const char *, int, int, int, int, const char **)'),
-      proximity: async('int GDALComputeProximity(GDALHandle, GDALHandle, const char **, void *, void *)'),
-      buildOverviews: async('int GDALBuildOverviews(GDALHandle, const char *, int, int *, int, int *, void *, void *)'),
-      close: async('void GDALClose(GDALHandle)'),
-      width: sync('int GDALGetRasterXSize(GDALHandle)'),
-      height: sync('int GDALGetRasterYSize(GDALHandle)'),
-      band: sync('GDALHandle GDALGetRasterBand(GDALHandle, int)'),
-      driver: sync('GDALHandle GDALGetDriverByName(const char *)'),
-      typeByName: sync('int GDALGetDataTypeByName(const char *)'),
-      getGeoTransform: sync('int GDALGetGeoTransform(GDALHandle, _Out_ double *)'),
-      setGeoTransform: sync('int GDALSetGeoTransform(GDALHandle, double *)'),
-      projection: sync('const char *GDALGetProjectionRef(GDALHandle)'),
-      setProjection: sync('int GDALSetProjection(GDALHandle, const char *)'),
-    };
-  } catch {
-    api = null;
-  }
+  const c = gdalCApi();
+  api = c?.fullStack
+    ? {
+        open: c.async('GDALHandle GDALOpen(const char *, int)'),
+        create: c.async('GDALHandle GDALCreate(GDALHandle, const char *, int, int, int, int, const char **)'),
+        proximity: c.async('int GDALComputeProximity(GDALHandle, GDALHandle, const char **, void *, void *)'),
+        buildOverviews: c.async('int GDALBuildOverviews(GDALHandle, const char *, int, int *, int, int *, void *, void *)'),
+        close: c.async('void GDALClose(GDALHandle)'),
+        width: c.sync('int GDALGetRasterXSize(GDALHandle)'),
+        height: c.sync('int GDALGetRasterYSize(GDALHandle)'),
+        band: c.sync('GDALHandle GDALGetRasterBand(GDALHandle, int)'),
+        driver: c.sync('GDALHandle GDALGetDriverByName(const char *)'),
+        typeByName: c.sync('int GDALGetDataTypeByName(const char *)'),
+        getGeoTransform: c.sync('int GDALGetGeoTransform(GDALHandle, _Out_ double *)'),
+        setGeoTransform: c.sync('int GDALSetGeoTransform(GDALHandle, double *)'),
+        projection: c.sync('const char *GDALGetProjectionRef(GDALHandle)'),
+        setProjection: c.sync('int GDALSetProjection(GDALHandle, const char *)'),
+      }
+    : null;
   return api;
 }

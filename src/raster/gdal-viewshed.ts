@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import gdal from 'gdal-async';
+import { gdalCApi } from './gdal-c-api.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
 import { runGdalCommand } from './run-gdal-command.js';
 
@@ -55,17 +54,16 @@ export async function viewshedByCommand<T extends Uint8Array | Float64Array>(dem
 }
 
 type Handle = object;
-type AsyncCall = { async(...args: unknown[]): void };
 interface Gdal {
-  GDALOpen(name: string, access: number): Handle | null;
+  GDALOpen(name: string, access: number): Promise<Handle | null>;
   GDALClose(dataset: Handle): number;
   GDALGetRasterBand(dataset: Handle, band: number): Handle | null;
   GDALGetRasterXSize(dataset: Handle): number;
   GDALGetRasterYSize(dataset: Handle): number;
   GDALGetGeoTransform(dataset: Handle, out: Float64Array): number;
   GDALGetRasterNoDataValue(band: Handle, ok: Int32Array): number;
-  GDALRasterIO: ((band: Handle, rw: number, x: number, y: number, w: number, h: number, buffer: ArrayBufferView, bw: number, bh: number, type: number, pixelSpace: number, lineSpace: number) => number);
-  GDALViewshedGenerate: AsyncCall;
+  GDALRasterIO(band: Handle, rw: number, x: number, y: number, w: number, h: number, buffer: ArrayBufferView, bw: number, bh: number, type: number, pixelSpace: number, lineSpace: number): number;
+  GDALViewshedGenerate(...args: unknown[]): Promise<Handle | null>;
 }
 
 const GDT_BYTE = 1;
@@ -78,41 +76,25 @@ const NO_DATA = -1;
 
 let bound: Gdal | null | undefined;
 
-/**
- * GDAL's C API through koffi, from the very libgdal gdal-async is linked to (found in this
- * process's mappings): one GDAL in the process, its drivers already registered, its block cache
- * shared. Null where that library cannot be found (a GDAL bundled inside gdal-async, not Linux).
- */
+/** The functions a viewshed needs, from GDAL's C API (gdal-c-api.ts); null where it cannot be reached. */
 function library(): Gdal | null {
   if (bound !== undefined) return bound;
-  bound = null;
-  try {
-    const maps = readFileSync('/proc/self/maps', 'utf8');
-    const file = /\s(\/\S*\/libgdal\.so[.\d]*)\n/.exec(maps)?.[1];
-    if (!file || gdal.bundled) return bound;
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    const lib = koffi.load(file);
-    // Anonymous: a named type can be declared only once a process, and modules may be loaded again (tests).
-    const H = koffi.pointer(koffi.opaque());
-    const f = (name: string, result: unknown, args: unknown[]) => lib.func(name, result as never, args as never) as never;
-    bound = {
-      GDALOpen: f('GDALOpen', H, ['str', 'int']),
-      GDALClose: f('GDALClose', 'int', [H]),
-      GDALGetRasterBand: f('GDALGetRasterBand', H, [H, 'int']),
-      GDALGetRasterXSize: f('GDALGetRasterXSize', 'int', [H]),
-      GDALGetRasterYSize: f('GDALGetRasterYSize', 'int', [H]),
-      GDALGetGeoTransform: f('GDALGetGeoTransform', 'int', [H, koffi.out('double *')]),
-      GDALGetRasterNoDataValue: f('GDALGetRasterNoDataValue', 'double', [H, koffi.out('int *')]),
-      GDALRasterIO: f('GDALRasterIO', 'int', [H, 'int', 'int', 'int', 'int', 'int', 'void *', 'int', 'int', 'int', 'int', 'int']),
-      GDALViewshedGenerate: f('GDALViewshedGenerate', H, [H, 'str', 'str', 'void *', 'double', 'double', 'double', 'double', 'double', 'double', 'double', 'double', 'double', 'int', 'double', 'void *', 'void *', 'int', 'void *']),
-    };
-  } catch {
-    bound = null;
-  }
+  const api = gdalCApi();
+  bound = api && {
+    GDALOpen: api.async('GDALHandle GDALOpen(const char *, int)'),
+    GDALClose: api.sync('int GDALClose(GDALHandle)'),
+    GDALGetRasterBand: api.sync('GDALHandle GDALGetRasterBand(GDALHandle, int)'),
+    GDALGetRasterXSize: api.sync('int GDALGetRasterXSize(GDALHandle)'),
+    GDALGetRasterYSize: api.sync('int GDALGetRasterYSize(GDALHandle)'),
+    GDALGetGeoTransform: api.sync('int GDALGetGeoTransform(GDALHandle, _Out_ double *)'),
+    GDALGetRasterNoDataValue: api.sync('double GDALGetRasterNoDataValue(GDALHandle, _Out_ int *)'),
+    GDALRasterIO: api.sync('int GDALRasterIO(GDALHandle, int, int, int, int, int, void *, int, int, int, int, int)'),
+    GDALViewshedGenerate: api.async(
+      'GDALHandle GDALViewshedGenerate(GDALHandle, const char *, const char *, void *, double, double, double, double, double, double, double, double, double, int, double, void *, void *, int, void *)',
+    ),
+  };
   return bound;
 }
-
-const call = <T>(fn: AsyncCall, ...args: unknown[]): Promise<T> => new Promise((resolve, reject) => fn.async(...args, (error: unknown, result: T) => (error ? reject(error) : resolve(result))));
 
 /** A surface opened once for several viewsheds (its blocks read once into GDAL's cache). */
 export interface ViewshedSurface {
@@ -130,7 +112,7 @@ export interface ViewshedSurface {
 export async function openViewshedSurface(dem: string): Promise<ViewshedSurface | undefined> {
   const api = library();
   if (!api) return undefined;
-  const dataset = await call<Handle | null>(api.GDALOpen as unknown as AsyncCall, dem, 0);
+  const dataset = await api.GDALOpen(dem, 0);
   const band = dataset && api.GDALGetRasterBand(dataset, 1);
   if (!dataset || !band) {
     if (dataset) api.GDALClose(dataset);
@@ -139,7 +121,7 @@ export async function openViewshedSurface(dem: string): Promise<ViewshedSurface 
   return {
     viewshed: async <T extends Uint8Array | Float64Array>(params: ViewshedParams, signal: AbortSignal) => {
       throwIfAborted(signal);
-      const made = await call<Handle | null>(api.GDALViewshedGenerate, band, 'MEM', '', null, params.x, params.y, params.height, params.target, params.visible ?? 255, params.invisible ?? 0, params.outOfRange ?? 0, NO_DATA, CURVATURE, GVM_EDGE, params.maxDistance ?? 0, null, null, GVOT[params.mode], null);
+      const made = await api.GDALViewshedGenerate(band, 'MEM', '', null, params.x, params.y, params.height, params.target, params.visible ?? 255, params.invisible ?? 0, params.outOfRange ?? 0, NO_DATA, CURVATURE, GVM_EDGE, params.maxDistance ?? 0, null, null, GVOT[params.mode], null);
       if (!made) throw new RasterError('RASTER_GDAL_FAILED', 'gdal_viewshed failed');
       try {
         const width = api.GDALGetRasterXSize(made);
