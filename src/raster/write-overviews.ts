@@ -14,9 +14,10 @@ export function overviewLevels(width: number, height: number): number[] {
  * that pass cost as much as the analysis itself on 2000² grids (bench/raster-analysis.ts).
  * `bands` are the full-resolution values of the dataset's bands, which must not have a mask band.
  * Levels are built in the band's own array type (Float32 averages round as GDAL's conversion
- * would): half the bytes, and their fresh pages, of doubles.
+ * would): half the bytes, and their fresh pages, of doubles. `stride`: cells from one row of
+ * `bands` to the next, when they are a window of wider rows.
  */
-export async function writeOverviews(dataset: gdal.Dataset, bands: ArrayLike<number>[], width: number, height: number, float: boolean, noData: number | null): Promise<number[]> {
+export async function writeOverviews(dataset: gdal.Dataset, bands: ArrayLike<number>[], width: number, height: number, float: boolean, noData: number | null, stride = width): Promise<number[]> {
   const levels = overviewLevels(width, height);
   if (levels.length === 0) return levels;
   await dataset.buildOverviewsAsync('NONE', levels);
@@ -25,14 +26,14 @@ export async function writeOverviews(dataset: gdal.Dataset, bands: ArrayLike<num
     for (const [k, factor] of levels.entries()) {
       const overview = band.overviews.get(k);
       const { x: ow, y: oh } = overview.size;
-      const out = float ? averageLevel(bands[b], width, height, factor, ow, oh, noData, band.dataType === 'Float32' ? Float32Array : Float64Array) : nearestLevel(bands[b], width, height, factor, ow, oh);
+      const out = float ? averageLevel(bands[b], width, height, stride, factor, ow, oh, noData, band.dataType === 'Float32' ? Float32Array : Float64Array) : nearestLevel(bands[b], width, height, stride, factor, ow, oh);
       await overview.pixels.writeAsync(0, 0, ow, oh, out as never);
     }
   }
   return levels;
 }
 
-function averageLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number, noData: number | null, Out: new (n: number) => Float32Array | Float64Array): Float32Array | Float64Array {
+function averageLevel(values: ArrayLike<number>, width: number, height: number, stride: number, factor: number, ow: number, oh: number, noData: number | null, Out: new (n: number) => Float32Array | Float64Array): Float32Array | Float64Array {
   const out = new Out(ow * oh);
   for (let oy = 0; oy < oh; oy++) {
     const y0 = oy * factor;
@@ -44,7 +45,7 @@ function averageLevel(values: ArrayLike<number>, width: number, height: number, 
       let count = 0;
       for (let y = y0; y < y1; y++) {
         for (let x = x0; x < x1; x++) {
-          const v = values[y * width + x];
+          const v = values[y * stride + x];
           if (v === noData || Number.isNaN(v)) continue;
           sum += v;
           count++;
@@ -57,12 +58,12 @@ function averageLevel(values: ArrayLike<number>, width: number, height: number, 
 }
 
 /** GDAL's nearest: the source cell under the centre of each overview cell (in the values' own array type). */
-function nearestLevel(values: ArrayLike<number>, width: number, height: number, factor: number, ow: number, oh: number): ArrayLike<number> {
+function nearestLevel(values: ArrayLike<number>, width: number, height: number, stride: number, factor: number, ow: number, oh: number): ArrayLike<number> {
   const Out = ArrayBuffer.isView(values) ? (values.constructor as new (n: number) => Float64Array) : Float64Array;
   const out = new Out(ow * oh);
   for (let oy = 0; oy < oh; oy++) {
     const y = Math.min(height - 1, Math.floor((oy + 0.5) * factor));
-    for (let ox = 0; ox < ow; ox++) out[oy * ow + ox] = values[y * width + Math.min(width - 1, Math.floor((ox + 0.5) * factor))];
+    for (let ox = 0; ox < ow; ox++) out[oy * ow + ox] = values[y * stride + Math.min(width - 1, Math.floor((ox + 0.5) * factor))];
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import gdal from 'gdal-async';
 import type { BandStatistics } from '../../imagery/store/catalog-store.js';
-import { cropBlock, pixelTypeInfo, type BandArray, type PixelBlock } from '../../imagery/render/pixel-block.js';
+import { pixelTypeInfo, type BandArray, type PixelBlock } from '../../imagery/render/pixel-block.js';
 import { applyRenderingRule, clipsToShape, ruleMargin, type RenderingRule } from '../../imagery/render/raster-functions/rendering-rule.js';
 import { expandGrid, groundCellSize } from '../../imagery/render/render-grid.js';
 import { resolveSrs } from '../../imagery/render/srs-cache.js';
@@ -40,38 +40,39 @@ export async function applyRasterFunction(sources: string | string[], rule: Rend
   const height = block.height - 2 * margin;
   const bbox = { xmin: gt[0], xmax: gt[0] + gt[1] * width, ymax: gt[3], ymin: gt[3] + gt[5] * height };
   const grid = expandGrid({ bbox, width, height, srs: resolveSrs({ srsWkt, epsg: null }) }, margin);
-  let result = cropBlock(applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics, grid, sources: blocks }), margin);
-  let outGt = gt;
+  const result = applyRenderingRule(block, rule, { cellSize: groundCellSize(grid), statistics, grid, sources: blocks });
+  // The raster is the result's inside, written from where it lies (no cropped copy).
+  let window: Window = { x: margin, y: margin, width, height };
   // A clip to a shape gives a raster of the shape's extent (whole cells), as ArcGIS's Clip does.
-  if (clipsToShape(rule)) ({ block: result, geoTransform: outGt } = trimToData(result, gt));
-  await writeBlock(file, result, outGt, srsWkt);
+  if (clipsToShape(rule)) window = trimToData(result, window);
+  const outGt = [gt[0] + (window.x - margin) * gt[1], gt[1], gt[2], gt[3] + (window.y - margin) * gt[5], gt[4], gt[5]];
+  await writeBlock(file, result, window, outGt, srsWkt);
   return { pixelType: result.pixelType, bandCount: result.bands.length };
 }
 
-/** The smallest window holding every pixel with data (the block itself when none or all have). */
-function trimToData(block: PixelBlock, gt: number[]): { block: PixelBlock; geoTransform: number[] } {
-  let [c0, r0, c1, r1] = [block.width, block.height, -1, -1];
-  for (let r = 0; r < block.height; r++) {
-    for (let c = 0; c < block.width; c++) {
-      if (block.mask[r * block.width + c] === 0) continue;
+/** A rectangle of a block's cells: first column and row, size. */
+interface Window {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The smallest part of the window holding every pixel with data (the window itself when none or all have). */
+function trimToData(block: PixelBlock, window: Window): Window {
+  let [c0, r0, c1, r1] = [window.width, window.height, -1, -1];
+  for (let r = 0; r < window.height; r++) {
+    const i0 = (window.y + r) * block.width + window.x;
+    for (let c = 0; c < window.width; c++) {
+      if (block.mask[i0 + c] === 0) continue;
       if (c < c0) c0 = c;
       if (c > c1) c1 = c;
       if (r < r0) r0 = r;
       r1 = r;
     }
   }
-  if (c1 < 0 || (c0 === 0 && r0 === 0 && c1 === block.width - 1 && r1 === block.height - 1)) return { block, geoTransform: gt };
-  const width = c1 - c0 + 1;
-  const height = r1 - r0 + 1;
-  const cut = <T extends BandArray>(source: T): T => {
-    const out = new (source.constructor as new (n: number) => T)(width * height);
-    for (let r = 0; r < height; r++) out.set(source.subarray((r + r0) * block.width + c0, (r + r0) * block.width + c0 + width) as never, r * width);
-    return out;
-  };
-  return {
-    block: { ...block, width, height, bands: block.bands.map(cut), mask: cut(block.mask) },
-    geoTransform: [gt[0] + c0 * gt[1], gt[1], gt[2], gt[3] + r0 * gt[5], gt[4], gt[5]],
-  };
+  if (c1 < 0) return window;
+  return { x: window.x + c0, y: window.y + r0, width: c1 - c0 + 1, height: r1 - r0 + 1 };
 }
 
 /** All bands in their own type, grown by `margin` cells of no data on every side. */
@@ -104,28 +105,48 @@ async function readInto<T extends BandArray>(band: gdal.RasterBand, out: T, widt
   return out;
 }
 
-async function writeBlock(file: string, block: PixelBlock, gt: number[], srsWkt: string): Promise<void> {
+/** Writes the window of the block: its bands straight from the block's rows (GDAL strides over them), and its mask. */
+async function writeBlock(file: string, block: PixelBlock, window: Window, gt: number[], srsWkt: string): Promise<void> {
+  const { width, height } = window;
   const type = pixelTypeInfo(block.pixelType).gdal;
-  const out = await gdal.drivers.get('GTiff').createAsync(file, block.width, block.height, block.bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
+  const out = await gdal.drivers.get('GTiff').createAsync(file, width, height, block.bands.length, type, ['TILED=YES', 'COMPRESS=ZSTD', 'ZSTD_LEVEL=1']);
   try {
     out.geoTransform = gt;
     if (srsWkt) out.srs = gdal.SpatialReference.fromWKT(srsWkt);
-    for (let b = 0; b < block.bands.length; b++) {
+    const offset = window.y * block.width + window.x;
+    const bands = block.bands.map((band) => band.subarray(offset));
+    for (let b = 0; b < bands.length; b++) {
       const band = await out.bands.getAsync(b + 1);
-      await band.pixels.writeAsync(0, 0, block.width, block.height, block.bands[b] as never);
+      const bytes = bands[b].BYTES_PER_ELEMENT;
+      await band.pixels.writeAsync(0, 0, width, height, bands[b] as never, { buffer_width: width, buffer_height: height, pixel_space: bytes, line_space: block.width * bytes });
     }
-    const masked = block.mask.indexOf(0) >= 0;
-    if (!masked) await writeOverviews(out, block.bands, block.width, block.height, !pixelTypeInfo(block.pixelType).integer, null);
-    if (masked) {
+    const binary = binaryMask(block, window);
+    if (!binary) await writeOverviews(out, bands, width, height, !pixelTypeInfo(block.pixelType).integer, null, block.width);
+    else {
       const first = await out.bands.getAsync(1);
       first.createMaskBand(GMF_PER_DATASET);
-      const mask = first.getMaskBand()!;
-      const binary = new Uint8Array(block.mask.length);
-      for (let i = 0; i < binary.length; i++) binary[i] = block.mask[i] === 0 ? 0 : 255;
-      await mask.pixels.writeAsync(0, 0, block.width, block.height, binary);
+      await first.getMaskBand()!.pixels.writeAsync(0, 0, width, height, binary);
     }
     await out.flushAsync();
   } finally {
     out.close();
   }
+}
+
+/** The window's mask as 0 and 255, or null when every cell of it has data. */
+function binaryMask(block: PixelBlock, window: Window): Uint8Array | null {
+  const { mask } = block;
+  let binary: Uint8Array | null = null;
+  for (let r = 0; r < window.height; r++) {
+    const i0 = (window.y + r) * block.width + window.x;
+    if (!binary) {
+      const row = mask.subarray(i0, i0 + window.width);
+      if (row.indexOf(0) < 0) continue;
+      // The rows before had data everywhere.
+      binary = new Uint8Array(window.width * window.height);
+      binary.fill(255, 0, r * window.width);
+    }
+    for (let c = 0; c < window.width; c++) binary[r * window.width + c] = mask[i0 + c] === 0 ? 0 : 255;
+  }
+  return binary;
 }

@@ -33,7 +33,7 @@ interface Light {
 }
 
 function shade(block: PixelBlock, light: Light): PixelBlock {
-  const { width, height, mask } = block;
+  const { width, height } = block;
   const out = new Uint8Array(width * height);
   // Esri's aspect is measured from north, clockwise; the light's azimuth becomes a math angle.
   const azimuthMath = (2 * Math.PI - light.azimuth + Math.PI / 2) % (2 * Math.PI);
@@ -48,10 +48,7 @@ function shade(block: PixelBlock, light: Light): PixelBlock {
     sx: 8 * light.cellX,
     sy: 8 * light.cellY,
   };
-  const valid = hornRows(block, (row, gx, gy, valid) => shadeRow(out, row * width, width, gx, gy, valid, terms));
-  // The output's mask is the input's where the cell has data (a number under a set mask).
-  const outMask = new Uint8Array(width * height);
-  for (let i = 0; i < outMask.length; i++) outMask[i] = valid[i] === 0 ? 0 : mask[i];
+  const outMask = hornRows(block, (row, gx, gy, valid) => shadeRow(out, row * width, width, gx, gy, valid, terms));
   return { width, height, bands: [out], mask: outMask, pixelType: 'U8' };
 }
 
@@ -67,7 +64,7 @@ interface ShadeTerms {
 function shadeRow(out: Uint8Array, i0: number, width: number, gx: Float64Array, gy: Float64Array, valid: Uint8Array, t: ShadeTerms): void {
   const { cosZenith, ax, ay, z2, sx, sy } = t;
   for (let col = 0; col < width; col++) {
-    if (valid[i0 + col] === 0) continue;
+    if (valid[col] === 0) continue;
     const dzdx = gx[col] / sx;
     const dzdy = gy[col] / sy;
     const value = (cosZenith + ax * dzdx + ay * dzdy) / Math.sqrt(1 + z2 * (dzdx * dzdx + dzdy * dzdy));

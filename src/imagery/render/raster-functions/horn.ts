@@ -1,4 +1,4 @@
-import type { BandArray, PixelBlock } from '../pixel-block.js';
+import type { PixelBlock } from '../pixel-block.js';
 
 /**
  * Horn's 3×3 sums of the first band, the part of slope, aspect and hillshade they share (as
@@ -10,85 +10,74 @@ import type { BandArray, PixelBlock } from '../pixel-block.js';
  *
  * `gx` = c + 2f + k − (a + 2d + g) and `gy` = g + 2h + k − (a + 2b + c), each function scaling
  * them itself. A neighbour off the block or without data (mask 0 or NaN) takes the centre's value.
- * `visit(row, gx, gy, valid)` gets one row at a time, in reused row buffers; `valid` is the
- * block's cells with data (1), for all rows. No call per cell: plain loops over typed arrays are
- * what V8 makes fast (several times the speed of a closure per cell, bench/raster-analysis.ts).
+ * `visit(row, gx, gy, valid)` gets one row at a time, in reused row buffers; `valid` is the row's
+ * cells with data (1), the only ones whose gx, gy are set. Returns the output mask: the input's
+ * where a cell has data.
+ * Speed (bench/terrain-kernels.ts): each row is copied once into a row of doubles, NaN where it has
+ * no data and one NaN beyond each end, so that the kernel is one plain loop over Float64Arrays
+ * whatever the band's type (a loop seeing several array types goes megamorphic) and a missing
+ * neighbour is a NaN test instead of mask lookups and bounds checks.
  */
 export function hornRows(block: PixelBlock, visit: (row: number, gx: Float64Array, gy: Float64Array, valid: Uint8Array) => void): Uint8Array {
   const { width, height, mask } = block;
-  const e = block.bands[0];
-  const valid = new Uint8Array(width * height);
-  let invalid = 0;
-  for (let i = 0; i < valid.length; i++) {
-    const v = mask[i] !== 0 && e[i] === e[i] ? 1 : 0;
-    valid[i] = v;
-    invalid += 1 - v;
-  }
+  const outMask = new Uint8Array(width * height);
   const gx = new Float64Array(width);
   const gy = new Float64Array(width);
+  const valid = new Uint8Array(width);
+  // Rows above, at and below the one computed, each padded by one NaN on both sides.
+  let above = new Float64Array(width + 2).fill(Number.NaN);
+  let centre = new Float64Array(width + 2);
+  let below = new Float64Array(width + 2);
+  loadRow(block, 0, centre);
   for (let row = 0; row < height; row++) {
-    if (row > 0 && row < height - 1 && width > 2) {
-      innerRow(e, valid, width, height, row, gx, gy, invalid > 0);
-      edgeCell(e, valid, width, height, 0, row, gx, gy);
-      edgeCell(e, valid, width, height, width - 1, row, gx, gy);
-    } else {
-      for (let col = 0; col < width; col++) edgeCell(e, valid, width, height, col, row, gx, gy);
-    }
+    if (row + 1 < height) loadRow(block, row + 1, below);
+    else below.fill(Number.NaN);
+    kernelRow(above, centre, below, width, gx, gy, valid);
+    const i0 = row * width;
+    for (let col = 0; col < width; col++) outMask[i0 + col] = valid[col] === 0 ? 0 : mask[i0 + col];
     visit(row, gx, gy, valid);
+    [above, centre, below] = [centre, below, above];
   }
-  return valid;
+  return outMask;
 }
 
-/**
- * Columns 1 … width − 2 of an inner row. `checked` when some cell of the block lacks data: a
- * cell beside one then takes the slow path (a block with data everywhere skips the tests).
- */
-function innerRow(e: BandArray, valid: Uint8Array, width: number, height: number, row: number, gx: Float64Array, gy: Float64Array, checked: boolean): void {
+/** Row `row` of the first band as doubles at 1 … width of `out`, NaN where the mask is 0 and at both ends. */
+function loadRow(block: PixelBlock, row: number, out: Float64Array): void {
+  const { width, mask } = block;
   const i0 = row * width;
-  for (let col = 1; col < width - 1; col++) {
-    const i = i0 + col;
-    const up = i - width;
-    const down = i + width;
-    if (checked) {
-      if (valid[i] === 0) continue;
-      if (valid[up - 1] === 0 || valid[up] === 0 || valid[up + 1] === 0 || valid[i - 1] === 0 || valid[i + 1] === 0 || valid[down - 1] === 0 || valid[down] === 0 || valid[down + 1] === 0) {
-        edgeCell(e, valid, width, height, col, row, gx, gy);
-        continue;
-      }
+  // set() converts any typed array natively: the loops here only ever see Float64 and Uint8.
+  out.set(block.bands[0].subarray(i0, i0 + width), 1);
+  out[0] = Number.NaN;
+  out[width + 1] = Number.NaN;
+  for (let col = 0; col < width; col++) if (mask[i0 + col] === 0) out[col + 1] = Number.NaN;
+}
+
+/** gx, gy and valid of one row from its padded neighbour rows (NaN: no data, use the centre). */
+function kernelRow(up: Float64Array, mid: Float64Array, down: Float64Array, width: number, gx: Float64Array, gy: Float64Array, valid: Uint8Array): void {
+  for (let col = 0; col < width; col++) {
+    const z = mid[col + 1];
+    if (z !== z) {
+      valid[col] = 0;
+      continue;
     }
-    const a = e[up - 1];
-    const b = e[up];
-    const c = e[up + 1];
-    const d = e[i - 1];
-    const f = e[i + 1];
-    const g = e[down - 1];
-    const h = e[down];
-    const k = e[down + 1];
+    valid[col] = 1;
+    let a = up[col];
+    let b = up[col + 1];
+    let c = up[col + 2];
+    let d = mid[col];
+    let f = mid[col + 2];
+    let g = down[col];
+    let h = down[col + 1];
+    let k = down[col + 2];
+    if (a !== a) a = z;
+    if (b !== b) b = z;
+    if (c !== c) c = z;
+    if (d !== d) d = z;
+    if (f !== f) f = z;
+    if (g !== g) g = z;
+    if (h !== h) h = z;
+    if (k !== k) k = z;
     gx[col] = c + 2 * f + k - (a + 2 * d + g);
     gy[col] = g + 2 * h + k - (a + 2 * b + c);
   }
-}
-
-/** One cell by the general rule (missing neighbours take the centre's value); nothing where it has no data. */
-function edgeCell(e: BandArray, valid: Uint8Array, width: number, height: number, col: number, row: number, gx: Float64Array, gy: Float64Array): void {
-  const i = row * width + col;
-  if (valid[i] === 0) return;
-  const z = e[i];
-  const at = (dc: number, dr: number): number => {
-    const c = col + dc;
-    const r = row + dr;
-    if (c < 0 || r < 0 || c >= width || r >= height) return z;
-    const j = r * width + c;
-    return valid[j] === 0 ? z : e[j];
-  };
-  const a = at(-1, -1);
-  const b = at(0, -1);
-  const c = at(1, -1);
-  const d = at(-1, 0);
-  const f = at(1, 0);
-  const g = at(-1, 1);
-  const h = at(0, 1);
-  const k = at(1, 1);
-  gx[col] = c + 2 * f + k - (a + 2 * d + g);
-  gy[col] = g + 2 * h + k - (a + 2 * b + c);
 }

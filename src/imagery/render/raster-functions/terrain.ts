@@ -15,16 +15,14 @@ function zFactor(args: FunctionArguments, context: FunctionContext): number {
  * (the input's where a cell has data) and where the row callback writes.
  */
 function gradientRows(block: PixelBlock, context: FunctionContext, z: number, out: Float32Array, row: (i0: number, dzdx: Float64Array, dzdy: Float64Array, valid: Uint8Array) => void): PixelBlock {
-  const { width, height, mask } = block;
+  const { width, height } = block;
   const [cellX, cellY] = context.cellSize;
   const dzdx = new Float64Array(width);
   const dzdy = new Float64Array(width);
-  const valid = hornRows(block, (r, gx, gy, valid) => {
+  const outMask = hornRows(block, (r, gx, gy, valid) => {
     scaleRow(gx, gy, z, 8 * cellX, 8 * cellY, dzdx, dzdy);
     row(r * width, dzdx, dzdy, valid);
   });
-  const outMask = new Uint8Array(width * height);
-  for (let i = 0; i < outMask.length; i++) outMask[i] = valid[i] === 0 ? 0 : mask[i];
   return { width, height, bands: [out], mask: outMask, pixelType: 'F32' };
 }
 
@@ -38,7 +36,7 @@ function scaleRow(gx: Float64Array, gy: Float64Array, z: number, sx: number, sy:
 
 function slopeRow(out: Float32Array, i0: number, dzdx: Float64Array, dzdy: Float64Array, valid: Uint8Array, percent: boolean): void {
   for (let col = 0; col < dzdx.length; col++) {
-    if (valid[i0 + col] === 0) continue;
+    if (valid[col] === 0) continue;
     const rise = Math.hypot(dzdx[col], dzdy[col]);
     out[i0 + col] = percent ? rise * 100 : (Math.atan(rise) * 180) / Math.PI;
   }
@@ -46,7 +44,7 @@ function slopeRow(out: Float32Array, i0: number, dzdx: Float64Array, dzdy: Float
 
 function aspectRow(out: Float32Array, i0: number, dzdx: Float64Array, dzdy: Float64Array, valid: Uint8Array): void {
   for (let col = 0; col < dzdx.length; col++) {
-    if (valid[i0 + col] === 0) continue;
+    if (valid[col] === 0) continue;
     const x = dzdx[col];
     const y = dzdy[col];
     if (x === 0 && y === 0) out[i0 + col] = -1;
