@@ -6,6 +6,10 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath, pathToFileURL } from 'node:url';
+import { execWithArenaCap } from './arena-cap.js';
+
+// The long-running commands, before anything allocates much (see arena-cap.js).
+if (process.argv[2] === 'serve' || process.argv[2] === 'worker') execWithArenaCap();
 
 // GDAL reads/warps (gdal-async) and image encoding (sharp) run on libuv's thread pool, sized on
 // first use: size it first. Two threads a core keep the cores busy at 4 clients; each thread more

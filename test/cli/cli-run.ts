@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/tessera.js');
+export const BIN = path.resolve(import.meta.dirname, '../../bin/tessera.js');
 
 export interface CliResult {
   code: number;

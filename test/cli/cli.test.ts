@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { expectUserError, runCli } from './cli-run.js';
+import { BIN, expectUserError, runCli } from './cli-run.js';
 
 let dir: string;
 let dataDir: string;
@@ -68,7 +69,35 @@ describe('tessera serve', () => {
       taken.close();
     }
   });
+
+  // bin/arena-cap.js: glibc reads the cap only at start; the PID stays the server's (what supervisors and benches watch).
+  it.runIf(process.platform === 'linux')('runs with two malloc arenas unless told otherwise, as the process it was started as', async () => {
+    const capped = await serveAndRead({ MALLOC_ARENA_MAX: '' });
+    expect(capped.environ).toMatch(/^MALLOC_ARENA_MAX=2$/m);
+    expect(capped.code).toBe(0);
+    expect((await serveAndRead({ MALLOC_ARENA_MAX: '8' })).environ).toMatch(/^MALLOC_ARENA_MAX=8$/m);
+  });
 });
+
+/** Starts `tessera serve` on a free port, reads its PID's environment once it serves, then stops it with SIGTERM. */
+async function serveAndRead(env: Record<string, string>): Promise<{ environ: string; code: number | null }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+    env: { ...process.env, TESSERA_DEMO: 'false', TESSERA_DATA_DIR: path.join(dir, 'arena-cap'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Tessera is serving')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`tessera serve exited (${code}): ${output}`)));
+  });
+  const environ = await readFile(`/proc/${child.pid}/environ`, 'utf8');
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  return { environ: environ.split('\0').join('\n'), code: await exited };
+}
 
 describe('a data directory without an administrator', () => {
   it('import and token say so in one line', async () => {
