@@ -4,6 +4,7 @@ import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice, readFlag } from './analysis-params.js';
 import { engineRasters, publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
+import { timeSection } from './engines/section-times.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
 import { dinfAngles } from './hydrology/flow-direction-dinf.js';
 import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
@@ -88,7 +89,8 @@ async function sagaDinf(job: EngineJob, forceFlow: boolean, withDrops: boolean):
   const aspect = path.join(dir, 'aspect.tif');
   const slope = path.join(dir, 'slope.tif');
   context.progress(20, 'Computing DINF flow directions');
-  const [read, saga] = await Promise.allSettled([
+  // One timed section: sections inside another count in it only (engines/section-times.ts).
+  const [read, saga] = await timeSection('engine saga_cmd, surface read beside it', () => Promise.allSettled([
     readSourceGrid(source!, 'inputSurfaceRaster'),
     runSaga({
       task: 'FlowDirection',
@@ -99,7 +101,7 @@ async function sagaDinf(job: EngineJob, forceFlow: boolean, withDrops: boolean):
       signal: context.signal,
       onProgress: (fraction) => context.progress(20 + fraction * 30, 'Computing D-infinity flow directions (SAGA)'),
     }),
-  ]);
+  ]));
   // The input's own error first, as when it was read before SAGA ran.
   if (read.status === 'rejected') throw read.reason;
   if (saga.status === 'rejected') throw saga.reason;
