@@ -10,7 +10,8 @@
  * Under each line: where the job's time went, from the worker's timed sections
  * (TESSERA_SECTION_TIMES, src/tasks/analysis/engines/section-times.ts) after the submit request;
  * `other` is the rest (hand-off to the worker, status polling, the task's own kernels and
- * sections not timed).
+ * sections not timed). Seconds of CPU in brackets (the engine alone's, and each section's: the
+ * worker's threads and the engines it waited for): on a shared machine they swing less than wall.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -61,27 +62,40 @@ async function timeJob(server: TestServer, token: string, task: string, params: 
  * synchronous run longer than its keep-alive timeout (72 s) left a pooled socket that the server
  * closed just as the next job's submit went out on it (ECONNRESET, CalculateDensity after Nibble).
  */
-async function timeEngine(steps: Array<[string, string[]]>, cwd: string): Promise<number> {
+async function timeEngine(steps: Array<[string, string[]]>, cwd: string): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now();
+  const cpu = childrenCpuMs();
   for (const [program, programArgs] of steps) await execFileAsync(program, programArgs, { cwd, env: { ...process.env, TMPDIR: cwd, GRASS_OVERWRITE: '1' }, maxBuffer: 64 * 1024 * 1024 });
-  return performance.now() - started;
+  return { ms: performance.now() - started, cpuMs: childrenCpuMs() - cpu };
+}
+
+/** CPU milliseconds of this process's finished (waited-for) children and theirs; Linux /proc. */
+function childrenCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
 
 const execFileAsync = promisify(execFile);
 
 const grass = (location: string, script: string): [string, string[]] => ['grass', ['--tmp-location', location, '--exec', 'bash', '-c', script]];
 
-/** The worker's timed sections of the last job, summed by name (seconds), and the file emptied. */
+/**
+ * The worker's timed sections of the last job, summed by name (seconds of wall time, and of CPU
+ * in brackets: the worker's threads and the engines it waited for), and the file emptied. CPU is
+ * what compares on a loaded machine, where wall times swing with the other processes.
+ */
 function takeSections(file: string, jobMs: number, submitMs: number): string {
   if (!existsSync(file)) return '';
-  const sums = new Map<string, number>();
+  const sums = new Map<string, { ms: number; cpuMs: number }>();
   for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
-    const { section, ms } = JSON.parse(line) as { section: string; ms: number };
-    sums.set(section, (sums.get(section) ?? 0) + ms);
+    const { section, ms, cpuMs } = JSON.parse(line) as { section: string; ms: number; cpuMs: number };
+    const sum = sums.get(section) ?? { ms: 0, cpuMs: 0 };
+    sums.set(section, { ms: sum.ms + ms, cpuMs: sum.cpuMs + cpuMs });
   }
   writeFileSync(file, '');
-  const timed = [...sums.values()].reduce((a, b) => a + b, 0);
-  return [['submit', submitMs] as const, ...sums.entries(), ['other', jobMs - submitMs - timed] as const].map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`).join(', ');
+  const timed = [...sums.values()].reduce((a, b) => a + b.ms, 0);
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  return [`submit ${seconds(submitMs)}`, ...[...sums].map(([name, sum]) => `${name} ${seconds(sum.ms)} (${seconds(sum.cpuMs)})`), `other ${seconds(jobMs - submitMs - timed)}`].join(', ');
 }
 
 async function main(): Promise<void> {
@@ -198,7 +212,7 @@ async function main(): Promise<void> {
     const label = c.label ?? c.task;
     if (ONLY && !ONLY.includes(c.task) && !ONLY.includes(label)) continue;
     let job: number;
-    let engine: number;
+    let engine: { ms: number; cpuMs: number };
     let sections = '';
     try {
       const run = await timeJob(server, token, c.task, typeof c.params === 'function' ? c.params() : c.params);
@@ -213,7 +227,7 @@ async function main(): Promise<void> {
       console.log(`${label.padEnd(22)} failed: ${String(error).split('\n')[0]}`);
       continue;
     }
-    console.log(`${label.padEnd(22)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine / 1000).toFixed(2).padStart(7)} s   ratio ${(job / engine).toFixed(2)}×   (${c.engineLabel})`);
+    console.log(`${label.padEnd(22)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine.ms / 1000).toFixed(2).padStart(7)} s (${(engine.cpuMs / 1000).toFixed(2)})   ratio ${(job / engine.ms).toFixed(2)}×   (${c.engineLabel})`);
     if (sections) console.log(`${''.padEnd(22)} ${sections}`);
   }
   await server.close();

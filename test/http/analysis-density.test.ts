@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { readOutputRows, analysisResults } from '../helpers/analysis-server.js';
+import { readOutputRows, analysisResults, outputRasterPath } from '../helpers/analysis-server.js';
 
 let server: TestServer;
 let token: string;
@@ -70,6 +74,45 @@ describe('CalculateDensity over HTTP with arcgis-rest-js Job', () => {
     const rows = await readOutputRows(server, 'point_density');
     const perMile2 = 1609.344 ** 2 / 1e6;
     expect(rows[5]![7]).toBeCloseTo(expectedDensity(500750, 4000450, 600, () => 1) * perMile2, 2);
+  });
+
+  it('reads a `wkt` spatial reference as OGR does: the same surface, in the SRS OGR names it (EPSG when PROJ matches it, else as written)', async () => {
+    const esri = gdal.SpatialReference.fromEPSG(32611);
+    esri.morphToESRI();
+    // What a GeoTIFF's own WKT2 can be: UTM 11N on an unnamed GRS80 datum, which PROJ matches with nothing.
+    const unnamed = gdal.SpatialReference.fromProj4('+proj=utm +zone=11 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs').toWKT();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tessera-density-srs-'));
+    try {
+      for (const [name, wkt] of [['esri_wkt_density', esri.toWKT()], ['unnamed_wkt_density', unnamed]] as const) {
+        await analysisResults(server, token, 'CalculateDensity', {
+          inputPointOrLineFeatures: { ...featureSet, spatialReference: { wkt } },
+          countField: 'people',
+          searchDistance: { distance: 0.6, units: 'Kilometers' },
+          outputCellSize: { distance: 50, units: 'Meters' },
+          outputName: name,
+        });
+        const rows = await readOutputRows(server, name);
+        expect(rows[4]![6]).toBeCloseTo(expectedDensity(500000 + 25 + 50 * 6, 4001000 - 25 - 50 * 4, 600, (p) => p.people), 2);
+        // The SRS the task made the surface in before: OGR's reading of the Esri JSON, through a GeoTIFF.
+        const file = path.join(dir, `${name}.json`);
+        writeFileSync(file, JSON.stringify({ ...featureSet, spatialReference: { wkt }, fields: [{ name: 'OBJECTID', type: 'esriFieldTypeOID' }, { name: 'people', type: 'esriFieldTypeInteger' }] }));
+        const features = gdal.open(file);
+        const reference = gdal.open(path.join(dir, `${name}.tif`), 'w', 'GTiff', 1, 1, 1, 'Float32');
+        reference.srs = gdal.SpatialReference.fromWKT(features.layers.get(0).srs!.toWKT());
+        features.close();
+        reference.close();
+        const [stored, expected] = [await outputRasterPath(server, name), path.join(dir, `${name}.tif`)].map((f) => {
+          const dataset = gdal.open(f);
+          const wktOut = dataset.srs!.toWKT();
+          dataset.close();
+          return wktOut;
+        });
+        expect(stored).toBe(expected);
+        if (name === 'esri_wkt_density') expect(stored).toContain('AUTHORITY["EPSG","32611"]');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails plainly on geographic features', async () => {

@@ -21,6 +21,8 @@ export interface AnalysisFeatures {
   /** What OGR opens (`…/features.json`, `/vsizip/…`, `ESRIJSON:https://…`). */
   source: string;
   label: string;
+  /** With `wktApart`: the inline set's `wkt` spatial reference, left out of `source` (esri-json-srs.ts). */
+  wkt?: string;
 }
 
 export interface FeatureInputDeps {
@@ -42,15 +44,21 @@ const PAGE = 5000;
  * or an inline feature set (`{"features": […]}`, `{"featureSet": {…}}`, `{"layerDefinition", "featureSet"}`).
  * Our layers and inline sets are written as Esri JSON into `workDir`.
  */
-export async function resolveFeatureInput(param: string, value: unknown, deps: FeatureInputDeps, workDir: string): Promise<AnalysisFeatures> {
+export async function resolveFeatureInput(param: string, value: unknown, deps: FeatureInputDeps, workDir: string, options: { wktApart?: boolean } = {}): Promise<AnalysisFeatures> {
   if (value === undefined || value === null || value === '') throw new TaskError(`'${param}' is required.`);
   const object = typeof value === 'string' && !value.trim().startsWith('{') ? { url: value.trim() } : readObjectParam(param, value);
   await mkdir(workDir, { recursive: true });
   const file = path.join(workDir, `${param}.json`);
   const featureSet = (readKey(object, 'featureSet') as Record<string, unknown> | undefined) ?? (Array.isArray(readKey(object, 'features')) ? object : undefined);
   if (featureSet) {
-    await writeFile(file, JSON.stringify(inlineFeatureSet(param, featureSet, object)));
-    return { source: file, label: param };
+    const inline = inlineFeatureSet(param, featureSet, object);
+    const wkt = options.wktApart ? wktOnly(inline.spatialReference) : undefined;
+    if (wkt === undefined) {
+      await writeFile(file, JSON.stringify(inline));
+      return { source: file, label: param };
+    }
+    await writeFile(file, JSON.stringify({ ...inline, spatialReference: undefined }));
+    return { source: file, label: param, wkt };
   }
   const filter = typeof readKey(object, 'filter') === 'string' ? (readKey(object, 'filter') as string) : '';
   const itemId = readKey(object, 'itemId');
@@ -68,6 +76,12 @@ function inlineFeatureSet(param: string, featureSet: Record<string, unknown>, ou
   const spatialReference = featureSet.spatialReference ?? (features[0] as { geometry?: { spatialReference?: unknown } }).geometry?.spatialReference ?? { wkid: 4326 };
   const fields = featureSet.fields ?? definition.fields ?? inferFields(features);
   return { ...featureSet, geometryType, spatialReference, fields };
+}
+
+/** The `wkt` of a spatial reference that gives no wkid (OGR reads a wkid without searching). */
+function wktOnly(spatialReference: unknown): string | undefined {
+  const sr = spatialReference as { wkt?: unknown; wkid?: unknown; latestWkid?: unknown } | null;
+  return typeof sr?.wkt === 'string' && sr.wkid === undefined && sr.latestWkid === undefined ? sr.wkt : undefined;
 }
 
 /** OGR's Esri JSON reader needs `fields`; clients often send features without them. */

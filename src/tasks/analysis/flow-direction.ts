@@ -2,14 +2,15 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice, readFlag } from './analysis-params.js';
-import { publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
+import { engineRasters, publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
+import { timeSection } from './engines/section-times.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
 import { dinfAngles } from './hydrology/flow-direction-dinf.js';
 import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
 import { readGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid, type InputGrid } from './hydrology/read-input-grid.js';
+import { readInputGrid, readSourceGrid, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
 /**
@@ -45,9 +46,7 @@ async function runFlowDirection(context: TaskContext): Promise<Record<string, un
   const job = await startEngineJob(context, ['outputFlowDirectionName', 'outputDropName']);
   const type = readChoice('flowDirectionType', inputs.flowDirectionType, FLOW_TYPES, 'D8') as FlowType;
   const forceFlow = readFlag(inputs.forceFlow, ['FORCE']);
-  const surface = await readInputGrid(job, 'inputSurfaceRaster');
-  context.progress(20, `Computing ${type} flow directions`);
-  const result = type === 'DINF' ? await sagaDinf(job, surface, forceFlow, isGiven(inputs.outputDropName)) : flowDirectionD8(surface, forceFlow);
+  const { surface, result } = type === 'DINF' ? await sagaDinf(job, forceFlow, isGiven(inputs.outputDropName)) : await d8Directions(job, type, forceFlow);
   context.signal.throwIfAborted();
   context.progress(60, 'Publishing');
   const file = path.join(context.scratchDir, 'results', 'outputFlowDirectionName.tif');
@@ -69,24 +68,44 @@ const DESCRIPTIONS: Record<FlowType, string> = {
   MFD: 'MFD flow direction (band 1: D8 codes for display; band 2: the surface, for Flow Accumulation)',
 };
 
+type Directions = { surface: InputGrid; result: { directions: Float64Array; drops: Float64Array } };
+
+/** D8 codes (MFD too: its band 1) and drops, in the worker. */
+async function d8Directions(job: EngineJob, type: FlowType, forceFlow: boolean): Promise<Directions> {
+  const surface = await readInputGrid(job, 'inputSurfaceRaster');
+  job.context.progress(20, `Computing ${type} flow directions`);
+  return { surface, result: flowDirectionD8(surface, forceFlow) };
+}
+
 /**
- * D-infinity angles and drops: SAGA's Tarboton facets, edge cells redone by the worker. SAGA's
- * slope grid is read only for a drop raster (a 2,000² read: ~0.2 s).
+ * D-infinity angles and drops: SAGA's Tarboton facets, edge cells redone by the worker. SAGA
+ * reads the surface file itself, so the worker reads it meanwhile (GDAL on a libuv thread; a
+ * 2,000² read is ~0.2 s). SAGA's slope grid is read only for a drop raster.
  */
-async function sagaDinf(job: EngineJob, surface: InputGrid, forceFlow: boolean, withDrops: boolean): Promise<{ directions: Float64Array; drops: Float64Array }> {
+async function sagaDinf(job: EngineJob, forceFlow: boolean, withDrops: boolean): Promise<Directions> {
   const { context } = job;
+  const [source] = await engineRasters(job, ['inputSurfaceRaster']);
   const dir = path.join(context.scratchDir, 'saga');
   const aspect = path.join(dir, 'aspect.tif');
   const slope = path.join(dir, 'slope.tif');
-  await runSaga({
-    task: 'FlowDirection',
-    library: 'ta_morphometry',
-    tool: '0',
-    options: { ELEVATION: surface.source, SLOPE: slope, ASPECT: aspect, METHOD: 1, UNIT_SLOPE: 2, UNIT_ASPECT: 1 },
-    scratchDir: context.scratchDir,
-    signal: context.signal,
-    onProgress: (fraction) => context.progress(20 + fraction * 30, 'Computing D-infinity flow directions (SAGA)'),
-  });
+  context.progress(20, 'Computing DINF flow directions');
+  // One timed section: sections inside another count in it only (engines/section-times.ts).
+  const [read, saga] = await timeSection('engine saga_cmd, surface read beside it', () => Promise.allSettled([
+    readSourceGrid(source!, 'inputSurfaceRaster'),
+    runSaga({
+      task: 'FlowDirection',
+      library: 'ta_morphometry',
+      tool: '0',
+      options: { ELEVATION: source!, SLOPE: slope, ASPECT: aspect, METHOD: 1, UNIT_SLOPE: 2, UNIT_ASPECT: 1 },
+      scratchDir: context.scratchDir,
+      signal: context.signal,
+      onProgress: (fraction) => context.progress(20 + fraction * 30, 'Computing D-infinity flow directions (SAGA)'),
+    }),
+  ]));
+  // The input's own error first, as when it was read before SAGA ran.
+  if (read.status === 'rejected') throw read.reason;
+  if (saga.status === 'rejected') throw saga.reason;
+  const surface = read.value;
   const { angles, drops } = dinfAngles(surface, (await readGrid(aspect)).values, withDrops ? (await readGrid(slope)).values : undefined, forceFlow);
-  return { directions: angles, drops };
+  return { surface, result: { directions: angles, drops } };
 }

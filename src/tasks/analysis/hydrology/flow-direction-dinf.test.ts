@@ -19,6 +19,27 @@ describe('D-infinity (Tarboton)', () => {
     expect(aspectToAngle(180)).toBe(270);
     expect(aspectToAngle(108.4349)).toBeCloseTo(360 - SIDE, 3);
     expect(aspectToAngle(-1)).toBeNaN();
+    expect(aspectToAngle(NaN)).toBeNaN();
+  });
+
+  it('gives the same doubles as the modulo formula it replaces', () => {
+    const formula = (a: number) => {
+      const angle = (((90 - a) % 360) + 360) % 360;
+      return angle >= 360 - 1e-9 ? 0 : angle;
+    };
+    const aspects = [0, 1e-12, 89.99999999999, 90, 90 + 1e-13, 180, 269.9999999, 270, 359.9999999999, 360, 400, 1000.5];
+    for (let i = 0; i < 100_000; i++) aspects.push(Math.random() * 360);
+    for (const a of aspects) expect(Object.is(aspectToAngle(a), formula(a))).toBe(true);
+  });
+
+  it('redoes the cells beside NoData over the facets inside, as the edge cells', () => {
+    const surface = valley();
+    surface.values[3 * 6 + 3] = NaN;
+    const bogus = new Float64Array(36).fill(45);
+    const { angles } = dinfAngles(surface, bogus, undefined);
+    expect(angles[3 * 6 + 3]).toBeNaN();
+    for (const i of [2 * 6 + 2, 2 * 6 + 4, 4 * 6 + 2, 4 * 6 + 4]) expect(angles[i]).toBe(facetAngle(surface, Math.floor(i / 6), i % 6).angle);
+    expect(angles[1 * 6 + 1]).toBe(45); // two cells away: the engine's
   });
 
   it('finds the steepest facet: east-south-east on the west slope, south in the valley, west-south-west on the east slope', () => {

@@ -16,8 +16,16 @@ const DCOL = [1, 1, 0, -1, -1, -1, 0, 1] as const;
 
 /** SAGA aspect (degrees clockwise from north, downslope) → D-infinity angle. */
 export function aspectToAngle(aspect: number): number {
-  if (Number.isNaN(aspect) || aspect < 0) return NaN;
-  const angle = (((90 - aspect) % 360) + 360) % 360;
+  if (!(aspect >= 0)) return NaN;
+  let angle: number;
+  if (aspect <= 360) {
+    // ((90 − a) mod 360 + 360) mod 360 without fmod (a C call per cell): 90 − a lies within
+    // ±360, so the first mod leaves it as it is and the second is one exact subtraction.
+    angle = 90 - aspect + 360;
+    if (angle >= 360) angle -= 360;
+  } else {
+    angle = (((90 - aspect) % 360) + 360) % 360;
+  }
   return angle >= 360 - 1e-9 ? 0 : angle;
 }
 
@@ -86,14 +94,14 @@ export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: F
   const { width, height, values: z } = surface;
   const angles = new Float64Array(width * height).fill(NaN);
   const drops = new Float64Array(width * height).fill(NaN);
+  const besideNoData = cellsBesideNoData(surface);
   for (let row = 0; row < height; row++) {
+    const innerRow = row > 0 && row < height - 1;
     for (let col = 0; col < width; col++) {
       const i = row * width + col;
       if (Number.isNaN(z[i]!)) continue;
-      const onGridEdge = row === 0 || col === 0 || row === height - 1 || col === width - 1;
-      let besideNoData = false;
-      for (let k = 0; k < 8 && !onGridEdge && !besideNoData; k++) besideNoData = Number.isNaN(z[(row + DROW[k]!) * width + col + DCOL[k]!]!);
-      if (!onGridEdge && !besideNoData) {
+      const onGridEdge = !innerRow || col === 0 || col === width - 1;
+      if (!onGridEdge && !besideNoData?.[i]) {
         angles[i] = aspectToAngle(sagaAspect[i]!);
         if (sagaSlope && !Number.isNaN(angles[i]!)) drops[i] = sagaSlope[i]!;
         continue;
@@ -109,6 +117,27 @@ export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: F
     }
   }
   return { angles, drops };
+}
+
+/**
+ * 1 for the cells with a NoData neighbour (of eight); undefined when the grid has no NoData, as
+ * most DEMs: one pass over the grid instead of eight neighbour reads per cell.
+ */
+function cellsBesideNoData(surface: Grid): Uint8Array | undefined {
+  const { width, height, values: z } = surface;
+  let marks: Uint8Array | undefined;
+  for (let i = 0; i < z.length; i++) {
+    if (!Number.isNaN(z[i]!)) continue;
+    marks ??= new Uint8Array(z.length);
+    const row = Math.floor(i / width);
+    const col = i - row * width;
+    for (let k = 0; k < 8; k++) {
+      const r = row + DROW[k]!;
+      const c = col + DCOL[k]!;
+      if (r >= 0 && r < height && c >= 0 && c < width) marks[r * width + c] = 1;
+    }
+  }
+  return marks;
 }
 
 /**

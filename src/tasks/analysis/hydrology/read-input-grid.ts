@@ -19,17 +19,24 @@ export async function readInputGrids(job: EngineJob, parameters: string[]): Prom
   const sources = await engineRasters(job, parameters);
   // Read side by side (GDAL reads on libuv's threads: Nibble's two 2,000² inputs took ~0.46 s one
   // after the other); checked in parameter order, so the same input's error wins as before.
-  const reads = await Promise.allSettled(sources.map((source) => readGrid(source)));
+  const reads = await Promise.allSettled(sources.map((source, i) => readSourceGrid(source, parameters[i]!)));
   const grids: InputGrid[] = [];
   for (const [i, read] of reads.entries()) {
-    if (read.status === 'rejected') {
-      if (read.reason instanceof TaskError) throw read.reason;
-      throw new TaskError(`'${parameters[i]}': the raster could not be read.`);
-    }
-    grids.push({ ...read.value, source: sources[i]! });
+    if (read.status === 'rejected') throw read.reason;
+    grids.push(read.value);
     if (i > 0) requireSameGrid(grids[0]!, grids[i]!, parameters[i]!);
   }
   return grids;
+}
+
+/** Reads band 1 of a resolved input (`engineRasters`); a failure is the task's error naming `parameter`. */
+export async function readSourceGrid(source: string, parameter: string): Promise<InputGrid> {
+  try {
+    return { ...(await readGrid(source)), source };
+  } catch (error) {
+    if (error instanceof TaskError) throw error;
+    throw new TaskError(`'${parameter}': the raster could not be read.`);
+  }
 }
 
 /** Fails the job unless a second input lies on the first one's grid (no resampling here). */
