@@ -4,14 +4,36 @@ import { isFloatType } from './pixel-type.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
 import { overviewLevels } from './write-overviews.js';
 
-/** What `gdal_proximity.py` makes of its arguments: GDALComputeProximity's options and the GTiff it creates. */
-export interface ProximityRequest {
-  source: string;
-  file: string;
+/** One `gdal_proximity.py` run's options, by name: its command line (proximityCommandArgs) and GDALComputeProximity's options. */
+export interface ProximityParams {
+  /** The target cells' values (`-values`), comma-separated. */
+  values: string;
+  /** `-distunits`: distances in georeferenced units or in pixels. */
+  distUnits: 'GEO' | 'PIXEL';
+  /** The result's pixel type (`-ot`). */
   dataType: string;
+  /** The result GTiff's creation options (`-co`). */
   creationOptions: string[];
-  /** VALUES=…, DISTUNITS=…, MAXDIST=…, NODATA=… */
-  options: string[];
+  /** `-maxdist`: cells farther from any target get `noData`. */
+  maxDistance?: number;
+  /** `-nodata`: the result's nodata value. */
+  noData?: number;
+}
+
+/** The command line for `params` (before the source and result names). */
+export function proximityCommandArgs(params: ProximityParams): string[] {
+  const args = ['-q', '-values', params.values, '-distunits', params.distUnits, '-ot', params.dataType, ...params.creationOptions.flatMap((option) => ['-co', option])];
+  if (params.maxDistance !== undefined) args.push('-maxdist', String(params.maxDistance));
+  if (params.noData !== undefined) args.push('-nodata', String(params.noData));
+  return args;
+}
+
+/** GDALComputeProximity's options, as gdal_proximity.py's main() passes them. */
+function algorithmOptions(params: ProximityParams): string[] {
+  const options = [`VALUES=${params.values}`, `DISTUNITS=${params.distUnits}`];
+  if (params.maxDistance !== undefined) options.push(`MAXDIST=${params.maxDistance}`);
+  if (params.noData !== undefined) options.push(`NODATA=${params.noData}`);
+  return options;
 }
 
 /**
@@ -25,28 +47,28 @@ export interface ProximityRequest {
  * runner's grace period, as for the other library calls. Returns false, touching nothing, where
  * that library cannot be reached: then run the script.
  */
-export async function computeProximity(request: ProximityRequest, signal: AbortSignal): Promise<boolean> {
+export async function computeProximity(source: string, file: string, params: ProximityParams, signal: AbortSignal): Promise<boolean> {
   const api = gdalApi();
   if (!api) return false;
   throwIfAborted(signal);
   const fail = (what: string) => new RasterError('RASTER_GDAL_FAILED', `gdal_proximity failed: ${what}`);
-  const source = await api.open(request.source, 0);
-  if (!source) throw fail('the source could not be opened');
+  const opened = await api.open(source, 0);
+  if (!opened) throw fail('the source could not be opened');
   try {
-    const [width, height] = [api.width(source), api.height(source)];
-    const type = api.typeByName(request.dataType);
-    const result = await api.create(api.driver('GTiff'), request.file, width, height, 1, type, [...request.creationOptions, null]);
+    const [width, height] = [api.width(opened), api.height(opened)];
+    const type = api.typeByName(params.dataType);
+    const result = await api.create(api.driver('GTiff'), file, width, height, 1, type, [...params.creationOptions, null]);
     if (!result) throw fail('the result could not be created');
     try {
       const geoTransform = new Float64Array(6);
-      api.getGeoTransform(source, geoTransform);
+      api.getGeoTransform(opened, geoTransform);
       api.setGeoTransform(result, geoTransform);
-      api.setProjection(result, api.projection(source));
-      if ((await api.proximity(api.band(source, 1), api.band(result, 1), [...request.options, null], null, null)) !== 0) throw fail('GDALComputeProximity');
+      api.setProjection(result, api.projection(opened));
+      if ((await api.proximity(api.band(opened, 1), api.band(result, 1), [...algorithmOptions(params), null], null, null)) !== 0) throw fail('GDALComputeProximity');
       throwIfAborted(signal);
       const levels = overviewLevels(width, height);
       if (levels.length > 0) {
-        const resampling = isFloatType(request.dataType) ? 'AVERAGE' : 'NEAREST';
+        const resampling = isFloatType(params.dataType) ? 'AVERAGE' : 'NEAREST';
         const built = await withOverviewCompression(() => api.buildOverviews(result, resampling, levels.length, Int32Array.from(levels), 0, null, null, null));
         if (built !== 0) throw fail('the overviews could not be built');
       }
@@ -54,7 +76,7 @@ export async function computeProximity(request: ProximityRequest, signal: AbortS
       await api.close(result);
     }
   } finally {
-    await api.close(source);
+    await api.close(opened);
   }
   return true;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../jobs/task.js';
 import gdal from 'gdal-async';
 import { isFloatType } from '../raster/pixel-type.js';
+import { proximityCommandArgs, type ProximityParams } from '../raster/compute-proximity.js';
 import { applyMask, readAnalysisEnvironment } from './analysis/analysis-environment.js';
 import { ANALYSIS_CONTEXT_PARAM, analysisDeps, gdalStep, input, output, outputNameParam, readChoice, readPositive, workFolder } from './analysis/analysis-task.js';
 import { cellSizeOf, OUTPUT_NODATA, readGrid, writeGrid } from './analysis/grid-io.js';
@@ -86,7 +87,7 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
     context.progress(20, 'Calculating distance');
     files = { outputDistanceRaster: path.join(work, 'distance.tif') };
     const local = isLocalFile(sources.source);
-    await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance, '255'), direct.targets, files.outputDistanceRaster, direct, signal, local));
+    await gdalStep('Calculating distance', () => runProximity(proximityParams(maxDistance, '255'), direct.targets, files.outputDistanceRaster, direct, signal, local));
   } else {
     const grid = await readGrid(sources.source);
     if (!grid.valid.includes(1)) throw noSources();
@@ -96,7 +97,7 @@ async function runCalculateDistance(context: TaskContext): Promise<Record<string
       const targets = path.join(work, 'sources.tif');
       await writeGrid(targets, grid, [grid.valid], 'Byte');
       files = { outputDistanceRaster: path.join(work, 'distance.tif') };
-      await gdalStep('Calculating distance', () => runProximity(proximityArgs(maxDistance), targets, files.outputDistanceRaster, grid, signal, true));
+      await gdalStep('Calculating distance', () => runProximity(proximityParams(maxDistance), targets, files.outputDistanceRaster, grid, signal, true));
       if (outputs.length > 1) await writeNearestOutputs(grid, maxDistance, outputs.map(([r]) => r), work, files);
     } else {
       files = await writeComputedOutputs(grid, { barriers, geodesic: method === 'GEODESIC', maxDistance }, outputs.map(([r]) => r), work);
@@ -141,11 +142,15 @@ async function sourceCellsMask(source: string, work: string, signal: AbortSignal
   }
 }
 
-/** gdal_proximity.py arguments (exported for the tests and the bench, which run the same); `value`: the target cells' value. */
+/** gdal_proximity's options for a distance raster (exported for the tests); `value`: the target cells' value. */
+export function proximityParams(maxDistance: number | undefined, value = '1'): ProximityParams {
+  const params: ProximityParams = { values: value, distUnits: 'GEO', dataType: 'Float32', creationOptions: ['TILED=YES'] };
+  return maxDistance === undefined ? params : { ...params, maxDistance, noData: OUTPUT_NODATA.Float32 };
+}
+
+/** gdal_proximity.py arguments (exported for the tests and the bench, which run the same). */
 export function proximityArgs(maxDistance: number | undefined, value = '1'): string[] {
-  const args = ['-q', '-values', value, '-distunits', 'GEO', '-ot', 'Float32', '-co', 'TILED=YES'];
-  if (maxDistance !== undefined) args.push('-maxdist', String(maxDistance), '-nodata', String(OUTPUT_NODATA.Float32));
-  return args;
+  return proximityCommandArgs(proximityParams(maxDistance, value));
 }
 
 /** Direction, allocation and back direction from the nearest-source transform. */

@@ -6,7 +6,7 @@ import gdal from 'gdal-async';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../../../test/fixtures/raster/write-raster.js';
 import { computeProximity } from '../../raster/compute-proximity.js';
-import { proximityArgs } from '../calculate-distance.js';
+import { proximityArgs, proximityParams } from '../calculate-distance.js';
 import { runProximity } from './proximity.js';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'tessera-proximity-'));
@@ -21,14 +21,21 @@ describe('runProximity', () => {
     const size = { width: 1100, height: 600 };
     for (const maxDistance of [undefined, 1500]) {
       const [inProcess, script] = [path.join(dir, `lib-${maxDistance}.tif`), path.join(dir, `script-${maxDistance}.tif`)];
-      await runProximity(proximityArgs(maxDistance), sources, inProcess, size, new AbortController().signal, true);
-      await runProximity(proximityArgs(maxDistance), sources, script, size, new AbortController().signal, false);
+      await runProximity(proximityParams(maxDistance), sources, inProcess, size, new AbortController().signal, true);
+      await runProximity(proximityParams(maxDistance), sources, script, size, new AbortController().signal, false);
       expect(readFileSync(inProcess).equals(readFileSync(script)), `maximumDistance ${maxDistance}`).toBe(true);
       // And the in-process call did run: GDAL's C API was reached here.
-      expect(await computeProximity({ source: sources, file: path.join(dir, 'direct.tif'), dataType: 'Float32', creationOptions: ['TILED=YES'], options: ['VALUES=1', 'DISTUNITS=GEO'] }, new AbortController().signal)).toBe(true);
+      expect(await computeProximity(sources, path.join(dir, 'direct.tif'), { values: '1', distUnits: 'GEO', dataType: 'Float32', creationOptions: ['TILED=YES'] }, new AbortController().signal)).toBe(true);
       const dataset = gdal.open(inProcess);
       expect(dataset.bands.get(1).overviews.count()).toBe(2);
       dataset.close();
     }
+  });
+});
+
+describe('proximityArgs', () => {
+  it('is the command line gdal_proximity.py was always given', () => {
+    expect(proximityArgs(undefined)).toEqual(['-q', '-values', '1', '-distunits', 'GEO', '-ot', 'Float32', '-co', 'TILED=YES']);
+    expect(proximityArgs(2500, '255')).toEqual(['-q', '-values', '255', '-distunits', 'GEO', '-ot', 'Float32', '-co', 'TILED=YES', '-maxdist', '2500', '-nodata', '-3.4028234663852886e+38']);
   });
 });
