@@ -1,6 +1,6 @@
-import gdal from 'gdal-async';
 import { gdalCApi } from './gdal-c-api.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
+import { readBandPixels } from './read-band-pixels.js';
 import { runGdalCommand } from './run-gdal-command.js';
 
 /** One observer's `gdal_viewshed` run: the command's options, by name. */
@@ -41,16 +41,8 @@ export function viewshedCommandArgs(params: ViewshedParams): string[] {
 /** `gdal_viewshed args dem file`, then the file read back: for surfaces the library may not read (network, VRT). */
 export async function viewshedByCommand<T extends Uint8Array | Float64Array>(dem: string, params: ViewshedParams, file: string, signal: AbortSignal): Promise<ViewshedWindow<T>> {
   await runGdalCommand('gdal_viewshed', [...viewshedCommandArgs(params), dem, file], { signal });
-  const dataset = await gdal.openAsync(file);
-  try {
-    const { x: width, y: height } = await dataset.rasterSizeAsync;
-    const band = await dataset.bands.getAsync(1);
-    const values = (params.mode === 'NORMAL' ? new Uint8Array(width * height) : new Float64Array(width * height)) as T;
-    await band.pixels.readAsync(0, 0, width, height, values);
-    return { width, height, geoTransform: (await dataset.geoTransformAsync) ?? [0, 1, 0, 0, 0, -1], values, noData: band.noDataValue };
-  } finally {
-    dataset.close();
-  }
+  const { width, height, values, geoTransform, noData } = await readBandPixels<Uint8Array | Float64Array>(file, 1, params.mode === 'NORMAL' ? Uint8Array : Float64Array);
+  return { width, height, geoTransform, values: values as T, noData };
 }
 
 type Handle = object;

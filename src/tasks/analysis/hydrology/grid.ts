@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { readBandPixels } from '../../../raster/read-band-pixels.js';
 import { timeSection } from '../engines/section-times.js';
 
 /**
@@ -19,20 +20,11 @@ export function readGrid(source: string, band = 1): Promise<Grid> {
 }
 
 async function readBand(source: string, band: number): Promise<Grid> {
-  const dataset = await gdal.openAsync(source);
-  try {
-    const raster = await dataset.bands.getAsync(band);
-    const { x: width, y: height } = dataset.rasterSize;
-    const values = new Float64Array(width * height);
-    await raster.pixels.readAsync(0, 0, width, height, values);
-    const noData = raster.noDataValue;
-    if (noData !== null && noData !== undefined) {
-      for (let i = 0; i < values.length; i++) if (values[i] === noData) values[i] = NaN;
-    }
-    return { width, height, values, geoTransform: dataset.geoTransform ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? null };
-  } finally {
-    dataset.close();
+  const { width, height, values, geoTransform, noData, srsWkt } = await readBandPixels(source, band, Float64Array);
+  if (noData !== null) {
+    for (let i = 0; i < values.length; i++) if (values[i] === noData) values[i] = NaN;
   }
+  return { width, height, values, geoTransform, srsWkt };
 }
 
 export type GridType = 'Float32' | 'Float64' | 'Int32' | 'Int16' | 'Byte';
