@@ -1,7 +1,7 @@
-import { gdalCApi } from './gdal-c-api.js';
+import { gdalCApi, gdalFailure, whyNotOpened } from './gdal-c-api.js';
 import { withOverviewCompression } from './internal-overviews.js';
 import { isFloatType } from './pixel-type.js';
-import { RasterError, throwIfAborted } from './raster-error.js';
+import { throwIfAborted } from './raster-error.js';
 import { overviewLevels } from './write-overviews.js';
 
 /** One `gdal_proximity.py` run's options, by name: its command line (proximityCommandArgs) and GDALComputeProximity's options. */
@@ -51,20 +51,24 @@ export async function computeProximity(source: string, file: string, params: Pro
   const api = gdalApi();
   if (!api) return false;
   throwIfAborted(signal);
-  const fail = (what: string) => new RasterError('RASTER_GDAL_FAILED', `gdal_proximity failed: ${what}`);
+  // Steps run on koffi's threads report no GDAL text here (it stays on that thread); opens and band lookups do.
+  const fail = (what: string, gdalText = '') => gdalFailure(`gdal_proximity failed: ${what}`, gdalText);
   const opened = await api.open(source, 0);
-  if (!opened) throw fail('the source could not be opened');
+  if (!opened) throw fail('the source could not be opened', await whyNotOpened(source));
   try {
     const [width, height] = [api.width(opened), api.height(opened)];
     const type = api.typeByName(params.dataType);
     const result = await api.create(api.driver('GTiff'), file, width, height, 1, type, [...params.creationOptions, null]);
     if (!result) throw fail('the result could not be created');
     try {
+      api.resetError();
+      const [sourceBand, resultBand] = [api.band(opened, 1), api.band(result, 1)];
+      if (!sourceBand || !resultBand) throw fail('band 1', api.lastError());
       const geoTransform = new Float64Array(6);
       api.getGeoTransform(opened, geoTransform);
       api.setGeoTransform(result, geoTransform);
       api.setProjection(result, api.projection(opened));
-      if ((await api.proximity(api.band(opened, 1), api.band(result, 1), [...algorithmOptions(params), null], null, null)) !== 0) throw fail('GDALComputeProximity');
+      if ((await api.proximity(sourceBand, resultBand, [...algorithmOptions(params), null], null, null)) !== 0) throw fail('GDALComputeProximity');
       throwIfAborted(signal);
       const levels = overviewLevels(width, height);
       if (levels.length > 0) {
@@ -85,6 +89,8 @@ type Handle = unknown;
 type Async<A extends unknown[], R> = (...args: A) => Promise<R>;
 
 interface GdalApi {
+  resetError(): void;
+  lastError(): string;
   open: Async<[string, number], Handle | null>;
   create: Async<[Handle, string, number, number, number, number, Array<string | null>], Handle | null>;
   proximity: Async<[Handle, Handle, Array<string | null>, null, null], number>;
@@ -92,7 +98,7 @@ interface GdalApi {
   close: Async<[Handle], void>;
   width(dataset: Handle): number;
   height(dataset: Handle): number;
-  band(dataset: Handle, n: number): Handle;
+  band(dataset: Handle, n: number): Handle | null;
   driver(name: string): Handle;
   typeByName(name: string): number;
   getGeoTransform(dataset: Handle, out: Float64Array): number;
@@ -112,6 +118,8 @@ function gdalApi(): GdalApi | null {
   const c = gdalCApi();
   api = c?.fullStack
     ? {
+        resetError: c.resetError,
+        lastError: c.lastError,
         open: c.async('GDALHandle GDALOpen(const char *, int)'),
         create: c.async('GDALHandle GDALCreate(GDALHandle, const char *, int, int, int, int, const char **)'),
         proximity: c.async('int GDALComputeProximity(GDALHandle, GDALHandle, const char **, void *, void *)'),

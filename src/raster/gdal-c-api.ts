@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import gdal from 'gdal-async';
+import { cleanGdalMessage } from './clean-gdal-message.js';
+import { RasterError } from './raster-error.js';
 
 /** Stack of koffi's async calls (128 KiB by default): a thread's usual 8 MiB, mapped lazily; GDAL's GTiff writer needs more than the default. */
 const STACK = 8 << 20;
@@ -12,6 +14,12 @@ export interface GdalCApi {
   sync<F>(prototype: string): F;
   /** Run on koffi's threads, as a promise: for what reads, computes or writes. */
   async<F>(prototype: string): F;
+  /**
+   * Forgets this thread's last GDAL error, and reads it ('' when none): GDAL keeps one per thread,
+   * so these see what `sync` calls reported, not what an `async` call did on a pool thread.
+   */
+  resetError(): void;
+  lastError(): string;
   /** False when koffi was loaded before with its small default stack (then GDAL's writers may not run on its threads). */
   fullStack: boolean;
 }
@@ -49,10 +57,36 @@ export function gdalCApi(): GdalCApi | null {
     api = {
       sync: (prototype) => lib.func(prototype) as never,
       async: (prototype) => promisify(lib.func(prototype).async) as never,
+      resetError: lib.func('void CPLErrorReset()') as () => void,
+      lastError: lib.func('const char *CPLGetLastErrorMsg()') as () => string,
       fullStack,
     };
   } catch {
     api = null;
   }
   return api;
+}
+
+/**
+ * An error (RASTER_GDAL_FAILED by default) saying `what` failed, then GDAL's own message cleaned
+ * of server paths, if `gdalText` has one (`lastError()` after a `sync` call, or whyNotOpened).
+ * The raw text goes in `cause`, for the logs.
+ */
+export function gdalFailure(what: string, gdalText: string, code = 'RASTER_GDAL_FAILED'): RasterError {
+  if (!gdalText) return new RasterError(code, what);
+  return new RasterError(code, `${what}: ${cleanGdalMessage(gdalText)}`, { cause: new Error(gdalText) });
+}
+
+/**
+ * Why GDAL cannot open `file`, in its words ('' if it opens now). An `async` GDALOpen leaves its
+ * error on the pool thread that ran it; gdal-async reads it there, so the open is asked again
+ * through it, on the failure path only.
+ */
+export async function whyNotOpened(file: string): Promise<string> {
+  try {
+    (await gdal.openAsync(file)).close();
+    return '';
+  } catch (error) {
+    return (error as Error).message ?? '';
+  }
 }

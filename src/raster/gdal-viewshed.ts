@@ -1,4 +1,4 @@
-import { gdalCApi } from './gdal-c-api.js';
+import { gdalCApi, gdalFailure, whyNotOpened } from './gdal-c-api.js';
 import { RasterError, throwIfAborted } from './raster-error.js';
 import { readBandPixels } from './read-band-pixels.js';
 import { runGdalCommand } from './run-gdal-command.js';
@@ -47,6 +47,8 @@ export async function viewshedByCommand<T extends Uint8Array | Float64Array>(dem
 
 type Handle = object;
 interface Gdal {
+  resetError(): void;
+  lastError(): string;
   GDALOpen(name: string, access: number): Promise<Handle | null>;
   GDALClose(dataset: Handle): number;
   GDALGetRasterBand(dataset: Handle, band: number): Handle | null;
@@ -73,6 +75,8 @@ function library(): Gdal | null {
   if (bound !== undefined) return bound;
   const api = gdalCApi();
   bound = api && {
+    resetError: api.resetError,
+    lastError: api.lastError,
     GDALOpen: api.async('GDALHandle GDALOpen(const char *, int)'),
     GDALClose: api.sync('int GDALClose(GDALHandle)'),
     GDALGetRasterBand: api.sync('GDALHandle GDALGetRasterBand(GDALHandle, int)'),
@@ -104,16 +108,21 @@ export interface ViewshedSurface {
 export async function openViewshedSurface(dem: string): Promise<ViewshedSurface | undefined> {
   const api = library();
   if (!api) return undefined;
+  const unreadable = 'gdal_viewshed could not read the elevation surface';
   const dataset = await api.GDALOpen(dem, 0);
-  const band = dataset && api.GDALGetRasterBand(dataset, 1);
-  if (!dataset || !band) {
-    if (dataset) api.GDALClose(dataset);
-    throw new RasterError('RASTER_UNREADABLE', 'gdal_viewshed could not read the elevation surface');
+  if (!dataset) throw gdalFailure(unreadable, await whyNotOpened(dem), 'RASTER_UNREADABLE');
+  api.resetError();
+  const band = api.GDALGetRasterBand(dataset, 1);
+  if (!band) {
+    const gdalText = api.lastError();
+    api.GDALClose(dataset);
+    throw gdalFailure(unreadable, gdalText, 'RASTER_UNREADABLE');
   }
   return {
     viewshed: async <T extends Uint8Array | Float64Array>(params: ViewshedParams, signal: AbortSignal) => {
       throwIfAborted(signal);
       const made = await api.GDALViewshedGenerate(band, 'MEM', '', null, params.x, params.y, params.height, params.target, params.visible ?? 255, params.invisible ?? 0, params.outOfRange ?? 0, NO_DATA, CURVATURE, GVM_EDGE, params.maxDistance ?? 0, null, null, GVOT[params.mode], null);
+      // Its error stays on the pool thread that ran it: no GDAL text here.
       if (!made) throw new RasterError('RASTER_GDAL_FAILED', 'gdal_viewshed failed');
       try {
         const width = api.GDALGetRasterXSize(made);
@@ -121,7 +130,8 @@ export async function openViewshedSurface(dem: string): Promise<ViewshedSurface 
         const out = api.GDALGetRasterBand(made, 1)!;
         const values = (params.mode === 'NORMAL' ? new Uint8Array(width * height) : new Float64Array(width * height)) as T;
         // A copy out of memory: not worth a trip to the pool.
-        if (api.GDALRasterIO(out, 0, 0, 0, width, height, values, width, height, params.mode === 'NORMAL' ? GDT_BYTE : GDT_FLOAT64, 0, 0) !== 0) throw new RasterError('RASTER_GDAL_FAILED', 'gdal_viewshed failed');
+        api.resetError();
+        if (api.GDALRasterIO(out, 0, 0, 0, width, height, values, width, height, params.mode === 'NORMAL' ? GDT_BYTE : GDT_FLOAT64, 0, 0) !== 0) throw gdalFailure('gdal_viewshed failed', api.lastError());
         const geoTransform = new Float64Array(6);
         const transformed = api.GDALGetGeoTransform(made, geoTransform) === 0;
         const hasNoData = new Int32Array(1);
