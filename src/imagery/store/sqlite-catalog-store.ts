@@ -53,9 +53,13 @@ export class SqliteCatalogStore implements CatalogStore {
     this.items = new CatalogItemCache(cacheLimits);
   }
 
-  /** Moves with every commit: other processes' (data_version) and this connection's (total_changes). */
+  /**
+   * Moves with every commit: other processes' (data_version) and this connection's (total_changes),
+   * in one row of one statement (as FeatureDataset.version). Most of its ~14 µs CPU is data_version's
+   * read of the file's change counter, which other processes' commits need.
+   */
   private version(): string {
-    return this.prepare("SELECT (SELECT data_version FROM pragma_data_version()) || ':' || total_changes() AS v").pluck().get() as string;
+    return this.prepare("SELECT data_version || ':' || total_changes() FROM pragma_data_version()").pluck().get() as string;
   }
 
   async getCollection(nameOrId: string): Promise<CollectionRecord | undefined> {
