@@ -83,9 +83,10 @@ async function keptLocation(folder: string, source: string): Promise<string[]> {
 /**
  * Links a GDAL raster into the session as `name` without copying it (`r.external`: modules read
  * the file through GDAL), where `r.in.gdal` would write a copy in GRASS's own format first.
+ * `band` links that band alone as `name` (without it, a multi-band file becomes `name.1`, `name.2`, …).
  */
-export function linkRaster(file: string, name: string): GrassCommand {
-  return ['r.external', '-o', `input=${file}`, `output=${name}`, '--quiet'];
+export function linkRaster(file: string, name: string, band?: number): GrassCommand {
+  return ['r.external', '-o', `input=${file}`, ...(band ? [`band=${band}`] : []), `output=${name}`, '--quiet'];
 }
 
 /**

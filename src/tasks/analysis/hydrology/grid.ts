@@ -13,6 +13,9 @@ export interface Grid {
   srsWkt: string | null;
 }
 
+/** A grid without its cells: what a result written on it, or an engine reading the file, needs. */
+export type GridShape = Omit<Grid, 'values'>;
+
 /** Reads band 1 (or `band`) of a raster; its NoData value becomes NaN. */
 export function readGrid(source: string, band = 1): Promise<Grid> {
   return timeSection('read grid', () => readBand(source, band));
@@ -26,7 +29,8 @@ async function readBand(source: string, band: number): Promise<Grid> {
     const values = new Float64Array(width * height);
     await raster.pixels.readAsync(0, 0, width, height, values);
     const noData = raster.noDataValue;
-    if (noData !== null && noData !== undefined) {
+    // A NaN NoData (GRASS's float maps) matches no cell: NaN cells are NoData already.
+    if (noData !== null && noData !== undefined && !Number.isNaN(noData)) {
       for (let i = 0; i < values.length; i++) if (values[i] === noData) values[i] = NaN;
     }
     return { width, height, values, geoTransform: dataset.geoTransform ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? null };
@@ -93,7 +97,7 @@ function toBandArray(values: ArrayLike<number>, type: GridType, noData: number):
 }
 
 /** Throws unless the two grids share size and (to a thousandth of a cell) geotransform. */
-export function sameGrid(a: Grid, b: Grid): boolean {
+export function sameGrid(a: GridShape, b: GridShape): boolean {
   if (a.width !== b.width || a.height !== b.height) return false;
   const tolerance = Math.abs(a.geoTransform[1]!) / 1000;
   return a.geoTransform.every((v, i) => Math.abs(v - b.geoTransform[i]!) <= tolerance);
