@@ -23,6 +23,12 @@ export interface GrassRun {
   /** 0–1 over all commands, from GRASS's own percent messages. */
   onProgress?: (fraction: number, step: string) => void;
   onStart?: (pgid: number) => void;
+  /**
+   * Settles once the files the commands read are written: GRASS starts meanwhile (its location
+   * made from `location`, ~0.25 s), and the script waits for it before the first command. If it
+   * rejects, the script ends and the run throws its reason.
+   */
+  ready?: Promise<unknown>;
 }
 
 const STEP_MARK = 'TESSERA_STEP ';
@@ -34,12 +40,14 @@ const STEP_MARK = 'TESSERA_STEP ';
  * `GRASS_INFO_PERCENT` lines (GRASS_MESSAGE_FORMAT=gui), spread over the commands.
  */
 export async function runGrass(run: GrassRun): Promise<void> {
+  run.ready?.catch(() => undefined); // handled below, once GRASS ran; not an unhandled rejection meanwhile
   requireEngine('grass', run.task);
   const dir = path.join(run.scratchDir, 'grass');
   const tmp = path.join(dir, 'tmp');
   await mkdir(tmp, { recursive: true });
   const script = path.join(dir, `script-${Date.now()}.sh`);
-  const lines = ['set -e'];
+  // `read` fails on an input closed without a line: the wait ends the script then.
+  const lines = ['set -e', ...(run.ready ? ['read -r _'] : [])];
   run.commands.forEach((command, i) => {
     lines.push(`echo ${quote(`${STEP_MARK}${i} ${command[0]}`)}`);
     lines.push(command.map(quote).join(' '));
@@ -49,8 +57,9 @@ export async function runGrass(run: GrassRun): Promise<void> {
   let stepName = run.commands[0]?.[0] ?? '';
   const total = Math.max(1, run.commands.length);
   const where = run.keepIn ? await keptLocation(run.keepIn, run.location) : ['--tmp-location', run.location];
-  await runEngine(run.task, 'grass', [...where, '--exec', 'bash', script], {
+  const engine = runEngine(run.task, 'grass', [...where, '--exec', 'bash', script], {
     signal: run.signal,
+    stdinLine: run.ready,
     cwd: dir,
     env: { ...process.env, TMPDIR: tmp, GRASS_MESSAGE_FORMAT: 'gui', GRASS_OVERWRITE: '1', LC_ALL: 'C' },
     onStart: run.onStart,
@@ -66,6 +75,10 @@ export async function runGrass(run: GrassRun): Promise<void> {
       if (percent) run.onProgress?.((step + Number(percent[1]) / 100) / total, stepName);
     },
   });
+  // The inputs' failure first: GRASS then only stopped waiting for them.
+  const [ready, ran] = await Promise.allSettled([run.ready, engine]);
+  if (ready.status === 'rejected') throw ready.reason;
+  if (ran.status === 'rejected') throw ran.reason;
 }
 
 /** `-c <source> <folder>` to make the kept location on the first run, its mapset afterwards. */

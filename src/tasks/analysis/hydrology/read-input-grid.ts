@@ -31,8 +31,20 @@ export function readInputShapes(job: EngineJob, parameters: string[]): Promise<I
   return readOnOneGrid(job, parameters, readSourceShape);
 }
 
+/**
+ * readInputGrids in two steps: the files resolved (`files`, in parameter order), then `read()`
+ * their grids. An engine that reads the files can start in between.
+ */
+export async function resolveInputGrids(job: EngineJob, parameters: string[]): Promise<{ files: string[]; read: () => Promise<InputGrid[]> }> {
+  const files = await engineRasters(job, parameters);
+  return { files, read: () => readFilesOnOneGrid(files, parameters, readSourceGrid) };
+}
+
 async function readOnOneGrid<T extends GridShape>(job: EngineJob, parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
-  const sources = await engineRasters(job, parameters);
+  return readFilesOnOneGrid(await engineRasters(job, parameters), parameters, read);
+}
+
+async function readFilesOnOneGrid<T extends GridShape>(sources: string[], parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
   // Read side by side (GDAL reads on libuv's threads: Nibble's two 2,000² inputs took ~0.46 s one
   // after the other); checked in parameter order, so the same input's error wins as before.
   const reads = await Promise.allSettled(sources.map((source, i) => read(source, parameters[i]!)));
