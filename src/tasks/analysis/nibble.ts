@@ -47,8 +47,7 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
   await mkdir(dir, { recursive: true });
   const sourceFile = path.join(dir, 'sources.tif');
   const nearestFile = path.join(dir, 'nearest.tif');
-  // Read and written while GRASS starts (its location from the input, on the same grid).
-  const prepared = writeNibbleSources(rasters.read(), sourceFile, allValues);
+  let grids: Grid[] = [];
   context.progress(10, 'Nearest values (GRASS r.grow.distance)');
   await runGrass({
     task: 'Nibble',
@@ -64,9 +63,12 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     scratchDir: context.scratchDir,
     signal: context.signal,
     onProgress: (fraction, step) => context.progress(10 + fraction * 70, `GRASS ${step}`),
-    ready: prepared,
+    // Read and written while GRASS starts (its location from the input, on the same grid).
+    prepare: async () => {
+      grids = await writeNibbleSources(rasters.read(), sourceFile, allValues);
+    },
   });
-  const [input, mask] = await prepared;
+  const [input, mask] = grids as [Grid, Grid];
   const nearest = (await readGrid(nearestFile)).values;
   const values = new Float64Array(input.values.length);
   for (let i = 0; i < values.length; i++) {

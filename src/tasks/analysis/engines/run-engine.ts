@@ -10,8 +10,11 @@ export interface EngineRunOptions {
   onLine?: (line: string) => void;
   /** Called with the engine's process-group id once it started (tests check it is gone). */
   onStart?: (pgid: number) => void;
-  /** When it settles, a line (resolved) or nothing (rejected) on the engine's closed standard input. */
-  stdinLine?: Promise<unknown>;
+  /**
+   * Called once the engine is spawned (its time counts in the engine's section); when its promise
+   * settles, a line (resolved) or nothing (rejected) on the engine's closed standard input.
+   */
+  stdinLine?: () => Promise<unknown>;
 }
 
 export interface EngineRunResult {
@@ -59,7 +62,7 @@ function runInGroup(label: string, program: string, args: string[], options: Eng
     if (options.stdinLine && child.stdin) {
       const stdin = child.stdin;
       stdin.on('error', () => undefined); // EPIPE: the engine ended first
-      options.stdinLine.then(
+      options.stdinLine().then(
         () => stdin.end('\n'),
         () => stdin.end(),
       );

@@ -24,11 +24,11 @@ export interface GrassRun {
   onProgress?: (fraction: number, step: string) => void;
   onStart?: (pgid: number) => void;
   /**
-   * Settles once the files the commands read are written: GRASS starts meanwhile (its location
-   * made from `location`, ~0.25 s), and the script waits for it before the first command. If it
-   * rejects, the script ends and the run throws its reason.
+   * Writes the files the commands read, started once GRASS is (which makes its location from
+   * `location` meanwhile, ~0.25 s): the script waits for it before the first command, and if it
+   * fails, the script ends and the run throws its error. Its time counts in the engine's section.
    */
-  ready?: Promise<unknown>;
+  prepare?: () => Promise<unknown>;
 }
 
 const STEP_MARK = 'TESSERA_STEP ';
@@ -40,14 +40,13 @@ const STEP_MARK = 'TESSERA_STEP ';
  * `GRASS_INFO_PERCENT` lines (GRASS_MESSAGE_FORMAT=gui), spread over the commands.
  */
 export async function runGrass(run: GrassRun): Promise<void> {
-  run.ready?.catch(() => undefined); // handled below, once GRASS ran; not an unhandled rejection meanwhile
   requireEngine('grass', run.task);
   const dir = path.join(run.scratchDir, 'grass');
   const tmp = path.join(dir, 'tmp');
   await mkdir(tmp, { recursive: true });
   const script = path.join(dir, `script-${Date.now()}.sh`);
   // `read` fails on an input closed without a line: the wait ends the script then.
-  const lines = ['set -e', ...(run.ready ? ['read -r _'] : [])];
+  const lines = ['set -e', ...(run.prepare ? ['read -r _'] : [])];
   run.commands.forEach((command, i) => {
     lines.push(`echo ${quote(`${STEP_MARK}${i} ${command[0]}`)}`);
     lines.push(command.map(quote).join(' '));
@@ -57,9 +56,11 @@ export async function runGrass(run: GrassRun): Promise<void> {
   let stepName = run.commands[0]?.[0] ?? '';
   const total = Math.max(1, run.commands.length);
   const where = run.keepIn ? await keptLocation(run.keepIn, run.location) : ['--tmp-location', run.location];
+  let prepared: Promise<unknown> = Promise.resolve();
+  const prepare = run.prepare;
   const engine = runEngine(run.task, 'grass', [...where, '--exec', 'bash', script], {
     signal: run.signal,
-    stdinLine: run.ready,
+    ...(prepare ? { stdinLine: () => (prepared = prepare()) } : {}),
     cwd: dir,
     env: { ...process.env, TMPDIR: tmp, GRASS_MESSAGE_FORMAT: 'gui', GRASS_OVERWRITE: '1', LC_ALL: 'C' },
     onStart: run.onStart,
@@ -76,7 +77,7 @@ export async function runGrass(run: GrassRun): Promise<void> {
     },
   });
   // The inputs' failure first: GRASS then only stopped waiting for them.
-  const [ready, ran] = await Promise.allSettled([run.ready, engine]);
+  const [ready, ran] = await Promise.allSettled([prepared, engine]);
   if (ready.status === 'rejected') throw ready.reason;
   if (ran.status === 'rejected') throw ran.reason;
 }
