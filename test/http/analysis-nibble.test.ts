@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { analysisResults, type AnalysisServer, readOutputRows, startAnalysisServer } from '../helpers/analysis-server.js';
+import { analysisResults, type AnalysisServer, processesMentioning, readOutputRows, runAnalysisJob, startAnalysisServer } from '../helpers/analysis-server.js';
 
 // 5×5 values 10·col + row; (0,4) is NoData. The mask is NoData in column 4 (to be nibbled).
 const spec = { width: 5, height: 5, srs: 'EPSG:32611', geoTransform: [500000, 10, 0, 4000050, 0, -10], dataType: 'Float32' as const, noData: -9999 };
@@ -36,5 +36,13 @@ describe('Nibble over HTTP with arcgis-rest-js Job (GRASS r.grow.distance)', () 
     await analysisResults(server, token, 'Nibble', { ...base, nibbleNodata: 'PROCESS_NODATA', nibbleValues: 'DATA_ONLY', outputName: 'nibbled_all' });
     const rows = await readOutputRows(server, 'nibbled_all');
     expect(rows.map((row) => row[4])).toEqual([30, 31, 32, 33, 34]);
+  });
+
+  it('fails with the inputs\' error when they cannot be read, GRASS (started beside the read) ended', async () => {
+    await writeRaster(path.join(share, 'mask6.tif'), { ...spec, width: 6, value: () => 1 });
+    const run = await runAnalysisJob(env, 'Nibble', { ...base, inputMaskRaster: { uri: '/fileShares/nibble/mask6.tif' }, outputName: 'nibbled_mismatch' });
+    expect(run.status).toBe('esriJobFailed');
+    expect(run.messages.join(' ')).toMatch(/'inputMaskRaster' must have the same cell size/);
+    expect(processesMentioning(share)).toEqual([]);
   });
 });

@@ -70,4 +70,20 @@ describe('CalculateTravelCost over HTTP with arcgis-rest-js Job (GRASS r.cost)',
     expect(allocation[0]![4]).toBeNull();
     for (const row of distance) for (const v of row) if (v !== null) expect(v).toBeLessThanOrEqual(30 + 1e-9);
   });
+
+  it('spreads from every data cell of a raster source linked as it is (two bands, NoData, a fraction)', async () => {
+    // Band 1 has data at (0, 2) and (4, 0) only; band 2, which GRASS must not take, everywhere.
+    await writeRaster(path.join(share, 'sources5.tif'), { width: 5, height: 5, bands: 2, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', noData: -9999, value: (c, r, b) => (b === 2 || (c === 0 && r === 2) ? 0.5 : c === 4 && r === 0 ? 0 : -9999) });
+    await analysisResults(server, token, 'CalculateTravelCost', {
+      inputSourceRasterOrFeatures: { uri: '/fileShares/cost/sources5.tif' },
+      inputCostRaster: { uri: '/fileShares/cost/cost5.tif' },
+      outputDistanceName: 'linked_distance',
+    });
+    const distance = await readOutputRows(server, 'linked_distance');
+    expect(distance[2]![0]).toBe(0);
+    expect(distance[0]![4]).toBe(0);
+    expect(distance[2]![1]).toBeCloseTo(15, 4);
+    expect(distance[1]![4]).toBeCloseTo(50, 4); // (5 + 5) / 2 × 10 south of the second source
+    expect(distance.flat().filter((v) => v === 0)).toHaveLength(2);
+  });
 });

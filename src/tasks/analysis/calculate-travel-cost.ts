@@ -6,7 +6,7 @@ import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { cellSizes, readGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
-import { readCostAndSources, writeSourceCells } from './travel-cost/source-cells.js';
+import { costAndSourceFiles } from './travel-cost/source-cells.js';
 import { backlinkFromGrassDirection } from './travel-cost/backlink.js';
 
 /** Source characteristics and factor rasters this server does not apply yet (warned about). */
@@ -50,12 +50,12 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
   for (const name of NOT_APPLIED) if (isGiven(inputs[name])) context.warning(`${name} is not applied by this server yet and was ignored.`);
   const job = await startEngineJob(context, ['outputDistanceName', 'outputBacklinkName', 'outputAllocationName']);
   const field = typeof inputs.allocationField === 'string' && inputs.allocationField ? inputs.allocationField : undefined;
-  const { cost, sources: cells } = await readCostAndSources(job, 'inputCostRaster', 'inputSourceRasterOrFeatures', field);
-  const sources = await writeSourceCells(job, 'sources', cost, cells);
+  const wantAllocation = isGiven(inputs.outputAllocationName);
+  // GRASS reads the cost surface itself; the sources' values matter only for the allocation.
+  const { cost, sourceFile: sources } = await costAndSourceFiles(job, 'inputCostRaster', 'inputSourceRasterOrFeatures', field, wantAllocation);
   const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
   const dir = path.join(context.scratchDir, 'grass');
   const out = (name: string) => path.join(dir, `${name}.tif`);
-  const wantAllocation = isGiven(inputs.outputAllocationName);
   context.progress(5, 'Spreading costs (GRASS r.cost)');
   await runGrass({
     task: 'CalculateTravelCost',
@@ -63,7 +63,7 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
     commands: [
       linkRaster(cost.source, 'cost'),
       ['g.region', 'raster=cost'],
-      linkRaster(sources, 'start'),
+      linkRaster(sources, 'start', 1),
       // acc.tif (Float64), dir.tif (Float32) and near.tif (Int32) straight from r.cost.
       writeRastersTo(dir),
       [
@@ -82,7 +82,9 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
     signal: context.signal,
     onProgress: (fraction, step) => context.progress(5 + fraction * 70, `GRASS ${step}`),
   });
-  const accumulated = await readGrid(out('acc'));
+  const wantBacklink = isGiven(inputs.outputBacklinkName);
+  // Side by side on libuv's threads, as readInputGrids reads inputs.
+  const [accumulated, directions] = await Promise.all([readGrid(out('acc')), wantBacklink ? readGrid(out('dir')) : undefined]);
   // Plain loops: Float64Array map/forEach/every with a callback cost ~0.44 s a pass on 2000² cells, a loop ~0.02 s.
   const distance = new Float64Array(accumulated.values.length);
   let reached = false;
@@ -103,8 +105,8 @@ async function runCalculateTravelCost(context: TaskContext): Promise<Record<stri
   const results: Record<string, unknown> = {
     outputDistanceRaster: await publishGrid(job, 'outputDistanceName', cost, distance, 'Float32', 'Accumulated travel cost'),
   };
-  if (isGiven(inputs.outputBacklinkName)) {
-    const backlink = backlinkFromGrassDirection((await readGrid(out('dir'))).values, accumulated.values);
+  if (directions) {
+    const backlink = backlinkFromGrassDirection(directions.values, accumulated.values);
     results.outputBacklinkRaster = await publishGrid(job, 'outputBacklinkName', cost, backlink, 'Int16', 'Travel cost back-link');
   }
   if (wantAllocation) {

@@ -6,7 +6,7 @@ import { startEngineJob } from './engine-job.js';
 import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrids } from './hydrology/read-input-grid.js';
+import { resolveInputGrids, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
 /** Stands for an input NoData cell that may spread (ALL_VALUES) through GRASS, which has no such value. */
@@ -42,24 +42,16 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
   const allValues = readChoice('nibbleValues', inputs.nibbleValues, ['ALL_VALUES', 'DATA_ONLY'], 'ALL_VALUES') === 'ALL_VALUES';
   const processNoData = readChoice('nibbleNodata', inputs.nibbleNodata, ['PRESERVE_NODATA', 'PROCESS_NODATA'], 'PRESERVE_NODATA') === 'PROCESS_NODATA';
   if (isGiven(inputs.inputZoneRaster)) context.warning('inputZoneRaster is not applied by this server yet: the nearest cell is taken from any zone.');
-  const [input, mask] = (await readInputGrids(job, ['inputRaster', 'inputMaskRaster'])) as unknown as [Grid, Grid];
-  // Plain loops here and below: Float64Array map with a callback took ~0.44 s a pass on 2000² cells, a loop ~0.02 s.
-  const sources = new Float64Array(input.values.length);
-  for (let i = 0; i < sources.length; i++) {
-    const v = input.values[i]!;
-    sources[i] = Number.isNaN(mask.values[i]!) ? NaN : Number.isNaN(v) ? (allValues ? NODATA_SOURCE : NaN) : v;
-  }
+  const rasters = await resolveInputGrids(job, ['inputRaster', 'inputMaskRaster']);
   const dir = path.join(context.scratchDir, 'grass');
   await mkdir(dir, { recursive: true });
   const sourceFile = path.join(dir, 'sources.tif');
   const nearestFile = path.join(dir, 'nearest.tif');
-  // Float32 as the result is: the nearest values pass through unchanged (GRASS widens them to
-  // DCELL and r.out.gdal narrows them back exactly), at half the bytes to write and read.
-  await writeGrid(sourceFile, input, sources, 'Float32', true);
+  let grids: Grid[] = [];
   context.progress(10, 'Nearest values (GRASS r.grow.distance)');
   await runGrass({
     task: 'Nibble',
-    location: sourceFile,
+    location: rasters.files[0]!,
     commands: [
       // Linked, not imported: r.grow.distance reads the GeoTIFF through GDAL without a copy,
       // and writes nearest.tif (FCELL: Float32, the values unchanged) without one either.
@@ -71,7 +63,12 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     scratchDir: context.scratchDir,
     signal: context.signal,
     onProgress: (fraction, step) => context.progress(10 + fraction * 70, `GRASS ${step}`),
+    // Read and written while GRASS starts (its location from the input, on the same grid).
+    prepare: async () => {
+      grids = await writeNibbleSources(rasters.read(), sourceFile, allValues);
+    },
   });
+  const [input, mask] = grids as [Grid, Grid];
   const nearest = (await readGrid(nearestFile)).values;
   const values = new Float64Array(input.values.length);
   for (let i = 0; i < values.length; i++) {
@@ -84,4 +81,22 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
   const outputRaster = await publishGrid(job, 'outputName', input, values, 'Float32', 'Nibbled raster');
   context.progress(100, 'Done');
   return { outputRaster };
+}
+
+/**
+ * Writes what r.grow.distance spreads: the input's values where the mask has data, NoData under
+ * it, and input NoData as NODATA_SOURCE when it spreads too (`allValues`). Resolves to the grids.
+ */
+async function writeNibbleSources(read: Promise<InputGrid[]>, file: string, allValues: boolean): Promise<[Grid, Grid]> {
+  const [input, mask] = (await read) as unknown as [Grid, Grid];
+  // Plain loops here and below: Float64Array map with a callback took ~0.44 s a pass on 2000² cells, a loop ~0.02 s.
+  const sources = new Float64Array(input.values.length);
+  for (let i = 0; i < sources.length; i++) {
+    const v = input.values[i]!;
+    sources[i] = Number.isNaN(mask.values[i]!) ? NaN : Number.isNaN(v) ? (allValues ? NODATA_SOURCE : NaN) : v;
+  }
+  // Float32 as the result is: the nearest values pass through unchanged (GRASS widens them to
+  // DCELL and r.out.gdal narrows them back exactly), at half the bytes to write and read.
+  await writeGrid(file, input, sources, 'Float32', true);
+  return [input, mask];
 }

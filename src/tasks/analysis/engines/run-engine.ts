@@ -10,6 +10,11 @@ export interface EngineRunOptions {
   onLine?: (line: string) => void;
   /** Called with the engine's process-group id once it started (tests check it is gone). */
   onStart?: (pgid: number) => void;
+  /**
+   * Called once the engine is spawned (its time counts in the engine's section); when its promise
+   * settles, a line (resolved) or nothing (rejected) on the engine's closed standard input.
+   */
+  stdinLine?: () => Promise<unknown>;
 }
 
 export interface EngineRunResult {
@@ -51,9 +56,17 @@ function runInGroup(label: string, program: string, args: string[], options: Eng
     const child = spawn('bash', ['-c', WATCHDOG, 'tessera-engine', String(process.pid), program, ...args], {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.stdinLine ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (options.stdinLine && child.stdin) {
+      const stdin = child.stdin;
+      stdin.on('error', () => undefined); // EPIPE: the engine ended first
+      options.stdinLine().then(
+        () => stdin.end('\n'),
+        () => stdin.end(),
+      );
+    }
     const pgid = child.pid;
     if (pgid !== undefined) {
       liveGroups.add(pgid);
@@ -66,7 +79,7 @@ function runInGroup(label: string, program: string, args: string[], options: Eng
     const out = { stdout: '', stderr: '' };
     for (const key of ['stdout', 'stderr'] as const) {
       let pending = '';
-      child[key].setEncoding('utf8').on('data', (chunk: string) => {
+      child[key]!.setEncoding('utf8').on('data', (chunk: string) => {
         if (out[key].length < MAX_CAPTURE) out[key] += chunk;
         pending += chunk;
         const lines = pending.split(/[\r\n]/);

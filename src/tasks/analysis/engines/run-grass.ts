@@ -23,6 +23,12 @@ export interface GrassRun {
   /** 0–1 over all commands, from GRASS's own percent messages. */
   onProgress?: (fraction: number, step: string) => void;
   onStart?: (pgid: number) => void;
+  /**
+   * Writes the files the commands read, started once GRASS is (which makes its location from
+   * `location` meanwhile, ~0.25 s): the script waits for it before the first command, and if it
+   * fails, the script ends and the run throws its error. Its time counts in the engine's section.
+   */
+  prepare?: () => Promise<unknown>;
 }
 
 const STEP_MARK = 'TESSERA_STEP ';
@@ -39,7 +45,8 @@ export async function runGrass(run: GrassRun): Promise<void> {
   const tmp = path.join(dir, 'tmp');
   await mkdir(tmp, { recursive: true });
   const script = path.join(dir, `script-${Date.now()}.sh`);
-  const lines = ['set -e'];
+  // `read` fails on an input closed without a line: the wait ends the script then.
+  const lines = ['set -e', ...(run.prepare ? ['read -r _'] : [])];
   run.commands.forEach((command, i) => {
     lines.push(`echo ${quote(`${STEP_MARK}${i} ${command[0]}`)}`);
     lines.push(command.map(quote).join(' '));
@@ -49,8 +56,11 @@ export async function runGrass(run: GrassRun): Promise<void> {
   let stepName = run.commands[0]?.[0] ?? '';
   const total = Math.max(1, run.commands.length);
   const where = run.keepIn ? await keptLocation(run.keepIn, run.location) : ['--tmp-location', run.location];
-  await runEngine(run.task, 'grass', [...where, '--exec', 'bash', script], {
+  let prepared: Promise<unknown> = Promise.resolve();
+  const prepare = run.prepare;
+  const engine = runEngine(run.task, 'grass', [...where, '--exec', 'bash', script], {
     signal: run.signal,
+    ...(prepare ? { stdinLine: () => (prepared = prepare()) } : {}),
     cwd: dir,
     env: { ...process.env, TMPDIR: tmp, GRASS_MESSAGE_FORMAT: 'gui', GRASS_OVERWRITE: '1', LC_ALL: 'C' },
     onStart: run.onStart,
@@ -66,6 +76,10 @@ export async function runGrass(run: GrassRun): Promise<void> {
       if (percent) run.onProgress?.((step + Number(percent[1]) / 100) / total, stepName);
     },
   });
+  // The inputs' failure first: GRASS then only stopped waiting for them.
+  const [ready, ran] = await Promise.allSettled([prepared, engine]);
+  if (ready.status === 'rejected') throw ready.reason;
+  if (ran.status === 'rejected') throw ran.reason;
 }
 
 /** `-c <source> <folder>` to make the kept location on the first run, its mapset afterwards. */
@@ -83,9 +97,10 @@ async function keptLocation(folder: string, source: string): Promise<string[]> {
 /**
  * Links a GDAL raster into the session as `name` without copying it (`r.external`: modules read
  * the file through GDAL), where `r.in.gdal` would write a copy in GRASS's own format first.
+ * `band` links that band alone as `name` (without it, a multi-band file becomes `name.1`, `name.2`, …).
  */
-export function linkRaster(file: string, name: string): GrassCommand {
-  return ['r.external', '-o', `input=${file}`, `output=${name}`, '--quiet'];
+export function linkRaster(file: string, name: string, band?: number): GrassCommand {
+  return ['r.external', '-o', `input=${file}`, ...(band ? [`band=${band}`] : []), `output=${name}`, '--quiet'];
 }
 
 /**

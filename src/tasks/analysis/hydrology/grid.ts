@@ -14,6 +14,9 @@ export interface Grid {
   srsWkt: string | null;
 }
 
+/** A grid without its cells: what a result written on it, or an engine reading the file, needs. */
+export type GridShape = Omit<Grid, 'values'>;
+
 /** Reads band 1 (or `band`) of a raster; its NoData value becomes NaN. */
 export function readGrid(source: string, band = 1): Promise<Grid> {
   return timeSection('read grid', () => readBand(source, band));
@@ -21,7 +24,8 @@ export function readGrid(source: string, band = 1): Promise<Grid> {
 
 async function readBand(source: string, band: number): Promise<Grid> {
   const { width, height, values, geoTransform, noData, srsWkt } = await readBandPixels(source, band, Float64Array);
-  if (noData !== null) {
+  // A NaN NoData (GRASS's float maps) matches no cell: NaN cells are NoData already.
+  if (noData !== null && !Number.isNaN(noData)) {
     for (let i = 0; i < values.length; i++) if (values[i] === noData) values[i] = NaN;
   }
   return { width, height, values, geoTransform, srsWkt };
@@ -85,7 +89,7 @@ function toBandArray(values: ArrayLike<number>, type: GridType, noData: number):
 }
 
 /** Throws unless the two grids share size and (to a thousandth of a cell) geotransform. */
-export function sameGrid(a: Grid, b: Grid): boolean {
+export function sameGrid(a: GridShape, b: GridShape): boolean {
   if (a.width !== b.width || a.height !== b.height) return false;
   const tolerance = Math.abs(a.geoTransform[1]!) / 1000;
   return a.geoTransform.every((v, i) => Math.abs(v - b.geoTransform[i]!) <= tolerance);

@@ -6,9 +6,9 @@ import { gdalStep } from '../analysis-task.js';
 import { enginePoints, type EngineJob } from '../engine-job.js';
 import { resolveFeatureInput } from '../feature-input.js';
 import { readVectorFacts, requireField } from '../vector-facts.js';
-import { readGrid, writeGrid, type Grid } from '../hydrology/grid.js';
+import { readGrid, writeGrid, type GridShape } from '../hydrology/grid.js';
 import { burnPourPoints } from '../hydrology/pour-points.js';
-import { readInputGrids, type InputGrid } from '../hydrology/read-input-grid.js';
+import { readInputGrids, readInputShapes, type InputGrid, type InputShape } from '../hydrology/read-input-grid.js';
 import { isFeatureInput } from '../source-input.js';
 
 /** A raster-or-features parameter burnt onto the base grid, and the field naming its cells' values. */
@@ -55,8 +55,23 @@ export async function readCostAndSources(job: EngineJob, costParam: string, sour
   return { cost: base, sources: cells[0]! };
 }
 
+/**
+ * The cost surface's grid and a file of source cells on it, for GRASS to link. When the cells'
+ * values are not needed (r.cost starts from every cell with data; only `nearest` reads the
+ * values), a raster source is linked as it is: neither input is read here, nor a copy written.
+ * Otherwise the sources are read (or burnt) and written as Int32 (`writeSourceCells`).
+ */
+export async function costAndSourceFiles(job: EngineJob, costParam: string, sourceParam: string, field: string | undefined, withValues: boolean): Promise<{ cost: InputShape; sourceFile: string }> {
+  if (withValues || (await isFeatureInput(sourceParam, job.context.inputs[sourceParam], job.deps))) {
+    const { cost, sources } = await readCostAndSources(job, costParam, sourceParam, field);
+    return { cost, sourceFile: await writeSourceCells(job, 'sources', cost, sources) };
+  }
+  const [cost, source] = await readInputShapes(job, [costParam, sourceParam]);
+  return { cost: cost!, sourceFile: source!.source };
+}
+
 /** Writes source cells as an Int32 GeoTIFF on the grid (what GRASS reads) and returns its path. */
-export async function writeSourceCells(job: EngineJob, name: string, grid: Grid, cells: Float64Array): Promise<string> {
+export async function writeSourceCells(job: EngineJob, name: string, grid: GridShape, cells: Float64Array): Promise<string> {
   const dir = path.join(job.context.scratchDir, 'inputs');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.tif`);
