@@ -1,3 +1,4 @@
+import type { FloatGrid } from './float-grid.js';
 import { cellSizes, type Grid } from './grid.js';
 
 /**
@@ -40,7 +41,7 @@ function outwardAngle(row: number, col: number, width: number, height: number): 
  * Tarboton's facet search at one cell over the neighbours inside the grid and not NoData:
  * the angle and slope (rise over run) of the steepest facet; angle NaN when none is downslope.
  */
-export function facetAngle(surface: Grid, row: number, col: number): { angle: number; slope: number } {
+export function facetAngle(surface: FloatGrid, row: number, col: number): { angle: number; slope: number } {
   const { width, height, values: z } = surface;
   const { dx, dy } = cellSizes(surface);
   const z0 = z[row * width + col]!;
@@ -94,7 +95,7 @@ export function facetAngle(surface: Grid, row: number, col: number): { angle: nu
  * Float32 copy to write: on 2,000² grids their page faults cost more than the pass itself.
  */
 export function dinfAngles<T extends Float32Array | Float64Array = Float64Array>(
-  surface: Grid,
+  surface: FloatGrid,
   sagaAspect: Float32Array | Float64Array,
   sagaSlope: Float32Array | Float64Array | undefined,
   forceFlow = false,
@@ -135,7 +136,7 @@ export function dinfAngles<T extends Float32Array | Float64Array = Float64Array>
  * 1 for the cells with a NoData neighbour (of eight); undefined when the grid has no NoData, as
  * most DEMs: one pass over the grid instead of eight neighbour reads per cell.
  */
-function cellsBesideNoData(surface: Grid): Uint8Array | undefined {
+function cellsBesideNoData(surface: FloatGrid): Uint8Array | undefined {
   const { width, height, values: z } = surface;
   let marks: Uint8Array | undefined;
   for (let i = 0; i < z.length; i++) {

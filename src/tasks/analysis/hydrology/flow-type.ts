@@ -14,7 +14,7 @@ export type FlowType = (typeof FLOW_TYPES)[number];
 export const FLOW_TYPE_KEY = 'TESSERA_FLOW_DIRECTION_TYPE';
 
 /** Writes a direction raster of `type` (MFD: band 2 = `surface`) and tags it. */
-export async function writeFlowDirections(file: string, template: Grid, values: ArrayLike<number>, type: FlowType, surface?: ArrayLike<number>): Promise<void> {
+export async function writeFlowDirections(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: FlowType, surface?: ArrayLike<number>): Promise<void> {
   const tag = { [FLOW_TYPE_KEY]: type };
   if (type === 'D8') {
     await writeGrid(file, template, values, 'Int16', false, tag);
