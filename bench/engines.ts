@@ -1,5 +1,5 @@
 /**
- * Analysis engines bench: `node --import tsx bench/engines.ts [--size 2000] [--only Fill,Segment] [--port N]`.
+ * Analysis engines bench: `node --import tsx bench/engines.ts [--size 2000] [--only Fill,Segment] [--repeat N] [--port N]`.
  * For each engine-backed Raster Analysis task on a size×size DEM or image, prints the job's time
  * (HTTP submit → esriJobSucceeded, publishing the hosted layer included) beside the engine's
  * command alone on the same input, and their ratio (goal ≤ 1.3×). FlowDirection D8/MFD and
@@ -10,13 +10,17 @@
  * Under each line: where the job's time went, from the worker's timed sections
  * (TESSERA_SECTION_TIMES, src/tasks/analysis/engines/section-times.ts) after the submit request;
  * `other` is the rest (hand-off to the worker, status polling, the task's own kernels and
- * sections not timed). Seconds of CPU in brackets (the engine alone's, and each section's: the
- * worker's threads and the engines it waited for): on a shared machine they swing less than wall.
+ * sections not timed). Seconds of CPU in brackets (the job's: the worker's threads and the engines
+ * it waited for, not the HTTP side; the engine alone's; each section's): on a shared machine they
+ * swing less than wall. `overhead` is the job's time beyond the engine alone's, wall (CPU).
+ * `--repeat N` (default 1) runs each case's job and engine alone N times, one after the other:
+ * the figures are medians (of each run's ratio and overhead; a section's over the runs), with the
+ * ratio's min–max, since the engine alone swings by a second or more between runs.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fetchStarsFile } from '../test/fixtures/raster/fetch-stars-file.js';
@@ -24,12 +28,14 @@ import { writeRaster } from '../test/fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
 import { registerFileShare, RASTER_ANALYSIS, waitForJob } from '../test/http/imagery-http.js';
 import type { JobStatus } from '../test/helpers/answers.js';
+import { childCpuMs } from './process-cpu.js';
 
 const args = process.argv.slice(2);
 const SIZE = Number(args[args.indexOf('--size') + 1] || 2000) || 2000;
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
 /** `--port N`: the test server's port (default: any free one), for a machine where ports are shared out. */
 const PORT = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : 0;
+const REPEAT = args.includes('--repeat') ? Math.max(1, Number(args[args.indexOf('--repeat') + 1]) || 1) : 1;
 
 interface Case {
   task: string;
@@ -42,19 +48,20 @@ interface Case {
   engineLabel: string;
 }
 
-async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; submitMs: number; jobId: string }> {
+async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; cpuMs: number; submitMs: number; jobId: string }> {
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
   // Encoded before the clock starts: URL-encoding Classify's 4.3 MB definition is the client's
   // work (0.2-1 s on a busy machine), not the server's.
   const body = new URLSearchParams({ ...form, f: 'json', token }).toString();
   const started = performance.now();
+  const cpu = childCpuMs();
   const response = await fetch(`${server.url}${RASTER_ANALYSIS}/${task}/submitJob`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   const submitted = (await response.json()) as JobStatus;
   const submitMs = performance.now() - started;
   if (!submitted.jobId) throw new Error(JSON.stringify(submitted));
   const job = await waitForJob(server, task, submitted.jobId, token, 1_800_000);
   if (job.jobStatus !== 'esriJobSucceeded') throw new Error(`${task}: ${JSON.stringify(job.messages)}`);
-  return { ms: performance.now() - started, submitMs, jobId: submitted.jobId };
+  return { ms: performance.now() - started, cpuMs: childCpuMs() - cpu, submitMs, jobId: submitted.jobId };
 }
 
 /**
@@ -64,38 +71,59 @@ async function timeJob(server: TestServer, token: string, task: string, params: 
  */
 async function timeEngine(steps: Array<[string, string[]]>, cwd: string): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now();
-  const cpu = childrenCpuMs();
-  for (const [program, programArgs] of steps) await execFileAsync(program, programArgs, { cwd, env: { ...process.env, TMPDIR: cwd, GRASS_OVERWRITE: '1' }, maxBuffer: 64 * 1024 * 1024 });
-  return { ms: performance.now() - started, cpuMs: childrenCpuMs() - cpu };
-}
-
-/** CPU milliseconds of this process's finished (waited-for) children and theirs; Linux /proc. */
-function childrenCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[13]) + Number(fields[14])) * 10;
+  const cpu = childCpuMs();
+  // OpenMP's waits as run-saga.ts sets them for SAGA (spinning ones cost several times more on a busy machine).
+  const env = { ...process.env, TMPDIR: cwd, GRASS_OVERWRITE: '1', OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+  for (const [program, programArgs] of steps) await execFileAsync(program, programArgs, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+  return { ms: performance.now() - started, cpuMs: childCpuMs() - cpu };
 }
 
 const execFileAsync = promisify(execFile);
 
 const grass = (location: string, script: string): [string, string[]] => ['grass', ['--tmp-location', location, '--exec', 'bash', '-c', script]];
 
+/** Milliseconds of wall time, and of CPU where it was measured, by section name. */
+type Sections = Map<string, { ms: number; cpuMs?: number }>;
+
 /**
- * The worker's timed sections of the last job, summed by name (seconds of wall time, and of CPU
- * in brackets: the worker's threads and the engines it waited for), and the file emptied. CPU is
- * what compares on a loaded machine, where wall times swing with the other processes.
+ * The worker's timed sections of the last job, summed by name (CPU: the worker's threads and the
+ * engines it waited for), between the submit and `other`, and the file emptied. CPU is what
+ * compares on a loaded machine, where wall times swing with the other processes.
  */
-function takeSections(file: string, jobMs: number, submitMs: number): string {
-  if (!existsSync(file)) return '';
-  const sums = new Map<string, { ms: number; cpuMs: number }>();
+function takeSections(file: string, jobMs: number, submitMs: number): Sections {
+  const sums: Sections = new Map();
+  if (!existsSync(file)) return sums;
   for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
     const { section, ms, cpuMs } = JSON.parse(line) as { section: string; ms: number; cpuMs: number };
     const sum = sums.get(section) ?? { ms: 0, cpuMs: 0 };
-    sums.set(section, { ms: sum.ms + ms, cpuMs: sum.cpuMs + cpuMs });
+    sums.set(section, { ms: sum.ms + ms, cpuMs: sum.cpuMs! + cpuMs });
   }
   writeFileSync(file, '');
   const timed = [...sums.values()].reduce((a, b) => a + b.ms, 0);
-  const seconds = (ms: number) => (ms / 1000).toFixed(2);
-  return [`submit ${seconds(submitMs)}`, ...[...sums].map(([name, sum]) => `${name} ${seconds(sum.ms)} (${seconds(sum.cpuMs)})`), `other ${seconds(jobMs - submitMs - timed)}`].join(', ');
+  return new Map([['submit', { ms: submitMs }], ...sums, ['other', { ms: jobMs - submitMs - timed }]]);
+}
+
+/** Each section's median over the runs (0 in a run without it), in seconds of wall time (CPU). */
+function describeSections(runs: Sections[]): string {
+  const names = [...new Set(runs.flatMap((run) => [...run.keys()]))];
+  return names.map((name) => {
+    const ms = median(runs.map((run) => run.get(name)?.ms ?? 0));
+    const cpuMs = runs[0]!.get(name)?.cpuMs === undefined ? undefined : median(runs.map((run) => run.get(name)?.cpuMs ?? 0));
+    return `${name} ${seconds(ms)}${cpuMs === undefined ? '' : ` (${seconds(cpuMs)})`}`;
+  }).join(', ');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** A later run's parameters: output names (`…Name`) with `_i` added, as a published name is taken. */
+function renamed(params: Record<string, unknown>, run: number): Record<string, unknown> {
+  if (run === 0) return params;
+  return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, key.endsWith('Name') && typeof value === 'string' ? `${value}_${run}` : value]));
 }
 
 async function main(): Promise<void> {
@@ -150,8 +178,8 @@ async function main(): Promise<void> {
       task: 'FlowDirection',
       label: 'FlowDirection DINF',
       params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fdinf', flowDirectionType: 'DINF' },
-      engine: [['saga_cmd', ['ta_morphometry', '0', '-ELEVATION', file('dem.tif'), '-SLOPE', file('slope.tif'), '-ASPECT', file('aspect.tif'), '-METHOD', '1', '-UNIT_SLOPE', '2', '-UNIT_ASPECT', '1']]],
-      engineLabel: 'saga_cmd Slope, Aspect (Tarboton facets)',
+      engine: [['saga_cmd', ['ta_morphometry', '0', '-ELEVATION', file('dem.tif'), '-ASPECT', file('aspect.sdat'), '-METHOD', '1', '-UNIT_SLOPE', '2', '-UNIT_ASPECT', '1']]],
+      engineLabel: 'saga_cmd Slope, Aspect (Tarboton facets; the aspect alone as a .sdat grid, as the task runs it without a drop raster)',
     },
     { task: 'FlowAccumulation', label: 'FlowAccumulation DINF', params: { inputFlowDirectionRaster: { url: `${server.url}/rest/services/Hosted/b_fdinf/ImageServer` }, outputName: 'b_faccdinf' }, engine: [['saga_cmd', ['ta_hydrology', '0', '-ELEVATION', file('dem.tif'), '-FLOW', file('flowdinf.tif'), '-METHOD', '3', '-FLOW_UNIT', '0']]], engineLabel: 'saga_cmd Flow Accumulation D-inf (for scale; the task splits the angles in the worker)' },
     { task: 'FlowDirection', label: 'FlowDirection MFD', params: { inputSurfaceRaster: uri('dem.tif'), outputFlowDirectionName: 'b_fmfd', flowDirectionType: 'MFD' }, engine: [watershed], engineLabel: 'GRASS r.watershed -s (for scale; D8 codes + the surface band, no engine)' },
@@ -202,7 +230,8 @@ async function main(): Promise<void> {
       engineLabel: 'otbcli_ImageClassifier (the model TrainClassifier wrote alone)',
     },
   ];
-  console.log(`Analysis engines on ${SIZE}×${SIZE} cells (one run each; the machine is shared, so expect noise)`);
+  const runsSaid = REPEAT === 1 ? 'one run each' : `medians of ${REPEAT} runs, job and engine alone in turn`;
+  console.log(`Analysis engines on ${SIZE}×${SIZE} cells (${runsSaid}; the machine is shared, so expect noise); load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   // A job worker starts on the first job (a Node process loading the task modules: seconds on a
   // busy machine); one tiny job first, so that every case measures a warm worker as a running
   // server has.
@@ -211,24 +240,29 @@ async function main(): Promise<void> {
   for (const c of cases) {
     const label = c.label ?? c.task;
     if (ONLY && !ONLY.includes(c.task) && !ONLY.includes(label)) continue;
-    let job: number;
-    let engine: { ms: number; cpuMs: number };
-    let sections = '';
+    const runs: Array<{ job: { ms: number; cpuMs: number }; engine: { ms: number; cpuMs: number }; sections: Sections }> = [];
     try {
-      const run = await timeJob(server, token, c.task, typeof c.params === 'function' ? c.params() : c.params);
-      job = run.ms;
-      sections = takeSections(sectionsFile, job, run.submitMs);
-      if (c.task === 'TrainClassifier') {
-        const result = await server.get<{ value: string }>(`${RASTER_ANALYSIS}/TrainClassifier/jobs/${run.jobId}/results/outputClassifierDefinition?f=json&token=${token}`);
-        classifierDefinition = result.value;
+      for (let i = 0; i < REPEAT; i++) {
+        const job = await timeJob(server, token, c.task, renamed(typeof c.params === 'function' ? c.params() : c.params, i));
+        const sections = takeSections(sectionsFile, job.ms, job.submitMs);
+        if (c.task === 'TrainClassifier') {
+          const result = await server.get<{ value: string }>(`${RASTER_ANALYSIS}/TrainClassifier/jobs/${job.jobId}/results/outputClassifierDefinition?f=json&token=${token}`);
+          classifierDefinition = result.value;
+        }
+        // `grass -c` makes a new location: the last run's must go first.
+        rmSync(file('path-location'), { recursive: true, force: true });
+        runs.push({ job, engine: await timeEngine(c.engine, share), sections });
       }
-      engine = await timeEngine(c.engine, share);
     } catch (error) {
       console.log(`${label.padEnd(22)} failed: ${String(error).split('\n')[0]}`);
       continue;
     }
-    console.log(`${label.padEnd(22)} job ${(job / 1000).toFixed(2).padStart(7)} s   engine ${(engine.ms / 1000).toFixed(2).padStart(7)} s (${(engine.cpuMs / 1000).toFixed(2)})   ratio ${(job / engine.ms).toFixed(2)}×   (${c.engineLabel})`);
-    if (sections) console.log(`${''.padEnd(22)} ${sections}`);
+    const middle = (pick: (run: (typeof runs)[number]) => number) => median(runs.map(pick));
+    const ratios = runs.map((run) => run.job.ms / run.engine.ms);
+    const spread = REPEAT > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
+    const overhead = `overhead ${seconds(middle((run) => run.job.ms - run.engine.ms))} s (${seconds(middle((run) => run.job.cpuMs - run.engine.cpuMs))})`;
+    console.log(`${label.padEnd(22)} job ${seconds(middle((run) => run.job.ms)).padStart(7)} s (${seconds(middle((run) => run.job.cpuMs))})   engine ${seconds(middle((run) => run.engine.ms)).padStart(7)} s (${seconds(middle((run) => run.engine.cpuMs))})   ratio ${median(ratios).toFixed(2)}×${spread}   ${overhead}   (${c.engineLabel})`);
+    if (runs[0]!.sections.size > 0) console.log(`${''.padEnd(22)} ${describeSections(runs.map((run) => run.sections))}`);
   }
   await server.close();
   rmSync(share, { recursive: true, force: true });

@@ -15,7 +15,7 @@
  * `--only Task1,Task2` and `--port N` (the server's; any free port by default).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { polygonizeArgs } from '../src/tasks/convert-raster-to-feature.js';
 import { viewshedArgs } from '../src/tasks/create-viewshed.js';
 import { gridArgs } from '../src/tasks/interpolate-points.js';
 import { writeRaster } from '../test/fixtures/raster/write-raster.js';
+import { childCpuMs } from './process-cpu.js';
 import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
 import type { JobStatus } from '../test/helpers/answers.js';
 
@@ -52,30 +53,6 @@ async function timed(work: () => Promise<unknown>): Promise<{ ms: number; cpuMs:
   const started = performance.now();
   await work();
   return { ms: performance.now() - started, cpuMs: childCpuMs() - cpu };
-}
-
-/**
- * CPU milliseconds of this process's children (a job worker's own, and its finished GDAL
- * commands'), and of the children it has reaped (our GDAL commands): the figure a shared machine
- * disturbs least. Linux /proc; NaN elsewhere. The HTTP side (this process) is not counted.
- */
-function childCpuMs(): number {
-  const ticks = (stat: string, from: number, to: number) => stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(from, to).reduce((sum, v) => sum + Number(v), 0);
-  try {
-    let total = ticks(readFileSync('/proc/self/stat', 'utf8'), 13, 15);
-    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) total += ticks(stat, 11, 15);
-    }
-    return total * 10; // USER_HZ is 100
-  } catch {
-    return Number.NaN;
-  }
 }
 
 async function runJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; cpuMs: number }> {

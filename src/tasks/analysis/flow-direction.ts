@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
+import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice, readFlag } from './analysis-params.js';
 import { engineRasters, publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
@@ -8,9 +8,9 @@ import { timeSection } from './engines/section-times.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
 import { dinfAngles } from './hydrology/flow-direction-dinf.js';
 import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
-import { readGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
-import { readInputGrid, readSourceGrid, type InputGrid } from './hydrology/read-input-grid.js';
+import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
+import { readInputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
 /**
@@ -56,7 +56,7 @@ async function runFlowDirection(context: TaskContext): Promise<Record<string, un
     outputFlowDirectionRaster: await publishEngineFile(job, 'outputFlowDirectionName', file, DESCRIPTIONS[type]),
   };
   if (isGiven(inputs.outputDropName)) {
-    outputs.outputDropRaster = await publishGrid(job, 'outputDropName', surface, result.drops, 'Float32', 'Percent drop along the flow direction');
+    outputs.outputDropRaster = await publishGrid(job, 'outputDropName', surface, result.drops!, 'Float32', 'Percent drop along the flow direction');
   }
   context.progress(100, 'Done');
   return outputs;
@@ -68,7 +68,7 @@ const DESCRIPTIONS: Record<FlowType, string> = {
   MFD: 'MFD flow direction (band 1: D8 codes for display; band 2: the surface, for Flow Accumulation)',
 };
 
-type Directions = { surface: InputGrid; result: { directions: Float64Array; drops: Float64Array } };
+type Directions = { surface: FloatGrid; result: { directions: Float32Array | Float64Array; drops: Float64Array | undefined } };
 
 /** D8 codes (MFD too: its band 1) and drops, in the worker. */
 async function d8Directions(job: EngineJob, type: FlowType, forceFlow: boolean): Promise<Directions> {
@@ -79,24 +79,27 @@ async function d8Directions(job: EngineJob, type: FlowType, forceFlow: boolean):
 
 /**
  * D-infinity angles and drops: SAGA's Tarboton facets, edge cells redone by the worker. SAGA
- * reads the surface file itself, so the worker reads it meanwhile (GDAL on a libuv thread; a
- * 2,000² read is ~0.2 s). SAGA's slope grid is read only for a drop raster.
+ * reads the surface file itself, so the worker reads it meanwhile (GDAL on a libuv thread), as
+ * Float32 when its values fit. SAGA writes its grids as `.sdat` (raw Float32, no LZW to encode
+ * and decode), and the slope grid only for a drop raster.
  */
 async function sagaDinf(job: EngineJob, forceFlow: boolean, withDrops: boolean): Promise<Directions> {
   const { context } = job;
   const [source] = await engineRasters(job, ['inputSurfaceRaster']);
   const dir = path.join(context.scratchDir, 'saga');
-  const aspect = path.join(dir, 'aspect.tif');
-  const slope = path.join(dir, 'slope.tif');
+  const aspect = path.join(dir, 'aspect.sdat');
+  const slope = path.join(dir, 'slope.sdat');
   context.progress(20, 'Computing DINF flow directions');
   // One timed section: sections inside another count in it only (engines/section-times.ts).
   const [read, saga] = await timeSection('engine saga_cmd, surface read beside it', () => Promise.allSettled([
-    readSourceGrid(source!, 'inputSurfaceRaster'),
+    readFloatGrid(source!).catch(() => {
+      throw new TaskError(`'inputSurfaceRaster': the raster could not be read.`);
+    }),
     runSaga({
       task: 'FlowDirection',
       library: 'ta_morphometry',
       tool: '0',
-      options: { ELEVATION: source!, SLOPE: slope, ASPECT: aspect, METHOD: 1, UNIT_SLOPE: 2, UNIT_ASPECT: 1 },
+      options: { ELEVATION: source!, ASPECT: aspect, ...(withDrops ? { SLOPE: slope } : {}), METHOD: 1, UNIT_SLOPE: 2, UNIT_ASPECT: 1 },
       scratchDir: context.scratchDir,
       signal: context.signal,
       onProgress: (fraction) => context.progress(20 + fraction * 30, 'Computing D-infinity flow directions (SAGA)'),
@@ -106,6 +109,8 @@ async function sagaDinf(job: EngineJob, forceFlow: boolean, withDrops: boolean):
   if (read.status === 'rejected') throw read.reason;
   if (saga.status === 'rejected') throw saga.reason;
   const surface = read.value;
-  const { angles, drops } = dinfAngles(surface, (await readGrid(aspect)).values, withDrops ? (await readGrid(slope)).values : undefined, forceFlow);
+  const [{ values: aspects }, slopes] = await Promise.all([readFloatGrid(aspect), withDrops ? readFloatGrid(slope) : undefined]);
+  // The angles replace the aspects in their Float32Array, which is written as it is.
+  const { angles, drops } = await timeSection('dinf angles', async () => dinfAngles(surface, aspects, slopes?.values, forceFlow, aspects));
   return { surface, result: { directions: angles, drops } };
 }

@@ -179,7 +179,7 @@ const OUTPUT_ARRAY = { Float32: Float32Array, Int32: Int32Array, Int16: Int16Arr
  * Writes one or more bands on `grid`'s grid as a tiled GeoTIFF with its overviews; cells with
  * `valid` 0 (or NaN) get the type's nodata value. With `reuseBands`, a band already held in the
  * output type's array gets its nodata cells set in place and is written as it is: no copy of a
- * whole grid (whose fresh pages cost as much as the write).
+ * whole grid (whose fresh pages cost as much as the write). `metadata`: dataset tags.
  */
 export function writeGrid(
   file: string,
@@ -187,7 +187,7 @@ export function writeGrid(
   bands: ArrayLike<number>[],
   type: keyof typeof OUTPUT_NODATA,
   valid?: Uint8Array,
-  options: { reuseBands?: boolean } = {},
+  options: { reuseBands?: boolean; metadata?: Record<string, string> } = {},
 ): Promise<void> {
   return timeSection('write result grid', () => writeBands(file, grid, bands, type, valid, options));
 }
@@ -198,9 +198,10 @@ async function writeBands(
   bands: ArrayLike<number>[],
   type: keyof typeof OUTPUT_NODATA,
   valid: Uint8Array | undefined,
-  options: { reuseBands?: boolean },
+  options: { reuseBands?: boolean; metadata?: Record<string, string> },
 ): Promise<void> {
   await createGridFile(file, grid, bands.length, type, async (dataset) => {
+    if (options.metadata) dataset.setMetadata(options.metadata);
     const noData = OUTPUT_NODATA[type];
     const written: ArrayLike<number>[] = [];
     for (let b = 0; b < bands.length; b++) {

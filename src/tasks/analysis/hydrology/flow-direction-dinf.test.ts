@@ -42,6 +42,17 @@ describe('D-infinity (Tarboton)', () => {
     expect(angles[1 * 6 + 1]).toBe(45); // two cells away: the engine's
   });
 
+  it('writes the same angles over the aspects in their Float32Array as into a grid of their own', () => {
+    const surface = valley();
+    surface.values[3 * 6 + 3] = NaN;
+    const aspects = Float32Array.from({ length: 36 }, (_, i) => (i * 37.3) % 361 - 1);
+    const apart = dinfAngles(surface, Float64Array.from(aspects), undefined, true).angles;
+    const { angles, drops } = dinfAngles(surface, aspects, undefined, true, aspects);
+    expect(angles).toBe(aspects);
+    expect([...angles]).toEqual([...apart].map(Math.fround));
+    expect(drops).toBeUndefined(); // no slope grid, no drop raster
+  });
+
   it('finds the steepest facet: east-south-east on the west slope, south in the valley, west-south-west on the east slope', () => {
     const surface = valley();
     expect(facetAngle(surface, 2, 0).angle).toBeCloseTo(360 - SIDE, 9);

@@ -1,3 +1,4 @@
+import type { FloatGrid } from './float-grid.js';
 import { cellSizes, type Grid } from './grid.js';
 
 /**
@@ -40,7 +41,7 @@ function outwardAngle(row: number, col: number, width: number, height: number): 
  * Tarboton's facet search at one cell over the neighbours inside the grid and not NoData:
  * the angle and slope (rise over run) of the steepest facet; angle NaN when none is downslope.
  */
-export function facetAngle(surface: Grid, row: number, col: number): { angle: number; slope: number } {
+export function facetAngle(surface: FloatGrid, row: number, col: number): { angle: number; slope: number } {
   const { width, height, values: z } = surface;
   const { dx, dy } = cellSizes(surface);
   const z0 = z[row * width + col]!;
@@ -88,31 +89,43 @@ export function facetAngle(surface: Grid, row: number, col: number): { angle: nu
  * D-infinity angles and percent drops from SAGA's aspect (degrees clockwise from north) and slope
  * (percent) grids, edge cells and cells beside NoData recomputed here. Cells with no downslope
  * facet inside the grid (flats, sink floors) are NoData, except on the edge where they flow out
- * (drop 0). Without `sagaSlope` (no drop raster asked for) the inner cells' drops stay NoData.
+ * (drop 0). Without `sagaSlope` (no drop raster asked for) there are no drops. `angles`: where
+ * to put them, every cell set; it may be `sagaAspect` itself (each cell's aspect is read before
+ * its angle is written), which spares two whole grids of fresh doubles, the angles and their
+ * Float32 copy to write: on 2,000² grids their page faults cost more than the pass itself.
  */
-export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: Float64Array | undefined, forceFlow = false): { angles: Float64Array; drops: Float64Array } {
+export function dinfAngles<T extends Float32Array | Float64Array = Float64Array>(
+  surface: FloatGrid,
+  sagaAspect: Float32Array | Float64Array,
+  sagaSlope: Float32Array | Float64Array | undefined,
+  forceFlow = false,
+  angles: T = new Float64Array(surface.width * surface.height) as T,
+): { angles: T; drops: Float64Array | undefined } {
   const { width, height, values: z } = surface;
-  const angles = new Float64Array(width * height).fill(NaN);
-  const drops = new Float64Array(width * height).fill(NaN);
+  const drops = sagaSlope && new Float64Array(width * height).fill(NaN);
   const besideNoData = cellsBesideNoData(surface);
   for (let row = 0; row < height; row++) {
     const innerRow = row > 0 && row < height - 1;
     for (let col = 0; col < width; col++) {
       const i = row * width + col;
-      if (Number.isNaN(z[i]!)) continue;
+      if (Number.isNaN(z[i]!)) {
+        angles[i] = NaN;
+        continue;
+      }
       const onGridEdge = !innerRow || col === 0 || col === width - 1;
       if (!onGridEdge && !besideNoData?.[i]) {
-        angles[i] = aspectToAngle(sagaAspect[i]!);
-        if (sagaSlope && !Number.isNaN(angles[i]!)) drops[i] = sagaSlope[i]!;
+        const angle = aspectToAngle(sagaAspect[i]!);
+        angles[i] = angle;
+        if (drops && !Number.isNaN(angle)) drops[i] = sagaSlope![i]!;
         continue;
       }
       const inside = forceFlow && onGridEdge ? { angle: NaN, slope: 0 } : facetAngle(surface, row, col);
       if (Number.isNaN(inside.angle) && onGridEdge) {
         angles[i] = outwardAngle(row, col, width, height);
-        drops[i] = 0;
-      } else if (!Number.isNaN(inside.angle)) {
+        if (drops) drops[i] = 0;
+      } else {
         angles[i] = inside.angle;
-        drops[i] = inside.slope * 100;
+        if (drops && !Number.isNaN(inside.angle)) drops[i] = inside.slope * 100;
       }
     }
   }
@@ -123,7 +136,7 @@ export function dinfAngles(surface: Grid, sagaAspect: Float64Array, sagaSlope: F
  * 1 for the cells with a NoData neighbour (of eight); undefined when the grid has no NoData, as
  * most DEMs: one pass over the grid instead of eight neighbour reads per cell.
  */
-function cellsBesideNoData(surface: Grid): Uint8Array | undefined {
+function cellsBesideNoData(surface: FloatGrid): Uint8Array | undefined {
   const { width, height, values: z } = surface;
   let marks: Uint8Array | undefined;
   for (let i = 0; i < z.length; i++) {

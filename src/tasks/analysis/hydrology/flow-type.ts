@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { writeGrid as writeGridWithOverviews } from '../grid-io.js';
 import { writeGrid, type Grid } from './grid.js';
 
 export const FLOW_TYPES = ['D8', 'MFD', 'DINF'] as const;
@@ -13,12 +14,14 @@ export type FlowType = (typeof FLOW_TYPES)[number];
 export const FLOW_TYPE_KEY = 'TESSERA_FLOW_DIRECTION_TYPE';
 
 /** Writes a direction raster of `type` (MFD: band 2 = `surface`) and tags it. */
-export async function writeFlowDirections(file: string, template: Grid, values: ArrayLike<number>, type: FlowType, surface?: ArrayLike<number>): Promise<void> {
+export async function writeFlowDirections(file: string, template: Pick<Grid, 'width' | 'height' | 'geoTransform' | 'srsWkt'>, values: ArrayLike<number>, type: FlowType, surface?: ArrayLike<number>): Promise<void> {
   const tag = { [FLOW_TYPE_KEY]: type };
   if (type === 'D8') {
     await writeGrid(file, template, values, 'Int16', false, tag);
   } else if (type === 'DINF') {
-    await writeGrid(file, template, values, 'Float32', false, tag);
+    // With its overviews, made from the angles in memory (publishing need not read it back for
+    // them); a Float32Array of angles is written as it is, NoData set in place.
+    await writeGridWithOverviews(file, { ...template, srsWkt: template.srsWkt ?? '' }, [values], 'Float32', undefined, { reuseBands: true, metadata: tag });
   } else {
     const noData = -3.4028234663852886e38;
     const dataset = await gdal.drivers.get('GTiff').createAsync(file, template.width, template.height, 2, 'Float32', ['COMPRESS=ZSTD', 'ZSTD_LEVEL=1', 'TILED=YES', 'INTERLEAVE=BAND']);
