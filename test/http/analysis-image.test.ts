@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,38 @@ describe('TrainClassifier and Classify on the Olinda Landsat 7 scene', () => {
     dataset.close();
     const item = await server.context.stores.items.get(results.outputRaster.value.itemId);
     expect(item?.description).toContain('1 Water, 2 Vegetation');
+  }, 240_000);
+
+  it('reads samples whose spatial reference is a `wkt` as OGR does: the model OTB trains, run directly, on OGR\'s reading of the set', async (t) => {
+    if (!landsat) return t.skip();
+    const esri = gdal.SpatialReference.fromEPSG(31985);
+    esri.morphToESRI();
+    // What a GeoTIFF's own WKT can be: UTM 25S on an unnamed GRS80 datum, which PROJ matches with nothing.
+    const unnamed = gdal.SpatialReference.fromProj4('+proj=utm +zone=25 +south +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs').toWKT();
+    const raster = gdal.open(landsat);
+    const rasterWkt = raster.srs!.toWKT();
+    raster.close();
+    for (const [name, wkt] of [['esri', esri.toWKT()], ['unnamed', unnamed]] as const) {
+      const featureSet = { ...trainingSamples(landsat).featureSet, spatialReference: { wkt } };
+      const trained = await analysisResults(server, token, 'TrainClassifier', {
+        inputRaster: { uri: '/fileShares/olinda/L7_ETMs.tif' },
+        inputTrainingSampleJSON: featureSet,
+        classifierParameters: { method: 'rt', params: { maxNumTrees: 20, maxTreeDepth: 10 } },
+      });
+      const { model } = JSON.parse(trained.outputClassifierDefinition.value as unknown as string) as { model: string };
+      // Before: OGR read the set with its `wkt` and the polygons went to the raster's SRS from there.
+      const json = path.join(share, `samples-${name}.json`);
+      const fields = ['OBJECTID', 'classvalue', 'red', 'green', 'blue'].map((f) => ({ name: f, type: 'esriFieldTypeInteger' }));
+      writeFileSync(json, JSON.stringify({ ...featureSet, fields: [...fields, { name: 'classname', type: 'esriFieldTypeString' }] }));
+      const gpkg = path.join(share, `samples-${name}.gpkg`);
+      const source = gdal.open(json);
+      gdal.vectorTranslate(gpkg, source, ['-f', 'GPKG', '-t_srs', rasterWkt, '-nln', 'samples']).close();
+      source.close();
+      const direct = path.join(share, `model-${name}.txt`);
+      const args = ['-io.il', landsat, '-io.vd', gpkg, '-sample.vfn', 'classvalue', '-sample.mt', '1000', '-sample.vtr', '0.3', '-classifier', 'rf'];
+      execFileSync('otbcli_TrainImagesClassifier', [...args, '-classifier.rf.nbtrees', '20', '-classifier.rf.max', '10', '-classifier.rf.min', '1', '-rand', '1', '-io.out', direct], { stdio: 'ignore' });
+      expect(model).toBe(readFileSync(direct, 'utf8'));
+    }
   }, 240_000);
 
   it.each([

@@ -205,6 +205,13 @@ describe('failing jobs', () => {
     expect(job.messages.some((m) => m.description === 'The task failed with an unexpected error.')).toBe(true);
   });
 
+  it('fails a job whose results the worker cannot send (JSON has no BigInt), with the generic message', async () => {
+    const { jobId } = await submit('AlwaysFails', { kind: 'unserializable' });
+    const job = await server.waitForJob<JobStatus>(`${jobPath('AlwaysFails', jobId)}?f=json`);
+    expect(job.jobStatus).toBe('esriJobFailed');
+    expect(job.messages.some((m) => m.description === 'The task failed with an unexpected error.')).toBe(true);
+  });
+
   it('fails the job when its worker process dies', async () => {
     const { jobId } = await submit('AlwaysFails', { kind: 'crash' });
     const job = await server.waitForJob<JobStatus>(`${jobPath('AlwaysFails', jobId)}?f=json`);

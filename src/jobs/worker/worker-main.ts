@@ -61,8 +61,9 @@ async function run(job: WorkerJob): Promise<void> {
     const task = await importTask(job.task);
     const results = await task.execute(await contextFor(job, controller.signal));
     if (controller.signal.aborted) send({ type: 'aborted', jobId: job.jobId });
-    // A JSON round trip drops undefined values and catches results IPC could not carry.
-    else send({ type: 'succeeded', jobId: job.jobId, results: JSON.parse(JSON.stringify(results ?? {})) as Record<string, unknown> });
+    // The channel serializes as JSON (undefined values dropped) and throws here, inside the try,
+    // on results it cannot carry: no copy of our own, as results can be megabytes.
+    else send({ type: 'succeeded', jobId: job.jobId, results: results ?? {} });
   } catch (error) {
     if (controller.signal.aborted) send({ type: 'aborted', jobId: job.jobId });
     else send({ type: 'failed', jobId: job.jobId, ...describeFailure(error) });

@@ -19,15 +19,19 @@ export interface JobRow {
   heartbeat: number | null;
 }
 
-/** A row as a record (a job's inputs live in `job_inputs`, read on their own). */
+/**
+ * A row as a record (a job's inputs live in `job_inputs`, read on their own). Results are parsed
+ * when first read: they can be megabytes (a trained classifier's model), and the status polls
+ * that read a job most never look at them.
+ */
 export function toJobRecord(row: JobRow): JobRecord {
-  return {
+  const record: JobRecord = {
     id: row.id,
     service: row.service,
     task: row.task,
     owner: row.owner,
     state: row.state,
-    results: row.results === null ? null : (JSON.parse(row.results) as Record<string, unknown>),
+    results: null,
     baseUrl: row.base_url,
     progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
     machine: row.machine,
@@ -38,6 +42,16 @@ export function toJobRecord(row: JobRow): JobRecord {
     ended: row.ended,
     heartbeat: row.heartbeat,
   };
+  const text = row.results;
+  if (text !== null) {
+    let results: Record<string, unknown> | undefined;
+    Object.defineProperty(record, 'results', {
+      enumerable: true,
+      get: () => (results ??= JSON.parse(text) as Record<string, unknown>),
+      set: (value: Record<string, unknown>) => (results = value),
+    });
+  }
+  return record;
 }
 
 /** The two places the engines' SQL differs in a job filter. */

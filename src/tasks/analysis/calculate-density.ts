@@ -11,7 +11,7 @@ import { defaultSearchRadius, readAreaUnit, readLinearDistance } from './density
 import { startEngineJob } from './engine-job.js';
 import { timeSection } from './engines/section-times.js';
 import { runSaga } from './engines/run-saga.js';
-import { esriJsonSrs } from './esri-json-srs.js';
+import { wktAsWritten, wktNamed } from './esri-json-srs.js';
 import { resolveFeatureInput } from './feature-input.js';
 import { readGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
@@ -49,18 +49,17 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const { inputs } = context;
   const area = readAreaUnit(inputs.outputAreaUnits);
   const job = await startEngineJob(context, ['outputName']);
-  // Points that stay in their own SR need it only for its units until the result is written: an
-  // inline set's `wkt` is then read apart (esri-json-srs.ts), beside the points and SAGA.
+  // Points that stay in their own SR: an inline set's `wkt` is read apart, without OGR's search
+  // of PROJ's database (esri-json-srs.ts).
   const apart = !job.env.outSR && !job.env.extent?.spatialReference;
   const features = await timeSection('resolve features', () => resolveFeatureInput('inputPointOrLineFeatures', inputs.inputPointOrLineFeatures, job.deps, job.work, { wktApart: apart }));
-  const layerSrs = features.wkt === undefined ? undefined : esriJsonSrs(features.wkt);
   // One open of the features for their facts and their points (OGR parses the whole file on open).
   const { facts, srs, points } = await timeSection('read points', () =>
     withVectorLayer('inputPointOrLineFeatures', features.source, (layer) => {
       const facts = layerFacts(layer);
       if (!facts.points) throw new TaskError('CalculateDensity handles point features on this server; line features are not supported yet.');
       // context.outSR: the points are projected to it, and the surface is made there.
-      const srs = projectedSrs(job.env.outSR ? toSpatialReference(job.env.outSR).toWKT() : features.wkt !== undefined ? wktSrs(features.wkt) : facts.srsWkt);
+      const srs = projectedSrs(job.env.outSR ? toSpatialReference(job.env.outSR).toWKT() : features.wkt !== undefined ? (wktAsWritten(features.wkt)?.toWKT() ?? null) : facts.srsWkt);
       return { facts, srs, points: layerPoints('inputPointOrLineFeatures', layer, srs.toWKT()) };
     }),
   );
@@ -70,7 +69,9 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   const radiusMeters = readLinearDistance('searchDistance', inputs.searchDistance);
   const radius = radiusMeters === undefined ? defaultSearchRadius(points) : radiusMeters / metersPerUnit;
   const cellMeters = readLinearDistance('outputCellSize', inputs.outputCellSize) ?? (typeof job.env.cellSize === 'number' ? job.env.cellSize * metersPerUnit : undefined);
-  const grid = outputGrid(job.env.extent ? extentIn(job.env.extent, srs) : boundsOf(points, radius), cellMeters, metersPerUnit, srs.toWKT());
+  // A `wkt` read apart: the result takes the system the server names it by (esri-json-srs.ts).
+  const resultWkt = features.wkt === undefined ? srs.toWKT() : (wktNamed(features.wkt) ?? srs).toWKT();
+  const grid = outputGrid(job.env.extent ? extentIn(job.env.extent, srs) : boundsOf(points, radius), cellMeters, metersPerUnit, resultWkt);
   const cell = grid.geoTransform[1]!;
   context.info(`Kernel radius ${round(radius * metersPerUnit)} m, cell size ${round(cell * metersPerUnit)} m, ${grid.width}×${grid.height} cells.`);
   const geojson = path.join(job.work, 'points.geojson');
@@ -107,8 +108,6 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
     signal: context.signal,
     onProgress: (fraction) => context.progress(10 + fraction * 70, 'Kernel density (SAGA)'),
   });
-  // The SR OGR gives the points (equal to `srs` but for what PROJ's database names it) is the result's.
-  if (layerSrs) grid.srsWkt = projectedSrs(await timeSection('read points srs', () => layerSrs)).toWKT();
   const density = await readGrid(out);
   if (density.width !== grid.width || density.height !== grid.height) throw new TaskError('CalculateDensity: SAGA returned a grid of another size.');
   // SAGA sums 3/(π r²)·w·k with r in cells: a density per cell. Per square metre, then per unit.
@@ -126,15 +125,6 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
 function pointsGeoJson(points: InputPoint[], countField: string | undefined): string {
   const features = points.map((p) => JSON.stringify({ type: 'Feature', properties: countField ? { [countField]: p.attributes[countField] ?? null } : {}, geometry: { type: 'Point', coordinates: [p.x, p.y] } }));
   return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
-}
-
-/** The WKT as OGR would read it before its database search; null when it is not WKT. */
-function wktSrs(wkt: string): string | null {
-  try {
-    return gdal.SpatialReference.fromWKT(wkt).toWKT();
-  } catch {
-    return null;
-  }
 }
 
 function projectedSrs(wkt: string | null): gdal.SpatialReference {

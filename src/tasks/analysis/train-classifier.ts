@@ -9,6 +9,7 @@ import { engineRasters, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
 import { timeSection } from './engines/section-times.js';
 import { countBands, readGrid } from './hydrology/grid.js';
+import { wktAsWritten } from './esri-json-srs.js';
 import { resolveFeatureInput } from './feature-input.js';
 import { defaultColor, METHODS, type ClassifierDefinition, type ClassInfo } from './image/classifier-definition.js';
 import { describeSegments, readSegmentRows, segmentFeatureFields, writeTrainingTable } from './image/segment-features.js';
@@ -47,9 +48,9 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
   const bySegment = isGiven(inputs.segmentedRaster);
   const job = await startEngineJob(context, []);
   const [raster, segmented] = (await engineRasters(job, ['inputRaster', ...(bySegment ? ['segmentedRaster'] : [])])) as [string, string | undefined];
-  const samples = await timeSection('resolve features', () => resolveFeatureInput('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, job.deps, job.work));
-  // Opened once for the attributes and the GeoPackage: each open of Esri JSON with a `wkt`
-  // spatial reference has OGR search PROJ's database for a match (~0.19 s of CPU).
+  // An inline set's `wkt` is read apart, without OGR's search of PROJ's database on open
+  // (esri-json-srs.ts), and given to the GeoPackage conversion as the polygons' SRS.
+  const samples = await timeSection('resolve features', () => resolveFeatureInput('inputTrainingSampleJSON', inputs.inputTrainingSampleJSON, job.deps, job.work, { wktApart: true }));
   const input = await timeSection('read points', () => openVector('inputTrainingSampleJSON', samples.source));
   const dir = path.join(context.scratchDir, 'otb');
   const vector = path.join(job.work, 'samples.gpkg');
@@ -63,7 +64,10 @@ async function runTrainClassifier(context: TaskContext): Promise<Record<string, 
     classes = readClasses(features, classField);
     const wktFile = path.join(job.work, 'raster.wkt');
     await writeFile(wktFile, await readSrsWkt(raster));
-    await timeSection('write samples', () => writeSamples(input, vector, wktFile));
+    const sourceWkt = samples.wkt === undefined ? undefined : wktAsWritten(samples.wkt)?.toWKT();
+    const sourceFile = path.join(job.work, 'samples.wkt');
+    if (sourceWkt) await writeFile(sourceFile, sourceWkt);
+    await timeSection('write samples', () => writeSamples(input, vector, wktFile, sourceWkt ? sourceFile : undefined));
   } finally {
     input.close();
   }
@@ -122,13 +126,14 @@ async function readSrsWkt(raster: string): Promise<string> {
 }
 
 /**
- * The training polygons as the GeoPackage layer `samples` in the raster's SRS, for OTB. GDAL's
- * ogr2ogr run in this process: an ogr2ogr process took ~0.55 s on 60 polygons (load 14), this
- * ~0.08 s, nearly all of it the process start-up.
+ * The training polygons as the GeoPackage layer `samples` in the raster's SRS, for OTB; from
+ * `sourceWktFile`'s SRS when the set was read without its own. GDAL's ogr2ogr run in this
+ * process: an ogr2ogr process took ~0.55 s on 60 polygons (load 14), this ~0.08 s, nearly all of
+ * it the process start-up.
  */
-async function writeSamples(input: gdal.Dataset, vector: string, wktFile: string): Promise<void> {
+async function writeSamples(input: gdal.Dataset, vector: string, wktFile: string, sourceWktFile: string | undefined): Promise<void> {
   try {
-    (await gdal.vectorTranslateAsync(vector, input, ['-f', 'GPKG', '-t_srs', wktFile, '-nln', 'samples'])).close();
+    (await gdal.vectorTranslateAsync(vector, input, ['-f', 'GPKG', ...(sourceWktFile ? ['-s_srs', sourceWktFile] : []), '-t_srs', wktFile, '-nln', 'samples'])).close();
   } catch (error) {
     throw new TaskError(`'inputTrainingSampleJSON' could not be read: ${cleanGdalMessage(error instanceof Error ? error.message : String(error), 'GDAL could not convert the polygons')}`);
   }
