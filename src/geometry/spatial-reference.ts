@@ -159,10 +159,15 @@ function createGdalSrs(code: number): Gdal.SpatialReference | undefined {
 }
 
 const wktCache = new Map<string, number | undefined>();
+/** Clients choose the WKT they send, so the answers kept are bounded (oldest out first). */
+const MAX_CACHED_WKTS = 256;
 
 function identifyEpsgFromWkt(wkt: string): number | undefined {
-  if (!wktCache.has(wkt)) wktCache.set(wkt, lookUpEpsgFromWkt(wkt));
-  return wktCache.get(wkt);
+  if (wktCache.has(wkt)) return wktCache.get(wkt);
+  const code = lookUpEpsgFromWkt(wkt);
+  if (wktCache.size >= MAX_CACHED_WKTS) wktCache.delete(wktCache.keys().next().value!);
+  wktCache.set(wkt, code);
+  return code;
 }
 
 function lookUpEpsgFromWkt(wkt: string): number | undefined {
