@@ -1,4 +1,4 @@
-import gdal from 'gdal-async';
+import { readBandPixelsAs } from '../../../raster/read-band-pixels.js';
 import { timeSection } from '../engines/section-times.js';
 import type { Grid } from './grid.js';
 
@@ -16,20 +16,11 @@ const FLOAT32_EXACT = new Set(['Float32', 'Byte', 'Int8', 'Int16', 'UInt16']);
  */
 export function readFloatGrid(file: string): Promise<FloatGrid> {
   return timeSection('read grid', async () => {
-    const dataset = await gdal.openAsync(file);
-    try {
-      const band = await dataset.bands.getAsync(1);
-      const { x: width, y: height } = await dataset.rasterSizeAsync;
-      const values = FLOAT32_EXACT.has(band.dataType ?? '') ? new Float32Array(width * height) : new Float64Array(width * height);
-      await band.pixels.readAsync(0, 0, width, height, values);
-      const noData = band.noDataValue;
-      // A NoData value no float equals marks no cell, as when the cells were read as doubles.
-      if (typeof noData === 'number' && (values instanceof Float64Array || Math.fround(noData) === noData)) {
-        for (let i = 0; i < values.length; i++) if (values[i] === noData) values[i] = NaN;
-      }
-      return { width, height, values, geoTransform: dataset.geoTransform ?? [0, 1, 0, 0, 0, -1], srsWkt: dataset.srs?.toWKT() ?? null };
-    } finally {
-      dataset.close();
+    const { values, noData, ...shape } = await readBandPixelsAs<Float32Array | Float64Array>(file, 1, (type) => (FLOAT32_EXACT.has(type ?? '') ? Float32Array : Float64Array));
+    // A NoData value no float equals marks no cell, as when the cells were read as doubles.
+    if (noData !== null && (values instanceof Float64Array || Math.fround(noData) === noData)) {
+      for (let i = 0; i < values.length; i++) if (values[i] === noData) values[i] = NaN;
     }
+    return { ...shape, values };
   });
 }
