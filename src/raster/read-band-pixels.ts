@@ -1,7 +1,7 @@
 import gdal from 'gdal-async';
 
 /** One band of a raster in memory, row-major, its nodata cells holding the nodata value. */
-export interface BandPixels<T extends Uint8Array | Float64Array> {
+export interface BandPixels<T extends Uint8Array | Float32Array | Float64Array> {
   width: number;
   height: number;
   values: T;
@@ -13,7 +13,7 @@ export interface BandPixels<T extends Uint8Array | Float64Array> {
 }
 
 /** Reads the whole of band `band` (1-based) of a raster into a new `ArrayType`, GDAL converting the pixels to its type. */
-export async function readBandPixels<T extends Uint8Array | Float64Array>(source: string, band: number, ArrayType: new (length: number) => T): Promise<BandPixels<T>> {
+export async function readBandPixels<T extends Uint8Array | Float32Array | Float64Array>(source: string, band: number, ArrayType: new (length: number) => T): Promise<BandPixels<T>> {
   const dataset = await gdal.openAsync(source);
   try {
     const raster = await dataset.bands.getAsync(band);

@@ -4,7 +4,7 @@ import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { startEngineJob } from './engine-job.js';
 import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
-import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
+import { readFloat32Values, writeGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { resolveInputGrids, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -69,7 +69,7 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     },
   });
   const [input, mask] = grids as [Grid, Grid];
-  const nearest = (await readGrid(nearestFile)).values;
+  const nearest = await readFloat32Values(nearestFile);
   const values = new Float64Array(input.values.length);
   for (let i = 0; i < values.length; i++) {
     const v = input.values[i]!;

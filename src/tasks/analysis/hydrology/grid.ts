@@ -31,6 +31,21 @@ async function readBand(source: string, band: number): Promise<Grid> {
   return { width, height, values, geoTransform, srsWkt };
 }
 
+/**
+ * Band 1 of a float raster as Float32, NoData as NaN: for an engine's Float32 result, read without
+ * widening it (2,000² cells: ~30 ms of CPU, readGrid's Float64 ~130 ms).
+ */
+export function readFloat32Values(source: string): Promise<Float32Array> {
+  return timeSection('read grid', async () => {
+    const { values, noData } = await readBandPixels(source, 1, Float32Array);
+    if (noData !== null && !Number.isNaN(noData)) {
+      const stored = Math.fround(noData);
+      for (let i = 0; i < values.length; i++) if (values[i] === stored) values[i] = NaN;
+    }
+    return values;
+  });
+}
+
 export type GridType = 'Float32' | 'Float64' | 'Int32' | 'Int16' | 'Byte';
 
 const NODATA: Record<GridType, number> = { Float32: -3.4028234663852886e38, Float64: -1.7976931348623157e308, Int32: -2147483648, Int16: -32768, Byte: 255 };
