@@ -54,6 +54,8 @@ interface Case {
  * API's `endTime`, same clock: the server runs in this process), and `pollMs`, how much later this
  * client's status polls (every 100 ms, as waitForJob does) saw it end. Counting to the poll would
  * charge the job for the client's polling interval; ArcGIS clients poll every second or more.
+ * `endTime` is stamped as the final state is written: that write (~0.1 s for TrainClassifier's
+ * megabytes of results) falls in `pollMs`.
  */
 async function timeJob(server: TestServer, token: string, task: string, params: Record<string, unknown>): Promise<{ ms: number; cpuMs: number; submitMs: number; pollMs: number; jobId: string }> {
   const form = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
