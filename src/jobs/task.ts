@@ -79,6 +79,15 @@ export interface TaskDefinition {
   rollback?(context: Omit<TaskContext, 'signal' | 'progress'>): Promise<void>;
 }
 
+/** The declared outputs of a task, from what its `execute` returned. */
+export function declaredOutputs(task: TaskDefinition, results: Record<string, unknown>): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const parameter of task.parameters) {
+    if (parameter.direction === 'output' && results[parameter.name] !== undefined) outputs[parameter.name] = results[parameter.name];
+  }
+  return outputs;
+}
+
 /** A GP service: a named group of tasks, e.g. `System/RasterAnalysisTools`. */
 export interface GPServiceDefinition {
   folder: string;

@@ -110,6 +110,14 @@ describe.each(engines)('job queue on $name', ({ open }) => {
     expect(await queue.fail(id, 'failed')).toBe(false);
   });
 
+  it('stores results given as JSON text as they came', async () => {
+    const { id } = await queue.submit(newJob());
+    await queue.claimNext({ machine: 'm' });
+    const definition = JSON.stringify({ model: 'line 1\nline "2"' });
+    expect(await queue.complete(id, JSON.stringify({ out: definition }))).toBe(true);
+    expect((await queue.get(id))?.results).toEqual({ out: definition });
+  });
+
   it('cancels queued jobs at once and executing ones through cancelling', async () => {
     const queued = await queue.submit(newJob());
     const running = await queue.submit(newJob());

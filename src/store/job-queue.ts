@@ -63,6 +63,12 @@ export type JobEvent = { type: 'submitted'; id: string } | { type: 'stop'; id: s
 /** Input values by parameter name, parsed, defaults applied. */
 export type JobInputs = Record<string, unknown>;
 
+/**
+ * A finished job's results, as an object or already as JSON text: a worker serializes them once
+ * (a trained classifier's are megabytes) and the text is stored as it came.
+ */
+export type JobResultsInput = Record<string, unknown> | string;
+
 export type NewJob = Pick<JobRecord, 'id' | 'service' | 'task' | 'owner' | 'baseUrl'> & { inputs: JobInputs };
 
 export interface JobFilter {
@@ -119,9 +125,9 @@ export interface JobQueue {
   addMessages(id: string, messages: JobMessage[]): Promise<void>;
   /**
    * executing → succeeded, with closing messages in the same write; false when the job has moved
-   * on (cancelled, deleted) and nothing was written.
+   * on (cancelled, deleted) and nothing was written. `results` may come as their JSON text.
    */
-  complete(id: string, results: Record<string, unknown>, messages?: JobMessage[]): Promise<boolean>;
+  complete(id: string, results: JobResultsInput, messages?: JobMessage[]): Promise<boolean>;
   /** executing or cancelling → failed or timed-out, with its error messages. */
   fail(id: string, state: 'failed' | 'timed-out', messages?: JobMessage[]): Promise<boolean>;
   /**

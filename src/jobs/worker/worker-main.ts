@@ -2,16 +2,21 @@
  * Entry point of a job worker process (forked by the runner with tsx). Runs one task at a time,
  * streaming messages and progress back over IPC, so GDAL and friends never block the HTTP loop.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Config } from '../../config.js';
 import { ApiError } from '../../errors.js';
 import { adoptGdalEgress } from '../../raster/gdal-egress.js';
 import { openStores, type Stores } from '../../store/index.js';
 import { importTask, type TaskModuleRef } from '../gp-registry.js';
-import { TaskError, type TaskContext } from '../task.js';
+import { declaredOutputs, TaskError, type TaskContext } from '../task.js';
 import type { FromWorker, ToWorker, WorkerJob } from './worker-protocol.js';
 
 // GDAL's URL reads go through the parent's egress proxy (raster/gdal-egress.ts).
 adoptGdalEgress();
+
+/** In the job's scratch folder; a name no task writes there. */
+const RESULTS_FILE = '.job-results.json';
 
 let stores: Promise<Stores> | undefined;
 let current: { jobId: string; controller: AbortController } | undefined;
@@ -61,9 +66,7 @@ async function run(job: WorkerJob): Promise<void> {
     const task = await importTask(job.task);
     const results = await task.execute(await contextFor(job, controller.signal));
     if (controller.signal.aborted) send({ type: 'aborted', jobId: job.jobId });
-    // The channel serializes as JSON (undefined values dropped) and throws here, inside the try,
-    // on results it cannot carry: no copy of our own, as results can be megabytes.
-    else send({ type: 'succeeded', jobId: job.jobId, results: results ?? {} });
+    else send({ type: 'succeeded', jobId: job.jobId, resultsFile: await writeResults(job.scratchDir, declaredOutputs(task, results ?? {})) });
   } catch (error) {
     if (controller.signal.aborted) send({ type: 'aborted', jobId: job.jobId });
     else send({ type: 'failed', jobId: job.jobId, ...describeFailure(error) });
@@ -73,6 +76,17 @@ async function run(job: WorkerJob): Promise<void> {
   // After an abort the parent retires this process; leaving promptly saves it the grace period.
   if (controller.signal.aborted) process.exit(0);
   preload();
+}
+
+/**
+ * The results as JSON text in a file, whose path the parent is sent: a trained classifier's are
+ * megabytes, and the JSON IPC channel took ~0.4 s (loaded) to carry them. Serialized once, here
+ * (undefined values dropped; a value JSON cannot hold throws, failing the job), and stored as is.
+ */
+async function writeResults(scratchDir: string, results: Record<string, unknown>): Promise<string> {
+  const file = path.join(scratchDir, RESULTS_FILE);
+  await writeFile(file, JSON.stringify(results));
+  return file;
 }
 
 /**

@@ -91,7 +91,7 @@ export class WorkerProcess {
         // Stray reports of an earlier job (a task that kept logging after it returned) are dropped.
         if ('jobId' in reply && reply.jobId !== message.job.jobId) return;
         if (reply.type === 'message' || reply.type === 'progress') onEvent(reply);
-        else if (reply.type === 'succeeded') finish({ kind: 'succeeded', results: reply.results });
+        else if (reply.type === 'succeeded') finish({ kind: 'succeeded', resultsFile: reply.resultsFile });
         else if (reply.type === 'failed') finish({ kind: 'failed', message: reply.message, detail: reply.detail });
         else if (reply.type === 'aborted') finish({ kind: 'aborted' });
         else if (reply.type === 'rolled-back') finish({ kind: 'rolled-back', error: reply.error });

@@ -29,7 +29,8 @@ export type FromWorker =
   | { type: 'preloaded'; count: number }
   | { type: 'message'; jobId: string; level: 'informative' | 'warning'; text: string }
   | { type: 'progress'; jobId: string; percent?: number; message: string }
-  | { type: 'succeeded'; jobId: string; results: Record<string, unknown> }
+  /** The task's declared outputs, as JSON text in this file of the job's scratch folder. */
+  | { type: 'succeeded'; jobId: string; resultsFile: string }
   /** `message` is safe for clients; `detail` (a stack) is only logged. */
   | { type: 'failed'; jobId: string; message: string; detail?: string }
   | { type: 'aborted'; jobId: string }
@@ -37,7 +38,7 @@ export type FromWorker =
 
 /** How a run ended, as the parent sees it (a crash is the worker process exiting mid-run). */
 export type WorkerOutcome =
-  | { kind: 'succeeded'; results: Record<string, unknown> }
+  | { kind: 'succeeded'; resultsFile: string }
   | { kind: 'failed'; message: string; detail?: string }
   | { kind: 'aborted' }
   | { kind: 'crashed'; exitCode: number | null; signal: string | null }

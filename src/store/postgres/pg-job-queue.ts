@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { JobEvent, JobFilter, JobInputs, JobMessage, JobProgress, JobQueue, JobRecord, JobState, NewJob } from '../job-queue.js';
+import type { JobEvent, JobFilter, JobInputs, JobMessage, JobProgress, JobQueue, JobRecord, JobResultsInput, JobState, NewJob } from '../job-queue.js';
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import { numberPlaceholders } from '../rows/item-query.js';
 import { inPgTransaction } from './database.js';
 import type { JobDispatch } from './pg-job-dispatch.js';
-import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
+import { jobFilterSql, resultsColumn, toJobRecord, type JobRow } from '../rows/job-row.js';
 
 /** `?` placeholders (numbered by numberPlaceholders), as in the SQLite queue. */
 const whereOf = (filter: JobFilter) => jobFilterSql(filter, { never: 'false', ownerIs: 'lower(owner) = lower(?)' });
@@ -133,8 +133,8 @@ export class PgJobQueue implements JobQueue {
     if (messages.length > 0) await this.insertMessages(this.pool, id, messages);
   }
 
-  complete(id: string, results: Record<string, unknown>, messages: JobMessage[] = []): Promise<boolean> {
-    return this.transition(id, ['executing'], 'succeeded', messages, JSON.stringify(results));
+  complete(id: string, results: JobResultsInput, messages: JobMessage[] = []): Promise<boolean> {
+    return this.transition(id, ['executing'], 'succeeded', messages, resultsColumn(results));
   }
 
   fail(id: string, state: 'failed' | 'timed-out', messages: JobMessage[] = []): Promise<boolean> {

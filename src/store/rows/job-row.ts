@@ -1,4 +1,4 @@
-import type { JobFilter, JobProgress, JobRecord, JobState } from '../job-queue.js';
+import type { JobFilter, JobProgress, JobRecord, JobResultsInput, JobState } from '../job-queue.js';
 
 /** A `jobs` row as both engines store it (JSON columns as text, times as epoch ms). */
 export interface JobRow {
@@ -52,6 +52,11 @@ export function toJobRecord(row: JobRow): JobRecord {
     });
   }
   return record;
+}
+
+/** The `results` column's text: JSON text as given, an object serialized. */
+export function resultsColumn(results: JobResultsInput): string {
+  return typeof results === 'string' ? results : JSON.stringify(results);
 }
 
 /** The two places the engines' SQL differs in a job filter. */

@@ -5,13 +5,14 @@ import type {
   JobProgress,
   JobQueue,
   JobRecord,
+  JobResultsInput,
   JobState,
   NewJob,
 } from '../job-queue.js';
 import { FINISHED_STATES, QUEUED_STATES } from '../job-queue.js';
 import type { Statement } from 'better-sqlite3';
 import { inTransaction, type SqliteDatabase } from './database.js';
-import { jobFilterSql, toJobRecord, type JobRow } from '../rows/job-row.js';
+import { jobFilterSql, resultsColumn, toJobRecord, type JobRow } from '../rows/job-row.js';
 
 const whereOf = (filter: JobFilter) => jobFilterSql(filter, { never: '0', ownerIs: 'owner = ? COLLATE NOCASE' });
 
@@ -117,8 +118,8 @@ export class SqliteJobQueue implements JobQueue {
     if (messages.length > 0) inTransaction(this.db, () => this.insertMessages(id, messages));
   }
 
-  async complete(id: string, results: Record<string, unknown>, messages: JobMessage[] = []): Promise<boolean> {
-    return this.transition(id, ['executing'], 'succeeded', messages, JSON.stringify(results));
+  async complete(id: string, results: JobResultsInput, messages: JobMessage[] = []): Promise<boolean> {
+    return this.transition(id, ['executing'], 'succeeded', messages, resultsColumn(results));
   }
 
   async fail(id: string, state: 'failed' | 'timed-out', messages: JobMessage[] = []): Promise<boolean> {
