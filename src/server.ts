@@ -12,6 +12,7 @@ import { startJobs, type JobTimings } from './jobs/start-jobs.js';
 import { createLogger } from './logger.js';
 import { limitGdalCache } from './raster/gdal-cache.js';
 import { datasetPool } from './imagery/render/dataset-pool.js';
+import { renderSlots } from './imagery/render/render-slots.js';
 import { openStores } from './store/index.js';
 import { addressPolicy } from './net/public-address.js';
 import { guardGdalEgress } from './raster/gdal-egress.js';
@@ -53,6 +54,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   await guardGdalEgress(addressPolicy(config.allowPrivateUrls, config.privateUrlHosts));
   limitGdalCache(config.raster.gdalCacheMB);
   datasetPool.setLimits(config.raster.openRastersPerFile, config.raster.openRasters);
+  renderSlots.setLimit(config.raster.renderConcurrency);
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();
