@@ -73,6 +73,8 @@ const SCHEMA: Record<string, Rule> = {
   // 0 holds no collection's items: every render selects them with SQL.
   'raster.catalogCacheItemsPerCollection': integer(0, 10_000_000, 'TESSERA_CATALOG_CACHE_ITEMS_PER_COLLECTION'),
   'raster.catalogCacheItems': integer(0, 10_000_000, 'TESSERA_CATALOG_CACHE_ITEMS'),
+  // 0: one render a core.
+  'raster.renderConcurrency': integer(0, 1024, 'TESSERA_RENDER_CONCURRENCY'),
   demo: flag('TESSERA_DEMO'),
   trustProxy: text('TESSERA_TRUST_PROXY'),
   'limits.bodyMB': positive('TESSERA_BODY_LIMIT_MB'),

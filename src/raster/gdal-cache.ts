@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { gdalCApi } from './gdal-c-api.js';
 
 /**
  * Bounds GDAL's block cache (decoded tiles kept between reads). GDAL's default is 5 % of the
@@ -11,3 +12,19 @@ export function limitGdalCache(megabytes: number): void {
   process.env.GDAL_CACHEMAX = value;
   gdal.config.set('GDAL_CACHEMAX', value);
 }
+
+/**
+ * Empties GDAL's block cache (blocks not in use by a read), so a quiet process holds no decoded
+ * blocks; the next reads decode theirs again. False where GDAL's C API cannot be reached.
+ */
+export function flushGdalCache(): boolean {
+  const api = gdalCApi();
+  if (!api) return false;
+  flushBlock ??= api.sync<() => number>('int GDALFlushCacheBlock()');
+  while (flushBlock()) {
+    // one least recently used block a call
+  }
+  return true;
+}
+
+let flushBlock: (() => number) | undefined;

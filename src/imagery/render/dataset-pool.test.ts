@@ -36,4 +36,15 @@ describe('DatasetPool', () => {
     pool.forget([file]);
     expect(() => seen[0]!.bands.count()).toThrow();
   });
+
+  it('keeps only the most recently used idle handles when told to', async () => {
+    const pool = new DatasetPool(2);
+    const handles = [await pool.acquire(file), await pool.acquire(file)];
+    handles.forEach((d) => pool.release(file, d));
+    pool.keepAtMost(1);
+    expect(handles.map((d) => { try { d.bands.count(); return true; } catch { return false; } })).toEqual([false, true]);
+    pool.keepAtMost(0);
+    expect(() => handles[1].bands.count()).toThrow();
+    pool.closeAll();
+  });
 });

@@ -98,12 +98,16 @@ export class DatasetPool {
     this.sweeper = undefined;
   }
 
-  private trim(): void {
+  /** Closes the least recently used idle handles beyond `count` (a quiet process keeps few). */
+  keepAtMost(count: number): void {
+    this.trim(count);
+  }
+
+  private trim(limit = this.maxIdleTotal): void {
     for (const [path, entry] of this.entries) {
-      if (this.idleCount <= this.maxIdleTotal) return;
-      const dataset = entry.idle.shift();
-      if (dataset) {
-        dataset.close();
+      if (this.idleCount <= limit) return;
+      while (this.idleCount > limit && entry.idle.length > 0) {
+        entry.idle.shift()!.close();
         this.idleCount--;
       }
       if (entry.idle.length === 0) this.entries.delete(path);

@@ -13,6 +13,7 @@ import { overviewLevelFor, type CollectionOverview, type CollectionOverviews } f
 import { collectionPixelType, dataBandCount } from './collection-pixels.js';
 import { selectMosaicItems, type Selection } from './select-items.js';
 import { RESAMPLED_READS, resampleDatasets } from './resample-items.js';
+import { renderSlots } from './render-slots.js';
 import { isSameSrs, moveBounds, pointTransformer, resolveSrs } from './srs-cache.js';
 import { warpDatasets, type Resampling, type WarpOptions } from './warp-items.js';
 
@@ -50,7 +51,7 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
   const { collection, grid } = request;
   const bandCount = dataBandCount(collection);
   const pixelType = collectionPixelType(collection);
-  const empty = (): RenderedMosaic => ({ block: takeBlock(grid.width, grid.height, bandCount, pixelType, true), items: [] });
+  const empty = (): RenderedMosaic => emptyMosaic(grid, bandCount, pixelType);
   const collectionSrs = resolveSrs(collection);
   let area: Bounds;
   try {
@@ -70,12 +71,23 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
     // The overview is in the collection's SR, with an alpha band; levels have no overviews.
     const aligned = gridResolution(grid).every((r) => r / level.pixelSize <= 1 + LEVEL_TOLERANCE);
     const draw = RESAMPLED_READS.has(request.resampling) && aligned && isSameSrs(collectionSrs, grid.srs) ? resampleDatasets : warpDatasets;
-    const drawn = await pool.withDatasets([level.path], async ([dataset]) => (dataset ? { block: await draw([dataset], grid, options), items: [] } : null));
+    const drawn = await renderSlots.run(
+      () => pool.withDatasets([level.path], async ([dataset]) => (dataset ? { block: await draw([dataset], grid, options), items: [] } : null)),
+      request.signal,
+    );
     if (drawn) return drawn;
     request.overviews!.forget(collection); // its files went missing: draw the items this time
   }
   const { items } = selection;
   if (items.length === 0) return empty();
+  return renderSlots.run(() => drawItems(pool, items, selection, request, operation, options), request.signal);
+}
+
+/** The selected items drawn on the grid: painted over each other, or warped one by one and combined. */
+function drawItems(pool: DatasetPool, items: CatalogItem[], selection: Selection, request: MosaicRequest, operation: CombineOperation, options: WarpOptions): Promise<RenderedMosaic> {
+  const { collection, grid } = request;
+  const { pixelType } = options;
+  const empty = (): RenderedMosaic => emptyMosaic(grid, options.bandCount, pixelType);
   return pool.withDatasets(
     items.map((item) => item.path),
     async (opened) => {
@@ -99,6 +111,11 @@ export async function renderMosaic(catalog: CatalogStore, request: MosaicRequest
       return { block: combineBlocks(kept.map((k) => k.b), operation, centers), items: kept.map((k) => k.item) };
     },
   );
+}
+
+/** A transparent block: nothing of the collection on the grid. */
+function emptyMosaic(grid: RenderGrid, bandCount: number, pixelType: string): RenderedMosaic {
+  return { block: takeBlock(grid.width, grid.height, bandCount, pixelType, true), items: [] };
 }
 
 /** Views needing more items than this, at the overview's resolution or coarser, draw the overview. */
