@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
+import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice, readFlag } from './analysis-params.js';
 import { engineRasters, publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
@@ -10,7 +10,7 @@ import { dinfAngles } from './hydrology/flow-direction-dinf.js';
 import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
-import { readInputGrid } from './hydrology/read-input-grid.js';
+import { readInputGrid, readSourceFloatGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
 /**
@@ -92,9 +92,7 @@ async function sagaDinf(job: EngineJob, forceFlow: boolean, withDrops: boolean):
   context.progress(20, 'Computing DINF flow directions');
   // One timed section: sections inside another count in it only (engines/section-times.ts).
   const [read, saga] = await timeSection('engine saga_cmd, surface read beside it', () => Promise.allSettled([
-    readFloatGrid(source!).catch(() => {
-      throw new TaskError(`'inputSurfaceRaster': the raster could not be read.`);
-    }),
+    readSourceFloatGrid(source!, 'inputSurfaceRaster'),
     runSaga({
       task: 'FlowDirection',
       library: 'ta_morphometry',

@@ -1,6 +1,7 @@
 import { TaskError } from '../../../jobs/task.js';
 import { engineRasters, type EngineJob } from '../engine-job.js';
 import { readGridShape } from '../grid-io.js';
+import { readFloatGrid, type FloatGrid } from './float-grid.js';
 import { readGrid, sameGrid, type Grid, type GridShape } from './grid.js';
 
 /** An input's first band, and the file it was read from (for engines that read it again). */
@@ -60,6 +61,11 @@ async function readFilesOnOneGrid<T extends GridShape>(sources: string[], parame
 /** Reads band 1 of a resolved input (`engineRasters`); a failure is the task's error naming `parameter`. */
 export function readSourceGrid(source: string, parameter: string): Promise<InputGrid> {
   return readOrFail(parameter, async () => ({ ...(await readGrid(source)), source }));
+}
+
+/** readSourceGrid as Float32 where the band's values fit (`readFloatGrid`); a failure names `parameter`. */
+export function readSourceFloatGrid(source: string, parameter: string): Promise<FloatGrid> {
+  return readOrFail(parameter, () => readFloatGrid(source));
 }
 
 /** The grid of a resolved input, no cell read (`readGridShape`); a failure names `parameter`. */
