@@ -24,6 +24,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from '../src/statistics.js';
 import { fetchStarsFile } from '../test/fixtures/raster/fetch-stars-file.js';
 import { writeRaster } from '../test/fixtures/raster/write-raster.js';
 import { startTestServer, type TestServer } from '../test/helpers/test-server.js';
@@ -128,11 +129,6 @@ function describeSections(runs: Sections[]): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** A later run's parameters: output names (`…Name`) with `_i` added, as a published name is taken. */
 function renamed(params: Record<string, unknown>, run: number): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { ApiError } from '../../../errors.js';
+import { median } from '../../../statistics.js';
 import { convertBlock } from '../convert-pixel-type.js';
 import { pixelTypeInfo, type PixelBlock } from '../pixel-block.js';
 import { numberArg, type RasterFunction } from './raster-function.js';
@@ -136,12 +137,6 @@ function sum(v: number[]): number {
   let s = 0;
   for (const x of v) s += x;
   return s;
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function std(v: number[]): number {
