@@ -41,7 +41,7 @@ export class DatasetPool {
       }
       if (entry.idle.length === 0) this.entries.delete(path);
     }
-    this.trim();
+    this.keepAtMost();
   }
 
   async acquire(path: string): Promise<gdal.Dataset> {
@@ -70,7 +70,7 @@ export class DatasetPool {
     this.entries.delete(path);
     this.entries.set(path, entry);
     this.idleCount++;
-    this.trim();
+    this.keepAtMost();
     this.startSweeper();
   }
 
@@ -98,12 +98,8 @@ export class DatasetPool {
     this.sweeper = undefined;
   }
 
-  /** Closes the least recently used idle handles beyond `count` (a quiet process keeps few). */
-  keepAtMost(count: number): void {
-    this.trim(count);
-  }
-
-  private trim(limit = this.maxIdleTotal): void {
+  /** Closes the least recently used idle handles beyond `limit` (the pool's own bound unless told; a quiet process keeps few). */
+  keepAtMost(limit = this.maxIdleTotal): void {
     for (const [path, entry] of this.entries) {
       if (this.idleCount <= limit) return;
       while (this.idleCount > limit && entry.idle.length > 0) {
