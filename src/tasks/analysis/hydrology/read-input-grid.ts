@@ -34,11 +34,15 @@ export function readInputShapes(job: EngineJob, parameters: string[]): Promise<I
 
 /**
  * readInputGrids in two steps: the files resolved (`files`, in parameter order), then `read()`
- * their grids. An engine that reads the files can start in between.
+ * their grids (by `readSource`, default readSourceGrid). An engine that reads the files can start in between.
  */
-export async function resolveInputGrids(job: EngineJob, parameters: string[]): Promise<{ files: string[]; read: () => Promise<InputGrid[]> }> {
+export async function resolveInputGrids<T extends GridShape = InputGrid>(
+  job: EngineJob,
+  parameters: string[],
+  readSource: (source: string, parameter: string) => Promise<T> = readSourceGrid as unknown as (source: string, parameter: string) => Promise<T>,
+): Promise<{ files: string[]; read: () => Promise<T[]> }> {
   const files = await engineRasters(job, parameters);
-  return { files, read: () => readFilesOnOneGrid(files, parameters, readSourceGrid) };
+  return { files, read: () => readFilesOnOneGrid(files, parameters, readSource) };
 }
 
 async function readOnOneGrid<T extends GridShape>(job: EngineJob, parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
