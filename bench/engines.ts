@@ -212,8 +212,24 @@ async function main(): Promise<void> {
     {
       task: 'Nibble',
       params: { inputRaster: uri('dem.tif'), inputMaskRaster: uri('mask.tif'), outputName: 'b_nibble' },
-      engine: [grass(file('dem.tif'), `r.in.gdal input=${file('dem.tif')} output=src --quiet && g.region raster=src && r.grow.distance input=src value=near --quiet && r.out.gdal input=near output=${file('near.tif')} type=Float64 --quiet`)],
-      engineLabel: 'GRASS r.grow.distance (import, grow, export)',
+      // Nibble in GRASS as a user would run it with the task's defaults (ALL_VALUES, PRESERVE_NODATA):
+      // the mask applied (sources), nearest values grown, input NoData kept, the result exported.
+      // Linked (r.external), as the job links: GRASS's way to read a GeoTIFF without a copy.
+      engine: [
+        grass(
+          file('dem.tif'),
+          [
+            `r.external -o input=${file('dem.tif')} output=dem --quiet`,
+            `r.external -o input=${file('mask.tif')} output=mask --quiet`,
+            'g.region raster=dem',
+            'r.mapcalc "src = if(isnull(mask), null(), if(isnull(dem), float(-1.0e30), dem))" --quiet',
+            'r.grow.distance input=src value=near --quiet',
+            'r.mapcalc "out = float(if(isnull(dem) || near == float(-1.0e30), null(), near))" --quiet',
+            `r.out.gdal -c input=out output=${file('near.tif')} type=Float32 --quiet`,
+          ].join(' && '),
+        ),
+      ],
+      engineLabel: 'GRASS: link both, r.mapcalc, r.grow.distance, r.mapcalc, r.out.gdal',
     },
     {
       task: 'CalculateDensity',
