@@ -34,13 +34,10 @@ export function readInputShapes(job: EngineJob, parameters: string[]): Promise<I
 
 /**
  * readInputGrids in two steps: the files resolved (`files`, in parameter order), then `read()`
- * their grids (by `readSource`, default readSourceGrid). An engine that reads the files can start in between.
+ * their grids with `readSource` (readSourceGrid, readSourceFloatGrid). An engine that reads the
+ * files can start in between.
  */
-export async function resolveInputGrids<T extends GridShape = InputGrid>(
-  job: EngineJob,
-  parameters: string[],
-  readSource: (source: string, parameter: string) => Promise<T> = readSourceGrid as unknown as (source: string, parameter: string) => Promise<T>,
-): Promise<{ files: string[]; read: () => Promise<T[]> }> {
+export async function resolveInputGrids<T extends GridShape>(job: EngineJob, parameters: string[], readSource: (source: string, parameter: string) => Promise<T>): Promise<{ files: string[]; read: () => Promise<T[]> }> {
   const files = await engineRasters(job, parameters);
   return { files, read: () => readFilesOnOneGrid(files, parameters, readSource) };
 }
