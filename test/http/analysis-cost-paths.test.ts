@@ -83,6 +83,26 @@ describe('DetermineTravelCostPathAsPolyline over HTTP (GRASS r.cost + r.path)', 
     expect(line.paths[0]!.some(([x, y]) => cellOf(x!, y!).join() === '3,6')).toBe(true);
   });
 
+  it('takes a raster source as it is (linked, a fraction) and raster destinations, as features', async () => {
+    await writeRaster(path.join(share, 'source.tif'), { width: SIZE, height: SIZE, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', noData: -9999, value: (c, r) => (c === 0 && r === 3 ? 0.5 : -9999) });
+    await writeRaster(path.join(share, 'destinations.tif'), { width: SIZE, height: SIZE, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', noData: -1, value: (c, r) => (c === 6 && r === 3 ? 7 : c === 6 && r === 0 ? 8 : -1) });
+    const results = await analysisResults(server, token, 'DetermineTravelCostPathAsPolyline', {
+      inputSourceRasterOrFeatures: { uri: '/fileShares/paths/source.tif' },
+      inputCostRaster: { uri: '/fileShares/paths/wall.tif' },
+      inputDestinationRasterOrFeatures: { uri: '/fileShares/paths/destinations.tif' },
+      pathType: 'EACH_CELL',
+      outputPolylineName: 'raster_paths',
+    });
+    const lines = await queryLines(results.outputPolylineFeatures.value.url);
+    expect(lines.map((l) => l.attributes.DestID).sort()).toEqual([7, 8]);
+    for (const [id, row] of [[7, 3], [8, 0]] as const) {
+      const grass = grassPath(path.join(share, 'wall.tif'), [0, 3], [6, row]);
+      const line = lines.find((l) => l.attributes.DestID === id)!;
+      expect(line.paths[0]).toEqual(grass.vertices);
+      expect(line.attributes.PathCost).toBeCloseTo(grass.cost * 10, 4);
+    }
+  });
+
   it('keeps only the cheapest destination with BEST_SINGLE', async () => {
     const results = await analysisResults(server, token, 'DetermineTravelCostPathAsPolyline', {
       inputSourceRasterOrFeatures: points([{ col: 0, row: 3, id: 1 }]),

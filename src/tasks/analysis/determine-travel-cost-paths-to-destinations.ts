@@ -43,7 +43,7 @@ async function runPathsToDestinations(context: TaskContext): Promise<Record<stri
   const field = typeof inputs.destinationField === 'string' && inputs.destinationField ? inputs.destinationField : undefined;
   const { base: backlink, cells } = await readBaseAndCells(job, 'inputCostBacklinkRaster', [{ param: 'inputCostDistanceRaster' }, { param: 'inputDestinationRasterOrFeatures', field }]);
   const [distance, destinations] = cells as [Float64Array, Float64Array];
-  const starts = chooseDestinations(destinations, distance, pathType);
+  const starts = chooseDestinations(destinations, (cell) => distance[cell]!, pathType);
   if (starts.length === 0) throw new TaskError('No destination lies on a cell the sources reach.');
   const dir = path.join(context.scratchDir, 'grass');
   const directionFile = path.join(dir, 'direction.tif');

@@ -17,17 +17,23 @@ export interface PathStart {
   cost: number;
 }
 
+/** The cells holding a destination (not NaN), in row order. */
+export function destinationCells(destinations: Float64Array): number[] {
+  const cells: number[] = [];
+  for (let i = 0; i < destinations.length; i++) if (!Number.isNaN(destinations[i]!)) cells.push(i);
+  return cells;
+}
+
 /**
  * The destination cells paths start from, as ArcGIS's path types choose them: the cheapest one
  * of all (BEST_SINGLE), the cheapest of each zone (EACH_ZONE), or every one (EACH_CELL). Cells
- * no source reaches (NaN cost) are left out.
+ * no source reaches (NaN cost) are left out. `costAt` is asked for destination cells only.
  */
-export function chooseDestinations(destinations: Float64Array, accumulated: ArrayLike<number>, type: PathType): PathStart[] {
+export function chooseDestinations(destinations: Float64Array, costAt: (cell: number) => number, type: PathType): PathStart[] {
   const all: PathStart[] = [];
-  for (let i = 0; i < destinations.length; i++) {
-    const value = destinations[i]!;
-    const cost = accumulated[i]!;
-    if (!Number.isNaN(value) && Number.isFinite(cost)) all.push({ cell: i, value, cost });
+  for (const i of destinationCells(destinations)) {
+    const cost = costAt(i);
+    if (Number.isFinite(cost)) all.push({ cell: i, value: destinations[i]!, cost });
   }
   if (type === 'EACH_CELL') return all;
   if (type === 'BEST_SINGLE') return all.length === 0 ? [] : [all.reduce((a, b) => (b.cost < a.cost ? b : a))];
