@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { analysisResults, type AnalysisServer, readOutputRows, startAnalysisServer } from '../helpers/analysis-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, runAnalysisJob, startAnalysisServer } from '../helpers/analysis-server.js';
 
 // 7×7 cells of 10 m; cost 1, except a wall of cost 50 down column 3 with a gap in the last row.
 const GEO = [500000, 10, 0, 4000070, 0, -10];
@@ -101,6 +101,17 @@ describe('DetermineTravelCostPathAsPolyline over HTTP (GRASS r.cost + r.path)', 
       expect(line.paths[0]).toEqual(grass.vertices);
       expect(line.attributes.PathCost).toBeCloseTo(grass.cost * 10, 4);
     }
+  });
+
+  it('fails naming the destinations when none lies on the cost raster (read while r.cost runs)', async () => {
+    const run = await runAnalysisJob(env, 'DetermineTravelCostPathAsPolyline', {
+      inputSourceRasterOrFeatures: points([{ col: 0, row: 3, id: 1 }]),
+      inputCostRaster: { uri: '/fileShares/paths/flat.tif' },
+      inputDestinationRasterOrFeatures: points([{ col: 40, row: 3, id: 7 }]),
+      outputPolylineName: 'off_grid_paths',
+    });
+    expect(run.status).toBe('esriJobFailed');
+    expect(run.messages.join('\n')).toContain("No feature of 'inputDestinationRasterOrFeatures' lies on the raster 'inputCostRaster'.");
   });
 
   it('keeps only the cheapest destination with BEST_SINGLE', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError } from '../../../jobs/task.js';
 import type { GrassCommand } from '../engines/run-grass.js';
+import { timeSection } from '../engines/section-times.js';
 import type { Grid } from '../hydrology/grid.js';
 
 export const PATH_TYPES = ['BEST_SINGLE', 'EACH_CELL', 'EACH_ZONE'] as const;
@@ -111,6 +112,10 @@ export type LineField = { name: string; type: 'integer' | 'real' };
  */
 export async function writePolylines(file: string, srsWkt: string, fields: LineField[], lines: Array<{ coordinates: Array<[number, number]>; attributes: Record<string, number> }>): Promise<void> {
   if (lines.length === 0) throw new TaskError('No path could be traced: no destination is reachable from the sources.');
+  await timeSection('write features', () => writeLines(file, srsWkt, fields, lines));
+}
+
+async function writeLines(file: string, srsWkt: string, fields: LineField[], lines: Array<{ coordinates: Array<[number, number]>; attributes: Record<string, number> }>): Promise<void> {
   const dataset = await gdal.drivers.get('GPKG').createAsync(file, 0, 0, 0);
   try {
     const layer = dataset.layers.create('paths', gdal.SpatialReference.fromWKT(srsWkt), gdal.LineString);

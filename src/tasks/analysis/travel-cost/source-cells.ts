@@ -49,16 +49,18 @@ export async function readInputsOnBase(job: EngineJob, baseParam: string, inputs
       read.push('values' in grid ? { cells: grid.values } : { file: grid.source });
       continue;
     }
-    if (input.shapes) {
-      read.push({ cells: await rasterizeShapes(job, input, base) });
-      continue;
-    }
-    const points = await enginePoints(job, input.param, base.srsWkt);
-    const burnt = burnPourPoints(base, points, input.field);
-    if (burnt.burnt === 0) throw new TaskError(`No feature of '${input.param}' lies on the raster '${baseParam}'.`);
-    read.push({ cells: burnt.values });
+    read.push({ cells: await featureCells(job, baseParam, base, input) });
   }
   return { base, inputs: read };
+}
+
+/** A feature input burnt onto the base grid (see `readInputsOnBase`): it needs the grid alone. */
+export async function featureCells(job: EngineJob, baseParam: string, base: InputShape, input: CellInput): Promise<Float64Array> {
+  if (input.shapes) return rasterizeShapes(job, input, base);
+  const points = await enginePoints(job, input.param, base.srsWkt);
+  const burnt = burnPourPoints(base, points, input.field);
+  if (burnt.burnt === 0) throw new TaskError(`No feature of '${input.param}' lies on the raster '${baseParam}'.`);
+  return burnt.values;
 }
 
 /** readInputsOnBase with every input's cells read or burnt, and the base's too. */
