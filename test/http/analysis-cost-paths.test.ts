@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeRaster } from '../fixtures/raster/write-raster.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { analysisResults, type AnalysisServer, readOutputRows, startAnalysisServer } from '../helpers/analysis-server.js';
+import { analysisResults, type AnalysisServer, readOutputRows, runAnalysisJob, startAnalysisServer } from '../helpers/analysis-server.js';
 
 // 7×7 cells of 10 m; cost 1, except a wall of cost 50 down column 3 with a gap in the last row.
 const GEO = [500000, 10, 0, 4000070, 0, -10];
@@ -81,6 +81,37 @@ describe('DetermineTravelCostPathAsPolyline over HTTP (GRASS r.cost + r.path)', 
     expect(line.attributes.PathCost).toBeCloseTo(grass.cost * 10, 4); // r.cost counts cells; ArcGIS map units
     // Through the gap: some vertex lies in column 3, row 6.
     expect(line.paths[0]!.some(([x, y]) => cellOf(x!, y!).join() === '3,6')).toBe(true);
+  });
+
+  it('takes a raster source as it is (linked, a fraction) and raster destinations, as features', async () => {
+    await writeRaster(path.join(share, 'source.tif'), { width: SIZE, height: SIZE, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', noData: -9999, value: (c, r) => (c === 0 && r === 3 ? 0.5 : -9999) });
+    await writeRaster(path.join(share, 'destinations.tif'), { width: SIZE, height: SIZE, srs: 'EPSG:32611', geoTransform: GEO, dataType: 'Float32', noData: -1, value: (c, r) => (c === 6 && r === 3 ? 7 : c === 6 && r === 0 ? 8 : -1) });
+    const results = await analysisResults(server, token, 'DetermineTravelCostPathAsPolyline', {
+      inputSourceRasterOrFeatures: { uri: '/fileShares/paths/source.tif' },
+      inputCostRaster: { uri: '/fileShares/paths/wall.tif' },
+      inputDestinationRasterOrFeatures: { uri: '/fileShares/paths/destinations.tif' },
+      pathType: 'EACH_CELL',
+      outputPolylineName: 'raster_paths',
+    });
+    const lines = await queryLines(results.outputPolylineFeatures.value.url);
+    expect(lines.map((l) => l.attributes.DestID).sort()).toEqual([7, 8]);
+    for (const [id, row] of [[7, 3], [8, 0]] as const) {
+      const grass = grassPath(path.join(share, 'wall.tif'), [0, 3], [6, row]);
+      const line = lines.find((l) => l.attributes.DestID === id)!;
+      expect(line.paths[0]).toEqual(grass.vertices);
+      expect(line.attributes.PathCost).toBeCloseTo(grass.cost * 10, 4);
+    }
+  });
+
+  it('fails naming the destinations when none lies on the cost raster (read while r.cost runs)', async () => {
+    const run = await runAnalysisJob(env, 'DetermineTravelCostPathAsPolyline', {
+      inputSourceRasterOrFeatures: points([{ col: 0, row: 3, id: 1 }]),
+      inputCostRaster: { uri: '/fileShares/paths/flat.tif' },
+      inputDestinationRasterOrFeatures: points([{ col: 40, row: 3, id: 7 }]),
+      outputPolylineName: 'off_grid_paths',
+    });
+    expect(run.status).toBe('esriJobFailed');
+    expect(run.messages.join('\n')).toContain("No feature of 'inputDestinationRasterOrFeatures' lies on the raster 'inputCostRaster'.");
   });
 
   it('keeps only the cheapest destination with BEST_SINGLE', async () => {

@@ -7,7 +7,7 @@ import { cellSizes, readGrid } from './hydrology/grid.js';
 import { rollbackAnalysis } from './output-service.js';
 import { readPathLines, tracePathCommands, writePolylines, type PathStart } from './travel-cost/cost-paths.js';
 import { minimumSpanningTree, type RegionLink } from './travel-cost/region-links.js';
-import { readBaseAndCells, writeSourceCells } from './travel-cost/source-cells.js';
+import { readInputsOnBase, writeSourceCells } from './travel-cost/source-cells.js';
 
 /** More regions make as many r.cost runs; ArcGIS itself warns beyond a few hundred. */
 const MAX_REGIONS = 100;
@@ -39,8 +39,9 @@ export const determineOptimumTravelCostNetwork: TaskDefinition = {
 
 async function runOptimumNetwork(context: TaskContext): Promise<Record<string, unknown>> {
   const job = await startEngineJob(context, ['outputOptimumNetworkName', 'outputNeighborNetworkName'], 'FeatureServer');
-  const { base: cost, cells } = await readBaseAndCells(job, 'inputCostRaster', [{ param: 'inputRegionsRasterOrFeatures', shapes: true }]);
-  const regions = cells[0]!;
+  // GRASS reads the cost surface itself: its grid alone is needed here.
+  const { base: cost, inputs } = await readInputsOnBase(job, 'inputCostRaster', [{ param: 'inputRegionsRasterOrFeatures', shapes: true }], false);
+  const regions = inputs[0]!.cells!;
   const ids = [...new Set(regions.filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
   if (ids.length < 2) throw new TaskError("'inputRegionsRasterOrFeatures' must hold at least two regions on the cost raster.");
   if (ids.length > MAX_REGIONS) throw new TaskError(`'inputRegionsRasterOrFeatures' holds ${ids.length} regions; at most ${MAX_REGIONS} are supported.`);

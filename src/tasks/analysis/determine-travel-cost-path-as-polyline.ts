@@ -3,10 +3,12 @@ import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { publishEngineFeatures, startEngineJob } from './engine-job.js';
 import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
-import { cellSizes, readGrid } from './hydrology/grid.js';
+import { cellSizes, readGridCells } from './hydrology/grid.js';
 import { rollbackAnalysis } from './output-service.js';
-import { chooseDestinations, PATH_TYPES, readPathLines, tracePathCommands, writePolylines, type PathType } from './travel-cost/cost-paths.js';
-import { readBaseAndCells, writeSourceCells } from './travel-cost/source-cells.js';
+import { chooseDestinations, destinationCells, PATH_TYPES, readPathLines, tracePathCommands, writePolylines, type PathType } from './travel-cost/cost-paths.js';
+import { isFeatureInput } from './source-input.js';
+import { timeSection } from './engines/section-times.js';
+import { cellsFile, featureCells, readInputsOnBase, type CellInput } from './travel-cost/source-cells.js';
 
 const RASTER_OR_FEATURES = 'A raster ({"url"}, {"itemId"}, {"uri"}) or features (a feature set, or {"url": <layer>}).';
 
@@ -39,24 +41,29 @@ async function runPathAsPolyline(context: TaskContext): Promise<Record<string, u
   const pathType = readChoice('pathType', inputs.pathType, PATH_TYPES, 'BEST_SINGLE') as PathType;
   const job = await startEngineJob(context, ['outputPolylineName'], 'FeatureServer');
   const field = typeof inputs.destinationField === 'string' && inputs.destinationField ? inputs.destinationField : undefined;
-  const { base: cost, cells } = await readBaseAndCells(job, 'inputCostRaster', [{ param: 'inputSourceRasterOrFeatures' }, { param: 'inputDestinationRasterOrFeatures', field }]);
-  const [sources, destinations] = cells as [Float64Array, Float64Array];
-  const sourceFile = await writeSourceCells(job, 'sources', cost, sources);
+  // GRASS reads the cost surface and a raster source itself (as CalculateTravelCost links them);
+  // only the destinations' cells are needed here, and only once r.cost has run: destination
+  // features are burnt meanwhile (reading them took ~0.4 s for one point on a busy machine).
+  const destination: CellInput = { param: 'inputDestinationRasterOrFeatures', field };
+  const laterDestinations = await isFeatureInput(destination.param, inputs[destination.param], job.deps);
+  const { base: cost, inputs: read } = await readInputsOnBase(job, 'inputCostRaster', [{ param: 'inputSourceRasterOrFeatures', linked: true }, ...(laterDestinations ? [] : [destination])], false);
+  const sourceFile = await cellsFile(job, 'sources', cost, read[0]!);
+  const destinationCellsRead = () => (laterDestinations ? featureCells(job, 'inputCostRaster', cost, destination) : Promise.resolve(read[1]!.cells!));
   const cell = (cellSizes(cost).dx + cellSizes(cost).dy) / 2;
   const dir = path.join(context.scratchDir, 'grass');
   const out = (name: string) => path.join(dir, `${name}.tif`);
   // One location for both runs: r.path reads r.cost's direction map where the first run left it.
   const keepIn = path.join(context.scratchDir, 'grass-location');
   context.progress(5, 'Spreading costs (GRASS r.cost)');
-  await runGrass({
+  const spread = () => runGrass({
     task: 'DetermineTravelCostPathAsPolyline',
     location: cost.source,
     keepIn,
     commands: [
       linkRaster(cost.source, 'cost'),
       ['g.region', 'raster=cost'],
-      linkRaster(sourceFile, 'start'),
-      // acc.tif (read here to choose the destinations) and dir.tif straight from r.cost.
+      linkRaster(sourceFile, 'start', 1),
+      // acc.tif (read here at the destinations) and dir.tif straight from r.cost.
       writeRastersTo(dir),
       ['r.cost', 'input=cost', 'start_raster=start', 'output=acc', 'outdir=dir', '--quiet'],
     ],
@@ -64,8 +71,13 @@ async function runPathAsPolyline(context: TaskContext): Promise<Record<string, u
     signal: context.signal,
     onProgress: (fraction, step) => context.progress(5 + fraction * 50, `GRASS ${step}`),
   });
-  const accumulated = (await readGrid(out('acc'))).values;
-  const starts = chooseDestinations(destinations, accumulated, pathType);
+  // The destinations' failure first (the input is wrong, whatever GRASS did meanwhile).
+  const [burnt, spreadDone] = await timeSection('engine grass, destinations read beside it', () => Promise.allSettled([destinationCellsRead(), spread()]));
+  if (burnt.status === 'rejected') throw burnt.reason;
+  if (spreadDone.status === 'rejected') throw spreadDone.reason;
+  const destinations = burnt.value;
+  const accumulated = await readGridCells(out('acc'), destinationCells(destinations));
+  const starts = chooseDestinations(destinations, (cell) => accumulated.get(cell)!, pathType);
   const linesFile = path.join(dir, 'paths.txt');
   context.progress(60, 'Tracing paths (GRASS r.path)');
   await runGrass({

@@ -4,12 +4,12 @@ import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/tas
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
 import { startEngineJob } from './engine-job.js';
 import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
-import { readGrid, writeGrid } from './hydrology/grid.js';
+import { readGrid, readGridCells, writeGrid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 import { grassDegreesFromBacklink } from './travel-cost/backlink.js';
-import { chooseDestinations, PATH_TYPES, tracePathCommands, type PathType } from './travel-cost/cost-paths.js';
-import { readBaseAndCells } from './travel-cost/source-cells.js';
+import { chooseDestinations, destinationCells, PATH_TYPES, tracePathCommands, type PathType } from './travel-cost/cost-paths.js';
+import { readInputsOnBase } from './travel-cost/source-cells.js';
 
 /**
  * DetermineTravelCostPathsToDestinations (raster-analysis.md §8): least-cost paths from
@@ -41,9 +41,12 @@ async function runPathsToDestinations(context: TaskContext): Promise<Record<stri
   const pathType = readChoice('pathType', inputs.pathType, PATH_TYPES, 'EACH_CELL') as PathType;
   const job = await startEngineJob(context, ['outputName']);
   const field = typeof inputs.destinationField === 'string' && inputs.destinationField ? inputs.destinationField : undefined;
-  const { base: backlink, cells } = await readBaseAndCells(job, 'inputCostBacklinkRaster', [{ param: 'inputCostDistanceRaster' }, { param: 'inputDestinationRasterOrFeatures', field }]);
-  const [distance, destinations] = cells as [Float64Array, Float64Array];
-  const starts = chooseDestinations(destinations, distance, pathType);
+  // The distance raster is read at the destination cells only.
+  const { base: backlink, inputs: read } = await readInputsOnBase(job, 'inputCostBacklinkRaster', [{ param: 'inputCostDistanceRaster', linked: true }, { param: 'inputDestinationRasterOrFeatures', field }], true);
+  const destinations = read[1]!.cells!;
+  if (read[0]!.file === undefined) throw new TaskError("'inputCostDistanceRaster' must be a raster.");
+  const distance = await readGridCells(read[0]!.file, destinationCells(destinations));
+  const starts = chooseDestinations(destinations, (cell) => distance.get(cell)!, pathType);
   if (starts.length === 0) throw new TaskError('No destination lies on a cell the sources reach.');
   const dir = path.join(context.scratchDir, 'grass');
   const directionFile = path.join(dir, 'direction.tif');

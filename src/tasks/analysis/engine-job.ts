@@ -65,8 +65,8 @@ async function resolveRasters(job: EngineJob, params: string[]): Promise<string[
 
 /** A feature input (any §2.1 form) as points (centroids of other shapes) in `targetWkt` when given. */
 export async function enginePoints(job: EngineJob, param: string, targetWkt?: string | null): Promise<InputPoint[]> {
-  const features = await resolveFeatureInput(param, job.context.inputs[param], job.deps, job.work);
-  return readPoints(param, features.source, targetWkt ?? undefined);
+  const features = await timeSection('resolve features', () => resolveFeatureInput(param, job.context.inputs[param], job.deps, job.work));
+  return timeSection('read points', () => readPoints(param, features.source, targetWkt ?? undefined));
 }
 
 /** Publishes a GeoTIFF the task wrote as the hosted imagery layer of `param`, masked by `context.mask`. */

@@ -31,6 +31,42 @@ async function readBand(source: string, band: number): Promise<Grid> {
   return { width, height, values, geoTransform, srsWkt };
 }
 
+/**
+ * Band 1's values at some cells (row-major indices on the file's grid), NoData as NaN, as readGrid
+ * gives them: one read of the rows and columns around those cells rather than the whole band
+ * (a path's destinations in a 2,000² cost surface: one cell, not 32 MB).
+ */
+export function readGridCells(source: string, cells: number[]): Promise<Map<number, number>> {
+  return timeSection('read grid', () => readCellsWindow(source, cells));
+}
+
+async function readCellsWindow(source: string, cells: number[]): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  if (cells.length === 0) return found;
+  const dataset = await gdal.openAsync(source);
+  try {
+    const { x: width } = await dataset.rasterSizeAsync;
+    let [col0, row0, col1, row1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const cell of cells) {
+      const col = cell % width;
+      const row = Math.floor(cell / width);
+      [col0, row0, col1, row1] = [Math.min(col0, col), Math.min(row0, row), Math.max(col1, col), Math.max(row1, row)];
+    }
+    const w = col1 - col0 + 1;
+    const window = new Float64Array(w * (row1 - row0 + 1));
+    const band = await dataset.bands.getAsync(1);
+    await band.pixels.readAsync(col0, row0, w, row1 - row0 + 1, window);
+    const noData = band.noDataValue;
+    for (const cell of cells) {
+      const v = window[(Math.floor(cell / width) - row0) * w + (cell % width) - col0]!;
+      found.set(cell, noData !== null && !Number.isNaN(noData) && v === noData ? NaN : v);
+    }
+    return found;
+  } finally {
+    dataset.close();
+  }
+}
+
 export type GridType = 'Float32' | 'Float64' | 'Int32' | 'Int16' | 'Byte';
 
 const NODATA: Record<GridType, number> = { Float32: -3.4028234663852886e38, Float64: -1.7976931348623157e308, Int32: -2147483648, Int16: -32768, Byte: 255 };

@@ -8,7 +8,7 @@ import type { Grid } from './grid.js';
  * Points outside the grid are skipped. Points must be in the raster's spatial reference
  * (`readPoints` projects them).
  */
-export function burnPourPoints(grid: Grid, features: InputPoint[], field: string | undefined): { values: Float64Array; burnt: number } {
+export function burnPourPoints(grid: Pick<Grid, 'width' | 'height' | 'geoTransform'>, features: InputPoint[], field: string | undefined): { values: Float64Array; burnt: number } {
   const values = new Float64Array(grid.width * grid.height).fill(NaN);
   const [x0, sx, , y0, , sy] = grid.geoTransform as [number, number, number, number, number, number];
   let burnt = 0;

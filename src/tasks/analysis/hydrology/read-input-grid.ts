@@ -33,6 +33,14 @@ export function readInputShapes(job: EngineJob, parameters: string[]): Promise<I
 }
 
 /**
+ * readInputGrids reading the cells of the inputs `withCells` names only; the others come back
+ * as their grids (InputShape), for inputs an engine reads from their files itself.
+ */
+export function readInputGridsOrShapes(job: EngineJob, parameters: string[], withCells: boolean[]): Promise<Array<InputGrid | InputShape>> {
+  return readOnOneGrid(job, parameters, (source, parameter) => (withCells[parameters.indexOf(parameter)] ? readSourceGrid(source, parameter) : readSourceShape(source, parameter)));
+}
+
+/**
  * readInputGrids in two steps: the files resolved (`files`, in parameter order), then `read()`
  * their grids with `readSource` (readSourceGrid, readSourceFloatGrid). An engine that reads the
  * files can start in between.

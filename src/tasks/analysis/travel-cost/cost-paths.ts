@@ -3,6 +3,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError } from '../../../jobs/task.js';
 import type { GrassCommand } from '../engines/run-grass.js';
+import { timeSection } from '../engines/section-times.js';
 import type { Grid } from '../hydrology/grid.js';
 
 export const PATH_TYPES = ['BEST_SINGLE', 'EACH_CELL', 'EACH_ZONE'] as const;
@@ -17,17 +18,23 @@ export interface PathStart {
   cost: number;
 }
 
+/** The cells holding a destination (not NaN), in row order. */
+export function destinationCells(destinations: Float64Array): number[] {
+  const cells: number[] = [];
+  for (let i = 0; i < destinations.length; i++) if (!Number.isNaN(destinations[i]!)) cells.push(i);
+  return cells;
+}
+
 /**
  * The destination cells paths start from, as ArcGIS's path types choose them: the cheapest one
  * of all (BEST_SINGLE), the cheapest of each zone (EACH_ZONE), or every one (EACH_CELL). Cells
- * no source reaches (NaN cost) are left out.
+ * no source reaches (NaN cost) are left out. `costAt` is asked for destination cells only.
  */
-export function chooseDestinations(destinations: Float64Array, accumulated: ArrayLike<number>, type: PathType): PathStart[] {
+export function chooseDestinations(destinations: Float64Array, costAt: (cell: number) => number, type: PathType): PathStart[] {
   const all: PathStart[] = [];
-  for (let i = 0; i < destinations.length; i++) {
-    const value = destinations[i]!;
-    const cost = accumulated[i]!;
-    if (!Number.isNaN(value) && Number.isFinite(cost)) all.push({ cell: i, value, cost });
+  for (const i of destinationCells(destinations)) {
+    const cost = costAt(i);
+    if (Number.isFinite(cost)) all.push({ cell: i, value: destinations[i]!, cost });
   }
   if (type === 'EACH_CELL') return all;
   if (type === 'BEST_SINGLE') return all.length === 0 ? [] : [all.reduce((a, b) => (b.cost < a.cost ? b : a))];
@@ -105,6 +112,10 @@ export type LineField = { name: string; type: 'integer' | 'real' };
  */
 export async function writePolylines(file: string, srsWkt: string, fields: LineField[], lines: Array<{ coordinates: Array<[number, number]>; attributes: Record<string, number> }>): Promise<void> {
   if (lines.length === 0) throw new TaskError('No path could be traced: no destination is reachable from the sources.');
+  await timeSection('write features', () => writeLines(file, srsWkt, fields, lines));
+}
+
+async function writeLines(file: string, srsWkt: string, fields: LineField[], lines: Array<{ coordinates: Array<[number, number]>; attributes: Record<string, number> }>): Promise<void> {
   const dataset = await gdal.drivers.get('GPKG').createAsync(file, 0, 0, 0);
   try {
     const layer = dataset.layers.create('paths', gdal.SpatialReference.fromWKT(srsWkt), gdal.LineString);
