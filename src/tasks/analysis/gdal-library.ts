@@ -41,6 +41,22 @@ export async function warpResult(args: string[], sources: string[], file: string
 }
 
 /**
+ * `gdal_translate args source file` as a library call, the result given its overviews as
+ * rasterizeResult's: for a source this job wrote on this machine (an engine's output, or a VRT
+ * recipe over one), never a network read that a cancel would have to interrupt.
+ */
+export async function translateResult(args: string[], source: string, file: string, signal: AbortSignal): Promise<void> {
+  await inLibrary('gdal_translate', signal, async () => {
+    const input = await gdal.openAsync(source);
+    try {
+      return await gdal.translateAsync(file, input, args);
+    } finally {
+      input.close();
+    }
+  });
+}
+
+/**
  * `gdal_polygonize.py -q -b 1 -f GPKG source file layer field` as its Python does it (a GeoPackage
  * layer of polygons in the raster's SRS, one integer field, band 1 under its mask band, 4-connected)
  * through the same GDALPolygonize in this worker: no Python start (~0.1 s CPU of a 0.4 s job on a

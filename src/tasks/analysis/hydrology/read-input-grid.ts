@@ -34,11 +34,12 @@ export function readInputShapes(job: EngineJob, parameters: string[]): Promise<I
 
 /**
  * readInputGrids in two steps: the files resolved (`files`, in parameter order), then `read()`
- * their grids. An engine that reads the files can start in between.
+ * their grids, or only their `shapes()` (readInputShapes). An engine that reads the files can
+ * start in between.
  */
-export async function resolveInputGrids(job: EngineJob, parameters: string[]): Promise<{ files: string[]; read: () => Promise<InputGrid[]> }> {
+export async function resolveInputGrids(job: EngineJob, parameters: string[]): Promise<{ files: string[]; read: () => Promise<InputGrid[]>; shapes: () => Promise<InputShape[]> }> {
   const files = await engineRasters(job, parameters);
-  return { files, read: () => readFilesOnOneGrid(files, parameters, readSourceGrid) };
+  return { files, read: () => readFilesOnOneGrid(files, parameters, readSourceGrid), shapes: () => readFilesOnOneGrid(files, parameters, readSourceShape) };
 }
 
 async function readOnOneGrid<T extends GridShape>(job: EngineJob, parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
