@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
@@ -6,13 +6,11 @@ import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterIn
 import { publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
 import { timeSection } from './engines/section-times.js';
-import { translateResult } from './gdal-library.js';
-import { OUTPUT_NODATA } from './grid-io.js';
-import { escapeXml } from '../../raster/raster-types/write-band-vrt.js';
+import { writeScaledResult } from './gdal-library.js';
 import { dinfAccumulation } from './hydrology/flow-direction-dinf.js';
 import { flowAccumulation as accumulate } from './hydrology/flow-kernels.js';
 import { FLOW_TYPES, readFlowTag, type FlowType } from './hydrology/flow-type.js';
-import { readGrid, writeGrid, type Grid, type GridShape } from './hydrology/grid.js';
+import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
 import { publishGrid } from './hydrology/publish-grid.js';
 import { resolveInputGrids, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -63,14 +61,15 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
   context.progress(20, `Accumulating flow (${type})`);
   const description = `Flow accumulation (${type})`;
   if (type === 'MFD' && !weighted && dataType === 'FLOAT') {
-    // SAGA's file becomes the result in one GDAL pass (less the cell itself, by a VRT offset):
-    // the worker reads no direction band and neither reads nor writes the 2,000² cells itself.
+    // SAGA's file less 1 (the cell itself, which ArcGIS does not count) becomes the result in one
+    // GDAL pass: the worker reads no direction band and neither reads nor writes the cells itself.
     const flow = await sagaMfd(job, shape!.source, tag.bands, undefined);
     context.progress(60, 'Publishing');
     const dir = path.join(context.scratchDir, 'results');
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, 'outputName.tif');
-    await timeSection('write result grid', () => writeLessOwnCell(flow, shape!, file, context.signal));
+    // NoData where SAGA has it: where the surface, hence the direction band, is NoData.
+    await timeSection('write result grid', () => writeScaledResult(flow, shape!, 1, -1, 'noData', file, context.signal));
     const outputRaster = await publishEngineFile(job, 'outputName', file, description);
     context.progress(100, 'Done');
     return { outputRaster };
@@ -87,24 +86,6 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
   const outputRaster = await publishGrid(job, 'outputName', directions, values, dataType === 'INTEGER' ? 'Int32' : 'Float32', description);
   context.progress(100, 'Done');
   return { outputRaster };
-}
-
-/**
- * SAGA's accumulation less 1 (the cell itself, which ArcGIS does not count) written to `file`,
- * a tiled ZSTD GeoTIFF on the input's grid, with its overviews: the values writeGrid would write from
- * sagaMfdValues (a Float32 less 1 rounds once either way), NoData where SAGA has it (where the
- * surface, hence the direction band, is NoData).
- */
-export async function writeLessOwnCell(flow: string, shape: GridShape, file: string, signal: AbortSignal): Promise<void> {
-  const vrt = path.join(path.dirname(flow), 'result.vrt');
-  const srs = shape.srsWkt ? `<SRS>${escapeXml(shape.srsWkt)}</SRS>` : '';
-  const source = `<SourceFilename relativeToVRT="0">${escapeXml(flow)}</SourceFilename><SourceBand>1</SourceBand><UseMaskBand>true</UseMaskBand><ScaleOffset>-1</ScaleOffset><ScaleRatio>1</ScaleRatio>`;
-  await writeFile(
-    vrt,
-    `<VRTDataset rasterXSize="${shape.width}" rasterYSize="${shape.height}">${srs}<GeoTransform>${shape.geoTransform.join(', ')}</GeoTransform>` +
-      `<VRTRasterBand dataType="Float32" band="1"><NoDataValue>${OUTPUT_NODATA.Float32}</NoDataValue><ComplexSource>${source}</ComplexSource></VRTRasterBand></VRTDataset>`,
-  );
-  await translateResult(['-of', 'GTiff', '-co', 'COMPRESS=ZSTD', '-co', 'ZSTD_LEVEL=1', '-co', 'TILED=YES'], vrt, file, signal);
 }
 
 /** A VRT of one band of `source` (no pixels written), for an engine that reads band 1 only. */
