@@ -1,5 +1,5 @@
 import { rangeOf } from '../../geometry/bounds-of.js';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
@@ -8,13 +8,14 @@ import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { toSpatialReference } from '../../raster/srs-input.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterResultParam } from './analysis-params.js';
 import { defaultSearchRadius, readAreaUnit, readLinearDistance } from './density/density-settings.js';
-import { startEngineJob } from './engine-job.js';
+import { publishEngineFile, startEngineJob } from './engine-job.js';
 import { timeSection } from './engines/section-times.js';
 import { runSaga } from './engines/run-saga.js';
 import { wktAsWritten, wktNamed } from './esri-json-srs.js';
 import { resolveFeatureInput } from './feature-input.js';
-import { readGrid, type Grid } from './hydrology/grid.js';
-import { publishGrid } from './hydrology/publish-grid.js';
+import { writeScaledResult } from './gdal-library.js';
+import { readGridShape } from './grid-io.js';
+import type { Grid } from './hydrology/grid.js';
 import { rollbackAnalysis } from './output-service.js';
 import { layerPoints, type InputPoint } from './read-points.js';
 import { layerFacts, withVectorLayer } from './vector-facts.js';
@@ -108,15 +109,16 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
     signal: context.signal,
     onProgress: (fraction) => context.progress(10 + fraction * 70, 'Kernel density (SAGA)'),
   });
-  const density = await readGrid(out);
-  if (density.width !== grid.width || density.height !== grid.height) throw new TaskError('CalculateDensity: SAGA returned a grid of another size.');
-  // SAGA sums 3/(π r²)·w·k with r in cells: a density per cell. Per square metre, then per unit.
+  const size = await readGridShape(out);
+  if (size.width !== grid.width || size.height !== grid.height) throw new TaskError('CalculateDensity: SAGA returned a grid of another size.');
+  // SAGA sums 3/(π r²)·w·k with r in cells: a density per cell. Per square metre, then per unit,
+  // scaled as SAGA's file becomes the result (no-data cells 0), without reading it into the worker.
   const factor = area.squareMeters / (cell * metersPerUnit) ** 2;
-  // In place, in a plain loop (Float64Array map with a callback is some 20× slower on large grids).
-  const values = density.values;
-  for (let i = 0; i < values.length; i++) values[i] = Number.isNaN(values[i]!) ? 0 : values[i]! * factor;
   context.progress(85, 'Publishing');
-  const outputRaster = await publishGrid(job, 'outputName', grid, values, 'Float32', `Density per ${area.name}`);
+  const file = path.join(context.scratchDir, 'results', 'outputName.tif');
+  await mkdir(path.dirname(file), { recursive: true });
+  await timeSection('write result grid', () => writeScaledResult(out, grid, factor, 0, 'zero', file, context.signal));
+  const outputRaster = await publishEngineFile(job, 'outputName', file, `Density per ${area.name}`);
   context.progress(100, 'Done');
   return { outputRaster };
 }

@@ -1,9 +1,13 @@
+import { rm, writeFile } from 'node:fs/promises';
 import gdal from 'gdal-async';
+import { escapeXml } from '../../raster/raster-types/write-band-vrt.js';
 import { isFloatType } from '../../raster/pixel-type.js';
 import { buildInternalOverviews } from '../../raster/internal-overviews.js';
 import { RasterError, throwIfAborted } from '../../raster/raster-error.js';
 import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { cleanGdalMessage } from '../../raster/clean-gdal-message.js';
+import { OUTPUT_NODATA } from './grid-io.js';
+import type { GridShape } from './hydrology/grid.js';
 
 /**
  * `gdal_rasterize` and `gdalwarp` for analysis results, run as GDAL's library functions in this
@@ -38,6 +42,44 @@ export async function warpResult(args: string[], sources: string[], file: string
       for (const input of inputs) input.close();
     }
   });
+}
+
+/**
+ * `gdal_translate args source file` as a library call, the result given its overviews as
+ * rasterizeResult's: for a source this job wrote on this machine (an engine's output, or a VRT
+ * recipe over one), never a network read that a cancel would have to interrupt.
+ */
+export async function translateResult(args: string[], source: string, file: string, signal: AbortSignal, then?: (result: gdal.Dataset) => void): Promise<void> {
+  await inLibrary('gdal_translate', signal, async () => {
+    const input = await gdal.openAsync(source);
+    try {
+      const result = await gdal.translateAsync(file, input, args);
+      then?.(result);
+      return result;
+    } finally {
+      input.close();
+    }
+  });
+}
+
+/**
+ * Band 1 of an engine's `source` (on `grid`: same size) as a Float32 result, each value
+ * × `scale` + `offset`, in one translateResult pass instead of reading the cells into the worker
+ * and writing them again. Cells the source masks are NoData, or 0 with `masked: 'zero'` (the band
+ * still declares OUTPUT_NODATA.Float32, as writeGrid's results). The value is that of the
+ * worker's loop: GDAL works it out in double and rounds it to Float32 once.
+ */
+export async function writeScaledResult(source: string, grid: GridShape, scale: number, offset: number, masked: 'noData' | 'zero', file: string, signal: AbortSignal): Promise<void> {
+  const vrt = `${file}.vrt`;
+  const srs = grid.srsWkt ? `<SRS>${escapeXml(grid.srsWkt)}</SRS>` : '';
+  // No NoDataValue on the VRT band: masked cells keep the buffer's initial 0.
+  const noData = masked === 'noData' ? `<NoDataValue>${OUTPUT_NODATA.Float32}</NoDataValue>` : '';
+  const band = `<ComplexSource><SourceFilename relativeToVRT="0">${escapeXml(source)}</SourceFilename><SourceBand>1</SourceBand><UseMaskBand>true</UseMaskBand><ScaleOffset>${offset}</ScaleOffset><ScaleRatio>${scale}</ScaleRatio></ComplexSource>`;
+  await writeFile(vrt, `<VRTDataset rasterXSize="${grid.width}" rasterYSize="${grid.height}">${srs}<GeoTransform>${grid.geoTransform.join(', ')}</GeoTransform><VRTRasterBand dataType="Float32" band="1">${noData}${band}</VRTRasterBand></VRTDataset>`);
+  await translateResult(['-of', 'GTiff', '-co', 'COMPRESS=ZSTD', '-co', 'ZSTD_LEVEL=1', '-co', 'TILED=YES'], vrt, file, signal, (result) => {
+    if (masked === 'zero') result.bands.get(1).noDataValue = OUTPUT_NODATA.Float32;
+  });
+  await rm(vrt, { force: true });
 }
 
 /**

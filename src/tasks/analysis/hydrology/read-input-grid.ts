@@ -42,12 +42,16 @@ export function readInputGridsOrShapes(job: EngineJob, parameters: string[], wit
 
 /**
  * readInputGrids in two steps: the files resolved (`files`, in parameter order), then `read()`
- * their grids with `readSource` (readSourceGrid, readSourceFloatGrid). An engine that reads the
- * files can start in between.
+ * their grids with `readSource` (readSourceGrid, readSourceFloatGrid), or only their `shapes()`
+ * (readInputShapes). An engine that reads the files can start in between.
  */
-export async function resolveInputGrids<T extends GridShape>(job: EngineJob, parameters: string[], readSource: (source: string, parameter: string) => Promise<T>): Promise<{ files: string[]; read: () => Promise<T[]> }> {
+export async function resolveInputGrids<T extends GridShape>(
+  job: EngineJob,
+  parameters: string[],
+  readSource: (source: string, parameter: string) => Promise<T>,
+): Promise<{ files: string[]; read: () => Promise<T[]>; shapes: () => Promise<InputShape[]> }> {
   const files = await engineRasters(job, parameters);
-  return { files, read: () => readFilesOnOneGrid(files, parameters, readSource) };
+  return { files, read: () => readFilesOnOneGrid(files, parameters, readSource), shapes: () => readFilesOnOneGrid(files, parameters, readSourceShape) };
 }
 
 async function readOnOneGrid<T extends GridShape>(job: EngineJob, parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
