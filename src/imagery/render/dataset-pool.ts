@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { gdalOpenPath } from '../../raster/gdal-egress.js';
 
 interface PathEntry {
   idle: gdal.Dataset[];
@@ -51,7 +52,7 @@ export class DatasetPool {
       this.idleCount--;
       return dataset;
     }
-    return gdal.openAsync(path);
+    return gdal.openAsync(gdalOpenPath(path));
   }
 
   release(path: string, dataset: gdal.Dataset): void {
