@@ -60,9 +60,8 @@ let selfHeaderFile: string | null = null;
  * Other hosts never see the header.
  */
 export function gdalOpenPath(path: string): string {
-  if (!path.startsWith('/vsicurl/')) return path;
+  if (!readsThisServer(path)) return path;
   const url = path.slice('/vsicurl/'.length);
-  if (!isSelfUrl(url)) return path;
   if (!selfHeaderFile) {
     selfHeaderFile = `/vsimem/tessera-self-read-${process.pid}.txt`;
     gdal.vsimem.copy(Buffer.from(`${SELF_REQUEST_HEADER}: ${selfRequestSecret()}\r\n`), selfHeaderFile);
@@ -72,4 +71,12 @@ export function gdalOpenPath(path: string): string {
   // synchronously on the event loop, ask nothing of this server (a `.msk` probe there would wait
   // for the event loop it blocks).
   return `/vsicurl?empty_dir=yes&url=${encodeURIComponent(url)}&header_file=${selfHeaderFile}`;
+}
+
+/**
+ * True when GDAL reads the path from this server over HTTP: each such read holds a thread of
+ * libuv's pool until the inner request, which needs pool threads of its own, has answered.
+ */
+export function readsThisServer(path: string): boolean {
+  return path.startsWith('/vsicurl/') && isSelfUrl(path.slice('/vsicurl/'.length));
 }
