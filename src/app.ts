@@ -22,6 +22,7 @@ import { imageryRoutes } from './imagery/routes.js';
 import { gpRoutes } from './jobs/routes.js';
 import { portalRoutes } from './portal/routes.js';
 import { inFlight } from './in-flight.js';
+import { isSelfRequest, markSelfRequest } from './net/self-requests.js';
 
 /** A capability's routes; registered by `buildApp` as a Fastify plugin of its own. */
 export type RoutePlugin = (app: FastifyInstance, context: AppContext) => Promise<void>;
@@ -80,6 +81,8 @@ export async function buildApp(context: AppContext, extraRoutes: RoutePlugin[] =
   app.decorateRequest('arcgis', null as never);
   app.addHook('onRequest', async (request, reply) => {
     const aborted = new AbortController();
+    // This server's own GDAL reading one of its image services: its render takes no render slot.
+    if (isSelfRequest(request.headers)) markSelfRequest(aborted.signal);
     countInFlight(reply);
     // The response closed before it was all written: the client went away, so stop its work.
     reply.raw.once('close', () => {

@@ -75,6 +75,9 @@ const SCHEMA: Record<string, Rule> = {
   'raster.catalogCacheItems': integer(0, 10_000_000, 'TESSERA_CATALOG_CACHE_ITEMS'),
   // 0: one render a core.
   'raster.renderConcurrency': integer(0, 1024, 'TESSERA_RENDER_CONCURRENCY'),
+  // 0: the caches are never let go for quiet.
+  'raster.idleReleaseSeconds': integer(0, 86_400, 'TESSERA_IDLE_RELEASE_SECONDS'),
+  'raster.idleOpenRasters': integer(0, 100_000, 'TESSERA_IDLE_OPEN_RASTERS'),
   demo: flag('TESSERA_DEMO'),
   trustProxy: text('TESSERA_TRUST_PROXY'),
   'limits.bodyMB': positive('TESSERA_BODY_LIMIT_MB'),

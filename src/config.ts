@@ -33,9 +33,20 @@ export interface Config {
    * GDAL's block cache (decoded raster blocks) per process, in MB; open raster handles kept for
    * the next renders, per file and in all (each ~1 MiB once it has read); catalog items (with
    * their footprints) held for renders' item selection: collections up to so many items, and so
-   * many over all collections; image renders reading and warping at once (0: one a core).
+   * many over all collections; image renders reading and warping at once (0: one a core); after
+   * so many seconds without a request the block cache is emptied and only so many idle raster
+   * handles kept (0 seconds: never).
    */
-  raster: { gdalCacheMB: number; openRastersPerFile: number; openRasters: number; catalogCacheItemsPerCollection: number; catalogCacheItems: number; renderConcurrency: number };
+  raster: {
+    gdalCacheMB: number;
+    openRastersPerFile: number;
+    openRasters: number;
+    catalogCacheItemsPerCollection: number;
+    catalogCacheItems: number;
+    renderConcurrency: number;
+    idleReleaseSeconds: number;
+    idleOpenRasters: number;
+  };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
   /**
@@ -89,7 +100,7 @@ export function defaultConfig(): Config {
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
     features: { queryCacheMB: 64, readThreads: 0, spillReads: true },
-    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64, catalogCacheItemsPerCollection: 2000, catalogCacheItems: 8000, renderConcurrency: 0 },
+    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64, catalogCacheItemsPerCollection: 2000, catalogCacheItems: 8000, renderConcurrency: 0, idleReleaseSeconds: 30, idleOpenRasters: 8 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
@@ -157,6 +168,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     catalogCacheItemsPerCollection: int('TESSERA_CATALOG_CACHE_ITEMS_PER_COLLECTION'),
     catalogCacheItems: int('TESSERA_CATALOG_CACHE_ITEMS'),
     renderConcurrency: int('TESSERA_RENDER_CONCURRENCY'),
+    idleReleaseSeconds: int('TESSERA_IDLE_RELEASE_SECONDS'),
+    idleOpenRasters: int('TESSERA_IDLE_OPEN_RASTERS'),
   };
   if (Object.values(raster).some((v) => v !== undefined)) out.raster = raster as Config['raster'];
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';

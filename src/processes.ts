@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { selfRequestEnv } from './net/self-requests.js';
 
 /** What a process started by `serve --processes N` does. */
 export type ProcessRole = 'first' | 'http';
@@ -27,7 +28,8 @@ export async function runProcesses(count: number): Promise<void> {
   const roles = new Map<Worker, ProcessRole>();
   const start = (role: ProcessRole): Promise<void> =>
     new Promise((resolve) => {
-      const worker = cluster.fork({ [ROLE_VARIABLE]: role });
+      // One self-read secret for all: a render in one process may read its image service from another.
+      const worker = cluster.fork({ [ROLE_VARIABLE]: role, ...selfRequestEnv() });
       roles.set(worker, role);
       worker.on('message', (message: { type?: string }) => {
         if (message?.type === READY) resolve();

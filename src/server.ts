@@ -17,6 +17,7 @@ import { releaseWhenIdle } from './imagery/render/release-when-idle.js';
 import { openStores } from './store/index.js';
 import { addressPolicy } from './net/public-address.js';
 import { guardGdalEgress } from './raster/gdal-egress.js';
+import { addSelfOrigins } from './net/self-requests.js';
 import { warmFormBodyThreads } from './http/form-body.js';
 import { warmGeometryThreads } from './geometry/decode-off-thread.js';
 import { GP_SERVICES } from './tasks/index.js';
@@ -56,7 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   limitGdalCache(config.raster.gdalCacheMB);
   datasetPool.setLimits(config.raster.openRastersPerFile, config.raster.openRasters);
   renderSlots.setLimit(config.raster.renderConcurrency);
-  const stopReleasing = releaseWhenIdle();
+  const stopReleasing = releaseWhenIdle({ quietSeconds: config.raster.idleReleaseSeconds, keptHandles: config.raster.idleOpenRasters });
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();
@@ -73,6 +74,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // GDAL's reads of this server's own image services are marked as such (self-requests.ts).
+  context.onClose.push(addSelfOrigins(config.host, port, config.publicUrl || undefined));
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   await ensureDemoFeatures(context, `http://${host}:${port}${config.basePath}`);
   await ensureDemoImagery(context, `http://${host}:${port}${config.basePath}`);

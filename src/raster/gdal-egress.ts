@@ -1,6 +1,7 @@
 import gdal from 'gdal-async';
 import { startEgressProxy } from '../net/egress-proxy.js';
 import type { AddressPolicy } from '../net/public-address.js';
+import { isSelfUrl, SELF_REQUEST_HEADER, selfRequestSecret } from '../net/self-requests.js';
 
 /** How a job worker is handed this process's proxy: a variable of its own, read and removed at start. */
 const HANDOFF_VARIABLE = 'TESSERA_GDAL_EGRESS_PROXY';
@@ -47,4 +48,35 @@ export function gdalToolEgressEnv(): Record<string, string> {
 function useProxy(url: string | null): void {
   proxyUrl = url;
   gdal.config.set('GDAL_HTTP_PROXY', url);
+}
+
+/** The in-memory file holding the self-read header (written on first use; only this process reads /vsimem/). */
+let selfHeaderFile: string | null = null;
+
+/**
+ * The path GDAL opens for a raster path. A `/vsicurl/` URL of this server's own gets the
+ * self-read header (self-requests.ts) through `header_file`, so the inner request renders without
+ * waiting for a render slot; the secret stays out of the path, which GDAL quotes in its errors.
+ * Other hosts never see the header.
+ */
+export function gdalOpenPath(path: string): string {
+  if (!readsThisServer(path)) return path;
+  const url = path.slice('/vsicurl/'.length);
+  if (!selfHeaderFile) {
+    selfHeaderFile = `/vsimem/tessera-self-read-${process.pid}.txt`;
+    gdal.vsimem.copy(Buffer.from(`${SELF_REQUEST_HEADER}: ${selfRequestSecret()}\r\n`), selfHeaderFile);
+  }
+  // empty_dir=yes with header_file last (the "folder" GDAL lists is the path up to its last
+  // slash): no sibling files, so opening is one HEAD and one GET, and the mask flags, read
+  // synchronously on the event loop, ask nothing of this server (a `.msk` probe there would wait
+  // for the event loop it blocks).
+  return `/vsicurl?empty_dir=yes&url=${encodeURIComponent(url)}&header_file=${selfHeaderFile}`;
+}
+
+/**
+ * True when GDAL reads the path from this server over HTTP: each such read holds a thread of
+ * libuv's pool until the inner request, which needs pool threads of its own, has answered.
+ */
+export function readsThisServer(path: string): boolean {
+  return path.startsWith('/vsicurl/') && isSelfUrl(path.slice('/vsicurl/'.length));
 }

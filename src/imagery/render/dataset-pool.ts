@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { gdalOpenPath, readsThisServer } from '../../raster/gdal-egress.js';
 
 interface PathEntry {
   idle: gdal.Dataset[];
@@ -51,7 +52,7 @@ export class DatasetPool {
       this.idleCount--;
       return dataset;
     }
-    return gdal.openAsync(path);
+    return gdal.openAsync(gdalOpenPath(path));
   }
 
   release(path: string, dataset: gdal.Dataset): void {
@@ -79,7 +80,10 @@ export class DatasetPool {
    * cannot be opened (file removed since the catalog was read) gets null.
    */
   async withDatasets<T>(paths: string[], use: (datasets: Array<gdal.Dataset | null>) => Promise<T>): Promise<T> {
-    const datasets = await Promise.all(paths.map((p) => this.acquire(p).catch(() => null)));
+    const open = (p: string) => this.acquire(p).catch(() => null);
+    // Paths read from this server open one after the other: in parallel, as many as libuv has
+    // threads would leave none for the inner renders they wait for.
+    const datasets = paths.some(readsThisServer) ? await inTurn(paths, open) : await Promise.all(paths.map(open));
     try {
       return await use(datasets);
     } finally {
@@ -130,6 +134,13 @@ export class DatasetPool {
     }, Math.min(this.idleMs, 60_000));
     this.sweeper.unref();
   }
+}
+
+/** `run` over the values one after the other, the results in order. */
+export async function inTurn<V, R>(values: V[], run: (value: V, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i++) out.push(await run(values[i]!, i));
+  return out;
 }
 
 /** The process's pool: every render shares the open handles. */

@@ -1,9 +1,10 @@
 import type gdal from 'gdal-async';
 import type { Bounds } from '../../raster/transform-bounds.js';
+import { readsThisServer } from '../../raster/gdal-egress.js';
 import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import { combineBlocks, type CombineOperation } from './combine-blocks.js';
-import { datasetPool, type DatasetPool } from './dataset-pool.js';
+import { datasetPool, inTurn, type DatasetPool } from './dataset-pool.js';
 import type { MosaicRule } from './mosaic-rule.js';
 import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';
 import { recycleBlock, takeBlock } from './pixel-buffers.js';
@@ -104,7 +105,9 @@ function drawItems(pool: DatasetPool, items: CatalogItem[], selection: Selection
         const draw = allValid && canResample(drawn, grid, request.resampling) ? resampleDatasets : warpDatasets;
         return { block: await draw(painted, grid, { ...options, alpha }), items: drawn };
       }
-      const blocks = await Promise.all(datasets.map((dataset, i) => warpItem(dataset, drawn[i], grid, collection, options)));
+      const warp = (dataset: gdal.Dataset, i: number) => warpItem(dataset, drawn[i], grid, collection, options);
+      // Items read from this server warp one at a time (a pool thread each, see DatasetPool.withDatasets).
+      const blocks = drawn.some((item) => readsThisServer(item.path)) ? await inTurn(datasets, warp) : await Promise.all(datasets.map(warp));
       const kept = blocks.map((b, i) => ({ b, item: drawn[i] })).filter((k) => k.b !== null) as Array<{ b: PixelBlock; item: CatalogItem }>;
       if (kept.length === 0) return empty();
       const centers = operation === 'seamline' ? kept.map((k) => centerInGrid(k.item, grid, collection)) : [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { markSelfRequest } from '../../net/self-requests.js';
 import { renderSlots } from './render-slots.js';
 
 describe('renderSlots', () => {
@@ -22,6 +23,24 @@ describe('renderSlots', () => {
     await skipped;
     expect(most).toBe(2);
     expect(order.slice(2).sort()).toEqual([3, 4]);
+    renderSlots.setLimit(0);
+  });
+
+  it("runs a render of this server's own read at once, although every slot is held", async () => {
+    renderSlots.setLimit(1);
+    let release!: () => void;
+    const outer = renderSlots.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const self = new AbortController();
+    markSelfRequest(self.signal);
+    expect(await renderSlots.run(async () => 'inner', self.signal)).toBe('inner');
+    // An unmarked render still waits for the slot.
+    let waited = false;
+    const queued = renderSlots.run(async () => (waited = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(waited).toBe(false);
+    release();
+    await Promise.all([outer, queued]);
+    expect(waited).toBe(true);
     renderSlots.setLimit(0);
   });
 });

@@ -1,7 +1,8 @@
 import type gdal from 'gdal-async';
+import { readsThisServer } from '../../raster/gdal-egress.js';
 import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import type { CatalogItem, CollectionRecord } from '../store/catalog-store.js';
-import { datasetPool, type DatasetPool } from './dataset-pool.js';
+import { datasetPool, inTurn, type DatasetPool } from './dataset-pool.js';
 import { isSupportedPixelType } from './pixel-block.js';
 import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
 import { warpDatasets } from './warp-items.js';
@@ -22,21 +23,20 @@ export async function sampleItems(
   pool: DatasetPool = datasetPool,
 ): Promise<Array<Array<number[] | null>>> {
   const collectionSrs = resolveSrs(collection);
-  return Promise.all(
-    items.map((item) =>
-      pool.withDatasets([item.path], async ([dataset]) => {
-        if (!dataset) return points.map(() => null);
-        if (!item.raster.geoTransform) return sampleByWarping(dataset, item, points, collectionSrs, signal);
-        const pixels = toPixels(item, points, collectionSrs);
-        const out: Array<number[] | null> = [];
-        for (const pixel of pixels) {
-          signal?.throwIfAborted();
-          out.push(pixel ? await readPixel(dataset, item, pixel) : null);
-        }
-        return out;
-      }),
-    ),
-  );
+  const sample = (item: CatalogItem) =>
+    pool.withDatasets([item.path], async ([dataset]): Promise<Array<number[] | null>> => {
+      if (!dataset) return points.map(() => null);
+      if (!item.raster.geoTransform) return sampleByWarping(dataset, item, points, collectionSrs, signal);
+      const pixels = toPixels(item, points, collectionSrs);
+      const out: Array<number[] | null> = [];
+      for (const pixel of pixels) {
+        signal?.throwIfAborted();
+        out.push(pixel ? await readPixel(dataset, item, pixel) : null);
+      }
+      return out;
+    });
+  // Items read from this server one after the other (a pool thread each, see DatasetPool.withDatasets).
+  return items.some((item) => readsThisServer(item.path)) ? inTurn(items, sample) : Promise.all(items.map(sample));
 }
 
 /** Column/row of each point in the item's raster, or null when it falls outside. */
