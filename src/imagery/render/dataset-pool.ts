@@ -27,10 +27,9 @@ export class DatasetPool {
   ) {}
 
   /**
-   * How many idle handles to keep, per file and in all. Each handle that has read holds up to
-   * ~2 MiB of its own beyond GDAL's block cache (a pixel-interleaved GeoTIFF keeps its last decoded
-   * block, one per overview level read), so the bound is memory (issue 18); release() lets the
-   * older idle handles of a file drop theirs.
+   * How many idle handles to keep, per file and in all. Each handle that has read holds ~1 MiB
+   * of its own beyond GDAL's block cache (a pixel-interleaved GeoTIFF keeps its last decoded block,
+   * one per overview level read), so the bound is memory (issue 18).
    */
   setLimits(perPath: number, total: number): void {
     this.maxIdlePerPath = perPath;
@@ -65,10 +64,6 @@ export class DatasetPool {
       dataset.close();
       return;
     }
-    // Only the handle last used keeps its decoded blocks: the others, there for concurrent
-    // renders, would each hold a GeoTIFF's last decoded tile per level (up to 3 x 768 KiB for a
-    // 512² RGB JPEG COG) besides their blocks in GDAL's cache (issue 18).
-    for (const older of entry.idle) older.flush();
     entry.idle.push(dataset);
     entry.lastUsed = Date.now();
     // Re-insert: the Map's order is then least recently used first.
@@ -113,11 +108,6 @@ export class DatasetPool {
       }
       if (entry.idle.length === 0) this.entries.delete(path);
     }
-  }
-
-  /** Lets every idle handle's decoded blocks go, the handles staying open (a quiet process). */
-  dropDecoded(): void {
-    for (const entry of this.entries.values()) for (const dataset of entry.idle) dataset.flush();
   }
 
   private closeEntry(path: string): void {

@@ -6,7 +6,7 @@ import { datasetPool } from './dataset-pool.js';
 const LOOK_EVERY_MS = 5_000;
 /** Quiet this long: the renders' caches are let go (the malloc_trim of native-memory.ts then hands the pages back). */
 const QUIET_MS = 30_000;
-/** Open raster handles a quiet process keeps, the most recently used (their decoded blocks dropped). */
+/** Open raster handles a quiet process keeps, the most recently used (~1 MiB each). */
 const IDLE_HANDLES = 8;
 
 /**
@@ -28,7 +28,6 @@ export function releaseWhenIdle(): () => void {
     if (released || performance.now() - quietSince < QUIET_MS) return;
     released = true;
     datasetPool.keepAtMost(IDLE_HANDLES);
-    datasetPool.dropDecoded();
     flushGdalCache();
   }, LOOK_EVERY_MS);
   timer.unref();
