@@ -24,6 +24,10 @@ fi
 PY="${PY:-python3}"
 VARIANTS=("${@:-this}")
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# The kernel's own peak RSS (VmHWM), reset before each cell: bench.mjs samples VmRSS every 50 ms
+# and misses peaks shorter than that. Where the reset is refused, the peak since the start.
+hwm_reset() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || echo "no VmHWM reset: per-cell peaks are since start" >&2; }
+hwm() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 # tessera.sh with one variant's checkout, data folder, port and environment
 t() { # variant index, tessera.sh arguments...
@@ -65,8 +69,10 @@ for rep in $(seq "$REPS"); do
     total="$N"; [ "$cls" = full ] && total="$FULL_TOTAL"
     for k in "${!VARIANTS[@]}"; do
       i=$(( (k + rep + ${#VARIANTS[@]} - 1) % ${#VARIANTS[@]} )); v="${VARIANTS[$i]}"
-      BENCH_PIDS="$(t "$v" "$i" pid)" node "$M/bench.mjs" "$OUT/urls-$v/turls_${srs}_${cls}_${fmt}.txt" "$c" "$total" \
-        "variant=$v srs=$srs class=$cls fmt=$fmt c=$c rep=$rep" >>"$runs"
+      pid="$(t "$v" "$i" pid)"; hwm_reset "$pid"
+      row="$(BENCH_PIDS="$pid" node "$M/bench.mjs" "$OUT/urls-$v/turls_${srs}_${cls}_${fmt}.txt" "$c" "$total" \
+        "variant=$v srs=$srs class=$cls fmt=$fmt c=$c rep=$rep")"
+      echo "${row%\}},\"hwm_mb\":$(hwm "$pid")}" >>"$runs"
     done
   done; done; done; done
 done
@@ -79,16 +85,16 @@ const variants = [...new Set(rows.map((r) => key(r).variant))];
 const cells = [...new Set(rows.map((r) => { const k = key(r); return `${k.srs} ${k.class} ${k.fmt} c=${k.c}`; }))];
 const med = (xs) => xs.sort((a, b) => a - b)[(xs.length - 1) >> 1];
 const of = (v, cell) => rows.filter((r) => { const k = key(r); return k.variant === v && `${k.srs} ${k.class} ${k.fmt} c=${k.c}` === cell; });
-console.log(`\n| cell | ${variants.map((v) => `${v} cpu ms/req | ${v} peak MiB`).join(' | ')} | load |`);
-console.log(`|---|${variants.map(() => '---:|---:').join('|')}|---:|`);
+console.log(`\n| cell | ${variants.map((v) => `${v} cpu ms/req | ${v} peak MiB | ${v} VmHWM`).join(' | ')} | load |`);
+console.log(`|---|${variants.map(() => '---:|---:|---:').join('|')}|---:|`);
 for (const cell of cells) {
-  const cols = variants.map((v) => { const rs = of(v, cell); return `${med(rs.map((r) => r.server_cpu_ms_per_req)).toFixed(1)} | ${Math.max(...rs.map((r) => r.rss_max_mb))}`; });
+  const cols = variants.map((v) => { const rs = of(v, cell); return `${med(rs.map((r) => r.server_cpu_ms_per_req)).toFixed(1)} | ${Math.max(...rs.map((r) => r.rss_max_mb))} | ${Math.max(...rs.map((r) => r.hwm_mb))}`; });
   console.log(`| ${cell} | ${cols.join(' | ')} | ${med(rows.filter((r) => of(variants[0], cell).includes(r)).map((r) => r.load1))} |`);
 }
 for (const v of variants) {
   const rs = rows.filter((r) => key(r).variant === v);
   const gm = Math.exp(rs.reduce((a, r) => a + Math.log(r.server_cpu_ms_per_req), 0) / rs.length);
-  console.log(`${v}: peak RSS ${Math.max(...rs.map((r) => r.rss_max_mb))} MiB, CPU geometric mean ${gm.toFixed(1)} ms/req, errors ${rs.reduce((a, r) => a + r.errors, 0)}`);
+  console.log(`${v}: peak RSS ${Math.max(...rs.map((r) => r.rss_max_mb))} MiB sampled, ${Math.max(...rs.map((r) => r.hwm_mb))} MiB VmHWM, CPU geometric mean ${gm.toFixed(1)} ms/req, errors ${rs.reduce((a, r) => a + r.errors, 0)}`);
 }
 EOF
 echo "load average at the end: $(load)"
