@@ -85,7 +85,8 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
       throw error;
     });
   }
-  const out = path.join(context.scratchDir, 'saga', 'density.tif');
+  // SAGA's own grid (`.sdat`: raw Float32), not a GeoTIFF it would LZW-encode for the next step to decode.
+  const out = path.join(context.scratchDir, 'saga', 'density.sdat');
   context.progress(10, 'Kernel density (SAGA)');
   await runSaga({
     task: 'CalculateDensity',
