@@ -6,14 +6,12 @@ import { publishEngineFile, startEngineJob } from './engine-job.js';
 import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { writeGrid as writeGridWithOverviews } from './grid-io.js';
 import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
-import { writeGrid } from './hydrology/grid.js';
+import { inFloat32Range, writeGrid } from './hydrology/grid.js';
 import { readSourceFloatGrid, resolveInputGrids } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
 /** Stands for an input NoData cell that may spread (ALL_VALUES) through GRASS, which has no such value. */
 const NODATA_SOURCE = Math.fround(-1.0e30);
-
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /**
  * Nibble (raster-analysis.md §8): cells where the mask is NoData take the value of the nearest
@@ -85,7 +83,7 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
   for (let i = 0; i < values.length; i++) {
     const v = input.values[i]!;
     const n = nearest[i]!;
-    if (!Number.isNaN(mask.values[i]!)) values[i] = v > FLOAT32_MAX && v !== Infinity ? FLOAT32_MAX : v < -FLOAT32_MAX && v !== -Infinity ? -FLOAT32_MAX : v;
+    if (!Number.isNaN(mask.values[i]!)) values[i] = inFloat32Range(v);
     else values[i] = (Number.isNaN(v) && !processNoData) || n === NODATA_SOURCE ? NaN : n;
   }
   context.progress(85, 'Publishing');

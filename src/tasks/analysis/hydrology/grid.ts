@@ -100,6 +100,11 @@ async function writeBand(file: string, template: Pick<Grid, 'width' | 'height' |
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** A finite value past the float range clamped to it, as GDAL narrows doubles to Float32 (infinities and NaN kept). */
+export function inFloat32Range(v: number): number {
+  return v > FLOAT32_MAX && v !== Infinity ? FLOAT32_MAX : v < -FLOAT32_MAX && v !== -Infinity ? -FLOAT32_MAX : v;
+}
+
 /**
  * The values as the array GDAL writes, NaN as `noData`. Float32 results are narrowed here, as
  * GDAL would (nearest float; finite values past the float range clamped to it): handing GDAL a
@@ -112,7 +117,7 @@ function toBandArray(values: ArrayLike<number>, type: GridType, noData: number):
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const v = values[i]!;
-      out[i] = Number.isNaN(v) ? noData : v > FLOAT32_MAX && v !== Infinity ? FLOAT32_MAX : v < -FLOAT32_MAX && v !== -Infinity ? -FLOAT32_MAX : v;
+      out[i] = Number.isNaN(v) ? noData : inFloat32Range(v);
     }
     return out;
   }
