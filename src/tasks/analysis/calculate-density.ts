@@ -1,5 +1,5 @@
 import { rangeOf } from '../../geometry/bounds-of.js';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
@@ -8,7 +8,7 @@ import { runGdalCommand } from '../../raster/run-gdal-command.js';
 import { toSpatialReference } from '../../raster/srs-input.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterResultParam } from './analysis-params.js';
 import { defaultSearchRadius, readAreaUnit, readLinearDistance } from './density/density-settings.js';
-import { publishEngineFile, startEngineJob } from './engine-job.js';
+import { startEngineJob } from './engine-job.js';
 import { timeSection } from './engines/section-times.js';
 import { runSaga } from './engines/run-saga.js';
 import { wktAsWritten, wktNamed } from './esri-json-srs.js';
@@ -16,6 +16,7 @@ import { resolveFeatureInput } from './feature-input.js';
 import { writeScaledResult } from './gdal-library.js';
 import { readGridShape } from './grid-io.js';
 import type { Grid } from './hydrology/grid.js';
+import { publishResultFile } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 import { layerPoints, type InputPoint } from './read-points.js';
 import { layerFacts, withVectorLayer } from './vector-facts.js';
@@ -116,10 +117,9 @@ async function runCalculateDensity(context: TaskContext): Promise<Record<string,
   // scaled as SAGA's file becomes the result (no-data cells 0), without reading it into the worker.
   const factor = area.squareMeters / (cell * metersPerUnit) ** 2;
   context.progress(85, 'Publishing');
-  const file = path.join(context.scratchDir, 'results', 'outputName.tif');
-  await mkdir(path.dirname(file), { recursive: true });
-  await timeSection('write result grid', () => writeScaledResult(out, grid, factor, 0, 'zero', file, context.signal));
-  const outputRaster = await publishEngineFile(job, 'outputName', file, `Density per ${area.name}`);
+  const outputRaster = await publishResultFile(job, 'outputName', `Density per ${area.name}`, (file) =>
+    timeSection('write result grid', () => writeScaledResult(out, grid, factor, 0, 'zero', file, context.signal)),
+  );
   context.progress(100, 'Done');
   return { outputRaster };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import gdal from 'gdal-async';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
-import { publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
+import { startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
 import { timeSection } from './engines/section-times.js';
 import { writeScaledResult } from './gdal-library.js';
@@ -11,7 +11,7 @@ import { dinfAccumulation } from './hydrology/flow-direction-dinf.js';
 import { flowAccumulation as accumulate } from './hydrology/flow-kernels.js';
 import { FLOW_TYPES, readFlowTag, type FlowType } from './hydrology/flow-type.js';
 import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
-import { publishGrid } from './hydrology/publish-grid.js';
+import { publishGrid, publishResultFile } from './hydrology/publish-grid.js';
 import { readSourceGrid, resolveInputGrids, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
@@ -65,12 +65,10 @@ async function runFlowAccumulation(context: TaskContext): Promise<Record<string,
     // GDAL pass: the worker reads no direction band and neither reads nor writes the cells itself.
     const flow = await sagaMfd(job, shape!.source, tag.bands, undefined);
     context.progress(60, 'Publishing');
-    const dir = path.join(context.scratchDir, 'results');
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, 'outputName.tif');
     // NoData where SAGA has it: where the surface, hence the direction band, is NoData.
-    await timeSection('write result grid', () => writeScaledResult(flow, shape!, 1, -1, 'noData', file, context.signal));
-    const outputRaster = await publishEngineFile(job, 'outputName', file, description);
+    const outputRaster = await publishResultFile(job, 'outputName', description, (file) =>
+      timeSection('write result grid', () => writeScaledResult(flow, shape!, 1, -1, 'noData', file, context.signal)),
+    );
     context.progress(100, 'Done');
     return { outputRaster };
   }

@@ -1,14 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice, readFlag } from './analysis-params.js';
-import { engineRasters, publishEngineFile, startEngineJob, type EngineJob } from './engine-job.js';
+import { engineRasters, startEngineJob, type EngineJob } from './engine-job.js';
 import { runSaga } from './engines/run-saga.js';
 import { timeSection } from './engines/section-times.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
 import { dinfAngles } from './hydrology/flow-direction-dinf.js';
 import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
-import { publishGrid } from './hydrology/publish-grid.js';
+import { publishGrid, publishResultFile } from './hydrology/publish-grid.js';
 import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
 import { readInputGrid, readSourceFloatGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
@@ -49,11 +48,8 @@ async function runFlowDirection(context: TaskContext): Promise<Record<string, un
   const { surface, result } = type === 'DINF' ? await sagaDinf(job, forceFlow, isGiven(inputs.outputDropName)) : await d8Directions(job, type, forceFlow);
   context.signal.throwIfAborted();
   context.progress(60, 'Publishing');
-  const file = path.join(context.scratchDir, 'results', 'outputFlowDirectionName.tif');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFlowDirections(file, surface, result.directions, type, surface.values);
   const outputs: Record<string, unknown> = {
-    outputFlowDirectionRaster: await publishEngineFile(job, 'outputFlowDirectionName', file, DESCRIPTIONS[type]),
+    outputFlowDirectionRaster: await publishResultFile(job, 'outputFlowDirectionName', DESCRIPTIONS[type], (file) => writeFlowDirections(file, surface, result.directions, type, surface.values)),
   };
   if (isGiven(inputs.outputDropName)) {
     outputs.outputDropRaster = await publishGrid(job, 'outputDropName', surface, result.drops!, 'Float32', 'Percent drop along the flow direction');

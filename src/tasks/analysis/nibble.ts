@@ -2,11 +2,12 @@ import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { TaskContext, TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, choiceParam, isGiven, outputNameParam, rasterInputParam, rasterResultParam, readChoice } from './analysis-params.js';
-import { publishEngineFile, startEngineJob } from './engine-job.js';
+import { startEngineJob } from './engine-job.js';
 import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { writeGrid as writeGridWithOverviews } from './grid-io.js';
 import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
 import { inFloat32Range, writeGrid } from './hydrology/grid.js';
+import { publishResultFile } from './hydrology/publish-grid.js';
 import { readSourceFloatGrid, resolveInputGrids } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
 
@@ -87,10 +88,9 @@ async function runNibble(context: TaskContext): Promise<Record<string, unknown>>
     else values[i] = (Number.isNaN(v) && !processNoData) || n === NODATA_SOURCE ? NaN : n;
   }
   context.progress(85, 'Publishing');
-  const file = path.join(context.scratchDir, 'results', 'outputName.tif');
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeGridWithOverviews(file, { ...input, srsWkt: input.srsWkt ?? '' }, [values], 'Float32', undefined, { reuseBands: true });
-  const outputRaster = await publishEngineFile(job, 'outputName', file, 'Nibbled raster');
+  const outputRaster = await publishResultFile(job, 'outputName', 'Nibbled raster', (file) =>
+    writeGridWithOverviews(file, { ...input, srsWkt: input.srsWkt ?? '' }, [values], 'Float32', undefined, { reuseBands: true }),
+  );
   context.progress(100, 'Done');
   return { outputRaster };
 }
