@@ -37,7 +37,7 @@ export function readInputShapes(job: EngineJob, parameters: string[]): Promise<I
  * as their grids (InputShape), for inputs an engine reads from their files itself.
  */
 export function readInputGridsOrShapes(job: EngineJob, parameters: string[], withCells: boolean[]): Promise<Array<InputGrid | InputShape>> {
-  return readOnOneGrid(job, parameters, (source, parameter) => (withCells[parameters.indexOf(parameter)] ? readSourceGrid(source, parameter) : readSourceShape(source, parameter)));
+  return readOnOneGrid(job, parameters, (source, parameter, index) => (withCells[index] ? readSourceGrid(source, parameter) : readSourceShape(source, parameter)));
 }
 
 /**
@@ -54,14 +54,17 @@ export async function resolveInputGrids<T extends GridShape>(
   return { files, read: () => readFilesOnOneGrid(files, parameters, readSource), shapes: () => readFilesOnOneGrid(files, parameters, readSourceShape) };
 }
 
-async function readOnOneGrid<T extends GridShape>(job: EngineJob, parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
+/** Reads one resolved input; `index` is its place in `parameters` (a name may be listed twice). */
+type ReadSource<T> = (source: string, parameter: string, index: number) => Promise<T>;
+
+async function readOnOneGrid<T extends GridShape>(job: EngineJob, parameters: string[], read: ReadSource<T>): Promise<T[]> {
   return readFilesOnOneGrid(await engineRasters(job, parameters), parameters, read);
 }
 
-async function readFilesOnOneGrid<T extends GridShape>(sources: string[], parameters: string[], read: (source: string, parameter: string) => Promise<T>): Promise<T[]> {
+async function readFilesOnOneGrid<T extends GridShape>(sources: string[], parameters: string[], read: ReadSource<T>): Promise<T[]> {
   // Read side by side (GDAL reads on libuv's threads: Nibble's two 2,000² inputs took ~0.46 s one
   // after the other); checked in parameter order, so the same input's error wins as before.
-  const reads = await Promise.allSettled(sources.map((source, i) => read(source, parameters[i]!)));
+  const reads = await Promise.allSettled(sources.map((source, i) => read(source, parameters[i]!, i)));
   const grids: T[] = [];
   for (const [i, read] of reads.entries()) {
     if (read.status === 'rejected') throw read.reason;
