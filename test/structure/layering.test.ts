@@ -6,7 +6,7 @@ import { findCycles, readImportGraph, topOf, type ImportEdge } from './import-gr
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 const CAPABILITIES = ['admin', 'auth', 'catalog', 'directory', 'features', 'imagery', 'jobs', 'portal', 'tasks'];
 /** Libraries below the capabilities: they know nothing of HTTP or of who calls them. */
-const LOWER = ['store', 'raster', 'geometry', 'where', 'html', 'net', 'errors.ts', 'params.ts', 'statistics.ts'];
+const LOWER = ['store', 'raster', 'geometry', 'where', 'html', 'net', 'errors.ts', 'params.ts', 'statistics.ts', 'in-turn.ts'];
 /** The top: the app assembly, the process entry points, the CLI commands and the demo content. */
 const TOP = ['app.ts', 'server.ts', 'cli.ts', 'cli', 'demo'];
 

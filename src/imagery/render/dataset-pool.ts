@@ -1,4 +1,5 @@
 import gdal from 'gdal-async';
+import { inTurn } from '../../in-turn.js';
 import { gdalOpenPath, readsThisServer } from '../../raster/gdal-egress.js';
 
 interface PathEntry {
@@ -134,13 +135,6 @@ export class DatasetPool {
     }, Math.min(this.idleMs, 60_000));
     this.sweeper.unref();
   }
-}
-
-/** `run` over the values one after the other, the results in order. */
-export async function inTurn<V, R>(values: V[], run: (value: V, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < values.length; i++) out.push(await run(values[i]!, i));
-  return out;
 }
 
 /** The process's pool: every render shares the open handles. */

@@ -1,10 +1,11 @@
 import type gdal from 'gdal-async';
 import type { Bounds } from '../../raster/transform-bounds.js';
+import { inTurn } from '../../in-turn.js';
 import { readsThisServer } from '../../raster/gdal-egress.js';
 import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import type { CatalogItem, CatalogStore, CollectionRecord } from '../store/catalog-store.js';
 import { combineBlocks, type CombineOperation } from './combine-blocks.js';
-import { datasetPool, inTurn, type DatasetPool } from './dataset-pool.js';
+import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import type { MosaicRule } from './mosaic-rule.js';
 import { pixelTypeInfo, type PixelBlock } from './pixel-block.js';
 import { recycleBlock, takeBlock } from './pixel-buffers.js';

@@ -1,8 +1,9 @@
 import type gdal from 'gdal-async';
+import { inTurn } from '../../in-turn.js';
 import { readsThisServer } from '../../raster/gdal-egress.js';
 import { GMF_ALL_VALID } from '../../raster/read-reduced.js';
 import type { CatalogItem, CollectionRecord } from '../store/catalog-store.js';
-import { datasetPool, inTurn, type DatasetPool } from './dataset-pool.js';
+import { datasetPool, type DatasetPool } from './dataset-pool.js';
 import { isSupportedPixelType } from './pixel-block.js';
 import { pointTransformer, resolveSrs, type ResolvedSrs } from './srs-cache.js';
 import { warpDatasets } from './warp-items.js';
