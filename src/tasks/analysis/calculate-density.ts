@@ -16,8 +16,8 @@ import { resolveFeatureInput } from './feature-input.js';
 import { writeScaledResult } from './gdal-library.js';
 import { readGridShape } from './grid-io.js';
 import type { Grid } from './hydrology/grid.js';
-import { publishResultFile } from './hydrology/publish-grid.js';
 import { rollbackAnalysis } from './output-service.js';
+import { publishResultFile } from './publish-result-file.js';
 import { layerPoints, type InputPoint } from './read-points.js';
 import { layerFacts, withVectorLayer } from './vector-facts.js';
 

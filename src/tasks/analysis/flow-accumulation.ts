@@ -11,9 +11,10 @@ import { dinfAccumulation } from './hydrology/flow-direction-dinf.js';
 import { flowAccumulation as accumulate } from './hydrology/flow-kernels.js';
 import { FLOW_TYPES, readFlowTag, type FlowType } from './hydrology/flow-type.js';
 import { readGrid, writeGrid, type Grid } from './hydrology/grid.js';
-import { publishGrid, publishResultFile } from './hydrology/publish-grid.js';
+import { publishGrid } from './hydrology/publish-grid.js';
 import { readSourceGrid, resolveInputGrids, type InputGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
+import { publishResultFile } from './publish-result-file.js';
 
 /**
  * FlowAccumulation (raster-analysis.md §8): cells (or summed weights) flowing into each cell,

@@ -7,10 +7,11 @@ import { timeSection } from './engines/section-times.js';
 import { flowDirectionD8 } from './hydrology/flow-direction-d8.js';
 import { dinfAngles } from './hydrology/flow-direction-dinf.js';
 import { FLOW_TYPES, writeFlowDirections, type FlowType } from './hydrology/flow-type.js';
-import { publishGrid, publishResultFile } from './hydrology/publish-grid.js';
+import { publishGrid } from './hydrology/publish-grid.js';
 import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
 import { readInputGrid, readSourceFloatGrid } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
+import { publishResultFile } from './publish-result-file.js';
 
 /**
  * FlowDirection (raster-analysis.md §8). `flowDirectionType`:

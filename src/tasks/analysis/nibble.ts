@@ -7,9 +7,9 @@ import { linkRaster, runGrass, writeRastersTo } from './engines/run-grass.js';
 import { writeGrid as writeGridWithOverviews } from './grid-io.js';
 import { readFloatGrid, type FloatGrid } from './hydrology/float-grid.js';
 import { inFloat32Range, writeGrid } from './hydrology/grid.js';
-import { publishResultFile } from './hydrology/publish-grid.js';
 import { readSourceFloatGrid, resolveInputGrids } from './hydrology/read-input-grid.js';
 import { rollbackAnalysis } from './output-service.js';
+import { publishResultFile } from './publish-result-file.js';
 
 /** Stands for an input NoData cell that may spread (ALL_VALUES) through GRASS, which has no such value. */
 const NODATA_SOURCE = Math.fround(-1.0e30);
