@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, isGiven, outputNameParam, rasterInputParam, rasterResultParam } from './analysis-params.js';
-import { engineRasters, publishEngineFile, startEngineJob } from './engine-job.js';
+import { engineRasters, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
 import { countBands, readBands, readGrid, type Grid } from './hydrology/grid.js';
 import { describeSegments, readSegmentRows } from './image/segment-features.js';
@@ -10,6 +10,7 @@ import { classifyBySegment } from './image/segment-majority.js';
 import { readClassifierDefinition } from './image/classifier-definition.js';
 import { writeClassRaster } from './image/write-class-raster.js';
 import { rollbackAnalysis } from './output-service.js';
+import { publishResultFile } from './publish-result-file.js';
 
 /**
  * Classify (raster-analysis.md §8): applies a TrainClassifier definition to a raster with Orfeo
@@ -68,11 +69,11 @@ async function runClassify(context: TaskContext): Promise<Record<string, unknown
       grid.values = classifyBySegment(grid.values, segments.map((band) => band.values), grid.width, grid.height);
     }
   }
-  const out = path.join(context.scratchDir, 'results', 'classified.tif');
-  await mkdir(path.dirname(out), { recursive: true });
-  await writeClassRaster(out, grid, grid.values, definition.classes);
-  context.progress(85, 'Publishing');
-  const outputRaster = await publishEngineFile(job, 'outputName', out, `Classified (${definition.method}). Classes: ${definition.classes.map((c) => `${c.value} ${c.name}`).join(', ')}.`);
+  const description = `Classified (${definition.method}). Classes: ${definition.classes.map((c) => `${c.value} ${c.name}`).join(', ')}.`;
+  const outputRaster = await publishResultFile(job, 'outputName', description, async (file) => {
+    await writeClassRaster(file, grid, grid.values, definition.classes);
+    context.progress(85, 'Publishing');
+  });
   context.progress(100, 'Done');
   return { outputRaster };
 }

@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TaskError, type TaskContext, type TaskDefinition } from '../../jobs/task.js';
 import { ANALYSIS_CONTEXT_PARAM, outputNameParam, rasterInputParam, rasterResultParam, readFlag, readNumber } from './analysis-params.js';
-import { engineRasters, publishEngineFile, startEngineJob } from './engine-job.js';
+import { engineRasters, startEngineJob } from './engine-job.js';
 import { runOtb } from './engines/run-otb.js';
 import { readBands, readGrid, writeBands } from './hydrology/grid.js';
 import { selectBands } from './image/band-selection.js';
 import { paintSegments } from './image/segment-colors.js';
 import { rollbackAnalysis } from './output-service.js';
+import { publishResultFile } from './publish-result-file.js';
 
 /**
  * Segment (raster-analysis.md §8): mean-shift segmentation with Orfeo ToolBox's
@@ -73,11 +74,10 @@ async function runSegment(context: TaskContext): Promise<Record<string, unknown>
   });
   const labels = await readGrid(labelsFile);
   const painted = paintSegments(labels.values, bands);
-  const out = path.join(context.scratchDir, 'results', 'segmented.tif');
-  await mkdir(path.dirname(out), { recursive: true });
-  await writeBands(out, template, painted, 'Byte');
-  context.progress(85, 'Publishing');
-  const outputRaster = await publishEngineFile(job, 'outputName', out, 'Segmented image (mean shift)');
+  const outputRaster = await publishResultFile(job, 'outputName', 'Segmented image (mean shift)', async (file) => {
+    await writeBands(file, template, painted, 'Byte');
+    context.progress(85, 'Publishing');
+  });
   context.progress(100, 'Done');
   return { outputRaster };
 }
