@@ -78,6 +78,8 @@ const SCHEMA: Record<string, Rule> = {
   // 0: the caches are never let go for quiet.
   'raster.idleReleaseSeconds': integer(0, 86_400, 'TESSERA_IDLE_RELEASE_SECONDS'),
   'raster.idleOpenRasters': integer(0, 100_000, 'TESSERA_IDLE_OPEN_RASTERS'),
+  // 0: a file keeps its second handle until the idle release.
+  'raster.surplusQuietSeconds': integer(0, 86_400, 'TESSERA_SURPLUS_QUIET_SECONDS'),
   demo: flag('TESSERA_DEMO'),
   trustProxy: text('TESSERA_TRUST_PROXY'),
   'limits.bodyMB': positive('TESSERA_BODY_LIMIT_MB'),

@@ -15,10 +15,10 @@ describe('loadConfig validation', () => {
     expect(loadConfig(DATA, env).raster).toMatchObject({ catalogCacheItemsPerCollection: 10, catalogCacheItems: 40, gdalCacheMB: 32 });
   });
 
-  it('reads the idle release: 30 quiet seconds and 8 kept raster handles by default', () => {
-    expect(loadConfig(DATA, {}).raster).toMatchObject({ idleReleaseSeconds: 30, idleOpenRasters: 8 });
-    const env = { TESSERA_IDLE_RELEASE_SECONDS: '120', TESSERA_IDLE_OPEN_RASTERS: '0' };
-    expect(loadConfig(DATA, env).raster).toMatchObject({ idleReleaseSeconds: 120, idleOpenRasters: 0, openRasters: 64 });
+  it('reads the idle release: 30 quiet seconds and 8 kept raster handles by default, one a file after 2', () => {
+    expect(loadConfig(DATA, {}).raster).toMatchObject({ idleReleaseSeconds: 30, idleOpenRasters: 8, surplusQuietSeconds: 2 });
+    const env = { TESSERA_IDLE_RELEASE_SECONDS: '120', TESSERA_IDLE_OPEN_RASTERS: '0', TESSERA_SURPLUS_QUIET_SECONDS: '0' };
+    expect(loadConfig(DATA, env).raster).toMatchObject({ idleReleaseSeconds: 120, idleOpenRasters: 0, openRasters: 64, surplusQuietSeconds: 0 });
     expect(loadConfig({ ...DATA, raster: { idleReleaseSeconds: 0 } } as never, {}).raster).toMatchObject({ idleReleaseSeconds: 0, idleOpenRasters: 8 });
   });
 

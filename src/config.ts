@@ -35,7 +35,7 @@ export interface Config {
    * their footprints) held for renders' item selection: collections up to so many items, and so
    * many over all collections; image renders reading and warping at once (0: one a core); after
    * so many seconds without a request the block cache is emptied and only so many idle raster
-   * handles kept (0 seconds: never).
+   * handles kept (0 seconds: never), and after so many (surplusQuietSeconds) one a file.
    */
   raster: {
     gdalCacheMB: number;
@@ -46,6 +46,7 @@ export interface Config {
     renderConcurrency: number;
     idleReleaseSeconds: number;
     idleOpenRasters: number;
+    surplusQuietSeconds: number;
   };
   /** Create the demo feature layer and image collection on first start. */
   demo: boolean;
@@ -100,7 +101,7 @@ export function defaultConfig(): Config {
     store: { kind: 'sqlite', postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres', postgresSchema: 'tessera' },
     rasterStore: '',
     features: { queryCacheMB: 64, readThreads: 0, spillReads: true },
-    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64, catalogCacheItemsPerCollection: 2000, catalogCacheItems: 8000, renderConcurrency: 0, idleReleaseSeconds: 30, idleOpenRasters: 8 },
+    raster: { gdalCacheMB: 32, openRastersPerFile: 2, openRasters: 64, catalogCacheItemsPerCollection: 2000, catalogCacheItems: 8000, renderConcurrency: 0, idleReleaseSeconds: 30, idleOpenRasters: 8, surplusQuietSeconds: 2 },
     demo: true,
     demoPackages: true,
     trustProxy: '',
@@ -170,6 +171,7 @@ function fromEnv(env: NodeJS.ProcessEnv): Overrides {
     renderConcurrency: int('TESSERA_RENDER_CONCURRENCY'),
     idleReleaseSeconds: int('TESSERA_IDLE_RELEASE_SECONDS'),
     idleOpenRasters: int('TESSERA_IDLE_OPEN_RASTERS'),
+    surplusQuietSeconds: int('TESSERA_SURPLUS_QUIET_SECONDS'),
   };
   if (Object.values(raster).some((v) => v !== undefined)) out.raster = raster as Config['raster'];
   if (env.TESSERA_DEMO) out.demo = env.TESSERA_DEMO !== 'false';

@@ -57,7 +57,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   limitGdalCache(config.raster.gdalCacheMB);
   datasetPool.setLimits(config.raster.openRastersPerFile, config.raster.openRasters);
   renderSlots.setLimit(config.raster.renderConcurrency);
-  const stopReleasing = releaseWhenIdle({ quietSeconds: config.raster.idleReleaseSeconds, keptHandles: config.raster.idleOpenRasters });
+  const stopReleasing = releaseWhenIdle({
+    quietSeconds: config.raster.idleReleaseSeconds,
+    keptHandles: config.raster.idleOpenRasters,
+    surplusQuietSeconds: config.raster.surplusQuietSeconds,
+  });
   const stores = await openStores(config);
   const auth = await AuthService.create(stores, config, logger);
   const created = await auth.ensureAdministrator();

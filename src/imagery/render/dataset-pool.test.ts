@@ -37,6 +37,17 @@ describe('DatasetPool', () => {
     expect(() => seen[0]!.bands.count()).toThrow();
   });
 
+  it("keeps one idle handle per file when told to, the last returned", async () => {
+    const pool = new DatasetPool(2);
+    const [older, newer] = [await pool.acquire(file), await pool.acquire(file)];
+    pool.release(file, older);
+    pool.release(file, newer);
+    pool.keepOnePerFile();
+    expect(() => older.bands.count()).toThrow();
+    expect(await pool.acquire(file)).toBe(newer);
+    pool.closeAll();
+  });
+
   it('keeps only the most recently used idle handles when told to', async () => {
     const pool = new DatasetPool(2);
     const handles = [await pool.acquire(file), await pool.acquire(file)];

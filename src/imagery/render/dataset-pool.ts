@@ -115,6 +115,19 @@ export class DatasetPool {
     }
   }
 
+  /**
+   * Closes each file's idle handles but the last returned (the warmest): a second handle serves
+   * only renders that overlap on the file, and each holds ~1 MiB of decoded tiles per level read.
+   */
+  keepOnePerFile(): void {
+    for (const entry of this.entries.values()) {
+      while (entry.idle.length > 1) {
+        entry.idle.shift()!.close();
+        this.idleCount--;
+      }
+    }
+  }
+
   private closeEntry(path: string): void {
     const entry = this.entries.get(path);
     if (!entry) return;
