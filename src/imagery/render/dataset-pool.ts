@@ -36,13 +36,7 @@ export class DatasetPool {
   setLimits(perPath: number, total: number): void {
     this.maxIdlePerPath = perPath;
     this.maxIdleTotal = total;
-    for (const [path, entry] of this.entries) {
-      while (entry.idle.length > perPath) {
-        entry.idle.shift()!.close();
-        this.idleCount--;
-      }
-      if (entry.idle.length === 0) this.entries.delete(path);
-    }
+    this.keepPerFile(perPath);
     this.keepAtMost();
   }
 
@@ -120,11 +114,17 @@ export class DatasetPool {
    * only renders that overlap on the file, and each holds ~1 MiB of decoded tiles per level read.
    */
   keepOnePerFile(): void {
-    for (const entry of this.entries.values()) {
-      while (entry.idle.length > 1) {
+    this.keepPerFile(1);
+  }
+
+  /** Closes each file's oldest idle handles beyond `limit`. */
+  private keepPerFile(limit: number): void {
+    for (const [path, entry] of this.entries) {
+      while (entry.idle.length > limit) {
         entry.idle.shift()!.close();
         this.idleCount--;
       }
+      if (entry.idle.length === 0) this.entries.delete(path);
     }
   }
 
